@@ -1,0 +1,556 @@
+//! The revision graph: parents, `Depends On` edges, branch labels, heads and the
+//! deterministic apply order.
+
+use crate::bitset::Applied;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// One revision as the graph sees it: its id, file and edges.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    /// The revision id.
+    pub id: &'a str,
+    /// The file name; ties in the apply order go to the name that sorts first.
+    pub file_name: &'a str,
+    /// `Revises:` ids.
+    pub parents: Vec<&'a str>,
+    /// `Depends On:` ids.
+    pub depends_on: Vec<&'a str>,
+    /// `Branch Labels:` declared on this revision.
+    pub branch_labels: Vec<&'a str>,
+}
+
+/// Which header an edge comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// `Revises:`.
+    Revises,
+    /// `Depends On:`.
+    DependsOn,
+}
+
+impl Relation {
+    /// The header key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Relation::Revises => "Revises",
+            Relation::DependsOn => "Depends On",
+        }
+    }
+}
+
+/// A structural problem in a set of revisions. File names are given so that
+/// callers can point at lines.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GraphError {
+    /// Two files declare the same revision id.
+    #[error("revision id `{id}` is declared by both {first} and {second}; give one of them a new id (and update any `Revises:` that meant it)")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The file that sorts first.
+        first: String,
+        /// The other file.
+        second: String,
+    },
+    /// A `Revises:` or `Depends On:` names no revision.
+    #[error("`{}:` names `{missing}`, which no migration declares{}", relation.key(), suggest(suggestions))]
+    UnknownReference {
+        /// The revision whose header is wrong.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// Which header.
+        relation: Relation,
+        /// The id that does not exist.
+        missing: String,
+        /// The closest existing ids.
+        suggestions: Vec<String>,
+    },
+    /// Parents and dependencies form a cycle.
+    #[error("the revisions form a cycle: {}; one `Revises:` or `Depends On:` on that loop must change", cycle.join(" -> "))]
+    Cycle {
+        /// The revisions on the cycle, each followed by one it points to, the first repeated at the end.
+        cycle: Vec<String>,
+    },
+    /// Two revisions declare the same branch label.
+    #[error("branch label `{label}` is declared by both {first} and {second}; rename one of them")]
+    DuplicateLabel {
+        /// The label.
+        label: String,
+        /// The first file.
+        first: String,
+        /// The other file.
+        second: String,
+    },
+    /// A branch label that is also a revision id would make targets ambiguous.
+    #[error("branch label `{label}` is also the id of the revision in {other}; rename the label")]
+    LabelIsRevisionId {
+        /// The label.
+        label: String,
+        /// The file declaring the label.
+        file: String,
+        /// The file of the revision with that id.
+        other: String,
+    },
+}
+
+fn suggest(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        "; check for a typo or a file that was not committed".to_owned()
+    } else {
+        format!("; did you mean {}?", quote_list(suggestions))
+    }
+}
+
+pub(crate) fn quote_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A validated revision graph. Node indexes follow file-name order, so index
+/// comparisons break ties the way the design's apply order asks.
+#[derive(Clone, Debug)]
+pub struct Graph {
+    ids: Vec<String>,
+    files: Vec<String>,
+    parents: Vec<Vec<usize>>,
+    deps: Vec<Vec<usize>>,
+    children: Vec<Vec<usize>>,
+    dependents: Vec<Vec<usize>>,
+    labels: Vec<Vec<String>>,
+    index: HashMap<String, usize>,
+    label_index: HashMap<String, usize>,
+    by_id: Vec<usize>,
+    order: Vec<usize>,
+    position: Vec<usize>,
+    heads: Vec<usize>,
+}
+
+impl Graph {
+    /// Builds the graph, collecting every duplicate id, unknown reference,
+    /// cycle and label clash rather than stopping at the first.
+    ///
+    /// Nodes may come in any order; they are sorted by file name.
+    pub fn build<'a>(nodes: impl IntoIterator<Item = Node<'a>>) -> Result<Graph, Vec<GraphError>> {
+        let mut nodes: Vec<Node<'a>> = nodes.into_iter().collect();
+        nodes.sort_by(|a, b| a.file_name.cmp(b.file_name).then(a.id.cmp(b.id)));
+        let n = nodes.len();
+        let mut errors = Vec::new();
+
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(n);
+        for (i, node) in nodes.iter().enumerate() {
+            if let Some(&first) = index.get(node.id) {
+                errors.push(GraphError::DuplicateId {
+                    id: node.id.to_owned(),
+                    first: nodes[first].file_name.to_owned(),
+                    second: node.file_name.to_owned(),
+                });
+            } else {
+                index.insert(node.id.to_owned(), i);
+            }
+        }
+        let mut by_id: Vec<usize> = index.values().copied().collect();
+        by_id.sort_unstable_by(|&a, &b| nodes[a].id.cmp(nodes[b].id));
+
+        let mut label_index: HashMap<String, usize> = HashMap::new();
+        for (i, node) in nodes.iter().enumerate() {
+            for &label in &node.branch_labels {
+                if let Some(&other) = index.get(label) {
+                    errors.push(GraphError::LabelIsRevisionId {
+                        label: label.to_owned(),
+                        file: node.file_name.to_owned(),
+                        other: nodes[other].file_name.to_owned(),
+                    });
+                } else if let Some(&first) = label_index.get(label) {
+                    errors.push(GraphError::DuplicateLabel {
+                        label: label.to_owned(),
+                        first: nodes[first].file_name.to_owned(),
+                        second: node.file_name.to_owned(),
+                    });
+                } else {
+                    label_index.insert(label.to_owned(), i);
+                }
+            }
+        }
+
+        let ids: Vec<String> = nodes.iter().map(|n| n.id.to_owned()).collect();
+        let mut resolve = |i: usize, targets: &[&str], relation: Relation| -> Vec<usize> {
+            let mut out = Vec::with_capacity(targets.len());
+            for &t in targets {
+                match index.get(t) {
+                    Some(&j) if !out.contains(&j) => out.push(j),
+                    Some(_) => {}
+                    None => errors.push(GraphError::UnknownReference {
+                        revision: nodes[i].id.to_owned(),
+                        file: nodes[i].file_name.to_owned(),
+                        relation,
+                        missing: t.to_owned(),
+                        suggestions: closest(&ids, t),
+                    }),
+                }
+            }
+            out
+        };
+        let parents: Vec<Vec<usize>> = (0..n).map(|i| resolve(i, &nodes[i].parents, Relation::Revises)).collect();
+        let deps: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                let mut d = resolve(i, &nodes[i].depends_on, Relation::DependsOn);
+                // A dependency that is also a parent adds nothing.
+                d.retain(|j| !parents[i].contains(j));
+                d
+            })
+            .collect();
+
+        let mut children = vec![Vec::new(); n];
+        let mut dependents = vec![Vec::new(); n];
+        for i in 0..n {
+            for &p in &parents[i] {
+                children[p].push(i);
+            }
+            for &d in &deps[i] {
+                dependents[d].push(i);
+            }
+        }
+
+        let (order, cycle) = topological_order(&parents, &deps, &children, &dependents);
+        if let Some(cycle) = cycle {
+            errors.push(GraphError::Cycle {
+                cycle: cycle.into_iter().map(|i| ids[i].clone()).collect(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut position = vec![0; n];
+        for (p, &i) in order.iter().enumerate() {
+            position[i] = p;
+        }
+        let heads = (0..n).filter(|&i| children[i].is_empty() && dependents[i].is_empty()).collect();
+        Ok(Graph {
+            labels: nodes.iter().map(|n| n.branch_labels.iter().map(|s| s.to_string()).collect()).collect(),
+            files: nodes.iter().map(|n| n.file_name.to_owned()).collect(),
+            ids,
+            parents,
+            deps,
+            children,
+            dependents,
+            index,
+            label_index,
+            by_id,
+            order,
+            position,
+            heads,
+        })
+    }
+
+    /// Number of revisions.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are no revisions.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The id of revision `i`.
+    pub fn id(&self, i: usize) -> &str {
+        &self.ids[i]
+    }
+
+    /// The file name of revision `i`.
+    pub fn file_name(&self, i: usize) -> &str {
+        &self.files[i]
+    }
+
+    /// The parents (`Revises:`) of revision `i`.
+    pub fn parents(&self, i: usize) -> &[usize] {
+        &self.parents[i]
+    }
+
+    /// The `Depends On:` revisions of `i` that are not also parents.
+    pub fn depends_on(&self, i: usize) -> &[usize] {
+        &self.deps[i]
+    }
+
+    /// The revisions whose `Revises:` names `i`.
+    pub fn children(&self, i: usize) -> &[usize] {
+        &self.children[i]
+    }
+
+    /// The revisions whose `Depends On:` names `i`.
+    pub fn dependents(&self, i: usize) -> &[usize] {
+        &self.dependents[i]
+    }
+
+    /// Branch labels declared on revision `i`.
+    pub fn declared_labels(&self, i: usize) -> &[String] {
+        &self.labels[i]
+    }
+
+    /// The index of the revision with exactly this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The revision that declares branch label `label`.
+    pub fn label_revision(&self, label: &str) -> Option<usize> {
+        self.label_index.get(label).copied()
+    }
+
+    /// Every branch label with the revision declaring it, sorted by label.
+    pub fn labels(&self) -> Vec<(&str, usize)> {
+        let mut out: Vec<(&str, usize)> = self.label_index.iter().map(|(l, &i)| (l.as_str(), i)).collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Revisions whose id starts with `prefix`, sorted by id.
+    pub fn with_prefix(&self, prefix: &str) -> &[usize] {
+        let start = self.by_id.partition_point(|&i| self.ids[i].as_str() < prefix);
+        let len = self.by_id[start..].partition_point(|&i| self.ids[i].starts_with(prefix));
+        &self.by_id[start..start + len]
+    }
+
+    /// Up to three existing ids closest to `wanted`, for "did you mean" hints.
+    pub fn closest_ids(&self, wanted: &str) -> Vec<String> {
+        closest(&self.ids, wanted)
+    }
+
+    /// The apply order: every revision after its parents and dependencies, and
+    /// among ready revisions the one whose file name sorts first.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// Where revision `i` stands in [`Graph::order`].
+    pub fn position(&self, i: usize) -> usize {
+        self.position[i]
+    }
+
+    /// Revisions that no revision revises or depends on (Alembic's heads), by file name.
+    pub fn heads(&self) -> &[usize] {
+        &self.heads
+    }
+
+    /// Revisions with no parents.
+    pub fn bases(&self) -> Vec<usize> {
+        (0..self.len()).filter(|&i| self.parents[i].is_empty()).collect()
+    }
+
+    /// Revisions with more than one child.
+    pub fn is_branch_point(&self, i: usize) -> bool {
+        self.children[i].len() > 1
+    }
+
+    /// `roots` and everything they need: parents and dependencies, transitively.
+    pub fn ancestors(&self, roots: impl IntoIterator<Item = usize>) -> Applied {
+        self.closure(roots, |i| self.parents[i].iter().chain(&self.deps[i]))
+    }
+
+    /// `roots` and their ancestors through `Revises:` only.
+    pub fn parent_ancestors(&self, roots: impl IntoIterator<Item = usize>) -> Applied {
+        self.closure(roots, |i| self.parents[i].iter())
+    }
+
+    /// `roots` and everything that needs them, through parents and dependencies.
+    pub fn descendants(&self, roots: impl IntoIterator<Item = usize>) -> Applied {
+        self.closure(roots, |i| self.children[i].iter().chain(&self.dependents[i]))
+    }
+
+    /// `roots` and their descendants through `Revises:` only.
+    pub fn parent_descendants(&self, roots: impl IntoIterator<Item = usize>) -> Applied {
+        self.closure(roots, |i| self.children[i].iter())
+    }
+
+    /// The revisions on `i`'s line of history: its parent-ancestors and
+    /// parent-descendants. A branch label names the line of the revision declaring it.
+    pub fn lineage(&self, i: usize) -> Applied {
+        let mut set = self.parent_ancestors([i]);
+        set.union(&self.parent_descendants([i]));
+        set
+    }
+
+    /// Branch labels that apply to revision `i`: declared on it or on a
+    /// parent-ancestor (labels flow down to descendants, as in Alembic).
+    pub fn branch_labels(&self, i: usize) -> Vec<&str> {
+        let anc = self.parent_ancestors([i]);
+        let mut out: Vec<&str> = anc.iter().flat_map(|a| self.labels[a].iter().map(String::as_str)).collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The heads of a set: members that no other member revises or depends on.
+    pub fn heads_of(&self, set: &Applied) -> Vec<usize> {
+        set.iter()
+            .filter(|&i| !self.children[i].iter().chain(&self.dependents[i]).any(|&c| set.contains(c)))
+            .collect()
+    }
+
+    /// An [`Applied`] set from revision ids, or the ids this graph does not know.
+    pub fn applied_from_ids<S: AsRef<str>>(&self, ids: impl IntoIterator<Item = S>) -> Result<Applied, Vec<String>> {
+        let mut set = Applied::empty(self.len());
+        let mut unknown = Vec::new();
+        for id in ids {
+            match self.index_of(id.as_ref()) {
+                Some(i) => {
+                    set.insert(i);
+                }
+                None => unknown.push(id.as_ref().to_owned()),
+            }
+        }
+        if unknown.is_empty() {
+            Ok(set)
+        } else {
+            Err(unknown)
+        }
+    }
+
+    /// The members of `set` in apply order.
+    pub fn in_order(&self, set: &Applied) -> Vec<usize> {
+        let mut v: Vec<usize> = set.iter().collect();
+        v.sort_unstable_by_key(|&i| self.position[i]);
+        v
+    }
+
+    fn closure<'s, I>(&'s self, roots: impl IntoIterator<Item = usize>, next: impl Fn(usize) -> I) -> Applied
+    where
+        I: Iterator<Item = &'s usize>,
+    {
+        let mut seen = Applied::empty(self.len());
+        let mut stack: Vec<usize> = roots.into_iter().filter(|&r| seen.insert(r)).collect();
+        while let Some(i) = stack.pop() {
+            for &j in next(i) {
+                if seen.insert(j) {
+                    stack.push(j);
+                }
+            }
+        }
+        seen
+    }
+}
+
+/// Kahn's algorithm with a min-heap on the node index (file-name rank). Returns
+/// the order and, if not every node was emitted, one cycle among the rest.
+fn topological_order(
+    parents: &[Vec<usize>],
+    deps: &[Vec<usize>],
+    children: &[Vec<usize>],
+    dependents: &[Vec<usize>],
+) -> (Vec<usize>, Option<Vec<usize>>) {
+    let n = parents.len();
+    let mut indegree: Vec<usize> = (0..n).map(|i| parents[i].len() + deps[i].len()).collect();
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..n).filter(|&i| indegree[i] == 0).map(Reverse).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(Reverse(i)) = ready.pop() {
+        order.push(i);
+        for &c in children[i].iter().chain(&dependents[i]) {
+            indegree[c] -= 1;
+            if indegree[c] == 0 {
+                ready.push(Reverse(c));
+            }
+        }
+    }
+    if order.len() == n {
+        return (order, None);
+    }
+    // Every node left has a predecessor that is also left; walking predecessors
+    // must revisit a node, and the walk from there on is a cycle.
+    let start = (0..n).find(|&i| indegree[i] > 0).expect("a node is left");
+    let mut seen_at = HashMap::new();
+    let mut path = Vec::new();
+    let mut at = start;
+    while !seen_at.contains_key(&at) {
+        seen_at.insert(at, path.len());
+        path.push(at);
+        at = *parents[at]
+            .iter()
+            .chain(&deps[at])
+            .find(|&&p| indegree[p] > 0)
+            .expect("a node on a cycle has a predecessor on it");
+    }
+    let mut cycle: Vec<usize> = path[seen_at[&at]..].to_vec();
+    // The walk went child -> parent; show it the way files read: child revises parent.
+    cycle.push(cycle[0]);
+    (order, Some(cycle))
+}
+
+/// Up to three ids within a small edit distance of `wanted`, closest first.
+fn closest(ids: &[String], wanted: &str) -> Vec<String> {
+    // A third of the length, as rustc's suggestions use: a floor of 2 let a short
+    // typo such as `abd` suggest `b`, which shares almost nothing with it.
+    let limit = wanted.len().max(3) / 3;
+    let mut scored: Vec<(usize, &String)> = ids
+        .iter()
+        .filter_map(|id| {
+            let d = if id.starts_with(wanted) || wanted.starts_with(id.as_str()) {
+                0
+            } else {
+                strsim::levenshtein(id, wanted)
+            };
+            (d <= limit).then_some((d, id))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, id)| id.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn node<'a>(id: &'a str, parents: &[&'a str]) -> Node<'a> {
+        Node {
+            id,
+            file_name: id,
+            parents: parents.to_vec(),
+            depends_on: vec![],
+            branch_labels: vec![],
+        }
+    }
+
+    #[test]
+    fn order_breaks_ties_by_file_name() {
+        let g = Graph::build([node("c", &["a"]), node("b", &["a"]), node("a", &[]), node("d", &["b", "c"])]).unwrap();
+        let ids: Vec<&str> = g.order().iter().map(|&i| g.id(i)).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+        assert_eq!(g.heads().iter().map(|&i| g.id(i)).collect::<Vec<_>>(), ["d"]);
+    }
+
+    #[test]
+    fn cycle_is_listed() {
+        let errs = Graph::build([node("a", &["c"]), node("b", &["a"]), node("c", &["b"]), node("x", &[])]).unwrap_err();
+        let GraphError::Cycle { cycle } = &errs[0] else { panic!("{errs:?}") };
+        assert_eq!(cycle.len(), 4);
+        assert_eq!(cycle.first(), cycle.last());
+    }
+
+    #[test]
+    fn unknown_parent_suggests_close_ids() {
+        let errs = Graph::build([node("abc123", &[]), node("b", &["abc124"])]).unwrap_err();
+        assert_eq!(
+            errs,
+            [GraphError::UnknownReference {
+                revision: "b".into(),
+                file: "b".into(),
+                relation: Relation::Revises,
+                missing: "abc124".into(),
+                suggestions: vec!["abc123".into()],
+            }]
+        );
+        assert!(errs[0].to_string().contains("did you mean `abc123`?"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn prefix_lookup() {
+        let g = Graph::build([node("ab1", &[]), node("ab2", &["ab1"]), node("b", &["ab2"])]).unwrap();
+        assert_eq!(g.with_prefix("ab").len(), 2);
+        assert_eq!(g.with_prefix("b"), [2]);
+        assert!(g.with_prefix("z").is_empty());
+    }
+}

@@ -1,0 +1,446 @@
+//! The migration file format: `-- Key: Value` header, then `-- migrate:up` and
+//! `-- migrate:down` sections.
+
+use crate::checksum::{normalize, Checksum};
+use crate::revision::{has_sql, Down, HeaderLines, Revision, Section};
+use crate::{is_valid_id, RESERVED_IDS};
+use std::ops::Range;
+
+/// A file that is not a well-formed migration, with where and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {kind}")]
+pub struct ParseError {
+    /// The file name, relative to the migrations directory.
+    pub file: String,
+    /// 1-based line of the problem.
+    pub line: usize,
+    /// Byte range of the offending text in the normalized file, for rendering.
+    pub span: Range<usize>,
+    /// What is wrong.
+    pub kind: ParseErrorKind,
+}
+
+/// What is wrong with a migration file. Each message says how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The bytes are not UTF-8.
+    #[error("the file is not UTF-8 (invalid byte at offset {offset}); save it as UTF-8")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A NUL byte, which no SQL driver accepts.
+    #[error("the file contains a NUL byte; remove it (was the file saved as UTF-16?)")]
+    NulByte,
+    /// A required header line is absent.
+    #[error("missing `-- {key}:` header line; add it above `-- migrate:up`")]
+    MissingHeader {
+        /// `Revision ID` or `Revises`.
+        key: &'static str,
+    },
+    /// A header key given twice.
+    #[error("`{key}:` is given twice; keep one")]
+    DuplicateHeader {
+        /// The repeated key.
+        key: &'static str,
+    },
+    /// An id with characters outside `[A-Za-z0-9_]`, or a reserved word.
+    #[error("invalid {what} `{value}`: use letters, digits and `_` only, and not `head`, `heads` or `base`")]
+    BadId {
+        /// `revision id`, `parent`, `dependency` or `branch label`.
+        what: &'static str,
+        /// The offending text.
+        value: String,
+    },
+    /// SQL before the `-- migrate:up` marker.
+    #[error("SQL before `-- migrate:up`; move it below the marker")]
+    SqlBeforeUp,
+    /// No `-- migrate:up` line.
+    #[error("missing `-- migrate:up` line; add it after the header")]
+    MissingUp,
+    /// No `-- migrate:down` line.
+    #[error("missing `-- migrate:down` line; add it after the up SQL (write `-- migrate:down irreversible` if it cannot be undone)")]
+    MissingDown,
+    /// `-- migrate:down` before `-- migrate:up`.
+    #[error("`-- migrate:down` comes before `-- migrate:up`; put the up section first")]
+    DownBeforeUp,
+    /// A marker given twice.
+    #[error("second `-- migrate:{marker}` marker; a file has exactly one of each")]
+    DuplicateMarker {
+        /// `up` or `down`.
+        marker: &'static str,
+    },
+    /// `-- migrate:something` that is neither up nor down.
+    #[error("unknown marker `-- migrate:{name}`; the markers are `-- migrate:up` and `-- migrate:down`")]
+    UnknownMarker {
+        /// The text after `migrate:`.
+        name: String,
+    },
+    /// An option on a marker line that is not understood.
+    #[error("unknown option `{option}` on `-- migrate:{marker}`; options are `transaction:false`{extra}")]
+    UnknownOption {
+        /// `up` or `down`.
+        marker: &'static str,
+        /// The option text.
+        option: String,
+        /// Extra options valid on this marker.
+        extra: &'static str,
+    },
+    /// `irreversible` but the down section has SQL.
+    #[error("the down section is marked irreversible but holds SQL; remove the SQL or the `irreversible` option")]
+    IrreversibleWithSql,
+    /// Up SQL without down SQL.
+    #[error("the up section has SQL but the down section is empty; write the down SQL, or mark it `-- migrate:down irreversible`")]
+    MissingDownSql,
+}
+
+/// Reads file bytes as UTF-8 text, refusing invalid UTF-8 and NUL bytes with the
+/// line where they occur.
+///
+/// ```
+/// use migrate_core::{decode, ParseErrorKind};
+/// let e = decode("a.sql", b"SELECT 1;\n\xff".to_vec()).unwrap_err();
+/// assert_eq!(e.line, 2);
+/// assert!(matches!(e.kind, ParseErrorKind::NotUtf8 { .. }));
+/// ```
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, ParseError> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            return Err(error_at(bytes, file, offset, ParseErrorKind::NotUtf8 { offset }));
+        }
+    };
+    if let Some(offset) = text.bytes().position(|b| b == 0) {
+        return Err(error_at(text.as_bytes(), file, offset, ParseErrorKind::NulByte));
+    }
+    Ok(text)
+}
+
+fn error_at(bytes: &[u8], file: &str, offset: usize, kind: ParseErrorKind) -> ParseError {
+    let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+    ParseError {
+        file: file.to_owned(),
+        line,
+        span: offset..offset + 1,
+        kind,
+    }
+}
+
+const KEYS: [&str; 6] = [
+    "Revision ID",
+    "Revises",
+    "Depends On",
+    "Branch Labels",
+    "Create Date",
+    "Message",
+];
+
+/// A `-- migrate:` marker line.
+struct Marker {
+    up: bool,
+    line: usize,
+    /// Byte offset just past the marker line.
+    body_start: usize,
+    /// Byte offset of the marker line.
+    start: usize,
+    transaction: bool,
+    irreversible: bool,
+}
+
+/// Parses one migration file. `text` may carry a BOM and CRLF line endings.
+///
+/// ```
+/// use migrate_core::parse_file;
+/// let rev = parse_file(
+///     "0001_users.sql",
+///     "-- Revision ID: a1\r\n-- Revises:\r\n-- migrate:up\r\nCREATE TABLE users (id INT);\r\n-- migrate:down\r\nDROP TABLE users;\r\n",
+/// )
+/// .unwrap();
+/// assert_eq!(rev.id, "a1");
+/// assert!(rev.parents.is_empty());
+/// assert_eq!(rev.up.sql, "CREATE TABLE users (id INT);");
+/// ```
+pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
+    let text = normalize(text);
+    let text: &str = &text;
+    let err = |line: usize, span: Range<usize>, kind| ParseError {
+        file: file_name.to_owned(),
+        line,
+        span,
+        kind,
+    };
+
+    let mut values: [Option<(String, usize)>; 6] = Default::default();
+    let mut up: Option<Marker> = None;
+    let mut down: Option<Marker> = None;
+    let mut offset = 0;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let line_no = index + 1;
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim();
+        let span = start..start + raw.trim_end().len();
+        if let Some(marker) = marker_text(line) {
+            let m = parse_marker(marker, line_no, start, offset).map_err(|k| err(line_no, span.clone(), k))?;
+            match (m.up, &up, &down) {
+                (true, Some(_), _) => return Err(err(line_no, span, ParseErrorKind::DuplicateMarker { marker: "up" })),
+                (true, None, Some(_)) => return Err(err(line_no, span, ParseErrorKind::DownBeforeUp)),
+                (false, None, _) => return Err(err(line_no, span, ParseErrorKind::DownBeforeUp)),
+                (false, _, Some(_)) => return Err(err(line_no, span, ParseErrorKind::DuplicateMarker { marker: "down" })),
+                (true, ..) => up = Some(m),
+                (false, ..) => down = Some(m),
+            }
+            continue;
+        }
+        if up.is_some() || line.is_empty() {
+            continue;
+        }
+        let Some(comment) = line.strip_prefix("--") else {
+            return Err(err(line_no, span, ParseErrorKind::SqlBeforeUp));
+        };
+        let Some((key, value)) = comment.split_once(':') else {
+            continue;
+        };
+        let key = key.trim();
+        if let Some(k) = KEYS.iter().position(|known| known.eq_ignore_ascii_case(key)) {
+            if values[k].is_some() {
+                return Err(err(line_no, span, ParseErrorKind::DuplicateHeader { key: KEYS[k] }));
+            }
+            values[k] = Some((value.trim().to_owned(), line_no));
+        }
+    }
+
+    let [id, revises, depends_on, labels, create_date, message] = values;
+    let end = text.len();
+    let Some((id, id_line)) = id else {
+        return Err(err(1, 0..0, ParseErrorKind::MissingHeader { key: "Revision ID" }));
+    };
+    let Some((revises, revises_line)) = revises else {
+        return Err(err(id_line, 0..0, ParseErrorKind::MissingHeader { key: "Revises" }));
+    };
+    let line_span = |line: usize| line_range(text, line);
+    if !is_valid_id(&id) || RESERVED_IDS.contains(&id.as_str()) {
+        return Err(err(id_line, line_span(id_line), ParseErrorKind::BadId { what: "revision id", value: id }));
+    }
+    let list = |value: Option<(String, usize)>, what: &'static str| -> Result<(Vec<String>, usize), ParseError> {
+        let Some((value, line)) = value else {
+            return Ok((Vec::new(), 0));
+        };
+        let mut out = Vec::new();
+        for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !is_valid_id(item) || RESERVED_IDS.contains(&item) {
+                return Err(err(line, line_span(line), ParseErrorKind::BadId { what, value: item.to_owned() }));
+            }
+            out.push(item.to_owned());
+        }
+        Ok((out, line))
+    };
+    let (parents, _) = list(Some((revises, revises_line)), "parent")?;
+    let (depends_on, depends_line) = list(depends_on, "dependency")?;
+    let (branch_labels, labels_line) = list(labels, "branch label")?;
+
+    let Some(up) = up else {
+        return Err(err(1, 0..end.min(1), ParseErrorKind::MissingUp));
+    };
+    let Some(down) = down else {
+        let last = text.lines().count().max(1);
+        return Err(err(last, line_span(last), ParseErrorKind::MissingDown));
+    };
+    let up_section = Section {
+        sql: text[up.body_start..down.start].trim().to_owned(),
+        transaction: up.transaction,
+    };
+    let down_sql = text[down.body_start..].trim();
+    let down_span = line_range(text, down.line);
+    let down_section = if down.irreversible {
+        if has_sql(down_sql) {
+            return Err(err(down.line, down_span, ParseErrorKind::IrreversibleWithSql));
+        }
+        Down::Irreversible
+    } else {
+        if up_section.has_sql() && !has_sql(down_sql) {
+            return Err(err(down.line, down_span, ParseErrorKind::MissingDownSql));
+        }
+        Down::Sql(Section {
+            sql: down_sql.to_owned(),
+            transaction: down.transaction,
+        })
+    };
+
+    Ok(Revision {
+        id,
+        parents,
+        depends_on,
+        branch_labels,
+        create_date: create_date.map(|(v, _)| v).filter(|v| !v.is_empty()),
+        message: message.map(|(v, _)| v).filter(|v| !v.is_empty()),
+        up: up_section,
+        down: down_section,
+        file_name: file_name.to_owned(),
+        checksum: Checksum::of(text),
+        lines: HeaderLines {
+            id: id_line,
+            revises: revises_line,
+            depends_on: depends_line,
+            branch_labels: labels_line,
+            up: up.line,
+            down: down.line,
+        },
+    })
+}
+
+/// The text after `-- migrate:` (or `--migrate:`), if this line is a marker.
+fn marker_text(line: &str) -> Option<&str> {
+    line.strip_prefix("--")?.trim_start().strip_prefix("migrate:")
+}
+
+fn parse_marker(text: &str, line: usize, start: usize, body_start: usize) -> Result<Marker, ParseErrorKind> {
+    let mut words = text.split_whitespace();
+    let name = words.next().unwrap_or("");
+    let up = match name {
+        "up" => true,
+        "down" => false,
+        other => return Err(ParseErrorKind::UnknownMarker { name: other.to_owned() }),
+    };
+    let marker = if up { "up" } else { "down" };
+    let mut m = Marker {
+        up,
+        line,
+        body_start,
+        start,
+        transaction: true,
+        irreversible: false,
+    };
+    for option in words {
+        match option {
+            "transaction:false" => m.transaction = false,
+            "transaction:true" => m.transaction = true,
+            "irreversible" if !up => m.irreversible = true,
+            other => {
+                return Err(ParseErrorKind::UnknownOption {
+                    marker,
+                    option: other.to_owned(),
+                    extra: if up { "" } else { " and `irreversible`" },
+                })
+            }
+        }
+    }
+    Ok(m)
+}
+
+/// Byte range of 1-based `line` in `text`, without its line ending.
+fn line_range(text: &str, line: usize) -> Range<usize> {
+    let mut offset = 0;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset..offset + raw.trim_end().len();
+        }
+        offset += raw.len();
+    }
+    text.len()..text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ParseErrorKind as K;
+
+    const GOOD: &str = "-- Revision ID: abc123\n-- Revises: p1, p2\n-- Depends On: d1\n-- Branch Labels: feature\n-- Create Date: 2026-11-21 12:00:00+00:00\n-- Message: create users table\n\n-- migrate:up\nCREATE TABLE users (id INT);\n\n-- migrate:down\nDROP TABLE users;\n";
+
+    #[test]
+    fn parses_every_header_field() {
+        let r = parse_file("x.sql", GOOD).unwrap();
+        assert_eq!(r.id, "abc123");
+        assert_eq!(r.parents, ["p1", "p2"]);
+        assert_eq!(r.depends_on, ["d1"]);
+        assert_eq!(r.branch_labels, ["feature"]);
+        assert_eq!(r.message(), "create users table");
+        assert_eq!(r.create_date.as_deref(), Some("2026-11-21 12:00:00+00:00"));
+        assert_eq!(r.up.sql, "CREATE TABLE users (id INT);");
+        assert!(r.up.transaction);
+        assert_eq!(r.down.section().unwrap().sql, "DROP TABLE users;");
+        assert_eq!(r.lines.id, 1);
+        assert_eq!(r.lines.revises, 2);
+        assert_eq!(r.lines.up, 8);
+        assert_eq!(r.lines.down, 11);
+    }
+
+    #[test]
+    fn crlf_and_bom_parse_and_hash_like_lf() {
+        let windows = format!("\u{feff}{}", GOOD.replace('\n', "\r\n"));
+        let a = parse_file("x.sql", GOOD).unwrap();
+        let b = parse_file("x.sql", &windows).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn options_on_markers() {
+        let text = "-- Revision ID: a\n-- Revises:\n-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (c);\n-- migrate:down irreversible\n";
+        let r = parse_file("x.sql", text).unwrap();
+        assert!(!r.up.transaction);
+        assert_eq!(r.down, Down::Irreversible);
+    }
+
+    #[test]
+    fn empty_sections_are_a_no_op_revision() {
+        let r = parse_file("m.sql", "-- Revision ID: m\n-- Revises: a, b\n-- migrate:up\n-- migrate:down\n").unwrap();
+        assert!(!r.up.has_sql());
+        assert!(r.is_merge());
+    }
+
+    #[test]
+    fn free_comments_in_the_header_are_allowed() {
+        let text = "-- a note for people\n-- Revision ID: a\n-- Revises:\n-- migrate:up\n-- migrate:down\n";
+        assert!(parse_file("x.sql", text).is_ok());
+    }
+
+    /// (name, input, expected error kind, expected line)
+    fn malformed() -> Vec<(&'static str, String, ParseErrorKind, usize)> {
+        let h = "-- Revision ID: a\n-- Revises:\n";
+        vec![
+            ("missing header", "-- migrate:up\n-- migrate:down\n".into(), K::MissingHeader { key: "Revision ID" }, 1),
+            ("missing revises", "-- Revision ID: a\n-- migrate:up\n-- migrate:down\n".into(), K::MissingHeader { key: "Revises" }, 1),
+            ("missing up marker", format!("{h}CREATE TABLE t (id INT);\n"), K::SqlBeforeUp, 3),
+            ("missing both markers", h.to_string(), K::MissingUp, 1),
+            ("missing down marker", format!("{h}-- migrate:up\nSELECT 1;\n"), K::MissingDown, 4),
+            ("down before up", format!("{h}-- migrate:down\nSELECT 1;\n-- migrate:up\n"), K::DownBeforeUp, 3),
+            ("duplicate up", format!("{h}-- migrate:up\n-- migrate:up\n-- migrate:down\n"), K::DuplicateMarker { marker: "up" }, 4),
+            ("duplicate down", format!("{h}-- migrate:up\n-- migrate:down\n-- migrate:down\n"), K::DuplicateMarker { marker: "down" }, 5),
+            ("unknown marker option", format!("{h}-- migrate:up transaction:maybe\n-- migrate:down\n"), K::UnknownOption { marker: "up", option: "transaction:maybe".into(), extra: "" }, 3),
+            ("irreversible on up", format!("{h}-- migrate:up irreversible\n-- migrate:down\n"), K::UnknownOption { marker: "up", option: "irreversible".into(), extra: "" }, 3),
+            ("unknown marker", format!("{h}-- migrate:upgrade\n-- migrate:down\n"), K::UnknownMarker { name: "upgrade".into() }, 3),
+            ("bad id characters", "-- Revision ID: a-b\n-- Revises:\n-- migrate:up\n-- migrate:down\n".into(), K::BadId { what: "revision id", value: "a-b".into() }, 1),
+            ("reserved id", "-- Revision ID: head\n-- Revises:\n-- migrate:up\n-- migrate:down\n".into(), K::BadId { what: "revision id", value: "head".into() }, 1),
+            ("bad parent", "-- Revision ID: a\n-- Revises: x y\n-- migrate:up\n-- migrate:down\n".into(), K::BadId { what: "parent", value: "x y".into() }, 2),
+            ("bad label", "-- Revision ID: a\n-- Revises:\n-- Branch Labels: ok, no way\n-- migrate:up\n-- migrate:down\n".into(), K::BadId { what: "branch label", value: "no way".into() }, 3),
+            ("duplicate key", "-- Revision ID: a\n-- Revision ID: b\n-- Revises:\n-- migrate:up\n-- migrate:down\n".into(), K::DuplicateHeader { key: "Revision ID" }, 2),
+            ("forgotten down", format!("{h}-- migrate:up\nCREATE TABLE t (id INT);\n-- migrate:down\n-- nothing here\n"), K::MissingDownSql, 5),
+            ("irreversible with sql", format!("{h}-- migrate:up\nSELECT 1;\n-- migrate:down irreversible\nSELECT 2;\n"), K::IrreversibleWithSql, 5),
+            ("crlf missing down", format!("{h}-- migrate:up\r\nSELECT 1;\r\n").replace('\n', "\r\n").replace("\r\r", "\r"), K::MissingDown, 4),
+            ("bom missing header", "\u{feff}-- Revises:\n-- migrate:up\n-- migrate:down\n".into(), K::MissingHeader { key: "Revision ID" }, 1),
+        ]
+    }
+
+    #[test]
+    fn malformed_inputs_give_their_error_and_line() {
+        for (name, input, kind, line) in malformed() {
+            let e = parse_file("bad.sql", &input).expect_err(name);
+            assert_eq!(e.kind, kind, "{name}");
+            assert_eq!(e.line, line, "{name}: {e}");
+            assert!(e.to_string().starts_with(&format!("bad.sql:{line}: ")), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn decode_reports_invalid_utf8_and_nul_with_line() {
+        let e = decode("x.sql", b"-- a\n-- b\n\xff\n".to_vec()).unwrap_err();
+        assert_eq!(e.kind, K::NotUtf8 { offset: 10 });
+        assert_eq!(e.line, 3);
+        let e = decode("x.sql", b"-- a\0".to_vec()).unwrap_err();
+        assert_eq!(e.kind, K::NulByte);
+        assert_eq!(decode("x.sql", b"ok".to_vec()).unwrap(), "ok");
+    }
+}

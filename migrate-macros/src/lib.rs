@@ -1,0 +1,31 @@
+//! The `migrations!` macro: reads a migration directory at compile time,
+//! validates the whole revision graph with `migrate-core`, and embeds it.
+//!
+//! A broken chain is a compile error that names the file, the line and the fix.
+//! Use it through `migrate-runtime`, which re-exports it together with the types
+//! the expansion refers to.
+
+mod expand;
+mod input;
+mod track;
+
+use proc_macro::TokenStream;
+
+/// Validates and embeds a migration directory as a `migrate_runtime::Migrations`.
+///
+/// The path is relative to `CARGO_MANIFEST_DIR` (default `"migrations"`). Every
+/// file is included with `include_bytes!`, so editing one rebuilds the crate;
+/// additions and deletions are seen through the build script line
+/// `cargo:rerun-if-changed=<dir>`, which this macro checks is present.
+#[proc_macro]
+pub fn migrations(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as input::Input);
+    expand::expand(input)
+        .unwrap_or_else(|errors| {
+            // Several `compile_error!`s are not one expression; a block holding
+            // them, typed by `unreachable!`, reports them all and nothing else.
+            let errors = errors.into_compile_error();
+            quote::quote!({ #errors ::core::unreachable!() })
+        })
+        .into()
+}

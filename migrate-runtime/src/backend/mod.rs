@@ -1,0 +1,1 @@
+//! Database backends: one module per dialect behind one trait.

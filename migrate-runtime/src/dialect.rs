@@ -1,0 +1,47 @@
+//! The SQL dialects the runtime speaks.
+
+/// A database family, for SQL text and offline scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite 3.
+    Sqlite,
+    /// PostgreSQL 13+.
+    Postgres,
+    /// MySQL 8 and MariaDB 10.6+.
+    MySql,
+}
+
+impl Dialect {
+    /// The dialect of a database URL, from its scheme.
+    ///
+    /// ```
+    /// use migrate_runtime::Dialect;
+    /// assert_eq!(Dialect::from_url("postgres://u@h/db"), Some(Dialect::Postgres));
+    /// assert_eq!(Dialect::from_url("mariadb://u@h/db"), Some(Dialect::MySql));
+    /// assert_eq!(Dialect::from_url("sqlite:app.db"), Some(Dialect::Sqlite));
+    /// assert_eq!(Dialect::from_url("oracle://x"), None);
+    /// ```
+    pub fn from_url(url: &str) -> Option<Dialect> {
+        let scheme = url.split(':').next()?.to_ascii_lowercase();
+        Dialect::from_name(&scheme)
+    }
+
+    /// A dialect by name: `sqlite`, `postgres`/`postgresql`, `mysql`/`mariadb`.
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        match name.to_ascii_lowercase().as_str() {
+            "sqlite" => Some(Dialect::Sqlite),
+            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
+            "mysql" | "mariadb" => Some(Dialect::MySql),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+        }
+    }
+}

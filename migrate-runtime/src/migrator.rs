@@ -1,0 +1,1 @@
+//! The migrator: upgrade, downgrade and stamp under a lock, with drift checks.

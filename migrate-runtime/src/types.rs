@@ -1,0 +1,126 @@
+//! Plain data the runtime reports and is configured with.
+
+use std::time::Duration;
+
+/// Which way a step moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Applying a revision.
+    Up,
+    /// Reverting a revision.
+    Down,
+}
+
+/// How concurrent migrators are kept apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LockStrategy {
+    /// A session-level lock held on one connection for the whole run
+    /// (PostgreSQL advisory lock, MySQL `GET_LOCK`, SQLite write lock). The default.
+    #[default]
+    Session,
+    /// A transaction-scoped lock taken in each revision's transaction, for
+    /// poolers such as PgBouncer in transaction mode.
+    Transaction,
+    /// No lock, for databases without advisory locks (CockroachDB). Only safe
+    /// when a single migrator runs at a time.
+    None,
+}
+
+/// What to do when an applied revision's checksum differs from the embedded file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DriftPolicy {
+    /// Refuse to run (the default).
+    #[default]
+    Error,
+    /// Log a warning and go on.
+    Warn,
+}
+
+/// What to do when the database has applied revisions this binary does not know.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownPolicy {
+    /// Refuse to run (the default).
+    #[default]
+    Error,
+    /// Go on, as an older binary must during a rolling deploy or rollback.
+    Allow,
+}
+
+/// One step that ran: reported to hooks and returned in [`Report`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepEvent {
+    /// The revision id.
+    pub revision: String,
+    /// Its file name.
+    pub file_name: String,
+    /// Its `Message:` header.
+    pub message: String,
+    /// Up or down.
+    pub direction: Direction,
+    /// Wall time of the step, version-table write included.
+    pub duration: Duration,
+}
+
+/// What an upgrade, downgrade or stamp did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Steps run, in order. Empty when there was nothing to do.
+    pub steps: Vec<StepEvent>,
+    /// Revisions a stamp recorded as applied.
+    pub stamped: Vec<String>,
+    /// Revisions a stamp removed from the record.
+    pub unstamped: Vec<String>,
+    /// The heads after the run.
+    pub heads: Vec<String>,
+}
+
+/// The state of one version-table row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowState {
+    /// Applied and finished.
+    Applied,
+    /// A non-transactional step started and never finished: the process died
+    /// or the SQL failed part-way. Needs a person to check the schema.
+    Started(Direction),
+    /// A step failed and may have left part of its work behind (MySQL DDL,
+    /// `transaction:false`).
+    Failed(Direction),
+}
+
+/// One row of the version table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedRow {
+    /// The revision id.
+    pub revision: String,
+    /// The checksum recorded when it was applied (hex).
+    pub checksum: String,
+    /// When it was applied, as the database wrote it.
+    pub applied_at: String,
+    /// How long applying took, in milliseconds.
+    pub duration_ms: i64,
+    /// Applied, or a visible partial state.
+    pub state: RowState,
+}
+
+/// A database's migration state compared with the migration set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    /// Every version-table row, in apply order where known.
+    pub rows: Vec<AppliedRow>,
+    /// The applied heads (Alembic's `current`).
+    pub heads: Vec<String>,
+    /// Revisions not yet applied, in apply order.
+    pub pending: Vec<String>,
+    /// Applied revisions whose checksum differs from the file: (id, file).
+    pub drifted: Vec<(String, String)>,
+    /// Applied revisions unknown to the migration set.
+    pub unknown: Vec<String>,
+    /// Rows in a started or failed state.
+    pub failed: Vec<String>,
+}
+
+/// How long a migrator waits for the lock by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(600);

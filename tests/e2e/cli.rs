@@ -1,0 +1,1 @@
+//! `cargo migrate` end to end.

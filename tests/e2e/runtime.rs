@@ -1,0 +1,1 @@
+//! The runtime against SQLite, PostgreSQL and MariaDB.
