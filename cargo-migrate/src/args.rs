@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// The `cargo` front: cargo runs `cargo-migrate migrate ARGS...`, so the first
 /// argument is the subcommand's own name, as in every cargo plugin.
 #[derive(Debug, Parser)]
-#[command(bin_name = "cargo", styles = clap::builder::styles::Styles::plain())]
+#[command(bin_name = "cargo")]
 pub(crate) enum Cli {
     /// Alembic's migration workflow for SQL files: revision, upgrade, downgrade,
     /// stamp, merge, history and offline SQL scripts.

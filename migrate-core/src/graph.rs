@@ -196,7 +196,9 @@ impl Graph {
             }
             out
         };
-        let parents: Vec<Vec<usize>> = (0..n).map(|i| resolve(i, &nodes[i].parents, Relation::Revises)).collect();
+        let parents: Vec<Vec<usize>> = (0..n)
+            .map(|i| resolve(i, &nodes[i].parents, Relation::Revises))
+            .collect();
         let deps: Vec<Vec<usize>> = (0..n)
             .map(|i| {
                 let mut d = resolve(i, &nodes[i].depends_on, Relation::DependsOn);
@@ -230,9 +232,14 @@ impl Graph {
         for (p, &i) in order.iter().enumerate() {
             position[i] = p;
         }
-        let heads = (0..n).filter(|&i| children[i].is_empty() && dependents[i].is_empty()).collect();
+        let heads = (0..n)
+            .filter(|&i| children[i].is_empty() && dependents[i].is_empty())
+            .collect();
         Ok(Graph {
-            labels: nodes.iter().map(|n| n.branch_labels.iter().map(|s| s.to_string()).collect()).collect(),
+            labels: nodes
+                .iter()
+                .map(|n| n.branch_labels.iter().map(|s| s.to_string()).collect())
+                .collect(),
             files: nodes.iter().map(|n| n.file_name.to_owned()).collect(),
             ids,
             parents,
@@ -305,14 +312,20 @@ impl Graph {
 
     /// Every branch label with the revision declaring it, sorted by label.
     pub fn labels(&self) -> Vec<(&str, usize)> {
-        let mut out: Vec<(&str, usize)> = self.label_index.iter().map(|(l, &i)| (l.as_str(), i)).collect();
+        let mut out: Vec<(&str, usize)> = self
+            .label_index
+            .iter()
+            .map(|(l, &i)| (l.as_str(), i))
+            .collect();
         out.sort_unstable();
         out
     }
 
     /// Revisions whose id starts with `prefix`, sorted by id.
     pub fn with_prefix(&self, prefix: &str) -> &[usize] {
-        let start = self.by_id.partition_point(|&i| self.ids[i].as_str() < prefix);
+        let start = self
+            .by_id
+            .partition_point(|&i| self.ids[i].as_str() < prefix);
         let len = self.by_id[start..].partition_point(|&i| self.ids[i].starts_with(prefix));
         &self.by_id[start..start + len]
     }
@@ -340,7 +353,9 @@ impl Graph {
 
     /// Revisions with no parents.
     pub fn bases(&self) -> Vec<usize> {
-        (0..self.len()).filter(|&i| self.parents[i].is_empty()).collect()
+        (0..self.len())
+            .filter(|&i| self.parents[i].is_empty())
+            .collect()
     }
 
     /// Revisions with more than one child.
@@ -360,7 +375,9 @@ impl Graph {
 
     /// `roots` and everything that needs them, through parents and dependencies.
     pub fn descendants(&self, roots: impl IntoIterator<Item = usize>) -> Applied {
-        self.closure(roots, |i| self.children[i].iter().chain(&self.dependents[i]))
+        self.closure(roots, |i| {
+            self.children[i].iter().chain(&self.dependents[i])
+        })
     }
 
     /// `roots` and their descendants through `Revises:` only.
@@ -380,7 +397,10 @@ impl Graph {
     /// parent-ancestor (labels flow down to descendants, as in Alembic).
     pub fn branch_labels(&self, i: usize) -> Vec<&str> {
         let anc = self.parent_ancestors([i]);
-        let mut out: Vec<&str> = anc.iter().flat_map(|a| self.labels[a].iter().map(String::as_str)).collect();
+        let mut out: Vec<&str> = anc
+            .iter()
+            .flat_map(|a| self.labels[a].iter().map(String::as_str))
+            .collect();
         out.sort_unstable();
         out
     }
@@ -388,12 +408,20 @@ impl Graph {
     /// The heads of a set: members that no other member revises or depends on.
     pub fn heads_of(&self, set: &Applied) -> Vec<usize> {
         set.iter()
-            .filter(|&i| !self.children[i].iter().chain(&self.dependents[i]).any(|&c| set.contains(c)))
+            .filter(|&i| {
+                !self.children[i]
+                    .iter()
+                    .chain(&self.dependents[i])
+                    .any(|&c| set.contains(c))
+            })
             .collect()
     }
 
     /// An [`Applied`] set from revision ids, or the ids this graph does not know.
-    pub fn applied_from_ids<S: AsRef<str>>(&self, ids: impl IntoIterator<Item = S>) -> Result<Applied, Vec<String>> {
+    pub fn applied_from_ids<S: AsRef<str>>(
+        &self,
+        ids: impl IntoIterator<Item = S>,
+    ) -> Result<Applied, Vec<String>> {
         let mut set = Applied::empty(self.len());
         let mut unknown = Vec::new();
         for id in ids {
@@ -418,7 +446,11 @@ impl Graph {
         v
     }
 
-    fn closure<'s, I>(&'s self, roots: impl IntoIterator<Item = usize>, next: impl Fn(usize) -> I) -> Applied
+    fn closure<'s, I>(
+        &'s self,
+        roots: impl IntoIterator<Item = usize>,
+        next: impl Fn(usize) -> I,
+    ) -> Applied
     where
         I: Iterator<Item = &'s usize>,
     {
@@ -445,7 +477,8 @@ fn topological_order(
 ) -> (Vec<usize>, Option<Vec<usize>>) {
     let n = parents.len();
     let mut indegree: Vec<usize> = (0..n).map(|i| parents[i].len() + deps[i].len()).collect();
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..n).filter(|&i| indegree[i] == 0).map(Reverse).collect();
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        (0..n).filter(|&i| indegree[i] == 0).map(Reverse).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(Reverse(i)) = ready.pop() {
         order.push(i);
@@ -497,7 +530,11 @@ fn closest(ids: &[String], wanted: &str) -> Vec<String> {
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, id)| id.clone()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -516,16 +553,33 @@ mod tests {
 
     #[test]
     fn order_breaks_ties_by_file_name() {
-        let g = Graph::build([node("c", &["a"]), node("b", &["a"]), node("a", &[]), node("d", &["b", "c"])]).unwrap();
+        let g = Graph::build([
+            node("c", &["a"]),
+            node("b", &["a"]),
+            node("a", &[]),
+            node("d", &["b", "c"]),
+        ])
+        .unwrap();
         let ids: Vec<&str> = g.order().iter().map(|&i| g.id(i)).collect();
         assert_eq!(ids, ["a", "b", "c", "d"]);
-        assert_eq!(g.heads().iter().map(|&i| g.id(i)).collect::<Vec<_>>(), ["d"]);
+        assert_eq!(
+            g.heads().iter().map(|&i| g.id(i)).collect::<Vec<_>>(),
+            ["d"]
+        );
     }
 
     #[test]
     fn cycle_is_listed() {
-        let errs = Graph::build([node("a", &["c"]), node("b", &["a"]), node("c", &["b"]), node("x", &[])]).unwrap_err();
-        let GraphError::Cycle { cycle } = &errs[0] else { panic!("{errs:?}") };
+        let errs = Graph::build([
+            node("a", &["c"]),
+            node("b", &["a"]),
+            node("c", &["b"]),
+            node("x", &[]),
+        ])
+        .unwrap_err();
+        let GraphError::Cycle { cycle } = &errs[0] else {
+            panic!("{errs:?}")
+        };
         assert_eq!(cycle.len(), 4);
         assert_eq!(cycle.first(), cycle.last());
     }
@@ -543,12 +597,17 @@ mod tests {
                 suggestions: vec!["abc123".into()],
             }]
         );
-        assert!(errs[0].to_string().contains("did you mean `abc123`?"), "{}", errs[0]);
+        assert!(
+            errs[0].to_string().contains("did you mean `abc123`?"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]
     fn prefix_lookup() {
-        let g = Graph::build([node("ab1", &[]), node("ab2", &["ab1"]), node("b", &["ab2"])]).unwrap();
+        let g =
+            Graph::build([node("ab1", &[]), node("ab2", &["ab1"]), node("b", &["ab2"])]).unwrap();
         assert_eq!(g.with_prefix("ab").len(), 2);
         assert_eq!(g.with_prefix("b"), [2]);
         assert!(g.with_prefix("z").is_empty());

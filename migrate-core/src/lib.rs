@@ -43,10 +43,10 @@ pub use bitset::Applied;
 pub use checksum::{normalize, Checksum};
 pub use graph::{Graph, GraphError, Node, Relation};
 pub use parse::{decode, parse_file, ParseError, ParseErrorKind};
-pub use revision::{Down, Revision, Section};
+pub use revision::{Down, HeaderLines, Revision, Section};
 pub use source::{read_dir, SourceError, SourceFile};
 pub use target::{Anchor, Spec, StampPlan, Target, TargetError};
-pub use validate::{load, MigrationSet, ValidationError, ValidationErrors};
+pub use validate::{load, load_unmerged, MigrationSet, ValidationError, ValidationErrors};
 
 /// Target keywords that can never be revision ids or branch labels, because the
 /// target grammar would read them as keywords.

@@ -72,7 +72,9 @@ pub enum ParseErrorKind {
         marker: &'static str,
     },
     /// `-- migrate:something` that is neither up nor down.
-    #[error("unknown marker `-- migrate:{name}`; the markers are `-- migrate:up` and `-- migrate:down`")]
+    #[error(
+        "unknown marker `-- migrate:{name}`; the markers are `-- migrate:up` and `-- migrate:down`"
+    )]
     UnknownMarker {
         /// The text after `migrate:`.
         name: String,
@@ -100,21 +102,18 @@ pub enum ParseErrorKind {
 ///
 /// ```
 /// use migrate_core::{decode, ParseErrorKind};
-/// let e = decode("a.sql", b"SELECT 1;\n\xff".to_vec()).unwrap_err();
+/// let e = decode("a.sql", b"SELECT 1;\n\xff").unwrap_err();
 /// assert_eq!(e.line, 2);
 /// assert!(matches!(e.kind, ParseErrorKind::NotUtf8 { .. }));
 /// ```
-pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, ParseError> {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            return Err(error_at(bytes, file, offset, ParseErrorKind::NotUtf8 { offset }));
-        }
-    };
-    if let Some(offset) = text.bytes().position(|b| b == 0) {
-        return Err(error_at(text.as_bytes(), file, offset, ParseErrorKind::NulByte));
+pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ParseError> {
+    // Borrowed, so a 50 MB migration is not copied before it is parsed.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        error_at(bytes, file, offset, ParseErrorKind::NotUtf8 { offset })
+    })?;
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(error_at(bytes, file, offset, ParseErrorKind::NulByte));
     }
     Ok(text)
 }
@@ -164,6 +163,8 @@ struct Marker {
 /// assert_eq!(rev.up.sql, "CREATE TABLE users (id INT);");
 /// ```
 pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
+    // Hash the text as given: normalizing twice would fold `\r\r\n` twice.
+    let checksum = Checksum::of(text);
     let text = normalize(text);
     let text: &str = &text;
     let err = |line: usize, span: Range<usize>, kind| ParseError {
@@ -184,12 +185,27 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         let line = raw.trim();
         let span = start..start + raw.trim_end().len();
         if let Some(marker) = marker_text(line) {
-            let m = parse_marker(marker, line_no, start, offset).map_err(|k| err(line_no, span.clone(), k))?;
+            let m = parse_marker(marker, line_no, start, offset)
+                .map_err(|k| err(line_no, span.clone(), k))?;
             match (m.up, &up, &down) {
-                (true, Some(_), _) => return Err(err(line_no, span, ParseErrorKind::DuplicateMarker { marker: "up" })),
-                (true, None, Some(_)) => return Err(err(line_no, span, ParseErrorKind::DownBeforeUp)),
+                (true, Some(_), _) => {
+                    return Err(err(
+                        line_no,
+                        span,
+                        ParseErrorKind::DuplicateMarker { marker: "up" },
+                    ))
+                }
+                (true, None, Some(_)) => {
+                    return Err(err(line_no, span, ParseErrorKind::DownBeforeUp))
+                }
                 (false, None, _) => return Err(err(line_no, span, ParseErrorKind::DownBeforeUp)),
-                (false, _, Some(_)) => return Err(err(line_no, span, ParseErrorKind::DuplicateMarker { marker: "down" })),
+                (false, _, Some(_)) => {
+                    return Err(err(
+                        line_no,
+                        span,
+                        ParseErrorKind::DuplicateMarker { marker: "down" },
+                    ))
+                }
                 (true, ..) => up = Some(m),
                 (false, ..) => down = Some(m),
             }
@@ -205,9 +221,16 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
             continue;
         };
         let key = key.trim();
-        if let Some(k) = KEYS.iter().position(|known| known.eq_ignore_ascii_case(key)) {
+        if let Some(k) = KEYS
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(key))
+        {
             if values[k].is_some() {
-                return Err(err(line_no, span, ParseErrorKind::DuplicateHeader { key: KEYS[k] }));
+                return Err(err(
+                    line_no,
+                    span,
+                    ParseErrorKind::DuplicateHeader { key: KEYS[k] },
+                ));
             }
             values[k] = Some((value.trim().to_owned(), line_no));
         }
@@ -216,23 +239,47 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
     let [id, revises, depends_on, labels, create_date, message] = values;
     let end = text.len();
     let Some((id, id_line)) = id else {
-        return Err(err(1, 0..0, ParseErrorKind::MissingHeader { key: "Revision ID" }));
+        return Err(err(
+            1,
+            0..0,
+            ParseErrorKind::MissingHeader { key: "Revision ID" },
+        ));
     };
     let Some((revises, revises_line)) = revises else {
-        return Err(err(id_line, 0..0, ParseErrorKind::MissingHeader { key: "Revises" }));
+        return Err(err(
+            id_line,
+            0..0,
+            ParseErrorKind::MissingHeader { key: "Revises" },
+        ));
     };
     let line_span = |line: usize| line_range(text, line);
     if !is_valid_id(&id) || RESERVED_IDS.contains(&id.as_str()) {
-        return Err(err(id_line, line_span(id_line), ParseErrorKind::BadId { what: "revision id", value: id }));
+        return Err(err(
+            id_line,
+            line_span(id_line),
+            ParseErrorKind::BadId {
+                what: "revision id",
+                value: id,
+            },
+        ));
     }
-    let list = |value: Option<(String, usize)>, what: &'static str| -> Result<(Vec<String>, usize), ParseError> {
+    let list = |value: Option<(String, usize)>,
+                what: &'static str|
+     -> Result<(Vec<String>, usize), ParseError> {
         let Some((value, line)) = value else {
             return Ok((Vec::new(), 0));
         };
         let mut out = Vec::new();
         for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             if !is_valid_id(item) || RESERVED_IDS.contains(&item) {
-                return Err(err(line, line_span(line), ParseErrorKind::BadId { what, value: item.to_owned() }));
+                return Err(err(
+                    line,
+                    line_span(line),
+                    ParseErrorKind::BadId {
+                        what,
+                        value: item.to_owned(),
+                    },
+                ));
             }
             out.push(item.to_owned());
         }
@@ -257,7 +304,11 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
     let down_span = line_range(text, down.line);
     let down_section = if down.irreversible {
         if has_sql(down_sql) {
-            return Err(err(down.line, down_span, ParseErrorKind::IrreversibleWithSql));
+            return Err(err(
+                down.line,
+                down_span,
+                ParseErrorKind::IrreversibleWithSql,
+            ));
         }
         Down::Irreversible
     } else {
@@ -280,7 +331,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         up: up_section,
         down: down_section,
         file_name: file_name.to_owned(),
-        checksum: Checksum::of(text),
+        checksum,
         lines: HeaderLines {
             id: id_line,
             revises: revises_line,
@@ -294,16 +345,27 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
 
 /// The text after `-- migrate:` (or `--migrate:`), if this line is a marker.
 fn marker_text(line: &str) -> Option<&str> {
-    line.strip_prefix("--")?.trim_start().strip_prefix("migrate:")
+    line.strip_prefix("--")?
+        .trim_start()
+        .strip_prefix("migrate:")
 }
 
-fn parse_marker(text: &str, line: usize, start: usize, body_start: usize) -> Result<Marker, ParseErrorKind> {
+fn parse_marker(
+    text: &str,
+    line: usize,
+    start: usize,
+    body_start: usize,
+) -> Result<Marker, ParseErrorKind> {
     let mut words = text.split_whitespace();
     let name = words.next().unwrap_or("");
     let up = match name {
         "up" => true,
         "down" => false,
-        other => return Err(ParseErrorKind::UnknownMarker { name: other.to_owned() }),
+        other => {
+            return Err(ParseErrorKind::UnknownMarker {
+                name: other.to_owned(),
+            })
+        }
     };
     let marker = if up { "up" } else { "down" };
     let mut m = Marker {
@@ -386,7 +448,11 @@ mod tests {
 
     #[test]
     fn empty_sections_are_a_no_op_revision() {
-        let r = parse_file("m.sql", "-- Revision ID: m\n-- Revises: a, b\n-- migrate:up\n-- migrate:down\n").unwrap();
+        let r = parse_file(
+            "m.sql",
+            "-- Revision ID: m\n-- Revises: a, b\n-- migrate:up\n-- migrate:down\n",
+        )
+        .unwrap();
         assert!(!r.up.has_sql());
         assert!(r.is_merge());
     }
@@ -430,17 +496,20 @@ mod tests {
             let e = parse_file("bad.sql", &input).expect_err(name);
             assert_eq!(e.kind, kind, "{name}");
             assert_eq!(e.line, line, "{name}: {e}");
-            assert!(e.to_string().starts_with(&format!("bad.sql:{line}: ")), "{name}: {e}");
+            assert!(
+                e.to_string().starts_with(&format!("bad.sql:{line}: ")),
+                "{name}: {e}"
+            );
         }
     }
 
     #[test]
     fn decode_reports_invalid_utf8_and_nul_with_line() {
-        let e = decode("x.sql", b"-- a\n-- b\n\xff\n".to_vec()).unwrap_err();
+        let e = decode("x.sql", b"-- a\n-- b\n\xff\n").unwrap_err();
         assert_eq!(e.kind, K::NotUtf8 { offset: 10 });
         assert_eq!(e.line, 3);
-        let e = decode("x.sql", b"-- a\0".to_vec()).unwrap_err();
+        let e = decode("x.sql", b"-- a\0").unwrap_err();
         assert_eq!(e.kind, K::NulByte);
-        assert_eq!(decode("x.sql", b"ok".to_vec()).unwrap(), "ok");
+        assert_eq!(decode("x.sql", b"ok").unwrap(), "ok");
     }
 }

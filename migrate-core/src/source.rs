@@ -75,16 +75,28 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(SourceError::NotFound { dir: dir.to_owned() })
+            return Err(SourceError::NotFound {
+                dir: dir.to_owned(),
+            })
         }
         Err(_) if dir.exists() && !dir.is_dir() => {
-            return Err(SourceError::NotADirectory { dir: dir.to_owned() })
+            return Err(SourceError::NotADirectory {
+                dir: dir.to_owned(),
+            })
         }
-        Err(source) => return Err(SourceError::Io { path: dir.to_owned(), source }),
+        Err(source) => {
+            return Err(SourceError::Io {
+                path: dir.to_owned(),
+                source,
+            })
+        }
     };
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| SourceError::Io { path: dir.to_owned(), source })?;
+        let entry = entry.map_err(|source| SourceError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
         let path = entry.path();
         let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
             return Err(SourceError::BadFileName { path });
@@ -92,16 +104,35 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
         if name.starts_with('.') || !name.to_ascii_lowercase().ends_with(".sql") {
             continue;
         }
-        let meta = match std::fs::metadata(&path) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(SourceError::BrokenLink { path }),
-            Err(source) => return Err(SourceError::Io { path, source }),
+        // `file_type` comes with the directory listing; only a link needs a
+        // second look to see what it points at.
+        let kind = entry.file_type().map_err(|source| SourceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let is_file = if kind.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(meta) => meta.is_file(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(SourceError::BrokenLink { path })
+                }
+                Err(source) => return Err(SourceError::Io { path, source }),
+            }
+        } else {
+            kind.is_file()
         };
-        if !meta.is_file() {
+        if !is_file {
             continue;
         }
-        let contents = std::fs::read(&path).map_err(|source| SourceError::Io { path: path.clone(), source })?;
-        files.push(SourceFile { name, contents, path });
+        let contents = std::fs::read(&path).map_err(|source| SourceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        files.push(SourceFile {
+            name,
+            contents,
+            path,
+        });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)

@@ -229,12 +229,16 @@ impl Spec {
             return Err(syntax("it is empty"));
         }
         if text.contains(':') {
-            return Err(TargetError::RangeNotAllowed { input: input.to_owned() });
+            return Err(TargetError::RangeNotAllowed {
+                input: input.to_owned(),
+            });
         }
         let (branch, rest) = match text.split_once('@') {
             Some((b, rest)) => {
                 if !is_valid_id(b) {
-                    return Err(syntax("the branch before `@` must be a label or revision id"));
+                    return Err(syntax(
+                        "the branch before `@` must be a label or revision id",
+                    ));
                 }
                 (Some(b.to_owned()), rest)
             }
@@ -247,9 +251,13 @@ impl Spec {
         } else {
             let digits = &rel[1..];
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(syntax("a relative step is `+N` or `-N` with a whole number N"));
+                return Err(syntax(
+                    "a relative step is `+N` or `-N` with a whole number N",
+                ));
             }
-            let n: i64 = digits.parse().map_err(|_| syntax("the step count is too large"))?;
+            let n: i64 = digits
+                .parse()
+                .map_err(|_| syntax("the step count is too large"))?;
             if n == 0 {
                 return Err(syntax("a relative step of 0 goes nowhere"));
             }
@@ -264,12 +272,20 @@ impl Spec {
             "" => return Err(syntax("nothing after `@`")),
             "head" => Anchor::Head,
             "heads" if relative == 0 => Anchor::Heads,
-            "heads" => return Err(syntax("`heads` names several revisions and cannot take a step")),
+            "heads" => {
+                return Err(syntax(
+                    "`heads` names several revisions and cannot take a step",
+                ))
+            }
             "base" => Anchor::Base,
             id if is_valid_id(id) => Anchor::Revision(id.to_owned()),
             _ => return Err(syntax("a revision id has only letters, digits and `_`")),
         };
-        Ok(Spec { branch, anchor, relative })
+        Ok(Spec {
+            branch,
+            anchor,
+            relative,
+        })
     }
 }
 
@@ -343,12 +359,18 @@ impl Graph {
     /// A plain revision reverts what was built on it through `Revises:` (and
     /// whatever depends on that); a `label@` target reverts only that branch,
     /// keeping what other branches still need, as Alembic does.
-    pub fn plan_downgrade(&self, target: &str, applied: &Applied) -> Result<Vec<usize>, TargetError> {
+    pub fn plan_downgrade(
+        &self,
+        target: &str,
+        applied: &Applied,
+    ) -> Result<Vec<usize>, TargetError> {
         let spec = single(target)?;
         let (point, scope) = self.resolve_spec(&spec, target, applied)?;
         if let Point::Revisions(revs) = &point {
             if let Some(&r) = revs.iter().find(|&&r| !applied.contains(r)) {
-                return Err(TargetError::NotApplied { revision: self.describe(r) });
+                return Err(TargetError::NotApplied {
+                    revision: self.describe(r),
+                });
             }
         }
         let plan = self.downgrade_to(&point, scope.as_ref(), applied);
@@ -361,7 +383,12 @@ impl Graph {
     /// What `stamp TARGET...` writes: each target and its ancestors become
     /// applied, and the current heads on a target's line are replaced by it;
     /// unrelated branches stay. With `purge`, the record starts empty.
-    pub fn plan_stamp(&self, targets: &[&str], applied: &Applied, purge: bool) -> Result<StampPlan, TargetError> {
+    pub fn plan_stamp(
+        &self,
+        targets: &[&str],
+        applied: &Applied,
+        purge: bool,
+    ) -> Result<StampPlan, TargetError> {
         let empty = Applied::empty(self.len());
         let current = if purge { &empty } else { applied };
         let mut heads: Vec<usize> = self.heads_of(current);
@@ -398,7 +425,11 @@ impl Graph {
         if !purge {
             for (k, &a) in new_heads.iter().enumerate() {
                 for &b in &new_heads[k + 1..] {
-                    let (x, y) = if self.ancestors([b]).contains(a) { (a, b) } else { (b, a) };
+                    let (x, y) = if self.ancestors([b]).contains(a) {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    };
                     if x != y && self.ancestors([y]).contains(x) {
                         return Err(TargetError::OverlappingStamp {
                             ancestor: self.describe(x),
@@ -426,7 +457,11 @@ impl Graph {
     /// The start state and plan of an offline `FROM:TO` script. `FROM` is taken as
     /// fully applied (with its ancestors); a lone `TO` starts from base when
     /// upgrading and from all heads when downgrading.
-    pub fn plan_offline(&self, range: &str, upgrade: bool) -> Result<(Applied, Vec<usize>), TargetError> {
+    pub fn plan_offline(
+        &self,
+        range: &str,
+        upgrade: bool,
+    ) -> Result<(Applied, Vec<usize>), TargetError> {
         let (from, to) = match Target::parse(range)? {
             Target::Range { from, to } => (from, to),
             Target::Single(spec) => (None, Some(spec)),
@@ -442,8 +477,16 @@ impl Graph {
         };
         let to = match to {
             Some(spec) => spec,
-            None if upgrade => Spec { branch: None, anchor: Anchor::Heads, relative: 0 },
-            None => Spec { branch: None, anchor: Anchor::Base, relative: 0 },
+            None if upgrade => Spec {
+                branch: None,
+                anchor: Anchor::Heads,
+                relative: 0,
+            },
+            None => Spec {
+                branch: None,
+                anchor: Anchor::Base,
+                relative: 0,
+            },
         };
         let (point, scope) = self.resolve_spec(&to, range, &start)?;
         let plan = if upgrade {
@@ -451,7 +494,9 @@ impl Graph {
         } else {
             if let Point::Revisions(revs) = &point {
                 if let Some(&r) = revs.iter().find(|&&r| !start.contains(r)) {
-                    return Err(TargetError::NotApplied { revision: self.describe(r) });
+                    return Err(TargetError::NotApplied {
+                        revision: self.describe(r),
+                    });
                 }
             }
             self.downgrade_to(&point, scope.as_ref(), &start)
@@ -495,7 +540,12 @@ impl Graph {
         }
     }
 
-    fn downgrade_to(&self, point: &Point, scope: Option<&Applied>, applied: &Applied) -> Vec<usize> {
+    fn downgrade_to(
+        &self,
+        point: &Point,
+        scope: Option<&Applied>,
+        applied: &Applied,
+    ) -> Vec<usize> {
         let mut doomed = match point {
             Point::Base => applied.clone(),
             Point::Revisions(revs) => {
@@ -532,7 +582,12 @@ impl Graph {
     }
 
     /// Resolves a spec to a point and, for `branch@`, the branch's line.
-    fn resolve_spec(&self, spec: &Spec, input: &str, applied: &Applied) -> Result<(Point, Option<Applied>), TargetError> {
+    fn resolve_spec(
+        &self,
+        spec: &Spec,
+        input: &str,
+        applied: &Applied,
+    ) -> Result<(Point, Option<Applied>), TargetError> {
         let scope = match &spec.branch {
             Some(b) => Some(self.lineage(self.resolve_revision(b)?)),
             None => None,
@@ -541,11 +596,21 @@ impl Graph {
         let start = match &spec.anchor {
             Anchor::Base => Point::Base,
             Anchor::Heads => {
-                let heads: Vec<usize> = self.heads().iter().copied().filter(|&h| in_scope(h)).collect();
+                let heads: Vec<usize> = self
+                    .heads()
+                    .iter()
+                    .copied()
+                    .filter(|&h| in_scope(h))
+                    .collect();
                 return Ok((Point::Revisions(heads), scope));
             }
             Anchor::Head => {
-                let heads: Vec<usize> = self.heads().iter().copied().filter(|&h| in_scope(h)).collect();
+                let heads: Vec<usize> = self
+                    .heads()
+                    .iter()
+                    .copied()
+                    .filter(|&h| in_scope(h))
+                    .collect();
                 match heads[..] {
                     [] => return Err(TargetError::NoRevisions),
                     [h] => Point::Revisions(vec![h]),
@@ -588,7 +653,13 @@ impl Graph {
     }
 
     /// Walks `steps` along `Revises:` edges within `scope`, refusing forks.
-    fn walk(&self, mut at: Point, steps: i64, scope: Option<&Applied>, input: &str) -> Result<Point, TargetError> {
+    fn walk(
+        &self,
+        mut at: Point,
+        steps: i64,
+        scope: Option<&Applied>,
+        input: &str,
+    ) -> Result<Point, TargetError> {
         let in_scope = |i: &usize| scope.is_none_or(|s| s.contains(*i));
         let input = input.trim().to_owned();
         for _ in 0..steps.unsigned_abs() {
@@ -600,14 +671,22 @@ impl Graph {
                 (None, true) => self.bases().into_iter().filter(in_scope).collect(),
                 (Some(i), true) => self.children(i).iter().copied().filter(in_scope).collect(),
                 (None, false) => {
-                    return Err(TargetError::PastEnd { input, end: "base".into(), direction: "below it" });
+                    return Err(TargetError::PastEnd {
+                        input,
+                        end: "base".into(),
+                        direction: "below it",
+                    });
                 }
                 (Some(i), false) => self.parents(i).iter().copied().filter(in_scope).collect(),
             };
             at = match (next.as_slice(), steps > 0) {
                 ([], true) => {
                     let end = here.map_or("base".to_owned(), |i| self.describe(i));
-                    return Err(TargetError::PastEnd { input, end, direction: "above it" });
+                    return Err(TargetError::PastEnd {
+                        input,
+                        end,
+                        direction: "above it",
+                    });
                 }
                 ([], false) => Point::Base,
                 ([one], _) => Point::Revisions(vec![*one]),
@@ -629,11 +708,18 @@ impl Graph {
 fn single(target: &str) -> Result<Spec, TargetError> {
     match Target::parse(target)? {
         Target::Single(spec) => Ok(spec),
-        Target::Range { .. } => Err(TargetError::RangeNotAllowed { input: target.trim().to_owned() }),
+        Target::Range { .. } => Err(TargetError::RangeNotAllowed {
+            input: target.trim().to_owned(),
+        }),
     }
 }
 
-fn check_count(input: &str, verb: &'static str, expected: i64, actual: usize) -> Result<(), TargetError> {
+fn check_count(
+    input: &str,
+    verb: &'static str,
+    expected: i64,
+    actual: usize,
+) -> Result<(), TargetError> {
     if expected < 0 || expected as usize != actual {
         return Err(TargetError::RelativeCount {
             input: input.trim().to_owned(),

@@ -72,7 +72,9 @@ impl ValidationError {
     pub fn file(&self) -> &str {
         match self {
             ValidationError::Parse(e) => &e.file,
-            ValidationError::Graph { file, .. } | ValidationError::UnmergedHeads { file, .. } => file,
+            ValidationError::Graph { file, .. } | ValidationError::UnmergedHeads { file, .. } => {
+                file
+            }
         }
     }
 
@@ -80,7 +82,9 @@ impl ValidationError {
     pub fn line(&self) -> usize {
         match self {
             ValidationError::Parse(e) => e.line,
-            ValidationError::Graph { line, .. } | ValidationError::UnmergedHeads { line, .. } => *line,
+            ValidationError::Graph { line, .. } | ValidationError::UnmergedHeads { line, .. } => {
+                *line
+            }
         }
     }
 
@@ -88,7 +92,9 @@ impl ValidationError {
     pub fn message(&self) -> String {
         let full = self.to_string();
         let prefix = format!("{}:{}: ", self.file(), self.line());
-        full.strip_prefix(&prefix).map(str::to_owned).unwrap_or(full)
+        full.strip_prefix(&prefix)
+            .map(str::to_owned)
+            .unwrap_or(full)
     }
 }
 
@@ -126,7 +132,8 @@ pub fn load_unmerged(files: &[SourceFile]) -> Result<MigrationSet, ValidationErr
     let mut errors = Vec::new();
     let mut revisions = Vec::with_capacity(files.len());
     for file in files {
-        let parsed = decode(&file.name, file.contents.clone()).and_then(|text| parse_file(&file.name, &text));
+        let parsed =
+            decode(&file.name, &file.contents).and_then(|text| parse_file(&file.name, text));
         match parsed {
             Ok(rev) => revisions.push(rev),
             Err(e) => errors.push(ValidationError::Parse(e)),
@@ -192,9 +199,12 @@ fn unmerged_heads(graph: &Graph, revisions: &[Revision]) -> Option<ValidationErr
     }
     let labels: Vec<Vec<&str>> = heads.iter().map(|&h| graph.branch_labels(h)).collect();
     let own_label = |k: usize| {
-        labels[k]
-            .iter()
-            .any(|l| labels.iter().enumerate().all(|(j, other)| j == k || !other.contains(l)))
+        labels[k].iter().any(|l| {
+            labels
+                .iter()
+                .enumerate()
+                .all(|(j, other)| j == k || !other.contains(l))
+        })
     };
     if (0..heads.len()).all(own_label) {
         return None;
@@ -249,17 +259,45 @@ mod tests {
     #[test]
     fn all_errors_are_collected() {
         let bad = SourceFile::new("0.sql", "-- Revision ID: x\n");
-        let e = errors(&[bad, file("1.sql", "a", "", ""), file("2.sql", "a", "", ""), file("3.sql", "c", "c", "")]);
+        let e = errors(&[
+            bad,
+            file("1.sql", "a", "", ""),
+            file("2.sql", "a", "", ""),
+            file("3.sql", "c", "c", ""),
+        ]);
         assert_eq!(e.len(), 3, "{e:?}");
         assert!(matches!(e[0], ValidationError::Parse(_)));
-        assert!(matches!(e[2], ValidationError::Graph { error: GraphError::Cycle { .. }, .. }), "{e:?}");
+        assert!(
+            matches!(
+                e[2],
+                ValidationError::Graph {
+                    error: GraphError::Cycle { .. },
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn two_unlabelled_heads_need_a_merge() {
-        let e = errors(&[file("1.sql", "a", "", ""), file("2.sql", "b", "a", ""), file("3.sql", "c", "a", "")]);
-        assert!(e[0].message().contains("cargo migrate merge -m \"merge heads\" b c"), "{}", e[0]);
-        assert!(load_unmerged(&[file("1.sql", "a", "", ""), file("2.sql", "b", "a", ""), file("3.sql", "c", "a", "")]).is_ok());
+        let e = errors(&[
+            file("1.sql", "a", "", ""),
+            file("2.sql", "b", "a", ""),
+            file("3.sql", "c", "a", ""),
+        ]);
+        assert!(
+            e[0].message()
+                .contains("cargo migrate merge -m \"merge heads\" b c"),
+            "{}",
+            e[0]
+        );
+        assert!(load_unmerged(&[
+            file("1.sql", "a", "", ""),
+            file("2.sql", "b", "a", ""),
+            file("3.sql", "c", "a", "")
+        ])
+        .is_ok());
     }
 
     #[test]
@@ -285,14 +323,48 @@ mod tests {
             file("1.sql", "a", "", "-- Branch Labels: x\n"),
             file("2.sql", "b", "", "-- Branch Labels: x\n"),
         ]);
-        assert!(matches!(&e[0], ValidationError::Graph { error: GraphError::DuplicateLabel { .. }, line: 3, .. }), "{e:?}");
-        let e = errors(&[file("1.sql", "a", "", "-- Branch Labels: b\n"), file("2.sql", "b", "a", "")]);
-        assert!(matches!(&e[0], ValidationError::Graph { error: GraphError::LabelIsRevisionId { .. }, .. }), "{e:?}");
+        assert!(
+            matches!(
+                &e[0],
+                ValidationError::Graph {
+                    error: GraphError::DuplicateLabel { .. },
+                    line: 3,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let e = errors(&[
+            file("1.sql", "a", "", "-- Branch Labels: b\n"),
+            file("2.sql", "b", "a", ""),
+        ]);
+        assert!(
+            matches!(
+                &e[0],
+                ValidationError::Graph {
+                    error: GraphError::LabelIsRevisionId { .. },
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn dependency_cycle_is_an_error() {
-        let e = errors(&[file("1.sql", "a", "", "-- Depends On: b\n"), file("2.sql", "b", "a", "")]);
-        assert!(matches!(&e[0], ValidationError::Graph { error: GraphError::Cycle { .. }, .. }), "{e:?}");
+        let e = errors(&[
+            file("1.sql", "a", "", "-- Depends On: b\n"),
+            file("2.sql", "b", "a", ""),
+        ]);
+        assert!(
+            matches!(
+                &e[0],
+                ValidationError::Graph {
+                    error: GraphError::Cycle { .. },
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 }

@@ -15,7 +15,8 @@ pub(crate) fn expand(input: Input) -> syn::Result<TokenStream> {
             input.dir
         )));
     }
-    let manifest_dir = manifest_dir().ok_or_else(|| err("CARGO_MANIFEST_DIR is not set; build with cargo".to_owned()))?;
+    let manifest_dir = manifest_dir()
+        .ok_or_else(|| err("CARGO_MANIFEST_DIR is not set; build with cargo".to_owned()))?;
     let dir = manifest_dir.join(&input.dir);
     let files = migrate_core::read_dir(&dir).map_err(|e| match e {
         migrate_core::SourceError::NotFound { .. } => err(format!(
@@ -30,7 +31,12 @@ pub(crate) fn expand(input: Input) -> syn::Result<TokenStream> {
         errors
             .0
             .iter()
-            .map(|e| syn::Error::new(span, format!("{prefix}/{}:{}: {}", e.file(), e.line(), e.message())))
+            .map(|e| {
+                syn::Error::new(
+                    span,
+                    format!("{prefix}/{}:{}: {}", e.file(), e.line(), e.message()),
+                )
+            })
             .reduce(|mut all, e| {
                 all.combine(e);
                 all
@@ -52,7 +58,9 @@ fn emit(set: &MigrationSet, files: &[SourceFile]) -> TokenStream {
     let graph = set.graph();
     let includes = files.iter().map(|f| {
         let path = f.path.to_string_lossy();
-        quote!(const _: &[u8] = ::core::include_bytes!(#path);)
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        )
     });
     let migrations = set.revisions().iter().enumerate().map(|(i, rev)| {
         let id = &rev.id;

@@ -23,10 +23,14 @@ pub(crate) fn check(manifest_dir: &Path, dir: &str) -> Result<(), String> {
         .match_indices("rerun-if-changed=")
         .map(|(at, key)| {
             let rest = &text[at + key.len()..];
-            let end = rest.find(['"', ')', '\\', '{', ' ', '\n']).unwrap_or(rest.len());
+            let end = rest
+                .find(['"', ')', '\\', '{', ' ', '\n'])
+                .unwrap_or(rest.len());
             clean(&rest[..end])
         })
-        .any(|watched| watched.is_empty() || want == watched || want.starts_with(&format!("{watched}/")));
+        .any(|watched| {
+            watched.is_empty() || want == watched || want.starts_with(&format!("{watched}/"))
+        });
     if tracked {
         Ok(())
     } else {
@@ -42,7 +46,11 @@ fn build_script(manifest_dir: &Path) -> Option<String> {
     let manifest = std::fs::read_to_string(manifest_dir.join("Cargo.toml")).unwrap_or_default();
     for line in manifest.lines() {
         let line = line.trim();
-        if let Some(value) = line.strip_prefix("build").map(str::trim_start).and_then(|l| l.strip_prefix('=')) {
+        if let Some(value) = line
+            .strip_prefix("build")
+            .map(str::trim_start)
+            .and_then(|l| l.strip_prefix('='))
+        {
             let value = value.trim();
             if value == "false" {
                 return None;
@@ -52,7 +60,10 @@ fn build_script(manifest_dir: &Path) -> Option<String> {
             }
         }
     }
-    manifest_dir.join("build.rs").is_file().then(|| "build.rs".to_owned())
+    manifest_dir
+        .join("build.rs")
+        .is_file()
+        .then(|| "build.rs".to_owned())
 }
 
 fn clean(path: &str) -> String {

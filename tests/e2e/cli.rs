@@ -1,1 +1,11 @@
-//! `cargo migrate` end to end.
+//! `cargo migrate` end to end: the built binary, run as cargo runs it
+//! (`cargo-migrate migrate ARGS`), in temporary project directories, against
+//! SQLite always and PostgreSQL / MariaDB when `MIGRATE_TEST_POSTGRES_URL` /
+//! `MIGRATE_TEST_MYSQL_URL` are set (`scripts/test` sets them).
+
+mod branches;
+mod errors;
+mod harness;
+mod offline;
+mod scripting;
+mod session;

@@ -1,5 +1,7 @@
 //! End-to-end tests in one binary (one link step on a 2-core machine): the
-//! runtime against real databases, and the `cargo migrate` CLI.
+//! runtime against real databases, the `cargo migrate` CLI, and the fuzz
+//! targets' corpus.
 
 mod cli;
+mod fuzz_corpus;
 mod runtime;

@@ -5,7 +5,7 @@
 //! from ours (the design's file-name tie-break, a documented difference), the case
 //! also lists Alembic's order and checks that the two are the same set.
 
-use super::{after_downgrade, after_upgrade, build, head_ids, idx, ids, node, state, NodeExt};
+use super::{after_downgrade, after_upgrade, build, head_ids, ids, idx, node, state, NodeExt};
 use crate::{Graph, TargetError};
 
 #[track_caller]
@@ -15,7 +15,11 @@ fn upgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &[&
         .plan_upgrade(target, &applied)
         .unwrap_or_else(|e| panic!("upgrade {target} from {from:?}: {e}"));
     assert_eq!(ids(g, &plan), expected, "upgrade {target} from {from:?}");
-    assert_eq!(head_ids(g, &after_upgrade(&applied, &plan)), heads, "heads after upgrade {target} from {from:?}");
+    assert_eq!(
+        head_ids(g, &after_upgrade(&applied, &plan)),
+        heads,
+        "heads after upgrade {target} from {from:?}"
+    );
 }
 
 #[track_caller]
@@ -35,15 +39,34 @@ fn downgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &
 /// Checks the stamp's rows and resulting heads; returns nothing because the rows
 /// are the whole observable effect of a stamp.
 #[track_caller]
-fn stamp(g: &Graph, targets: &[&str], from: &[&str], insert: &[&str], delete: &[&str], heads: &[&str]) {
+fn stamp(
+    g: &Graph,
+    targets: &[&str],
+    from: &[&str],
+    insert: &[&str],
+    delete: &[&str],
+    heads: &[&str],
+) {
     let applied = state(g, from);
     let plan = g
         .plan_stamp(targets, &applied, false)
         .unwrap_or_else(|e| panic!("stamp {targets:?} from {from:?}: {e}"));
-    assert_eq!(ids(g, &plan.insert), insert, "rows inserted by stamp {targets:?} from {from:?}");
-    assert_eq!(ids(g, &plan.delete), delete, "rows deleted by stamp {targets:?} from {from:?}");
+    assert_eq!(
+        ids(g, &plan.insert),
+        insert,
+        "rows inserted by stamp {targets:?} from {from:?}"
+    );
+    assert_eq!(
+        ids(g, &plan.delete),
+        delete,
+        "rows deleted by stamp {targets:?} from {from:?}"
+    );
     let after = after_upgrade(&after_downgrade(&applied, &plan.delete), &plan.insert);
-    assert_eq!(head_ids(g, &after), heads, "heads after stamp {targets:?} from {from:?}");
+    assert_eq!(
+        head_ids(g, &after),
+        heads,
+        "heads after stamp {targets:?} from {from:?}"
+    );
 }
 
 /// Alembic lists these revisions in another order; ours is asserted exactly by
@@ -60,7 +83,10 @@ fn same_set_as_alembic(ours: &[&str], alembic: &[&str]) {
 #[track_caller]
 fn upgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
     match g.plan_upgrade(target, &state(g, from)) {
-        Ok(plan) => panic!("upgrade {target} from {from:?} should fail, planned {:?}", ids(g, &plan)),
+        Ok(plan) => panic!(
+            "upgrade {target} from {from:?} should fail, planned {:?}",
+            ids(g, &plan)
+        ),
         Err(e) => e,
     }
 }
@@ -68,7 +94,10 @@ fn upgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
 #[track_caller]
 fn downgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
     match g.plan_downgrade(target, &state(g, from)) {
-        Ok(plan) => panic!("downgrade {target} from {from:?} should fail, planned {:?}", ids(g, &plan)),
+        Ok(plan) => panic!(
+            "downgrade {target} from {from:?} should fail, planned {:?}",
+            ids(g, &plan)
+        ),
         Err(e) => e,
     }
 }
@@ -122,7 +151,12 @@ fn merged() -> Graph {
 
 /// Alembic's ForestTest: two unrelated roots.
 fn forest() -> Graph {
-    build(vec![node("a1", &[]), node("b1", &["a1"]), node("a2", &[]), node("b2", &["a2"])])
+    build(vec![
+        node("a1", &[]),
+        node("b1", &["a1"]),
+        node("a2", &[]),
+        node("b2", &["a2"]),
+    ])
 }
 
 /// Alembic's DependsOnBranchTestThree (issue #377): dependencies criss-cross two lines.
@@ -195,22 +229,53 @@ mod revision_path {
         let g = linear();
         // Alembic: "Relative revision -2 didn't produce 2 migrations".
         let e = upgrade_err(&g, "-2", &["b"]);
-        assert!(matches!(e, TargetError::RelativeCount { expected: 2, actual: 0, .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                TargetError::RelativeCount {
+                    expected: 2,
+                    actual: 0,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         // Alembic says "+2 didn't produce 2 migrations"; ours names the real problem.
         let e = downgrade_err(&g, "+2", &["b"]);
-        assert_eq!(e, TargetError::NotApplied { revision: "d (d)".into() });
+        assert_eq!(
+            e,
+            TargetError::NotApplied {
+                revision: "d (d)".into()
+            }
+        );
         // Alembic reports these as a count mismatch; we stop at the end of the chain.
-        assert!(matches!(upgrade_err(&g, "+5", &["b"]), TargetError::PastEnd { .. }));
-        assert!(matches!(downgrade_err(&g, "-5", &["b"]), TargetError::PastEnd { .. }));
+        assert!(matches!(
+            upgrade_err(&g, "+5", &["b"]),
+            TargetError::PastEnd { .. }
+        ));
+        assert!(matches!(
+            downgrade_err(&g, "-5", &["b"]),
+            TargetError::PastEnd { .. }
+        ));
     }
 
     #[test]
     fn downgrade_to_a_revision_not_applied_fails() {
         let g = linear();
         let e = downgrade_err(&g, "b", &[]);
-        assert_eq!(e, TargetError::NotApplied { revision: "b (b)".into() });
+        assert_eq!(
+            e,
+            TargetError::NotApplied {
+                revision: "b (b)".into()
+            }
+        );
         let e = downgrade_err(&g, "c", &["b"]);
-        assert_eq!(e, TargetError::NotApplied { revision: "c (c)".into() });
+        assert_eq!(
+            e,
+            TargetError::NotApplied {
+                revision: "c (c)".into()
+            }
+        );
         assert!(e.to_string().contains("upgrade c"), "{e}");
     }
 
@@ -248,7 +313,9 @@ mod diamond {
     fn minus_one_through_the_merge_point_names_both_parents() {
         let g = diamond();
         let e = downgrade_err(&g, "-2", &["d"]);
-        let TargetError::MergePoint { at, options, .. } = &e else { panic!("{e:?}") };
+        let TargetError::MergePoint { at, options, .. } = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(at, "c (c)");
         assert_eq!(options, &["b1 (b1)", "b2 (b2)"]);
     }
@@ -281,7 +348,13 @@ mod branched {
     #[test]
     fn label_base_plus_two_reverts_only_that_branch() {
         // Alembic PR #763: only c2branch goes back to base+2 = b.
-        downgrade(&branched(), "c2branch@base+2", &["d2", "d1"], &["d2", "c2"], &["d1"]);
+        downgrade(
+            &branched(),
+            "c2branch@base+2",
+            &["d2", "d1"],
+            &["d2", "c2"],
+            &["d1"],
+        );
     }
 
     #[test]
@@ -345,12 +418,17 @@ mod branched {
     fn plus_one_from_two_heads_is_ambiguous() {
         let g = branched();
         let e = upgrade_err(&g, "+1", &["c1", "c2"]);
-        let TargetError::AmbiguousCurrent { input, heads } = &e else { panic!("{e:?}") };
+        let TargetError::AmbiguousCurrent { input, heads } = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(input, "+1");
         assert_eq!(heads, &["c1 (c1)", "c2 (c2)"]);
         assert!(e.to_string().contains("<label>@+1"), "{e}");
         // Alembic picks a head with a warning for `-1`; we refuse the same way.
-        assert!(matches!(downgrade_err(&g, "-1", &["d1", "d2"]), TargetError::AmbiguousCurrent { .. }));
+        assert!(matches!(
+            downgrade_err(&g, "-1", &["d1", "d2"]),
+            TargetError::AmbiguousCurrent { .. }
+        ));
     }
 
     #[test]
@@ -364,7 +442,10 @@ mod branched {
     #[test]
     fn minus_one_from_an_empty_database_fails() {
         let e = downgrade_err(&branched(), "-1", &[]);
-        assert!(matches!(&e, TargetError::PastEnd { end, .. } if end == "base"), "{e:?}");
+        assert!(
+            matches!(&e, TargetError::PastEnd { end, .. } if end == "base"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -378,32 +459,64 @@ mod branched {
     fn plus_one_through_the_branch_point_needs_a_label() {
         let g = branched();
         let e = upgrade_err(&g, "+1", &["b"]);
-        let TargetError::BranchPoint { at, options, .. } = &e else { panic!("{e:?}") };
+        let TargetError::BranchPoint { at, options, .. } = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(at, "b (b)");
         assert_eq!(options, &["c1 (c1)", "c2 (c2)"]);
-        assert!(matches!(upgrade_err(&g, "b+1", &[]), TargetError::BranchPoint { .. }));
+        assert!(matches!(
+            upgrade_err(&g, "b+1", &[]),
+            TargetError::BranchPoint { .. }
+        ));
         upgrade(&g, "c1branch@+1", &["b"], &["c1"], &["c1"]);
     }
 
     #[test]
     fn stamp_labelled_base_deletes_that_branch() {
-        stamp(&branched(), &["c1branch@base"], &["d1", "c2"], &[], &["d1", "c1"], &["c2"]);
+        stamp(
+            &branched(),
+            &["c1branch@base"],
+            &["d1", "c2"],
+            &[],
+            &["d1", "c1"],
+            &["c2"],
+        );
     }
 
     #[test]
     fn stamp_labelled_head_leaves_the_other_branch() {
-        stamp(&branched(), &["c2branch@head"], &["d1", "c2"], &["d2"], &[], &["d1", "d2"]);
+        stamp(
+            &branched(),
+            &["c2branch@head"],
+            &["d1", "c2"],
+            &["d2"],
+            &[],
+            &["d1", "d2"],
+        );
     }
 
     #[test]
     fn stamp_down_across_branches_to_the_branch_point() {
-        stamp(&branched(), &["b"], &["d1", "c2"], &[], &["d1", "c2", "c1"], &["b"]);
+        stamp(
+            &branched(),
+            &["b"],
+            &["d1", "c2"],
+            &[],
+            &["d1", "c2", "c1"],
+            &["b"],
+        );
     }
 
     #[test]
     fn label_at_a_revision_off_its_line_is_refused() {
         let e = downgrade_err(&branched(), "c1branch@c2", &["d1", "d2"]);
-        assert_eq!(e, TargetError::NotOnBranch { revision: "c2 (c2)".into(), branch: "c1branch".into() });
+        assert_eq!(
+            e,
+            TargetError::NotOnBranch {
+                revision: "c2 (c2)".into(),
+                branch: "c1branch".into()
+            }
+        );
     }
 }
 
@@ -430,7 +543,14 @@ mod merged {
     fn stamp_down_across_the_merge_point_moves_the_head() {
         let g = merged();
         stamp(&g, &["c2"], &["e"], &[], &["e", "d2", "d1", "c1"], &["c2"]);
-        stamp(&g, &["a"], &["e"], &[], &["e", "d2", "d1", "c2", "c1", "b"], &["a"]);
+        stamp(
+            &g,
+            &["a"],
+            &["e"],
+            &[],
+            &["e", "d2", "d1", "c2", "c1", "b"],
+            &["a"],
+        );
     }
 
     #[test]
@@ -438,20 +558,36 @@ mod merged {
         let g = merged();
         stamp(&g, &["e"], &["d1", "c2"], &["d2", "e"], &[], &["e"]);
         stamp(&g, &["e"], &["c2"], &["c1", "d1", "d2", "e"], &[], &["e"]);
-        stamp(&g, &["e"], &["b"], &["c1", "c2", "d1", "d2", "e"], &[], &["e"]);
+        stamp(
+            &g,
+            &["e"],
+            &["b"],
+            &["c1", "c2", "d1", "d2", "e"],
+            &[],
+            &["e"],
+        );
     }
 
     #[test]
     fn stamp_labelled_head_through_the_merge() {
         // f is the head of c2branch and of d1's line, so d1 is absorbed.
-        stamp(&merged(), &["c2branch@head"], &["d1", "c2"], &["d2", "e", "f"], &[], &["f"]);
+        stamp(
+            &merged(),
+            &["c2branch@head"],
+            &["d1", "c2"],
+            &["d2", "e", "f"],
+            &[],
+            &["f"],
+        );
     }
 
     #[test]
     fn minus_one_through_the_merge_point() {
         let g = merged();
         let e = downgrade_err(&g, "-1", &["e"]);
-        let TargetError::MergePoint { at, options, .. } = &e else { panic!("{e:?}") };
+        let TargetError::MergePoint { at, options, .. } = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(at, "e (e)");
         assert_eq!(options, &["d1 (d1)", "d2 (d2)"]);
         assert!(e.to_string().contains("<label>@-1"), "{e}");
@@ -474,7 +610,14 @@ mod forest {
     #[test]
     fn stamp_heads() {
         let g = forest();
-        stamp(&g, &["heads"], &[], &["a1", "a2", "b1", "b2"], &[], &["b1", "b2"]);
+        stamp(
+            &g,
+            &["heads"],
+            &[],
+            &["a1", "a2", "b1", "b2"],
+            &[],
+            &["b1", "b2"],
+        );
         stamp(&g, &["heads"], &["b1", "b2"], &[], &[], &["b1", "b2"]);
     }
 
@@ -482,10 +625,21 @@ mod forest {
     fn head_with_two_heads_lists_them_and_points_at_heads() {
         let g = forest();
         let e = upgrade_err(&g, "head", &[]);
-        assert_eq!(e, TargetError::MultipleHeads { heads: vec!["b1 (b1)".into(), "b2 (b2)".into()] });
+        assert_eq!(
+            e,
+            TargetError::MultipleHeads {
+                heads: vec!["b1 (b1)".into(), "b2 (b2)".into()]
+            }
+        );
         let msg = e.to_string();
-        assert!(msg.contains("`heads`") && msg.contains("b1 (b1)") && msg.contains("b2 (b2)"), "{msg}");
-        assert!(matches!(g.plan_stamp(&["head"], &state(&g, &[]), false), Err(TargetError::MultipleHeads { .. })));
+        assert!(
+            msg.contains("`heads`") && msg.contains("b1 (b1)") && msg.contains("b2 (b2)"),
+            "{msg}"
+        );
+        assert!(matches!(
+            g.plan_stamp(&["head"], &state(&g, &[]), false),
+            Err(TargetError::MultipleHeads { .. })
+        ));
     }
 
     #[test]
@@ -510,6 +664,31 @@ mod dependencies {
     }
 
     #[test]
+    fn a_revision_only_depended_on_is_not_a_head() {
+        // The design counts `Depends On` for heads; Alembic's `heads` would list x too.
+        let g = build(vec![node("x", &[]), node("y", &[]).depends_on(&["x"])]);
+        assert_eq!(ids(&g, g.heads()), ["y"]);
+        upgrade(&g, "head", &[], &["x", "y"], &["y"]);
+        // y is not built on x, only needs it, so there is nothing above x to revert
+        // (as a3 survives `downgrade b1` below). Alembic refuses with "nothing to drop".
+        downgrade(&g, "x", &["y"], &[], &["y"]);
+        downgrade(&g, "base", &["y"], &["y", "x"], &[]);
+    }
+
+    #[test]
+    fn stamp_below_a_dependency_replaces_the_heads_that_need_it() {
+        // Alembic's stamp matches heads by lineage including dependencies, and a3 needs b1.
+        stamp(
+            &crisscross(),
+            &["b1"],
+            &["a3", "b3"],
+            &[],
+            &["b3", "b2", "a3", "a2", "a1"],
+            &["b1"],
+        );
+    }
+
+    #[test]
     fn downgrade_b1_keeps_what_a3_needs() {
         let g = crisscross();
         downgrade(&g, "b1", &["a3", "b3"], &["b3", "b2"], &["a3"]);
@@ -525,8 +704,20 @@ mod dependencies {
     fn reverting_a_dependency_reverts_its_dependents() {
         let g = crisscross();
         // a3 depends on b1, so taking b1 away takes a3 too.
-        downgrade(&g, "base", &["a3", "b3"], &["b3", "b2", "a3", "b1", "a2", "a1"], &[]);
-        downgrade(&g, "a1", &["a3", "b3"], &["b3", "b2", "a3", "a2"], &["a1", "b1"]);
+        downgrade(
+            &g,
+            "base",
+            &["a3", "b3"],
+            &["b3", "b2", "a3", "b1", "a2", "a1"],
+            &[],
+        );
+        downgrade(
+            &g,
+            "a1",
+            &["a3", "b3"],
+            &["b3", "b2", "a3", "a2"],
+            &["a1", "b1"],
+        );
     }
 
     #[test]
@@ -542,7 +733,12 @@ mod dependencies {
         let e = upgrade_err(&crisscross(), "+1", &["b1"]);
         assert_eq!(
             e,
-            TargetError::RelativeCount { input: "+1".into(), verb: "apply", expected: 1, actual: 3 }
+            TargetError::RelativeCount {
+                input: "+1".into(),
+                verb: "apply",
+                expected: 1,
+                actual: 3
+            }
         );
         assert!(e.to_string().contains("name the target revision"), "{e}");
     }
@@ -550,7 +746,11 @@ mod dependencies {
     /// Alembic's DependsOnBranchTestFive (#1373): b1 depends on a1, then both merge.
     #[test]
     fn downgrade_from_a_merge_of_a_dependency() {
-        let g = build(vec![node("a1", &[]), node("b1", &[]).depends_on(&["a1"]), node("bmerge", &["a1", "b1"])]);
+        let g = build(vec![
+            node("a1", &[]),
+            node("b1", &[]).depends_on(&["a1"]),
+            node("bmerge", &["a1", "b1"]),
+        ]);
         upgrade(&g, "b1", &["a1"], &["b1"], &["b1"]);
         upgrade(&g, "bmerge", &["b1"], &["bmerge"], &["bmerge"]);
         downgrade(&g, "a1", &["bmerge"], &["bmerge"], &["b1"]);
@@ -575,7 +775,10 @@ mod dependencies {
     /// Alembic's DependsOnOwnDownrevTest (#843): depending on your own parent.
     #[test]
     fn depending_on_the_parent_adds_nothing() {
-        let g = build(vec![node("a1", &[]), node("a2", &["a1"]).depends_on(&["a1"])]);
+        let g = build(vec![
+            node("a1", &[]),
+            node("a2", &["a1"]).depends_on(&["a1"]),
+        ]);
         assert!(g.depends_on(idx(&g, "a2")).is_empty());
         upgrade(&g, "a2", &[], &["a1", "a2"], &["a2"]);
         downgrade(&g, "a1", &["a2"], &["a2"], &["a1"]);
@@ -596,7 +799,14 @@ mod dependencies {
             node("f1", &["e1"]),
         ]);
         downgrade(&g, "c1", &["c2", "d1"], &["d1"], &["c2"]);
-        stamp(&g, &["b1"], &["e1", "c2"], &[], &["e1", "d1", "c2", "c1", "b2", "a2"], &["b1"]);
+        stamp(
+            &g,
+            &["b1"],
+            &["e1", "c2"],
+            &[],
+            &["e1", "d1", "c2", "c1", "b2", "a2"],
+            &["b1"],
+        );
     }
 
     /// Alembic's DependsOnBranchTestTwo ("kaboom"): three merges and a revision
@@ -617,12 +827,31 @@ mod dependencies {
             node("cmerge", &["c1", "c2", "c3"]),
             node("d1", &[]).depends_on(&["a3", "b2", "c1"]),
         ]);
-        downgrade(&g, "b2", &["amerge", "bmerge", "cmerge", "d1"], &["bmerge"], &["amerge", "b1", "cmerge", "d1"]);
+        downgrade(
+            &g,
+            "b2",
+            &["amerge", "bmerge", "cmerge", "d1"],
+            &["bmerge"],
+            &["amerge", "b1", "cmerge", "d1"],
+        );
         // b2 stays applied: d1 implied it, and it is a head once d1 is gone.
-        downgrade(&g, "d1@base", &["amerge", "d1", "b1", "cmerge"], &["d1"], &["amerge", "b1", "b2", "cmerge"]);
-        let ours = ["cmerge", "c3", "c2", "c1", "b2", "b1", "amerge", "a3", "a2", "a1"];
+        downgrade(
+            &g,
+            "d1@base",
+            &["amerge", "d1", "b1", "cmerge"],
+            &["d1"],
+            &["amerge", "b1", "b2", "cmerge"],
+        );
+        let ours = [
+            "cmerge", "c3", "c2", "c1", "b2", "b1", "amerge", "a3", "a2", "a1",
+        ];
         downgrade(&g, "base", &["amerge", "b1", "b2", "cmerge"], &ours, &[]);
-        same_set_as_alembic(&ours, &["amerge", "a1", "b1", "b2", "cmerge", "c1", "a2", "a3", "c2", "c3"]);
+        same_set_as_alembic(
+            &ours,
+            &[
+                "amerge", "a1", "b1", "b2", "cmerge", "c1", "a2", "a3", "c2", "c3",
+            ],
+        );
     }
 
     /// Alembic's BranchFromMergepointTest: a merge, and one parent keeps going.
@@ -648,14 +877,26 @@ mod cross_dependencies {
 
     #[test]
     fn downgrade_the_dependent_branch_alone() {
-        downgrade(&cross_dependencies(), "c2branch@b", &["d1", "d2"], &["d2", "c2"], &["d1"]);
+        downgrade(
+            &cross_dependencies(),
+            "c2branch@b",
+            &["d1", "d2"],
+            &["d2", "c2"],
+            &["d1"],
+        );
     }
 
     #[test]
     fn downgrade_the_branch_depended_on_takes_the_dependent_too() {
         let g = cross_dependencies();
         // Alembic only fixes d1 and d2 before c1; ours is the reverse apply order.
-        downgrade(&g, "c1branch@b", &["d1", "d2"], &["d2", "d1", "c1"], &["c2"]);
+        downgrade(
+            &g,
+            "c1branch@b",
+            &["d1", "d2"],
+            &["d2", "d1", "c1"],
+            &["c2"],
+        );
     }
 
     #[test]
@@ -663,7 +904,12 @@ mod cross_dependencies {
         let e = downgrade_err(&cross_dependencies(), "c1branch@-2", &["d1", "d2"]);
         assert_eq!(
             e,
-            TargetError::RelativeCount { input: "c1branch@-2".into(), verb: "revert", expected: 2, actual: 3 }
+            TargetError::RelativeCount {
+                input: "c1branch@-2".into(),
+                verb: "revert",
+                expected: 2,
+                actual: 3
+            }
         );
     }
 }
@@ -673,18 +919,30 @@ mod errors {
     use crate::{Anchor, Spec, Target};
 
     fn prefixed() -> Graph {
-        build(vec![node("ae1027a6acf", &[]), node("ae10b3c", &["ae1027a6acf"]), node("f00d", &["ae10b3c"])])
+        build(vec![
+            node("ae1027a6acf", &[]),
+            node("ae10b3c", &["ae1027a6acf"]),
+            node("f00d", &["ae10b3c"]),
+        ])
     }
 
     #[test]
     fn ambiguous_prefix_lists_the_candidates() {
         let g = prefixed();
         let e = upgrade_err(&g, "ae10", &[]);
-        let TargetError::AmbiguousPrefix { prefix, candidates } = &e else { panic!("{e:?}") };
+        let TargetError::AmbiguousPrefix { prefix, candidates } = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(prefix, "ae10");
-        assert_eq!(candidates, &["ae1027a6acf (ae1027a6acf)", "ae10b3c (ae10b3c)"]);
+        assert_eq!(
+            candidates,
+            &["ae1027a6acf (ae1027a6acf)", "ae10b3c (ae10b3c)"]
+        );
         let msg = e.to_string();
-        assert!(msg.contains("ae1027a6acf") && msg.contains("ae10b3c"), "{msg}");
+        assert!(
+            msg.contains("ae1027a6acf") && msg.contains("ae10b3c"),
+            "{msg}"
+        );
         upgrade(&g, "ae102", &[], &["ae1027a6acf"], &["ae1027a6acf"]);
         upgrade(&g, "f", &[], &["ae1027a6acf", "ae10b3c", "f00d"], &["f00d"]);
     }
@@ -693,12 +951,24 @@ mod errors {
     fn unknown_id_names_the_closest() {
         let g = prefixed();
         let e = upgrade_err(&g, "f00e", &[]);
-        assert_eq!(e, TargetError::Unknown { input: "f00e".into(), suggestions: vec!["f00d".into()] });
+        assert_eq!(
+            e,
+            TargetError::Unknown {
+                input: "f00e".into(),
+                suggestions: vec!["f00d".into()]
+            }
+        );
         assert!(e.to_string().contains("did you mean `f00d`?"), "{e}");
         let e = upgrade_err(&g, "ae1027a6acd", &[]);
         assert!(e.to_string().contains("`ae1027a6acf`"), "{e}");
         let e = upgrade_err(&g, "zzzzzzz", &[]);
-        assert_eq!(e, TargetError::Unknown { input: "zzzzzzz".into(), suggestions: vec![] });
+        assert_eq!(
+            e,
+            TargetError::Unknown {
+                input: "zzzzzzz".into(),
+                suggestions: vec![]
+            }
+        );
         assert!(e.to_string().contains("cargo migrate history"), "{e}");
         let e = downgrade_err(&g, "nolabel@head", &["f00d"]);
         assert!(matches!(e, TargetError::Unknown { .. }), "{e:?}");
@@ -708,12 +978,35 @@ mod errors {
     fn past_either_end() {
         let g = linear();
         let e = upgrade_err(&g, "+1", &["e"]);
-        assert_eq!(e, TargetError::PastEnd { input: "+1".into(), end: "e (e)".into(), direction: "above it" });
-        assert!(matches!(upgrade_err(&g, "c+3", &[]), TargetError::PastEnd { .. }));
-        assert!(matches!(upgrade_err(&g, "head+1", &[]), TargetError::PastEnd { .. }));
+        assert_eq!(
+            e,
+            TargetError::PastEnd {
+                input: "+1".into(),
+                end: "e (e)".into(),
+                direction: "above it"
+            }
+        );
+        assert!(matches!(
+            upgrade_err(&g, "c+3", &[]),
+            TargetError::PastEnd { .. }
+        ));
+        assert!(matches!(
+            upgrade_err(&g, "head+1", &[]),
+            TargetError::PastEnd { .. }
+        ));
         let e = downgrade_err(&g, "c-4", &["e"]);
-        assert_eq!(e, TargetError::PastEnd { input: "c-4".into(), end: "base".into(), direction: "below it" });
-        assert!(matches!(downgrade_err(&g, "base-1", &["e"]), TargetError::PastEnd { .. }));
+        assert_eq!(
+            e,
+            TargetError::PastEnd {
+                input: "c-4".into(),
+                end: "base".into(),
+                direction: "below it"
+            }
+        );
+        assert!(matches!(
+            downgrade_err(&g, "base-1", &["e"]),
+            TargetError::PastEnd { .. }
+        ));
         // Exactly reaching base is fine.
         downgrade(&g, "c-3", &["e"], &["e", "d", "c", "b", "a"], &[]);
     }
@@ -731,10 +1024,22 @@ mod errors {
         let g = linear();
         let applied = state(&g, &["b"]);
         let e = g.plan_stamp(&["a", "c"], &applied, false).unwrap_err();
-        assert_eq!(e, TargetError::OverlappingStamp { ancestor: "a (a)".into(), descendant: "c (c)".into() });
+        assert_eq!(
+            e,
+            TargetError::OverlappingStamp {
+                ancestor: "a (a)".into(),
+                descendant: "c (c)".into()
+            }
+        );
         assert!(e.to_string().contains("--purge"), "{e}");
         let e = g.plan_stamp(&["d", "b"], &applied, false).unwrap_err();
-        assert_eq!(e, TargetError::OverlappingStamp { ancestor: "b (b)".into(), descendant: "d (d)".into() });
+        assert_eq!(
+            e,
+            TargetError::OverlappingStamp {
+                ancestor: "b (b)".into(),
+                descendant: "d (d)".into()
+            }
+        );
         let plan = g.plan_stamp(&["a", "c"], &applied, true).unwrap();
         assert_eq!(ids(&g, &plan.insert), ["c"]);
         assert!(plan.delete.is_empty());
@@ -745,47 +1050,118 @@ mod errors {
     #[test]
     fn stamp_of_unrelated_targets_is_fine() {
         let g = forest();
-        stamp(&g, &["a1", "b2"], &[], &["a1", "a2", "b2"], &[], &["a1", "b2"]);
+        stamp(
+            &g,
+            &["a1", "b2"],
+            &[],
+            &["a1", "a2", "b2"],
+            &[],
+            &["a1", "b2"],
+        );
     }
 
     #[test]
     fn syntax_errors() {
-        for bad in ["he ad", "+", "-", "x@", "@head", "heads+1", "a+0", "a-0", "a+1+2", "a+x", "", "  ", "a b@head", "+99999999999999999999"] {
+        for bad in [
+            "he ad",
+            "+",
+            "-",
+            "x@",
+            "@head",
+            "heads+1",
+            "a+0",
+            "a-0",
+            "a+1+2",
+            "a+x",
+            "",
+            "  ",
+            "a b@head",
+            "+99999999999999999999",
+        ] {
             let e = Target::parse(bad).expect_err(bad);
             assert!(matches!(e, TargetError::Syntax { .. }), "{bad:?}: {e:?}");
             assert!(e.to_string().contains("targets look like"), "{bad:?}: {e}");
         }
         // The same errors reach planning.
-        assert!(matches!(upgrade_err(&linear(), "he ad", &[]), TargetError::Syntax { .. }));
+        assert!(matches!(
+            upgrade_err(&linear(), "he ad", &[]),
+            TargetError::Syntax { .. }
+        ));
     }
 
     #[test]
     fn grammar() {
-        let spec = |branch: Option<&str>, anchor, relative| Target::Single(Spec { branch: branch.map(Into::into), anchor, relative });
+        let spec = |branch: Option<&str>, anchor, relative| {
+            Target::Single(Spec {
+                branch: branch.map(Into::into),
+                anchor,
+                relative,
+            })
+        };
         let rev = |s: &str| Anchor::Revision(s.into());
         assert_eq!(Target::parse("head").unwrap(), spec(None, Anchor::Head, 0));
-        assert_eq!(Target::parse(" heads ").unwrap(), spec(None, Anchor::Heads, 0));
-        assert_eq!(Target::parse("base+2").unwrap(), spec(None, Anchor::Base, 2));
-        assert_eq!(Target::parse("-1").unwrap(), spec(None, Anchor::Current, -1));
-        assert_eq!(Target::parse("ae10-3").unwrap(), spec(None, rev("ae10"), -3));
-        assert_eq!(Target::parse("lbl@head-1").unwrap(), spec(Some("lbl"), Anchor::Head, -1));
-        assert_eq!(Target::parse("lbl@+1").unwrap(), spec(Some("lbl"), Anchor::Current, 1));
-        assert_eq!(Target::parse("lbl@b").unwrap(), spec(Some("lbl"), rev("b"), 0));
+        assert_eq!(
+            Target::parse(" heads ").unwrap(),
+            spec(None, Anchor::Heads, 0)
+        );
+        assert_eq!(
+            Target::parse("base+2").unwrap(),
+            spec(None, Anchor::Base, 2)
+        );
+        assert_eq!(
+            Target::parse("-1").unwrap(),
+            spec(None, Anchor::Current, -1)
+        );
+        assert_eq!(
+            Target::parse("ae10-3").unwrap(),
+            spec(None, rev("ae10"), -3)
+        );
+        assert_eq!(
+            Target::parse("lbl@head-1").unwrap(),
+            spec(Some("lbl"), Anchor::Head, -1)
+        );
+        assert_eq!(
+            Target::parse("lbl@+1").unwrap(),
+            spec(Some("lbl"), Anchor::Current, 1)
+        );
+        assert_eq!(
+            Target::parse("lbl@b").unwrap(),
+            spec(Some("lbl"), rev("b"), 0)
+        );
         assert_eq!(
             Target::parse("a:lbl@head").unwrap(),
             Target::Range {
-                from: Some(Spec { branch: None, anchor: rev("a"), relative: 0 }),
-                to: Some(Spec { branch: Some("lbl".into()), anchor: Anchor::Head, relative: 0 }),
+                from: Some(Spec {
+                    branch: None,
+                    anchor: rev("a"),
+                    relative: 0
+                }),
+                to: Some(Spec {
+                    branch: Some("lbl".into()),
+                    anchor: Anchor::Head,
+                    relative: 0
+                }),
             }
         );
-        assert_eq!(Target::parse(":").unwrap(), Target::Range { from: None, to: None });
+        assert_eq!(
+            Target::parse(":").unwrap(),
+            Target::Range {
+                from: None,
+                to: None
+            }
+        );
     }
 
     #[test]
     fn ranges_are_refused_where_one_revision_is_needed() {
         let g = linear();
         let e = upgrade_err(&g, "a:c", &[]);
-        assert_eq!(e, TargetError::RangeNotAllowed { input: "a:c".into() });
+        assert_eq!(
+            e,
+            TargetError::RangeNotAllowed {
+                input: "a:c".into()
+            }
+        );
         assert!(e.to_string().contains("--sql"), "{e}");
     }
 }
@@ -825,28 +1201,45 @@ mod ranges {
         let (_, plan) = g.plan_offline("b:", false).unwrap();
         assert_eq!(ids(&g, &plan), ["b", "a"]);
         let e = g.plan_offline("b:d", false).unwrap_err();
-        assert_eq!(e, TargetError::NotApplied { revision: "d (d)".into() });
+        assert_eq!(
+            e,
+            TargetError::NotApplied {
+                revision: "d (d)".into()
+            }
+        );
     }
 
     #[test]
     fn history_ranges() {
         let g = linear();
         let none = crate::Applied::empty(g.len());
-        assert_eq!(ids(&g, &g.history_range("b:d", &none).unwrap()), ["b", "c", "d"]);
+        assert_eq!(
+            ids(&g, &g.history_range("b:d", &none).unwrap()),
+            ["b", "c", "d"]
+        );
         assert_eq!(ids(&g, &g.history_range(":b", &none).unwrap()), ["a", "b"]);
         assert_eq!(ids(&g, &g.history_range("d:", &none).unwrap()), ["d", "e"]);
         assert!(g.history_range("d:b", &none).unwrap().is_empty());
         // Relative ends resolve against the current state.
         let at_c = state(&g, &["c"]);
-        assert_eq!(ids(&g, &g.history_range("-1:+1", &at_c).unwrap()), ["b", "c", "d"]);
+        assert_eq!(
+            ids(&g, &g.history_range("-1:+1", &at_c).unwrap()),
+            ["b", "c", "d"]
+        );
     }
 
     #[test]
     fn history_range_on_branches() {
         let g = branched();
         let none = crate::Applied::empty(g.len());
-        assert_eq!(ids(&g, &g.history_range("b:heads", &none).unwrap()), ["b", "c1", "c2", "d1", "d2"]);
-        assert_eq!(ids(&g, &g.history_range("b:c2branch@head", &none).unwrap()), ["b", "c2", "d2"]);
+        assert_eq!(
+            ids(&g, &g.history_range("b:heads", &none).unwrap()),
+            ["b", "c1", "c2", "d1", "d2"]
+        );
+        assert_eq!(
+            ids(&g, &g.history_range("b:c2branch@head", &none).unwrap()),
+            ["b", "c2", "d2"]
+        );
     }
 }
 

@@ -62,7 +62,10 @@ pub(crate) fn head_ids<'g>(g: &'g Graph, set: &Applied) -> Vec<&'g str> {
 pub(crate) fn after_upgrade(applied: &Applied, plan: &[usize]) -> Applied {
     let mut a = applied.clone();
     for &i in plan {
-        assert!(a.insert(i), "upgrade plan applies {i} twice or over an applied revision");
+        assert!(
+            a.insert(i),
+            "upgrade plan applies {i} twice or over an applied revision"
+        );
     }
     a
 }
@@ -70,7 +73,10 @@ pub(crate) fn after_upgrade(applied: &Applied, plan: &[usize]) -> Applied {
 pub(crate) fn after_downgrade(applied: &Applied, plan: &[usize]) -> Applied {
     let mut a = applied.clone();
     for &i in plan {
-        assert!(a.contains(i), "downgrade plan reverts {i}, which is not applied");
+        assert!(
+            a.contains(i),
+            "downgrade plan reverts {i}, which is not applied"
+        );
         a.remove(i);
     }
     a

@@ -6,6 +6,7 @@ use crate::validate::load_unmerged;
 use crate::{parse_file, Applied, Checksum, Down, Graph, Node, SourceFile};
 use proptest::prelude::*;
 use proptest::sample::Index;
+use sha2::{Digest, Sha256};
 
 /// A random revision graph in creation order: every edge points at an earlier
 /// node, so it is acyclic by construction. File names are a random permutation of
@@ -32,7 +33,10 @@ impl Dag {
             .map(|&i| Node {
                 id: &self.ids[i],
                 file_name: &self.files[i],
-                parents: self.parents[i].iter().map(|&p| self.ids[p].as_str()).collect(),
+                parents: self.parents[i]
+                    .iter()
+                    .map(|&p| self.ids[p].as_str())
+                    .collect(),
                 depends_on: self.deps[i].iter().map(|&d| self.ids[d].as_str()).collect(),
                 branch_labels: self.labels[i].iter().map(String::as_str).collect(),
             })
@@ -56,7 +60,13 @@ impl Dag {
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
             let next = (0..n)
-                .filter(|&i| !done[i] && self.parents[i].iter().chain(&self.deps[i]).all(|&p| done[p]))
+                .filter(|&i| {
+                    !done[i]
+                        && self.parents[i]
+                            .iter()
+                            .chain(&self.deps[i])
+                            .all(|&p| done[p])
+                })
                 .min_by(|&a, &b| self.files[a].cmp(&self.files[b]))
                 .expect("acyclic");
             done[next] = true;
@@ -67,15 +77,26 @@ impl Dag {
 
     /// The file `render` would write for node `i`.
     fn file(&self, i: usize) -> SourceFile {
-        let list = |v: &[usize]| v.iter().map(|&j| self.ids[j].as_str()).collect::<Vec<_>>().join(", ");
-        let mut text = format!("-- Revision ID: {}\n-- Revises: {}\n", self.ids[i], list(&self.parents[i]));
+        let list = |v: &[usize]| {
+            v.iter()
+                .map(|&j| self.ids[j].as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut text = format!(
+            "-- Revision ID: {}\n-- Revises: {}\n",
+            self.ids[i],
+            list(&self.parents[i])
+        );
         if !self.deps[i].is_empty() {
             text += &format!("-- Depends On: {}\n", list(&self.deps[i]));
         }
         if !self.labels[i].is_empty() {
             text += &format!("-- Branch Labels: {}\n", self.labels[i].join(", "));
         }
-        text += &format!("\n-- migrate:up\nCREATE TABLE t{i} (id INT);\n\n-- migrate:down\nDROP TABLE t{i};\n");
+        text += &format!(
+            "\n-- migrate:up\nCREATE TABLE t{i} (id INT);\n\n-- migrate:down\nDROP TABLE t{i};\n"
+        );
         SourceFile::new(self.files[i].clone(), text)
     }
 }
@@ -87,7 +108,13 @@ type NodeChoice = (u8, Index, Index, Option<Index>, bool);
 fn dag(max: usize) -> impl Strategy<Value = Dag> {
     (1..=max)
         .prop_flat_map(|n| {
-            let choice = (0u8..20, any::<Index>(), any::<Index>(), prop::option::weighted(0.3, any::<Index>()), prop::bool::weighted(0.1));
+            let choice = (
+                0u8..20,
+                any::<Index>(),
+                any::<Index>(),
+                prop::option::weighted(0.3, any::<Index>()),
+                prop::bool::weighted(0.1),
+            );
             (
                 prop::collection::vec(choice, n),
                 Just((0..n).collect::<Vec<_>>()).prop_shuffle(),
@@ -137,7 +164,12 @@ fn assert_valid_upgrade(g: &Graph, applied: &Applied, plan: &[usize]) {
     let mut now = applied.clone();
     for &i in plan {
         for &p in g.parents(i).iter().chain(g.depends_on(i)) {
-            assert!(now.contains(p), "{} runs before {}, which it needs", g.id(i), g.id(p));
+            assert!(
+                now.contains(p),
+                "{} runs before {}, which it needs",
+                g.id(i),
+                g.id(p)
+            );
         }
         assert!(now.insert(i), "{} is applied twice", g.id(i));
     }
@@ -151,7 +183,12 @@ fn assert_valid_downgrade(g: &Graph, applied: &Applied, plan: &[usize]) {
         assert!(now.contains(i), "{} is reverted but not applied", g.id(i));
         now.remove(i);
         for &c in g.children(i).iter().chain(g.dependents(i)) {
-            assert!(!now.contains(c), "{} is reverted while {} still stands on it", g.id(i), g.id(c));
+            assert!(
+                !now.contains(c),
+                "{} is reverted while {} still stands on it",
+                g.id(i),
+                g.id(c)
+            );
         }
     }
 }
@@ -348,7 +385,7 @@ proptest! {
         let rev = parse_file("rev.sql", &text).unwrap_or_else(|e| panic!("{e}\n{text:?}"));
         prop_assert_eq!(&rev, &parse_file("rev.sql", &lf).unwrap());
         prop_assert_eq!(rev.checksum, Checksum::of(&lf));
-        prop_assert_eq!(rev.checksum, Checksum(sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(lf.as_bytes())).into()));
+        prop_assert_eq!(rev.checksum, Checksum(Sha256::digest(lf.as_bytes()).into()));
 
         prop_assert_eq!(&rev.id, &h.id);
         prop_assert_eq!(&rev.parents, &h.parents);
@@ -356,12 +393,14 @@ proptest! {
         prop_assert_eq!(&rev.branch_labels, &h.labels);
         prop_assert_eq!(rev.create_date.as_deref(), h.create_date.as_deref().map(str::trim).filter(|s| !s.is_empty()));
         prop_assert_eq!(rev.message.as_deref(), h.message.as_deref().map(str::trim).filter(|s| !s.is_empty()));
-        prop_assert_eq!(&rev.up.sql, body.up.join("\n").trim());
+        let up = body.up.join("\n");
+        prop_assert_eq!(rev.up.sql.as_str(), up.trim());
         prop_assert_eq!(rev.up.transaction, body.up_transaction);
         match (&rev.down, &body.down) {
             (Down::Irreversible, None) => {}
             (Down::Sql(s), Some(lines)) => {
-                prop_assert_eq!(&s.sql, lines.join("\n").trim());
+                let down = lines.join("\n");
+                prop_assert_eq!(s.sql.as_str(), down.trim());
                 prop_assert_eq!(s.transaction, body.down_transaction);
             }
             (got, want) => prop_assert!(false, "down {:?}, wanted {:?}", got, want),
@@ -396,7 +435,9 @@ struct Body {
 }
 
 fn ident() -> impl Strategy<Value = String> {
-    "[A-Za-z0-9_]{1,14}".prop_filter("reserved words are not ids", |s| !crate::RESERVED_IDS.contains(&s.as_str()))
+    "[A-Za-z0-9_]{1,14}".prop_filter("reserved words are not ids", |s| {
+        !crate::RESERVED_IDS.contains(&s.as_str())
+    })
 }
 
 fn header() -> impl Strategy<Value = Header> {
@@ -412,17 +453,21 @@ fn header() -> impl Strategy<Value = Header> {
         prop::collection::vec((any::<bool>(), any::<bool>()), 6),
         prop::collection::vec(prop::option::weighted(0.2, "[a-z ]{0,20}"), 7),
     )
-        .prop_map(|(id, parents, depends_on, labels, create_date, message, order, key_style, notes)| Header {
-            id,
-            parents,
-            depends_on,
-            labels,
-            create_date,
-            message,
-            order,
-            key_style,
-            notes,
-        })
+        .prop_map(
+            |(id, parents, depends_on, labels, create_date, message, order, key_style, notes)| {
+                Header {
+                    id,
+                    parents,
+                    depends_on,
+                    labels,
+                    create_date,
+                    message,
+                    order,
+                    key_style,
+                    notes,
+                }
+            },
+        )
 }
 
 fn sql_lines() -> impl Strategy<Value = Vec<String>> {
@@ -437,17 +482,28 @@ fn sql_lines() -> impl Strategy<Value = Vec<String>> {
 }
 
 fn body() -> impl Strategy<Value = Body> {
-    (sql_lines(), any::<bool>(), prop::option::weighted(0.85, sql_lines()), any::<bool>()).prop_map(
-        |(up, up_transaction, down, down_transaction)| {
+    (
+        sql_lines(),
+        any::<bool>(),
+        prop::option::weighted(0.85, sql_lines()),
+        any::<bool>(),
+    )
+        .prop_map(|(up, up_transaction, down, down_transaction)| {
             let has_sql = |lines: &[String]| crate::revision::has_sql(&lines.join("\n"));
             // Up SQL needs down SQL (or `irreversible`), which the parser enforces.
             let down = match down {
-                Some(lines) if has_sql(&up) && !has_sql(&lines) => Some(vec!["SELECT 1;".to_owned()]),
+                Some(lines) if has_sql(&up) && !has_sql(&lines) => {
+                    Some(vec!["SELECT 1;".to_owned()])
+                }
                 other => other,
             };
-            Body { up, up_transaction, down, down_transaction }
-        },
-    )
+            Body {
+                up,
+                up_transaction,
+                down,
+                down_transaction,
+            }
+        })
 }
 
 /// Renders a file, ending line `k` with CRLF when `crlf[k]` (LF when absent).
@@ -455,10 +511,14 @@ fn body() -> impl Strategy<Value = Body> {
 fn render(h: &Header, b: &Body, crlf: &[bool]) -> (String, crate::revision::HeaderLines) {
     let mut lines: Vec<String> = Vec::new();
     let mut at = crate::revision::HeaderLines::default();
-    let mut note = |lines: &mut Vec<String>, k: usize| {
+    let note = |lines: &mut Vec<String>, k: usize| {
         if let Some(n) = &h.notes[k] {
             // A note without `:` is a free comment; an empty one a blank line.
-            lines.push(if n.trim().is_empty() { String::new() } else { format!("-- {n}") });
+            lines.push(if n.trim().is_empty() {
+                String::new()
+            } else {
+                format!("-- {n}")
+            });
         }
     };
     for (k, &field) in h.order.iter().enumerate() {
@@ -467,14 +527,27 @@ fn render(h: &Header, b: &Body, crlf: &[bool]) -> (String, crate::revision::Head
         let (key, value) = match field {
             0 => ("Revision ID", Some(h.id.clone())),
             1 => ("Revises", Some(h.parents.join(", "))),
-            2 => ("Depends On", (!h.depends_on.is_empty()).then(|| h.depends_on.join(",  "))),
-            3 => ("Branch Labels", (!h.labels.is_empty()).then(|| h.labels.join(" ,"))),
+            2 => (
+                "Depends On",
+                (!h.depends_on.is_empty()).then(|| h.depends_on.join(",  ")),
+            ),
+            3 => (
+                "Branch Labels",
+                (!h.labels.is_empty()).then(|| h.labels.join(" ,")),
+            ),
             4 => ("Create Date", h.create_date.clone()),
             _ => ("Message", h.message.clone()),
         };
         let Some(value) = value else { continue };
-        let key = if upper { key.to_ascii_uppercase() } else { key.to_owned() };
-        lines.push(format!("{}{key}: {value}", if tight { "--" } else { "-- " }));
+        let key = if upper {
+            key.to_ascii_uppercase()
+        } else {
+            key.to_owned()
+        };
+        lines.push(format!(
+            "{}{key}: {value}",
+            if tight { "--" } else { "-- " }
+        ));
         let n = lines.len();
         match field {
             0 => at.id = n,
@@ -485,19 +558,37 @@ fn render(h: &Header, b: &Body, crlf: &[bool]) -> (String, crate::revision::Head
         }
     }
     note(&mut lines, 6);
-    lines.push(format!("-- migrate:up{}", if b.up_transaction { "" } else { " transaction:false" }));
+    lines.push(format!(
+        "-- migrate:up{}",
+        if b.up_transaction {
+            ""
+        } else {
+            " transaction:false"
+        }
+    ));
     at.up = lines.len();
     lines.extend(b.up.iter().cloned());
     match &b.down {
         None => lines.push("-- migrate:down irreversible".to_owned()),
-        Some(_) => lines.push(format!("-- migrate:down{}", if b.down_transaction { "" } else { " transaction:false" })),
+        Some(_) => lines.push(format!(
+            "-- migrate:down{}",
+            if b.down_transaction {
+                ""
+            } else {
+                " transaction:false"
+            }
+        )),
     }
     at.down = lines.len();
     lines.extend(b.down.iter().flatten().cloned());
     let mut text = String::new();
     for (k, line) in lines.iter().enumerate() {
         text += line;
-        text += if crlf.get(k).copied().unwrap_or(false) { "\r\n" } else { "\n" };
+        text += if crlf.get(k).copied().unwrap_or(false) {
+            "\r\n"
+        } else {
+            "\n"
+        };
     }
     (text, at)
 }

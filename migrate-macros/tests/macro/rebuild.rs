@@ -101,15 +101,30 @@ fn added_edited_and_deleted_migrations_reach_the_binary() {
     assert_eq!(app.run().unwrap(), "a1:first");
 
     app.write("0002_b.sql", &migration("b2", "a1", "second"));
-    assert_eq!(app.run().unwrap(), "a1:first,b2:second", "an added file must rebuild");
+    assert_eq!(
+        app.run().unwrap(),
+        "a1:first,b2:second",
+        "an added file must rebuild"
+    );
 
     app.write("0002_b.sql", &migration("b2", "a1", "edited"));
-    assert_eq!(app.run().unwrap(), "a1:first,b2:edited", "an edited file must rebuild");
+    assert_eq!(
+        app.run().unwrap(),
+        "a1:first,b2:edited",
+        "an edited file must rebuild"
+    );
 
     app.remove("0002_b.sql");
-    assert_eq!(app.run().unwrap(), "a1:first", "a deleted file must rebuild");
+    assert_eq!(
+        app.run().unwrap(),
+        "a1:first",
+        "a deleted file must rebuild"
+    );
 
     app.write("0003_c.sql", &migration("c3", "nowhere", "broken"));
     let err = app.run().unwrap_err();
-    assert!(err.contains("migrations/0003_c.sql:2:"), "an added broken file must fail the build:\n{err}");
+    assert!(
+        err.contains("migrations/0003_c.sql:2:"),
+        "an added broken file must fail the build:\n{err}"
+    );
 }

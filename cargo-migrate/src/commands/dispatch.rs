@@ -1,0 +1,46 @@
+//! Routes a parsed command to its implementation.
+
+use crate::args::Command;
+use crate::error::CliError;
+use crate::render::Secrets;
+use crate::settings::Settings;
+use std::io::Write;
+
+/// What every command may use besides its own arguments.
+pub(crate) struct Env<'a> {
+    /// Resolved settings.
+    pub settings: &'a Settings,
+    /// The database URL, when the command takes one and one is set.
+    pub url: Option<&'a str>,
+    /// Secrets to keep out of warnings.
+    pub secrets: &'a Secrets,
+}
+
+impl Env<'_> {
+    /// The URL, or the error that says how to give one.
+    pub(crate) fn require_url(&self, command: &'static str) -> Result<&str, CliError> {
+        self.url.ok_or_else(|| CliError::NoDatabaseUrl {
+            command,
+            env: self.settings.url_env().to_owned(),
+        })
+    }
+}
+
+/// Runs `command`, writing its output to `out`.
+pub(crate) fn dispatch(command: Command, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+    match command {
+        Command::Init(a) => super::init::run(&a, env, out),
+        Command::Revision(a) => super::revision::revision(&a, env, out),
+        Command::Merge(a) => super::revision::merge(&a, env, out),
+        Command::Upgrade(a) => super::migrate::upgrade(&a, env, out),
+        Command::Downgrade(a) => super::migrate::downgrade(&a, env, out),
+        Command::Stamp(a) => super::migrate::stamp(&a, env, out),
+        Command::Resolve(a) => super::migrate::resolve(&a, env, out),
+        Command::Current(a) => super::inspect::current(&a, env, out),
+        Command::History(a) => super::inspect::history(&a, env, out),
+        Command::Heads(a) => super::inspect::heads(&a, env, out),
+        Command::Branches(a) => super::inspect::branches(&a, env, out),
+        Command::Show(a) => super::inspect::show(&a, env, out),
+        Command::Check(a) => super::check::run(&a, env, out),
+    }
+}

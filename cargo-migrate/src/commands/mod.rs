@@ -1,0 +1,11 @@
+//! One module per subcommand (related ones share a module); `dispatch` picks one.
+
+mod check;
+mod dispatch;
+mod init;
+mod inspect;
+mod json;
+mod migrate;
+mod revision;
+
+pub(crate) use dispatch::{dispatch, Env};

@@ -1,0 +1,196 @@
+//! `revision` and `merge`: writing new migration files.
+
+use super::Env;
+use crate::args::{MergeArgs, RevisionArgs};
+use crate::error::CliError;
+use crate::naming::{self, NewRevision, Utc};
+use crate::project::{Project, Rules};
+use crate::render;
+use migrate_core::{is_valid_id, SourceFile, ValidationError, RESERVED_IDS};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `revision -m MSG`: a new file on top of the head (or `--head`).
+pub(crate) fn revision(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+    let graph = project.graph();
+    let parents: Vec<usize> = match args.head.as_deref() {
+        None => match graph.heads() {
+            [] => Vec::new(),
+            [one] => vec![*one],
+            many => {
+                return Err(CliError::SeveralHeads {
+                    heads: many.iter().map(|&h| graph.describe(h)).collect(),
+                    ids: many.iter().map(|&h| graph.id(h).to_owned()).collect(),
+                })
+            }
+        },
+        Some("base") => Vec::new(),
+        Some(text) => {
+            let i = project.resolve_one(text)?;
+            if !graph.children(i).is_empty() && !args.splice {
+                return Err(CliError::NotAHead {
+                    revision: graph.describe(i),
+                    children: graph.children(i).iter().map(|&c| graph.describe(c)).collect::<Vec<_>>().join(", "),
+                });
+            }
+            vec![i]
+        }
+    };
+    let mut depends_on: Vec<String> = Vec::new();
+    for text in &args.depends_on {
+        let i = project.resolve_one(text)?;
+        let id = graph.id(i).to_owned();
+        // A dependency that is also a parent adds nothing.
+        if !parents.contains(&i) && !depends_on.contains(&id) {
+            depends_on.push(id);
+        }
+    }
+    let parents: Vec<String> = parents.iter().map(|&i| graph.id(i).to_owned()).collect();
+    let path = write(&project, env, &args.message, args.rev_id.as_deref(), &parents, &depends_on, &args.branch_label)?;
+    writeln!(out, "created {}", path.display())?;
+    Ok(())
+}
+
+/// `merge -m MSG REV...`: a revision whose parents are the given revisions.
+pub(crate) fn merge(args: &MergeArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+    let graph = project.graph();
+    let mut revs: Vec<usize> = Vec::new();
+    for text in &args.revisions {
+        let found = if text == "heads" {
+            graph.heads().to_vec()
+        } else {
+            vec![project.resolve_one(text)?]
+        };
+        for i in found {
+            if !revs.contains(&i) {
+                revs.push(i);
+            }
+        }
+    }
+    if revs.len() < 2 {
+        let what = match revs.as_slice() {
+            [] => "there are no revisions yet".to_owned(),
+            [one] if args.revisions.iter().any(|r| r == "heads") => format!("there is one head, {}", graph.describe(*one)),
+            [one] => format!("only one revision given, {}", graph.describe(*one)),
+            _ => unreachable!("fewer than two"),
+        };
+        return Err(CliError::NothingToMerge { what });
+    }
+    for (k, &a) in revs.iter().enumerate() {
+        for &b in &revs[k + 1..] {
+            let (x, y) = if graph.ancestors([b]).contains(a) { (a, b) } else { (b, a) };
+            if graph.ancestors([y]).contains(x) {
+                return Err(CliError::MergeAncestor {
+                    ancestor: graph.describe(x),
+                    descendant: graph.describe(y),
+                });
+            }
+        }
+    }
+    let parents: Vec<String> = revs.iter().map(|&i| graph.id(i).to_owned()).collect();
+    let path = write(&project, env, &args.message, args.rev_id.as_deref(), &parents, &[], &args.branch_label)?;
+    writeln!(out, "created {}", path.display())?;
+    Ok(())
+}
+
+/// Checks the new revision's id and labels, writes its file, and makes sure
+/// the directory still validates with it.
+fn write(
+    project: &Project,
+    env: &Env<'_>,
+    message: &str,
+    rev_id: Option<&str>,
+    parents: &[String],
+    depends_on: &[String],
+    labels: &[String],
+) -> Result<PathBuf, CliError> {
+    let graph = project.graph();
+    let taken = |id: &str| graph.index_of(id).is_some() || graph.label_revision(id).is_some();
+    let id = match rev_id {
+        Some(id) => {
+            let reason = if !is_valid_id(id) || RESERVED_IDS.contains(&id) {
+                Some("use letters, digits and `_`, and not `head`, `heads` or `base`".to_owned())
+            } else if let Some(i) = graph.index_of(id) {
+                Some(format!("{} already has it", graph.describe(i)))
+            } else {
+                graph.label_revision(id).map(|i| format!("it is a branch label of {}", graph.describe(i)))
+            };
+            if let Some(reason) = reason {
+                return Err(CliError::BadRevId { id: id.to_owned(), reason });
+            }
+            id.to_owned()
+        }
+        None => std::iter::repeat_with(naming::random_id).find(|id| !taken(id)).expect("an endless iterator"),
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for label in labels {
+        let reason = if !is_valid_id(label) || RESERVED_IDS.contains(&label.as_str()) {
+            Some("use letters, digits and `_`, and not `head`, `heads` or `base`".to_owned())
+        } else if let Some(i) = graph.label_revision(label) {
+            Some(format!("{} already declares it", graph.describe(i)))
+        } else if let Some(i) = graph.index_of(label) {
+            Some(format!("it is the id of {}", graph.describe(i)))
+        } else if *label == id || seen.contains(&label.as_str()) {
+            Some("given twice, or equal to the new revision's id".to_owned())
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(CliError::BadLabel { label: label.clone(), reason });
+        }
+        seen.push(label);
+    }
+
+    let now = Utc::now();
+    let text = naming::file_text(&NewRevision {
+        id: &id,
+        parents,
+        depends_on,
+        branch_labels: labels,
+        created: &now,
+        message,
+    });
+    let slug = naming::slug(message, env.settings.slug_length);
+    let name = naming::file_name(&env.settings.file_template, &id, &slug, &now);
+    let path = project.dir.join(&name);
+
+    // The directory with the new file must still load: this catches what the
+    // checks above cannot (a dependency cycle, say) before anything is written.
+    let mut files = migrate_core::read_dir(&project.dir)?;
+    files.push(SourceFile::new(name.clone(), text.clone()));
+    match migrate_core::load(&files) {
+        Ok(_) => {}
+        Err(errors) => match errors.0.as_slice() {
+            [ValidationError::UnmergedHeads { heads, .. }] => render::warning(
+                env.secrets,
+                &format!(
+                    "the directory will have {} heads ({}); `upgrade head` and the `migrations!` macro need them merged \
+                     (`cargo migrate merge -m \"merge heads\" heads`) or each given its own `--branch-label`",
+                    heads.len(),
+                    heads.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            _ => {
+                return Err(CliError::Invalid {
+                    dir: project.dir.clone(),
+                    errors: errors.0,
+                    files,
+                })
+            }
+        },
+    }
+
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AlreadyExists => CliError::FileExists { path: path.clone() },
+            _ => CliError::Io { path: path.clone(), action: "create", source },
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|source| CliError::Io { path: path.clone(), action: "write", source })?;
+    Ok(path)
+}

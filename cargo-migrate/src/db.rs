@@ -1,0 +1,150 @@
+//! The bridge to migrate-runtime: one async runtime per invocation, one
+//! connection pool, and the runtime's migrator doing every database write
+//! under its lock and drift checks. The CLI adds only progress output.
+
+use crate::args::{LockMode, LockOpts};
+use crate::error::CliError;
+use crate::project::Project;
+use migrate_runtime::{Db, Direction, LockStrategy, Migrations, Migrator, Report, Status, StepEvent, UnknownPolicy};
+use std::future::Future;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+/// What a database-changing command asks for.
+pub(crate) enum Op<'a> {
+    /// `upgrade TARGET`.
+    Upgrade(&'a str),
+    /// `downgrade TARGET`.
+    Downgrade(&'a str),
+    /// `stamp TARGET... [--purge]`.
+    Stamp(&'a [String], bool),
+    /// `stamp --accept-checksum REV` (a full id).
+    AcceptChecksum(&'a str),
+    /// `resolve REV --applied|--rolled-back` (a full id, and whether applied).
+    Resolve(&'a str, bool),
+}
+
+/// How a database-changing command runs.
+pub(crate) struct RunOptions<'a> {
+    /// The version table, if not the default.
+    pub table: Option<&'a str>,
+    /// Lock and policy flags.
+    pub lock: &'a LockOpts,
+    /// Print each step as it finishes.
+    pub progress: bool,
+}
+
+/// Whether progress lines go out: on a terminal, or when asked with `-v`.
+/// Quiet when piped so that scripts see only what they asked for.
+pub(crate) fn show_progress(verbose: bool) -> bool {
+    verbose || std::io::stdout().is_terminal()
+}
+
+/// Runs `future` to completion on a single-threaded runtime: one process
+/// migrates one database, and a thread pool would only cost start-up time.
+fn block_on<T>(future: impl Future<Output = T>) -> Result<T, CliError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| CliError::Io {
+            path: "tokio runtime".into(),
+            action: "start",
+            source,
+        })?;
+    Ok(rt.block_on(future))
+}
+
+/// The migration set as the runtime wants it: `'static`, because a process
+/// reads the directory once and exits.
+fn migrations(project: &Project) -> &'static Migrations {
+    Box::leak(Box::new(Migrations::from_set(&project.set)))
+}
+
+fn migrator(project: &Project, table: Option<&str>) -> Migrator<'static> {
+    let mut m = migrations(project).migrator();
+    if let Some(t) = table {
+        m = m.table(t);
+    }
+    m
+}
+
+/// The database's state compared with the directory.
+pub(crate) fn status(url: &str, project: &Project, table: Option<&str>) -> Result<Status, CliError> {
+    let migrator = migrator(project, table);
+    block_on(async {
+        let db = Db::connect(url).await?;
+        let status = migrator.status(&db).await;
+        db.close().await;
+        Ok(status?)
+    })?
+}
+
+/// Runs `op` under the runtime's lock and checks.
+pub(crate) fn run(url: &str, project: &Project, opts: &RunOptions<'_>, op: Op<'_>) -> Result<Report, CliError> {
+    let mut migrator = migrator(project, opts.table).lock(match opts.lock.lock {
+        LockMode::Session => LockStrategy::Session,
+        LockMode::Transaction => LockStrategy::Transaction,
+        LockMode::None => LockStrategy::None,
+    });
+    if let Some(secs) = opts.lock.lock_timeout {
+        migrator = migrator.lock_timeout(Duration::from_secs(secs));
+    }
+    if opts.lock.allow_unknown {
+        migrator = migrator.unknown(UnknownPolicy::Allow);
+    }
+    if opts.progress {
+        migrator = migrator.on_step(print_step);
+    }
+    // Earlier output must reach the terminal before the steps' lines.
+    let _ = std::io::stdout().flush();
+    block_on(async {
+        let db = Db::connect(url).await?;
+        let result = match op {
+            Op::Upgrade(target) => migrator.upgrade(&db, target).await,
+            Op::Downgrade(target) => migrator.downgrade(&db, target).await,
+            Op::Stamp(targets, purge) => {
+                let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+                migrator.stamp(&db, &targets, purge).await
+            }
+            Op::AcceptChecksum(rev) => migrator.accept_checksum(&db, rev).await.map(|()| Report::default()),
+            Op::Resolve(rev, applied) => migrator.resolve(&db, rev, applied).await.map(|()| Report::default()),
+        };
+        db.close().await;
+        Ok(result?)
+    })?
+}
+
+/// `  -> 1f3a9c0b7d42  create todos  (3 ms)`; `<-` for a revert.
+fn print_step(step: &StepEvent) {
+    let arrow = match step.direction {
+        Direction::Up => "->",
+        Direction::Down => "<-",
+    };
+    let ms = step.duration.as_millis();
+    // A closed pipe must not stop a migration half-way; the line is lost, the
+    // work goes on.
+    let _ = writeln!(std::io::stdout().lock(), "  {arrow} {}  {}  ({ms} ms)", step.revision, step.message);
+}
+
+/// The offline script for `range` (a target or `FROM:TO`), written by the runtime.
+pub(crate) fn offline_script(
+    project: &Project,
+    table: Option<&str>,
+    dialect: migrate_runtime::Dialect,
+    range: &str,
+    direction: Direction,
+) -> Result<String, CliError> {
+    Ok(migrator(project, table).offline_script(dialect, range, direction)?)
+}
+
+/// The offline script of a stamp, written by the runtime.
+pub(crate) fn offline_stamp(
+    project: &Project,
+    table: Option<&str>,
+    dialect: migrate_runtime::Dialect,
+    targets: &[String],
+    purge: bool,
+) -> Result<String, CliError> {
+    let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+    Ok(migrator(project, table).offline_stamp(dialect, &targets, purge)?)
+}

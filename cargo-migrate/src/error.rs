@@ -1,0 +1,195 @@
+//! Everything a command can fail with. Commands return these; only
+//! [`crate::render`] turns them into text.
+
+use migrate_core::{SourceError, SourceFile, TargetError, ValidationError};
+use std::path::PathBuf;
+
+/// A command's failure. Messages are lowercase fragments that say what to do;
+/// [`CliError::hint`] adds a second line where one helps.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// A file could not be read or written.
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What was being done, as a verb phrase: `write`, `read config file`.
+        action: &'static str,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// `migrate.toml` is not valid.
+    #[error("invalid config file {}: {message}", .path.display())]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The migrations directory could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+
+    /// Files break the validation rules; rendered with their source lines.
+    #[error("{} problem(s) in {}", .errors.len(), .dir.display())]
+    Invalid {
+        /// The migrations directory as the user named it.
+        dir: PathBuf,
+        /// Every problem found.
+        errors: Vec<ValidationError>,
+        /// The files, to show the offending lines.
+        files: Vec<SourceFile>,
+    },
+
+    /// A target that does not parse or resolve.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+
+    /// The runtime failed (connect, lock, drift, SQL, ...).
+    #[error(transparent)]
+    Runtime(#[from] migrate_runtime::Error),
+
+    /// A database command without a URL.
+    #[error("`{command}` needs a database: pass --database-url, or set {env} (a `.env` file works too)")]
+    NoDatabaseUrl {
+        /// The command.
+        command: &'static str,
+        /// The variable to set.
+        env: String,
+    },
+
+    /// `--sql` without a dialect to write.
+    #[error("offline SQL needs a dialect: pass --dialect sqlite|postgres|mysql, or a database URL to take it from")]
+    NoDialect,
+
+    /// A URL whose scheme is not a supported database.
+    #[error("unsupported database URL `{url}`: use sqlite:, postgres:// or mysql://")]
+    UnsupportedUrl {
+        /// The URL, password redacted.
+        url: String,
+    },
+
+    /// `revision` without `--head` while there are several heads.
+    #[error("there are {} heads: {}; a new revision must build on one of them", .heads.len(), .heads.join(", "))]
+    SeveralHeads {
+        /// The heads, described.
+        heads: Vec<String>,
+        /// Their ids, for the hint.
+        ids: Vec<String>,
+    },
+
+    /// `revision --head REV` where REV is not a head.
+    #[error("{revision} is not a head: {children} already build on it")]
+    NotAHead {
+        /// The revision, described.
+        revision: String,
+        /// Its children, described.
+        children: String,
+    },
+
+    /// A `--rev-id` that is not usable.
+    #[error("invalid revision id `{id}`: {reason}")]
+    BadRevId {
+        /// The id given.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// A `--branch-label` that is not usable.
+    #[error("invalid branch label `{label}`: {reason}")]
+    BadLabel {
+        /// The label given.
+        label: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// The new file's name is taken.
+    #[error("{} already exists; not overwriting it", .path.display())]
+    FileExists {
+        /// The path.
+        path: PathBuf,
+    },
+
+    /// `merge` with fewer than two distinct revisions.
+    #[error("nothing to merge: {what}")]
+    NothingToMerge {
+        /// What the revisions came to.
+        what: String,
+    },
+
+    /// `merge` of a revision with its own ancestor.
+    #[error("{ancestor} is an ancestor of {descendant}, so merging them changes nothing")]
+    MergeAncestor {
+        /// The ancestor, described.
+        ancestor: String,
+        /// The descendant, described.
+        descendant: String,
+    },
+
+    /// A target that names no single revision where one is needed.
+    #[error("`{input}` {reason}")]
+    NotARevision {
+        /// The text given.
+        input: String,
+        /// Why it is not one revision.
+        reason: &'static str,
+    },
+
+    /// `check` found problems; they were already printed.
+    #[error("check failed: {count} problem(s)")]
+    CheckFailed {
+        /// How many.
+        count: usize,
+    },
+
+    /// `current --check-heads` and the database is behind (or elsewhere).
+    #[error("the database is not at the heads: it is at {current}, the heads are {heads}")]
+    NotAtHeads {
+        /// The database's heads, or `base`.
+        current: String,
+        /// The directory's heads.
+        heads: String,
+    },
+
+    /// `resolve REV` for a revision that is not failed.
+    #[error("{revision} has no failed or interrupted step to resolve")]
+    NothingToResolve {
+        /// The revision, described.
+        revision: String,
+    },
+
+    /// Writing the command's output failed (other than a closed pipe).
+    #[error("cannot write output: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+impl CliError {
+    /// A second line that says what to do, where the message alone does not.
+    pub(crate) fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Source(SourceError::NotFound { .. }) => {
+                Some("pass --source DIR, or set `source = \"DIR\"` in migrate.toml".to_owned())
+            }
+            CliError::SeveralHeads { ids, .. } => Some(format!(
+                "pass --head <rev> to build on one of them (e.g. --head {}), or join them first with `cargo migrate merge -m \"merge heads\" heads`",
+                ids.first().map(String::as_str).unwrap_or("<rev>")
+            )),
+            CliError::NotAHead { .. } => Some(
+                "pass --splice to start a new branch from it on purpose, or build on a head (see `cargo migrate heads`)".to_owned(),
+            ),
+            CliError::Target(TargetError::MultipleHeads { .. }) => Some(
+                "merge the heads with `cargo migrate merge -m \"merge heads\" heads`, or name one branch".to_owned(),
+            ),
+            CliError::Target(TargetError::Unknown { .. } | TargetError::AmbiguousPrefix { .. }) => {
+                Some("`cargo migrate history` lists every revision".to_owned())
+            }
+            CliError::NotAtHeads { .. } => Some("run `cargo migrate upgrade heads`".to_owned()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `cargo migrate`: Alembic's command set over migrate-core and migrate-runtime.
+//!
+//! The binary is a thin shell around [`main`]. Arguments are parsed in two
+//! layers: [`args`] is the raw clap definition, [`settings`] folds in the
+//! environment and `migrate.toml`. Commands live in `commands/`, each a
+//! function from its arguments to output on stdout or a [`error::CliError`];
+//! `render.rs` is the only place errors become text, and `exit.rs` names the
+//! exit codes.
+#![deny(missing_docs)]
+
+mod args;
+mod commands;
+mod db;
+mod error;
+pub mod exit;
+mod naming;
+mod project;
+mod render;
+mod settings;
+
+use args::{Cli, Command};
+use clap::{CommandFactory, FromArgMatches};
+use error::CliError;
+use render::{Context, Secrets};
+use settings::{Inputs, Settings};
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Runs `cargo migrate` with the process's arguments and environment and
+/// returns the exit code (see [`exit`]).
+pub fn main() -> ExitCode {
+    ExitCode::from(run(std::env::args_os().collect()))
+}
+
+/// Runs one invocation; `argv` includes the program name.
+fn run(argv: Vec<OsString>) -> u8 {
+    // `.env` fills in variables that are not already set, so the real
+    // environment wins over the file, and the file over nothing.
+    let dotenv_problem = match dotenvy::dotenv() {
+        Ok(_) => None,
+        Err(e) if e.not_found() => None,
+        Err(e) => Some(format!("ignoring .env: {e}")),
+    };
+
+    let matches = match Cli::command().try_get_matches_from(cargo_argv(argv)) {
+        Ok(m) => m,
+        Err(e) => {
+            // clap prints help and version on stdout and errors on stderr, and
+            // knows which exit code each gets (0 or `exit::USAGE`).
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::SUCCESS };
+        }
+    };
+    let url_typed = typed_url(&matches);
+    let Cli::Migrate(args) = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return exit::USAGE;
+        }
+    };
+
+    let mut ctx = Context::default();
+    if let Some(problem) = dotenv_problem {
+        render::warning(&ctx.secrets, &problem);
+    }
+    let settings = match Settings::resolve(Inputs {
+        source: args.global.source.clone(),
+        config: args.global.config.clone(),
+    }) {
+        Ok(s) => s,
+        Err(e) => return render::report(&e, &ctx),
+    };
+    let url = db_opts(&args.command)
+        .and_then(|db| settings.database_url(db.database_url.as_deref(), url_typed));
+    if let Some((url, _)) = &url {
+        ctx.secrets = Secrets::from_url(url);
+        ctx.url = Some(url.clone());
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let env = commands::Env {
+        settings: &settings,
+        url: url.as_ref().map(|(u, _)| u.as_str()),
+        secrets: &ctx.secrets,
+    };
+    let result = commands::dispatch(args.command, &env, &mut out).and_then(|()| out.flush().map_err(CliError::Output));
+    match result {
+        Ok(()) => exit::SUCCESS,
+        // The reader went away (`| head`): it had all it wanted.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(e) => {
+            // Whatever was printed before the error still belongs to the user.
+            let _ = out.flush();
+            render::report(&e, &ctx)
+        }
+    }
+}
+
+/// Cargo runs a plugin as `cargo-migrate migrate ARGS`; when run directly as
+/// `cargo-migrate ARGS`, put the `migrate` back so both spellings work.
+fn cargo_argv(mut argv: Vec<OsString>) -> Vec<OsString> {
+    if argv.get(1).is_none_or(|a| a != "migrate") {
+        argv.insert(1.min(argv.len()), OsString::from("migrate"));
+    }
+    argv
+}
+
+/// Whether `--database-url` was typed, as opposed to read by clap from
+/// `DATABASE_URL`: a config-named variable sits between the two.
+fn typed_url(matches: &clap::ArgMatches) -> bool {
+    let leaf = matches
+        .subcommand_matches("migrate")
+        .and_then(|m| m.subcommand().map(|(_, leaf)| leaf));
+    // Only some subcommands define the option, and asking a matcher about an
+    // option it does not define panics in debug builds.
+    leaf.filter(|m| m.try_contains_id("database_url").is_ok())
+        .and_then(|m| m.value_source("database_url"))
+        == Some(clap::parser::ValueSource::CommandLine)
+}
+
+/// The database options of the commands that take them.
+fn db_opts(command: &Command) -> Option<&args::DbOpts> {
+    match command {
+        Command::Upgrade(a) => Some(&a.db),
+        Command::Downgrade(a) => Some(&a.db),
+        Command::Stamp(a) => Some(&a.db),
+        Command::Resolve(a) => Some(&a.db),
+        Command::Current(a) => Some(&a.db),
+        Command::History(a) => Some(&a.db),
+        Command::Check(a) => Some(&a.db),
+        Command::Init(_) | Command::Revision(_) | Command::Merge(_) | Command::Heads(_) | Command::Branches(_) | Command::Show(_) => None,
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    /// Only writes to the command's output convert implicitly; file errors
+    /// carry their path through [`CliError::Io`].
+    fn from(e: std::io::Error) -> CliError {
+        CliError::Output(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_spellings_reach_the_subcommand() {
+        let a = cargo_argv(vec!["cargo-migrate".into(), "heads".into()]);
+        assert_eq!(a, ["cargo-migrate", "migrate", "heads"]);
+        let b = cargo_argv(vec!["cargo-migrate".into(), "migrate".into(), "heads".into()]);
+        assert_eq!(b, ["cargo-migrate", "migrate", "heads"]);
+    }
+}

@@ -1,0 +1,94 @@
+//! The migrations directory as commands see it: read from disk with
+//! migrate-core, plus the small lookups the CLI needs on top of the graph.
+
+use crate::error::CliError;
+use migrate_core::{Anchor, Applied, Graph, MigrationSet, Revision, Spec, TargetError};
+use std::path::{Path, PathBuf};
+
+/// A loaded migrations directory.
+pub(crate) struct Project {
+    /// The directory, as the user named it (for messages).
+    pub dir: PathBuf,
+    /// The validated revisions and graph.
+    pub set: MigrationSet,
+}
+
+/// How strictly to validate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rules {
+    /// Every rule of the `migrations!` macro, including one head per branch.
+    All,
+    /// All but rule 5: several unlabelled heads are allowed, because `heads`,
+    /// `merge`, `history` and `upgrade heads` must work on such a directory.
+    AllowHeads,
+}
+
+impl Project {
+    /// Reads and validates `dir`.
+    pub(crate) fn load(dir: &Path, rules: Rules) -> Result<Project, CliError> {
+        let files = migrate_core::read_dir(dir)?;
+        let loaded = match rules {
+            Rules::All => migrate_core::load(&files),
+            Rules::AllowHeads => migrate_core::load_unmerged(&files),
+        };
+        match loaded {
+            Ok(set) => Ok(Project { dir: dir.to_owned(), set }),
+            Err(errors) => Err(CliError::Invalid {
+                dir: dir.to_owned(),
+                errors: errors.0,
+                files,
+            }),
+        }
+    }
+
+    /// The graph.
+    pub(crate) fn graph(&self) -> &Graph {
+        self.set.graph()
+    }
+
+    /// Revision `i`.
+    pub(crate) fn revision(&self, i: usize) -> &Revision {
+        self.set.revision(i)
+    }
+
+    /// The path of revision `i`'s file, as the user would type it.
+    pub(crate) fn path_of(&self, i: usize) -> PathBuf {
+        self.dir.join(&self.revision(i).file_name)
+    }
+
+    /// Resolves a target that must name exactly one revision: an id, prefix,
+    /// label, `head`, `heads` with one head, `<label>@head`, `<rev>+N`.
+    ///
+    /// The graph does the resolving: an upgrade from nothing to a single
+    /// revision applies its ancestors and ends with the revision itself, since
+    /// the apply order puts every ancestor first.
+    pub(crate) fn resolve_one(&self, text: &str) -> Result<usize, CliError> {
+        let graph = self.graph();
+        let spec = Spec::parse(text)?;
+        if spec.branch.is_none() && spec.relative == 0 {
+            match &spec.anchor {
+                Anchor::Revision(r) => return Ok(graph.resolve_revision(r)?),
+                Anchor::Heads if graph.heads().len() != 1 => {
+                    return Err(TargetError::NotSingle { input: text.to_owned() }.into())
+                }
+                _ => {}
+            }
+        }
+        if spec.anchor == Anchor::Current {
+            return Err(CliError::NotARevision {
+                input: text.to_owned(),
+                reason: "counts from the database's current revision; give a revision id, `head` or `<label>@head` here",
+            });
+        }
+        let plan = graph.plan_upgrade(text, &Applied::empty(graph.len()))?;
+        plan.last().copied().ok_or(CliError::NotARevision {
+            input: text.to_owned(),
+            reason: "is base, before every revision; give a revision id, `head` or `<label>@head`",
+        })
+    }
+}
+
+/// Ids of revisions, for JSON and hints.
+pub(crate) fn ids(graph: &Graph, revs: &[usize]) -> Vec<String> {
+    revs.iter().map(|&i| graph.id(i).to_owned()).collect()
+}

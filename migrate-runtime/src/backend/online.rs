@@ -1,0 +1,500 @@
+//! The parts of the backends that talk to a database through sqlx.
+
+use super::{DialectSql, Stmt, TableName};
+use crate::dialect::Dialect;
+use crate::error::{redact_url, Error};
+use futures_util::StreamExt;
+use std::future::Future;
+
+/// A database the migrator can run on: a sqlx pool of an enabled backend
+/// ([`SqlitePool`](sqlx::SqlitePool), [`PgPool`](sqlx::PgPool),
+/// [`MySqlPool`](sqlx::MySqlPool)) or a [`Db`].
+///
+/// The trait is sealed: the runtime needs to know each backend's locking and
+/// transaction rules, so only the types listed here implement it.
+pub trait Database: sealed::Sealed + Send + Sync {
+    /// The SQL dialect of this database.
+    fn dialect(&self) -> Dialect;
+
+    /// The pool behind this value.
+    #[doc(hidden)]
+    fn backend(&self) -> BackendRef<'_>;
+}
+
+pub use sealed::BackendRef;
+
+mod sealed {
+    /// Only the runtime's own types implement [`Database`](super::Database).
+    pub trait Sealed {}
+
+    /// Which pool a [`Database`](super::Database) is.
+    #[doc(hidden)]
+    #[derive(Clone, Copy, Debug)]
+    pub enum BackendRef<'a> {
+        /// SQLite.
+        #[cfg(feature = "sqlite")]
+        Sqlite(&'a sqlx::SqlitePool),
+        /// PostgreSQL.
+        #[cfg(feature = "postgres")]
+        Postgres(&'a sqlx::PgPool),
+        /// MySQL or MariaDB.
+        #[cfg(feature = "mysql")]
+        MySql(&'a sqlx::MySqlPool),
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl sealed::Sealed for sqlx::SqlitePool {}
+#[cfg(feature = "sqlite")]
+impl Database for sqlx::SqlitePool {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+    fn backend(&self) -> BackendRef<'_> {
+        BackendRef::Sqlite(self)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl sealed::Sealed for sqlx::PgPool {}
+#[cfg(feature = "postgres")]
+impl Database for sqlx::PgPool {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+    fn backend(&self) -> BackendRef<'_> {
+        BackendRef::Postgres(self)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl sealed::Sealed for sqlx::MySqlPool {}
+#[cfg(feature = "mysql")]
+impl Database for sqlx::MySqlPool {
+    fn dialect(&self) -> Dialect {
+        Dialect::MySql
+    }
+    fn backend(&self) -> BackendRef<'_> {
+        BackendRef::MySql(self)
+    }
+}
+
+/// A connection pool of whichever backend a URL names: what applications use
+/// when the database is chosen by configuration (`DATABASE_URL`).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), migrate_runtime::Error> {
+/// use migrate_runtime::{Db, Dialect};
+/// let db = Db::connect("sqlite:app.db").await?; // creates app.db if missing
+/// assert_eq!(db.dialect(), Dialect::Sqlite);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Db {
+    /// A SQLite pool.
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqlitePool),
+    /// A PostgreSQL pool.
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+    /// A MySQL or MariaDB pool.
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlPool),
+}
+
+/// How long [`Db::connect`] waits for a server before giving up. sqlx retries
+/// refused connections until its acquire timeout; its 30 s default makes a
+/// typo in a port look like a hang.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Db {
+    /// Connects to `url`; the scheme picks the backend: `sqlite:` (`sqlite:app.db`,
+    /// `sqlite://app.db`, `sqlite::memory:`), `postgres://` / `postgresql://`,
+    /// `mysql://` / `mariadb://`.
+    ///
+    /// A SQLite file is created when missing, unless the URL sets `mode=` itself.
+    /// Errors carry the URL with its password replaced by `***`, and never the
+    /// password itself.
+    pub async fn connect(url: &str) -> Result<Db, Error> {
+        let dialect = Dialect::from_url(url).ok_or_else(|| Error::UnsupportedUrl { url: redact_url(url) })?;
+        match dialect {
+            #[cfg(feature = "sqlite")]
+            Dialect::Sqlite => {
+                use std::str::FromStr;
+                let mut options = sqlx::sqlite::SqliteConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
+                let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+                if !query.split('&').any(|kv| kv.starts_with("mode=")) {
+                    options = options.create_if_missing(true);
+                }
+                let mut pool = sqlx::sqlite::SqlitePoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
+                if options.get_filename().as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory") {
+                    // An in-memory database lives as long as one connection to
+                    // it: keep the pool's connections open.
+                    pool = pool.idle_timeout(None).max_lifetime(None).min_connections(1);
+                }
+                let pool = pool.connect_with(options).await.map_err(|e| connect_error(url, e))?;
+                Ok(Db::Sqlite(pool))
+            }
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => {
+                use std::str::FromStr;
+                let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| connect_error(url, e))?;
+                Ok(Db::Postgres(pool))
+            }
+            #[cfg(feature = "mysql")]
+            Dialect::MySql => {
+                use std::str::FromStr;
+                // sqlx knows the `mysql` scheme only; MariaDB speaks the same protocol.
+                let rewritten = match url.get(..10) {
+                    Some(s) if s.eq_ignore_ascii_case("mariadb://") => format!("mysql://{}", &url[10..]),
+                    _ => url.to_owned(),
+                };
+                let options = sqlx::mysql::MySqlConnectOptions::from_str(&rewritten).map_err(|e| connect_error(url, e))?;
+                let pool = sqlx::mysql::MySqlPoolOptions::new()
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| connect_error(url, e))?;
+                Ok(Db::MySql(pool))
+            }
+            #[allow(unreachable_patterns)]
+            _ => Err(Error::UnsupportedUrl { url: redact_url(url) }),
+        }
+    }
+
+    /// The SQL dialect of this database.
+    pub fn dialect(&self) -> Dialect {
+        Database::dialect(self)
+    }
+
+    /// Closes every connection of the pool, waiting for checked-out ones.
+    pub async fn close(&self) {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(p) => p.close().await,
+            #[cfg(feature = "postgres")]
+            Db::Postgres(p) => p.close().await,
+            #[cfg(feature = "mysql")]
+            Db::MySql(p) => p.close().await,
+        }
+    }
+}
+
+impl sealed::Sealed for Db {}
+impl Database for Db {
+    fn dialect(&self) -> Dialect {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
+            Db::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "mysql")]
+            Db::MySql(_) => Dialect::MySql,
+        }
+    }
+    fn backend(&self) -> BackendRef<'_> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(p) => BackendRef::Sqlite(p),
+            #[cfg(feature = "postgres")]
+            Db::Postgres(p) => BackendRef::Postgres(p),
+            #[cfg(feature = "mysql")]
+            Db::MySql(p) => BackendRef::MySql(p),
+        }
+    }
+}
+
+impl<T: Database + ?Sized> sealed::Sealed for &T {}
+impl<T: Database + ?Sized> Database for &T {
+    fn dialect(&self) -> Dialect {
+        (**self).dialect()
+    }
+    fn backend(&self) -> BackendRef<'_> {
+        (**self).backend()
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl From<sqlx::SqlitePool> for Db {
+    fn from(pool: sqlx::SqlitePool) -> Db {
+        Db::Sqlite(pool)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<sqlx::PgPool> for Db {
+    fn from(pool: sqlx::PgPool) -> Db {
+        Db::Postgres(pool)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl From<sqlx::MySqlPool> for Db {
+    fn from(pool: sqlx::MySqlPool) -> Db {
+        Db::MySql(pool)
+    }
+}
+
+/// A driver message that went through [`scrub`].
+#[derive(Debug)]
+struct Scrubbed(String);
+
+impl std::fmt::Display for Scrubbed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Scrubbed {}
+
+/// A connection failure, with the URL redacted. sqlx's own message is kept
+/// because it says what went wrong (refused, unknown host, authentication);
+/// the servers' authentication messages name the user, never the password,
+/// but a configuration error could quote a URL fragment, so any occurrence of
+/// the password is removed all the same.
+fn connect_error(url: &str, error: sqlx::Error) -> Error {
+    Error::Connect {
+        url: redact_url(url),
+        source: Box::new(Scrubbed(scrub(&error.to_string(), url))),
+    }
+}
+
+/// Removes the URL's password from `message`, raw and percent-decoded.
+pub(crate) fn scrub(message: &str, url: &str) -> String {
+    let Some(password) = password_of(url) else {
+        return message.to_owned();
+    };
+    let decoded = percent_decode(&password);
+    // Replacing a very short password would mangle the message, and it
+    // could still be guessed from the gaps: say nothing specific instead.
+    if decoded.chars().count() < 4 {
+        return "the driver's message is withheld because it might contain the password".to_owned();
+    }
+    message.replace(&password, "***").replace(&decoded, "***")
+}
+
+fn password_of(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_owned())
+}
+
+fn percent_decode(text: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(hi << 4 | lo);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One version-table row as read, before interpretation.
+#[derive(Clone, Debug)]
+pub(crate) struct RawRow {
+    pub(crate) revision: String,
+    pub(crate) checksum: String,
+    pub(crate) state: String,
+    pub(crate) applied_at: String,
+    pub(crate) duration_ms: i64,
+}
+
+/// A migration's SQL failed: which statement (0-based, counted by the
+/// statements the database finished before it) and the driver error.
+#[derive(Debug)]
+pub(crate) struct SqlFailure {
+    pub(crate) statement: Option<usize>,
+    pub(crate) source: sqlx::Error,
+}
+
+/// One connection that takes the migration lock and runs a migrator's work.
+/// Methods return sqlx errors; the migrator adds what it was doing.
+///
+/// Every method's future is `Send`, so migrations can run in a spawned task.
+pub(crate) trait Session: Send {
+    /// The dialect's SQL text.
+    fn sql(&self) -> &'static dyn DialectSql;
+
+    /// Whether holding the session lock means holding an open write
+    /// transaction (SQLite, whose only lock is its write lock). Each commit
+    /// then gives the lock up, and the migrator takes it again and re-reads.
+    fn lock_is_transaction(&self) -> bool {
+        false
+    }
+
+    /// Whether [`Session::try_xact_lock`] exists (PostgreSQL).
+    fn has_xact_lock(&self) -> bool {
+        false
+    }
+
+    /// Where to look for the holder when the lock wait times out.
+    fn lock_hint(&self) -> &'static str;
+
+    /// One non-blocking attempt at the session lock.
+    fn try_lock(&mut self, table: &TableName) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+
+    /// Releases the session lock.
+    fn unlock(&mut self, table: &TableName) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+
+    /// One non-blocking attempt at a lock that ends with the current transaction.
+    fn try_xact_lock(&mut self, table: &TableName) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+
+    /// Starts a transaction.
+    fn begin(&mut self) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+
+    /// Commits it.
+    fn commit(&mut self) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+
+    /// Rolls it back.
+    fn rollback(&mut self) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+
+    /// Every version-table row, or `None` when the table does not exist.
+    fn read_rows(&mut self, table: &TableName) -> impl Future<Output = Result<Option<Vec<RawRow>>, sqlx::Error>> + Send;
+
+    /// Creates the version table if it does not exist.
+    fn create_table(&mut self, table: &TableName) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+
+    /// Runs one version-table statement; returns the rows affected.
+    fn write(&mut self, stmt: &Stmt) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
+
+    /// Runs a migration section. `in_transaction` says whether a transaction
+    /// is open around it; outside one, each statement must commit on its own.
+    fn run_sql(&mut self, sql: &str, in_transaction: bool) -> impl Future<Output = Result<(), SqlFailure>> + Send;
+
+    /// Hands the connection back to the pool, or closes it if a lock or a
+    /// transaction might still be held.
+    fn close(self) -> impl Future<Output = ()> + Send;
+}
+
+/// Owns a session's pooled connection and decides its fate on drop: a
+/// connection that may hold the migration lock or an open transaction is
+/// detached from the pool and closed (the server then frees the lock and
+/// rolls back), never handed to the application in that state. That covers
+/// panics in a hook and futures dropped mid-run, where no async cleanup can
+/// run.
+pub(crate) struct Guard<DB: sqlx::Database> {
+    conn: Option<sqlx::pool::PoolConnection<DB>>,
+    locked: bool,
+    in_tx: bool,
+}
+
+impl<DB: sqlx::Database> Guard<DB> {
+    /// Wraps a freshly acquired connection.
+    pub(crate) fn new(conn: sqlx::pool::PoolConnection<DB>) -> Guard<DB> {
+        Guard {
+            conn: Some(conn),
+            locked: false,
+            in_tx: false,
+        }
+    }
+
+    /// The connection.
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        self.conn.as_mut().expect("the connection is only taken on close")
+    }
+
+    /// Records whether the session lock is held.
+    pub(crate) fn set_locked(&mut self, locked: bool) {
+        self.locked = locked;
+    }
+
+    /// Records whether a transaction is open.
+    pub(crate) fn set_in_tx(&mut self, in_tx: bool) {
+        self.in_tx = in_tx;
+    }
+
+    /// Whether a transaction is open.
+    pub(crate) fn in_tx(&self) -> bool {
+        self.in_tx
+    }
+
+    /// Returns the connection to the pool if it is clean, else closes it.
+    pub(crate) fn release(mut self) {
+        self.discard_if_dirty();
+        // A clean connection goes back to the pool when dropped.
+        self.conn.take();
+    }
+
+    fn discard_if_dirty(&mut self) {
+        if self.locked || self.in_tx {
+            if let Some(conn) = self.conn.take() {
+                // Dropping the detached connection closes its socket (or, for
+                // SQLite, its handle), which releases the lock and rolls back.
+                drop(conn.detach());
+            }
+        }
+    }
+}
+
+impl<DB: sqlx::Database> Drop for Guard<DB> {
+    fn drop(&mut self) {
+        self.discard_if_dirty();
+    }
+}
+
+/// Runs a whole section with sqlx's multi-statement execution, counting the
+/// statements the database finished so that a failure can name the statement.
+pub(crate) async fn run_whole<'c, E>(executor: E, sql: &'c str) -> Result<(), SqlFailure>
+where
+    E: sqlx::Executor<'c>,
+{
+    let mut results = sqlx::raw_sql(sql).execute_many(executor);
+    let mut finished = 0;
+    while let Some(result) = results.next().await {
+        match result {
+            Ok(_) => finished += 1,
+            Err(source) => {
+                return Err(SqlFailure {
+                    statement: Some(finished),
+                    source,
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether an error is the database saying the table (or its schema) does not exist.
+pub(crate) fn is_missing_table(error: &sqlx::Error, dialect: Dialect) -> bool {
+    let Some(db) = error.as_database_error() else {
+        return false;
+    };
+    match dialect {
+        Dialect::Sqlite => db.message().contains("no such table"),
+        Dialect::Postgres => matches!(db.code().as_deref(), Some("42P01") | Some("3F000")),
+        Dialect::MySql => {
+            // ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR (a `schema.` prefix naming no database).
+            matches!(db.code().as_deref(), Some("42S02")) || db.message().contains("Unknown database")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_removes_the_password() {
+        let url = "postgres://app:s%40cret-pw@db/x";
+        assert_eq!(scrub("bad s@cret-pw and s%40cret-pw", url), "bad *** and ***");
+        assert_eq!(scrub("nothing", "sqlite:app.db"), "nothing");
+        assert!(!scrub("pw abc", "postgres://u:abc@h/d").contains("abc"));
+    }
+}
