@@ -10,20 +10,19 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(bin_name = "cargo")]
 pub(crate) enum Cli {
-    /// Alembic's migration workflow for SQL files: revision, upgrade, downgrade,
-    /// stamp, merge, history and offline SQL scripts.
+    /// Versioned SQL migrations, Alembic's model in Rust.
+    ///
+    /// Migration files live in `migrations/` (or `--source DIR`, or `source` in
+    /// `migrate.toml`). The CLI reads them at run time, so it works even when the
+    /// crate that embeds them does not compile.
+    ///
+    /// Database commands take the URL from `--database-url`, else `DATABASE_URL`
+    /// (or the variable named by `database_url_env` in `migrate.toml`), else a
+    /// `.env` file. Passwords are never printed.
     Migrate(Args),
 }
 
-/// `cargo migrate`: versioned SQL migrations, Alembic's model in Rust.
-///
-/// Migration files live in `migrations/` (or `--source DIR`, or `source` in
-/// `migrate.toml`). The CLI reads them at run time, so it works even when the
-/// crate that embeds them does not compile.
-///
-/// Database commands take the URL from `--database-url`, else `DATABASE_URL`
-/// (or the variable named by `database_url_env` in `migrate.toml`), else a
-/// `.env` file. Passwords are never printed.
+/// The arguments after `cargo migrate` (the help text is on [`Cli::Migrate`]).
 #[derive(Debug, ClapArgs)]
 #[command(version, after_long_help = crate::exit::HELP)]
 pub(crate) struct Args {
@@ -39,7 +38,13 @@ pub(crate) struct GlobalOpts {
     /// Directory of migration files.
     ///
     /// Default: `source` in migrate.toml, else `migrations`.
-    #[arg(long, global = true, value_name = "DIR", env = "MIGRATE_SOURCE")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "MIGRATE_SOURCE",
+        help_heading = "Global options"
+    )]
     pub source: Option<PathBuf>,
 
     /// Config file to read instead of `./migrate.toml`.
@@ -47,7 +52,13 @@ pub(crate) struct GlobalOpts {
     /// Keys: `source`, `table`, `file_template`, `truncate_slug_length`,
     /// `database_url_env`. A missing default file is fine; a missing file
     /// named here is an error.
-    #[arg(long, global = true, value_name = "FILE", env = "MIGRATE_CONFIG")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "MIGRATE_CONFIG",
+        help_heading = "Global options"
+    )]
     pub config: Option<PathBuf>,
 }
 
@@ -64,7 +75,7 @@ pub(crate) struct DbOpts {
 
     /// Name of the version table (`schema.table` allowed).
     ///
-    /// Default: `table` in migrate.toml, else the runtime's default.
+    /// Default: `table` in migrate.toml, else `migrate_versions`.
     #[arg(long, value_name = "NAME", env = "MIGRATE_TABLE")]
     pub table: Option<String>,
 }
@@ -281,7 +292,11 @@ pub(crate) struct MergeArgs {
 pub(crate) struct UpgradeArgs {
     /// Where to go: `head` (default), `heads`, `+1`, an id or prefix, `<label>@head`;
     /// with `--sql`, also `FROM:TO`.
-    #[arg(value_name = "TARGET", default_value = "head", allow_hyphen_values = true)]
+    #[arg(
+        value_name = "TARGET",
+        default_value = "head",
+        allow_hyphen_values = true
+    )]
     pub target: String,
 
     #[command(flatten)]
@@ -290,6 +305,12 @@ pub(crate) struct UpgradeArgs {
     /// Print each revision as it runs, even when stdout is not a terminal.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
+    /// run applies completely or not at all; `transaction:false` revisions
+    /// still run outside it, and MySQL commits DDL regardless.
+    #[arg(long)]
+    pub single_transaction: bool,
 
     #[command(flatten)]
     pub db: DbOpts,
@@ -313,6 +334,12 @@ pub(crate) struct DowngradeArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
+    /// run applies completely or not at all; `transaction:false` revisions
+    /// still run outside it, and MySQL commits DDL regardless.
+    #[arg(long)]
+    pub single_transaction: bool,
+
     #[command(flatten)]
     pub db: DbOpts,
 
@@ -326,7 +353,7 @@ pub(crate) struct StampArgs {
     /// The state to record: revisions, `head`, `heads`, `base`, `<label>@head`.
     #[arg(
         value_name = "TARGET",
-        allow_hyphen_values = true,
+        allow_negative_numbers = true,
         required_unless_present = "accept_checksum",
         conflicts_with = "accept_checksum"
     )]
@@ -480,16 +507,24 @@ mod tests {
     }
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-        Cli::try_parse_from(std::iter::once("cargo-migrate").chain(std::iter::once("migrate")).chain(args.iter().copied()))
+        Cli::try_parse_from(
+            std::iter::once("cargo-migrate")
+                .chain(std::iter::once("migrate"))
+                .chain(args.iter().copied()),
+        )
     }
 
     #[test]
     fn negative_targets_are_targets_not_options() {
         let Cli::Migrate(a) = parse(&["downgrade", "-1"]).unwrap();
-        let Command::Downgrade(d) = a.command else { panic!() };
+        let Command::Downgrade(d) = a.command else {
+            panic!()
+        };
         assert_eq!(d.target, "-1");
         let Cli::Migrate(a) = parse(&["downgrade", "-v", "-2"]).unwrap();
-        let Command::Downgrade(d) = a.command else { panic!() };
+        let Command::Downgrade(d) = a.command else {
+            panic!()
+        };
         assert!(d.verbose);
         assert_eq!(d.target, "-2");
     }
@@ -506,7 +541,12 @@ mod tests {
         assert!(parse(&["stamp"]).is_err());
         assert!(parse(&["stamp", "head", "--accept-checksum", "abc"]).is_err());
         assert!(parse(&["stamp", "--accept-checksum", "abc"]).is_ok());
-        assert!(parse(&["stamp", "a", "b", "--purge"]).is_ok());
+        let Cli::Migrate(a) = parse(&["stamp", "a", "-1", "--purge", "--sql"]).unwrap();
+        let Command::Stamp(s) = a.command else {
+            panic!()
+        };
+        assert_eq!(s.targets, ["a", "-1"]);
+        assert!(s.purge && s.sql.sql);
     }
 
     #[test]

@@ -5,8 +5,9 @@
 use crate::args::{LockMode, LockOpts};
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_runtime::{Db, Direction, LockStrategy, Migrations, Migrator, Report, Status, StepEvent, UnknownPolicy};
-use std::future::Future;
+use migrate_runtime::{
+    Db, Direction, LockStrategy, Migrations, Migrator, Report, Status, StepEvent, UnknownPolicy,
+};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ pub(crate) struct RunOptions<'a> {
     pub lock: &'a LockOpts,
     /// Print each step as it finishes.
     pub progress: bool,
+    /// One transaction for the whole run.
+    pub grouped: bool,
 }
 
 /// Whether progress lines go out: on a terminal, or when asked with `-v`.
@@ -40,18 +43,112 @@ pub(crate) fn show_progress(verbose: bool) -> bool {
     verbose || std::io::stdout().is_terminal()
 }
 
-/// Runs `future` to completion on a single-threaded runtime: one process
-/// migrates one database, and a thread pool would only cost start-up time.
-fn block_on<T>(future: impl Future<Output = T>) -> Result<T, CliError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| CliError::Io {
-            path: "tokio runtime".into(),
-            action: "start",
-            source,
-        })?;
-    Ok(rt.block_on(future))
+/// A connection being opened in the background while the caller reads the
+/// migrations directory: the two are independent, and overlapping them takes
+/// the connect time off every database command.
+pub(crate) struct Connection {
+    rt: Option<tokio::runtime::Runtime>,
+    db: tokio::task::JoinHandle<Result<Db, migrate_runtime::Error>>,
+}
+
+impl Connection {
+    /// Starts connecting to `url` on a one-worker runtime.
+    pub(crate) fn start(url: &str) -> Result<Connection, CliError> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|source| CliError::Io {
+                path: "tokio runtime".into(),
+                action: "start",
+                source,
+            })?;
+        let url = url.to_owned();
+        let db = rt.spawn(async move { Db::connect(&url).await });
+        Ok(Connection { rt: Some(rt), db })
+    }
+
+    /// Waits for the connection, then runs `work` with it and closes it.
+    fn with<T>(
+        mut self,
+        work: impl AsyncFnOnce(&Db) -> Result<T, migrate_runtime::Error>,
+    ) -> Result<T, CliError> {
+        let rt = self.rt.take().expect("a connection is used once");
+        let db = &mut self.db;
+        let result = rt.block_on(async move {
+            let db = match db.await {
+                Ok(connected) => connected?,
+                // The connect task cannot be cancelled or panic unless the
+                // runtime is gone; report it like a failed connection.
+                Err(e) => return Err(CliError::Output(std::io::Error::other(e))),
+            };
+            let result = work(&db).await;
+            db.close().await;
+            Ok(result?)
+        });
+        rt.shutdown_background();
+        result
+    }
+
+    /// The database's state compared with the directory.
+    pub(crate) fn status(self, project: &Project, table: Option<&str>) -> Result<Status, CliError> {
+        let migrator = migrator(project, table);
+        self.with(async move |db| migrator.status(db).await)
+    }
+
+    /// Runs `op` under the runtime's lock and checks.
+    pub(crate) fn run(
+        self,
+        project: &Project,
+        opts: &RunOptions<'_>,
+        op: Op<'_>,
+    ) -> Result<Report, CliError> {
+        let mut migrator = migrator(project, opts.table).lock(match opts.lock.lock {
+            LockMode::Session => LockStrategy::Session,
+            LockMode::Transaction => LockStrategy::Transaction,
+            LockMode::None => LockStrategy::None,
+        });
+        if let Some(secs) = opts.lock.lock_timeout {
+            migrator = migrator.lock_timeout(Duration::from_secs(secs));
+        }
+        if opts.lock.allow_unknown {
+            migrator = migrator.unknown(UnknownPolicy::Allow);
+        }
+        if opts.progress {
+            migrator = migrator.on_step(print_step);
+        }
+        if opts.grouped {
+            migrator = migrator.grouped(true);
+        }
+        // Earlier output must reach the terminal before the steps' lines.
+        let _ = std::io::stdout().flush();
+        self.with(async move |db| match op {
+            Op::Upgrade(target) => migrator.upgrade(db, target).await,
+            Op::Downgrade(target) => migrator.downgrade(db, target).await,
+            Op::Stamp(targets, purge) => {
+                let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+                migrator.stamp(db, &targets, purge).await
+            }
+            Op::AcceptChecksum(rev) => migrator
+                .accept_checksum(db, rev)
+                .await
+                .map(|()| Report::default()),
+            Op::Resolve(rev, applied) => migrator
+                .resolve(db, rev, applied)
+                .await
+                .map(|()| Report::default()),
+        })
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // Dropped unused (the directory failed to load, say): do not wait for
+        // a slow server to answer before exiting.
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 /// The migration set as the runtime wants it: `'static`, because a process
@@ -68,52 +165,6 @@ fn migrator(project: &Project, table: Option<&str>) -> Migrator<'static> {
     m
 }
 
-/// The database's state compared with the directory.
-pub(crate) fn status(url: &str, project: &Project, table: Option<&str>) -> Result<Status, CliError> {
-    let migrator = migrator(project, table);
-    block_on(async {
-        let db = Db::connect(url).await?;
-        let status = migrator.status(&db).await;
-        db.close().await;
-        Ok(status?)
-    })?
-}
-
-/// Runs `op` under the runtime's lock and checks.
-pub(crate) fn run(url: &str, project: &Project, opts: &RunOptions<'_>, op: Op<'_>) -> Result<Report, CliError> {
-    let mut migrator = migrator(project, opts.table).lock(match opts.lock.lock {
-        LockMode::Session => LockStrategy::Session,
-        LockMode::Transaction => LockStrategy::Transaction,
-        LockMode::None => LockStrategy::None,
-    });
-    if let Some(secs) = opts.lock.lock_timeout {
-        migrator = migrator.lock_timeout(Duration::from_secs(secs));
-    }
-    if opts.lock.allow_unknown {
-        migrator = migrator.unknown(UnknownPolicy::Allow);
-    }
-    if opts.progress {
-        migrator = migrator.on_step(print_step);
-    }
-    // Earlier output must reach the terminal before the steps' lines.
-    let _ = std::io::stdout().flush();
-    block_on(async {
-        let db = Db::connect(url).await?;
-        let result = match op {
-            Op::Upgrade(target) => migrator.upgrade(&db, target).await,
-            Op::Downgrade(target) => migrator.downgrade(&db, target).await,
-            Op::Stamp(targets, purge) => {
-                let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
-                migrator.stamp(&db, &targets, purge).await
-            }
-            Op::AcceptChecksum(rev) => migrator.accept_checksum(&db, rev).await.map(|()| Report::default()),
-            Op::Resolve(rev, applied) => migrator.resolve(&db, rev, applied).await.map(|()| Report::default()),
-        };
-        db.close().await;
-        Ok(result?)
-    })?
-}
-
 /// `  -> 1f3a9c0b7d42  create todos  (3 ms)`; `<-` for a revert.
 fn print_step(step: &StepEvent) {
     let arrow = match step.direction {
@@ -123,7 +174,12 @@ fn print_step(step: &StepEvent) {
     let ms = step.duration.as_millis();
     // A closed pipe must not stop a migration half-way; the line is lost, the
     // work goes on.
-    let _ = writeln!(std::io::stdout().lock(), "  {arrow} {}  {}  ({ms} ms)", step.revision, step.message);
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "  {arrow} {}  {}  ({ms} ms)",
+        step.revision,
+        step.message
+    );
 }
 
 /// The offline script for `range` (a target or `FROM:TO`), written by the runtime.

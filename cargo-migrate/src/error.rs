@@ -53,7 +53,9 @@ pub(crate) enum CliError {
     Runtime(#[from] migrate_runtime::Error),
 
     /// A database command without a URL.
-    #[error("`{command}` needs a database: pass --database-url, or set {env} (a `.env` file works too)")]
+    #[error(
+        "`{command}` needs a database: pass --database-url, or set {env} (a `.env` file works too)"
+    )]
     NoDatabaseUrl {
         /// The command.
         command: &'static str,
@@ -156,13 +158,6 @@ pub(crate) enum CliError {
         heads: String,
     },
 
-    /// `resolve REV` for a revision that is not failed.
-    #[error("{revision} has no failed or interrupted step to resolve")]
-    NothingToResolve {
-        /// The revision, described.
-        revision: String,
-    },
-
     /// Writing the command's output failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
@@ -182,12 +177,10 @@ impl CliError {
             CliError::NotAHead { .. } => Some(
                 "pass --splice to start a new branch from it on purpose, or build on a head (see `cargo migrate heads`)".to_owned(),
             ),
-            CliError::Target(TargetError::MultipleHeads { .. }) => Some(
-                "merge the heads with `cargo migrate merge -m \"merge heads\" heads`, or name one branch".to_owned(),
+            CliError::Target(TargetError::MultipleHeads { .. })
+            | CliError::Runtime(migrate_runtime::Error::Target(TargetError::MultipleHeads { .. })) => Some(
+                "or join them with `cargo migrate merge -m \"merge heads\" heads`".to_owned(),
             ),
-            CliError::Target(TargetError::Unknown { .. } | TargetError::AmbiguousPrefix { .. }) => {
-                Some("`cargo migrate history` lists every revision".to_owned())
-            }
             CliError::NotAtHeads { .. } => Some("run `cargo migrate upgrade heads`".to_owned()),
             _ => None,
         }

@@ -22,7 +22,7 @@ use args::{Cli, Command};
 use clap::{CommandFactory, FromArgMatches};
 use error::CliError;
 use render::{Context, Secrets};
-use settings::{Inputs, Settings};
+use settings::{Inputs, Settings, UrlOrigin};
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
@@ -37,6 +37,9 @@ pub fn main() -> ExitCode {
 fn run(argv: Vec<OsString>) -> u8 {
     // `.env` fills in variables that are not already set, so the real
     // environment wins over the file, and the file over nothing.
+    // Which variables the real environment had, to tell a URL from `.env`
+    // apart in messages.
+    let real_env: Vec<OsString> = std::env::vars_os().map(|(k, _)| k).collect();
     let dotenv_problem = match dotenvy::dotenv() {
         Ok(_) => None,
         Err(e) if e.not_found() => None,
@@ -49,7 +52,11 @@ fn run(argv: Vec<OsString>) -> u8 {
             // clap prints help and version on stdout and errors on stderr, and
             // knows which exit code each gets (0 or `exit::USAGE`).
             let _ = e.print();
-            return if e.use_stderr() { exit::USAGE } else { exit::SUCCESS };
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            };
         }
     };
     let url_typed = typed_url(&matches);
@@ -74,9 +81,16 @@ fn run(argv: Vec<OsString>) -> u8 {
     };
     let url = db_opts(&args.command)
         .and_then(|db| settings.database_url(db.database_url.as_deref(), url_typed));
-    if let Some((url, _)) = &url {
+    if let Some((url, origin)) = &url {
         ctx.secrets = Secrets::from_url(url);
         ctx.url = Some(url.clone());
+        ctx.url_origin = Some(match origin {
+            UrlOrigin::Flag => "--database-url".to_owned(),
+            UrlOrigin::Env(var) if real_env.iter().any(|k| k == var.as_str()) => {
+                format!("the {var} environment variable")
+            }
+            UrlOrigin::Env(var) => format!("{var} in the .env file"),
+        });
     }
 
     let stdout = std::io::stdout();
@@ -86,7 +100,8 @@ fn run(argv: Vec<OsString>) -> u8 {
         url: url.as_ref().map(|(u, _)| u.as_str()),
         secrets: &ctx.secrets,
     };
-    let result = commands::dispatch(args.command, &env, &mut out).and_then(|()| out.flush().map_err(CliError::Output));
+    let result = commands::dispatch(args.command, &env, &mut out)
+        .and_then(|()| out.flush().map_err(CliError::Output));
     match result {
         Ok(()) => exit::SUCCESS,
         // The reader went away (`| head`): it had all it wanted.
@@ -131,7 +146,12 @@ fn db_opts(command: &Command) -> Option<&args::DbOpts> {
         Command::Current(a) => Some(&a.db),
         Command::History(a) => Some(&a.db),
         Command::Check(a) => Some(&a.db),
-        Command::Init(_) | Command::Revision(_) | Command::Merge(_) | Command::Heads(_) | Command::Branches(_) | Command::Show(_) => None,
+        Command::Init(_)
+        | Command::Revision(_)
+        | Command::Merge(_)
+        | Command::Heads(_)
+        | Command::Branches(_)
+        | Command::Show(_) => None,
     }
 }
 
@@ -151,7 +171,11 @@ mod tests {
     fn both_spellings_reach_the_subcommand() {
         let a = cargo_argv(vec!["cargo-migrate".into(), "heads".into()]);
         assert_eq!(a, ["cargo-migrate", "migrate", "heads"]);
-        let b = cargo_argv(vec!["cargo-migrate".into(), "migrate".into(), "heads".into()]);
+        let b = cargo_argv(vec![
+            "cargo-migrate".into(),
+            "migrate".into(),
+            "heads".into(),
+        ]);
         assert_eq!(b, ["cargo-migrate", "migrate", "heads"]);
     }
 }

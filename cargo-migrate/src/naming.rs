@@ -4,7 +4,9 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Placeholders a file template may use.
-const PLACEHOLDERS: [&str; 9] = ["year", "month", "day", "hour", "minute", "second", "epoch", "rev", "slug"];
+const PLACEHOLDERS: [&str; 9] = [
+    "year", "month", "day", "hour", "minute", "second", "epoch", "rev", "slug",
+];
 
 /// A point in time in UTC, broken down for templates and headers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +30,10 @@ pub(crate) struct Utc {
 impl Utc {
     /// The current time.
     pub(crate) fn now() -> Utc {
-        let epoch = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         Utc::from_epoch(epoch)
     }
 
@@ -87,7 +92,9 @@ pub(crate) fn check_template(template: &str) -> Result<(), String> {
         rest = &after[close + 1..];
     }
     if !template.contains("{rev}") {
-        return Err("must contain `{rev}` so that two new files cannot get the same name".to_owned());
+        return Err(
+            "must contain `{rev}` so that two new files cannot get the same name".to_owned(),
+        );
     }
     if !template.to_ascii_lowercase().ends_with(".sql") {
         return Err("must end in `.sql`: other files in the directory are not read".to_owned());
@@ -151,7 +158,10 @@ pub(crate) fn slug(message: &str, max: usize) -> String {
 pub(crate) fn random_id() -> String {
     let mut bytes = [0u8; 6];
     if getrandom::getrandom(&mut bytes).is_err() {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
         let mixed = nanos ^ (u128::from(std::process::id()) << 64);
         bytes.copy_from_slice(&mixed.to_le_bytes()[..6]);
     }
@@ -187,10 +197,19 @@ pub(crate) fn file_text(rev: &NewRevision<'_>) -> String {
         text.push_str(&format!("-- Depends On: {}\n", rev.depends_on.join(", ")));
     }
     if !rev.branch_labels.is_empty() {
-        text.push_str(&format!("-- Branch Labels: {}\n", rev.branch_labels.join(", ")));
+        text.push_str(&format!(
+            "-- Branch Labels: {}\n",
+            rev.branch_labels.join(", ")
+        ));
     }
     // A message is one header line: folding line breaks keeps the file parseable.
-    let message: String = rev.message.split(['\r', '\n']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    let message: String = rev
+        .message
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     text.push_str(&format!(
         "-- Create Date: {}\n-- Message: {}\n\n-- migrate:up\n\n\n-- migrate:down\n\n",
         rev.created.header(),
@@ -207,15 +226,26 @@ mod tests {
     fn civil_dates() {
         assert_eq!(Utc::from_epoch(0).header(), "1970-01-01 00:00:00+00:00");
         // 2026-11-21 12:00:00 UTC
-        assert_eq!(Utc::from_epoch(1_795_262_400).header(), "2026-11-21 12:00:00+00:00");
+        assert_eq!(
+            Utc::from_epoch(1_795_262_400).header(),
+            "2026-11-21 12:00:00+00:00"
+        );
         // A leap day.
-        assert_eq!(Utc::from_epoch(951_782_400).header(), "2000-02-29 00:00:00+00:00");
+        assert_eq!(
+            Utc::from_epoch(951_782_400).header(),
+            "2000-02-29 00:00:00+00:00"
+        );
     }
 
     #[test]
     fn default_template_matches_design() {
         let at = Utc::from_epoch(1_795_262_400);
-        let name = file_name(crate::settings::DEFAULT_FILE_TEMPLATE, "3f2a9c1b7d4e", "create_users_table", &at);
+        let name = file_name(
+            crate::settings::DEFAULT_FILE_TEMPLATE,
+            "3f2a9c1b7d4e",
+            "create_users_table",
+            &at,
+        );
         assert_eq!(name, "2026_11_21_1200-3f2a9c1b7d4e_create_users_table.sql");
     }
 
@@ -224,7 +254,9 @@ mod tests {
         assert!(check_template(crate::settings::DEFAULT_FILE_TEMPLATE).is_ok());
         assert!(check_template("{rev}.sql").is_ok());
         assert!(check_template("{slug}.sql").unwrap_err().contains("{rev}"));
-        assert!(check_template("{rev}_{nope}.sql").unwrap_err().contains("unknown placeholder"));
+        assert!(check_template("{rev}_{nope}.sql")
+            .unwrap_err()
+            .contains("unknown placeholder"));
         assert!(check_template("{rev}.txt").unwrap_err().contains(".sql"));
         assert!(check_template("sub/{rev}.sql").is_err());
         assert!(check_template("{rev.sql").is_err());
@@ -243,7 +275,9 @@ mod tests {
     fn ids_are_12_lowercase_hex() {
         let id = random_id();
         assert_eq!(id.len(), 12);
-        assert!(id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         assert_ne!(random_id(), id);
     }
 

@@ -13,26 +13,18 @@ pub(crate) struct Project {
     pub set: MigrationSet,
 }
 
-/// How strictly to validate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Rules {
-    /// Every rule of the `migrations!` macro, including one head per branch.
-    All,
-    /// All but rule 5: several unlabelled heads are allowed, because `heads`,
-    /// `merge`, `history` and `upgrade heads` must work on such a directory.
-    AllowHeads,
-}
-
 impl Project {
-    /// Reads and validates `dir`.
-    pub(crate) fn load(dir: &Path, rules: Rules) -> Result<Project, CliError> {
+    /// Reads and validates `dir` by every rule but one: several unlabelled
+    /// heads are allowed, because `heads`, `merge`, `history` and `upgrade
+    /// heads` must work on exactly such a directory. (`check` applies that
+    /// rule too, as the macro does.)
+    pub(crate) fn load(dir: &Path) -> Result<Project, CliError> {
         let files = migrate_core::read_dir(dir)?;
-        let loaded = match rules {
-            Rules::All => migrate_core::load(&files),
-            Rules::AllowHeads => migrate_core::load_unmerged(&files),
-        };
-        match loaded {
-            Ok(set) => Ok(Project { dir: dir.to_owned(), set }),
+        match migrate_core::load_unmerged(&files) {
+            Ok(set) => Ok(Project {
+                dir: dir.to_owned(),
+                set,
+            }),
             Err(errors) => Err(CliError::Invalid {
                 dir: dir.to_owned(),
                 errors: errors.0,
@@ -69,7 +61,10 @@ impl Project {
             match &spec.anchor {
                 Anchor::Revision(r) => return Ok(graph.resolve_revision(r)?),
                 Anchor::Heads if graph.heads().len() != 1 => {
-                    return Err(TargetError::NotSingle { input: text.to_owned() }.into())
+                    return Err(TargetError::NotSingle {
+                        input: text.to_owned(),
+                    }
+                    .into())
                 }
                 _ => {}
             }
@@ -86,9 +81,4 @@ impl Project {
             reason: "is base, before every revision; give a revision id, `head` or `<label>@head`",
         })
     }
-}
-
-/// Ids of revisions, for JSON and hints.
-pub(crate) fn ids(graph: &Graph, revs: &[usize]) -> Vec<String> {
-    revs.iter().map(|&i| graph.id(i).to_owned()).collect()
 }

@@ -52,7 +52,9 @@ impl Secrets {
             } else {
                 out.push_str(word);
             }
-            let ws = tail.find(|c: char| !c.is_whitespace()).unwrap_or(tail.len());
+            let ws = tail
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(tail.len());
             out.push_str(&tail[..ws]);
             rest = &tail[ws..];
         }
@@ -80,7 +82,10 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -111,7 +116,11 @@ fn host_port(url: &str) -> Option<String> {
         Some(c) => !hostport[c..].contains(']'),
         None => false,
     };
-    Some(if has_port { hostport.to_owned() } else { format!("{hostport}:{default}") })
+    Some(if has_port {
+        hostport.to_owned()
+    } else {
+        format!("{hostport}:{default}")
+    })
 }
 
 /// What the renderer knows about the run, for hints and scrubbing.
@@ -121,6 +130,8 @@ pub(crate) struct Context {
     pub secrets: Secrets,
     /// The database URL in use, if any (never printed as is).
     pub url: Option<String>,
+    /// Where that URL came from, e.g. `the DATABASE_URL environment variable`.
+    pub url_origin: Option<String>,
 }
 
 /// Prints `err` on stderr and returns the exit code for it.
@@ -130,7 +141,12 @@ pub(crate) fn report(err: &CliError, ctx: &Context) -> u8 {
         CliError::Invalid { dir, errors, files } => {
             text.push_str(&validation_problems(dir, errors, files));
             if errors.len() > 1 {
-                let _ = writeln!(text, "error: {} problems in {}; fix them and run again", errors.len(), dir.display());
+                let _ = writeln!(
+                    text,
+                    "error: {} problems in {}; fix them and run again",
+                    errors.len(),
+                    dir.display()
+                );
             }
         }
         // `check` already printed each problem; this is the summary line.
@@ -157,9 +173,36 @@ pub(crate) fn report(err: &CliError, ctx: &Context) -> u8 {
 }
 
 fn hint(err: &CliError, ctx: &Context) -> Option<String> {
-    if let CliError::Runtime(migrate_runtime::Error::Connect { .. }) = err {
+    if let CliError::Runtime(migrate_runtime::Error::Connect { source, .. }) = err {
         if let Some(at) = ctx.url.as_deref().and_then(host_port) {
-            return Some(format!("the server is expected at {at}; is it running there, and are the user and password right?"));
+            // The runtime's message lists every possible cause; the driver's
+            // text tells which one it was, so the hint can be specific.
+            let cause = source.to_string().to_ascii_lowercase();
+            let has = |words: &[&str]| words.iter().any(|w| cause.contains(w));
+            const UNREACHABLE: [&str; 7] = [
+                "refused",
+                "timed out",
+                "timeout",
+                "unreachable",
+                "no route",
+                "not known",
+                "failed to lookup",
+            ];
+            let advice = if has(&UNREACHABLE) {
+                format!("nothing answered at {at}: start the server there, or fix the host and port in the URL")
+            } else if has(&["password", "access denied", "authentication"]) {
+                format!("the server at {at} rejected the user or password (the password is not shown): fix the credentials in the URL")
+            } else if has(&["does not exist", "unknown database"]) {
+                format!("the server at {at} answered, but has no such database: create it, or fix its name in the URL")
+            } else {
+                format!("the server is expected at {at}")
+            };
+            // A URL from a forgotten `.env` or shell variable is a common
+            // surprise; say where this one came from.
+            return Some(match &ctx.url_origin {
+                Some(origin) => format!("{advice} (the URL comes from {origin})"),
+                None => advice,
+            });
         }
     }
     err.hint()
@@ -193,7 +236,11 @@ pub(crate) fn problem(message: &str, hint: Option<&str>) -> String {
 }
 
 /// Every validation problem, rustc-style: message, location, the line and a caret.
-pub(crate) fn validation_problems(dir: &Path, errors: &[ValidationError], files: &[SourceFile]) -> String {
+pub(crate) fn validation_problems(
+    dir: &Path,
+    errors: &[ValidationError],
+    files: &[SourceFile],
+) -> String {
     let mut out = String::new();
     for e in errors {
         out.push_str(&located(dir, e, files));
@@ -213,11 +260,15 @@ fn located(dir: &Path, e: &ValidationError, files: &[SourceFile]) -> String {
     };
     let raw = String::from_utf8_lossy(&file.contents);
     let text = normalize(&raw);
-    let Some((start, line)) = text.split_inclusive('\n').scan(0, |off, l| {
-        let at = *off;
-        *off += l.len();
-        Some((at, l))
-    }).nth(line_no - 1) else {
+    let Some((start, line)) = text
+        .split_inclusive('\n')
+        .scan(0, |off, l| {
+            let at = *off;
+            *off += l.len();
+            Some((at, l))
+        })
+        .nth(line_no - 1)
+    else {
         return out;
     };
     let line = line.trim_end_matches(['\n', '\r']);
@@ -227,15 +278,19 @@ fn located(dir: &Path, e: &ValidationError, files: &[SourceFile]) -> String {
     };
     // Underline the span when it lies on this line, else the line's text.
     let (from, to) = match span {
-        Some(s) if s.start >= start && s.start < start + line.len().max(1) && s.end > s.start => {
-            (s.start - start, (s.end - start).min(line.len()).max(s.start - start + 1))
-        }
+        Some(s) if s.start >= start && s.start < start + line.len().max(1) && s.end > s.start => (
+            s.start - start,
+            (s.end - start).min(line.len()).max(s.start - start + 1),
+        ),
         _ => {
             let indent = line.len() - line.trim_start().len();
             (indent, line.trim_end().len().max(indent + 1))
         }
     };
-    let col = |b: usize| line.get(..b.min(line.len())).map_or(b, |p| p.chars().count());
+    let col = |b: usize| {
+        line.get(..b.min(line.len()))
+            .map_or(b, |p| p.chars().count())
+    };
     let (c0, c1) = (col(from), col(to).max(col(from) + 1));
     let gutter = line_no.to_string().len();
     let pad = " ".repeat(gutter);
@@ -267,8 +322,14 @@ mod tests {
     #[test]
     fn host_and_port_get_defaults() {
         assert_eq!(host_port("postgres://u:p@db/x").as_deref(), Some("db:5432"));
-        assert_eq!(host_port("mysql://u@127.0.0.1:33/x").as_deref(), Some("127.0.0.1:33"));
-        assert_eq!(host_port("postgres://[::1]/x").as_deref(), Some("[::1]:5432"));
+        assert_eq!(
+            host_port("mysql://u@127.0.0.1:33/x").as_deref(),
+            Some("127.0.0.1:33")
+        );
+        assert_eq!(
+            host_port("postgres://[::1]/x").as_deref(),
+            Some("[::1]:5432")
+        );
         assert_eq!(host_port("sqlite:x.db"), None);
     }
 
@@ -280,6 +341,9 @@ mod tests {
         let out = validation_problems(Path::new("migrations"), &errors, &files);
         assert!(out.starts_with("error: the up section has SQL"), "{out}");
         assert!(out.contains(" --> migrations/a.sql:5\n"), "{out}");
-        assert!(out.contains("5 | -- migrate:down\n  | ^^^^^^^^^^^^^^^\n"), "{out}");
+        assert!(
+            out.contains("5 | -- migrate:down\n  | ^^^^^^^^^^^^^^^\n"),
+            "{out}"
+        );
     }
 }

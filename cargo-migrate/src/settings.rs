@@ -13,7 +13,8 @@ pub(crate) const CONFIG_FILE: &str = "migrate.toml";
 pub(crate) const DEFAULT_SOURCE: &str = "migrations";
 
 /// Alembic's default, so that familiar file names stay familiar.
-pub(crate) const DEFAULT_FILE_TEMPLATE: &str = "{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}.sql";
+pub(crate) const DEFAULT_FILE_TEMPLATE: &str =
+    "{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}.sql";
 
 /// Alembic's `truncate_slug_length` default.
 pub(crate) const DEFAULT_SLUG_LENGTH: usize = 40;
@@ -80,16 +81,22 @@ impl Settings {
         // A `source` in the config is relative to the config file, so that
         // `--config sub/migrate.toml` means the same from anywhere.
         let config_source = config.source.as_ref().map(|s| match &config_path {
-            Some(p) if s.is_relative() => p.parent().map(|d| d.join(s)).unwrap_or_else(|| s.clone()),
+            Some(p) if s.is_relative() => {
+                p.parent().map(|d| d.join(s)).unwrap_or_else(|| s.clone())
+            }
             _ => s.clone(),
         });
         let source = inputs
             .source
             .or(config_source)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_SOURCE));
-        let file_template = config.file_template.unwrap_or_else(|| DEFAULT_FILE_TEMPLATE.to_owned());
+        let file_template = config
+            .file_template
+            .unwrap_or_else(|| DEFAULT_FILE_TEMPLATE.to_owned());
         crate::naming::check_template(&file_template).map_err(|reason| CliError::Config {
-            path: config_path.clone().unwrap_or_else(|| PathBuf::from(CONFIG_FILE)),
+            path: config_path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(CONFIG_FILE)),
             message: format!("`file_template = \"{file_template}\"` {reason}"),
         })?;
         Ok(Settings {
@@ -98,20 +105,27 @@ impl Settings {
             file_template,
             slug_length: config.truncate_slug_length.unwrap_or(DEFAULT_SLUG_LENGTH),
             config_table: config.table,
-            url_env: config.database_url_env.unwrap_or_else(|| DEFAULT_URL_ENV.to_owned()),
+            url_env: config
+                .database_url_env
+                .unwrap_or_else(|| DEFAULT_URL_ENV.to_owned()),
         })
     }
 
     /// The version table: flag or env (already folded by clap), else config.
     pub(crate) fn table(&self, flag: Option<&str>) -> Option<String> {
-        flag.map(str::to_owned).or_else(|| self.config_table.clone())
+        flag.map(str::to_owned)
+            .or_else(|| self.config_table.clone())
     }
 
     /// The database URL. `flag` is clap's value for `--database-url` and
     /// `from_command_line` says whether it was typed rather than read from
     /// `DATABASE_URL`: a config naming another variable outranks `DATABASE_URL`
     /// but not a typed flag.
-    pub(crate) fn database_url(&self, flag: Option<&str>, from_command_line: bool) -> Option<(String, UrlOrigin)> {
+    pub(crate) fn database_url(
+        &self,
+        flag: Option<&str>,
+        from_command_line: bool,
+    ) -> Option<(String, UrlOrigin)> {
         if from_command_line {
             if let Some(url) = flag {
                 return Some((url.to_owned(), UrlOrigin::Flag));
@@ -133,13 +147,21 @@ impl Settings {
 }
 
 fn read_config(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBuf>), CliError> {
-    let path = explicit.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
+    let path = explicit
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
             return Ok((ConfigFile::default(), None));
         }
-        Err(source) => return Err(CliError::Io { path, action: "read config file", source }),
+        Err(source) => {
+            return Err(CliError::Io {
+                path,
+                action: "read config file",
+                source,
+            })
+        }
     };
     let config: ConfigFile = toml::from_str(&text).map_err(|e| CliError::Config {
         path: path.clone(),

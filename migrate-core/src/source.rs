@@ -137,3 +137,77 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, SourceError> {
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!("migrate-core-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn reads_sql_files_sorted_and_skips_the_rest() {
+        let tmp = TempDir::new("sorted");
+        std::fs::write(tmp.0.join("b.sql"), "b").unwrap();
+        std::fs::write(tmp.0.join("a.SQL"), "a").unwrap();
+        std::fs::write(tmp.0.join("README.md"), "docs").unwrap();
+        std::fs::write(tmp.0.join(".hidden.sql"), "x").unwrap();
+        std::fs::create_dir(tmp.0.join("sub.sql")).unwrap();
+        let files = read_dir(&tmp.0).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["a.SQL", "b.sql"]);
+        assert_eq!(files[0].contents, b"a");
+        assert_eq!(files[0].path, tmp.0.join("a.SQL"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_symlinks_and_reports_broken_ones() {
+        let tmp = TempDir::new("links");
+        let outside = TempDir::new("links-target");
+        std::fs::write(outside.0.join("shared.sql"), "shared").unwrap();
+        std::os::unix::fs::symlink(outside.0.join("shared.sql"), tmp.0.join("0001_shared.sql")).unwrap();
+        let files = read_dir(&tmp.0).unwrap();
+        assert_eq!(files[0].contents, b"shared");
+
+        std::os::unix::fs::symlink(outside.0.join("gone.sql"), tmp.0.join("0002_gone.sql")).unwrap();
+        let err = read_dir(&tmp.0).unwrap_err();
+        assert!(matches!(err, SourceError::BrokenLink { .. }), "{err}");
+        assert!(err.to_string().contains("0002_gone.sql"), "{err}");
+    }
+
+    #[test]
+    fn missing_directory_and_file_instead_of_directory() {
+        let tmp = TempDir::new("missing");
+        let err = read_dir(&tmp.0.join("nope")).unwrap_err();
+        assert!(matches!(err, SourceError::NotFound { .. }));
+        assert!(err.to_string().contains("cargo migrate init"), "{err}");
+        std::fs::write(tmp.0.join("file"), "").unwrap();
+        let err = read_dir(&tmp.0.join("file")).unwrap_err();
+        assert!(matches!(err, SourceError::NotADirectory { .. }), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_file_names_are_an_error() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = TempDir::new("names");
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff.sql");
+        std::fs::write(tmp.0.join(name), "x").unwrap();
+        assert!(matches!(read_dir(&tmp.0), Err(SourceError::BadFileName { .. })));
+    }
+}

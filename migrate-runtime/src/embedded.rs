@@ -63,7 +63,13 @@ impl Migration {
             Box::leak(text.to_owned().into_boxed_str())
         }
         fn list(items: &[String]) -> &'static [&'static str] {
-            Box::leak(items.iter().map(|i| s(i)).collect::<Vec<_>>().into_boxed_slice())
+            Box::leak(
+                items
+                    .iter()
+                    .map(|i| s(i))
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            )
         }
         let (down, down_transaction) = match &rev.down {
             Down::Sql(section) => (Some(s(&section.sql)), section.transaction),

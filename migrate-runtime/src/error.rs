@@ -35,7 +35,7 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A migration's own SQL failed.
-    #[error("{direction} of {revision} ({file}) failed{}: {source}{}", statement.as_ref().map(|s| format!(" at statement `{s}`")).unwrap_or_default(), if *rolled_back { "; nothing was recorded and the transaction was rolled back, fix the SQL and run again" } else { "; the revision is marked failed in the version table, check the schema and see the hint on the next run" })]
+    #[error("{direction} of {revision} ({file}) failed{}: {source}{}", statement.as_ref().map(|s| format!(" at {s}")).unwrap_or_default(), if *rolled_back { "; nothing was recorded and the transaction was rolled back, fix the SQL and run again" } else { "; the revision is marked failed in the version table: check which of its statements took effect, then run `cargo migrate resolve` as the next run's error explains" })]
     Migration {
         /// The revision id.
         revision: String,
@@ -43,7 +43,9 @@ pub enum Error {
         file: String,
         /// `upgrade` or `downgrade`.
         direction: &'static str,
-        /// The failing statement, shortened, when known.
+        /// The failing statement when known: its number, its line within the
+        /// section and its text, shortened, e.g.
+        /// ``statement 2 (line 4 of the up section): `CREATE TABLE ...` ``.
         statement: Option<String>,
         /// Whether the database rolled the whole revision back.
         rolled_back: bool,
@@ -76,7 +78,7 @@ pub enum Error {
         revisions: Vec<String>,
     },
     /// A previous run left a revision started or failed.
-    #[error("revision {revision} ({file}) {} and may be partly applied; check the schema by hand, then run `cargo migrate resolve {revision} --applied` if its changes are all there or `cargo migrate resolve {revision} --rolled-back` if none are", match direction { Direction::Up => "failed or was interrupted during upgrade", Direction::Down => "failed or was interrupted during downgrade" })]
+    #[error("revision {revision} ({file}) {} and may be partly applied; check the schema by hand, then run `cargo migrate resolve {revision} --applied` if the revision's changes are in place (`Migrator::resolve(db, \"{revision}\", true)`) or `cargo migrate resolve {revision} --rolled-back` if they are not (`resolve(.., false)`)", match direction { Direction::Up => "failed or was interrupted during upgrade", Direction::Down => "failed or was interrupted during downgrade" })]
     Failed {
         /// The revision id.
         revision: String,
@@ -107,8 +109,24 @@ pub enum Error {
         /// The name given.
         name: String,
     },
+    /// `accept_checksum` or `resolve` named a revision the version table has no row for.
+    #[error("revision {revision} has no row in the version table {table}; see `cargo migrate current -v` for what is recorded")]
+    NotRecorded {
+        /// The revision as given.
+        revision: String,
+        /// The version table.
+        table: String,
+    },
+    /// `resolve` named a revision whose row is not in a started or failed state.
+    #[error("revision {revision} is recorded as applied, not started or failed; `resolve` only settles what an interrupted or failed run left behind")]
+    NotFailed {
+        /// The revision id.
+        revision: String,
+    },
     /// The version table holds something this version cannot read.
-    #[error("the version table {table} is not in the expected shape: {detail}; was it edited by hand?")]
+    #[error(
+        "the version table {table} is not in the expected shape: {detail}; was it edited by hand?"
+    )]
     CorruptTable {
         /// The table.
         table: String,
@@ -145,6 +163,10 @@ pub fn redact_url(url: &str) -> String {
     };
     let userinfo = &authority[..at];
     let user = userinfo.split(':').next().unwrap_or("");
-    let redacted = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+    let redacted = if userinfo.contains(':') {
+        format!("{user}:***")
+    } else {
+        user.to_owned()
+    };
     format!("{}://{}{}", &url[..scheme_end], redacted, &rest[at..])
 }

@@ -13,20 +13,72 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`Migrations::upgrade`] takes a `&SqlitePool`, `&PgPool`, `&MySqlPool` or a
+//! [`Db`] (a pool of whichever backend a URL names: [`Db::connect`]).
+//! [`Migrations::migrator`] gives a [`Migrator`] for targets (`head`, `-1`,
+//! `feature@base+2`, ...), downgrade, stamp, status, lock and drift options,
+//! hooks, and offline SQL scripts.
+//!
+//! # What a run does
+//!
+//! 1. Takes the migration lock (see below), then reads the whole version
+//!    table in one `SELECT`. The table (default `migrate_versions`) is
+//!    created on first use, only when that read finds it missing. An
+//!    up-to-date database costs the lock and that one query: no DDL.
+//! 2. Refuses to go on over a row a previous run left `started` or `failed`
+//!    ([`Error::Failed`]), an applied revision whose file changed
+//!    ([`Error::Drift`], unless [`DriftPolicy::Warn`]) or one this build
+//!    lacks ([`Error::UnknownApplied`], unless [`UnknownPolicy::Allow`]).
+//! 3. Plans with the revision graph of `migrate-core` and runs each step.
+//!    On PostgreSQL and SQLite a revision's SQL and its version-table row
+//!    are one transaction: both commit or neither. A `transaction:false`
+//!    section, and every revision on MySQL/MariaDB (where DDL commits
+//!    implicitly), is bracketed by a `started` row written before it and
+//!    marked applied after it (or `failed` if its SQL fails), so a crash or
+//!    error part-way leaves a visible trace, never a silent lie.
+//! 4. Calls the hooks ([`Migrator::on_step`]) and emits a `tracing` event
+//!    (target `migrate`) after each step is committed, then releases the lock.
+//!
+//! # Locks
+//!
+//! | backend | [`LockStrategy::Session`] (default) |
+//! | --- | --- |
+//! | PostgreSQL | `pg_try_advisory_lock(key)` on the run's connection; the key hashes the table name |
+//! | MySQL/MariaDB | `GET_LOCK('migrate:<hash of database and table>', 0)` on the run's connection |
+//! | SQLite | the database's write lock: a `BEGIN IMMEDIATE` transaction on the run's connection |
+//!
+//! Waiting polls the try-lock with back-off (10 ms doubling to 500 ms) up to
+//! [`Migrator::lock_timeout`], so a waiter never sits inside a transaction
+//! that a holder's `CREATE INDEX CONCURRENTLY` would wait for. The lock is
+//! released on every path; if a run is cut short (a panicking hook, a dropped
+//! future) its connection is closed instead of returned to the pool, and the
+//! server frees the lock. PostgreSQL sessions also ask the server to check
+//! every second that the client is still there, so a killed migrator's lock
+//! is freed within about a second even in the middle of a long statement.
+//!
+//! SQLite's write lock is a transaction, so it cannot be held across commits:
+//! the migrator commits each revision, takes the lock again and re-reads the
+//! table before the next one (another process that got in between is seen,
+//! and nothing runs twice). A `transaction:false` step cannot run under it at
+//! all: its `started` row is written under the lock, but a second process
+//! arriving during the step sees that row and stops with [`Error::Failed`].
+//! Different version tables share SQLite's one lock.
+//!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 #![deny(missing_docs)]
 
+mod backend;
 mod dialect;
 mod embedded;
 mod error;
+mod migrator;
 mod offline;
+mod split;
 mod types;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-mod backend;
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-mod migrator;
+mod engine;
 
 pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
@@ -35,11 +87,13 @@ pub use migrate_core as core;
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.
 pub use migrate_macros::migrations;
-pub use types::{AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent, UnknownPolicy};
+pub use migrator::{Migrator, DEFAULT_TABLE};
+pub use types::{
+    AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
+    UnknownPolicy, DEFAULT_LOCK_TIMEOUT,
+};
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use backend::{Database, Db};
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub use migrator::Migrator;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use sqlx;

@@ -1,1 +1,271 @@
 //! The migrator: upgrade, downgrade and stamp under a lock, with drift checks.
+//!
+//! [`Migrator`] is a builder over a [`Migrations`] set. Its online methods
+//! (behind a backend feature) take any [`Database`](crate::Database); the
+//! offline ones (`offline.rs`) print SQL scripts and need no database.
+
+use crate::embedded::Migrations;
+use crate::types::{DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, DEFAULT_LOCK_TIMEOUT};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The version table's name unless [`Migrator::table`] says otherwise.
+pub const DEFAULT_TABLE: &str = "migrate_versions";
+
+/// A callback run after each step.
+pub(crate) type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync + 'static>;
+
+/// Runs a migration set against a database, with options.
+///
+/// Made by [`Migrations::migrator`]; every option has a default, so
+/// `MIGRATIONS.migrator().upgrade(&pool, "head")` is a complete call.
+///
+/// ```no_run
+/// use migrate_runtime::{DriftPolicy, LockStrategy, Migrations};
+/// use std::time::Duration;
+///
+/// // In an application: `static MIGRATIONS: Migrations = migrations!("migrations");`
+/// # #[cfg(feature = "sqlite")]
+/// async fn run(migrations: &Migrations, pool: migrate_runtime::sqlx::SqlitePool) -> Result<(), migrate_runtime::Error> {
+///     let report = migrations
+///         .migrator()
+///         .table("schema_versions")
+///         .lock(LockStrategy::Session)
+///         .lock_timeout(Duration::from_secs(30))
+///         .drift(DriftPolicy::Error)
+///         .on_step(|step| println!("{} {} in {:?}", step.direction, step.revision, step.duration))
+///         .upgrade(&pool, "heads")
+///         .await?;
+///     println!("now at {:?}", report.heads);
+///     Ok(())
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Migrator<'m> {
+    pub(crate) migrations: &'m Migrations,
+    pub(crate) table: String,
+    pub(crate) lock: LockStrategy,
+    pub(crate) lock_timeout: Duration,
+    pub(crate) drift: DriftPolicy,
+    pub(crate) unknown: UnknownPolicy,
+    pub(crate) grouped: bool,
+    pub(crate) hooks: Vec<Hook>,
+}
+
+impl std::fmt::Debug for Migrator<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Migrator")
+            .field("revisions", &self.migrations.len())
+            .field("table", &self.table)
+            .field("lock", &self.lock)
+            .field("lock_timeout", &self.lock_timeout)
+            .field("drift", &self.drift)
+            .field("unknown", &self.unknown)
+            .field("grouped", &self.grouped)
+            .field("hooks", &self.hooks.len())
+            .finish()
+    }
+}
+
+impl Migrations {
+    /// A [`Migrator`] over this set, with default options: table
+    /// `migrate_versions`, session lock, 10 minute lock timeout, drift and
+    /// unknown revisions are errors, one transaction per revision.
+    pub fn migrator(&self) -> Migrator<'_> {
+        Migrator::new(self)
+    }
+}
+
+impl<'m> Migrator<'m> {
+    /// A migrator with default options; the same as [`Migrations::migrator`].
+    pub fn new(migrations: &'m Migrations) -> Migrator<'m> {
+        Migrator {
+            migrations,
+            table: DEFAULT_TABLE.to_owned(),
+            lock: LockStrategy::default(),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            drift: DriftPolicy::default(),
+            unknown: UnknownPolicy::default(),
+            grouped: false,
+            hooks: Vec::new(),
+        }
+    }
+
+    /// The version table: `name` or `schema.name`, letters, digits and `_`,
+    /// at most 63 characters a part. It is always quoted in SQL. A name that
+    /// breaks these rules makes every database method fail with
+    /// [`Error::InvalidTableName`](crate::Error::InvalidTableName) before any
+    /// SQL runs.
+    pub fn table(mut self, name: impl Into<String>) -> Self {
+        self.table = name.into();
+        self
+    }
+
+    /// How concurrent migrators are kept apart; see [`LockStrategy`].
+    ///
+    /// [`LockStrategy::Transaction`] takes `pg_advisory_xact_lock` inside each
+    /// revision's transaction on PostgreSQL (for poolers in transaction mode,
+    /// where a session lock could outlive its client). It is weaker: the
+    /// version table is created and read without the lock, `transaction:false`
+    /// steps only hold it while their `started` row is written, and a waiter
+    /// waits inside an open transaction. MySQL has no transaction-scoped
+    /// user locks and SQLite's lock is a transaction already, so both use
+    /// their session lock for this strategy.
+    pub fn lock(mut self, strategy: LockStrategy) -> Self {
+        self.lock = strategy;
+        self
+    }
+
+    /// How long to wait for another migrator's lock before failing with
+    /// [`Error::LockTimeout`](crate::Error::LockTimeout). Default 10 minutes.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// What an applied revision whose file changed since does; see [`DriftPolicy`].
+    pub fn drift(mut self, policy: DriftPolicy) -> Self {
+        self.drift = policy;
+        self
+    }
+
+    /// What applied revisions unknown to this set do; see [`UnknownPolicy`].
+    /// Allowed unknown rows are left alone and ignored for planning.
+    pub fn unknown(mut self, policy: UnknownPolicy) -> Self {
+        self.unknown = policy;
+        self
+    }
+
+    /// Runs all the revisions of one upgrade or downgrade in a single
+    /// transaction on PostgreSQL and SQLite, so that the run applies
+    /// completely or not at all. A `transaction:false` revision still runs
+    /// outside: the transaction is committed before it and a new one begun
+    /// after. No effect on MySQL, whose DDL commits implicitly.
+    pub fn grouped(mut self, grouped: bool) -> Self {
+        self.grouped = grouped;
+        self
+    }
+
+    /// Calls `hook` after each step is committed, with the revision, direction
+    /// and duration; for logs or metrics. May be given several times.
+    pub fn on_step(mut self, hook: impl Fn(&StepEvent) + Send + Sync + 'static) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// The version table name as configured.
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    /// The migration set.
+    pub fn migrations(&self) -> &'m Migrations {
+        self.migrations
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod online {
+    use super::Migrator;
+    use crate::backend::Database;
+    use crate::embedded::Migrations;
+    use crate::engine::{self, Op, Outcome};
+    use crate::error::Error;
+    use crate::types::{Report, Status};
+
+    impl Migrations {
+        /// Upgrades `db` to every head, under the migration lock: what a
+        /// service calls when it starts. A no-op (one lock, one small query)
+        /// when the database is up to date.
+        ///
+        /// Accepts `&SqlitePool`, `&PgPool`, `&MySqlPool` and `&Db`.
+        pub async fn upgrade<D: Database + ?Sized>(&self, db: &D) -> Result<Report, Error> {
+            self.migrator().upgrade(db, "heads").await
+        }
+    }
+
+    impl Migrator<'_> {
+        /// Applies the missing revisions up to `target` (`head`, `heads`, an
+        /// id or prefix, `+1`, `<rev>+2`, `<label>@head`, ...), in apply
+        /// order, each in its own transaction where the database allows.
+        pub async fn upgrade<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            target: &str,
+        ) -> Result<Report, Error> {
+            report(engine::run(self, db.backend(), Op::Upgrade(target)).await?)
+        }
+
+        /// Reverts, newest first, every applied revision that is not an
+        /// ancestor of `target` (`base`, `-1`, an id, `<label>@base`, ...).
+        /// Fails before running anything if one of them is irreversible.
+        pub async fn downgrade<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            target: &str,
+        ) -> Result<Report, Error> {
+            report(engine::run(self, db.backend(), Op::Downgrade(target)).await?)
+        }
+
+        /// Makes the version table say `targets` (and their ancestors) are
+        /// applied without running any SQL, as Alembic's `stamp`: heads on a
+        /// target's line are replaced, other branches stay. `stamp(db,
+        /// &["base"], false)` clears the table; with `purge` the table is
+        /// emptied first (also clearing failed and unknown rows).
+        pub async fn stamp<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            targets: &[&str],
+            purge: bool,
+        ) -> Result<Report, Error> {
+            report(engine::run(self, db.backend(), Op::Stamp(targets, purge)).await?)
+        }
+
+        /// The database's state against this migration set. Read-only: takes
+        /// no lock and does not create the version table.
+        pub async fn status<D: Database + ?Sized>(&self, db: &D) -> Result<Status, Error> {
+            match engine::run(self, db.backend(), Op::Status).await? {
+                Outcome::Status(status) => Ok(status),
+                Outcome::Report(_) | Outcome::Done => unreachable!("status returns a status"),
+            }
+        }
+
+        /// Accepts an intentional edit of an applied revision (a fixed
+        /// comment, say): records the current file's checksum, so that
+        /// [`Error::Drift`] stops. `revision` may be a prefix.
+        pub async fn accept_checksum<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            revision: &str,
+        ) -> Result<(), Error> {
+            engine::run(self, db.backend(), Op::AcceptChecksum(revision))
+                .await
+                .map(drop)
+        }
+
+        /// Settles a revision that an interrupted or failed non-transactional
+        /// step left `started` or `failed` (see [`Error::Failed`]): with
+        /// `applied`, its changes are in place and it is recorded as applied;
+        /// without, they are not and its row is removed. Check the schema
+        /// by hand first.
+        pub async fn resolve<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            revision: &str,
+            applied: bool,
+        ) -> Result<(), Error> {
+            engine::run(self, db.backend(), Op::Resolve(revision, applied))
+                .await
+                .map(drop)
+        }
+    }
+
+    fn report(outcome: Outcome) -> Result<Report, Error> {
+        match outcome {
+            Outcome::Report(report) => Ok(report),
+            Outcome::Status(_) | Outcome::Done => {
+                unreachable!("upgrade, downgrade and stamp return a report")
+            }
+        }
+    }
+}

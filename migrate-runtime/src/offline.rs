@@ -1,3 +1,222 @@
 //! Offline SQL scripts (`--sql`): what a DBA would run, version-table
-//! statements included. Dialect SQL text comes from the backend modules' shared
-//! table definitions so online and offline runs write the same rows.
+//! statements included. Dialect SQL text comes from the backend modules'
+//! [`DialectSql`](crate::backend::DialectSql), the same functions the online
+//! path uses, with values inlined instead of bound, so online and offline runs
+//! write the same rows. Needs no database and no sqlx.
+
+use crate::backend::{sql_for, state, DialectSql, TableName, Values};
+use crate::dialect::Dialect;
+use crate::embedded::Migration;
+use crate::error::Error;
+use crate::migrator::Migrator;
+use crate::split::is_terminated;
+use crate::types::Direction;
+use migrate_core::Applied;
+
+impl Migrator<'_> {
+    /// The script that upgrades (or downgrades) over `range`, `FROM:TO` in
+    /// the target grammar (`base:head`, `ae10:feature@head`, or a lone `TO`:
+    /// from base when upgrading, from all heads when downgrading). `FROM` is
+    /// taken as applied, with its ancestors.
+    ///
+    /// Starting from base, the script first creates the version table. Each
+    /// revision's SQL is followed by its version-row `INSERT` (or `DELETE`),
+    /// inside `BEGIN;` / `COMMIT;` on PostgreSQL and SQLite; `transaction:false`
+    /// sections, and everything on MySQL, run without a transaction.
+    ///
+    /// ```
+    /// use migrate_runtime::{Dialect, Direction, Migrations};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/todo-service/migrations");
+    /// let migrations = Migrations::from_dir(dir).unwrap();
+    /// let script = migrations.migrator().offline_script(Dialect::Postgres, "base:head", Direction::Up).unwrap();
+    /// assert!(script.starts_with("-- upgrade base:head"));
+    /// assert!(script.contains("CREATE TABLE IF NOT EXISTS \"migrate_versions\""));
+    /// assert!(script.contains("BEGIN;\nCREATE TABLE todos"));
+    /// ```
+    pub fn offline_script(
+        &self,
+        dialect: Dialect,
+        range: &str,
+        direction: Direction,
+    ) -> Result<String, Error> {
+        let table = TableName::parse(&self.table)?;
+        let sql = sql_for(dialect);
+        let graph = self.migrations.graph();
+        let list = self.migrations.as_slice();
+        let (start, plan) = graph.plan_offline(range, direction == Direction::Up)?;
+        if direction == Direction::Down {
+            if let Some(&i) = plan.iter().find(|&&i| list[i].is_irreversible()) {
+                return Err(Error::Irreversible {
+                    revision: list[i].id().to_owned(),
+                    file: list[i].file_name().to_owned(),
+                });
+            }
+        }
+        let mut out = header(direction_name(direction), range, dialect, &table);
+        if start.is_empty() && direction == Direction::Up {
+            out.push_str(&sql.create_table(&table));
+            out.push_str(";\n\n");
+        }
+        for i in plan {
+            push_step(&mut out, sql, &table, &list[i], direction);
+        }
+        Ok(out)
+    }
+
+    /// The script that stamps: version-table rows only, no migration SQL.
+    /// `targets` are stamp targets as for [`Migrator::stamp`], or one `FROM:TO`
+    /// range whose `FROM` is taken as the applied state to stamp from.
+    /// Starting from base, the script first creates the version table.
+    ///
+    /// ```
+    /// use migrate_runtime::{Dialect, Migrations};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/todo-service/migrations");
+    /// let migrations = Migrations::from_dir(dir).unwrap();
+    /// let script = migrations.migrator().offline_stamp(Dialect::MySql, &["head"], false).unwrap();
+    /// assert!(script.contains("INSERT INTO `migrate_versions`"));
+    /// assert!(!script.contains("BEGIN"));
+    /// ```
+    pub fn offline_stamp(
+        &self,
+        dialect: Dialect,
+        targets: &[&str],
+        purge: bool,
+    ) -> Result<String, Error> {
+        let table = TableName::parse(&self.table)?;
+        let sql = sql_for(dialect);
+        let graph = self.migrations.graph();
+        let list = self.migrations.as_slice();
+        let empty = Applied::empty(graph.len());
+        let (start, to): (Applied, Vec<&str>) = match targets {
+            [one] if one.contains(':') => {
+                let (from, to) = one.split_once(':').unwrap_or((one, ""));
+                // The state at FROM is what upgrading from base to FROM applies.
+                let start = if from.trim().is_empty() {
+                    empty.clone()
+                } else {
+                    let (_, path) = graph.plan_offline(&format!(":{from}"), true)?;
+                    let mut set = empty.clone();
+                    for i in path {
+                        set.insert(i);
+                    }
+                    set
+                };
+                let to = if to.trim().is_empty() { "heads" } else { to };
+                (start, vec![to])
+            }
+            _ => (empty.clone(), targets.to_vec()),
+        };
+        let plan = graph.plan_stamp(&to, if purge { &empty } else { &start }, purge)?;
+        let mut out = header("stamp", &targets.join(" "), dialect, &table);
+        if start.is_empty() {
+            out.push_str(&sql.create_table(&table));
+            out.push_str(";\n\n");
+        }
+        let transactional = dialect != Dialect::MySql;
+        if transactional {
+            push_line(&mut out, sql.begin());
+        }
+        if purge {
+            push_line(&mut out, &sql.delete_all(&table).sql);
+        }
+        for i in plan.delete {
+            push_line(
+                &mut out,
+                &sql.delete_row(&table, Values::Inline, list[i].id()).sql,
+            );
+        }
+        for i in plan.insert {
+            let m = &list[i];
+            let row = sql.insert_row(
+                &table,
+                Values::Inline,
+                m.id(),
+                &m.checksum().to_hex(),
+                state::APPLIED,
+                0,
+            );
+            push_line(&mut out, &row.sql);
+        }
+        if transactional {
+            push_line(&mut out, sql.commit());
+        }
+        Ok(out)
+    }
+}
+
+fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Up => "upgrade",
+        Direction::Down => "downgrade",
+    }
+}
+
+fn header(what: &str, range: &str, dialect: Dialect, table: &TableName) -> String {
+    format!(
+        "-- {what} {range}\n-- dialect: {}, version table: {}\n-- generated by migrate; review before running\n\n",
+        dialect.name(),
+        table.display()
+    )
+}
+
+fn push_line(out: &mut String, statement: &str) {
+    out.push_str(statement);
+    out.push_str(";\n");
+}
+
+fn push_step(
+    out: &mut String,
+    sql: &dyn DialectSql,
+    table: &TableName,
+    m: &Migration,
+    direction: Direction,
+) {
+    let (body, in_tx) = match direction {
+        Direction::Up => (m.up_sql(), m.up_transaction()),
+        Direction::Down => (m.down_sql().unwrap_or_default(), m.down_transaction()),
+    };
+    let transactional = in_tx && sql.transactional_ddl();
+    out.push_str(&format!(
+        "-- {} {} ({})",
+        direction_name(direction),
+        m.id(),
+        m.file_name()
+    ));
+    if !m.message().is_empty() {
+        out.push_str(&format!(": {}", m.message()));
+    }
+    out.push('\n');
+    if !in_tx {
+        out.push_str("-- transaction:false: runs outside a transaction\n");
+    }
+    if transactional {
+        push_line(out, sql.begin());
+    }
+    let body = body.trim();
+    if !body.is_empty() {
+        out.push_str(body);
+        // A section may end without `;` (or with a comment after its last
+        // statement); the version-table statement must not run into it.
+        out.push_str(if is_terminated(body, sql.dialect()) {
+            "\n"
+        } else {
+            "\n;\n"
+        });
+    }
+    let record = match direction {
+        Direction::Up => sql.insert_row(
+            table,
+            Values::Inline,
+            m.id(),
+            &m.checksum().to_hex(),
+            state::APPLIED,
+            0,
+        ),
+        Direction::Down => sql.delete_row(table, Values::Inline, m.id()),
+    };
+    push_line(out, &record.sql);
+    if transactional {
+        push_line(out, sql.commit());
+    }
+    out.push('\n');
+}

@@ -12,6 +12,13 @@
 //! PostgreSQL dollar quotes, and the `BEGIN ... END` bodies of SQLite triggers,
 //! MySQL routines and PostgreSQL `BEGIN ATOMIC` functions.
 
+// Offline scripts only ask whether a section is terminated; splitting and
+// shortening serve the online path.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+
 use crate::dialect::Dialect;
 
 /// One statement of a section.
@@ -39,7 +46,7 @@ struct Word {
     upper: String,
 }
 
-fn scan(sql: &str, dialect: Dialect) -> (Vec<Statement<'_>>, bool) {
+fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
     let b = sql.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -49,7 +56,7 @@ fn scan(sql: &str, dialect: Dialect) -> (Vec<Statement<'_>>, bool) {
     let mut block = false;
     let mut terminated = true;
 
-    let finish = |out: &mut Vec<Statement<'_>>, from: usize, to: usize| {
+    let finish = |out: &mut Vec<Statement<'a>>, from: usize, to: usize| {
         let text = sql[from..to].trim();
         if !text.is_empty() {
             let line = 1 + sql[..from].bytes().filter(|&c| c == b'\n').count();
@@ -61,7 +68,10 @@ fn scan(sql: &str, dialect: Dialect) -> (Vec<Statement<'_>>, bool) {
         let c = b[i];
         // Comments and blanks do not start a statement.
         if c == b'-' && b.get(i + 1) == Some(&b'-') || c == b'#' && dialect == Dialect::MySql {
-            i = b[i..].iter().position(|&x| x == b'\n').map_or(b.len(), |p| i + p + 1);
+            i = b[i..]
+                .iter()
+                .position(|&x| x == b'\n')
+                .map_or(b.len(), |p| i + p + 1);
             continue;
         }
         if c == b'/' && b.get(i + 1) == Some(&b'*') {
@@ -90,13 +100,19 @@ fn scan(sql: &str, dialect: Dialect) -> (Vec<Statement<'_>>, bool) {
         match c {
             b'\'' => {
                 let backslash = dialect == Dialect::MySql
-                    || dialect == Dialect::Postgres && i > 0 && matches!(b[i - 1], b'E' | b'e') && !is_word_byte(b.get(i.wrapping_sub(2)).copied());
+                    || dialect == Dialect::Postgres
+                        && i > 0
+                        && matches!(b[i - 1], b'E' | b'e')
+                        && !is_word_byte(b.get(i.wrapping_sub(2)).copied());
                 i = skip_quoted(b, i, b'\'', backslash);
             }
             b'"' => i = skip_quoted(b, i, b'"', dialect == Dialect::MySql),
             b'`' if dialect != Dialect::Postgres => i = skip_quoted(b, i, b'`', false),
             b'[' if dialect == Dialect::Sqlite => {
-                i = b[i..].iter().position(|&x| x == b']').map_or(b.len(), |p| i + p + 1);
+                i = b[i..]
+                    .iter()
+                    .position(|&x| x == b']')
+                    .map_or(b.len(), |p| i + p + 1);
             }
             b'$' if dialect == Dialect::Postgres => match dollar_tag(b, i) {
                 Some(tag) => {
@@ -106,7 +122,10 @@ fn scan(sql: &str, dialect: Dialect) -> (Vec<Statement<'_>>, bool) {
                 None => i += 1,
             },
             _ if is_word_byte(Some(c)) => {
-                let end = b[i..].iter().position(|&x| !is_word_byte(Some(x))).map_or(b.len(), |p| i + p);
+                let end = b[i..]
+                    .iter()
+                    .position(|&x| !is_word_byte(Some(x)))
+                    .map_or(b.len(), |p| i + p);
                 let upper = sql[i..end].to_ascii_uppercase();
                 track_block(&mut words, &mut depth, &mut block, &upper, dialect);
                 words.push(Word { upper });
@@ -122,7 +141,13 @@ fn scan(sql: &str, dialect: Dialect) -> (Vec<Statement<'_>>, bool) {
 }
 
 /// Keeps `depth` for statements whose bodies contain `;`.
-fn track_block(words: &mut [Word], depth: &mut i64, block: &mut bool, word: &str, dialect: Dialect) {
+fn track_block(
+    words: &mut [Word],
+    depth: &mut i64,
+    block: &mut bool,
+    word: &str,
+    dialect: Dialect,
+) {
     let prev = words.last().map(|w| w.upper.as_str());
     if words.len() < 8 && !*block {
         // `CREATE [TEMP] TRIGGER`, `CREATE [DEFINER=...] PROCEDURE` and the like.
@@ -213,7 +238,10 @@ fn dollar_tag(b: &[u8], at: usize) -> Option<&[u8]> {
 }
 
 fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
 }
 
 /// A statement shortened for an error message: whitespace folded, at most
@@ -240,10 +268,19 @@ mod tests {
         let sql = "-- a comment; not a statement\nCREATE TABLE a (x INT);\n\nINSERT INTO a VALUES (1);\n-- trailing\n";
         let s = split(sql, Dialect::Postgres);
         assert_eq!(s.len(), 2);
-        assert_eq!(s[0], Statement { text: "CREATE TABLE a (x INT)", line: 2 });
+        assert_eq!(
+            s[0],
+            Statement {
+                text: "CREATE TABLE a (x INT)",
+                line: 2
+            }
+        );
         assert_eq!(s[1].line, 4);
         assert!(is_terminated(sql, Dialect::Postgres));
-        assert!(!is_terminated("SELECT 1\n-- no semicolon", Dialect::Postgres));
+        assert!(!is_terminated(
+            "SELECT 1\n-- no semicolon",
+            Dialect::Postgres
+        ));
         assert!(is_terminated("-- only a comment", Dialect::Postgres));
     }
 
@@ -252,11 +289,24 @@ mod tests {
         let sql = "INSERT INTO t VALUES ('a;b', 'it''s;'); /* x; */ SELECT \"c;d\"; SELECT 1";
         assert_eq!(
             texts(sql, Dialect::Sqlite),
-            ["INSERT INTO t VALUES ('a;b', 'it''s;')", "SELECT \"c;d\"", "SELECT 1"]
+            [
+                "INSERT INTO t VALUES ('a;b', 'it''s;')",
+                "SELECT \"c;d\"",
+                "SELECT 1"
+            ]
         );
-        assert_eq!(texts(r"SELECT 'a\';b'; SELECT 2", Dialect::MySql), [r"SELECT 'a\';b'", "SELECT 2"]);
-        assert_eq!(texts("SELECT 1 # x;\n; SELECT 2", Dialect::MySql), ["SELECT 1 # x;", "SELECT 2"]);
-        assert_eq!(texts("SELECT E'a\\';b'; SELECT 2", Dialect::Postgres).len(), 2);
+        assert_eq!(
+            texts(r"SELECT 'a\';b'; SELECT 2", Dialect::MySql),
+            [r"SELECT 'a\';b'", "SELECT 2"]
+        );
+        assert_eq!(
+            texts("SELECT 1 # x;\n; SELECT 2", Dialect::MySql),
+            ["SELECT 1 # x;", "SELECT 2"]
+        );
+        assert_eq!(
+            texts("SELECT E'a\\';b'; SELECT 2", Dialect::Postgres).len(),
+            2
+        );
     }
 
     #[test]
@@ -276,12 +326,20 @@ mod tests {
     fn bodies_with_semicolons() {
         let sqlite = "CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO b VALUES (CASE WHEN 1 THEN 2 END); DELETE FROM c; END;\nSELECT 1;";
         assert_eq!(split(sqlite, Dialect::Sqlite).len(), 2);
-        let mysql = "CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT 1; END IF; SELECT 2; END;\nSELECT 3;";
+        let mysql =
+            "CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT 1; END IF; SELECT 2; END;\nSELECT 3;";
         assert_eq!(split(mysql, Dialect::MySql).len(), 2);
         let pg = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;";
         assert_eq!(split(pg, Dialect::Postgres).len(), 2);
         // Outside such statements, BEGIN is a transaction and CASE an expression.
-        assert_eq!(split("BEGIN; SELECT CASE WHEN 1 THEN 2 END; COMMIT;", Dialect::Sqlite).len(), 3);
+        assert_eq!(
+            split(
+                "BEGIN; SELECT CASE WHEN 1 THEN 2 END; COMMIT;",
+                Dialect::Sqlite
+            )
+            .len(),
+            3
+        );
     }
 
     #[test]

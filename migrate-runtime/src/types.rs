@@ -20,7 +20,12 @@ pub enum LockStrategy {
     #[default]
     Session,
     /// A transaction-scoped lock taken in each revision's transaction, for
-    /// poolers such as PgBouncer in transaction mode.
+    /// poolers such as PgBouncer in transaction mode (PostgreSQL's
+    /// `pg_try_advisory_xact_lock`). Weaker than a session lock: the version
+    /// table is created and first read without it, a waiter waits inside an
+    /// open transaction, and a `transaction:false` step holds it only while
+    /// its `started` row is written. MySQL and SQLite have no such lock and
+    /// use their session lock.
     Transaction,
     /// No lock, for databases without advisory locks (CockroachDB). Only safe
     /// when a single migrator runs at a time.

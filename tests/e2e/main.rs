@@ -5,3 +5,4 @@
 mod cli;
 mod fuzz_corpus;
 mod runtime;
+mod support;

@@ -38,6 +38,10 @@ struct Report {
 /// Runs `check`.
 pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
     let dir = &env.settings.source;
+    let connection = match (env.url, args.offline) {
+        (Some(url), false) => Some(db::Connection::start(url)?),
+        _ => None,
+    };
     let files = migrate_core::read_dir(dir)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut text = String::new();
@@ -57,7 +61,10 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
                     revision: None,
                 });
             }
-            let only_heads = errors.0.iter().all(|e| matches!(e, ValidationError::UnmergedHeads { .. }));
+            let only_heads = errors
+                .0
+                .iter()
+                .all(|e| matches!(e, ValidationError::UnmergedHeads { .. }));
             if only_heads {
                 migrate_core::load_unmerged(&files).ok()
             } else {
@@ -65,32 +72,54 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
             }
         }
     };
-    let project = set.map(|set| Project { dir: dir.clone(), set });
+    let project = set.map(|set| Project {
+        dir: dir.clone(),
+        set,
+    });
 
     let mut report = Report {
         ok: false,
         revisions: project.as_ref().map_or(files.len(), |p| p.graph().len()),
         heads: project
             .as_ref()
-            .map(|p| p.graph().heads().iter().map(|&h| p.graph().id(h).to_owned()).collect())
+            .map(|p| {
+                p.graph()
+                    .heads()
+                    .iter()
+                    .map(|&h| p.graph().id(h).to_owned())
+                    .collect()
+            })
             .unwrap_or_default(),
         database_checked: false,
         pending: Vec::new(),
         problems: Vec::new(),
     };
 
-    if let (Some(project), Some(url), false) = (&project, env.url, args.offline) {
-        let status = db::status(url, project, env.settings.table(args.db.table.as_deref()).as_deref())?;
+    if let (Some(project), Some(connection)) = (&project, connection) {
+        let status = connection.status(
+            project,
+            env.settings.table(args.db.table.as_deref()).as_deref(),
+        )?;
         report.database_checked = true;
         report.pending = status.pending.clone();
         let mut add = |kind, message: String, hint: &str, revision: Option<String>| {
             text.push_str(&render::problem(&message, Some(hint)));
-            problems.push(Problem { kind, message, file: None, line: None, revision });
+            problems.push(Problem {
+                kind,
+                message,
+                file: None,
+                line: None,
+                revision,
+            });
         };
         if !status.pending.is_empty() {
             add(
                 "pending",
-                format!("the database is not up to date: {} revision(s) pending ({})", status.pending.len(), status.pending.join(", ")),
+                format!(
+                    "the database is not up to date: {} revision(s) pending ({})",
+                    status.pending.len(),
+                    status.pending.join(", ")
+                ),
                 "run `cargo migrate upgrade heads`",
                 None,
             );
@@ -132,8 +161,17 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         json::write(out, &report)?;
     } else if count == 0 {
         let heads = report.heads.join(", ");
-        let db = if report.database_checked { "; the database is up to date" } else { "" };
-        writeln!(out, "ok: {} revision(s), head {}{db}", report.revisions, if heads.is_empty() { "<none>" } else { &heads })?;
+        let db = if report.database_checked {
+            "; the database is up to date"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "ok: {} revision(s), head {}{db}",
+            report.revisions,
+            if heads.is_empty() { "<none>" } else { &heads }
+        )?;
     } else {
         out.flush()?;
         render::diagnostics(env.secrets, &text);

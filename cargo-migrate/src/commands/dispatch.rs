@@ -27,7 +27,11 @@ impl Env<'_> {
 }
 
 /// Runs `command`, writing its output to `out`.
-pub(crate) fn dispatch(command: Command, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn dispatch(
+    command: Command,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     match command {
         Command::Init(a) => super::init::run(&a, env, out),
         Command::Revision(a) => super::revision::revision(&a, env, out),

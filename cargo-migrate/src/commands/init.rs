@@ -57,7 +57,11 @@ pub(crate) fn run(args: &InitArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
             }
             Script::Exists(path, text) => {
                 if tracks(&text, &watched) {
-                    writeln!(out, "exists   {} (already watches {watched})", path.display())?;
+                    writeln!(
+                        out,
+                        "exists   {} (already watches {watched})",
+                        path.display()
+                    )?;
                 } else if let Some(new) = insert_line(&text, &line) {
                     std::fs::write(&path, new).map_err(|e| io(&path, "write", e))?;
                     writeln!(out, "updated  {} (added `{line}`)", path.display())?;
@@ -70,7 +74,10 @@ pub(crate) fn run(args: &InitArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
                         )?;
                     }
                 } else {
-                    manual(out, &format!("{} has no `fn main() {{` to add to", path.display()))?;
+                    manual(
+                        out,
+                        &format!("{} has no `fn main() {{` to add to", path.display()),
+                    )?;
                 }
             }
         }
@@ -85,20 +92,33 @@ pub(crate) fn run(args: &InitArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
     writeln!(out)?;
     writeln!(out, "Next, add to Cargo.toml:")?;
     writeln!(out, "    [dependencies]")?;
-    writeln!(out, "    migrate-runtime = {{ version = \"0.1\", features = [\"{feature}\"] }}")?;
+    writeln!(
+        out,
+        "    migrate-runtime = {{ version = \"0.1\", features = [\"{feature}\"] }}"
+    )?;
     writeln!(out)?;
     writeln!(out, "and to your code:")?;
     writeln!(out, "    use migrate_runtime::{{migrations, Migrations}};")?;
-    writeln!(out, "    static MIGRATIONS: Migrations = migrations!(\"{watched}\");")?;
+    writeln!(
+        out,
+        "    static MIGRATIONS: Migrations = migrations!(\"{watched}\");"
+    )?;
     writeln!(out, "    // at startup, before serving:")?;
     writeln!(out, "    MIGRATIONS.upgrade(&pool).await?;")?;
     writeln!(out)?;
-    writeln!(out, "Then write the first migration: cargo migrate revision -m \"create users\"")?;
+    writeln!(
+        out,
+        "Then write the first migration: cargo migrate revision -m \"create users\""
+    )?;
     Ok(())
 }
 
 fn io(path: &Path, action: &'static str, source: std::io::Error) -> CliError {
-    CliError::Io { path: path.to_owned(), action, source }
+    CliError::Io {
+        path: path.to_owned(),
+        action,
+        source,
+    }
 }
 
 /// The directory as the build script and macro name it: relative to the
@@ -161,7 +181,12 @@ fn build_script(dir: &Path) -> Result<Script, CliError> {
     };
     let mut path = PathBuf::from("build.rs");
     for line in manifest.lines() {
-        let Some(value) = line.trim().strip_prefix("build").map(str::trim_start).and_then(|l| l.strip_prefix('=')) else {
+        let Some(value) = line
+            .trim()
+            .strip_prefix("build")
+            .map(str::trim_start)
+            .and_then(|l| l.strip_prefix('='))
+        else {
             continue;
         };
         let value = value.trim();
@@ -188,12 +213,18 @@ fn tracks(script: &str, dir: &str) -> bool {
             p = rest;
         }
         let p = p.trim_end_matches('/');
-        if p == "." { String::new() } else { p.to_owned() }
+        if p == "." {
+            String::new()
+        } else {
+            p.to_owned()
+        }
     };
     let want = clean(dir);
     script.match_indices("rerun-if-changed=").any(|(at, key)| {
         let rest = &script[at + key.len()..];
-        let end = rest.find(['"', ')', '\\', '{', ' ', '\n']).unwrap_or(rest.len());
+        let end = rest
+            .find(['"', ')', '\\', '{', ' ', '\n'])
+            .unwrap_or(rest.len());
         let watched = clean(&rest[..end]);
         watched.is_empty() || watched == want || want.starts_with(&format!("{watched}/"))
     })
@@ -225,9 +256,18 @@ mod tests {
 
     #[test]
     fn tracking_matches_the_macro() {
-        assert!(tracks("println!(\"cargo:rerun-if-changed=migrations\");", "migrations"));
-        assert!(tracks("println!(\"cargo:rerun-if-changed=./db/\");", "db/migrations"));
-        assert!(!tracks("println!(\"cargo:rerun-if-changed=src\");", "migrations"));
+        assert!(tracks(
+            "println!(\"cargo:rerun-if-changed=migrations\");",
+            "migrations"
+        ));
+        assert!(tracks(
+            "println!(\"cargo:rerun-if-changed=./db/\");",
+            "db/migrations"
+        ));
+        assert!(!tracks(
+            "println!(\"cargo:rerun-if-changed=src\");",
+            "migrations"
+        ));
         assert!(!tracks("fn main() {}", "migrations"));
     }
 

@@ -6,20 +6,35 @@ use super::Env;
 use crate::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::db;
 use crate::error::CliError;
-use crate::project::{Project, Rules};
+use crate::project::Project;
 use migrate_core::{Anchor, Applied, Down, Spec, Target};
 use migrate_runtime::RowState;
 use serde::Serialize;
 use std::io::Write;
 
 /// `current`: the database's applied heads.
-pub(crate) fn current(args: &CurrentArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
-    let url = env.require_url("current")?;
-    let status = db::status(url, &project, env.settings.table(args.db.table.as_deref()).as_deref())?;
+pub(crate) fn current(
+    args: &CurrentArgs,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let connection = db::Connection::start(env.require_url("current")?)?;
+    let project = Project::load(&env.settings.source)?;
+    let status = connection.status(
+        &project,
+        env.settings.table(args.db.table.as_deref()).as_deref(),
+    )?;
     let graph = project.graph();
-    let heads: Vec<usize> = status.heads.iter().filter_map(|h| graph.index_of(h)).collect();
-    let mut all_heads: Vec<String> = graph.heads().iter().map(|&h| graph.id(h).to_owned()).collect();
+    let heads: Vec<usize> = status
+        .heads
+        .iter()
+        .filter_map(|h| graph.index_of(h))
+        .collect();
+    let mut all_heads: Vec<String> = graph
+        .heads()
+        .iter()
+        .map(|&h| graph.id(h).to_owned())
+        .collect();
     all_heads.sort();
     let mut at: Vec<String> = status.heads.clone();
     at.sort();
@@ -50,14 +65,23 @@ pub(crate) fn current(args: &CurrentArgs, env: &Env<'_>, out: &mut dyn Write) ->
                 .iter()
                 .map(|&i| Head {
                     revision: RevisionJson::new(&project, i),
-                    applied_at: status.rows.iter().find(|r| r.revision == graph.id(i)).map(|r| r.applied_at.clone()),
+                    applied_at: status
+                        .rows
+                        .iter()
+                        .find(|r| r.revision == graph.id(i))
+                        .map(|r| r.applied_at.clone()),
                 })
                 .collect(),
             unknown: status.unknown.clone(),
             failed: status
                 .rows
                 .iter()
-                .filter_map(|r| state_name(r.state).map(|state| Failed { id: r.revision.clone(), state }))
+                .filter_map(|r| {
+                    state_name(r.state).map(|state| Failed {
+                        id: r.revision.clone(),
+                        state,
+                    })
+                })
                 .collect(),
             pending: status.pending.clone(),
             at_heads,
@@ -69,13 +93,27 @@ pub(crate) fn current(args: &CurrentArgs, env: &Env<'_>, out: &mut dyn Write) ->
         }
         for &i in &heads {
             let rev = project.revision(i);
-            let head = if graph.heads().contains(&i) { " (head)" } else { "" };
-            writeln!(out, "{}{}{head}, {}", rev.id, labels(&graph.branch_labels(i)), rev.message())?;
+            let head = if graph.heads().contains(&i) {
+                " (head)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "{}{}{head}, {}",
+                rev.id,
+                labels(&graph.branch_labels(i)),
+                rev.message()
+            )?;
             if args.verbose {
                 let row = status.rows.iter().find(|r| r.revision == rev.id);
                 writeln!(out, "    Path: {}", project.path_of(i).display())?;
                 if let Some(row) = row {
-                    writeln!(out, "    Applied: {} ({} ms)", row.applied_at, row.duration_ms)?;
+                    writeln!(
+                        out,
+                        "    Applied: {} ({} ms)",
+                        row.applied_at, row.duration_ms
+                    )?;
                 }
             }
         }
@@ -93,7 +131,11 @@ pub(crate) fn current(args: &CurrentArgs, env: &Env<'_>, out: &mut dyn Write) ->
     }
     if args.check_heads && !at_heads {
         return Err(CliError::NotAtHeads {
-            current: if at.is_empty() { "base".to_owned() } else { at.join(", ") },
+            current: if at.is_empty() {
+                "base".to_owned()
+            } else {
+                at.join(", ")
+            },
             heads: all_heads.join(", "),
         });
     }
@@ -104,38 +146,67 @@ fn state_name(state: RowState) -> Option<&'static str> {
     match state {
         RowState::Applied => None,
         RowState::Started(migrate_runtime::Direction::Up) => Some("upgrade started, not finished"),
-        RowState::Started(migrate_runtime::Direction::Down) => Some("downgrade started, not finished"),
+        RowState::Started(migrate_runtime::Direction::Down) => {
+            Some("downgrade started, not finished")
+        }
         RowState::Failed(migrate_runtime::Direction::Up) => Some("upgrade failed"),
         RowState::Failed(migrate_runtime::Direction::Down) => Some("downgrade failed"),
     }
 }
 
 /// `history`: revisions newest first, Alembic-style.
-pub(crate) fn history(args: &HistoryArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
-    let graph = project.graph();
+pub(crate) fn history(
+    args: &HistoryArgs,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     // The database is needed for `--indicate-current` and for ranges that
     // count from the current revision (`-3:`); everything else is files only.
     let relative = match &args.rev_range {
         Some(range) => match Target::parse(range)? {
             Target::Single(s) => is_current(&s),
-            Target::Range { from, to } => from.as_ref().is_some_and(is_current) || to.as_ref().is_some_and(is_current),
+            Target::Range { from, to } => {
+                from.as_ref().is_some_and(is_current) || to.as_ref().is_some_and(is_current)
+            }
         },
         None => false,
     };
+    let connection = if args.indicate_current || relative {
+        let what = if relative {
+            "history with a relative range"
+        } else {
+            "history --indicate-current"
+        };
+        Some(db::Connection::start(env.require_url(what)?)?)
+    } else {
+        None
+    };
+    let project = Project::load(&env.settings.source)?;
+    let graph = project.graph();
     let mut current: Option<Vec<usize>> = None;
     let mut applied = Applied::empty(graph.len());
-    if args.indicate_current || relative {
-        let what = if relative { "history with a relative range" } else { "history --indicate-current" };
-        let url = env.require_url(what)?;
-        let status = db::status(url, &project, env.settings.table(args.db.table.as_deref()).as_deref())?;
-        let ids = status.rows.iter().filter(|r| r.state == RowState::Applied).map(|r| r.revision.as_str());
+    if let Some(connection) = connection {
+        let status = connection.status(
+            &project,
+            env.settings.table(args.db.table.as_deref()).as_deref(),
+        )?;
+        let ids = status
+            .rows
+            .iter()
+            .filter(|r| r.state == RowState::Applied)
+            .map(|r| r.revision.as_str());
         for id in ids {
             if let Some(i) = graph.index_of(id) {
                 applied.insert(i);
             }
         }
-        current = Some(status.heads.iter().filter_map(|h| graph.index_of(h)).collect());
+        current = Some(
+            status
+                .heads
+                .iter()
+                .filter_map(|h| graph.index_of(h))
+                .collect(),
+        );
     }
     let mut revs = match &args.rev_range {
         Some(range) => graph.history_range(range, &applied)?,
@@ -159,7 +230,9 @@ pub(crate) fn history(args: &HistoryArgs, env: &Env<'_>, out: &mut dyn Write) ->
                     r
                 })
                 .collect(),
-            current: current.as_ref().map(|c| c.iter().map(|&i| graph.id(i).to_owned()).collect()),
+            current: current
+                .as_ref()
+                .map(|c| c.iter().map(|&i| graph.id(i).to_owned()).collect()),
         };
         return Ok(json::write(out, &value)?);
     }
@@ -180,11 +253,19 @@ fn is_current(spec: &Spec) -> bool {
 
 /// `a1 -> b2 (label) (head) (current), message`
 fn line(project: &Project, i: usize, current: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let graph = project.graph();
     let rev = project.revision(i);
-    let parents = if rev.parents.is_empty() { "<base>".to_owned() } else { rev.parents.join(", ") };
-    writeln!(out, "{parents} -> {}{}, {}", rev.id, flags(project, i, current), rev.message())?;
-    let _ = graph;
+    let parents = if rev.parents.is_empty() {
+        "<base>".to_owned()
+    } else {
+        rev.parents.join(", ")
+    };
+    writeln!(
+        out,
+        "{parents} -> {}{}, {}",
+        rev.id,
+        flags(project, i, current),
+        rev.message()
+    )?;
     Ok(())
 }
 
@@ -192,7 +273,12 @@ fn line(project: &Project, i: usize, current: bool, out: &mut dyn Write) -> std:
 fn flags(project: &Project, i: usize, current: bool) -> String {
     let graph = project.graph();
     let rev = project.revision(i);
-    let mut s = labels(&rev.branch_labels.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut s = labels(
+        &rev.branch_labels
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     if graph.heads().contains(&i) {
         s.push_str(" (head)");
     }
@@ -224,7 +310,11 @@ fn verbose(project: &Project, i: usize, current: bool, out: &mut dyn Write) -> s
     if rev.is_merge() {
         writeln!(out, "Merges: {}", rev.parents.join(", "))?;
     } else {
-        writeln!(out, "Parent: {}", rev.parents.first().map_or("<base>", String::as_str))?;
+        writeln!(
+            out,
+            "Parent: {}",
+            rev.parents.first().map_or("<base>", String::as_str)
+        )?;
     }
     if graph.is_branch_point(i) {
         let children: Vec<&str> = graph.children(i).iter().map(|&c| graph.id(c)).collect();
@@ -252,31 +342,50 @@ fn verbose(project: &Project, i: usize, current: bool, out: &mut dyn Write) -> s
 
 /// `heads`: the directory's heads.
 pub(crate) fn heads(args: &HeadsArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+    let project = Project::load(&env.settings.source)?;
     let graph = project.graph();
     if args.json {
         #[derive(Serialize)]
         struct Heads {
             heads: Vec<RevisionJson>,
         }
-        let heads = graph.heads().iter().map(|&h| RevisionJson::new(&project, h)).collect();
+        let heads = graph
+            .heads()
+            .iter()
+            .map(|&h| RevisionJson::new(&project, h))
+            .collect();
         return Ok(json::write(out, &Heads { heads })?);
     }
     for &h in graph.heads() {
         if args.verbose {
             verbose(&project, h, false, out)?;
         } else {
-            writeln!(out, "{}{} (head), {}", graph.id(h), labels(&graph.branch_labels(h)), project.revision(h).message())?;
+            writeln!(
+                out,
+                "{}{} (head), {}",
+                graph.id(h),
+                labels(&graph.branch_labels(h)),
+                project.revision(h).message()
+            )?;
         }
     }
     Ok(())
 }
 
 /// `branches`: branch points with the revisions they lead to, then labels.
-pub(crate) fn branches(args: &BranchesArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+pub(crate) fn branches(
+    args: &BranchesArgs,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let project = Project::load(&env.settings.source)?;
     let graph = project.graph();
-    let points: Vec<usize> = graph.order().iter().copied().filter(|&i| graph.is_branch_point(i)).collect();
+    let points: Vec<usize> = graph
+        .order()
+        .iter()
+        .copied()
+        .filter(|&i| graph.is_branch_point(i))
+        .collect();
     if args.json {
         #[derive(Serialize)]
         struct Point {
@@ -299,13 +408,20 @@ pub(crate) fn branches(args: &BranchesArgs, env: &Env<'_>, out: &mut dyn Write) 
                 .iter()
                 .map(|&p| Point {
                     revision: RevisionJson::new(&project, p),
-                    branches: graph.children(p).iter().map(|&c| RevisionJson::new(&project, c)).collect(),
+                    branches: graph
+                        .children(p)
+                        .iter()
+                        .map(|&c| RevisionJson::new(&project, c))
+                        .collect(),
                 })
                 .collect(),
             labels: graph
                 .labels()
                 .into_iter()
-                .map(|(l, i)| Label { label: l.to_owned(), revision: graph.id(i).to_owned() })
+                .map(|(l, i)| Label {
+                    label: l.to_owned(),
+                    revision: graph.id(i).to_owned(),
+                })
                 .collect(),
         };
         return Ok(json::write(out, &value)?);
@@ -314,10 +430,22 @@ pub(crate) fn branches(args: &BranchesArgs, env: &Env<'_>, out: &mut dyn Write) 
         if args.verbose {
             verbose(&project, p, false, out)?;
         } else {
-            writeln!(out, "{}{}, {}", graph.id(p), flags(&project, p, false), project.revision(p).message())?;
+            writeln!(
+                out,
+                "{}{}, {}",
+                graph.id(p),
+                flags(&project, p, false),
+                project.revision(p).message()
+            )?;
         }
         for &c in graph.children(p) {
-            writeln!(out, "    -> {}{}, {}", graph.id(c), flags(&project, c, false), project.revision(c).message())?;
+            writeln!(
+                out,
+                "    -> {}{}, {}",
+                graph.id(c),
+                flags(&project, c, false),
+                project.revision(c).message()
+            )?;
         }
     }
     let labels = graph.labels();
@@ -334,7 +462,7 @@ pub(crate) fn branches(args: &BranchesArgs, env: &Env<'_>, out: &mut dyn Write) 
 
 /// `show REV`: one revision in full.
 pub(crate) fn show(args: &ShowArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+    let project = Project::load(&env.settings.source)?;
     let i = project.resolve_one(&args.revision)?;
     let rev = project.revision(i);
     if args.json {
@@ -351,7 +479,12 @@ pub(crate) fn show(args: &ShowArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         }
         let value = Show {
             revision: RevisionJson::new(&project, i),
-            branch_names: project.graph().branch_labels(i).into_iter().map(str::to_owned).collect(),
+            branch_names: project
+                .graph()
+                .branch_labels(i)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             checksum: rev.checksum.to_hex(),
             up_sql: rev.up.sql.clone(),
             up_transaction: rev.up.transaction,
@@ -362,7 +495,14 @@ pub(crate) fn show(args: &ShowArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
     }
     verbose(&project, i, false, out)?;
     let marker = |name: &str, transaction: bool| {
-        format!("-- migrate:{name}{}", if transaction { "" } else { " transaction:false" })
+        format!(
+            "-- migrate:{name}{}",
+            if transaction {
+                ""
+            } else {
+                " transaction:false"
+            }
+        )
     };
     writeln!(out, "{}", marker("up", rev.up.transaction))?;
     if !rev.up.sql.is_empty() {

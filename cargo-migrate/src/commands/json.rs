@@ -48,7 +48,11 @@ impl RevisionJson {
             message: rev.message().to_owned(),
             parents: rev.parents.clone(),
             depends_on: rev.depends_on.clone(),
-            children: graph.children(i).iter().map(|&c| graph.id(c).to_owned()).collect(),
+            children: graph
+                .children(i)
+                .iter()
+                .map(|&c| graph.id(c).to_owned())
+                .collect(),
             branch_labels: rev.branch_labels.clone(),
             create_date: rev.create_date.clone(),
             is_head: graph.heads().contains(&i),

@@ -2,63 +2,110 @@
 //! `upgrade`, `downgrade`, `stamp`, `resolve`.
 
 use super::Env;
-use crate::args::{DbOpts, DialectArg, DowngradeArgs, LockOpts, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs};
+use crate::args::{
+    DbOpts, DialectArg, DowngradeArgs, LockOpts, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs,
+};
 use crate::db::{self, Op, RunOptions};
 use crate::error::CliError;
-use crate::project::{Project, Rules};
+use crate::project::Project;
 use migrate_core::Target;
 use migrate_runtime::{Dialect, Direction, Report};
 use std::io::Write;
 
 /// `upgrade [TARGET]`.
-pub(crate) fn upgrade(args: &UpgradeArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    move_to(&args.target, Direction::Up, &args.sql, &args.db, &args.lock, args.verbose, env, out)
-}
-
-/// `downgrade TARGET`.
-pub(crate) fn downgrade(args: &DowngradeArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    move_to(&args.target, Direction::Down, &args.sql, &args.db, &args.lock, args.verbose, env, out)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn move_to(
-    target: &str,
-    direction: Direction,
-    sql: &SqlOpts,
-    db_opts: &DbOpts,
-    lock: &LockOpts,
-    verbose: bool,
+pub(crate) fn upgrade(
+    args: &UpgradeArgs,
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    // Several unlabelled heads are fine here: `upgrade heads` is how such a
-    // database is brought up, and `upgrade head` gets the runtime's error
-    // naming the heads.
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
-    // A malformed target is reported before any connection is attempted.
+    let move_ = Move {
+        target: &args.target,
+        direction: Direction::Up,
+        sql: &args.sql,
+        db: &args.db,
+        lock: &args.lock,
+        verbose: args.verbose,
+        grouped: args.single_transaction,
+    };
+    move_to(&move_, env, out)
+}
+
+/// `downgrade TARGET`.
+pub(crate) fn downgrade(
+    args: &DowngradeArgs,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let move_ = Move {
+        target: &args.target,
+        direction: Direction::Down,
+        sql: &args.sql,
+        db: &args.db,
+        lock: &args.lock,
+        verbose: args.verbose,
+        grouped: args.single_transaction,
+    };
+    move_to(&move_, env, out)
+}
+
+/// What `upgrade` and `downgrade` share.
+struct Move<'a> {
+    target: &'a str,
+    direction: Direction,
+    sql: &'a SqlOpts,
+    db: &'a DbOpts,
+    lock: &'a LockOpts,
+    verbose: bool,
+    grouped: bool,
+}
+
+fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+    let Move {
+        target,
+        direction,
+        sql,
+        db: db_opts,
+        lock,
+        verbose,
+        grouped,
+    } = *m;
+    // A malformed target is reported before anything else is done.
     let parsed = Target::parse(target)?;
     let table = env.settings.table(db_opts.table.as_deref());
     if sql.sql {
+        // Several unlabelled heads are fine here and below: `upgrade heads`
+        // is how such a database is brought up, and `upgrade head` gets the
+        // core's error naming the heads.
+        let project = Project::load(&env.settings.source)?;
         let dialect = dialect(sql.dialect, env.url)?;
         let script = db::offline_script(&project, table.as_deref(), dialect, target, direction)?;
         out.write_all(script.as_bytes())?;
         return Ok(());
     }
     if matches!(parsed, Target::Range { .. }) {
-        return Err(migrate_core::TargetError::RangeNotAllowed { input: target.to_owned() }.into());
+        return Err(migrate_core::TargetError::RangeNotAllowed {
+            input: target.to_owned(),
+        }
+        .into());
     }
     let command = match direction {
         Direction::Up => "upgrade",
         Direction::Down => "downgrade",
     };
-    let url = env.require_url(command)?;
+    let connection = db::Connection::start(env.require_url(command)?)?;
+    let project = Project::load(&env.settings.source)?;
     let progress = db::show_progress(verbose);
-    let opts = RunOptions { table: table.as_deref(), lock, progress };
+    let opts = RunOptions {
+        table: table.as_deref(),
+        lock,
+        progress,
+        grouped,
+    };
     let op = match direction {
         Direction::Up => Op::Upgrade(target),
         Direction::Down => Op::Downgrade(target),
     };
-    let report = db::run(url, &project, &opts, op)?;
+    let report = connection.run(&project, &opts, op)?;
     if progress {
         let verb = match direction {
             Direction::Up => "applied",
@@ -68,7 +115,12 @@ fn move_to(
         if report.steps.is_empty() {
             writeln!(out, "nothing to do: the database is at {}", at(&report))?;
         } else {
-            writeln!(out, "{verb} {} revision(s) in {total} ms; the database is at {}", report.steps.len(), at(&report))?;
+            writeln!(
+                out,
+                "{verb} {} revision(s) in {total} ms; the database is at {}",
+                report.steps.len(),
+                at(&report)
+            )?;
         }
     }
     Ok(())
@@ -90,38 +142,52 @@ fn dialect(flag: Option<DialectArg>, url: Option<&str>) -> Result<Dialect, CliEr
         Some(DialectArg::Mysql) => Ok(Dialect::MySql),
         None => {
             let url = url.ok_or(CliError::NoDialect)?;
-            Dialect::from_url(url).ok_or_else(|| CliError::UnsupportedUrl { url: migrate_runtime::redact_url(url) })
+            Dialect::from_url(url).ok_or_else(|| CliError::UnsupportedUrl {
+                url: migrate_runtime::redact_url(url),
+            })
         }
     }
 }
 
 /// `stamp TARGET... [--purge] [--sql]` and `stamp --accept-checksum REV`.
 pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
     for t in &args.targets {
         Target::parse(t)?;
     }
     let table = env.settings.table(args.db.table.as_deref());
     if args.sql.sql {
+        let project = Project::load(&env.settings.source)?;
         let dialect = dialect(args.sql.dialect, env.url)?;
-        let script = db::offline_stamp(&project, table.as_deref(), dialect, &args.targets, args.purge)?;
+        let script = db::offline_stamp(
+            &project,
+            table.as_deref(),
+            dialect,
+            &args.targets,
+            args.purge,
+        )?;
         out.write_all(script.as_bytes())?;
         return Ok(());
     }
-    let url = env.require_url("stamp")?;
+    let connection = db::Connection::start(env.require_url("stamp")?)?;
+    let project = Project::load(&env.settings.source)?;
     let opts = RunOptions {
         table: table.as_deref(),
         lock: &args.lock,
         progress: false,
+        grouped: false,
     };
     if let Some(rev) = &args.accept_checksum {
         let i = project.resolve_one(rev)?;
         let id = project.graph().id(i).to_owned();
-        db::run(url, &project, &opts, Op::AcceptChecksum(&id))?;
-        writeln!(out, "accepted the current checksum of {}", project.graph().describe(i))?;
+        connection.run(&project, &opts, Op::AcceptChecksum(&id))?;
+        writeln!(
+            out,
+            "accepted the current checksum of {}",
+            project.graph().describe(i)
+        )?;
         return Ok(());
     }
-    let report = db::run(url, &project, &opts, Op::Stamp(&args.targets, args.purge))?;
+    let report = connection.run(&project, &opts, Op::Stamp(&args.targets, args.purge))?;
     if report.stamped.is_empty() && report.unstamped.is_empty() {
         writeln!(out, "nothing to stamp: the database is at {}", at(&report))?;
     } else {
@@ -129,7 +195,11 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
             writeln!(out, "recorded as applied: {}", report.stamped.join(", "))?;
         }
         if !report.unstamped.is_empty() {
-            writeln!(out, "removed from the record: {}", report.unstamped.join(", "))?;
+            writeln!(
+                out,
+                "removed from the record: {}",
+                report.unstamped.join(", ")
+            )?;
         }
         writeln!(out, "the database is at {}", at(&report))?;
     }
@@ -137,19 +207,32 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
 }
 
 /// `resolve REV --applied|--rolled-back`.
-pub(crate) fn resolve(args: &ResolveArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+pub(crate) fn resolve(
+    args: &ResolveArgs,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let connection = db::Connection::start(env.require_url("resolve")?)?;
+    let project = Project::load(&env.settings.source)?;
     let i = project.resolve_one(&args.revision)?;
     let id = project.graph().id(i).to_owned();
-    let url = env.require_url("resolve")?;
     let table = env.settings.table(args.db.table.as_deref());
     let opts = RunOptions {
         table: table.as_deref(),
         lock: &args.lock,
         progress: false,
+        grouped: false,
     };
-    db::run(url, &project, &opts, Op::Resolve(&id, args.applied))?;
-    let outcome = if args.applied { "its changes are in place" } else { "its changes were rolled back" };
-    writeln!(out, "resolved {}: recorded that {outcome}", project.graph().describe(i))?;
+    connection.run(&project, &opts, Op::Resolve(&id, args.applied))?;
+    let outcome = if args.applied {
+        "its changes are in place"
+    } else {
+        "its changes were rolled back"
+    };
+    writeln!(
+        out,
+        "resolved {}: recorded that {outcome}",
+        project.graph().describe(i)
+    )?;
     Ok(())
 }

@@ -4,15 +4,19 @@ use super::Env;
 use crate::args::{MergeArgs, RevisionArgs};
 use crate::error::CliError;
 use crate::naming::{self, NewRevision, Utc};
-use crate::project::{Project, Rules};
+use crate::project::Project;
 use crate::render;
 use migrate_core::{is_valid_id, SourceFile, ValidationError, RESERVED_IDS};
 use std::io::Write;
 use std::path::PathBuf;
 
 /// `revision -m MSG`: a new file on top of the head (or `--head`).
-pub(crate) fn revision(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+pub(crate) fn revision(
+    args: &RevisionArgs,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let project = Project::load(&env.settings.source)?;
     let graph = project.graph();
     let parents: Vec<usize> = match args.head.as_deref() {
         None => match graph.heads() {
@@ -31,7 +35,12 @@ pub(crate) fn revision(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) 
             if !graph.children(i).is_empty() && !args.splice {
                 return Err(CliError::NotAHead {
                     revision: graph.describe(i),
-                    children: graph.children(i).iter().map(|&c| graph.describe(c)).collect::<Vec<_>>().join(", "),
+                    children: graph
+                        .children(i)
+                        .iter()
+                        .map(|&c| graph.describe(c))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 });
             }
             vec![i]
@@ -47,14 +56,22 @@ pub(crate) fn revision(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) 
         }
     }
     let parents: Vec<String> = parents.iter().map(|&i| graph.id(i).to_owned()).collect();
-    let path = write(&project, env, &args.message, args.rev_id.as_deref(), &parents, &depends_on, &args.branch_label)?;
+    let path = write(
+        &project,
+        env,
+        &args.message,
+        args.rev_id.as_deref(),
+        &parents,
+        &depends_on,
+        &args.branch_label,
+    )?;
     writeln!(out, "created {}", path.display())?;
     Ok(())
 }
 
 /// `merge -m MSG REV...`: a revision whose parents are the given revisions.
 pub(crate) fn merge(args: &MergeArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source, Rules::AllowHeads)?;
+    let project = Project::load(&env.settings.source)?;
     let graph = project.graph();
     let mut revs: Vec<usize> = Vec::new();
     for text in &args.revisions {
@@ -72,7 +89,9 @@ pub(crate) fn merge(args: &MergeArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
     if revs.len() < 2 {
         let what = match revs.as_slice() {
             [] => "there are no revisions yet".to_owned(),
-            [one] if args.revisions.iter().any(|r| r == "heads") => format!("there is one head, {}", graph.describe(*one)),
+            [one] if args.revisions.iter().any(|r| r == "heads") => {
+                format!("there is one head, {}", graph.describe(*one))
+            }
             [one] => format!("only one revision given, {}", graph.describe(*one)),
             _ => unreachable!("fewer than two"),
         };
@@ -80,7 +99,11 @@ pub(crate) fn merge(args: &MergeArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
     }
     for (k, &a) in revs.iter().enumerate() {
         for &b in &revs[k + 1..] {
-            let (x, y) = if graph.ancestors([b]).contains(a) { (a, b) } else { (b, a) };
+            let (x, y) = if graph.ancestors([b]).contains(a) {
+                (a, b)
+            } else {
+                (b, a)
+            };
             if graph.ancestors([y]).contains(x) {
                 return Err(CliError::MergeAncestor {
                     ancestor: graph.describe(x),
@@ -90,7 +113,15 @@ pub(crate) fn merge(args: &MergeArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
         }
     }
     let parents: Vec<String> = revs.iter().map(|&i| graph.id(i).to_owned()).collect();
-    let path = write(&project, env, &args.message, args.rev_id.as_deref(), &parents, &[], &args.branch_label)?;
+    let path = write(
+        &project,
+        env,
+        &args.message,
+        args.rev_id.as_deref(),
+        &parents,
+        &[],
+        &args.branch_label,
+    )?;
     writeln!(out, "created {}", path.display())?;
     Ok(())
 }
@@ -115,14 +146,21 @@ fn write(
             } else if let Some(i) = graph.index_of(id) {
                 Some(format!("{} already has it", graph.describe(i)))
             } else {
-                graph.label_revision(id).map(|i| format!("it is a branch label of {}", graph.describe(i)))
+                graph
+                    .label_revision(id)
+                    .map(|i| format!("it is a branch label of {}", graph.describe(i)))
             };
             if let Some(reason) = reason {
-                return Err(CliError::BadRevId { id: id.to_owned(), reason });
+                return Err(CliError::BadRevId {
+                    id: id.to_owned(),
+                    reason,
+                });
             }
             id.to_owned()
         }
-        None => std::iter::repeat_with(naming::random_id).find(|id| !taken(id)).expect("an endless iterator"),
+        None => std::iter::repeat_with(naming::random_id)
+            .find(|id| !taken(id))
+            .expect("an endless iterator"),
     };
     let mut seen: Vec<&str> = Vec::new();
     for label in labels {
@@ -138,7 +176,10 @@ fn write(
             None
         };
         if let Some(reason) = reason {
-            return Err(CliError::BadLabel { label: label.clone(), reason });
+            return Err(CliError::BadLabel {
+                label: label.clone(),
+                reason,
+            });
         }
         seen.push(label);
     }
@@ -188,9 +229,17 @@ fn write(
         .open(&path)
         .map_err(|source| match source.kind() {
             std::io::ErrorKind::AlreadyExists => CliError::FileExists { path: path.clone() },
-            _ => CliError::Io { path: path.clone(), action: "create", source },
+            _ => CliError::Io {
+                path: path.clone(),
+                action: "create",
+                source,
+            },
         })?;
     file.write_all(text.as_bytes())
-        .map_err(|source| CliError::Io { path: path.clone(), action: "write", source })?;
+        .map_err(|source| CliError::Io {
+            path: path.clone(),
+            action: "write",
+            source,
+        })?;
     Ok(path)
 }

@@ -9,8 +9,15 @@
 //! - behind the dialect's cargo feature, a [`Session`]: one pooled connection
 //!   that takes the migration lock and runs the work.
 //!
-//! The migrator (`migrator.rs`) is generic over [`Session`] and holds no SQL of
+//! The migrator (`engine.rs`) is generic over `Session` and holds no SQL of
 //! its own.
+
+// Without a backend feature only the offline scripts use this module, which
+// leaves the statements and lock texts that only a session runs unused.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 
 pub(crate) mod mysql;
 pub(crate) mod postgres;
@@ -36,9 +43,13 @@ impl TableName {
     /// Validates `text`; anything else is [`Error::InvalidTableName`], so no
     /// caller-supplied text ever reaches SQL unvalidated.
     pub(crate) fn parse(text: &str) -> Result<TableName, Error> {
-        let invalid = || Error::InvalidTableName { name: text.to_owned() };
+        let invalid = || Error::InvalidTableName {
+            name: text.to_owned(),
+        };
         let ok = |part: &str| {
-            !part.is_empty() && part.len() <= MAX_IDENT && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            !part.is_empty()
+                && part.len() <= MAX_IDENT
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         };
         let (schema, name) = match text.split_once('.') {
             Some((schema, name)) => (Some(schema), name),
@@ -63,7 +74,10 @@ impl TableName {
 
     /// The parts, schema first.
     fn parts(&self) -> impl Iterator<Item = &str> {
-        self.schema.as_deref().into_iter().chain(std::iter::once(self.name.as_str()))
+        self.schema
+            .as_deref()
+            .into_iter()
+            .chain(std::iter::once(self.name.as_str()))
     }
 }
 
@@ -121,7 +135,10 @@ impl Params<'_> {
 
     /// Finishes the statement.
     pub(crate) fn finish(self, sql: String) -> Stmt {
-        Stmt { sql, args: self.args }
+        Stmt {
+            sql,
+            args: self.args,
+        }
     }
 }
 
@@ -185,12 +202,24 @@ pub(crate) trait DialectSql: Sync + AsDyn {
 
     /// The quoted table name.
     fn table(&self, table: &TableName) -> String {
-        table.parts().map(|p| self.quote_ident(p)).collect::<Vec<_>>().join(".")
+        table
+            .parts()
+            .map(|p| self.quote_ident(p))
+            .collect::<Vec<_>>()
+            .join(".")
     }
 
     /// Records a revision with a state (`applied`, or `started_up` before a
     /// non-transactional step).
-    fn insert_row(&self, table: &TableName, values: Values, revision: &str, checksum: &str, state: &str, duration_ms: i64) -> Stmt {
+    fn insert_row(
+        &self,
+        table: &TableName,
+        values: Values,
+        revision: &str,
+        checksum: &str,
+        state: &str,
+        duration_ms: i64,
+    ) -> Stmt {
         let mut p = params(self.as_dyn(), values);
         let sql = format!(
             "INSERT INTO {} (revision, checksum, state, duration_ms) VALUES ({}, {}, {}, {})",
@@ -204,7 +233,14 @@ pub(crate) trait DialectSql: Sync + AsDyn {
     }
 
     /// Marks a started row applied once its SQL ran.
-    fn finish_row(&self, table: &TableName, values: Values, revision: &str, checksum: &str, duration_ms: i64) -> Stmt {
+    fn finish_row(
+        &self,
+        table: &TableName,
+        values: Values,
+        revision: &str,
+        checksum: &str,
+        duration_ms: i64,
+    ) -> Stmt {
         let mut p = params(self.as_dyn(), values);
         let sql = format!(
             "UPDATE {} SET state = {}, checksum = {}, duration_ms = {}, applied_at = CURRENT_TIMESTAMP WHERE revision = {}",
@@ -230,7 +266,13 @@ pub(crate) trait DialectSql: Sync + AsDyn {
     }
 
     /// Rewrites a row's checksum (accepting an intentional edit).
-    fn set_checksum(&self, table: &TableName, values: Values, revision: &str, checksum: &str) -> Stmt {
+    fn set_checksum(
+        &self,
+        table: &TableName,
+        values: Values,
+        revision: &str,
+        checksum: &str,
+    ) -> Stmt {
         let mut p = params(self.as_dyn(), values);
         let sql = format!(
             "UPDATE {} SET checksum = {} WHERE revision = {}",
@@ -244,7 +286,11 @@ pub(crate) trait DialectSql: Sync + AsDyn {
     /// Forgets a revision.
     fn delete_row(&self, table: &TableName, values: Values, revision: &str) -> Stmt {
         let mut p = params(self.as_dyn(), values);
-        let sql = format!("DELETE FROM {} WHERE revision = {}", self.table(table), p.text(revision));
+        let sql = format!(
+            "DELETE FROM {} WHERE revision = {}",
+            self.table(table),
+            p.text(revision)
+        );
         p.finish(sql)
     }
 
@@ -291,9 +337,9 @@ pub(crate) fn sql_for(dialect: Dialect) -> &'static dyn DialectSql {
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod online;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub use online::{Database, Db};
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) use online::{BackendRef, Guard, RawRow, Session, SqlFailure};
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub use online::{Database, Db};
 
 #[cfg(test)]
 mod tests {
@@ -342,6 +388,9 @@ mod tests {
         );
         let my = sql_for(Dialect::MySql).delete_row(&t, Values::Bind, "a1");
         assert_eq!(my.sql, "DELETE FROM `app`.`versions` WHERE revision = ?");
-        assert_eq!(sql_for(Dialect::MySql).string_literal("it's \\"), r"'it''s \\'");
+        assert_eq!(
+            sql_for(Dialect::MySql).string_literal("it's \\"),
+            r"'it''s \\'"
+        );
     }
 }

@@ -117,34 +117,47 @@ impl Db {
     /// Errors carry the URL with its password replaced by `***`, and never the
     /// password itself.
     pub async fn connect(url: &str) -> Result<Db, Error> {
-        let dialect = Dialect::from_url(url).ok_or_else(|| Error::UnsupportedUrl { url: redact_url(url) })?;
+        let dialect = Dialect::from_url(url).ok_or_else(|| Error::UnsupportedUrl {
+            url: redact_url(url),
+        })?;
         match dialect {
             #[cfg(feature = "sqlite")]
             Dialect::Sqlite => {
                 use std::str::FromStr;
-                let mut options = sqlx::sqlite::SqliteConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
+                let mut options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                    .map_err(|e| connect_error(url, e))?;
                 let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
                 if !query.split('&').any(|kv| kv.starts_with("mode=")) {
                     options = options.create_if_missing(true);
                 }
-                let mut pool = sqlx::sqlite::SqlitePoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
-                if options.get_filename().as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory") {
+                let mut pool =
+                    sqlx::sqlite::SqlitePoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
+                if options.get_filename().as_os_str().is_empty()
+                    || url.contains(":memory:")
+                    || url.contains("mode=memory")
+                {
                     // An in-memory database lives as long as one connection to
                     // it: keep the pool's connections open.
-                    pool = pool.idle_timeout(None).max_lifetime(None).min_connections(1);
+                    pool = pool
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                        .min_connections(1);
                 }
-                let pool = pool.connect_with(options).await.map_err(|e| connect_error(url, e))?;
+                let pool = pool
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| connect_error(url, e))?;
                 Ok(Db::Sqlite(pool))
             }
             #[cfg(feature = "postgres")]
             Dialect::Postgres => {
                 use std::str::FromStr;
-                let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
+                let options = sqlx::postgres::PgConnectOptions::from_str(url)
+                    .map_err(|e| connect_error(url, e))?;
+                probe(url, &options).await?;
                 let pool = sqlx::postgres::PgPoolOptions::new()
                     .acquire_timeout(CONNECT_TIMEOUT)
-                    .connect_with(options)
-                    .await
-                    .map_err(|e| connect_error(url, e))?;
+                    .connect_lazy_with(options);
                 Ok(Db::Postgres(pool))
             }
             #[cfg(feature = "mysql")]
@@ -152,19 +165,23 @@ impl Db {
                 use std::str::FromStr;
                 // sqlx knows the `mysql` scheme only; MariaDB speaks the same protocol.
                 let rewritten = match url.get(..10) {
-                    Some(s) if s.eq_ignore_ascii_case("mariadb://") => format!("mysql://{}", &url[10..]),
+                    Some(s) if s.eq_ignore_ascii_case("mariadb://") => {
+                        format!("mysql://{}", &url[10..])
+                    }
                     _ => url.to_owned(),
                 };
-                let options = sqlx::mysql::MySqlConnectOptions::from_str(&rewritten).map_err(|e| connect_error(url, e))?;
+                let options = sqlx::mysql::MySqlConnectOptions::from_str(&rewritten)
+                    .map_err(|e| connect_error(url, e))?;
+                probe(url, &options).await?;
                 let pool = sqlx::mysql::MySqlPoolOptions::new()
                     .acquire_timeout(CONNECT_TIMEOUT)
-                    .connect_with(options)
-                    .await
-                    .map_err(|e| connect_error(url, e))?;
+                    .connect_lazy_with(options);
                 Ok(Db::MySql(pool))
             }
             #[allow(unreachable_patterns)]
-            _ => Err(Error::UnsupportedUrl { url: redact_url(url) }),
+            _ => Err(Error::UnsupportedUrl {
+                url: redact_url(url),
+            }),
         }
     }
 
@@ -239,6 +256,29 @@ impl From<sqlx::MySqlPool> for Db {
     fn from(pool: sqlx::MySqlPool) -> Db {
         Db::MySql(pool)
     }
+}
+
+/// Opens and closes one connection, so that a wrong port, host or password
+/// fails at once with the driver's reason: a pool retries refused connections
+/// until its acquire timeout and then only says that it timed out.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn probe<O>(url: &str, options: &O) -> Result<(), Error>
+where
+    O: sqlx::ConnectOptions,
+    O::Connection: Sized,
+{
+    use sqlx::Connection;
+    let timed_out = || Error::Connect {
+        url: redact_url(url),
+        source: format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()).into(),
+    };
+    let conn = tokio::time::timeout(CONNECT_TIMEOUT, options.connect())
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|e| connect_error(url, e))?;
+    // A failed goodbye does not make the server unreachable.
+    let _ = conn.close().await;
+    Ok(())
 }
 
 /// A driver message that went through [`scrub`].
@@ -321,6 +361,10 @@ pub(crate) struct RawRow {
 #[derive(Debug)]
 pub(crate) struct SqlFailure {
     pub(crate) statement: Option<usize>,
+    /// Byte offset into the section where the database located the error,
+    /// when it says (PostgreSQL parses a whole multi-statement string before
+    /// running any of it, so a syntax error finishes no statement).
+    pub(crate) position: Option<usize>,
     pub(crate) source: sqlx::Error,
 }
 
@@ -348,13 +392,20 @@ pub(crate) trait Session: Send {
     fn lock_hint(&self) -> &'static str;
 
     /// One non-blocking attempt at the session lock.
-    fn try_lock(&mut self, table: &TableName) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+    fn try_lock(
+        &mut self,
+        table: &TableName,
+    ) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
 
     /// Releases the session lock.
-    fn unlock(&mut self, table: &TableName) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+    fn unlock(&mut self, table: &TableName)
+        -> impl Future<Output = Result<(), sqlx::Error>> + Send;
 
     /// One non-blocking attempt at a lock that ends with the current transaction.
-    fn try_xact_lock(&mut self, table: &TableName) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+    fn try_xact_lock(
+        &mut self,
+        table: &TableName,
+    ) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
 
     /// Starts a transaction.
     fn begin(&mut self) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
@@ -366,17 +417,27 @@ pub(crate) trait Session: Send {
     fn rollback(&mut self) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
 
     /// Every version-table row, or `None` when the table does not exist.
-    fn read_rows(&mut self, table: &TableName) -> impl Future<Output = Result<Option<Vec<RawRow>>, sqlx::Error>> + Send;
+    fn read_rows(
+        &mut self,
+        table: &TableName,
+    ) -> impl Future<Output = Result<Option<Vec<RawRow>>, sqlx::Error>> + Send;
 
     /// Creates the version table if it does not exist.
-    fn create_table(&mut self, table: &TableName) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+    fn create_table(
+        &mut self,
+        table: &TableName,
+    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
 
     /// Runs one version-table statement; returns the rows affected.
     fn write(&mut self, stmt: &Stmt) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
 
     /// Runs a migration section. `in_transaction` says whether a transaction
     /// is open around it; outside one, each statement must commit on its own.
-    fn run_sql(&mut self, sql: &str, in_transaction: bool) -> impl Future<Output = Result<(), SqlFailure>> + Send;
+    fn run_sql(
+        &mut self,
+        sql: &str,
+        in_transaction: bool,
+    ) -> impl Future<Output = Result<(), SqlFailure>> + Send;
 
     /// Hands the connection back to the pool, or closes it if a lock or a
     /// transaction might still be held.
@@ -407,7 +468,9 @@ impl<DB: sqlx::Database> Guard<DB> {
 
     /// The connection.
     pub(crate) fn conn(&mut self) -> &mut DB::Connection {
-        self.conn.as_mut().expect("the connection is only taken on close")
+        self.conn
+            .as_mut()
+            .expect("the connection is only taken on close")
     }
 
     /// Records whether the session lock is held.
@@ -421,6 +484,7 @@ impl<DB: sqlx::Database> Guard<DB> {
     }
 
     /// Whether a transaction is open.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // Only SQLite asks.
     pub(crate) fn in_tx(&self) -> bool {
         self.in_tx
     }
@@ -451,11 +515,9 @@ impl<DB: sqlx::Database> Drop for Guard<DB> {
 
 /// Runs a whole section with sqlx's multi-statement execution, counting the
 /// statements the database finished so that a failure can name the statement.
-pub(crate) async fn run_whole<'c, E>(executor: E, sql: &'c str) -> Result<(), SqlFailure>
-where
-    E: sqlx::Executor<'c>,
-{
-    let mut results = sqlx::raw_sql(sql).execute_many(executor);
+pub(crate) async fn run_whole<QR>(
+    mut results: futures_util::stream::BoxStream<'_, Result<QR, sqlx::Error>>,
+) -> Result<(), SqlFailure> {
     let mut finished = 0;
     while let Some(result) = results.next().await {
         match result {
@@ -463,6 +525,7 @@ where
             Err(source) => {
                 return Err(SqlFailure {
                     statement: Some(finished),
+                    position: None,
                     source,
                 })
             }
@@ -481,7 +544,8 @@ pub(crate) fn is_missing_table(error: &sqlx::Error, dialect: Dialect) -> bool {
         Dialect::Postgres => matches!(db.code().as_deref(), Some("42P01") | Some("3F000")),
         Dialect::MySql => {
             // ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR (a `schema.` prefix naming no database).
-            matches!(db.code().as_deref(), Some("42S02")) || db.message().contains("Unknown database")
+            matches!(db.code().as_deref(), Some("42S02"))
+                || db.message().contains("Unknown database")
         }
     }
 }
@@ -493,7 +557,10 @@ mod tests {
     #[test]
     fn scrub_removes_the_password() {
         let url = "postgres://app:s%40cret-pw@db/x";
-        assert_eq!(scrub("bad s@cret-pw and s%40cret-pw", url), "bad *** and ***");
+        assert_eq!(
+            scrub("bad s@cret-pw and s%40cret-pw", url),
+            "bad *** and ***"
+        );
         assert_eq!(scrub("nothing", "sqlite:app.db"), "nothing");
         assert!(!scrub("pw abc", "postgres://u:abc@h/d").contains("abc"));
     }

@@ -61,7 +61,7 @@ mod online {
     use crate::backend::online::{is_missing_table, run_whole};
     use crate::backend::{Arg, DialectSql, Guard, RawRow, Session, SqlFailure, Stmt, TableName};
     use crate::dialect::Dialect;
-    use sqlx::{Row, Sqlite};
+    use sqlx::{Executor, Row, Sqlite};
 
     /// A SQLite connection that migrates.
     pub(crate) struct SqliteSession {
@@ -82,7 +82,11 @@ mod online {
         }
 
         async fn exec(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-            sqlx::raw_sql(sql).execute(self.guard.conn()).await.map(drop)
+            self.guard
+                .conn()
+                .execute(sqlx::raw_sql(sql))
+                .await
+                .map(drop)
         }
 
         fn ended_tx(&mut self) {
@@ -118,7 +122,12 @@ mod online {
             let original = match self.busy_timeout {
                 Some(ms) => ms,
                 None => {
-                    let ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(self.guard.conn()).await?;
+                    let row = self
+                        .guard
+                        .conn()
+                        .fetch_one(sqlx::raw_sql("PRAGMA busy_timeout"))
+                        .await?;
+                    let ms: i64 = row.try_get(0)?;
                     self.busy_timeout = Some(ms);
                     ms
                 }
@@ -129,7 +138,8 @@ mod online {
                 self.guard.set_in_tx(true);
                 self.guard.set_locked(true);
             }
-            self.exec(&format!("PRAGMA busy_timeout = {original}")).await?;
+            self.exec(&format!("PRAGMA busy_timeout = {original}"))
+                .await?;
             match attempt {
                 Ok(()) => Ok(true),
                 Err(e) if is_busy(&e) => Ok(false),
@@ -160,20 +170,23 @@ mod online {
         }
 
         async fn commit(&mut self) -> Result<(), sqlx::Error> {
-            self.exec("COMMIT").await?;
+            self.exec(Sql.commit()).await?;
             self.ended_tx();
             Ok(())
         }
 
         async fn rollback(&mut self) -> Result<(), sqlx::Error> {
-            self.exec("ROLLBACK").await?;
+            self.exec(Sql.rollback()).await?;
             self.ended_tx();
             Ok(())
         }
 
-        async fn read_rows(&mut self, table: &TableName) -> Result<Option<Vec<RawRow>>, sqlx::Error> {
+        async fn read_rows(
+            &mut self,
+            table: &TableName,
+        ) -> Result<Option<Vec<RawRow>>, sqlx::Error> {
             let sql = Sql.select_rows(table);
-            let rows = match sqlx::query(&sql).fetch_all(self.guard.conn()).await {
+            let rows = match self.guard.conn().fetch_all(sqlx::query(&sql)).await {
                 Ok(rows) => rows,
                 Err(e) if is_missing_table(&e, Dialect::Sqlite) => return Ok(None),
                 Err(e) => return Err(e),
@@ -205,13 +218,13 @@ mod online {
                     Arg::Int(i) => query.bind(*i),
                 };
             }
-            Ok(query.execute(self.guard.conn()).await?.rows_affected())
+            Ok(self.guard.conn().execute(query).await?.rows_affected())
         }
 
         async fn run_sql(&mut self, sql: &str, _in_transaction: bool) -> Result<(), SqlFailure> {
             // Outside a transaction SQLite commits each statement by itself,
             // so one multi-statement call serves both cases.
-            run_whole(self.guard.conn(), sql).await
+            run_whole(self.guard.conn().execute_many(sqlx::raw_sql(sql))).await
         }
 
         async fn close(self) {

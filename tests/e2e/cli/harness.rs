@@ -19,13 +19,26 @@ pub(crate) fn bin() -> &'static Path {
         }
         // target/<profile>/deps/e2e-<hash> -> target/<profile>
         let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>/deps");
         let target_dir = profile_dir.parent().expect("target dir");
-        let profile = profile_dir.file_name().and_then(|p| p.to_str()).unwrap_or("debug");
+        let profile = profile_dir
+            .file_name()
+            .and_then(|p| p.to_str())
+            .unwrap_or("debug");
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut build = Command::new(cargo);
         build
-            .args(["build", "--quiet", "-p", "cargo-migrate", "--bin", "cargo-migrate"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "cargo-migrate",
+                "--bin",
+                "cargo-migrate",
+            ])
             .arg("--target-dir")
             .arg(target_dir)
             .current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -78,7 +91,10 @@ impl Project {
     /// An empty directory.
     pub(crate) fn new() -> Project {
         Project {
-            dir: tempfile::Builder::new().prefix("cli-e2e-").tempdir().expect("temp dir"),
+            dir: tempfile::Builder::new()
+                .prefix("cli-e2e-")
+                .tempdir()
+                .expect("temp dir"),
             url: None,
         }
     }
@@ -86,7 +102,10 @@ impl Project {
     /// An empty directory with a `Cargo.toml`, as `init` expects to find.
     pub(crate) fn crate_dir() -> Project {
         let p = Project::new();
-        p.write("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+        p.write(
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        );
         p
     }
 
@@ -100,7 +119,13 @@ impl Project {
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin());
         cmd.arg("migrate").args(args).current_dir(self.path());
-        for var in ["DATABASE_URL", "MIGRATE_SOURCE", "MIGRATE_CONFIG", "MIGRATE_TABLE", "RUST_BACKTRACE"] {
+        for var in [
+            "DATABASE_URL",
+            "MIGRATE_SOURCE",
+            "MIGRATE_CONFIG",
+            "MIGRATE_TABLE",
+            "RUST_BACKTRACE",
+        ] {
             cmd.env_remove(var);
         }
         if let Some(url) = &self.url {
@@ -111,14 +136,24 @@ impl Project {
 
     /// Runs a command and returns what happened.
     pub(crate) fn run(&self, args: &[&str]) -> Run {
-        self.command(args).output().expect("run cargo-migrate").into()
+        self.command(args)
+            .output()
+            .expect("run cargo-migrate")
+            .into()
     }
 
     /// Runs a command that must succeed; returns stdout.
     #[track_caller]
     pub(crate) fn ok(&self, args: &[&str]) -> String {
         let r = self.run(args);
-        assert_eq!(r.code, 0, "`cargo migrate {}` failed:\nstdout:\n{}\nstderr:\n{}", args.join(" "), r.stdout, r.stderr);
+        assert_eq!(
+            r.code,
+            0,
+            "`cargo migrate {}` failed:\nstdout:\n{}\nstderr:\n{}",
+            args.join(" "),
+            r.stdout,
+            r.stderr
+        );
         r.stdout
     }
 
@@ -126,8 +161,19 @@ impl Project {
     #[track_caller]
     pub(crate) fn fail(&self, args: &[&str]) -> String {
         let r = self.run(args);
-        assert_eq!(r.code, 1, "`cargo migrate {}` should fail with 1:\nstdout:\n{}\nstderr:\n{}", args.join(" "), r.stdout, r.stderr);
-        assert!(r.stderr.starts_with("error: "), "stderr should start with `error: `:\n{}", r.stderr);
+        assert_eq!(
+            r.code,
+            1,
+            "`cargo migrate {}` should fail with 1:\nstdout:\n{}\nstderr:\n{}",
+            args.join(" "),
+            r.stdout,
+            r.stderr
+        );
+        assert!(
+            r.stderr.starts_with("error: "),
+            "stderr should start with `error: `:\n{}",
+            r.stderr
+        );
         assert!(!r.stderr.contains("panicked"), "panic:\n{}", r.stderr);
         r.stderr
     }
@@ -152,14 +198,20 @@ impl Project {
         let mut args = vec!["revision", "-m", message];
         args.extend_from_slice(extra);
         let out = self.ok(&args);
-        out.trim().strip_prefix("created ").unwrap_or_else(|| panic!("unexpected output {out:?}")).to_owned()
+        out.trim()
+            .strip_prefix("created ")
+            .unwrap_or_else(|| panic!("unexpected output {out:?}"))
+            .to_owned()
     }
 
     /// Replaces the empty sections of a new revision file with SQL.
     pub(crate) fn fill(&self, rel: &str, up: &str, down: &str) {
         let text = self.read(rel);
         let (header, _) = text.split_once("-- migrate:up").expect("up marker");
-        self.write(rel, &format!("{header}-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"));
+        self.write(
+            rel,
+            &format!("{header}-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"),
+        );
     }
 
     /// The revision id in a file written by `revision`.
@@ -185,7 +237,10 @@ impl Backend {
     /// The backends to run: SQLite always, the servers when their URL is set.
     pub(crate) fn all() -> Vec<Backend> {
         let mut v = vec![Backend::Sqlite];
-        for (b, var) in [(Backend::Postgres, "MIGRATE_TEST_POSTGRES_URL"), (Backend::MySql, "MIGRATE_TEST_MYSQL_URL")] {
+        for (b, var) in [
+            (Backend::Postgres, "MIGRATE_TEST_POSTGRES_URL"),
+            (Backend::MySql, "MIGRATE_TEST_MYSQL_URL"),
+        ] {
             if std::env::var_os(var).is_some() {
                 v.push(b);
             } else {
@@ -223,7 +278,10 @@ impl Scratch {
             "cli_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
         );
         match backend {
             Backend::Sqlite => Scratch {
@@ -233,7 +291,11 @@ impl Scratch {
                 name,
             },
             Backend::Postgres | Backend::MySql => {
-                let var = if backend == Backend::Postgres { "MIGRATE_TEST_POSTGRES_URL" } else { "MIGRATE_TEST_MYSQL_URL" };
+                let var = if backend == Backend::Postgres {
+                    "MIGRATE_TEST_POSTGRES_URL"
+                } else {
+                    "MIGRATE_TEST_MYSQL_URL"
+                };
                 let admin = std::env::var(var).expect("backend URL");
                 exec(&admin, &format!("CREATE DATABASE {name}"));
                 let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
@@ -266,16 +328,6 @@ impl Scratch {
         };
         self.query_i64(&sql) == 1
     }
-
-    /// The backend.
-    pub(crate) fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    /// The database name.
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
 }
 
 impl Drop for Scratch {
@@ -293,7 +345,10 @@ impl Drop for Scratch {
 }
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Runs one statement through the runtime's own pools (no extra sqlx
@@ -302,7 +357,9 @@ pub(crate) fn exec(url: &str, sql: &str) {
     use migrate_runtime::sqlx;
     use migrate_runtime::Db;
     rt().block_on(async {
-        let db = Db::connect(url).await.unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
+        let db = Db::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
         let result = match &db {
             Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
             Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
@@ -319,11 +376,22 @@ pub(crate) fn query_i64(url: &str, sql: &str) -> i64 {
     use migrate_runtime::sqlx::{self, Row};
     use migrate_runtime::Db;
     rt().block_on(async {
-        let db = Db::connect(url).await.unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
+        let db = Db::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
         let value = match &db {
-            Db::Sqlite(p) => sqlx::query(sql).fetch_one(p).await.and_then(|r| r.try_get::<i64, _>(0)),
-            Db::Postgres(p) => sqlx::query(sql).fetch_one(p).await.and_then(|r| r.try_get::<i64, _>(0)),
-            Db::MySql(p) => sqlx::query(sql).fetch_one(p).await.and_then(|r| r.try_get::<i64, _>(0)),
+            Db::Sqlite(p) => sqlx::query(sql)
+                .fetch_one(p)
+                .await
+                .and_then(|r| r.try_get::<i64, _>(0)),
+            Db::Postgres(p) => sqlx::query(sql)
+                .fetch_one(p)
+                .await
+                .and_then(|r| r.try_get::<i64, _>(0)),
+            Db::MySql(p) => sqlx::query(sql)
+                .fetch_one(p)
+                .await
+                .and_then(|r| r.try_get::<i64, _>(0)),
             _ => unreachable!("all backends are enabled"),
         };
         db.close().await;

@@ -1,0 +1,481 @@
+//! Shared helpers for the end-to-end tests: a scratch database per test on
+//! each backend, migration sets made in memory, and the binaries under test.
+//!
+//! Backends: SQLite always (a file in a temporary directory); PostgreSQL and
+//! MariaDB/MySQL when `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL`
+//! name a server (`scripts/servers start` prints them). A test on a backend
+//! whose variable is unset prints a `SKIP` line and passes. Each scratch
+//! database gets a unique name, so tests run in parallel, and is dropped when
+//! the [`Scratch`] value is, panics included.
+
+#![allow(dead_code)] // Each test module uses its own subset.
+
+use migrate_core::SourceFile;
+use migrate_runtime::sqlx::{self, Connection, Row};
+use migrate_runtime::{Db, Dialect, Migrations};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The environment variable naming the PostgreSQL server.
+pub const POSTGRES_ENV: &str = "MIGRATE_TEST_POSTGRES_URL";
+/// The environment variable naming the MariaDB/MySQL server.
+pub const MYSQL_ENV: &str = "MIGRATE_TEST_MYSQL_URL";
+
+/// A database backend under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, always available.
+    Sqlite,
+    /// PostgreSQL, when `MIGRATE_TEST_POSTGRES_URL` is set.
+    Postgres,
+    /// MariaDB or MySQL, when `MIGRATE_TEST_MYSQL_URL` is set.
+    MySql,
+}
+
+impl Backend {
+    /// The SQL dialect.
+    pub fn dialect(self) -> Dialect {
+        match self {
+            Backend::Sqlite => Dialect::Sqlite,
+            Backend::Postgres => Dialect::Postgres,
+            Backend::MySql => Dialect::MySql,
+        }
+    }
+
+    /// The server URL from the environment; `None` for SQLite and unset variables.
+    pub fn server_url(self) -> Option<String> {
+        let var = match self {
+            Backend::Sqlite => return None,
+            Backend::Postgres => POSTGRES_ENV,
+            Backend::MySql => MYSQL_ENV,
+        };
+        std::env::var(var).ok().filter(|v| !v.trim().is_empty())
+    }
+
+    /// Whether DDL is transactional (a failed revision leaves nothing behind).
+    pub fn transactional_ddl(self) -> bool {
+        self != Backend::MySql
+    }
+}
+
+/// A fresh, empty database for one test.
+pub struct Scratch {
+    /// Which backend.
+    pub backend: Backend,
+    /// The URL to connect to it, password included.
+    pub url: String,
+    /// The database name (the file path for SQLite).
+    pub name: String,
+    server: Option<String>,
+    dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A name no other test process or test uses: pid, a counter and the clock.
+pub fn unique_name(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{nanos:x}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// `url` with its database (path) replaced by `db`.
+pub fn with_database(url: &str, db: &str) -> String {
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[scheme_end..];
+    let path_start = rest.find('/').map_or(rest.len(), |i| i);
+    let after = &rest[path_start..];
+    let query = after.find('?').map_or("", |i| &after[i..]);
+    format!("{}{}/{db}{query}", &url[..scheme_end], &rest[..path_start])
+}
+
+impl Scratch {
+    /// A new empty database, or `None` after printing why the backend is skipped.
+    pub async fn new(backend: Backend) -> Option<Scratch> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let path = dir.path().join("test.db");
+                Some(Scratch {
+                    backend,
+                    url: format!("sqlite:{}", path.display()),
+                    name: path.display().to_string(),
+                    server: None,
+                    dir: Some(dir),
+                })
+            }
+            Backend::Postgres | Backend::MySql => {
+                let Some(server) = backend.server_url() else {
+                    let var = if backend == Backend::Postgres {
+                        POSTGRES_ENV
+                    } else {
+                        MYSQL_ENV
+                    };
+                    println!(
+                        "SKIP {backend:?}: {var} is not set (scripts/servers start prints it)"
+                    );
+                    return None;
+                };
+                let name = unique_name("mt");
+                admin(backend, &server, &format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!("cannot create scratch database {name} on {backend:?}: {e}")
+                    });
+                Some(Scratch {
+                    backend,
+                    url: with_database(&server, &name),
+                    name,
+                    server: Some(server),
+                    dir: None,
+                })
+            }
+        }
+    }
+
+    /// A pool on the scratch database.
+    pub async fn db(&self) -> Db {
+        Db::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to the scratch database: {e}"))
+    }
+
+    /// The temporary directory of a SQLite scratch database (for extra files).
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_ref().map(|d| d.path())
+    }
+}
+
+/// Runs one statement on the server's own database (not the scratch one).
+async fn admin(backend: Backend, server: &str, sql: &str) -> Result<(), sqlx::Error> {
+    match backend {
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(server).await?;
+            sqlx::raw_sql(sql).execute(&mut c).await?;
+            c.close().await
+        }
+        Backend::MySql => {
+            let mut c = sqlx::MySqlConnection::connect(server).await?;
+            sqlx::raw_sql(sql).execute(&mut c).await?;
+            c.close().await
+        }
+        Backend::Sqlite => Ok(()),
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let Some(server) = self.server.take() else {
+            return;
+        };
+        let (backend, name) = (self.backend, self.name.clone());
+        let sql = match backend {
+            // FORCE ends sessions a failed test left open (PostgreSQL 13+).
+            Backend::Postgres => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            _ => format!("DROP DATABASE IF EXISTS {name}"),
+        };
+        // Drop runs inside the test's runtime, where blocking on another
+        // future is not allowed: use a thread with a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                tokio::time::timeout(Duration::from_secs(10), admin(backend, &server, &sql)).await
+            })
+            .ok()
+        })
+        .join();
+    }
+}
+
+/// Runs the same test body on each backend: `on_each_backend!(name, body_fn)`
+/// makes a module `name` with tests `sqlite`, `postgres` and `mysql`.
+#[macro_export]
+macro_rules! on_each_backend {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            use $crate::support::{Backend, Scratch};
+
+            async fn run(backend: Backend) {
+                if let Some(scratch) = Scratch::new(backend).await {
+                    super::$body(scratch).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(Backend::Postgres).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql() {
+                run(Backend::MySql).await;
+            }
+        }
+    };
+}
+
+// ------------------------------------------------------------ migrations --
+
+/// A migration file being written: `rev("b2", &["a1"]).up("...").down("...").file()`.
+#[derive(Clone, Debug)]
+pub struct Rev {
+    id: String,
+    revises: Vec<String>,
+    headers: Vec<String>,
+    up: String,
+    up_marker: String,
+    down: String,
+    down_marker: String,
+    name: Option<String>,
+}
+
+/// Starts a migration file with id `id` revising `revises`.
+pub fn rev(id: &str, revises: &[&str]) -> Rev {
+    Rev {
+        id: id.to_owned(),
+        revises: revises.iter().map(|s| s.to_string()).collect(),
+        headers: vec![format!("Message: revision {id}")],
+        up: String::new(),
+        up_marker: String::new(),
+        down: String::new(),
+        down_marker: String::new(),
+        name: None,
+    }
+}
+
+impl Rev {
+    /// The up SQL.
+    pub fn up(mut self, sql: &str) -> Rev {
+        self.up = sql.to_owned();
+        self
+    }
+    /// The down SQL.
+    pub fn down(mut self, sql: &str) -> Rev {
+        self.down = sql.to_owned();
+        self
+    }
+    /// Marks the up section `transaction:false`.
+    pub fn up_no_tx(mut self) -> Rev {
+        self.up_marker = " transaction:false".to_owned();
+        self
+    }
+    /// Marks the down section `transaction:false`.
+    pub fn down_no_tx(mut self) -> Rev {
+        self.down_marker = " transaction:false".to_owned();
+        self
+    }
+    /// `-- migrate:down irreversible`.
+    pub fn irreversible(mut self) -> Rev {
+        self.down_marker = " irreversible".to_owned();
+        self.down.clear();
+        self
+    }
+    /// An extra `-- Key: Value` header, e.g. `Branch Labels: feature`.
+    pub fn header(mut self, header: &str) -> Rev {
+        self.headers.push(header.to_owned());
+        self
+    }
+    /// The file name (default `<id>.sql`; files apply in name order among ready revisions).
+    pub fn named(mut self, name: &str) -> Rev {
+        self.name = Some(name.to_owned());
+        self
+    }
+    /// `(file name, text)`.
+    pub fn file(&self) -> (String, String) {
+        let mut text = format!(
+            "-- Revision ID: {}\n-- Revises: {}\n",
+            self.id,
+            self.revises.join(", ")
+        );
+        for h in &self.headers {
+            text.push_str(&format!("-- {h}\n"));
+        }
+        text.push_str(&format!(
+            "\n-- migrate:up{}\n{}\n\n-- migrate:down{}\n{}\n",
+            self.up_marker, self.up, self.down_marker, self.down
+        ));
+        (
+            self.name
+                .clone()
+                .unwrap_or_else(|| format!("{}.sql", self.id)),
+            text,
+        )
+    }
+}
+
+/// The files of several revisions.
+pub fn files(revs: &[Rev]) -> Vec<(String, String)> {
+    revs.iter().map(Rev::file).collect()
+}
+
+/// A validated migration set from `(file name, text)` pairs. Leaked, as the
+/// CLI does: a test process is short-lived.
+pub fn migrations(files: &[(String, String)]) -> &'static Migrations {
+    let files: Vec<SourceFile> = files
+        .iter()
+        .map(|(name, text)| SourceFile::new(name.clone(), text.clone()))
+        .collect();
+    let set =
+        migrate_core::load(&files).unwrap_or_else(|e| panic!("test migrations are invalid:\n{e}"));
+    Box::leak(Box::new(Migrations::from_set(&set)))
+}
+
+/// Writes `(file name, text)` pairs into a new directory, for the binaries.
+pub fn write_dir(files: &[(String, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("writing a migration");
+    }
+    dir
+}
+
+// ------------------------------------------------------------------ SQL --
+
+/// Runs SQL (several statements allowed) on `db`.
+pub async fn exec(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
+    match db {
+        Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+        Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+        Db::MySql(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+        _ => unreachable!("all backends are enabled in the tests"),
+    }
+}
+
+/// The first column of every row, as text (`CAST` it in the query if needed).
+pub async fn strings(db: &Db, sql: &str) -> Result<Vec<String>, sqlx::Error> {
+    // MySQL's binary-collated text columns fail sqlx's String type check.
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| r.try_get_unchecked(0))
+            .collect(),
+        Db::Postgres(p) => sqlx::query(sql)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| r.try_get_unchecked(0))
+            .collect(),
+        Db::MySql(p) => sqlx::query(sql)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| r.try_get_unchecked(0))
+            .collect(),
+        _ => unreachable!("all backends are enabled in the tests"),
+    }
+}
+
+/// One integer.
+pub async fn int(db: &Db, sql: &str) -> Result<i64, sqlx::Error> {
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).fetch_one(p).await?.try_get_unchecked(0),
+        Db::Postgres(p) => sqlx::query(sql).fetch_one(p).await?.try_get_unchecked(0),
+        Db::MySql(p) => sqlx::query(sql).fetch_one(p).await?.try_get_unchecked(0),
+        _ => unreachable!("all backends are enabled in the tests"),
+    }
+}
+
+/// `revision:state` for every row of the version table, sorted; empty when
+/// the table does not exist.
+pub async fn version_rows(db: &Db, table: &str) -> Vec<String> {
+    strings(
+        db,
+        &format!("SELECT CONCAT(revision, ':', state) FROM {table} ORDER BY revision"),
+    )
+    .await
+    .unwrap_or_default()
+}
+
+/// Whether `table` exists (a `SELECT` from it works).
+pub async fn table_exists(db: &Db, table: &str) -> bool {
+    int(db, &format!("SELECT COUNT(*) FROM {table}"))
+        .await
+        .is_ok()
+}
+
+// ------------------------------------------------------------ processes --
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+        .to_owned()
+}
+
+/// The `todo-service` example binary, built once per test process with the
+/// same cargo and profile as the tests (`cargo test` has released its build
+/// lock by the time tests run).
+pub fn todo_service_bin() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("the test executable");
+            // target/<profile>/deps/e2e-<hash>
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("target/<profile>")
+                .to_owned();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let mut cmd = std::process::Command::new(cargo);
+            cmd.current_dir(workspace_root()).args([
+                "build",
+                "-q",
+                "-p",
+                "migrate-examples",
+                "--bin",
+                "todo-service",
+            ]);
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("running cargo build for the example");
+            assert!(status.success(), "cargo build -p migrate-examples failed");
+            let bin = profile_dir.join(format!("todo-service{}", std::env::consts::EXE_SUFFIX));
+            assert!(bin.is_file(), "{} was not built", bin.display());
+            bin
+        })
+        .clone()
+}
+
+/// The `migrate-probe` test binary.
+pub fn probe_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_migrate-probe"))
+}
+
+/// Polls `check` every 50 ms until it returns `Some` or `timeout` passes.
+pub async fn wait_for<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
