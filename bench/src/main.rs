@@ -111,8 +111,10 @@ fn memory() {
     );
 }
 
+mod exp;
 #[tokio::main]
 async fn main() {
+    if std::env::args().any(|a| a == "exp") { exp::exp().await; return; }
     if std::env::args().any(|a| a == "memory") {
         memory();
         return;

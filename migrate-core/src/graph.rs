@@ -521,7 +521,8 @@ fn closest(ids: &[String], wanted: &str) -> Vec<String> {
     let mut scored: Vec<(usize, &String)> = ids
         .iter()
         .filter_map(|id| {
-            let d = if id.starts_with(wanted) || wanted.starts_with(id.as_str()) {
+            // An id that the wanted text begins is a likely truncation.
+            let d = if id.starts_with(wanted) {
                 0
             } else {
                 strsim::levenshtein(id, wanted)
@@ -530,6 +531,8 @@ fn closest(ids: &[String], wanted: &str) -> Vec<String> {
         })
         .collect();
     scored.sort();
+    // The same id twice (two files declaring it) is one suggestion.
+    scored.dedup();
     scored
         .into_iter()
         .take(3)
@@ -602,6 +605,19 @@ mod tests {
             "{}",
             errs[0]
         );
+    }
+
+    #[test]
+    fn suggestions_name_each_id_once() {
+        let errs = Graph::build([node("a1", &[]), node("a1", &[]), node("b", &["a2"])]).unwrap_err();
+        let unknown = errs
+            .iter()
+            .find_map(|e| match e {
+                GraphError::UnknownReference { suggestions, .. } => Some(suggestions.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(unknown, ["a1"]);
     }
 
     #[test]
