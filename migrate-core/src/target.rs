@@ -175,9 +175,6 @@ pub enum TargetError {
         /// Its descendant.
         descendant: String,
     },
-    /// No revisions at all.
-    #[error("there are no migrations yet; create one with `cargo migrate revision -m \"...\"`")]
-    NoRevisions,
 }
 
 fn hint(suggestions: &[String]) -> String {
@@ -612,7 +609,8 @@ impl Graph {
                     .filter(|&h| in_scope(h))
                     .collect();
                 match heads[..] {
-                    [] => return Err(TargetError::NoRevisions),
+                    // An empty directory is at base, as Alembic's is: `upgrade head` does nothing.
+                    [] => Point::Base,
                     [h] => Point::Revisions(vec![h]),
                     _ => {
                         return Err(TargetError::MultipleHeads {

@@ -927,6 +927,19 @@ mod errors {
     }
 
     #[test]
+    fn an_empty_directory_is_at_base() {
+        let g = build(vec![]);
+        let none = crate::Applied::empty(0);
+        assert_eq!(g.plan_upgrade("head", &none).unwrap(), Vec::<usize>::new());
+        assert_eq!(g.plan_upgrade("heads", &none).unwrap(), Vec::<usize>::new());
+        assert_eq!(g.plan_downgrade("base", &none).unwrap(), Vec::<usize>::new());
+        assert!(matches!(
+            g.plan_upgrade("+1", &none).unwrap_err(),
+            TargetError::PastEnd { .. }
+        ));
+    }
+
+    #[test]
     fn ambiguous_prefix_lists_the_candidates() {
         let g = prefixed();
         let e = upgrade_err(&g, "ae10", &[]);
