@@ -12,13 +12,20 @@ pub fn parse(data: &[u8]) {
             assert_eq!(set.revisions().len(), 1);
             let rev = &set.revisions()[0];
             assert!(migrate_core::is_valid_id(&rev.id));
-            assert_eq!(rev.checksum, migrate_core::Checksum::of(std::str::from_utf8(data).unwrap()));
+            assert_eq!(
+                rev.checksum,
+                migrate_core::Checksum::of(std::str::from_utf8(data).unwrap())
+            );
         }
         Err(errors) => {
             let lines = data.split(|&b| b == b'\n').count();
             for e in &errors.0 {
                 assert_eq!(e.file(), "fuzz.sql");
-                assert!(e.line() >= 1 && e.line() <= lines.max(1), "line {} of {lines}: {e}", e.line());
+                assert!(
+                    e.line() >= 1 && e.line() <= lines.max(1),
+                    "line {} of {lines}: {e}",
+                    e.line()
+                );
                 assert!(!e.message().is_empty());
             }
         }
@@ -40,7 +47,10 @@ pub fn validate(data: &[u8]) {
             let g = set.graph();
             check_graph(g);
             if strict.is_err() {
-                assert!(g.heads().len() > 1, "only rule 5 separates load from load_unmerged");
+                assert!(
+                    g.heads().len() > 1,
+                    "only rule 5 separates load from load_unmerged"
+                );
             }
         }
         Err(errors) => {
@@ -63,18 +73,27 @@ pub fn target(data: &[u8]) {
     let applied = g.ancestors(heads);
     let _ = Target::parse(target);
     if let Ok(plan) = g.plan_upgrade(target, &applied) {
-        assert!(plan.iter().all(|&i| !applied.contains(i)), "upgrade re-applies");
+        assert!(
+            plan.iter().all(|&i| !applied.contains(i)),
+            "upgrade re-applies"
+        );
         assert_topological(&g, &plan, &applied);
     }
     if let Ok(plan) = g.plan_downgrade(target, &applied) {
-        assert!(plan.iter().all(|&i| applied.contains(i)), "downgrade reverts what is not applied");
+        assert!(
+            plan.iter().all(|&i| applied.contains(i)),
+            "downgrade reverts what is not applied"
+        );
         let mut after = applied.clone();
         for &i in &plan {
             after.remove(i);
         }
         // What stays applied still has everything it needs.
         for i in after.iter() {
-            assert!(g.ancestors([i]).iter().all(|a| after.contains(a)), "downgrade left a hole");
+            assert!(
+                g.ancestors([i]).iter().all(|a| after.contains(a)),
+                "downgrade left a hole"
+            );
         }
     }
     if let Ok(plan) = g.plan_stamp(&[target], &applied, false) {
@@ -87,7 +106,10 @@ pub fn target(data: &[u8]) {
 }
 
 fn fixture() -> Graph {
-    let n = |id: &'static str, parents: &[&'static str], deps: &[&'static str], labels: &[&'static str]| Node {
+    let n = |id: &'static str,
+             parents: &[&'static str],
+             deps: &[&'static str],
+             labels: &[&'static str]| Node {
         id,
         file_name: id,
         parents: parents.to_vec(),
@@ -121,7 +143,12 @@ fn assert_topological(g: &Graph, plan: &[usize], before: &Applied) {
     let mut done = before.clone();
     for &i in plan {
         for &p in g.parents(i).iter().chain(g.depends_on(i)) {
-            assert!(done.contains(p), "{} runs before its parent {}", g.id(i), g.id(p));
+            assert!(
+                done.contains(p),
+                "{} runs before its parent {}",
+                g.id(i),
+                g.id(p)
+            );
         }
         done.insert(i);
     }

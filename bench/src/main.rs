@@ -2,43 +2,66 @@
 //! executing the raw SQL, on the same generated migrations, in one process.
 //!
 //! Run with `scripts/bench` (release build). Each figure is the median of
-//! several runs on a fresh SQLite file; connecting is outside the timed part.
-//! With `MIGRATE_TEST_POSTGRES_URL` set, PostgreSQL figures are added.
+//! several runs, each on a fresh SQLite file; connecting is outside the timed
+//! part. The variants are interleaved (run 1 of each, then run 2 of each, ...)
+//! so that a drift of the disk's fsync speed over the minutes of a run
+//! affects them alike. With `MIGRATE_TEST_POSTGRES_URL` and
+//! `MIGRATE_TEST_MYSQL_URL` set, PostgreSQL and MariaDB figures are added.
 
 use migrate_runtime::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use migrate_runtime::sqlx::{self, Executor, PgPool, SqlitePool};
+use migrate_runtime::sqlx::{self, Connection, Executor, MySqlPool, PgPool, SqlitePool};
 use migrate_runtime::Migrations;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// One small migration, as in the benchmark.
 fn up_sql(i: usize) -> String {
     format!("CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\nINSERT INTO t_{i} (name) VALUES ('row {i}');")
 }
 
+/// The same for the servers, whose `INTEGER PRIMARY KEY` does not fill itself.
+fn server_up_sql(i: usize) -> String {
+    format!("CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\nINSERT INTO t_{i} (id, name) VALUES (1, 'row {i}');")
+}
+
 /// Writes `n` migrations in our format to `<dir>/ours` and in sqlx's to `<dir>/sqlx`.
 fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    generate_with(dir, n, up_sql)
+}
+
+fn generate_with(dir: &Path, n: usize, up: fn(usize) -> String) -> (PathBuf, PathBuf) {
     let ours = dir.join("ours");
     let theirs = dir.join("sqlx");
     std::fs::create_dir_all(&ours).unwrap();
     std::fs::create_dir_all(&theirs).unwrap();
     for i in 1..=n {
-        let revises = if i == 1 { String::new() } else { format!("r{:011}", i - 1) };
+        let revises = if i == 1 {
+            String::new()
+        } else {
+            format!("r{:011}", i - 1)
+        };
         std::fs::write(
             ours.join(format!("{i:06}_step.sql")),
             format!(
                 "-- Revision ID: r{i:011}\n-- Revises: {revises}\n-- Message: step {i}\n\n-- migrate:up\n{}\n\n-- migrate:down\nDROP TABLE t_{i};\n",
-                up_sql(i)
+                up(i)
             ),
         )
         .unwrap();
-        std::fs::write(theirs.join(format!("{i}_step.sql")), up_sql(i)).unwrap();
+        std::fs::write(theirs.join(format!("{i}_step.sql")), up(i)).unwrap();
     }
     (ours, theirs)
 }
 
 async fn sqlite(path: &Path) -> SqlitePool {
-    let options = SqliteConnectOptions::new().filename(path).create_if_missing(true);
-    SqlitePoolOptions::new().max_connections(4).connect_with(options).await.unwrap()
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .unwrap()
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -54,22 +77,66 @@ fn fmt(d: Duration) -> String {
     }
 }
 
-/// Runs `f` on a fresh SQLite file `runs` times; returns the median.
-async fn on_fresh_sqlite<F, Fut>(tmp: &Path, runs: usize, mut f: F) -> Duration
-where
-    F: FnMut(SqlitePool) -> Fut,
-    Fut: std::future::Future<Output = Duration>,
-{
-    let mut times = Vec::new();
-    for run in 0..runs {
-        let file = tmp.join(format!("bench-{run}.db"));
-        let _ = std::fs::remove_file(&file);
-        let pool = sqlite(&file).await;
-        times.push(f(pool.clone()).await);
-        pool.close().await;
-        let _ = std::fs::remove_file(&file);
+/// The runs compared on 1,000 migrations.
+#[derive(Clone, Copy)]
+enum Variant {
+    RawEach,
+    RawOne,
+    Sqlx,
+    Ours,
+    OursGrouped,
+}
+
+/// Times one variant on a fresh SQLite file (connecting excluded).
+async fn fresh_run(
+    tmp: &Path,
+    variant: Variant,
+    sqls: &[String],
+    sqlx_migrator: &sqlx::migrate::Migrator,
+    ours: &Migrations,
+) -> Duration {
+    let file = tmp.join("bench.db");
+    let _ = std::fs::remove_file(&file);
+    let pool = sqlite(&file).await;
+    let start = Instant::now();
+    match variant {
+        Variant::RawEach => {
+            // One connection throughout, as the migrators use: taking one
+            // from the pool per transaction would make the baseline slower
+            // (its return to the pool is asynchronous, so the pool may open
+            // another, cold connection).
+            let mut conn = pool.acquire().await.unwrap();
+            for sql in sqls {
+                let mut tx = conn.begin().await.unwrap();
+                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        }
+        Variant::RawOne => {
+            let mut tx = pool.begin().await.unwrap();
+            for sql in sqls {
+                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        Variant::Sqlx => sqlx_migrator.run(&pool).await.unwrap(),
+        Variant::Ours => {
+            ours.upgrade(&pool).await.unwrap();
+        }
+        Variant::OursGrouped => {
+            ours.migrator()
+                .grouped(true)
+                .upgrade(&pool, "heads")
+                .await
+                .unwrap();
+        }
     }
-    median(times)
+    let took = start.elapsed();
+    pool.close().await;
+    for suffix in ["", "-journal", ".migrate_versions.migrate-lock"] {
+        let _ = std::fs::remove_file(tmp.join(format!("bench.db{suffix}")));
+    }
+    took
 }
 
 /// Peak resident memory of this process so far, from /proc (Linux), in bytes.
@@ -89,10 +156,14 @@ fn memory() {
     let mut up = String::with_capacity(50 << 20);
     let mut i = 0;
     while up.len() < 50 << 20 {
-        up.push_str(&format!("INSERT INTO big (id, payload) VALUES ({i}, 'abcdefghijklmnopqrstuvwxyz0123456789');\n"));
+        up.push_str(&format!(
+            "INSERT INTO big (id, payload) VALUES ({i}, 'abcdefghijklmnopqrstuvwxyz0123456789');\n"
+        ));
         i += 1;
     }
-    let text = format!("-- Revision ID: big\n-- Revises:\n-- migrate:up\n{up}-- migrate:down\nDELETE FROM big;\n");
+    let text = format!(
+        "-- Revision ID: big\n-- Revises:\n-- migrate:up\n{up}-- migrate:down\nDELETE FROM big;\n"
+    );
     std::fs::write(tmp.path().join("0001_big.sql"), &text).unwrap();
     let size = text.len() as u64;
     drop((up, text));
@@ -111,10 +182,8 @@ fn memory() {
     );
 }
 
-mod exp;
 #[tokio::main]
 async fn main() {
-    if std::env::args().any(|a| a == "exp") { exp::exp().await; return; }
     if std::env::args().any(|a| a == "memory") {
         memory();
         return;
@@ -122,88 +191,123 @@ async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let runs = if quick { 3 } else { 5 };
     let tmp = tempfile::tempdir().unwrap();
+    if section("apply") {
+        apply(tmp.path(), runs).await;
+    }
+    if section("noop") {
+        growth(tmp.path()).await;
+    }
+    if section("servers") {
+        servers(tmp.path()).await;
+    }
+}
+
+/// 1,000 small migrations on a fresh SQLite file: raw SQL, sqlx, ours.
+async fn apply(tmp: &Path, runs: usize) {
     let n = 1000;
-    let (ours_dir, sqlx_dir) = generate(&tmp.path().join("n1000"), n);
+    let (ours_dir, sqlx_dir) = generate(&tmp.join("n1000"), n);
     let ours = Migrations::from_dir(&ours_dir).unwrap();
-    let sqlx_migrator = sqlx::migrate::Migrator::new(sqlx_dir.as_path()).await.unwrap();
+    let sqlx_migrator = sqlx::migrate::Migrator::new(sqlx_dir.as_path())
+        .await
+        .unwrap();
     let sqls: Vec<String> = (1..=n).map(up_sql).collect();
 
-    println!("SQLite, {n} small migrations on a fresh file, median of {runs}:");
-    let raw_each = on_fresh_sqlite(tmp.path(), runs, |pool| {
-        let sqls = sqls.clone();
-        async move {
-            let start = Instant::now();
-            for sql in &sqls {
-                let mut tx = pool.begin().await.unwrap();
-                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
-                tx.commit().await.unwrap();
-            }
-            start.elapsed()
-        }
-    })
-    .await;
-    println!("  raw SQL, one transaction per migration   {}", fmt(raw_each));
-    let raw_one = on_fresh_sqlite(tmp.path(), runs, |pool| {
-        let sqls = sqls.clone();
-        async move {
-            let start = Instant::now();
-            let mut tx = pool.begin().await.unwrap();
-            for sql in &sqls {
-                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
-            }
-            tx.commit().await.unwrap();
-            start.elapsed()
-        }
-    })
-    .await;
-    println!("  raw SQL, one transaction for everything  {}", fmt(raw_one));
-    let sqlx_run = on_fresh_sqlite(tmp.path(), runs, |pool| {
-        let m = &sqlx_migrator;
-        async move {
-            let start = Instant::now();
-            m.run(&pool).await.unwrap();
-            start.elapsed()
-        }
-    })
-    .await;
-    println!("  sqlx Migrator::run                        {}", fmt(sqlx_run));
-    let ours_each = on_fresh_sqlite(tmp.path(), runs, |pool| {
-        let m = &ours;
-        async move {
-            let start = Instant::now();
-            m.upgrade(&pool).await.unwrap();
-            start.elapsed()
-        }
-    })
-    .await;
     println!(
-        "  migrate upgrade (per-revision tx)         {}  ({:.2}x raw per-tx, {:.2}x sqlx)",
+        "SQLite, {n} small migrations on a fresh file, median of {runs} ({} for one transaction; variants interleaved):",
+        5 * runs
+    );
+    let variants = [
+        Variant::RawEach,
+        Variant::RawOne,
+        Variant::Sqlx,
+        Variant::Ours,
+        Variant::OursGrouped,
+    ];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
+    for _ in 0..runs {
+        for (k, &v) in variants.iter().enumerate() {
+            times[k].push(fresh_run(tmp, v, &sqls, &sqlx_migrator, &ours).await);
+        }
+    }
+    // The single-transaction runs take a tenth of a second: more rounds of
+    // them, for a steadier median.
+    for _ in 0..4 * runs {
+        for k in [1, 4] {
+            times[k].push(fresh_run(tmp, variants[k], &sqls, &sqlx_migrator, &ours).await);
+        }
+    }
+    // Ratios within a round compare runs made seconds apart, under the same
+    // disk and CPU conditions: their median is steadier than the ratio of
+    // medians when the machine is shared.
+    let ratio = |a: &[Duration], b: &[Duration]| {
+        let mut r: Vec<f64> = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| x.as_secs_f64() / y.as_secs_f64())
+            .collect();
+        r.sort_by(f64::total_cmp);
+        r[r.len() / 2]
+    };
+    let each_vs_raw = ratio(&times[3], &times[0]);
+    let each_vs_sqlx = ratio(&times[3], &times[2]);
+    let grouped_vs_raw = ratio(&times[4], &times[1]);
+    let [raw_each, raw_one, sqlx_run, ours_each, ours_grouped]: [Duration; 5] = times
+        .into_iter()
+        .map(median)
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+    println!(
+        "  raw SQL, one transaction per migration   {}",
+        fmt(raw_each)
+    );
+    println!(
+        "  raw SQL, one transaction for everything  {}",
+        fmt(raw_one)
+    );
+    println!(
+        "  sqlx Migrator::run                        {}",
+        fmt(sqlx_run)
+    );
+    println!(
+        "  migrate upgrade (per-revision tx)         {}  ({:.2}x raw per-tx, {:.2}x sqlx; per-round ratios: {each_vs_raw:.2}x, {each_vs_sqlx:.2}x)",
         fmt(ours_each),
         ours_each.as_secs_f64() / raw_each.as_secs_f64(),
         ours_each.as_secs_f64() / sqlx_run.as_secs_f64()
     );
-    let ours_grouped = on_fresh_sqlite(tmp.path(), runs, |pool| {
-        let m = &ours;
-        async move {
-            let start = Instant::now();
-            m.migrator().grouped(true).upgrade(&pool, "heads").await.unwrap();
-            start.elapsed()
-        }
-    })
-    .await;
     println!(
-        "  migrate upgrade, grouped                  {}  ({:.2}x raw one-tx)",
+        "  migrate upgrade, grouped                  {}  ({:.2}x raw one-tx; per-round ratio: {grouped_vs_raw:.2}x)",
         fmt(ours_grouped),
         ours_grouped.as_secs_f64() / raw_one.as_secs_f64()
     );
+}
 
-    println!("No-op launch on an up-to-date database (connect excluded), median of 21:");
+/// Whether to run a section: all of them unless some are named on the
+/// command line (`apply`, `noop`, `servers`).
+fn section(name: &str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| ["apply", "noop", "servers"].contains(&a.as_str()))
+        .collect();
+    named.is_empty() || named.iter().any(|a| a == name)
+}
+
+/// 100 / 1,000 / 10,000 revisions on SQLite: applying (against the raw SQL
+/// at the same size, whose own cost grows with the schema), and the no-op.
+async fn growth(tmp: &Path) {
+    println!("Growth on SQLite, one run per size on fresh files; no-op launch (connect excluded) median of 21:");
     for size in [100, 1000, 10_000] {
-        let dir = tmp.path().join(format!("noop{size}"));
+        let dir = tmp.join(format!("noop{size}"));
         let (ours_dir, sqlx_dir) = generate(&dir, size);
         let set = Migrations::from_dir(&ours_dir).unwrap();
-        let file = dir.join("noop.db");
-        let pool = sqlite(&file).await;
+        let sqlx_migrator = sqlx::migrate::Migrator::new(sqlx_dir.as_path())
+            .await
+            .unwrap();
+        let sqls: Vec<String> = (1..=size).map(up_sql).collect();
+        let raw_each = fresh_run(&dir, Variant::RawEach, &sqls, &sqlx_migrator, &set).await;
+        let raw_one = fresh_run(&dir, Variant::RawOne, &sqls, &sqlx_migrator, &set).await;
+        let grouped = fresh_run(&dir, Variant::OursGrouped, &sqls, &sqlx_migrator, &set).await;
+        let pool = sqlite(&dir.join("noop.db")).await;
         let start = Instant::now();
         set.upgrade(&pool).await.unwrap();
         let apply = start.elapsed();
@@ -216,13 +320,12 @@ async fn main() {
             .await,
         );
         let sqlx_noop = if size == 1000 {
-            let m = sqlx::migrate::Migrator::new(sqlx_dir.as_path()).await.unwrap();
             let pool2 = sqlite(&dir.join("sqlx.db")).await;
-            m.run(&pool2).await.unwrap();
+            sqlx_migrator.run(&pool2).await.unwrap();
             let t = median(
                 futures_times(21, || async {
                     let start = Instant::now();
-                    m.run(&pool2).await.unwrap();
+                    sqlx_migrator.run(&pool2).await.unwrap();
                     start.elapsed()
                 })
                 .await,
@@ -231,24 +334,77 @@ async fn main() {
         } else {
             String::new()
         };
+        let per = |d: Duration| d.as_secs_f64() * 1e6 / size as f64;
         println!(
-            "  SQLite {size:>6} revisions: apply all {} ({:.1} µs/revision), no-op {}{sqlx_noop}",
+            "  SQLite {size:>6} revisions: per-tx raw {} / ours {} ({:.2}x, {:.0} µs/revision); one tx raw {} / grouped {} ({:.2}x, {:.1} µs/revision); no-op {} ({:.2} µs/revision){sqlx_noop}",
+            fmt(raw_each),
             fmt(apply),
-            apply.as_secs_f64() * 1e6 / size as f64,
-            fmt(noop)
+            apply.as_secs_f64() / raw_each.as_secs_f64(),
+            per(apply),
+            fmt(raw_one),
+            fmt(grouped),
+            grouped.as_secs_f64() / raw_one.as_secs_f64(),
+            per(grouped),
+            fmt(noop),
+            per(noop),
         );
+        pool.close().await;
     }
+}
 
+/// A scratch database on a server: `(name, url)`, created empty.
+async fn scratch_db<DB: sqlx::Database>(
+    admin: &sqlx::Pool<DB>,
+    url: &str,
+    name: &str,
+    force: &str,
+) -> String
+where
+    for<'c> &'c sqlx::Pool<DB>: Executor<'c, Database = DB>,
+{
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name}{force}").as_str())
+        .await
+        .unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
+    format!("{base}/{name}")
+}
+
+/// PostgreSQL and MariaDB, when their URLs are set: applying against the
+/// raw SQL on a fresh database (PostgreSQL: a transaction per migration on
+/// one connection; MariaDB: each migration's statements, committing
+/// implicitly), and the no-op launch.
+async fn servers(tmp: &Path) {
     if let Ok(url) = std::env::var("MIGRATE_TEST_POSTGRES_URL") {
         let admin = PgPool::connect(&url).await.unwrap();
-        for size in [100, 1000] {
-            let db = format!("migrate_bench_{size}_{}", std::process::id());
-            admin.execute(format!("DROP DATABASE IF EXISTS {db}").as_str()).await.unwrap();
-            admin.execute(format!("CREATE DATABASE {db}").as_str()).await.unwrap();
-            let (ours_dir, _) = generate(&tmp.path().join(format!("pg{size}")), size);
+        for size in [100, 1000, 10_000] {
+            let (ours_dir, sqlx_dir) =
+                generate_with(&tmp.join(format!("pg{size}")), size, server_up_sql);
             let set = Migrations::from_dir(&ours_dir).unwrap();
-            let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-            let pool = PgPool::connect(&format!("{base}/{db}")).await.unwrap();
+            let sqls: Vec<String> = (1..=size).map(server_up_sql).collect();
+            let name = format!("migrate_bench_{size}_{}", std::process::id());
+
+            let raw_pool = PgPool::connect(&scratch_db(&admin, &url, &name, " WITH (FORCE)").await)
+                .await
+                .unwrap();
+            let start = Instant::now();
+            let mut conn = raw_pool.acquire().await.unwrap();
+            for sql in &sqls {
+                let mut tx = conn.begin().await.unwrap();
+                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+            let raw = start.elapsed();
+            drop(conn);
+            raw_pool.close().await;
+
+            let pool = PgPool::connect(&scratch_db(&admin, &url, &name, " WITH (FORCE)").await)
+                .await
+                .unwrap();
             let start = Instant::now();
             set.upgrade(&pool).await.unwrap();
             let apply = start.elapsed();
@@ -260,9 +416,93 @@ async fn main() {
                 })
                 .await,
             );
-            println!("  PostgreSQL {size:>5} revisions: apply all {}, no-op {}", fmt(apply), fmt(noop));
             pool.close().await;
-            admin.execute(format!("DROP DATABASE {db}").as_str()).await.unwrap();
+            let sqlx_noop = if size == 1000 {
+                let m = sqlx::migrate::Migrator::new(sqlx_dir.as_path())
+                    .await
+                    .unwrap();
+                let pool2 =
+                    PgPool::connect(&scratch_db(&admin, &url, &name, " WITH (FORCE)").await)
+                        .await
+                        .unwrap();
+                m.run(&pool2).await.unwrap();
+                let t = median(
+                    futures_times(21, || async {
+                        let start = Instant::now();
+                        m.run(&pool2).await.unwrap();
+                        start.elapsed()
+                    })
+                    .await,
+                );
+                pool2.close().await;
+                format!(", sqlx no-op {}", fmt(t))
+            } else {
+                String::new()
+            };
+            println!(
+                "  PostgreSQL {size:>5} revisions: per-tx raw {} / ours {} ({:.2}x, {:.0} µs/revision), no-op {}{sqlx_noop}",
+                fmt(raw),
+                fmt(apply),
+                apply.as_secs_f64() / raw.as_secs_f64(),
+                apply.as_secs_f64() * 1e6 / size as f64,
+                fmt(noop)
+            );
+            admin
+                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
+                .await
+                .unwrap();
+        }
+    }
+
+    if let Ok(url) = std::env::var("MIGRATE_TEST_MYSQL_URL") {
+        // MariaDB: DDL commits implicitly, so every revision writes a
+        // `started` row, runs, and marks it applied (three commits).
+        let admin = MySqlPool::connect(&url).await.unwrap();
+        for size in [100, 1000] {
+            let (ours_dir, _) = generate_with(&tmp.join(format!("my{size}")), size, server_up_sql);
+            let set = Migrations::from_dir(&ours_dir).unwrap();
+            let sqls: Vec<String> = (1..=size).map(server_up_sql).collect();
+            let name = format!("migrate_bench_{size}_{}", std::process::id());
+
+            let raw_pool = MySqlPool::connect(&scratch_db(&admin, &url, &name, "").await)
+                .await
+                .unwrap();
+            let start = Instant::now();
+            let mut conn = raw_pool.acquire().await.unwrap();
+            for sql in &sqls {
+                conn.execute(sqlx::raw_sql(sql)).await.unwrap();
+            }
+            let raw = start.elapsed();
+            drop(conn);
+            raw_pool.close().await;
+
+            let pool = MySqlPool::connect(&scratch_db(&admin, &url, &name, "").await)
+                .await
+                .unwrap();
+            let start = Instant::now();
+            set.upgrade(&pool).await.unwrap();
+            let apply = start.elapsed();
+            let noop = median(
+                futures_times(21, || async {
+                    let start = Instant::now();
+                    set.upgrade(&pool).await.unwrap();
+                    start.elapsed()
+                })
+                .await,
+            );
+            pool.close().await;
+            println!(
+                "  MariaDB {size:>8} revisions: raw {} / ours {} ({:.2}x, {:.0} µs/revision), no-op {}",
+                fmt(raw),
+                fmt(apply),
+                apply.as_secs_f64() / raw.as_secs_f64(),
+                apply.as_secs_f64() * 1e6 / size as f64,
+                fmt(noop)
+            );
+            admin
+                .execute(format!("DROP DATABASE {name}").as_str())
+                .await
+                .unwrap();
         }
     }
 }

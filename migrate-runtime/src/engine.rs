@@ -3,7 +3,8 @@
 //! write, release. Generic over [`Session`]; the dialect files hold all SQL.
 
 use crate::backend::{
-    state, BackendRef, DialectSql, RawRow, Session, SqlFailure, TableName, Values,
+    fields, state, Arg, BackendRef, Bind, Brief, DialectSql, RawRow, Session, SqlFailure, Stmt,
+    TableName, Values, RECORD_SEP,
 };
 use crate::embedded::Migration;
 use crate::error::Error;
@@ -79,7 +80,8 @@ fn db_error(context: impl Into<String>, source: sqlx::Error) -> Error {
 /// The version table, interpreted against the graph.
 #[derive(Clone, Debug)]
 struct State {
-    /// Every row, parsed.
+    /// Every row with all its columns, in apply order; only filled by a
+    /// full read (`status`, `accept_checksum`, `resolve`).
     rows: Vec<AppliedRow>,
     /// Known revisions in the `applied` state.
     applied: Applied,
@@ -91,6 +93,96 @@ struct State {
     drifted: Vec<(usize, String)>,
 }
 
+/// The texts of the statements a step runs, made once per run: the same text
+/// for every revision, so each is prepared once per connection.
+struct Texts {
+    /// `INSERT` of a row: revision, checksum, state, duration.
+    insert: String,
+    /// Marks a started row applied: checksum, duration, revision.
+    finish: String,
+    /// Sets a row's state: state, revision.
+    set_state: String,
+    /// Deletes a row: revision.
+    delete: String,
+}
+
+/// How many version rows a grouped run sends in one `INSERT`: 512 bound
+/// values, under the 999 of old SQLite builds.
+const CHUNK: usize = 128;
+
+impl Texts {
+    fn new(sql: &dyn DialectSql, table: &TableName) -> Texts {
+        Texts {
+            insert: sql.insert_row(table, Values::Bind, "", "", "", 0).sql,
+            finish: sql.finish_row(table, Values::Bind, "", "", 0).sql,
+            set_state: sql.set_state(table, Values::Bind, "", "").sql,
+            delete: sql.delete_row(table, Values::Bind, "").sql,
+        }
+    }
+}
+
+// The values of [`Texts`], in the placeholder order of the `DialectSql`
+// builders that made them (checked by a test below).
+
+fn insert_args<'v>(id: &'v str, checksum: &'v str, state: &'v str, ms: i64) -> [Bind<'v>; 4] {
+    [
+        Bind::Text(id),
+        Bind::Text(checksum),
+        Bind::Text(state),
+        Bind::Int(ms),
+    ]
+}
+
+fn finish_args<'v>(id: &'v str, checksum: &'v str, ms: i64) -> [Bind<'v>; 4] {
+    [
+        Bind::Text(state::APPLIED),
+        Bind::Text(checksum),
+        Bind::Int(ms),
+        Bind::Text(id),
+    ]
+}
+
+fn set_state_args<'v>(id: &'v str, state: &'v str) -> [Bind<'v>; 2] {
+    [Bind::Text(state), Bind::Text(id)]
+}
+
+fn delete_args(id: &str) -> [Bind<'_>; 1] {
+    [Bind::Text(id)]
+}
+
+/// Which of [`Texts`] a step writes.
+#[derive(Clone, Copy)]
+enum StepSql {
+    Insert,
+    Finish,
+    SetState,
+    Delete,
+}
+
+/// A checksum as lowercase hex, without allocating.
+struct Hex([u8; 64]);
+
+impl Hex {
+    fn of(bytes: &[u8; 32]) -> Hex {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (k, b) in bytes.iter().enumerate() {
+            out[2 * k] = DIGITS[(b >> 4) as usize];
+            out[2 * k + 1] = DIGITS[(b & 15) as usize];
+        }
+        Hex(out)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+    }
+}
+
+/// Whether a recorded checksum (hex, surrounding blanks ignored) is `bytes`.
+fn same_checksum(recorded: &str, bytes: &[u8; 32]) -> bool {
+    recorded.trim().as_bytes() == Hex::of(bytes).0
+}
+
 /// One run: a session, what it holds, and the options.
 struct Run<'a, 'm, S: Session> {
     s: S,
@@ -99,6 +191,10 @@ struct Run<'a, 'm, S: Session> {
     list: &'static [Migration],
     sql: &'static dyn DialectSql,
     table: TableName,
+    /// Made at the first step, so that a no-op run does not format them.
+    texts: Option<Texts>,
+    /// `INSERT` of [`CHUNK`] rows, made at the first full chunk.
+    insert_chunk: Option<String>,
     /// Whether this run takes the session lock (else none, or the xact lock).
     session_lock: bool,
     /// Whether each transaction takes the transaction-scoped lock (PostgreSQL,
@@ -106,13 +202,20 @@ struct Run<'a, 'm, S: Session> {
     xact_lock: bool,
     /// The session lock is held.
     locked: bool,
-    /// A transaction is open (on SQLite, the lock's own).
+    /// A transaction is open.
     tx_open: bool,
-    /// SQLite gave its lock up with a commit: take it again and re-read
-    /// before the next step.
-    lock_lost: bool,
     /// Steps done inside the open transaction, reported once it commits.
     uncommitted: Vec<StepEvent>,
+    /// The version table is missing and will be created inside the first
+    /// transaction (transactional DDL, under the session lock), saving a
+    /// commit of its own; or at the end, if no transaction came.
+    create_pending: bool,
+    /// The open transaction created the table (undone if it rolls back).
+    created_in_tx: bool,
+    /// Version rows of a grouped run not yet sent: (revision, duration ms).
+    /// They are written, in chunks, inside the same transaction as their
+    /// revisions, and at the latest right before it commits.
+    pending: Vec<(usize, i64)>,
     /// Steps committed, in order.
     done: Vec<StepEvent>,
     /// Warnings already logged, so re-reads do not repeat them.
@@ -128,19 +231,24 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
             LockStrategy::Transaction => (true, false),
             LockStrategy::None => (false, false),
         };
+        let sql = s.sql();
         Run {
-            sql: s.sql(),
+            sql,
             s,
             m,
             graph: m.migrations.graph(),
             list: m.migrations.as_slice(),
+            texts: None,
+            insert_chunk: None,
             table,
             session_lock,
             xact_lock,
             locked: false,
             tx_open: false,
-            lock_lost: false,
             uncommitted: Vec::new(),
+            create_pending: false,
+            created_in_tx: false,
+            pending: Vec::new(),
             done: Vec::new(),
             warned: false,
         }
@@ -179,9 +287,23 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
             } else if let Err(e) = self.s.rollback().await {
                 tracing::warn!(target: "migrate", error = %e, "rollback after a failure failed; closing the connection");
             }
-            self.tx_open = false;
+            if self.tx_open {
+                self.tx_open = false;
+                self.undo_created();
+            }
         }
-        if self.locked && !self.s.lock_is_transaction() {
+        if self.create_pending && result.is_ok() {
+            // Nothing ran (or it rolled back): the table is still created
+            // on first use, as a run that found it missing promises.
+            if let Err(e) = self.create_now().await {
+                if ok {
+                    result = Err(e);
+                } else {
+                    tracing::warn!(target: "migrate", error = %e, "creating the version table after a failure failed");
+                }
+            }
+        }
+        if self.locked {
             if let Err(e) = self.s.unlock(&self.table).await {
                 tracing::warn!(target: "migrate", error = %e, "releasing the migration lock failed; closing the connection, which releases it");
             }
@@ -241,10 +363,6 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
     async fn acquire(&mut self) -> Result<(), Error> {
         self.poll_lock(false).await?;
         self.locked = true;
-        self.lock_lost = false;
-        if self.s.lock_is_transaction() {
-            self.tx_open = true;
-        }
         Ok(())
     }
 
@@ -260,26 +378,46 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
             .await
             .map_err(|e| db_error("cannot begin a transaction", e))?;
         self.tx_open = true;
+        if self.create_pending {
+            self.create_now().await?;
+            self.created_in_tx = true;
+        }
         if self.xact_lock {
+            // Without a session lock the table may have changed since the
+            // last read: read it again under the transaction's lock.
             self.poll_lock(true).await?;
             return self.read().await.map(Some);
         }
         Ok(None)
     }
 
-    /// Commits, then reports the steps that the commit made durable.
+    /// Commits (with the version rows still pending), then reports the
+    /// steps that the commit made durable.
     async fn commit(&mut self) -> Result<(), Error> {
-        self.s
-            .commit()
-            .await
-            .map_err(|e| db_error("cannot commit", e))?;
-        self.tx_open = false;
-        if self.s.lock_is_transaction() && self.locked {
-            self.locked = false;
-            self.lock_lost = true;
+        self.flush().await?;
+        if let Err(e) = self.s.commit().await {
+            // Every statement succeeded, yet the commit failed (a deferred
+            // constraint or trigger, say): name what the transaction held.
+            let context = match self.uncommitted.first() {
+                Some(first) => format!(
+                    "cannot commit the {} of {}",
+                    first.direction,
+                    self.uncommitted
+                        .iter()
+                        .map(|e| e.revision.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => "cannot commit".to_owned(),
+            };
+            return Err(db_error(context, e));
         }
-        for event in std::mem::take(&mut self.uncommitted) {
-            self.fire(event);
+        self.tx_open = false;
+        self.created_in_tx = false;
+        if !self.uncommitted.is_empty() {
+            for event in std::mem::take(&mut self.uncommitted) {
+                self.fire(event);
+            }
         }
         Ok(())
     }
@@ -295,12 +433,83 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
             tracing::warn!(target: "migrate", error = %e, "rollback failed; the connection will be closed");
         } else {
             self.tx_open = false;
-            if self.s.lock_is_transaction() && self.locked {
-                self.locked = false;
-                self.lock_lost = true;
-            }
+            self.undo_created();
         }
         self.uncommitted.clear();
+        self.pending.clear();
+    }
+
+    /// A rollback undid the table's creation: it is pending again.
+    fn undo_created(&mut self) {
+        if self.created_in_tx {
+            self.created_in_tx = false;
+            self.create_pending = true;
+        }
+    }
+
+    /// Creates the version table now (in the open transaction, if any).
+    async fn create_now(&mut self) -> Result<(), Error> {
+        tracing::info!(target: "migrate", table = %self.table.display(), "creating the version table");
+        self.s.create_table(&self.table).await.map_err(|e| {
+            db_error(
+                format!("cannot create the version table {}", self.table.display()),
+                e,
+            )
+        })?;
+        self.create_pending = false;
+        Ok(())
+    }
+
+    /// Creates a pending version table before a write outside a transaction.
+    async fn ensure_created(&mut self) -> Result<(), Error> {
+        if self.create_pending && !self.tx_open {
+            self.create_now().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending version rows of a grouped run: full chunks with a
+    /// statement prepared once, the rest with a one-off statement.
+    async fn flush(&mut self) -> Result<(), Error> {
+        while !self.pending.is_empty() {
+            let n = self.pending.len().min(CHUNK);
+            let rows: Vec<(usize, i64)> = self.pending.drain(..n).collect();
+            let sums: Vec<Hex> = rows
+                .iter()
+                .map(|&(i, _)| Hex::of(&self.list[i].checksum().0))
+                .collect();
+            let mut args = Vec::with_capacity(4 * n);
+            for (&(i, ms), sum) in rows.iter().zip(&sums) {
+                args.extend(insert_args(
+                    self.list[i].id(),
+                    sum.as_str(),
+                    state::APPLIED,
+                    ms,
+                ));
+            }
+            let written = if n == CHUNK {
+                let text = self
+                    .insert_chunk
+                    .get_or_insert_with(|| self.sql.insert_rows(&self.table, CHUNK));
+                self.s.write(text, &args, true).await
+            } else {
+                let text = self.sql.insert_rows(&self.table, n);
+                self.s.write(&text, &args, false).await
+            };
+            if let Err(e) = written {
+                let (first, last) = (rows[0].0, rows[n - 1].0);
+                return Err(db_error(
+                    format!(
+                        "cannot record upgrade of {} to {} ({n} revisions) in {}",
+                        self.list[first].id(),
+                        self.list[last].id(),
+                        self.table.display()
+                    ),
+                    e,
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Takes the lock (unless the strategy says otherwise) and reads the
@@ -312,17 +521,29 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         self.ensure_table().await
     }
 
-    /// Takes the lock and reads the table; `None` when there is none.
+    /// Takes the lock and reads the table with every column; `None` when
+    /// there is none.
     async fn start_existing(&mut self) -> Result<Option<State>, Error> {
         if self.session_lock {
             self.acquire().await?;
         }
-        self.read_opt().await
+        self.read_full().await
     }
 
     // -------------------------------------------------------------- state --
 
+    /// Reads what planning needs (revision, checksum, state of each row).
     async fn read_opt(&mut self) -> Result<Option<State>, Error> {
+        let brief = self
+            .s
+            .read_brief(&self.table)
+            .await
+            .map_err(|e| self.read_error(e))?;
+        brief.map(|brief| self.interpret_brief(&brief)).transpose()
+    }
+
+    /// Reads every column of every row, for `status` and the small writes.
+    async fn read_full(&mut self) -> Result<Option<State>, Error> {
         let rows = self
             .s
             .read_rows(&self.table)
@@ -350,6 +571,12 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         if let Some(state) = self.read_opt().await? {
             return Ok(state);
         }
+        if self.locked && self.sql.transactional_ddl() {
+            // Nobody else creates it while the lock is held: create it with
+            // the first transaction's work, one commit (and fsync) fewer.
+            self.create_pending = true;
+            return self.interpret(Vec::new());
+        }
         tracing::info!(target: "migrate", table = %self.table.display(), "creating the version table");
         if let Err(e) = self.s.create_table(&self.table).await {
             if !self.tx_open {
@@ -367,6 +594,22 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
 
     fn read_error(&self, e: sqlx::Error) -> Error {
         match e {
+            // Say which column, in words a person editing the table knows.
+            sqlx::Error::ColumnDecode { index, source }
+                if source.is::<sqlx::error::UnexpectedNullError>() =>
+            {
+                const COLUMNS: [&str; 5] =
+                    ["revision", "checksum", "state", "applied_at", "duration_ms"];
+                let column = index
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| COLUMNS.get(i))
+                    .map_or(index.as_str(), |c| c);
+                Error::CorruptTable {
+                    table: self.table.display(),
+                    detail: format!("a row has NULL in its `{column}` column"),
+                }
+            }
             sqlx::Error::ColumnDecode { .. }
             | sqlx::Error::ColumnNotFound(_)
             | sqlx::Error::ColumnIndexOutOfBounds { .. } => Error::CorruptTable {
@@ -380,42 +623,35 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         }
     }
 
-    fn interpret(&self, raw: Vec<RawRow>) -> Result<State, Error> {
-        let mut st = State {
-            rows: Vec::with_capacity(raw.len()),
-            applied: Applied::empty(self.graph.len()),
-            unknown: Vec::new(),
-            failed: Vec::new(),
-            drifted: Vec::new(),
-        };
-        for row in raw {
-            let row_state = match row.state.as_str() {
-                state::APPLIED => RowState::Applied,
-                state::STARTED_UP => RowState::Started(Direction::Up),
-                state::STARTED_DOWN => RowState::Started(Direction::Down),
-                state::FAILED_UP => RowState::Failed(Direction::Up),
-                state::FAILED_DOWN => RowState::Failed(Direction::Down),
-                other => {
-                    return Err(Error::CorruptTable {
-                        table: self.table.display(),
-                        detail: format!("revision {} has state `{other}`", row.revision),
-                    })
-                }
-            };
-            let index = self.graph.index_of(&row.revision);
-            match (index, row_state) {
-                (None, _) => st.unknown.push(row.revision.clone()),
-                (Some(i), RowState::Applied) => {
-                    st.applied.insert(i);
-                    if self.list[i].checksum().to_hex() != row.checksum.trim() {
-                        st.drifted.push((i, row.checksum.clone()));
+    /// Interprets a brief read.
+    fn interpret_brief(&self, brief: &Brief) -> Result<State, Error> {
+        let mut st = self.empty_state();
+        match brief {
+            Brief::Packed { text, count } => {
+                if *count > 0 {
+                    for record in text.split(RECORD_SEP) {
+                        let (revision, checksum, row_state) = fields(record);
+                        self.note(&mut st, revision, checksum, row_state)?;
                     }
                 }
-                (Some(_), _) => {}
             }
-            if row_state != RowState::Applied {
-                st.failed.push((row.revision.clone(), row_state));
+            Brief::Rows(rows) => {
+                for [revision, checksum, row_state] in rows {
+                    self.note(&mut st, revision, checksum, row_state)?;
+                }
             }
+        }
+        debug_assert!(st.applied.count() <= brief.len());
+        st.unknown.sort();
+        Ok(st)
+    }
+
+    /// Interprets a full read, keeping the rows (in apply order) too.
+    fn interpret(&self, raw: Vec<RawRow>) -> Result<State, Error> {
+        let mut st = self.empty_state();
+        st.rows.reserve(raw.len());
+        for row in raw {
+            let row_state = self.note(&mut st, &row.revision, &row.checksum, &row.state)?;
             st.rows.push(AppliedRow {
                 revision: row.revision,
                 checksum: row.checksum,
@@ -433,6 +669,70 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         });
         st.unknown.sort();
         Ok(st)
+    }
+
+    fn empty_state(&self) -> State {
+        State {
+            rows: Vec::new(),
+            applied: Applied::empty(self.graph.len()),
+            unknown: Vec::new(),
+            failed: Vec::new(),
+            drifted: Vec::new(),
+        }
+    }
+
+    /// Adds one row to the state; allocates only for rows that need
+    /// attention (unknown, failed, drifted).
+    fn note(
+        &self,
+        st: &mut State,
+        revision: &str,
+        checksum: &str,
+        row_state: &str,
+    ) -> Result<RowState, Error> {
+        let row_state = match row_state {
+            state::APPLIED => RowState::Applied,
+            state::STARTED_UP => RowState::Started(Direction::Up),
+            state::STARTED_DOWN => RowState::Started(Direction::Down),
+            state::FAILED_UP => RowState::Failed(Direction::Up),
+            state::FAILED_DOWN => RowState::Failed(Direction::Down),
+            other => {
+                return Err(Error::CorruptTable {
+                    table: self.table.display(),
+                    detail: format!("revision {revision} has state `{other}`"),
+                })
+            }
+        };
+        let index = self.graph.index_of(revision);
+        // Each revision has one row (the primary key); a second one means
+        // the table was rebuilt or edited by hand, and which row is the
+        // truth cannot be known.
+        let seen = match index {
+            Some(i) => st.applied.contains(i),
+            None => st.unknown.iter().any(|r| r == revision),
+        } || st.failed.iter().any(|(r, _)| r == revision);
+        if seen {
+            return Err(Error::CorruptTable {
+                table: self.table.display(),
+                detail: format!(
+                    "revision {revision} has more than one row (was the primary key on `revision` dropped?); keep the one row that is true and delete the others"
+                ),
+            });
+        }
+        match (index, row_state) {
+            (None, _) => st.unknown.push(revision.to_owned()),
+            (Some(i), RowState::Applied) => {
+                st.applied.insert(i);
+                if !same_checksum(checksum, &self.list[i].checksum().0) {
+                    st.drifted.push((i, checksum.to_owned()));
+                }
+            }
+            (Some(_), _) => {}
+        }
+        if row_state != RowState::Applied {
+            st.failed.push((revision.to_owned(), row_state));
+        }
+        Ok(row_state)
     }
 
     /// Refuses to go on over a failed row, an unknown revision or drift,
@@ -525,8 +825,10 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         self.apply(&mut st, &plan, Direction::Down).await
     }
 
-    /// Runs the planned steps. A step found done (or undone) by another
-    /// migrator after a re-read is skipped.
+    /// Runs the planned steps. Under the session lock the state read at the
+    /// start stays true, so nothing is read again; with the transaction-scoped
+    /// lock each transaction re-reads, and a step found done (or undone) by
+    /// another migrator meanwhile is skipped.
     async fn apply(
         &mut self,
         st: &mut State,
@@ -534,25 +836,15 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         direction: Direction,
     ) -> Result<Report, Error> {
         for &i in plan {
-            if self.lock_lost {
-                self.acquire().await?;
-                *st = self.read().await?;
-                self.check(st, false)?;
-            }
             if needed(st, i, direction) {
                 self.step(st, i, direction).await?;
             }
-            // One transaction per revision: commit now. SQLite's lock is a
-            // transaction too; it is kept while nothing was written, and
-            // taken again after the commit.
-            if self.tx_open
-                && !self.m.grouped
-                && (!self.s.lock_is_transaction() || !self.uncommitted.is_empty())
-            {
+            // One transaction per revision: commit now.
+            if self.tx_open && !self.m.grouped {
                 self.commit().await?;
             }
         }
-        if self.tx_open && !self.uncommitted.is_empty() {
+        if self.tx_open {
             self.commit().await?;
         }
         Ok(Report {
@@ -562,7 +854,40 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         })
     }
 
-    /// One revision, up or down, with its version-table write.
+    /// Writes a version-table row for step `m`.
+    async fn write_step(
+        &mut self,
+        sql: StepSql,
+        m: &Migration,
+        args: &[Bind<'_>],
+        direction: Direction,
+    ) -> Result<(), Error> {
+        let texts = self
+            .texts
+            .get_or_insert_with(|| Texts::new(self.sql, &self.table));
+        let text = match sql {
+            StepSql::Insert => &texts.insert,
+            StepSql::Finish => &texts.finish,
+            StepSql::SetState => &texts.set_state,
+            StepSql::Delete => &texts.delete,
+        };
+        match self.s.write(text, args, true).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(db_error(
+                format!(
+                    "cannot record {} of {} in {}",
+                    direction,
+                    m.id(),
+                    self.table.display()
+                ),
+                e,
+            )),
+        }
+    }
+
+    /// One revision, up or down, with its version-table write: on the
+    /// transactional path, the migration SQL and one `INSERT` (or `DELETE`)
+    /// inside the transaction.
     async fn step(&mut self, st: &mut State, i: usize, direction: Direction) -> Result<(), Error> {
         let m = &self.list[i];
         let (sql, in_tx) = match direction {
@@ -570,8 +895,10 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
             Direction::Down => (m.down_sql().unwrap_or_default(), m.down_transaction()),
         };
         let transactional = in_tx && self.sql.transactional_ddl();
-        let checksum = m.checksum().to_hex();
-        tracing::debug!(target: "migrate", revision = m.id(), file = m.file_name(), %direction, transactional, "starting step");
+        let checksum = Hex::of(&m.checksum().0);
+        let checksum = checksum.as_str();
+        let id = m.id();
+        tracing::debug!(target: "migrate", revision = id, file = m.file_name(), %direction, transactional, "starting step");
         let begun = Instant::now();
 
         if transactional {
@@ -586,29 +913,29 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
                 self.rollback().await;
                 return Err(self.migration_error(m, direction, sql, failure, true));
             }
-            let duration = begun.elapsed();
-            let record = match direction {
-                Direction::Up => self.sql.insert_row(
-                    &self.table,
-                    Values::Bind,
-                    m.id(),
-                    &checksum,
-                    state::APPLIED,
-                    millis(duration),
-                ),
-                Direction::Down => self.sql.delete_row(&self.table, Values::Bind, m.id()),
+            let written = match direction {
+                Direction::Up if self.m.grouped => {
+                    // Sent in chunks, inside this same transaction.
+                    self.pending.push((i, millis(begun.elapsed())));
+                    if self.pending.len() >= CHUNK {
+                        self.flush().await
+                    } else {
+                        Ok(())
+                    }
+                }
+                Direction::Up => {
+                    let ms = millis(begun.elapsed());
+                    let args = insert_args(id, checksum, state::APPLIED, ms);
+                    self.write_step(StepSql::Insert, m, &args, direction).await
+                }
+                Direction::Down => {
+                    self.write_step(StepSql::Delete, m, &delete_args(id), direction)
+                        .await
+                }
             };
-            if let Err(e) = self.s.write(&record).await {
+            if let Err(e) = written {
                 self.rollback().await;
-                return Err(db_error(
-                    format!(
-                        "cannot record {} of {} in {}",
-                        direction,
-                        m.id(),
-                        self.table.display()
-                    ),
-                    e,
-                ));
+                return Err(e);
             }
             self.record(st, i, direction, begun.elapsed());
             return Ok(());
@@ -616,6 +943,7 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
 
         // Outside a transaction: claim the step with a `started` row first,
         // so that a failure or a crash part-way leaves a visible trace.
+        self.ensure_created().await?;
         let has_sql = !crate::split::split(sql, self.sql.dialect()).is_empty();
         if self.xact_lock {
             // The claim itself is made under the transaction-scoped lock.
@@ -627,53 +955,37 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
                 }
             }
         }
-        let table_name = self.table.display();
-        let write_error = |e| {
-            db_error(
-                format!(
-                    "cannot record {} of {} in {}",
-                    direction,
-                    m.id(),
-                    table_name
-                ),
-                e,
-            )
-        };
         if !has_sql {
             // Nothing can fail half-way: record the end state directly.
-            let record = match direction {
-                Direction::Up => self.sql.insert_row(
-                    &self.table,
-                    Values::Bind,
-                    m.id(),
-                    &checksum,
-                    state::APPLIED,
-                    0,
-                ),
-                Direction::Down => self.sql.delete_row(&self.table, Values::Bind, m.id()),
-            };
-            self.s.write(&record).await.map_err(write_error)?;
+            match direction {
+                Direction::Up => {
+                    let args = insert_args(id, checksum, state::APPLIED, 0);
+                    self.write_step(StepSql::Insert, m, &args, direction)
+                        .await?
+                }
+                Direction::Down => {
+                    self.write_step(StepSql::Delete, m, &delete_args(id), direction)
+                        .await?
+                }
+            }
             self.record(st, i, direction, begun.elapsed());
             return Ok(());
         }
-        let claim = match direction {
-            Direction::Up => self.sql.insert_row(
-                &self.table,
-                Values::Bind,
-                m.id(),
-                &checksum,
-                state::STARTED_UP,
-                0,
-            ),
-            Direction::Down => {
-                self.sql
-                    .set_state(&self.table, Values::Bind, m.id(), state::STARTED_DOWN)
+        match direction {
+            Direction::Up => {
+                let args = insert_args(id, checksum, state::STARTED_UP, 0);
+                self.write_step(StepSql::Insert, m, &args, direction)
+                    .await?
             }
-        };
-        self.s.write(&claim).await.map_err(write_error)?;
+            Direction::Down => {
+                let args = set_state_args(id, state::STARTED_DOWN);
+                self.write_step(StepSql::SetState, m, &args, direction)
+                    .await?
+            }
+        }
         if self.tx_open {
-            // A grouped transaction, SQLite's lock or the claim's xact lock:
-            // the section must run outside it.
+            // A grouped transaction or the claim's xact lock: the section
+            // must run outside it.
             self.commit().await?;
         }
         if let Err(failure) = self.s.run_sql(sql, false).await {
@@ -681,26 +993,26 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
                 Direction::Up => state::FAILED_UP,
                 Direction::Down => state::FAILED_DOWN,
             };
-            let mark = self
-                .sql
-                .set_state(&self.table, Values::Bind, m.id(), failed);
-            if let Err(e) = self.s.write(&mark).await {
-                tracing::error!(target: "migrate", revision = m.id(), error = %e, "could not mark the revision failed; its row stays `started`");
+            let args = set_state_args(id, failed);
+            if let Err(e) = self
+                .write_step(StepSql::SetState, m, &args, direction)
+                .await
+            {
+                tracing::error!(target: "migrate", revision = id, error = %e, "could not mark the revision failed; its row stays `started`");
             }
             return Err(self.migration_error(m, direction, sql, failure, false));
         }
-        let duration = begun.elapsed();
-        let finish = match direction {
-            Direction::Up => self.sql.finish_row(
-                &self.table,
-                Values::Bind,
-                m.id(),
-                &checksum,
-                millis(duration),
-            ),
-            Direction::Down => self.sql.delete_row(&self.table, Values::Bind, m.id()),
-        };
-        self.s.write(&finish).await.map_err(write_error)?;
+        match direction {
+            Direction::Up => {
+                let args = finish_args(id, checksum, millis(begun.elapsed()));
+                self.write_step(StepSql::Finish, m, &args, direction)
+                    .await?
+            }
+            Direction::Down => {
+                self.write_step(StepSql::Delete, m, &delete_args(id), direction)
+                    .await?
+            }
+        }
         self.record(st, i, direction, begun.elapsed());
         Ok(())
     }
@@ -859,8 +1171,17 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         })
     }
 
-    async fn write(&mut self, stmt: &crate::backend::Stmt) -> Result<u64, Error> {
-        self.s.write(stmt).await.map_err(|e| {
+    /// Runs a statement of the rare operations (stamp, accept, resolve).
+    async fn write(&mut self, stmt: &Stmt) -> Result<u64, Error> {
+        let args: Vec<Bind<'_>> = stmt
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Text(t) => Bind::Text(t),
+                Arg::Int(i) => Bind::Int(*i),
+            })
+            .collect();
+        self.s.write(&stmt.sql, &args, true).await.map_err(|e| {
             db_error(
                 format!("cannot write to the version table {}", self.table.display()),
                 e,
@@ -869,7 +1190,7 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
     }
 
     async fn status(&mut self) -> Result<Status, Error> {
-        let Some(st) = self.read_opt().await? else {
+        let Some(st) = self.read_full().await? else {
             let empty = Applied::empty(self.graph.len());
             return Ok(Status {
                 pending: self.pending(&empty)?,
@@ -909,8 +1230,12 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         let Some(mut st) = self.start_existing().await? else {
             return Ok(None);
         };
-        if let Some(fresh) = self.begin().await? {
-            st = fresh;
+        if self.begin().await?.is_some() {
+            // Read again, every column, under the transaction's lock.
+            st = self.read_full().await?.ok_or_else(|| Error::CorruptTable {
+                table: self.table.display(),
+                detail: "it disappeared while migrating".to_owned(),
+            })?;
         }
         Ok(Some(st))
     }
@@ -1001,4 +1326,62 @@ fn needed(st: &State, i: usize, direction: Direction) -> bool {
 
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::sql_for;
+    use crate::dialect::Dialect;
+
+    fn same(binds: &[Bind<'_>], stmt: &Stmt) -> bool {
+        binds.len() == stmt.args.len()
+            && binds.iter().zip(&stmt.args).all(|(b, a)| match (b, a) {
+                (Bind::Text(x), Arg::Text(y)) => x == y,
+                (Bind::Int(x), Arg::Int(y)) => x == y,
+                _ => false,
+            })
+    }
+
+    /// The step statements bind their values in the builders' order, on
+    /// every dialect, and their texts do not depend on the values.
+    #[test]
+    fn step_values_follow_the_builders() {
+        let t = TableName::parse("app.versions").unwrap();
+        for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+            let sql = sql_for(dialect);
+            let texts = Texts::new(sql, &t);
+            let insert = sql.insert_row(&t, Values::Bind, "r1", "ab", state::STARTED_UP, 7);
+            assert_eq!(insert.sql, texts.insert);
+            assert!(same(
+                &insert_args("r1", "ab", state::STARTED_UP, 7),
+                &insert
+            ));
+            let finish = sql.finish_row(&t, Values::Bind, "r1", "ab", 7);
+            assert_eq!(finish.sql, texts.finish);
+            assert!(same(&finish_args("r1", "ab", 7), &finish));
+            let set = sql.set_state(&t, Values::Bind, "r1", state::FAILED_UP);
+            assert_eq!(set.sql, texts.set_state);
+            assert!(same(&set_state_args("r1", state::FAILED_UP), &set));
+            let delete = sql.delete_row(&t, Values::Bind, "r1");
+            assert_eq!(delete.sql, texts.delete);
+            assert!(same(&delete_args("r1"), &delete));
+            assert_eq!(sql.insert_rows(&t, 1), texts.insert);
+            let two = sql.insert_rows(&t, 2);
+            assert_eq!(two.matches(", (").count(), 1, "{two}");
+            assert!(sql
+                .insert_rows(&t, CHUNK)
+                .starts_with(&two[..two.len() - 2]));
+        }
+    }
+
+    #[test]
+    fn checksums_compare_without_allocating() {
+        let c = migrate_core::Checksum::of("some text");
+        assert_eq!(Hex::of(&c.0).as_str(), c.to_hex());
+        assert!(same_checksum(&c.to_hex(), &c.0));
+        assert!(same_checksum(&format!(" {} ", c.to_hex()), &c.0));
+        assert!(!same_checksum(&c.to_hex().to_uppercase(), &c.0));
+        assert!(!same_checksum("deadbeef", &c.0));
+    }
 }

@@ -35,7 +35,7 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A migration's own SQL failed.
-    #[error("{direction} of {revision} ({file}) failed{}: {source}{}", statement.as_ref().map(|s| format!(" at {s}")).unwrap_or_default(), if *rolled_back { "; nothing was recorded and the transaction was rolled back, fix the SQL and run again" } else { "; the revision is marked failed in the version table: check which of its statements took effect, then run `cargo migrate resolve` as the next run's error explains" })]
+    #[error("{direction} of {revision} ({file}) failed{}: {source}{}", statement.as_ref().map(|s| format!(" at {s}")).unwrap_or_default(), if *rolled_back { "; nothing was recorded and the transaction was rolled back: fix the cause and run again" } else { "; the revision is recorded as failed in the version table (as started, if the database could not be reached): check which of its statements took effect, then run `cargo migrate resolve` as the next run's error explains" })]
     Migration {
         /// The revision id.
         revision: String,

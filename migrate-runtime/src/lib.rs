@@ -22,16 +22,19 @@
 //! # What a run does
 //!
 //! 1. Takes the migration lock (see below), then reads the whole version
-//!    table in one `SELECT`. The table (default `migrate_versions`) is
-//!    created on first use, only when that read finds it missing. An
-//!    up-to-date database costs the lock and that one query: no DDL.
+//!    table in one `SELECT`, once: under the lock nobody else changes it, so
+//!    nothing is read again per revision. The table (default
+//!    `migrate_versions`) is created on first use, only when that read finds
+//!    it missing. An up-to-date database costs the lock and that one query:
+//!    no DDL.
 //! 2. Refuses to go on over a row a previous run left `started` or `failed`
 //!    ([`Error::Failed`]), an applied revision whose file changed
 //!    ([`Error::Drift`], unless [`DriftPolicy::Warn`]) or one this build
 //!    lacks ([`Error::UnknownApplied`], unless [`UnknownPolicy::Allow`]).
 //! 3. Plans with the revision graph of `migrate-core` and runs each step.
 //!    On PostgreSQL and SQLite a revision's SQL and its version-table row
-//!    are one transaction: both commit or neither. A `transaction:false`
+//!    are one transaction (`BEGIN`, the SQL, one `INSERT`, `COMMIT`): both
+//!    commit or neither. A `transaction:false`
 //!    section, and every revision on MySQL/MariaDB (where DDL commits
 //!    implicitly), is bracketed by a `started` row written before it and
 //!    marked applied after it (or `failed` if its SQL fails), so a crash or
@@ -45,7 +48,7 @@
 //! | --- | --- |
 //! | PostgreSQL | `pg_try_advisory_lock(key)` on the run's connection; the key hashes the table name |
 //! | MySQL/MariaDB | `GET_LOCK('migrate:<hash of database and table>', 0)` on the run's connection |
-//! | SQLite | the database's write lock: a `BEGIN IMMEDIATE` transaction on the run's connection |
+//! | SQLite | an OS file lock (`flock`; `LockFileEx` on Windows) on `<database file>.<table>.migrate-lock`, next to the database |
 //!
 //! Waiting polls the try-lock with back-off (10 ms doubling to 500 ms) up to
 //! [`Migrator::lock_timeout`], so a waiter never sits inside a transaction
@@ -56,13 +59,17 @@
 //! every second that the client is still there, so a killed migrator's lock
 //! is freed within about a second even in the middle of a long statement.
 //!
-//! SQLite's write lock is a transaction, so it cannot be held across commits:
-//! the migrator commits each revision, takes the lock again and re-reads the
-//! table before the next one (another process that got in between is seen,
-//! and nothing runs twice). A `transaction:false` step cannot run under it at
-//! all: its `started` row is written under the lock, but a second process
-//! arriving during the step sees that row and stops with [`Error::Failed`].
-//! Different version tables share SQLite's one lock.
+//! SQLite has no advisory locks, and its own write lock is a transaction that
+//! each commit gives up, so its session lock is a lock file: created next to
+//! the database on first use and never deleted, locked for the whole run
+//! (across commits and `transaction:false` steps), and released by the
+//! operating system when the process ends, however it ends. Each revision
+//! then runs as `BEGIN IMMEDIATE`, its SQL, its row, `COMMIT`. Migrators of
+//! different version tables use different lock files (SQLite still
+//! serializes their write transactions). The database file itself is never
+//! opened or locked by the runtime, and an in-memory database takes no lock.
+//! The directory of the database must be writable, as it must for SQLite's
+//! own journal.
 //!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.

@@ -107,10 +107,10 @@ impl<'m> Migrator<'m> {
     /// revision's transaction on PostgreSQL (for poolers in transaction mode,
     /// where a session lock could outlive its client). It is weaker: the
     /// version table is created and read without the lock, `transaction:false`
-    /// steps only hold it while their `started` row is written, and a waiter
-    /// waits inside an open transaction. MySQL has no transaction-scoped
-    /// user locks and SQLite's lock is a transaction already, so both use
-    /// their session lock for this strategy.
+    /// steps only hold it while their `started` row is written, a waiter
+    /// waits inside an open transaction, and each transaction reads the
+    /// version table again. MySQL and SQLite have no transaction-scoped
+    /// locks, so both use their session lock for this strategy.
     pub fn lock(mut self, strategy: LockStrategy) -> Self {
         self.lock = strategy;
         self

@@ -2,9 +2,11 @@
 //!
 //! Migrations normally run whole, through the driver's multi-statement
 //! execution, so this splitter decides nothing about what the database runs
-//! except in one place: PostgreSQL `transaction:false` sections, whose
+//! except in two places: PostgreSQL `transaction:false` sections, whose
 //! statements must each be sent alone (a multi-statement query is one implicit
-//! transaction, where `CREATE INDEX CONCURRENTLY` is refused). Elsewhere it
+//! transaction, where `CREATE INDEX CONCURRENTLY` is refused), and SQLite
+//! sections over 64 KiB, which run in pieces of whole statements (one call
+//! would be quadratic in the section's size). Elsewhere it
 //! names the statement that failed and tells offline scripts whether a section
 //! ends with a terminated statement.
 //!
@@ -56,11 +58,17 @@ fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
     let mut block = false;
     let mut terminated = true;
 
-    let finish = |out: &mut Vec<Statement<'a>>, from: usize, to: usize| {
+    // Lines are counted from where the previous statement started (starts
+    // only move forward), so a long section costs one pass, not one per
+    // statement.
+    let mut counted = (0, 1);
+    let mut finish = |out: &mut Vec<Statement<'a>>, from: usize, to: usize| {
         let text = sql[from..to].trim();
         if !text.is_empty() {
-            let line = 1 + sql[..from].bytes().filter(|&c| c == b'\n').count();
-            out.push(Statement { text, line });
+            let (at, line) = &mut counted;
+            *line += sql[*at..from].bytes().filter(|&c| c == b'\n').count();
+            *at = from;
+            out.push(Statement { text, line: *line });
         }
     };
 

@@ -15,8 +15,9 @@ pub enum Direction {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LockStrategy {
-    /// A session-level lock held on one connection for the whole run
-    /// (PostgreSQL advisory lock, MySQL `GET_LOCK`, SQLite write lock). The default.
+    /// A session-level lock held for the whole run (PostgreSQL advisory lock
+    /// and MySQL `GET_LOCK` on the run's connection, an OS lock on the
+    /// `<database file>.<table>.migrate-lock` file for SQLite). The default.
     #[default]
     Session,
     /// A transaction-scoped lock taken in each revision's transaction, for

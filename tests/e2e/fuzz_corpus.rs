@@ -8,14 +8,19 @@ mod targets;
 use std::path::Path;
 
 fn corpus(name: &str) -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(name);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
     assert!(!files.is_empty(), "empty corpus {}", dir.display());
-    files.into_iter().map(|f| std::fs::read(f).unwrap()).collect()
+    files
+        .into_iter()
+        .map(|f| std::fs::read(f).unwrap())
+        .collect()
 }
 
 /// A small deterministic mutator (xorshift), so failures reproduce exactly.
@@ -32,7 +37,11 @@ impl Mutator {
     fn mutate(&mut self, seed: &[u8], pool: &[Vec<u8>]) -> Vec<u8> {
         let mut data = seed.to_vec();
         for _ in 0..1 + self.next() % 4 {
-            let at = if data.is_empty() { 0 } else { (self.next() as usize) % data.len() };
+            let at = if data.is_empty() {
+                0
+            } else {
+                (self.next() as usize) % data.len()
+            };
             match self.next() % 6 {
                 0 if !data.is_empty() => data[at] = self.next() as u8,
                 1 => data.insert(at, b"\n-:,+@\r\0 \xff"[(self.next() % 10) as usize]),
@@ -81,7 +90,10 @@ fn run(name: &str, target: fn(&[u8]), rounds: usize) {
         let input = m.mutate(seed, &seeds);
         let result = std::panic::catch_unwind(|| target(&input));
         if result.is_err() {
-            panic!("{name}: mutated input {round} failed; add it to fuzz/corpus/{name}:\n{:?}", String::from_utf8_lossy(&input));
+            panic!(
+                "{name}: mutated input {round} failed; add it to fuzz/corpus/{name}:\n{:?}",
+                String::from_utf8_lossy(&input)
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 //! targets' corpus.
 
 mod cli;
+mod faults;
 mod fuzz_corpus;
 mod runtime;
 mod support;

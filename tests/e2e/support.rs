@@ -479,3 +479,80 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+// ------------------------------------------------- faults (issue 5) --
+
+/// The `cargo-migrate` binary, built once per test process with the same
+/// cargo and profile as the tests (`MIGRATE_CLI_BIN` overrides the path).
+pub fn cli_bin() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            if let Some(path) = std::env::var_os("MIGRATE_CLI_BIN") {
+                return PathBuf::from(path);
+            }
+            let exe = std::env::current_exe().expect("the test executable");
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("target/<profile>")
+                .to_owned();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let mut cmd = std::process::Command::new(cargo);
+            cmd.current_dir(workspace_root()).args([
+                "build",
+                "-q",
+                "-p",
+                "cargo-migrate",
+                "--bin",
+                "cargo-migrate",
+            ]);
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("running cargo build for the CLI");
+            assert!(status.success(), "cargo build -p cargo-migrate failed");
+            let bin = profile_dir.join(format!("cargo-migrate{}", std::env::consts::EXE_SUFFIX));
+            assert!(bin.is_file(), "{} was not built", bin.display());
+            bin
+        })
+        .clone()
+}
+
+/// Waits for `child` at most `limit`; kills it and returns `None` if it
+/// overstays.
+pub fn wait_limited(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("polling a child") {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Every row of the version table as `revision|checksum|state`, NULLs shown
+/// as `NULL`, sorted; for "nothing was lost or changed" comparisons.
+pub async fn version_snapshot(db: &Db, table: &str) -> Vec<String> {
+    let sql = match db.dialect() {
+        Dialect::MySql => format!(
+            "SELECT CONCAT(COALESCE(revision, 'NULL'), '|', COALESCE(checksum, 'NULL'), '|', COALESCE(state, 'NULL')) FROM {table}"
+        ),
+        _ => format!(
+            "SELECT COALESCE(revision, 'NULL') || '|' || COALESCE(checksum, 'NULL') || '|' || COALESCE(state, 'NULL') FROM {table}"
+        ),
+    };
+    let mut rows = strings(db, &sql)
+        .await
+        .unwrap_or_else(|e| panic!("reading {table}: {e}"));
+    rows.sort();
+    rows
+}

@@ -72,6 +72,18 @@ impl TableName {
         }
     }
 
+    /// The schema part, if any.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub(crate) fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    /// The table part.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The parts, schema first.
     fn parts(&self) -> impl Iterator<Item = &str> {
         self.schema
@@ -185,6 +197,14 @@ pub(crate) trait DialectSql: Sync + AsDyn {
     /// Reads every row: revision, checksum, state, applied_at as text, duration_ms.
     fn select_rows(&self, table: &TableName) -> String;
 
+    /// Reads what a migrator needs of every row: revision, checksum, state.
+    fn select_brief(&self, table: &TableName) -> String {
+        format!(
+            "SELECT revision, checksum, state FROM {}",
+            self.table(table)
+        )
+    }
+
     /// Starts a transaction.
     fn begin(&self) -> &'static str {
         "BEGIN"
@@ -230,6 +250,31 @@ pub(crate) trait DialectSql: Sync + AsDyn {
             p.push(Arg::Int(duration_ms)),
         );
         p.finish(sql)
+    }
+
+    /// Records `rows` applied revisions in one statement, with bound values in
+    /// the column order of [`DialectSql::insert_row`] (row after row): the
+    /// version rows of a grouped run, sent in a few round trips instead of
+    /// one per revision.
+    fn insert_rows(&self, table: &TableName, rows: usize) -> String {
+        let mut sql = format!(
+            "INSERT INTO {} (revision, checksum, state, duration_ms) VALUES ",
+            self.table(table)
+        );
+        for r in 0..rows {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            let n = 4 * r;
+            sql.push_str(&format!(
+                "({}, {}, {}, {})",
+                self.placeholder(n + 1),
+                self.placeholder(n + 2),
+                self.placeholder(n + 3),
+                self.placeholder(n + 4)
+            ));
+        }
+        sql
     }
 
     /// Marks a started row applied once its SQL ran.
@@ -337,7 +382,9 @@ pub(crate) fn sql_for(dialect: Dialect) -> &'static dyn DialectSql {
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod online;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub(crate) use online::{BackendRef, Guard, RawRow, Session, SqlFailure};
+pub(crate) use online::{
+    bound, fields, BackendRef, Bind, Brief, Guard, RawRow, Session, SqlFailure, RECORD_SEP,
+};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use online::{Database, Db};
 

@@ -68,7 +68,9 @@ pub(crate) use online::MySqlSession;
 mod online {
     use super::Sql;
     use crate::backend::online::{is_missing_table, run_whole};
-    use crate::backend::{Arg, DialectSql, Guard, RawRow, Session, SqlFailure, Stmt, TableName};
+    use crate::backend::{
+        bound, Bind, Brief, DialectSql, Guard, RawRow, Session, SqlFailure, TableName,
+    };
     use crate::dialect::Dialect;
     use sqlx::{Executor, MySql, Row};
 
@@ -181,20 +183,43 @@ mod online {
                 .map(Some)
         }
 
+        async fn read_brief(&mut self, table: &TableName) -> Result<Option<Brief>, sqlx::Error> {
+            // GROUP_CONCAT would truncate at group_concat_max_len: plain rows.
+            let sql = Sql.select_brief(table);
+            let rows = match self.guard.conn().fetch_all(sqlx::query(&sql)).await {
+                Ok(rows) => rows,
+                Err(e) if is_missing_table(&e, Dialect::MySql) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            rows.iter()
+                .map(|r| {
+                    Ok([
+                        r.try_get_unchecked(0)?,
+                        r.try_get_unchecked(1)?,
+                        r.try_get_unchecked(2)?,
+                    ])
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map(|rows| Some(Brief::Rows(rows)))
+        }
+
         async fn create_table(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
             let sql = Sql.create_table(table);
             self.exec(&sql).await
         }
 
-        async fn write(&mut self, stmt: &Stmt) -> Result<u64, sqlx::Error> {
-            let mut query = sqlx::query(&stmt.sql);
-            for arg in &stmt.args {
-                query = match arg {
-                    Arg::Text(t) => query.bind(t.as_str()),
-                    Arg::Int(i) => query.bind(*i),
-                };
-            }
-            Ok(self.guard.conn().execute(query).await?.rows_affected())
+        async fn write(
+            &mut self,
+            sql: &str,
+            args: &[Bind<'_>],
+            persistent: bool,
+        ) -> Result<u64, sqlx::Error> {
+            Ok(self
+                .guard
+                .conn()
+                .execute(bound(sql, args, persistent))
+                .await?
+                .rows_affected())
         }
 
         async fn run_sql(&mut self, sql: &str, _in_transaction: bool) -> Result<(), SqlFailure> {

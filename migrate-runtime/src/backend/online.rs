@@ -1,6 +1,6 @@
 //! The parts of the backends that talk to a database through sqlx.
 
-use super::{DialectSql, Stmt, TableName};
+use super::{DialectSql, TableName};
 use crate::dialect::Dialect;
 use crate::error::{redact_url, Error};
 use futures_util::StreamExt;
@@ -356,6 +356,100 @@ pub(crate) struct RawRow {
     pub(crate) duration_ms: i64,
 }
 
+/// Record and field separators of [`Brief::Packed`] (ASCII RS and US).
+pub(crate) const RECORD_SEP: char = '\x1e';
+pub(crate) const FIELD_SEP: char = '\x1f';
+
+/// What a migrator needs of every version-table row: revision, checksum and
+/// state. Read once per run, under the lock.
+#[derive(Debug)]
+pub(crate) enum Brief {
+    /// The rows aggregated by the database into one text: records separated by
+    /// [`RECORD_SEP`], each `revision US checksum US state`. Only made by
+    /// [`Brief::packed`], which checks that no value contained a separator.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    Packed {
+        /// The records.
+        text: String,
+        /// How many.
+        count: usize,
+    },
+    /// One entry per row.
+    Rows(Vec<[String; 3]>),
+}
+
+impl Brief {
+    /// Wraps an aggregated text if it splits into exactly `count` records of
+    /// three fields each; `None` means a value held a separator (or a row had
+    /// a NULL), and the caller reads the rows one by one instead.
+    ///
+    /// Every separator inside a value either adds a record or adds a field to
+    /// one, so the counts catch them all.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub(crate) fn packed(text: Option<String>, count: usize) -> Option<Brief> {
+        let text = text.unwrap_or_default();
+        if count == 0 {
+            return text.is_empty().then_some(Brief::Packed { text, count });
+        }
+        let mut records = 0;
+        for record in text.split(RECORD_SEP) {
+            records += 1;
+            if record.bytes().filter(|&b| b == FIELD_SEP as u8).count() != 2 {
+                return None;
+            }
+        }
+        (records == count).then_some(Brief::Packed { text, count })
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Brief::Packed { count, .. } => *count,
+            Brief::Rows(rows) => rows.len(),
+        }
+    }
+}
+
+/// Splits one validated record of [`Brief::Packed`].
+pub(crate) fn fields(record: &str) -> (&str, &str, &str) {
+    let mut it = record.splitn(3, FIELD_SEP);
+    let revision = it.next().unwrap_or_default();
+    let checksum = it.next().unwrap_or_default();
+    let state = it.next().unwrap_or_default();
+    (revision, checksum, state)
+}
+
+/// A value bound to a version-table statement.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Bind<'a> {
+    /// Text.
+    Text(&'a str),
+    /// An integer.
+    Int(i64),
+}
+
+/// Binds `args` to `sql`, borrowing both: the text is the same for every
+/// revision, so sqlx's per-connection statement cache prepares it once.
+pub(crate) fn bound<'q, DB>(
+    sql: &'q str,
+    args: &[Bind<'q>],
+    persistent: bool,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database + sqlx::database::HasStatementCache,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let mut query = sqlx::query(sql).persistent(persistent);
+    for arg in args {
+        query = match *arg {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    query
+}
+
 /// A migration's SQL failed: which statement (0-based, counted by the
 /// statements the database finished before it) and the driver error.
 #[derive(Debug)]
@@ -376,13 +470,6 @@ pub(crate) trait Session: Send {
     /// The dialect's SQL text.
     fn sql(&self) -> &'static dyn DialectSql;
 
-    /// Whether holding the session lock means holding an open write
-    /// transaction (SQLite, whose only lock is its write lock). Each commit
-    /// then gives the lock up, and the migrator takes it again and re-reads.
-    fn lock_is_transaction(&self) -> bool {
-        false
-    }
-
     /// Whether [`Session::try_xact_lock`] exists (PostgreSQL).
     fn has_xact_lock(&self) -> bool {
         false
@@ -391,7 +478,8 @@ pub(crate) trait Session: Send {
     /// Where to look for the holder when the lock wait times out.
     fn lock_hint(&self) -> &'static str;
 
-    /// One non-blocking attempt at the session lock.
+    /// One non-blocking attempt at the session lock, held until
+    /// [`Session::unlock`] or until the session ends (its process included).
     fn try_lock(
         &mut self,
         table: &TableName,
@@ -416,11 +504,19 @@ pub(crate) trait Session: Send {
     /// Rolls it back.
     fn rollback(&mut self) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
 
-    /// Every version-table row, or `None` when the table does not exist.
+    /// Every version-table row with all its columns, or `None` when the table
+    /// does not exist. For `status` and the rare small writes.
     fn read_rows(
         &mut self,
         table: &TableName,
     ) -> impl Future<Output = Result<Option<Vec<RawRow>>, sqlx::Error>> + Send;
+
+    /// Revision, checksum and state of every row, or `None` when the table
+    /// does not exist: what upgrade, downgrade and stamp read.
+    fn read_brief(
+        &mut self,
+        table: &TableName,
+    ) -> impl Future<Output = Result<Option<Brief>, sqlx::Error>> + Send;
 
     /// Creates the version table if it does not exist.
     fn create_table(
@@ -428,8 +524,15 @@ pub(crate) trait Session: Send {
         table: &TableName,
     ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
 
-    /// Runs one version-table statement; returns the rows affected.
-    fn write(&mut self, stmt: &Stmt) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
+    /// Runs one version-table statement with bound values; returns the rows
+    /// affected. `persistent` statements stay prepared on the connection
+    /// (for texts that recur); others are prepared for this use only.
+    fn write(
+        &mut self,
+        sql: &str,
+        args: &[Bind<'_>],
+        persistent: bool,
+    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
 
     /// Runs a migration section. `in_transaction` says whether a transaction
     /// is open around it; outside one, each statement must commit on its own.
@@ -473,7 +576,8 @@ impl<DB: sqlx::Database> Guard<DB> {
             .expect("the connection is only taken on close")
     }
 
-    /// Records whether the session lock is held.
+    /// Records whether a session lock tied to the connection is held.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     pub(crate) fn set_locked(&mut self, locked: bool) {
         self.locked = locked;
     }
@@ -483,38 +587,36 @@ impl<DB: sqlx::Database> Guard<DB> {
         self.in_tx = in_tx;
     }
 
-    /// Whether a transaction is open.
-    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))] // Only SQLite asks.
-    pub(crate) fn in_tx(&self) -> bool {
-        self.in_tx
-    }
-
     /// Returns the connection to the pool if it is clean, else closes it.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     pub(crate) fn release(mut self) {
-        self.discard_if_dirty();
+        drop(self.take_dirty());
         // A clean connection goes back to the pool when dropped.
         self.conn.take();
     }
 
-    fn discard_if_dirty(&mut self) {
+    /// Detaches the connection from the pool if it may hold a lock or an
+    /// open transaction: dropping (or closing) it then ends both.
+    pub(crate) fn take_dirty(&mut self) -> Option<DB::Connection> {
         if self.locked || self.in_tx {
-            if let Some(conn) = self.conn.take() {
-                // Dropping the detached connection closes its socket (or, for
-                // SQLite, its handle), which releases the lock and rolls back.
-                drop(conn.detach());
-            }
+            self.conn.take().map(|conn| conn.detach())
+        } else {
+            None
         }
     }
 }
 
 impl<DB: sqlx::Database> Drop for Guard<DB> {
     fn drop(&mut self) {
-        self.discard_if_dirty();
+        // Dropping the detached connection closes its socket (or, for
+        // SQLite, its handle), which releases the lock and rolls back.
+        drop(self.take_dirty());
     }
 }
 
 /// Runs a whole section with sqlx's multi-statement execution, counting the
 /// statements the database finished so that a failure can name the statement.
+/// (The count is free: the driver hands over every statement's result anyway.)
 pub(crate) async fn run_whole<QR>(
     mut results: futures_util::stream::BoxStream<'_, Result<QR, sqlx::Error>>,
 ) -> Result<(), SqlFailure> {
@@ -553,6 +655,49 @@ pub(crate) fn is_missing_table(error: &sqlx::Error, dialect: Dialect) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record(fields: [&str; 3]) -> String {
+        fields.join(&FIELD_SEP.to_string())
+    }
+
+    fn join(records: &[String]) -> Option<String> {
+        Some(records.join(&RECORD_SEP.to_string()))
+    }
+
+    #[test]
+    fn packed_reads_are_checked_for_separators_in_values() {
+        let a = record(["aa01", "00ff", "applied"]);
+        let b = record(["bb02", "11ee", "started_up"]);
+        let brief = Brief::packed(join(&[a.clone(), b.clone()]), 2).unwrap();
+        assert_eq!(brief.len(), 2);
+        let Brief::Packed { text, .. } = &brief else {
+            panic!("packed")
+        };
+        let rows: Vec<_> = text.split(RECORD_SEP).map(fields).collect();
+        assert_eq!(
+            rows,
+            [("aa01", "00ff", "applied"), ("bb02", "11ee", "started_up")]
+        );
+        // An empty table aggregates to NULL.
+        assert_eq!(Brief::packed(None, 0).unwrap().len(), 0);
+        assert!(Brief::packed(Some("x".into()), 0).is_none());
+        // A field separator in a value makes a record of four fields.
+        let bad = record(["a\x1fb", "00ff", "applied"]);
+        assert!(Brief::packed(join(&[bad, b.clone()]), 2).is_none());
+        // A record separator in a value makes one record more than rows...
+        let split = record(["x\x1ey", "00ff", "applied"]);
+        assert!(Brief::packed(join(&[split, b.clone()]), 2).is_none());
+        // ...even when both halves look like records.
+        let forged = format!(
+            "{}{RECORD_SEP}{}",
+            record(["r1", "c1", "applied"]),
+            record(["r2", "c2", "applied"])
+        );
+        let forged = record([&forged, "c3", "applied"]);
+        assert!(Brief::packed(join(&[forged, a]), 2).is_none());
+        // Empty values are fine.
+        assert!(Brief::packed(join(&[record(["", "", ""])]), 1).is_some());
+    }
 
     #[test]
     fn scrub_removes_the_password() {

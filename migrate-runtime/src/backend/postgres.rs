@@ -59,7 +59,9 @@ pub(crate) use online::PgSession;
 mod online {
     use super::Sql;
     use crate::backend::online::{is_missing_table, run_whole};
-    use crate::backend::{Arg, DialectSql, Guard, RawRow, Session, SqlFailure, Stmt, TableName};
+    use crate::backend::{
+        bound, Bind, Brief, DialectSql, Guard, RawRow, Session, SqlFailure, TableName,
+    };
     use crate::dialect::Dialect;
     use sqlx::{Executor, Postgres, Row};
 
@@ -72,16 +74,19 @@ mod online {
         i64::from_be_bytes(bytes)
     }
 
-    /// Takes the session lock. The second column makes the server notice within
-    /// a second that a killed migrator's client is gone, even while it runs a long
-    /// statement, so that its lock is freed promptly (`client_connection_check_interval`,
-    /// PostgreSQL 14+; the sub-select yields NULL on older servers instead of failing).
-    const TRY_LOCK: &str = "SELECT pg_try_advisory_lock($1), \
-         (SELECT set_config(name, '1000', false) FROM pg_settings WHERE name = 'client_connection_check_interval')";
+    /// Takes the session lock and, only when it got it, makes the server
+    /// notice within a second that a killed migrator's client is gone, even
+    /// while it runs a long statement, so that its lock is freed promptly
+    /// (`client_connection_check_interval`, PostgreSQL 14+). One round trip.
+    const TRY_LOCK_CHECKED: &str = "SELECT CASE WHEN pg_try_advisory_lock($1) \
+         THEN set_config('client_connection_check_interval', '1000', false) IS NOT NULL \
+         ELSE false END";
 
-    /// Releases it and puts the check interval back to the server's setting.
-    const UNLOCK: &str = "SELECT pg_advisory_unlock($1), \
-         (SELECT set_config(name, reset_val, false) FROM pg_settings WHERE name = 'client_connection_check_interval')";
+    /// The same for servers before 14, which lack the setting.
+    const TRY_LOCK: &str = "SELECT pg_try_advisory_lock($1)";
+
+    /// Releases the lock.
+    const UNLOCK: &str = "SELECT pg_advisory_unlock($1)";
 
     /// The transaction-scoped lock of `LockStrategy::Transaction`.
     const TRY_XACT_LOCK: &str = "SELECT pg_try_advisory_xact_lock($1)";
@@ -89,13 +94,19 @@ mod online {
     /// A PostgreSQL connection that migrates.
     pub(crate) struct PgSession {
         guard: Guard<Postgres>,
+        /// The server has `client_connection_check_interval` (14+).
+        check_interval: bool,
     }
 
     impl PgSession {
         /// Takes a connection from the pool.
         pub(crate) async fn open(pool: &sqlx::PgPool) -> Result<PgSession, sqlx::Error> {
+            let conn = pool.acquire().await?;
+            // Reported by the server at connect time: no query needed.
+            let check_interval = conn.server_version_num().is_some_and(|v| v >= 140_000);
             Ok(PgSession {
-                guard: Guard::new(pool.acquire().await?),
+                guard: Guard::new(conn),
+                check_interval,
             })
         }
 
@@ -122,10 +133,15 @@ mod online {
         }
 
         async fn try_lock(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
+            let sql = if self.check_interval {
+                TRY_LOCK_CHECKED
+            } else {
+                TRY_LOCK
+            };
             let row = self
                 .guard
                 .conn()
-                .fetch_one(sqlx::query(TRY_LOCK).bind(lock_key(table)))
+                .fetch_one(sqlx::query(sql).bind(lock_key(table)))
                 .await?;
             let got: bool = row.try_get(0)?;
             self.guard.set_locked(got);
@@ -133,10 +149,19 @@ mod online {
         }
 
         async fn unlock(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
-            self.guard
-                .conn()
-                .fetch_one(sqlx::query(UNLOCK).bind(lock_key(table)))
-                .await?;
+            if self.check_interval {
+                // One round trip for both: the key is a number, inlined.
+                let sql = format!(
+                    "SELECT pg_advisory_unlock({}); RESET client_connection_check_interval",
+                    lock_key(table)
+                );
+                self.exec(&sql).await?;
+            } else {
+                self.guard
+                    .conn()
+                    .execute(sqlx::query(UNLOCK).bind(lock_key(table)))
+                    .await?;
+            }
             self.guard.set_locked(false);
             Ok(())
         }
@@ -193,20 +218,36 @@ mod online {
                 .map(Some)
         }
 
+        async fn read_brief(&mut self, table: &TableName) -> Result<Option<Brief>, sqlx::Error> {
+            let sql = Sql.select_brief(table);
+            let rows = match self.guard.conn().fetch_all(sqlx::query(&sql)).await {
+                Ok(rows) => rows,
+                Err(e) if is_missing_table(&e, Dialect::Postgres) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            rows.iter()
+                .map(|r| Ok([r.try_get(0)?, r.try_get(1)?, r.try_get(2)?]))
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map(|rows| Some(Brief::Rows(rows)))
+        }
+
         async fn create_table(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
             let sql = Sql.create_table(table);
             self.exec(&sql).await
         }
 
-        async fn write(&mut self, stmt: &Stmt) -> Result<u64, sqlx::Error> {
-            let mut query = sqlx::query(&stmt.sql);
-            for arg in &stmt.args {
-                query = match arg {
-                    Arg::Text(t) => query.bind(t.as_str()),
-                    Arg::Int(i) => query.bind(*i),
-                };
-            }
-            Ok(self.guard.conn().execute(query).await?.rows_affected())
+        async fn write(
+            &mut self,
+            sql: &str,
+            args: &[Bind<'_>],
+            persistent: bool,
+        ) -> Result<u64, sqlx::Error> {
+            Ok(self
+                .guard
+                .conn()
+                .execute(bound(sql, args, persistent))
+                .await?
+                .rows_affected())
         }
 
         async fn run_sql(&mut self, sql: &str, in_transaction: bool) -> Result<(), SqlFailure> {

@@ -438,6 +438,28 @@ async fn unknown_applied_revision(scratch: Scratch) {
         ["aa01:applied", "cc03:applied"],
         "the unknown row is left alone"
     );
+    if scratch.backend == Backend::Sqlite {
+        // SQLite reads the table as one aggregated text with control
+        // characters as separators; a value holding them is read row by row.
+        let odd = "x\u{1e}y\u{1f}z";
+        exec(
+            &db,
+            &format!(
+                "INSERT INTO {TABLE} (revision, checksum, state) \
+                 VALUES ('x' || char(30) || 'y' || char(31) || 'z', 'c' || char(31), 'applied')"
+            ),
+        )
+        .await
+        .unwrap();
+        let err = older.migrator().upgrade(&db, "heads").await.unwrap_err();
+        assert!(
+            matches!(&err, Error::UnknownApplied { revisions } if revisions == &["cc03", odd]),
+            "{err:?}"
+        );
+        let r = allow.upgrade(&db, "heads").await.unwrap();
+        assert_eq!(step_ids(&r), ["bb02"]);
+        assert_eq!(allow.status(&db).await.unwrap().unknown, ["cc03", odd]);
+    }
     db.close().await;
 }
 

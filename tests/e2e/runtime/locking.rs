@@ -19,6 +19,78 @@ on_each_backend!(
     transaction_false_runs_outside_transactions
 );
 on_each_backend!(lock_strategies, lock_strategies);
+on_each_backend!(
+    cancelled_run_releases_the_lock,
+    cancelled_run_releases_the_lock
+);
+
+/// SQLite's session lock is an OS lock on `<database>.<table>.migrate-lock`,
+/// next to the database file. Held elsewhere (here by the test itself, as
+/// another process would), it makes a migrator wait and time out, without
+/// blocking `status`; another table has a lock file of its own;
+/// `LockStrategy::None` takes no lock; an in-memory database needs none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_lock_file() {
+    let scratch = Scratch::new(Backend::Sqlite).await.unwrap();
+    let dir = scratch.dir().unwrap().to_owned();
+    let set = migrations(&files(&[
+        logged_rev("aa01", &[]),
+        logged_rev("bb02", &["aa01"]),
+    ]));
+    let db = scratch.db().await;
+    assert_eq!(
+        step_ids(&set.migrator().upgrade(&db, "aa01").await.unwrap()),
+        ["aa01"]
+    );
+    let lock_path = dir.join(format!("test.db.{TABLE}.migrate-lock"));
+    assert!(lock_path.is_file(), "{} exists", lock_path.display());
+
+    let held = std::fs::File::open(&lock_path).unwrap();
+    held.lock().unwrap();
+    let started = Instant::now();
+    let err = set
+        .migrator()
+        .lock_timeout(Duration::from_millis(300))
+        .upgrade(&db, "heads")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::LockTimeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(set.migrator().status(&db).await.unwrap().pending, ["bb02"]);
+
+    let other = migrations(&files(&[rev("zz01", &[])]));
+    let r = other
+        .migrator()
+        .table("Other_Versions")
+        .lock_timeout(Duration::from_millis(300))
+        .upgrade(&db, "heads")
+        .await
+        .unwrap();
+    assert_eq!(step_ids(&r), ["zz01"]);
+    assert!(dir.join("test.db.other_versions.migrate-lock").is_file());
+
+    let r = set
+        .migrator()
+        .lock(LockStrategy::None)
+        .upgrade(&db, "heads")
+        .await
+        .unwrap();
+    assert_eq!(step_ids(&r), ["bb02"]);
+    drop(held);
+    assert!(set.upgrade(&db).await.unwrap().steps.is_empty());
+    assert_applied(&db, &["aa01", "bb02"], "after the lock file tests").await;
+    db.close().await;
+
+    let memory = migrate_runtime::Db::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    assert_eq!(
+        step_ids(&set.upgrade(&memory).await.unwrap()),
+        ["aa01", "bb02"]
+    );
+    assert!(set.upgrade(&memory).await.unwrap().steps.is_empty());
+    memory.close().await;
+}
 
 /// SQL that takes about `secs` seconds on the backend.
 pub fn slow_sql(backend: Backend, secs: u32) -> String {
@@ -63,7 +135,7 @@ async fn lock_timeout(scratch: Scratch) {
         .await
         .expect("aa01 applied in time")
         .unwrap();
-    // SQLite takes its lock again right after aa01's commit.
+    // The holder keeps its lock across aa01's commit and is into bb02 now.
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let db = scratch.db().await;
@@ -89,7 +161,7 @@ async fn lock_timeout(scratch: Scratch) {
     let expected_hint = match backend {
         Backend::Postgres => "pg_locks",
         Backend::MySql => "GET_LOCK",
-        Backend::Sqlite => "write lock",
+        Backend::Sqlite => "migrate-lock",
     };
     assert!(hint.contains(expected_hint), "{hint}");
     assert!(err.to_string().contains(expected_hint));
@@ -108,6 +180,9 @@ async fn lock_timeout(scratch: Scratch) {
 
     if backend != Backend::Sqlite {
         // The lock key is the table name: another table's migrator goes on.
+        // (So it does on SQLite, whose lock file is named after the table,
+        // but there it then waits for the holder's write transaction, as
+        // every SQLite writer does.)
         let other = migrations(&files(&[rev("zz01", &[])]));
         let r = other
             .migrator()
@@ -190,19 +265,12 @@ async fn transaction_false_runs_outside_transactions(scratch: Scratch) {
             .down(down),
     ]));
     let (db_a, db_b) = (scratch.db().await, scratch.db().await);
-    let reports: Vec<Report> = if backend == Backend::Sqlite {
-        // SQLite's only lock is its write transaction, which a
-        // transaction:false step cannot hold: run one migrator at a time.
-        vec![
-            set.upgrade(&db_a).await.unwrap(),
-            set.upgrade(&db_b).await.unwrap(),
-        ]
-    } else {
-        let a = set.migrator().lock_timeout(Duration::from_secs(20));
-        let b = a.clone();
-        let (ra, rb) = tokio::join!(a.upgrade(&db_a, "heads"), b.upgrade(&db_b, "heads"));
-        vec![ra.unwrap(), rb.unwrap()]
-    };
+    // The session lock is held across the step on every backend (SQLite's
+    // is a file lock, not a transaction), so the two may race.
+    let a = set.migrator().lock_timeout(Duration::from_secs(20));
+    let b = a.clone();
+    let (ra, rb) = tokio::join!(a.upgrade(&db_a, "heads"), b.upgrade(&db_b, "heads"));
+    let reports: Vec<Report> = vec![ra.unwrap(), rb.unwrap()];
     let mut applied: Vec<&str> = reports.iter().flat_map(step_ids).collect();
     applied.sort();
     assert_eq!(applied, ["aa01", "bb02"], "each revision once");
@@ -230,6 +298,49 @@ async fn transaction_false_runs_outside_transactions(scratch: Scratch) {
     }
     db_a.close().await;
     db_b.close().await;
+}
+
+/// An upgrade future dropped in the middle of a slow revision (a timeout
+/// around it, say) leaves no lock behind and no half-applied revision: its
+/// connection is closed, which rolls the revision back, and the lock is
+/// released only after that, so the next migrator applies the revision
+/// exactly once. On MariaDB the `started` row stays, as after a crash.
+async fn cancelled_run_releases_the_lock(scratch: Scratch) {
+    let backend = scratch.backend;
+    let set = migrations(&files(&[
+        logged_rev("aa01", &[]),
+        rev("bb02", &["aa01"])
+            .up(&format!(
+                "INSERT INTO log (rev) VALUES ('bb02');\n{}",
+                slow_sql(backend, 2)
+            ))
+            .down("DELETE FROM log WHERE rev = 'bb02';"),
+    ]));
+    let db = scratch.db().await;
+    let cancelled = tokio::time::timeout(Duration::from_millis(700), set.upgrade(&db)).await;
+    assert!(
+        cancelled.is_err(),
+        "the upgrade was cut short: {cancelled:?}"
+    );
+
+    let started = Instant::now();
+    let result = set
+        .migrator()
+        .lock_timeout(Duration::from_secs(30))
+        .upgrade(&db, "heads")
+        .await;
+    println!(
+        "{backend:?}: the next run got the lock after {:?}",
+        started.elapsed()
+    );
+    if backend.transactional_ddl() {
+        assert_eq!(step_ids(&result.unwrap()), ["bb02"]);
+        assert_applied(&db, &["aa01", "bb02"], "after a cancelled run").await;
+    } else {
+        let err = result.unwrap_err();
+        assert!(matches!(err, Error::Failed { .. }), "{err:?}");
+    }
+    db.close().await;
 }
 
 /// `LockStrategy::Transaction` (PostgreSQL's transaction-scoped advisory

@@ -1,5 +1,6 @@
 //! Separate processes: eight replicas of the example service starting at
-//! once, and a migrator killed in the middle of a slow migration.
+//! once, a second migrator waiting for the first one's lock, and a migrator
+//! killed in the middle of a slow migration.
 
 use super::{logged, logged_rev, TABLE};
 use crate::on_each_backend;
@@ -14,6 +15,10 @@ use std::time::{Duration, Instant};
 
 on_each_backend!(eight_processes_start_at_once, eight_processes_start_at_once);
 on_each_backend!(killed_mid_migration, killed_mid_migration);
+on_each_backend!(
+    second_process_waits_for_the_holder,
+    second_process_waits_for_the_holder
+);
 
 /// The example's revisions, in order.
 const TODO_REVISIONS: [&str; 3] = ["1f3a9c0b7d42", "8b2e4d6f0a13", "c41d7e5a9f20"];
@@ -110,6 +115,117 @@ async fn eight_processes_start_at_once(scratch: Scratch) {
         1,
         "the seed revision ran once"
     );
+    db.close().await;
+}
+
+/// Starts `migrate-probe DIR URL heads TIMEOUT_MS`; its stdout lines arrive on
+/// the returned channel with the time each was read.
+fn start_probe(
+    dir: &std::path::Path,
+    url: &str,
+    timeout_ms: &str,
+) -> (Child, std::sync::mpsc::Receiver<(Instant, String)>) {
+    let mut child = Command::new(probe_bin())
+        .args([dir.to_str().unwrap(), url, "heads", timeout_ms])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting migrate-probe");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send((Instant::now(), line));
+        }
+    });
+    (child, rx)
+}
+
+/// Two processes: the first holds the migration lock through a slow
+/// revision; the second, started meanwhile, waits for the lock (it does not
+/// fail, and does not run anything early), then reads the state under it and
+/// finds nothing left to do. On SQLite this is the lock file's test: the
+/// first process's lock must survive its commit of aa01.
+async fn second_process_waits_for_the_holder(scratch: Scratch) {
+    let backend = scratch.backend;
+    let slow = rev("bb02", &["aa01"])
+        .up(&format!(
+            "INSERT INTO log (rev) VALUES ('bb02');\n{}",
+            super::locking::slow_sql(backend, 2)
+        ))
+        .down("DELETE FROM log WHERE rev = 'bb02';");
+    let dir = write_dir(&files(&[logged_rev("aa01", &[]), slow]));
+    let (url, path) = (scratch.url.clone(), dir.path().to_owned());
+    let (first_out, second_out, second_started, second_ended) =
+        tokio::task::spawn_blocking(move || {
+            let (mut first, first_lines) = start_probe(&path, &url, "30000");
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                let (_, line) = first_lines
+                    .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                    .expect("the first probe applies aa01");
+                if line == "step aa01" {
+                    break;
+                }
+            }
+            // The first process is into bb02 now, holding the lock.
+            let second_started = Instant::now();
+            let (mut second, second_lines) = start_probe(&path, &url, "60000");
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let status = wait_with_deadline(&mut second, deadline);
+            let second_ended = Instant::now();
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(&mut second.stderr.take().unwrap(), &mut stderr).unwrap();
+            assert!(status.success(), "the waiting probe failed: {stderr}");
+            let first_status = wait_with_deadline(&mut first, deadline);
+            let mut first_stderr = String::new();
+            std::io::Read::read_to_string(&mut first.stderr.take().unwrap(), &mut first_stderr)
+                .unwrap();
+            assert!(
+                first_status.success(),
+                "the first probe failed: {first_stderr}"
+            );
+            let collect = |rx: std::sync::mpsc::Receiver<(Instant, String)>| {
+                let mut lines = Vec::new();
+                while let Ok(line) = rx.recv_timeout(Duration::from_secs(5)) {
+                    lines.push(line);
+                }
+                lines
+            };
+            (
+                collect(first_lines),
+                collect(second_lines),
+                second_started,
+                second_ended,
+            )
+        })
+        .await
+        .unwrap();
+
+    let first_text: Vec<&str> = first_out.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(first_text, ["step bb02", "done"], "the first probe's rest");
+    let second_text: Vec<&str> = second_out.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        second_text,
+        ["connected", "done"],
+        "the second probe found nothing to do"
+    );
+    let bb02_at = first_out[0].0;
+    assert!(
+        second_ended > bb02_at,
+        "the second probe ended before the first committed bb02"
+    );
+    println!(
+        "{backend:?}: the second probe waited {:?}",
+        second_ended - second_started
+    );
+
+    let db = scratch.db().await;
+    assert_eq!(
+        version_rows(&db, TABLE).await,
+        ["aa01:applied", "bb02:applied"]
+    );
+    assert_eq!(logged(&db).await, ["aa01", "bb02"], "each revision once");
     db.close().await;
 }
 
