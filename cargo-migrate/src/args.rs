@@ -85,8 +85,8 @@ pub(crate) struct DbOpts {
 pub(crate) struct LockOpts {
     /// How concurrent migrators are kept apart.
     ///
-    /// `session` holds an advisory lock (PostgreSQL, MySQL) or the write lock
-    /// (SQLite) for the whole run; `transaction` takes it in each revision's
+    /// `session` holds an advisory lock (PostgreSQL, MySQL) or a lock file next
+    /// to the database (SQLite) for the whole run; `transaction` takes it in each revision's
     /// transaction, for poolers such as PgBouncer; `none` is for databases
     /// without advisory locks.
     #[arg(long, value_name = "MODE", value_enum, default_value_t = LockMode::Session)]

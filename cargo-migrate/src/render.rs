@@ -23,19 +23,13 @@ pub(crate) struct Secrets {
 impl Secrets {
     /// The secrets of a database URL.
     pub(crate) fn from_url(url: &str) -> Secrets {
-        let mut words = Vec::new();
-        if let Some(password) = password(url) {
-            let decoded = percent_decode(&password);
-            // A very short password would mangle ordinary words if replaced
-            // everywhere; URL-shaped occurrences are still redacted below.
-            for w in [password, decoded] {
-                if w.len() >= 4 && !words.contains(&w) {
-                    words.push(w);
-                }
-            }
-        }
-        // Longest first, so a password containing another is replaced whole.
-        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        // Longest first (as given), so a password containing another is
+        // replaced whole. A very short password would mangle ordinary words
+        // if replaced everywhere; URL-shaped occurrences are still redacted.
+        let words = migrate_runtime::url_passwords(url)
+            .into_iter()
+            .filter(|w| w.len() >= 4)
+            .collect();
         Secrets { words }
     }
 
@@ -65,36 +59,6 @@ impl Secrets {
         }
         out
     }
-}
-
-/// The password in a URL's user-info, if any.
-fn password(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let userinfo = &authority[..authority.rfind('@')?];
-    let (_, password) = userinfo.split_once(':')?;
-    (!password.is_empty()).then(|| password.to_owned())
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = text
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Where the database was expected, for connection hints: host and port,

@@ -53,7 +53,7 @@ fn history(n: usize) -> Vec<Rev> {
             }
             tip = Some(push(&mut revs, vec![a.unwrap(), b.unwrap()], vec![]));
         } else {
-            let deps = if len % 50 == 0 && len >= 30 {
+            let deps = if len.is_multiple_of(50) && len >= 30 {
                 vec![len - 30]
             } else {
                 vec![]

@@ -609,7 +609,8 @@ mod tests {
 
     #[test]
     fn suggestions_name_each_id_once() {
-        let errs = Graph::build([node("a1", &[]), node("a1", &[]), node("b", &["a2"])]).unwrap_err();
+        let errs =
+            Graph::build([node("a1", &[]), node("a1", &[]), node("b", &["a2"])]).unwrap_err();
         let unknown = errs
             .iter()
             .find_map(|e| match e {

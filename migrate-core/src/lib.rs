@@ -34,6 +34,7 @@ mod parse;
 mod revision;
 mod source;
 mod target;
+mod track;
 mod validate;
 
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub use parse::{decode, parse_file, ParseError, ParseErrorKind};
 pub use revision::{Down, HeaderLines, Revision, Section};
 pub use source::{read_dir, SourceError, SourceFile};
 pub use target::{Anchor, Spec, StampPlan, Target, TargetError};
+pub use track::{clean_dir, tracks_dir, BuildScript};
 pub use validate::{load, load_unmerged, MigrationSet, ValidationError, ValidationErrors};
 
 /// Target keywords that can never be revision ids or branch labels, because the

@@ -146,7 +146,8 @@ mod tests {
 
     impl TempDir {
         fn new(name: &str) -> TempDir {
-            let dir = std::env::temp_dir().join(format!("migrate-core-{name}-{}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("migrate-core-{name}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             TempDir(dir)
@@ -180,11 +181,13 @@ mod tests {
         let tmp = TempDir::new("links");
         let outside = TempDir::new("links-target");
         std::fs::write(outside.0.join("shared.sql"), "shared").unwrap();
-        std::os::unix::fs::symlink(outside.0.join("shared.sql"), tmp.0.join("0001_shared.sql")).unwrap();
+        std::os::unix::fs::symlink(outside.0.join("shared.sql"), tmp.0.join("0001_shared.sql"))
+            .unwrap();
         let files = read_dir(&tmp.0).unwrap();
         assert_eq!(files[0].contents, b"shared");
 
-        std::os::unix::fs::symlink(outside.0.join("gone.sql"), tmp.0.join("0002_gone.sql")).unwrap();
+        std::os::unix::fs::symlink(outside.0.join("gone.sql"), tmp.0.join("0002_gone.sql"))
+            .unwrap();
         let err = read_dir(&tmp.0).unwrap_err();
         assert!(matches!(err, SourceError::BrokenLink { .. }), "{err}");
         assert!(err.to_string().contains("0002_gone.sql"), "{err}");
@@ -208,6 +211,9 @@ mod tests {
         let tmp = TempDir::new("names");
         let name = std::ffi::OsStr::from_bytes(b"bad\xff.sql");
         std::fs::write(tmp.0.join(name), "x").unwrap();
-        assert!(matches!(read_dir(&tmp.0), Err(SourceError::BadFileName { .. })));
+        assert!(matches!(
+            read_dir(&tmp.0),
+            Err(SourceError::BadFileName { .. })
+        ));
     }
 }

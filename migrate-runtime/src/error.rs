@@ -170,3 +170,51 @@ pub fn redact_url(url: &str) -> String {
     };
     format!("{}://{}{}", &url[..scheme_end], redacted, &rest[at..])
 }
+
+/// The forms of a URL's password that must never be printed: as written and
+/// percent-decoded (each once), longest first. Empty when the URL has none.
+///
+/// ```
+/// use migrate_runtime::url_passwords;
+/// assert_eq!(url_passwords("mysql://app:p%40ss@db/x"), ["p%40ss", "p@ss"]);
+/// assert!(url_passwords("sqlite:app.db").is_empty());
+/// ```
+pub fn url_passwords(url: &str) -> Vec<String> {
+    let Some(password) = password_of(url) else {
+        return Vec::new();
+    };
+    let decoded = percent_decode(&password);
+    let mut out = vec![password];
+    if !out.contains(&decoded) {
+        out.push(decoded);
+    }
+    out.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    out
+}
+
+fn password_of(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_owned())
+}
+
+fn percent_decode(text: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(hi << 4 | lo);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

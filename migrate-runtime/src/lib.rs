@@ -89,7 +89,7 @@ mod engine;
 
 pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
-pub use error::{redact_url, Error};
+pub use error::{redact_url, url_passwords, Error};
 pub use migrate_core as core;
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.

@@ -179,24 +179,10 @@ fn build_script(dir: &Path) -> Result<Script, CliError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Script::NoManifest),
         Err(e) => return Err(io(&manifest_path, "read", e)),
     };
-    let mut path = PathBuf::from("build.rs");
-    for line in manifest.lines() {
-        let Some(value) = line
-            .trim()
-            .strip_prefix("build")
-            .map(str::trim_start)
-            .and_then(|l| l.strip_prefix('='))
-        else {
-            continue;
-        };
-        let value = value.trim();
-        if value.starts_with("false") {
-            return Ok(Script::Disabled);
-        }
-        if let Some(p) = value.strip_prefix('"').and_then(|v| v.split('"').next()) {
-            path = PathBuf::from(p);
-        }
-    }
+    let path = match migrate_core::BuildScript::of_manifest(&manifest).path() {
+        Some(p) => PathBuf::from(p),
+        None => return Ok(Script::Disabled),
+    };
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Script::Exists(path, text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Script::Missing(path)),
@@ -204,30 +190,10 @@ fn build_script(dir: &Path) -> Result<Script, CliError> {
     }
 }
 
-/// Whether the script already watches `dir` or a parent of it, the way the
-/// macro's check reads it.
+/// Whether the script already watches `dir` or a parent of it, by the rules
+/// the macro's check uses.
 fn tracks(script: &str, dir: &str) -> bool {
-    let clean = |p: &str| {
-        let mut p = p.trim();
-        while let Some(rest) = p.strip_prefix("./") {
-            p = rest;
-        }
-        let p = p.trim_end_matches('/');
-        if p == "." {
-            String::new()
-        } else {
-            p.to_owned()
-        }
-    };
-    let want = clean(dir);
-    script.match_indices("rerun-if-changed=").any(|(at, key)| {
-        let rest = &script[at + key.len()..];
-        let end = rest
-            .find(['"', ')', '\\', '{', ' ', '\n'])
-            .unwrap_or(rest.len());
-        let watched = clean(&rest[..end]);
-        watched.is_empty() || watched == want || want.starts_with(&format!("{watched}/"))
-    })
+    migrate_core::tracks_dir(script, dir)
 }
 
 /// The script with `line` inserted right after `fn main() {`, or `None` when

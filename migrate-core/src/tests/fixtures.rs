@@ -932,7 +932,10 @@ mod errors {
         let none = crate::Applied::empty(0);
         assert_eq!(g.plan_upgrade("head", &none).unwrap(), Vec::<usize>::new());
         assert_eq!(g.plan_upgrade("heads", &none).unwrap(), Vec::<usize>::new());
-        assert_eq!(g.plan_downgrade("base", &none).unwrap(), Vec::<usize>::new());
+        assert_eq!(
+            g.plan_downgrade("base", &none).unwrap(),
+            Vec::<usize>::new()
+        );
         assert!(matches!(
             g.plan_upgrade("+1", &none).unwrap_err(),
             TargetError::PastEnd { .. }

@@ -307,43 +307,15 @@ fn connect_error(url: &str, error: sqlx::Error) -> Error {
 
 /// Removes the URL's password from `message`, raw and percent-decoded.
 pub(crate) fn scrub(message: &str, url: &str) -> String {
-    let Some(password) = password_of(url) else {
-        return message.to_owned();
-    };
-    let decoded = percent_decode(&password);
+    let passwords = crate::error::url_passwords(url);
     // Replacing a very short password would mangle the message, and it
     // could still be guessed from the gaps: say nothing specific instead.
-    if decoded.chars().count() < 4 {
+    if passwords.iter().any(|p| p.chars().count() < 4) {
         return "the driver's message is withheld because it might contain the password".to_owned();
     }
-    message.replace(&password, "***").replace(&decoded, "***")
-}
-
-fn password_of(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let userinfo = &authority[..authority.rfind('@')?];
-    let (_, password) = userinfo.split_once(':')?;
-    (!password.is_empty()).then(|| password.to_owned())
-}
-
-fn percent_decode(text: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi << 4 | lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    passwords
+        .iter()
+        .fold(message.to_owned(), |m, p| m.replace(p.as_str(), "***"))
 }
 
 /// One version-table row as read, before interpretation.
