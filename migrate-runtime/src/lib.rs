@@ -9,7 +9,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let pool = migrate_runtime::sqlx::SqlitePool::connect("sqlite://app.db?mode=rwc").await?;
-//! MIGRATIONS.upgrade(&pool).await?; // to head, under the lock; a no-op when up to date
+//! MIGRATIONS.upgrade(&pool).await?; // to the heads, under the lock; a no-op when up to date
 //! # Ok(()) }
 //! ```
 //!
