@@ -426,34 +426,44 @@ pub fn workspace_root() -> PathBuf {
 pub fn todo_service_bin() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
-        .get_or_init(|| {
-            let exe = std::env::current_exe().expect("the test executable");
-            // target/<profile>/deps/e2e-<hash>
-            let profile_dir = exe
-                .parent()
-                .and_then(Path::parent)
-                .expect("target/<profile>")
-                .to_owned();
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let mut cmd = std::process::Command::new(cargo);
-            cmd.current_dir(workspace_root()).args([
-                "build",
-                "-q",
-                "-p",
-                "migrate-examples",
-                "--bin",
-                "todo-service",
-            ]);
-            if profile_dir.file_name().is_some_and(|n| n == "release") {
-                cmd.arg("--release");
-            }
-            let status = cmd.status().expect("running cargo build for the example");
-            assert!(status.success(), "cargo build -p migrate-examples failed");
-            let bin = profile_dir.join(format!("todo-service{}", std::env::consts::EXE_SUFFIX));
-            assert!(bin.is_file(), "{} was not built", bin.display());
-            bin
-        })
+        .get_or_init(|| build_bin("migrate-examples", "todo-service"))
         .clone()
+}
+
+/// Builds a binary of the workspace with the cargo, target directory and
+/// profile of this test executable (`target/<profile>/deps/e2e-<hash>`), and
+/// returns its path. Cargo's build lock is free while tests run.
+pub fn build_bin(package: &str, bin: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test executable");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>")
+        .to_owned();
+    let target_dir = profile_dir.parent().expect("the target directory");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(workspace_root())
+        .args(["build", "-q", "-p", package, "--bin", bin])
+        .arg("--target-dir")
+        .arg(target_dir);
+    match profile_dir.file_name().and_then(|p| p.to_str()) {
+        Some("debug") | None => {}
+        Some("release") => {
+            cmd.arg("--release");
+        }
+        Some(other) => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    let status = cmd.status().expect("running cargo build");
+    assert!(
+        status.success(),
+        "cargo build -p {package} --bin {bin} failed"
+    );
+    let path = profile_dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.is_file(), "{} was not built", path.display());
+    path
 }
 
 /// The `migrate-probe` test binary.
@@ -487,34 +497,9 @@ where
 pub fn cli_bin() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
-        .get_or_init(|| {
-            if let Some(path) = std::env::var_os("MIGRATE_CLI_BIN") {
-                return PathBuf::from(path);
-            }
-            let exe = std::env::current_exe().expect("the test executable");
-            let profile_dir = exe
-                .parent()
-                .and_then(Path::parent)
-                .expect("target/<profile>")
-                .to_owned();
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let mut cmd = std::process::Command::new(cargo);
-            cmd.current_dir(workspace_root()).args([
-                "build",
-                "-q",
-                "-p",
-                "cargo-migrate",
-                "--bin",
-                "cargo-migrate",
-            ]);
-            if profile_dir.file_name().is_some_and(|n| n == "release") {
-                cmd.arg("--release");
-            }
-            let status = cmd.status().expect("running cargo build for the CLI");
-            assert!(status.success(), "cargo build -p cargo-migrate failed");
-            let bin = profile_dir.join(format!("cargo-migrate{}", std::env::consts::EXE_SUFFIX));
-            assert!(bin.is_file(), "{} was not built", bin.display());
-            bin
+        .get_or_init(|| match std::env::var_os("MIGRATE_CLI_BIN") {
+            Some(path) => PathBuf::from(path),
+            None => build_bin("cargo-migrate", "cargo-migrate"),
         })
         .clone()
 }
@@ -555,4 +540,62 @@ pub async fn version_snapshot(db: &Db, table: &str) -> Vec<String> {
         .unwrap_or_else(|e| panic!("reading {table}: {e}"));
     rows.sort();
     rows
+}
+
+/// Starts `migrate-probe DIR URL heads TIMEOUT_MS`; its stdout lines arrive on
+/// the returned channel with the time each was read.
+pub fn spawn_probe(
+    dir: &Path,
+    url: &str,
+    timeout_ms: &str,
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<(Instant, String)>,
+) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(probe_bin())
+        .args([dir.to_str().unwrap(), url, "heads", timeout_ms])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starting migrate-probe");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send((Instant::now(), line));
+        }
+    });
+    (child, rx)
+}
+
+/// Waits (bounded) for the line `want` from a probe; returns when it came.
+pub fn expect_line(
+    rx: &std::sync::mpsc::Receiver<(Instant, String)>,
+    want: &str,
+    limit: Duration,
+) -> Instant {
+    let deadline = Instant::now() + limit;
+    loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok((at, line)) if line == want => return at,
+            Ok(_) => {}
+            Err(_) => panic!("the probe did not print `{want}` within {limit:?}"),
+        }
+    }
+}
+
+/// Waits (bounded) for a probe to exit; returns its exit code and stderr.
+pub fn finish(mut child: std::process::Child, limit: Duration) -> (Option<i32>, String) {
+    use std::io::Read;
+    let status = wait_limited(&mut child, limit)
+        .unwrap_or_else(|| panic!("the probe did not exit within {limit:?}"));
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    (status.code(), stderr)
 }

@@ -13,50 +13,7 @@ use std::sync::OnceLock;
 /// The `cargo-migrate` binary, built on first use.
 pub(crate) fn bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(path) = std::env::var_os("MIGRATE_CLI_BIN") {
-            return PathBuf::from(path);
-        }
-        // target/<profile>/deps/e2e-<hash> -> target/<profile>
-        let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>/deps");
-        let target_dir = profile_dir.parent().expect("target dir");
-        let profile = profile_dir
-            .file_name()
-            .and_then(|p| p.to_str())
-            .unwrap_or("debug");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "cargo-migrate",
-                "--bin",
-                "cargo-migrate",
-            ])
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        match profile {
-            "debug" => {}
-            "release" => {
-                build.arg("--release");
-            }
-            other => {
-                build.args(["--profile", other]);
-            }
-        }
-        let status = build.status().expect("run cargo build -p cargo-migrate");
-        assert!(status.success(), "cargo build -p cargo-migrate failed");
-        let path = profile_dir.join(format!("cargo-migrate{}", std::env::consts::EXE_SUFFIX));
-        assert!(path.is_file(), "{} was not built", path.display());
-        path
-    })
+    BIN.get_or_init(crate::support::cli_bin)
 }
 
 /// One invocation's result.

@@ -1,11 +1,11 @@
 //! Locks under pressure: 32 migrator processes started together, and a
 //! waiting process taking over the lock of a holder killed with SIGKILL.
 
-use super::restart::{expect_line, finish, spawn_probe};
 use crate::on_each_backend;
 use crate::runtime::{assert_applied, logged_rev, merge_fixture};
 use crate::support::{
-    files, int, probe_bin, rev, version_rows, wait_for, write_dir, Backend, Rev, Scratch,
+    expect_line, files, finish, int, probe_bin, rev, spawn_probe, version_rows, wait_for,
+    write_dir, Backend, Rev, Scratch,
 };
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -172,7 +172,8 @@ async fn lock_taken_over_after_sigkill(scratch: Scratch) {
     );
     if backend.transactional_ddl() {
         assert_eq!(code, Some(0), "the waiter failed: {stderr}");
-        let lines: Vec<String> = tokio::task::block_in_place(|| waiter_lines.iter().collect());
+        let lines: Vec<String> =
+            tokio::task::block_in_place(|| waiter_lines.iter().map(|(_, l)| l).collect());
         assert_eq!(lines, ["step bb02", "done"]);
         assert_applied(&db, &["aa01", "bb02"], "the waiter finished").await;
     } else {

@@ -14,13 +14,12 @@
 use super::server::PrivateServer;
 use crate::runtime::{logged, logged_rev, TABLE};
 use crate::support::{
-    files, int, migrations, probe_bin, rev, strings, version_rows, wait_for, wait_limited,
-    write_dir, Backend, Rev, Scratch,
+    expect_line, files, finish, int, migrations, probe_bin, rev, spawn_probe, strings,
+    version_rows, wait_for, wait_limited, write_dir, Backend, Rev, Scratch,
 };
 use migrate_runtime::{Db, Direction, Error, RowState};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::Receiver;
+use std::io::Read;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod server_stopped_mid_run {
@@ -35,51 +34,6 @@ mod server_stopped_mid_run {
     async fn mysql() {
         super::server_stopped_mid_run(Backend::MySql).await;
     }
-}
-
-/// Starts `migrate-probe DIR URL heads [timeout]`, its stdout lines on a channel.
-pub fn spawn_probe(
-    dir: &std::path::Path,
-    url: &str,
-    timeout_ms: &str,
-) -> (Child, Receiver<String>) {
-    let mut child = Command::new(probe_bin())
-        .args([dir.to_str().unwrap(), url, "heads", timeout_ms])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting migrate-probe");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    (child, rx)
-}
-
-/// Waits for the line `want` from a probe.
-pub fn expect_line(rx: &Receiver<String>, want: &str, limit: Duration) {
-    let deadline = Instant::now() + limit;
-    loop {
-        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(line) if line == want => return,
-            Ok(_) => {}
-            Err(_) => panic!("the probe did not print `{want}` within {limit:?}"),
-        }
-    }
-}
-
-/// Waits for a probe to exit (bounded); returns its exit code and stderr.
-pub fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String) {
-    let status = wait_limited(&mut child, limit)
-        .unwrap_or_else(|| panic!("the probe did not exit within {limit:?}"));
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut stderr);
-    }
-    (status.code(), stderr)
 }
 
 /// Runs a probe to its end (bounded); returns exit code, stdout, stderr.

@@ -5,8 +5,8 @@
 use super::{logged, logged_rev, TABLE};
 use crate::on_each_backend;
 use crate::support::{
-    files, int, migrations, probe_bin, rev, todo_service_bin, version_rows, wait_for, write_dir,
-    Backend, Rev, Scratch,
+    expect_line, files, int, migrations, probe_bin, rev, spawn_probe, todo_service_bin,
+    version_rows, wait_for, wait_limited, write_dir, Backend, Rev, Scratch,
 };
 use migrate_runtime::{Direction, Error};
 use std::io::{BufRead, BufReader};
@@ -25,16 +25,8 @@ const TODO_REVISIONS: [&str; 3] = ["1f3a9c0b7d42", "8b2e4d6f0a13", "c41d7e5a9f20
 
 /// Waits for a child with a deadline, killing it if it overstays.
 fn wait_with_deadline(child: &mut Child, deadline: Instant) -> std::process::ExitStatus {
-    loop {
-        if let Some(status) = child.try_wait().expect("polling a child") {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("a child process did not finish in time");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_limited(child, deadline.saturating_duration_since(Instant::now()))
+        .expect("a child process did not finish in time")
 }
 
 /// Eight processes of the todo-service, started together on an empty
@@ -118,29 +110,6 @@ async fn eight_processes_start_at_once(scratch: Scratch) {
     db.close().await;
 }
 
-/// Starts `migrate-probe DIR URL heads TIMEOUT_MS`; its stdout lines arrive on
-/// the returned channel with the time each was read.
-fn start_probe(
-    dir: &std::path::Path,
-    url: &str,
-    timeout_ms: &str,
-) -> (Child, std::sync::mpsc::Receiver<(Instant, String)>) {
-    let mut child = Command::new(probe_bin())
-        .args([dir.to_str().unwrap(), url, "heads", timeout_ms])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting migrate-probe");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send((Instant::now(), line));
-        }
-    });
-    (child, rx)
-}
-
 /// Two processes: the first holds the migration lock through a slow
 /// revision; the second, started meanwhile, waits for the lock (it does not
 /// fail, and does not run anything early), then reads the state under it and
@@ -158,19 +127,11 @@ async fn second_process_waits_for_the_holder(scratch: Scratch) {
     let (url, path) = (scratch.url.clone(), dir.path().to_owned());
     let (first_out, second_out, second_started, second_ended) =
         tokio::task::spawn_blocking(move || {
-            let (mut first, first_lines) = start_probe(&path, &url, "30000");
-            let deadline = Instant::now() + Duration::from_secs(30);
-            loop {
-                let (_, line) = first_lines
-                    .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                    .expect("the first probe applies aa01");
-                if line == "step aa01" {
-                    break;
-                }
-            }
+            let (mut first, first_lines) = spawn_probe(&path, &url, "30000");
+            expect_line(&first_lines, "step aa01", Duration::from_secs(30));
             // The first process is into bb02 now, holding the lock.
             let second_started = Instant::now();
-            let (mut second, second_lines) = start_probe(&path, &url, "60000");
+            let (mut second, second_lines) = spawn_probe(&path, &url, "60000");
             let deadline = Instant::now() + Duration::from_secs(60);
             let status = wait_with_deadline(&mut second, deadline);
             let second_ended = Instant::now();
