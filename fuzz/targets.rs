@@ -2,7 +2,7 @@
 //! by the corpus regression test that CI runs on stable Rust
 //! (`tests/e2e/fuzz_corpus.rs`). Each body checks invariants, not just "no panic".
 
-use migrate_core::{load, load_unmerged, Applied, Graph, Node, SourceFile, Target};
+use migrate_graph::{load, load_unmerged, Applied, Graph, Node, SourceFile, Target};
 
 /// One file: decode, parse, validate. Errors must point inside the file.
 pub fn parse(data: &[u8]) {
@@ -11,10 +11,10 @@ pub fn parse(data: &[u8]) {
         Ok(set) => {
             assert_eq!(set.revisions().len(), 1);
             let rev = &set.revisions()[0];
-            assert!(migrate_core::is_valid_id(&rev.id));
+            assert!(migrate_graph::is_valid_id(&rev.id));
             assert_eq!(
                 rev.checksum,
-                migrate_core::Checksum::of(std::str::from_utf8(data).unwrap())
+                migrate_graph::Checksum::of(std::str::from_utf8(data).unwrap())
             );
         }
         Err(errors) => {

@@ -1,7 +1,7 @@
 //! Everything a command can fail with. Commands return these; only
 //! [`crate::render`] turns them into text.
 
-use migrate_core::{SourceError, SourceFile, TargetError, ValidationError};
+use migrate_graph::{SourceError, SourceFile, TargetError, ValidationError};
 use std::path::PathBuf;
 
 /// A command's failure. Messages are lowercase fragments that say what to do;

@@ -1,4 +1,4 @@
-//! `cargo migrate`: Alembic's command set over migrate-core and migrate-runtime.
+//! `cargo migrate`: Alembic's command set over migrate-graph and migrate-runtime.
 //!
 //! The binary is a thin shell around [`main`]. Arguments are parsed in two
 //! layers: [`args`] is the raw clap definition, [`settings`] folds in the

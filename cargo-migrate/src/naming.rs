@@ -293,7 +293,7 @@ mod tests {
             created: &at,
             message: "merge\nheads",
         });
-        let rev = migrate_core::parse_file("x.sql", &text).unwrap();
+        let rev = migrate_graph::parse_file("x.sql", &text).unwrap();
         assert_eq!(rev.parents, parents);
         assert_eq!(rev.depends_on, ["d4"]);
         assert_eq!(rev.message(), "merge heads");

@@ -1,8 +1,8 @@
 //! The migrations directory as commands see it: read from disk with
-//! migrate-core, plus the small lookups the CLI needs on top of the graph.
+//! migrate-graph, plus the small lookups the CLI needs on top of the graph.
 
 use crate::error::CliError;
-use migrate_core::{Anchor, Applied, Graph, MigrationSet, Revision, Spec, TargetError};
+use migrate_graph::{Anchor, Applied, Graph, MigrationSet, Revision, Spec, TargetError};
 use std::path::{Path, PathBuf};
 
 /// A loaded migrations directory.
@@ -19,8 +19,8 @@ impl Project {
     /// heads` must work on exactly such a directory. (`check` applies that
     /// rule too, as the macro does.)
     pub(crate) fn load(dir: &Path) -> Result<Project, CliError> {
-        let files = migrate_core::read_dir(dir)?;
-        match migrate_core::load_unmerged(&files) {
+        let files = migrate_graph::read_dir(dir)?;
+        match migrate_graph::load_unmerged(&files) {
             Ok(set) => Ok(Project {
                 dir: dir.to_owned(),
                 set,

@@ -7,7 +7,7 @@
 //! reaches the terminal, whatever a driver put into its message.
 
 use crate::error::CliError;
-use migrate_core::{normalize, SourceFile, ValidationError};
+use migrate_graph::{normalize, SourceFile, ValidationError};
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -301,7 +301,7 @@ mod tests {
     fn parse_errors_show_the_line_and_a_caret() {
         let text = "-- Revision ID: a\n-- Revises:\n-- migrate:up\nSELECT 1;\n-- migrate:down\n";
         let files = vec![SourceFile::new("a.sql", text)];
-        let errors = migrate_core::load(&files).unwrap_err().0;
+        let errors = migrate_graph::load(&files).unwrap_err().0;
         let out = validation_problems(Path::new("migrations"), &errors, &files);
         assert!(out.starts_with("error: the up section has SQL"), "{out}");
         assert!(out.contains(" --> migrations/a.sql:5\n"), "{out}");

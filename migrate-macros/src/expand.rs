@@ -1,7 +1,7 @@
 //! Reading, validating and emitting the embedded set.
 
 use crate::input::Input;
-use migrate_core::{Down, MigrationSet, SourceFile};
+use migrate_graph::{Down, MigrationSet, SourceFile};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::path::PathBuf;
@@ -18,15 +18,15 @@ pub(crate) fn expand(input: Input) -> syn::Result<TokenStream> {
     let manifest_dir = manifest_dir()
         .ok_or_else(|| err("CARGO_MANIFEST_DIR is not set; build with cargo".to_owned()))?;
     let dir = manifest_dir.join(&input.dir);
-    let files = migrate_core::read_dir(&dir).map_err(|e| match e {
-        migrate_core::SourceError::NotFound { .. } => err(format!(
+    let files = migrate_graph::read_dir(&dir).map_err(|e| match e {
+        migrate_graph::SourceError::NotFound { .. } => err(format!(
             "migrations!: directory `{}` does not exist (paths are relative to the crate's Cargo.toml); create it with `cargo migrate init` or fix the path",
             input.dir
         )),
         e => err(format!("migrations!: {e}")),
     })?;
     crate::track::check(&manifest_dir, &input.dir).map_err(|e| err(format!("migrations!: {e}")))?;
-    let set = migrate_core::load(&files).map_err(|errors| {
+    let set = migrate_graph::load(&files).map_err(|errors| {
         let prefix = input.dir.trim_end_matches('/');
         errors
             .0

@@ -1,5 +1,5 @@
 //! The `migrations!` macro: reads a migration directory at compile time,
-//! validates the whole revision graph with `migrate-core`, and embeds it.
+//! validates the whole revision graph with `migrate-graph`, and embeds it.
 //!
 //! A broken chain is a compile error that names the file, the line and the fix.
 //! Use it through `migrate-runtime`, which re-exports it together with the types

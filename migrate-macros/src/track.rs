@@ -5,10 +5,10 @@
 //! script line `cargo:rerun-if-changed=<dir>` does: cargo then rescans the
 //! directory on every build. Without it a binary could silently miss a new
 //! migration, so its absence is a compile error with the fix. The rules for
-//! reading build scripts live in `migrate_core::track`, shared with
+//! reading build scripts live in `migrate_graph::track`, shared with
 //! `cargo migrate init`.
 
-use migrate_core::{clean_dir, tracks_dir, BuildScript};
+use migrate_graph::{clean_dir, tracks_dir, BuildScript};
 use std::path::Path;
 
 /// Checks that the crate's build script tracks `dir` (or a parent of it).

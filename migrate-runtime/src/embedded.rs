@@ -1,6 +1,6 @@
 //! The embedded migration set that `migrations!` expands to.
 
-use migrate_core::{Checksum, Down, Graph, MigrationSet, Node, Revision};
+use migrate_graph::{Checksum, Down, Graph, MigrationSet, Node, Revision};
 use std::sync::OnceLock;
 
 /// One revision as embedded in a binary: everything the runtime needs, with
@@ -204,8 +204,8 @@ impl Migrations {
 
     /// Reads and validates a directory at run time, by the same rules as the macro.
     pub fn from_dir(dir: impl AsRef<std::path::Path>) -> Result<Migrations, LoadError> {
-        let files = migrate_core::read_dir(dir.as_ref())?;
-        let set = migrate_core::load(&files)?;
+        let files = migrate_graph::read_dir(dir.as_ref())?;
+        let set = migrate_graph::load(&files)?;
         Ok(Migrations::from_set(&set))
     }
 
@@ -251,8 +251,8 @@ impl Migrations {
 pub enum LoadError {
     /// The directory could not be read.
     #[error(transparent)]
-    Source(#[from] migrate_core::SourceError),
+    Source(#[from] migrate_graph::SourceError),
     /// The files break a validation rule.
     #[error("{0}")]
-    Invalid(#[from] migrate_core::ValidationErrors),
+    Invalid(#[from] migrate_graph::ValidationErrors),
 }

@@ -13,7 +13,7 @@ use crate::types::{
     AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
     UnknownPolicy,
 };
-use migrate_core::{Applied, Graph};
+use migrate_graph::{Applied, Graph};
 use std::time::{Duration, Instant};
 
 /// What to do.
@@ -1272,7 +1272,7 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         let id = match self.graph.resolve_revision(revision) {
             Ok(i) => self.list[i].id().to_owned(),
             Err(e) => {
-                if !migrate_core::is_valid_id(revision) {
+                if !migrate_graph::is_valid_id(revision) {
                     return Err(e.into());
                 }
                 revision.to_owned()
@@ -1377,7 +1377,7 @@ mod tests {
 
     #[test]
     fn checksums_compare_without_allocating() {
-        let c = migrate_core::Checksum::of("some text");
+        let c = migrate_graph::Checksum::of("some text");
         assert_eq!(Hex::of(&c.0).as_str(), c.to_hex());
         assert!(same_checksum(&c.to_hex(), &c.0));
         assert!(same_checksum(&format!(" {} ", c.to_hex()), &c.0));

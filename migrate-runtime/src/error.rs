@@ -55,7 +55,7 @@ pub enum Error {
     },
     /// A target that does not parse or resolve.
     #[error(transparent)]
-    Target(#[from] migrate_core::TargetError),
+    Target(#[from] migrate_graph::TargetError),
     /// The migration directory could not be read or validated.
     #[error(transparent)]
     Load(#[from] crate::embedded::LoadError),

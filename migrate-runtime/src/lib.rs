@@ -31,7 +31,7 @@
 //!    ([`Error::Failed`]), an applied revision whose file changed
 //!    ([`Error::Drift`], unless [`DriftPolicy::Warn`]) or one this build
 //!    lacks ([`Error::UnknownApplied`], unless [`UnknownPolicy::Allow`]).
-//! 3. Plans with the revision graph of `migrate-core` and runs each step.
+//! 3. Plans with the revision graph of `migrate-graph` and runs each step.
 //!    On PostgreSQL and SQLite a revision's SQL and its version-table row
 //!    are one transaction (`BEGIN`, the SQL, one `INSERT`, `COMMIT`): both
 //!    commit or neither. A `transaction:false`
@@ -90,7 +90,7 @@ mod engine;
 pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, url_passwords, Error};
-pub use migrate_core as core;
+pub use migrate_graph as core;
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.
 pub use migrate_macros::migrations;

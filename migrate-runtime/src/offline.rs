@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::migrator::Migrator;
 use crate::split::is_terminated;
 use crate::types::Direction;
-use migrate_core::Applied;
+use migrate_graph::Applied;
 
 impl Migrator<'_> {
     /// The script that upgrades (or downgrades) over `range`, `FROM:TO` in

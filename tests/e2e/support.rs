@@ -10,7 +10,7 @@
 
 #![allow(dead_code)] // Each test module uses its own subset.
 
-use migrate_core::SourceFile;
+use migrate_graph::SourceFile;
 use migrate_runtime::sqlx::{self, Connection, Row};
 use migrate_runtime::{Db, Dialect, Migrations};
 use std::path::{Path, PathBuf};
@@ -331,7 +331,7 @@ pub fn migrations(files: &[(String, String)]) -> &'static Migrations {
         .map(|(name, text)| SourceFile::new(name.clone(), text.clone()))
         .collect();
     let set =
-        migrate_core::load(&files).unwrap_or_else(|e| panic!("test migrations are invalid:\n{e}"));
+        migrate_graph::load(&files).unwrap_or_else(|e| panic!("test migrations are invalid:\n{e}"));
     Box::leak(Box::new(Migrations::from_set(&set)))
 }
 

@@ -8,7 +8,7 @@ use crate::db;
 use crate::error::CliError;
 use crate::project::Project;
 use crate::render;
-use migrate_core::ValidationError;
+use migrate_graph::ValidationError;
 use serde::Serialize;
 use std::io::Write;
 
@@ -42,13 +42,13 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         (Some(url), false) => Some(db::Connection::start(url)?),
         _ => None,
     };
-    let files = migrate_core::read_dir(dir)?;
+    let files = migrate_graph::read_dir(dir)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut text = String::new();
 
     // Every rule of the macro; if only rule 5 (one head) fails, the graph is
     // still sound enough to compare with a database.
-    let set = match migrate_core::load(&files) {
+    let set = match migrate_graph::load(&files) {
         Ok(set) => Some(set),
         Err(errors) => {
             text.push_str(&render::validation_problems(dir, &errors.0, &files));
@@ -66,7 +66,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
                 .iter()
                 .all(|e| matches!(e, ValidationError::UnmergedHeads { .. }));
             if only_heads {
-                migrate_core::load_unmerged(&files).ok()
+                migrate_graph::load_unmerged(&files).ok()
             } else {
                 None
             }

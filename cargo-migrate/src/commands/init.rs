@@ -179,7 +179,7 @@ fn build_script(dir: &Path) -> Result<Script, CliError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Script::NoManifest),
         Err(e) => return Err(io(&manifest_path, "read", e)),
     };
-    let path = match migrate_core::BuildScript::of_manifest(&manifest).path() {
+    let path = match migrate_graph::BuildScript::of_manifest(&manifest).path() {
         Some(p) => PathBuf::from(p),
         None => return Ok(Script::Disabled),
     };
@@ -193,7 +193,7 @@ fn build_script(dir: &Path) -> Result<Script, CliError> {
 /// Whether the script already watches `dir` or a parent of it, by the rules
 /// the macro's check uses.
 fn tracks(script: &str, dir: &str) -> bool {
-    migrate_core::tracks_dir(script, dir)
+    migrate_graph::tracks_dir(script, dir)
 }
 
 /// The script with `line` inserted right after `fn main() {`, or `None` when

@@ -7,7 +7,7 @@ use crate::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::db;
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_core::{Anchor, Applied, Down, Spec, Target};
+use migrate_graph::{Anchor, Applied, Down, Spec, Target};
 use migrate_runtime::RowState;
 use serde::Serialize;
 use std::io::Write;

@@ -8,7 +8,7 @@ use crate::args::{
 use crate::db::{self, Op, RunOptions};
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_core::Target;
+use migrate_graph::Target;
 use migrate_runtime::{Dialect, Direction, Report};
 use std::io::Write;
 
@@ -83,7 +83,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         return Ok(());
     }
     if matches!(parsed, Target::Range { .. }) {
-        return Err(migrate_core::TargetError::RangeNotAllowed {
+        return Err(migrate_graph::TargetError::RangeNotAllowed {
             input: target.to_owned(),
         }
         .into());

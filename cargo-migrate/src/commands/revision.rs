@@ -6,7 +6,7 @@ use crate::error::CliError;
 use crate::naming::{self, NewRevision, Utc};
 use crate::project::Project;
 use crate::render;
-use migrate_core::{is_valid_id, SourceFile, ValidationError, RESERVED_IDS};
+use migrate_graph::{is_valid_id, SourceFile, ValidationError, RESERVED_IDS};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -199,9 +199,9 @@ fn write(
 
     // The directory with the new file must still load: this catches what the
     // checks above cannot (a dependency cycle, say) before anything is written.
-    let mut files = migrate_core::read_dir(&project.dir)?;
+    let mut files = migrate_graph::read_dir(&project.dir)?;
     files.push(SourceFile::new(name.clone(), text.clone()));
-    match migrate_core::load(&files) {
+    match migrate_graph::load(&files) {
         Ok(_) => {}
         Err(errors) => match errors.0.as_slice() {
             [ValidationError::UnmergedHeads { heads, .. }] => render::warning(

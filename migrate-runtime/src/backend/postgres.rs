@@ -68,7 +68,7 @@ mod online {
     /// The advisory-lock key of a version table: the first 8 bytes of the SHA-256
     /// of `migrate:<table>`, stable across builds and platforms.
     pub(crate) fn lock_key(table: &TableName) -> i64 {
-        let digest = migrate_core::Checksum::of(&format!("migrate:{}", table.display()));
+        let digest = migrate_graph::Checksum::of(&format!("migrate:{}", table.display()));
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(&digest.0[..8]);
         i64::from_be_bytes(bytes)

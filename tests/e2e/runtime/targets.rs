@@ -4,7 +4,7 @@
 use super::{assert_applied, branch_fixture, logged, merge_fixture, step_ids, TABLE};
 use crate::on_each_backend;
 use crate::support::{files, migrations, version_rows, Scratch};
-use migrate_core::TargetError;
+use migrate_graph::TargetError;
 use migrate_runtime::{Direction, Error};
 
 on_each_backend!(upgrade_and_downgrade_targets, upgrade_and_downgrade_targets);

@@ -10,7 +10,7 @@ use std::fmt;
 /// of the same file does not look like an edited migration.
 ///
 /// ```
-/// use migrate_core::Checksum;
+/// use migrate_graph::Checksum;
 /// let unix = Checksum::of("SELECT 1;\n");
 /// let windows = Checksum::of("\u{feff}SELECT 1;\r\n");
 /// assert_eq!(unix, windows);

@@ -147,7 +147,7 @@ mod tests {
     impl TempDir {
         fn new(name: &str) -> TempDir {
             let dir =
-                std::env::temp_dir().join(format!("migrate-core-{name}-{}", std::process::id()));
+                std::env::temp_dir().join(format!("migrate-graph-{name}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             TempDir(dir)

@@ -1,5 +1,5 @@
 //! Crate-level tests that exercise several modules together. They live in the
-//! lib's test binary (not `migrate-core/tests/`) so the workspace links one
+//! lib's test binary (not `migrate-graph/tests/`) so the workspace links one
 //! test executable for the crate instead of one per file.
 
 mod fixtures;

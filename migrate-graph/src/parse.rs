@@ -101,7 +101,7 @@ pub enum ParseErrorKind {
 /// line where they occur.
 ///
 /// ```
-/// use migrate_core::{decode, ParseErrorKind};
+/// use migrate_graph::{decode, ParseErrorKind};
 /// let e = decode("a.sql", b"SELECT 1;\n\xff").unwrap_err();
 /// assert_eq!(e.line, 2);
 /// assert!(matches!(e.kind, ParseErrorKind::NotUtf8 { .. }));
@@ -152,7 +152,7 @@ struct Marker {
 /// Parses one migration file. `text` may carry a BOM and CRLF line endings.
 ///
 /// ```
-/// use migrate_core::parse_file;
+/// use migrate_graph::parse_file;
 /// let rev = parse_file(
 ///     "0001_users.sql",
 ///     "-- Revision ID: a1\r\n-- Revises:\r\n-- migrate:up\r\nCREATE TABLE users (id INT);\r\n-- migrate:down\r\nDROP TABLE users;\r\n",

@@ -19,7 +19,7 @@ impl BuildScript {
     /// Reads the `build` key of a manifest's text.
     ///
     /// ```
-    /// use migrate_core::BuildScript;
+    /// use migrate_graph::BuildScript;
     /// assert_eq!(BuildScript::of_manifest("[package]\nbuild = \"gen/main.rs\"\n"), BuildScript::Path("gen/main.rs".into()));
     /// assert_eq!(BuildScript::of_manifest("build = false"), BuildScript::Disabled);
     /// assert_eq!(BuildScript::of_manifest("[package]\nname = \"x\""), BuildScript::Default);
@@ -59,7 +59,7 @@ impl BuildScript {
 /// Whether `script` prints `rerun-if-changed=` for `dir` or a parent of it.
 ///
 /// ```
-/// use migrate_core::tracks_dir;
+/// use migrate_graph::tracks_dir;
 /// let script = r#"fn main() { println!("cargo:rerun-if-changed=migrations"); }"#;
 /// assert!(tracks_dir(script, "migrations"));
 /// assert!(tracks_dir(script, "./migrations/"));

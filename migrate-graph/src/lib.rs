@@ -9,7 +9,7 @@
 //! `cargo migrate check` accepts.
 //!
 //! ```
-//! use migrate_core::{load, SourceFile};
+//! use migrate_graph::{load, SourceFile};
 //!
 //! let files = vec![
 //!     SourceFile::new("0001_users.sql", "-- Revision ID: a1\n-- Revises:\n\

@@ -1,10 +1,10 @@
 //! Loading and planning on a 10,000-revision history.
 //!
 //! Targets from the design review: `load` of 10,000 files under 100 ms, and each
-//! graph operation under 10 ms, in release. Run with `cargo bench -p migrate-core`.
+//! graph operation under 10 ms, in release. Run with `cargo bench -p migrate-graph`.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
-use migrate_core::{load, read_dir, Applied, Graph, MigrationSet, Node, SourceFile};
+use migrate_graph::{load, read_dir, Applied, Graph, MigrationSet, Node, SourceFile};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -191,7 +191,7 @@ impl Drop for TempDir {
 
 fn bench_read_dir(c: &mut Criterion) {
     let dir =
-        TempDir(std::env::temp_dir().join(format!("migrate-core-bench-{}", std::process::id())));
+        TempDir(std::env::temp_dir().join(format!("migrate-graph-bench-{}", std::process::id())));
     std::fs::create_dir_all(&dir.0).unwrap();
     for f in files(REVISIONS) {
         std::fs::write(dir.0.join(&f.name), &f.contents).unwrap();

@@ -189,7 +189,7 @@ impl Target {
     /// Parses a target or a `FROM:TO` range.
     ///
     /// ```
-    /// use migrate_core::{Anchor, Spec, Target};
+    /// use migrate_graph::{Anchor, Spec, Target};
     /// let t = Target::parse("feature@base+2").unwrap();
     /// assert_eq!(t, Target::Single(Spec { branch: Some("feature".into()), anchor: Anchor::Base, relative: 2 }));
     /// assert!(matches!(Target::parse("a1:head").unwrap(), Target::Range { .. }));
@@ -333,7 +333,7 @@ impl Graph {
     /// The revisions `upgrade TARGET` applies from `applied`, in apply order.
     ///
     /// ```
-    /// # use migrate_core::{Graph, Node};
+    /// # use migrate_graph::{Graph, Node};
     /// # let n = |id, p: &[&'static str]| Node { id, file_name: id, parents: p.to_vec(), depends_on: vec![], branch_labels: vec![] };
     /// let g = Graph::build([n("a", &[]), n("b", &["a"]), n("c", &["b"])]).unwrap();
     /// let applied = g.applied_from_ids(["a"]).unwrap();
