@@ -105,7 +105,7 @@ pub use migrate_macros::migrations;
 pub use migrator::{Migrator, DEFAULT_TABLE};
 pub use types::{
     AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
-    UnknownPolicy, DEFAULT_LOCK_TIMEOUT,
+    UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
 };
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]

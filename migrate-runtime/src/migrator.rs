@@ -5,7 +5,9 @@
 //! offline ones (`offline.rs`) print SQL scripts and need no database.
 
 use crate::embedded::Migrations;
-use crate::types::{DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, DEFAULT_LOCK_TIMEOUT};
+use crate::types::{
+    DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +16,9 @@ pub const DEFAULT_TABLE: &str = "migrate_versions";
 
 /// A callback run after each step.
 pub(crate) type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync + 'static>;
+
+/// A callback run while a step takes long.
+pub(crate) type WaitHook = Arc<dyn Fn(&WaitEvent) + Send + Sync + 'static>;
 
 /// Runs a migration set against a database, with options.
 ///
@@ -51,6 +56,7 @@ pub struct Migrator<'m> {
     pub(crate) grouped: bool,
     pub(crate) statement_lock_timeout: Option<Duration>,
     pub(crate) hooks: Vec<Hook>,
+    pub(crate) wait_hooks: Vec<WaitHook>,
 }
 
 impl std::fmt::Debug for Migrator<'_> {
@@ -65,6 +71,7 @@ impl std::fmt::Debug for Migrator<'_> {
             .field("grouped", &self.grouped)
             .field("statement_lock_timeout", &self.statement_lock_timeout)
             .field("hooks", &self.hooks.len())
+            .field("wait_hooks", &self.wait_hooks.len())
             .finish()
     }
 }
@@ -91,6 +98,7 @@ impl<'m> Migrator<'m> {
             grouped: false,
             statement_lock_timeout: None,
             hooks: Vec::new(),
+            wait_hooks: Vec::new(),
         }
     }
 
@@ -165,6 +173,16 @@ impl<'m> Migrator<'m> {
     /// and duration; for logs or metrics. May be given several times.
     pub fn on_step(mut self, hook: impl Fn(&StepEvent) + Send + Sync + 'static) -> Self {
         self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Calls `hook` when a step has run for a few seconds (5 s, then 10 s,
+    /// 20 s, ... at most a minute apart), with what the database says it
+    /// waits for when it can tell: a command-line tool prints it, so that a
+    /// migration stuck behind another session's lock does not look hung.
+    /// The runtime also logs it as a `tracing` warning.
+    pub fn on_wait(mut self, hook: impl Fn(&WaitEvent) + Send + Sync + 'static) -> Self {
+        self.wait_hooks.push(Arc::new(hook));
         self
     }
 

@@ -32,6 +32,9 @@ const READ: &str = "SELECT DATABASE(), CAST(@@session.sql_mode AS CHAR), \
      CAST(@@session.time_zone AS CHAR), CAST(@@session.lock_wait_timeout AS CHAR), \
      CAST(@@session.innodb_lock_wait_timeout AS CHAR)";
 
+/// A session's own wait state, as the server shows it.
+const STATE: &str = "SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = ?";
+
 /// The lock name of a version table: at most 64 characters, as MySQL
 /// requires, and distinct per database. The same text older builds computed
 /// on the server from `DATABASE()` and the name as given.
@@ -47,6 +50,7 @@ pub(crate) fn lock_name(database: Option<&str>, table: &TableName) -> String {
 /// A MySQL session's state.
 pub(crate) struct My {
     lock: String,
+    connection_id: i64,
     /// The database and [`SETTINGS`] when the session opened.
     original: Vec<Option<String>>,
     /// The same, as the run wants them.
@@ -90,6 +94,9 @@ impl Backend for My {
     ) -> Result<(My, TableName), sqlx::Error> {
         let original = read(conn).await?;
         let database = original[0].clone();
+        let connection_id = scalar(conn, "SELECT CONNECTION_ID()", &[])
+            .await?
+            .unwrap_or(0);
         let resolved = match (&database, table.schema()) {
             (Some(db), None) => table.in_schema(db),
             _ => table.clone(),
@@ -97,6 +104,7 @@ impl Backend for My {
         Ok((
             My {
                 lock: lock_name(database.as_deref(), table),
+                connection_id,
                 expected: original.clone(),
                 original,
             },
@@ -126,6 +134,23 @@ impl Backend for My {
 
     fn begin_sql() -> &'static str {
         "START TRANSACTION"
+    }
+
+    fn session_id(&self) -> Option<i64> {
+        Some(self.connection_id)
+    }
+
+    async fn waiting_for(pool: &sqlx::MySqlPool, id: i64) -> Result<Option<String>, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        let rows = MySql::fetch_bound(&mut conn, sql_str(STATE), &[Arg::Int(id)]).await?;
+        let state = match rows.first() {
+            Some(row) => text(row, 0)?,
+            None => None,
+        };
+        // Only a wait is worth saying; "executing" and the like are not.
+        Ok(state
+            .filter(|s| s.starts_with("Waiting"))
+            .map(|s| format!("the server says: {s}")))
     }
 
     // The ascii_bin columns carry MySQL's BINARY flag, which sqlx's String

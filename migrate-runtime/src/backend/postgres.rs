@@ -38,7 +38,13 @@ const OPEN: &str =
     "SELECT current_schema(), current_setting('client_connection_check_interval', true), \
      current_setting('session_authorization'), current_setting('role'), \
      current_setting('search_path'), current_setting('statement_timeout'), \
-     current_setting('lock_timeout'), current_setting('idle_in_transaction_session_timeout')";
+     current_setting('lock_timeout'), current_setting('idle_in_transaction_session_timeout'), \
+     pg_backend_pid()";
+
+/// The sessions holding the locks a session waits for.
+const BLOCKERS: &str =
+    "SELECT string_agg(format('pid %s (%s): %s', pid, state, left(query, 200)), '; ') \
+     FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1))";
 
 /// Takes the session lock and, only when it got it, makes the server notice
 /// within a second that a killed migrator's client is gone, even while it
@@ -80,6 +86,7 @@ pub(crate) fn lock_key(table: &TableName) -> i64 {
 /// A PostgreSQL session's state.
 pub(crate) struct Pg {
     key: i64,
+    pid: i64,
     /// The liveness-check setting as it was (14+), `None` before 14.
     check_interval: Option<String>,
     /// [`SETTINGS`] when the session opened.
@@ -135,6 +142,7 @@ impl Backend for Pg {
         Ok((
             Pg {
                 key: lock_key(&resolved),
+                pid: i64::from(row.try_get::<i32, _>(8)?),
                 check_interval: row.try_get(1)?,
                 expected: original.clone(),
                 original,
@@ -168,6 +176,17 @@ impl Backend for Pg {
         fetch_one(conn, TRY_XACT_LOCK, &[Arg::Int(self.key)])
             .await?
             .try_get(0)
+    }
+
+    fn session_id(&self) -> Option<i64> {
+        Some(self.pid)
+    }
+
+    async fn waiting_for(pool: &sqlx::PgPool, id: i64) -> Result<Option<String>, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        let row = fetch_one(&mut conn, BLOCKERS, &[Arg::Int(id)]).await?;
+        let blockers: Option<String> = row.try_get(0)?;
+        Ok(blockers.map(|b| format!("a lock held by {b}")))
     }
 
     fn text(row: &Row<Self>, index: usize) -> Result<String, sqlx::Error> {

@@ -16,6 +16,7 @@ mod run;
 mod state;
 mod step;
 mod tx;
+mod watch;
 
 pub(crate) use run::Run;
 

@@ -52,6 +52,9 @@ pub(crate) enum Table {
 pub(crate) struct Run<'a, 'm, B: Backend> {
     pub(crate) s: Session<B>,
     pub(crate) m: &'a Migrator<'m>,
+    /// The application's pool, for a second connection that asks what a
+    /// long step waits for.
+    pub(crate) pool: sqlx::Pool<B::Db>,
 
     pub(crate) locks: Locks,
     /// The session lock is held.
@@ -98,7 +101,7 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
         Ok(Run {
             s,
             m,
-
+            pool: pool.clone(),
             locks,
             locked: false,
             tx: Tx::default(),

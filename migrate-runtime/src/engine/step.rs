@@ -136,7 +136,7 @@ impl<B: Backend> Run<'_, '_, B> {
             return Ok(());
         }
         self.ran_sql = true;
-        if let Err(failure) = self.s.run_section(step.sql, true).await {
+        if let Err(failure) = self.section(step, true).await {
             self.rollback().await;
             return Err(self.migration_error(step, failure, true));
         }
@@ -233,7 +233,7 @@ impl<B: Backend> Run<'_, '_, B> {
             self.commit().await?;
         }
         self.ran_sql = true;
-        if let Err(failure) = self.s.run_section(step.sql, false).await {
+        if let Err(failure) = self.section(step, false).await {
             let mark =
                 self.s
                     .sql()
@@ -276,6 +276,12 @@ impl<B: Backend> Run<'_, '_, B> {
         self.write(&row, true, record(step)).await?;
         self.record(st, step.index, step.direction, begun.elapsed());
         Ok(())
+    }
+
+    async fn section(&mut self, step: &Plan<'_>, in_tx: bool) -> Result<(), SqlFailure> {
+        let m = step.migration;
+        self.run_watched(m.id(), m.file_name(), step.direction, step.sql, in_tx)
+            .await
     }
 
     fn migration_error(&self, step: &Plan<'_>, failure: SqlFailure, rolled_back: bool) -> Error {

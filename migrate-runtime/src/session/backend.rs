@@ -158,4 +158,20 @@ pub(crate) trait Backend: Send + Sized + 'static {
     fn abandon(self, conn: Option<<Self::Db as sqlx::Database>::Connection>) {
         drop(conn);
     }
+
+    /// The server's id of this session (PostgreSQL's backend pid, MySQL's
+    /// connection id), for [`Backend::waiting_for`].
+    fn session_id(&self) -> Option<i64> {
+        None
+    }
+
+    /// What the session `id` is waiting for, asked on another connection
+    /// of `pool` while a step runs long; `None` when the database cannot
+    /// tell or the session waits for nothing.
+    fn waiting_for(
+        _pool: &sqlx::Pool<Self::Db>,
+        _id: i64,
+    ) -> impl Future<Output = Result<Option<String>, sqlx::Error>> + Send {
+        async { Ok(None) }
+    }
 }

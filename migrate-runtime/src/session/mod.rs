@@ -258,6 +258,11 @@ impl<B: Backend> Session<B> {
         }
     }
 
+    /// The server's id of this session, if the dialect has one.
+    pub(crate) fn session_id(&self) -> Option<i64> {
+        self.backend.as_ref().and_then(B::session_id)
+    }
+
     /// Whether settings must be checked after every step.
     pub(crate) fn restore_every_step(&self) -> bool {
         B::RESTORE_EVERY_STEP
