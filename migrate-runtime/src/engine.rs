@@ -807,14 +807,14 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
     async fn upgrade(&mut self, target: &str) -> Result<Report, Error> {
         let mut st = self.start().await?;
         self.check(&st, false)?;
-        let plan = self.graph.plan_upgrade(target, &st.applied)?;
+        let plan = self.graph.plan_upgrade(&target.parse()?, &st.applied)?;
         self.apply(&mut st, &plan, Direction::Up).await
     }
 
     async fn downgrade(&mut self, target: &str) -> Result<Report, Error> {
         let mut st = self.start().await?;
         self.check(&st, false)?;
-        let plan = self.graph.plan_downgrade(target, &st.applied)?;
+        let plan = self.graph.plan_downgrade(&target.parse()?, &st.applied)?;
         // Refuse before running anything rather than stop half-way.
         if let Some(&i) = plan.iter().find(|&&i| self.list[i].is_irreversible()) {
             return Err(Error::Irreversible {
@@ -944,7 +944,7 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         // Outside a transaction: claim the step with a `started` row first,
         // so that a failure or a crash part-way leaves a visible trace.
         self.ensure_created().await?;
-        let has_sql = !crate::split::split(sql, self.sql.dialect()).is_empty();
+        let has_sql = !migrate_graph::split::split(sql, self.sql.dialect()).is_empty();
         if self.xact_lock {
             // The claim itself is made under the transaction-scoped lock.
             if let Some(fresh) = self.begin().await? {
@@ -1064,7 +1064,7 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
         failure: SqlFailure,
         rolled_back: bool,
     ) -> Error {
-        let statements = crate::split::split(sql, self.sql.dialect());
+        let statements = migrate_graph::split::split(sql, self.sql.dialect());
         let section = match direction {
             Direction::Up => "up",
             Direction::Down => "down",
@@ -1082,7 +1082,7 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
                     "statement {} (line {} of the {section} section): `{}`",
                     k + 1,
                     s.line,
-                    crate::split::shorten(s.text)
+                    migrate_graph::split::shorten(s.text)
                 ),
                 None => format!("statement {} of the {section} section", k + 1),
             });
@@ -1114,9 +1114,13 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
             self.check(&st, false)?;
         }
         let empty = Applied::empty(self.graph.len());
+        let targets = targets
+            .iter()
+            .map(|t| t.parse())
+            .collect::<Result<Vec<migrate_graph::Spec>, _>>()?;
         let plan =
             self.graph
-                .plan_stamp(targets, if purge { &empty } else { &st.applied }, purge)?;
+                .plan_stamp(&targets, if purge { &empty } else { &st.applied }, purge)?;
         let mut after = if purge {
             empty.clone()
         } else {
@@ -1217,7 +1221,9 @@ impl<'a, 'm, S: Session> Run<'a, 'm, S> {
     }
 
     fn pending(&self, applied: &Applied) -> Result<Vec<String>, Error> {
-        let plan = self.graph.plan_upgrade("heads", applied)?;
+        let plan = self
+            .graph
+            .plan_upgrade(&migrate_graph::Anchor::Heads.into(), applied)?;
         Ok(plan
             .into_iter()
             .map(|i| self.graph.id(i).to_owned())
@@ -1332,7 +1338,7 @@ fn millis(d: Duration) -> i64 {
 mod tests {
     use super::*;
     use crate::backend::sql_for;
-    use crate::dialect::Dialect;
+    use crate::Dialect;
 
     fn same(binds: &[Bind<'_>], stmt: &Stmt) -> bool {
         binds.len() == stmt.args.len()

@@ -76,21 +76,19 @@
 #![deny(missing_docs)]
 
 mod backend;
-mod dialect;
 mod embedded;
 mod error;
 mod migrator;
 mod offline;
-mod split;
 mod types;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
 
-pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, url_passwords, Error};
 pub use migrate_graph as core;
+pub use migrate_graph::Dialect;
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.
 pub use migrate_macros::migrations;

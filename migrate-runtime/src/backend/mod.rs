@@ -23,8 +23,8 @@ pub(crate) mod mysql;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
-use crate::dialect::Dialect;
 use crate::error::Error;
+use crate::Dialect;
 
 /// A validated version-table name: `table` or `schema.table`, each part made of
 /// ASCII letters, digits and `_`, at most 63 characters (PostgreSQL's

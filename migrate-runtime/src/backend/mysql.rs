@@ -7,7 +7,7 @@
 //! hashes the current database together with the table name.
 
 use super::{DialectSql, TableName};
-use crate::dialect::Dialect;
+use crate::Dialect;
 
 /// MySQL's SQL text.
 pub(crate) struct Sql;
@@ -71,7 +71,7 @@ mod online {
     use crate::backend::{
         bound, Bind, Brief, DialectSql, Guard, RawRow, Session, SqlFailure, TableName,
     };
-    use crate::dialect::Dialect;
+    use crate::Dialect;
     use sqlx::{Executor, MySql, Row};
 
     /// The lock name for the bound table name: at most 64 characters, as MySQL

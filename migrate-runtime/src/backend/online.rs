@@ -1,8 +1,8 @@
 //! The parts of the backends that talk to a database through sqlx.
 
 use super::{DialectSql, TableName};
-use crate::dialect::Dialect;
 use crate::error::{redact_url, Error};
+use crate::Dialect;
 use futures_util::StreamExt;
 use std::future::Future;
 

@@ -10,7 +10,7 @@
 //! locks are per database already).
 
 use super::{DialectSql, TableName};
-use crate::dialect::Dialect;
+use crate::Dialect;
 
 /// PostgreSQL's SQL text.
 pub(crate) struct Sql;
@@ -62,7 +62,7 @@ mod online {
     use crate::backend::{
         bound, Bind, Brief, DialectSql, Guard, RawRow, Session, SqlFailure, TableName,
     };
-    use crate::dialect::Dialect;
+    use crate::Dialect;
     use sqlx::{Executor, Postgres, Row};
 
     /// The advisory-lock key of a version table: the first 8 bytes of the SHA-256
@@ -262,7 +262,7 @@ mod online {
             // A multi-statement query is one implicit transaction, in which
             // `CREATE INDEX CONCURRENTLY` and friends are refused: send each
             // statement alone so each commits by itself.
-            for (k, statement) in crate::split::split(sql, Dialect::Postgres)
+            for (k, statement) in migrate_graph::split::split(sql, Dialect::Postgres)
                 .iter()
                 .enumerate()
             {

@@ -15,7 +15,7 @@
 //! visible to this process only and takes no file lock.
 
 use super::{DialectSql, TableName};
-use crate::dialect::Dialect;
+use crate::Dialect;
 
 /// SQLite's SQL text.
 pub(crate) struct Sql;
@@ -67,7 +67,7 @@ mod online {
     use crate::backend::{
         bound, Bind, Brief, DialectSql, Guard, RawRow, Session, SqlFailure, TableName,
     };
-    use crate::dialect::Dialect;
+    use crate::Dialect;
     use sqlx::{Connection, Executor, Row, Sqlite};
     use std::fs::{File, OpenOptions, TryLockError};
     use std::path::PathBuf;
@@ -346,7 +346,7 @@ mod online {
             // one call is quadratic in the section's size: a 50 MB section
             // would take many minutes. A long section goes in pieces of whole
             // statements, as the splitter sees them, so the copies stay small.
-            let statements = crate::split::split(sql, Dialect::Sqlite);
+            let statements = migrate_graph::split::split(sql, Dialect::Sqlite);
             let base = sql.as_ptr() as usize;
             let mut first = 0;
             while first < statements.len() {

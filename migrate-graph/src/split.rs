@@ -13,34 +13,130 @@
 //! It understands what can hide a `;`: quotes of each dialect, comments,
 //! PostgreSQL dollar quotes, and the `BEGIN ... END` bodies of SQLite triggers,
 //! MySQL routines and PostgreSQL `BEGIN ATOMIC` functions.
-
-// Offline scripts only ask whether a section is terminated; splitting and
-// shortening serve the online path.
-#![cfg_attr(
-    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
-    allow(dead_code)
-)]
+//!
+//! Validation has no dialect (the macro does not know the database), so it
+//! reads a section as any dialect could ([`split_any`]): every construct that
+//! hides a `;` in one dialect hides it here, so a statement this reading
+//! finds at the top level is one in every dialect.
 
 use crate::dialect::Dialect;
 
 /// One statement of a section.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Statement<'a> {
+pub struct Statement<'a> {
     /// The text, from its first token to before its `;`, trimmed.
-    pub(crate) text: &'a str,
+    pub text: &'a str,
     /// The 1-based line of the section it starts on.
-    pub(crate) line: usize,
+    pub line: usize,
 }
 
 /// The statements of `sql`, empty ones (only comments and blanks) left out.
-pub(crate) fn split(sql: &str, dialect: Dialect) -> Vec<Statement<'_>> {
-    scan(sql, dialect).0
+///
+/// ```
+/// use migrate_graph::{split::split, Dialect};
+/// let s = split("CREATE TABLE a (x TEXT DEFAULT ';');\n-- done\nSELECT 1", Dialect::Sqlite);
+/// assert_eq!(s.len(), 2);
+/// assert_eq!((s[1].text, s[1].line), ("SELECT 1", 3));
+/// ```
+pub fn split(sql: &str, dialect: Dialect) -> Vec<Statement<'_>> {
+    scan(sql, &Rules::of(dialect)).0
 }
 
 /// Whether text appended after `sql` would start a new statement: the last
 /// statement ends with `;`, or there is no statement at all.
-pub(crate) fn is_terminated(sql: &str, dialect: Dialect) -> bool {
-    scan(sql, dialect).1
+pub fn is_terminated(sql: &str, dialect: Dialect) -> bool {
+    scan(sql, &Rules::of(dialect)).1
+}
+
+/// The statements of `sql` read as any dialect could: every quote, comment and
+/// body of every dialect hides a `;`, parentheses do too, and a MySQL client
+/// `DELIMITER` block is one statement. `backslash` says whether `\` escapes a
+/// quote in every string (MySQL's reading) or only in `E'...'` (the others').
+pub(crate) fn split_any(sql: &str, backslash: bool) -> Vec<Statement<'_>> {
+    scan(sql, &Rules::any(backslash)).0
+}
+
+/// What hides a `;` in one reading of a section.
+struct Rules {
+    /// `#` starts a comment (MySQL).
+    hash_comments: bool,
+    /// `/* */` comments nest (PostgreSQL).
+    nested_comments: bool,
+    /// `\` escapes a quote in every `'...'` and `"..."` string (MySQL).
+    backslash: bool,
+    /// `\` escapes a quote in `E'...'` strings (PostgreSQL).
+    e_strings: bool,
+    /// `` `...` `` quotes identifiers (SQLite, MySQL).
+    backticks: bool,
+    /// `[...]` quotes identifiers (SQLite).
+    brackets: bool,
+    /// `$tag$ ... $tag$` quotes text (PostgreSQL).
+    dollar_quotes: bool,
+    /// `CREATE <kind>` statements whose `BEGIN ... END` body holds `;`.
+    block_kinds: &'static [&'static str],
+    /// `BEGIN ATOMIC` opens a body (PostgreSQL).
+    atomic: bool,
+    /// Every dialect at once: `ALTER` as well as `CREATE` may carry a body,
+    /// `BEGIN NOT ATOMIC` opens one (MariaDB), `;` inside parentheses hides,
+    /// and `DELIMITER` blocks (the MySQL client's) are one statement.
+    any: bool,
+}
+
+const SQLITE_BLOCKS: &[&str] = &["TRIGGER"];
+const MYSQL_BLOCKS: &[&str] = &["TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"];
+
+impl Rules {
+    fn of(dialect: Dialect) -> Rules {
+        let none = Rules {
+            hash_comments: false,
+            nested_comments: false,
+            backslash: false,
+            e_strings: false,
+            backticks: false,
+            brackets: false,
+            dollar_quotes: false,
+            block_kinds: &[],
+            atomic: false,
+            any: false,
+        };
+        match dialect {
+            Dialect::Sqlite => Rules {
+                backticks: true,
+                brackets: true,
+                block_kinds: SQLITE_BLOCKS,
+                ..none
+            },
+            Dialect::Postgres => Rules {
+                nested_comments: true,
+                e_strings: true,
+                dollar_quotes: true,
+                atomic: true,
+                ..none
+            },
+            Dialect::MySql => Rules {
+                hash_comments: true,
+                backslash: true,
+                backticks: true,
+                block_kinds: MYSQL_BLOCKS,
+                ..none
+            },
+        }
+    }
+
+    fn any(backslash: bool) -> Rules {
+        Rules {
+            hash_comments: true,
+            nested_comments: true,
+            backslash,
+            e_strings: true,
+            backticks: true,
+            brackets: true,
+            dollar_quotes: true,
+            block_kinds: MYSQL_BLOCKS,
+            atomic: true,
+            any: true,
+        }
+    }
 }
 
 /// A word token: its text, uppercased for keyword checks.
@@ -48,13 +144,14 @@ struct Word {
     upper: String,
 }
 
-fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
+fn scan<'a>(sql: &'a str, rules: &Rules) -> (Vec<Statement<'a>>, bool) {
     let b = sql.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     let mut start: Option<usize> = None;
     let mut words: Vec<Word> = Vec::new();
     let mut depth: i64 = 0;
+    let mut parens: usize = 0;
     let mut block = false;
     let mut terminated = true;
 
@@ -75,7 +172,7 @@ fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
     while i < b.len() {
         let c = b[i];
         // Comments and blanks do not start a statement.
-        if c == b'-' && b.get(i + 1) == Some(&b'-') || c == b'#' && dialect == Dialect::MySql {
+        if c == b'-' && b.get(i + 1) == Some(&b'-') || c == b'#' && rules.hash_comments {
             i = b[i..]
                 .iter()
                 .position(|&x| x == b'\n')
@@ -83,7 +180,7 @@ fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
             continue;
         }
         if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i = skip_block_comment(b, i, dialect == Dialect::Postgres);
+            i = skip_block_comment(b, i, rules.nested_comments);
             continue;
         }
         if c.is_ascii_whitespace() {
@@ -91,7 +188,7 @@ fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
             continue;
         }
         if c == b';' {
-            if start.is_some() && depth <= 0 {
+            if start.is_some() && depth <= 0 && parens == 0 {
                 finish(&mut out, start.take().unwrap_or(i), i);
                 words.clear();
                 depth = 0;
@@ -102,40 +199,56 @@ fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
             continue;
         }
         if start.is_none() {
+            if rules.any {
+                if let Some(end) = delimiter_block(b, i) {
+                    finish(&mut out, i, end);
+                    terminated = true;
+                    i = end;
+                    continue;
+                }
+            }
             start = Some(i);
             terminated = false;
         }
         match c {
             b'\'' => {
-                let backslash = dialect == Dialect::MySql
-                    || dialect == Dialect::Postgres
+                let backslash = rules.backslash
+                    || rules.e_strings
                         && i > 0
                         && matches!(b[i - 1], b'E' | b'e')
                         && !is_word_byte(b.get(i.wrapping_sub(2)).copied());
                 i = skip_quoted(b, i, b'\'', backslash);
             }
-            b'"' => i = skip_quoted(b, i, b'"', dialect == Dialect::MySql),
-            b'`' if dialect != Dialect::Postgres => i = skip_quoted(b, i, b'`', false),
-            b'[' if dialect == Dialect::Sqlite => {
+            b'"' => i = skip_quoted(b, i, b'"', rules.backslash),
+            b'`' if rules.backticks => i = skip_quoted(b, i, b'`', false),
+            b'[' if rules.brackets => {
                 i = b[i..]
                     .iter()
                     .position(|&x| x == b']')
                     .map_or(b.len(), |p| i + p + 1);
             }
-            b'$' if dialect == Dialect::Postgres => match dollar_tag(b, i) {
+            b'$' if rules.dollar_quotes => match dollar_tag(b, i) {
                 Some(tag) => {
                     let body = i + tag.len();
                     i = find(b, body, tag).map_or(b.len(), |p| p + tag.len());
                 }
                 None => i += 1,
             },
+            b'(' if rules.any => {
+                parens += 1;
+                i += 1;
+            }
+            b')' if rules.any => {
+                parens = parens.saturating_sub(1);
+                i += 1;
+            }
             _ if is_word_byte(Some(c)) => {
                 let end = b[i..]
                     .iter()
                     .position(|&x| !is_word_byte(Some(x)))
                     .map_or(b.len(), |p| i + p);
                 let upper = sql[i..end].to_ascii_uppercase();
-                track_block(&mut words, &mut depth, &mut block, &upper, dialect);
+                track_block(&words, &mut depth, &mut block, &upper, rules);
                 words.push(Word { upper });
                 i = end;
             }
@@ -149,30 +262,31 @@ fn scan<'a>(sql: &'a str, dialect: Dialect) -> (Vec<Statement<'a>>, bool) {
 }
 
 /// Keeps `depth` for statements whose bodies contain `;`.
-fn track_block(
-    words: &mut [Word],
-    depth: &mut i64,
-    block: &mut bool,
-    word: &str,
-    dialect: Dialect,
-) {
+fn track_block(words: &[Word], depth: &mut i64, block: &mut bool, word: &str, rules: &Rules) {
     let prev = words.last().map(|w| w.upper.as_str());
     if words.len() < 8 && !*block {
         // `CREATE [TEMP] TRIGGER`, `CREATE [DEFINER=...] PROCEDURE` and the like.
-        let creates = words.first().is_some_and(|w| w.upper == "CREATE");
-        *block = creates
-            && match dialect {
-                Dialect::Sqlite => word == "TRIGGER",
-                Dialect::MySql => matches!(word, "TRIGGER" | "PROCEDURE" | "FUNCTION" | "EVENT"),
-                Dialect::Postgres => false,
-            };
+        let creates = words
+            .first()
+            .is_some_and(|w| w.upper == "CREATE" || rules.any && w.upper == "ALTER");
+        *block = creates && rules.block_kinds.contains(&word);
     }
     match word {
-        "ATOMIC" if dialect == Dialect::Postgres && prev == Some("BEGIN") => {
-            *block = true;
-            *depth += 1;
+        // PostgreSQL's `BEGIN ATOMIC`; MariaDB's `BEGIN NOT ATOMIC` at the top level.
+        "ATOMIC"
+            if rules.atomic && prev == Some("BEGIN")
+                || rules.any
+                    && prev == Some("NOT")
+                    && words.len() >= 2
+                    && words[words.len() - 2].upper == "BEGIN" =>
+        {
+            // Where `BEGIN` already opened the body it is not opened twice.
+            if !(*block && rules.any) {
+                *block = true;
+                *depth += 1;
+            }
         }
-        "BEGIN" if *block && dialect != Dialect::Postgres => *depth += 1,
+        "BEGIN" if *block && !rules.block_kinds.is_empty() => *depth += 1,
         "CASE" if *block && prev != Some("END") => *depth += 1,
         // MySQL closes `IF`, `LOOP`, `WHILE` and `REPEAT` with `END IF` etc.;
         // their openers are not counted, so neither are these.
@@ -182,6 +296,41 @@ fn track_block(
     if word == "END" && *block {
         *depth -= 1;
     }
+}
+
+/// The end of a MySQL client `DELIMITER x` block starting at `at`: through the
+/// next `DELIMITER` line, or just this line when it restores `;`.
+fn delimiter_block(b: &[u8], at: usize) -> Option<usize> {
+    const KEY: &[u8] = b"DELIMITER";
+    let word = b.get(at..at + KEY.len())?;
+    if !word.eq_ignore_ascii_case(KEY)
+        || !b
+            .get(at + KEY.len())
+            .is_some_and(|c| *c == b' ' || *c == b'\t')
+    {
+        return None;
+    }
+    let line_end = |from: usize| {
+        b[from..]
+            .iter()
+            .position(|&x| x == b'\n')
+            .map_or(b.len(), |p| from + p + 1)
+    };
+    let first = line_end(at);
+    let delimiter = std::str::from_utf8(&b[at + KEY.len()..first]).ok()?.trim();
+    if delimiter == ";" {
+        return Some(first);
+    }
+    let mut line = first;
+    while line < b.len() {
+        let next = line_end(line);
+        let text = b[line..next].trim_ascii_start();
+        if text.len() >= KEY.len() && text[..KEY.len()].eq_ignore_ascii_case(KEY) {
+            return Some(next);
+        }
+        line = next;
+    }
+    Some(b.len())
 }
 
 fn is_word_byte(c: Option<u8>) -> bool {
@@ -254,7 +403,11 @@ fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// A statement shortened for an error message: whitespace folded, at most
 /// 80 characters.
-pub(crate) fn shorten(text: &str) -> String {
+///
+/// ```
+/// assert_eq!(migrate_graph::split::shorten("SELECT\n   1"), "SELECT 1");
+/// ```
+pub fn shorten(text: &str) -> String {
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() <= 80 {
         folded
