@@ -271,20 +271,17 @@ fn track_block(words: &[Word], depth: &mut i64, block: &mut bool, word: &str, ru
             .is_some_and(|w| w.upper == "CREATE" || rules.any && w.upper == "ALTER");
         *block = creates && rules.block_kinds.contains(&word);
     }
+    // PostgreSQL's `BEGIN ATOMIC`; MariaDB's `BEGIN NOT ATOMIC` at the top level.
+    let atomic = rules.atomic && prev == Some("BEGIN")
+        || rules.any
+            && prev == Some("NOT")
+            && words.len() >= 2
+            && words[words.len() - 2].upper == "BEGIN";
     match word {
-        // PostgreSQL's `BEGIN ATOMIC`; MariaDB's `BEGIN NOT ATOMIC` at the top level.
-        "ATOMIC"
-            if rules.atomic && prev == Some("BEGIN")
-                || rules.any
-                    && prev == Some("NOT")
-                    && words.len() >= 2
-                    && words[words.len() - 2].upper == "BEGIN" =>
-        {
-            // Where `BEGIN` already opened the body it is not opened twice.
-            if !(*block && rules.any) {
-                *block = true;
-                *depth += 1;
-            }
+        // Where `BEGIN` already opened the body it is not opened twice.
+        "ATOMIC" if atomic && !(*block && rules.any) => {
+            *block = true;
+            *depth += 1;
         }
         "BEGIN" if *block && !rules.block_kinds.is_empty() => *depth += 1,
         "CASE" if *block && prev != Some("END") => *depth += 1,

@@ -14,7 +14,7 @@ use crate::{Graph, TargetError};
 #[track_caller]
 fn upgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &[&str]) {
     let applied = state(g, from);
-    let plan = plan_up(&g, target, &applied)
+    let plan = plan_up(g, target, &applied)
         .unwrap_or_else(|e| panic!("upgrade {target} from {from:?}: {e}"));
     assert_eq!(ids(g, &plan), expected, "upgrade {target} from {from:?}");
     assert_eq!(
@@ -27,7 +27,7 @@ fn upgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &[&
 #[track_caller]
 fn downgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &[&str]) {
     let applied = state(g, from);
-    let plan = plan_down(&g, target, &applied)
+    let plan = plan_down(g, target, &applied)
         .unwrap_or_else(|e| panic!("downgrade {target} from {from:?}: {e}"));
     assert_eq!(ids(g, &plan), expected, "downgrade {target} from {from:?}");
     assert_eq!(
@@ -49,7 +49,7 @@ fn stamp(
     heads: &[&str],
 ) {
     let applied = state(g, from);
-    let plan = plan_stamp(&g, targets, &applied, false)
+    let plan = plan_stamp(g, targets, &applied, false)
         .unwrap_or_else(|e| panic!("stamp {targets:?} from {from:?}: {e}"));
     assert_eq!(
         ids(g, &plan.insert),
@@ -82,7 +82,7 @@ fn same_set_as_alembic(ours: &[&str], alembic: &[&str]) {
 
 #[track_caller]
 fn upgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
-    match plan_up(&g, target, &state(g, from)) {
+    match plan_up(g, target, &state(g, from)) {
         Ok(plan) => panic!(
             "upgrade {target} from {from:?} should fail, planned {:?}",
             ids(g, &plan)
@@ -93,7 +93,7 @@ fn upgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
 
 #[track_caller]
 fn downgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
-    match plan_down(&g, target, &state(g, from)) {
+    match plan_down(g, target, &state(g, from)) {
         Ok(plan) => panic!(
             "downgrade {target} from {from:?} should fail, planned {:?}",
             ids(g, &plan)
