@@ -76,7 +76,7 @@ struct Rules {
     /// `$tag$ ... $tag$` quotes text (PostgreSQL).
     dollar_quotes: bool,
     /// `CREATE <kind>` statements whose `BEGIN ... END` body holds `;`.
-    block_kinds: &'static [&'static str],
+    block_kinds: &'static [Kw],
     /// `BEGIN ATOMIC` opens a body (PostgreSQL).
     atomic: bool,
     /// Every dialect at once: `ALTER` as well as `CREATE` may carry a body,
@@ -85,8 +85,8 @@ struct Rules {
     any: bool,
 }
 
-const SQLITE_BLOCKS: &[&str] = &["TRIGGER"];
-const MYSQL_BLOCKS: &[&str] = &["TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"];
+const SQLITE_BLOCKS: &[Kw] = &[Kw::Trigger];
+const MYSQL_BLOCKS: &[Kw] = &[Kw::Trigger, Kw::Procedure, Kw::Function, Kw::Event];
 
 impl Rules {
     fn of(dialect: Dialect) -> Rules {
@@ -142,9 +142,73 @@ impl Rules {
     }
 }
 
-/// A word token: its text, uppercased for keyword checks.
-struct Word {
-    upper: String,
+/// The keywords that open and close bodies; every other word is `Other`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kw {
+    Create,
+    Alter,
+    Trigger,
+    Procedure,
+    Function,
+    Event,
+    Begin,
+    Not,
+    Atomic,
+    Case,
+    End,
+    If,
+    Loop,
+    While,
+    Repeat,
+    Other,
+}
+
+impl Kw {
+    /// The keyword `word` spells, in any case. No allocation: a section may
+    /// hold millions of words.
+    fn of(word: &[u8]) -> Kw {
+        let mut buf = [0u8; 9];
+        let Some(upper) = buf.get_mut(..word.len()) else {
+            return Kw::Other;
+        };
+        upper.copy_from_slice(word);
+        upper.make_ascii_uppercase();
+        match &*upper {
+            b"CREATE" => Kw::Create,
+            b"ALTER" => Kw::Alter,
+            b"TRIGGER" => Kw::Trigger,
+            b"PROCEDURE" => Kw::Procedure,
+            b"FUNCTION" => Kw::Function,
+            b"EVENT" => Kw::Event,
+            b"BEGIN" => Kw::Begin,
+            b"NOT" => Kw::Not,
+            b"ATOMIC" => Kw::Atomic,
+            b"CASE" => Kw::Case,
+            b"END" => Kw::End,
+            b"IF" => Kw::If,
+            b"LOOP" => Kw::Loop,
+            b"WHILE" => Kw::While,
+            b"REPEAT" => Kw::Repeat,
+            _ => Kw::Other,
+        }
+    }
+}
+
+/// What the body tracking needs of the current statement's words so far.
+#[derive(Default)]
+struct Words {
+    first: Option<Kw>,
+    prev: Option<Kw>,
+    before_prev: Option<Kw>,
+    count: usize,
+}
+
+impl Words {
+    fn push(&mut self, kw: Kw) {
+        self.first.get_or_insert(kw);
+        self.before_prev = self.prev.replace(kw);
+        self.count += 1;
+    }
 }
 
 fn scan<'a>(sql: &'a str, rules: &Rules) -> (Vec<Statement<'a>>, bool) {
@@ -152,7 +216,7 @@ fn scan<'a>(sql: &'a str, rules: &Rules) -> (Vec<Statement<'a>>, bool) {
     let mut out = Vec::new();
     let mut i = 0;
     let mut start: Option<usize> = None;
-    let mut words: Vec<Word> = Vec::new();
+    let mut words = Words::default();
     let mut depth: i64 = 0;
     let mut parens: usize = 0;
     let mut block = false;
@@ -193,7 +257,7 @@ fn scan<'a>(sql: &'a str, rules: &Rules) -> (Vec<Statement<'a>>, bool) {
         if c == b';' {
             if start.is_some() && depth <= 0 && parens == 0 {
                 finish(&mut out, start.take().unwrap_or(i), i);
-                words.clear();
+                words = Words::default();
                 depth = 0;
                 block = false;
                 terminated = true;
@@ -250,9 +314,9 @@ fn scan<'a>(sql: &'a str, rules: &Rules) -> (Vec<Statement<'a>>, bool) {
                     .iter()
                     .position(|&x| !is_word_byte(Some(x)))
                     .map_or(b.len(), |p| i + p);
-                let upper = sql[i..end].to_ascii_uppercase();
-                track_block(&words, &mut depth, &mut block, &upper, rules);
-                words.push(Word { upper });
+                let kw = Kw::of(&b[i..end]);
+                track_block(&words, &mut depth, &mut block, kw, rules);
+                words.push(kw);
                 i = end;
             }
             _ => i += 1,
@@ -265,35 +329,33 @@ fn scan<'a>(sql: &'a str, rules: &Rules) -> (Vec<Statement<'a>>, bool) {
 }
 
 /// Keeps `depth` for statements whose bodies contain `;`.
-fn track_block(words: &[Word], depth: &mut i64, block: &mut bool, word: &str, rules: &Rules) {
-    let prev = words.last().map(|w| w.upper.as_str());
-    if words.len() < 8 && !*block {
+fn track_block(words: &Words, depth: &mut i64, block: &mut bool, word: Kw, rules: &Rules) {
+    let prev = words.prev;
+    if words.count < 8 && !*block {
         // `CREATE [TEMP] TRIGGER`, `CREATE [DEFINER=...] PROCEDURE` and the like.
-        let creates = words
-            .first()
-            .is_some_and(|w| w.upper == "CREATE" || rules.any && w.upper == "ALTER");
+        let creates =
+            words.first == Some(Kw::Create) || rules.any && words.first == Some(Kw::Alter);
         *block = creates && rules.block_kinds.contains(&word);
     }
     // PostgreSQL's `BEGIN ATOMIC`; MariaDB's `BEGIN NOT ATOMIC` at the top level.
-    let atomic = rules.atomic && prev == Some("BEGIN")
-        || rules.any
-            && prev == Some("NOT")
-            && words.len() >= 2
-            && words[words.len() - 2].upper == "BEGIN";
+    let atomic = rules.atomic && prev == Some(Kw::Begin)
+        || rules.any && prev == Some(Kw::Not) && words.before_prev == Some(Kw::Begin);
     match word {
         // Where `BEGIN` already opened the body it is not opened twice.
-        "ATOMIC" if atomic && !(*block && rules.any) => {
+        Kw::Atomic if atomic && !(*block && rules.any) => {
             *block = true;
             *depth += 1;
         }
-        "BEGIN" if *block && !rules.block_kinds.is_empty() => *depth += 1,
-        "CASE" if *block && prev != Some("END") => *depth += 1,
+        Kw::Begin if *block && !rules.block_kinds.is_empty() => *depth += 1,
+        Kw::Case if *block && prev != Some(Kw::End) => *depth += 1,
         // MySQL closes `IF`, `LOOP`, `WHILE` and `REPEAT` with `END IF` etc.;
         // their openers are not counted, so neither are these.
-        "IF" | "LOOP" | "WHILE" | "REPEAT" if *block && prev == Some("END") => *depth += 1,
+        Kw::If | Kw::Loop | Kw::While | Kw::Repeat if *block && prev == Some(Kw::End) => {
+            *depth += 1
+        }
         _ => {}
     }
-    if word == "END" && *block {
+    if word == Kw::End && *block {
         *depth -= 1;
     }
 }
