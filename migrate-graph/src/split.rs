@@ -15,7 +15,7 @@
 //! MySQL routines and PostgreSQL `BEGIN ATOMIC` functions.
 //!
 //! Validation has no dialect (the macro does not know the database), so it
-//! reads a section as any dialect could ([`split_any`]): every construct that
+//! reads a section as any dialect could (`split_any`): every construct that
 //! hides a `;` in one dialect hides it here, so a statement this reading
 //! finds at the top level is one in every dialect.
 

@@ -1,5 +1,6 @@
-//! Alembic's revision-target grammar and what each target means for upgrade,
-//! downgrade and stamp.
+//! Alembic's revision-target grammar: text parsed into specs and ranges.
+//! Where a spec points is `resolve`'s business, what a command does with it
+//! `plan`'s.
 //!
 //! | form | meaning |
 //! | --- | --- |
@@ -38,7 +39,9 @@ pub enum Target {
 /// One target spec: `[branch@]anchor[+N|-N]`.
 ///
 /// Two specs are equal when they mean the same; the text they were parsed
-/// from (which [`Display`](fmt::Display) shows) does not count.
+/// from (which [`Display`](fmt::Display) shows) does not count. Messages quote
+/// that text, so change a spec by building a new one ([`Spec::new`]) rather
+/// than by editing its fields.
 #[derive(Clone, Debug)]
 pub struct Spec {
     /// The branch label (or revision) before `@`, restricting walks and downgrades to its line.
