@@ -135,7 +135,27 @@ mod tests {
                 "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN NEW;\nEND $$;\nCOMMIT;",
                 vec![5],
             ),
+            (
+                "after a postgres trigger",
+                "CREATE TRIGGER t BEFORE UPDATE ON a FOR EACH ROW\nWHEN (CASE WHEN OLD.x THEN true END)\nEXECUTE FUNCTION f();\nCOMMIT;",
+                vec![4],
+            ),
+            (
+                "after a mariadb anonymous block",
+                "BEGIN NOT ATOMIC\n  SELECT 1;\nEND;\nROLLBACK;",
+                vec![4],
+            ),
             // Allowed.
+            (
+                "mysql trigger with if and signal",
+                "CREATE TRIGGER refuse BEFORE INSERT ON v FOR EACH ROW BEGIN IF NEW.r = 'b' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no'; END IF; END",
+                vec![],
+            ),
+            (
+                "mysql handler",
+                "CREATE PROCEDURE p()\nBEGIN\n  DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;\n  START TRANSACTION;\n  CASE WHEN 1 THEN COMMIT; ELSE ROLLBACK; END CASE;\nEND;",
+                vec![],
+            ),
             ("savepoints", "SAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\nROLLBACK WORK TO s;\nRELEASE SAVEPOINT s;", vec![]),
             ("two-phase", "COMMIT PREPARED 'x';\nROLLBACK PREPARED 'y';", vec![]),
             ("words in strings", "INSERT INTO log VALUES ('COMMIT;'), ('\nBEGIN;\n');", vec![]),
