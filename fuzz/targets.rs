@@ -2,7 +2,7 @@
 //! by the corpus regression test that CI runs on stable Rust
 //! (`tests/e2e/fuzz_corpus.rs`). Each body checks invariants, not just "no panic".
 
-use migrate_graph::{load, load_unmerged, Applied, Graph, Node, SourceFile, Target};
+use migrate_graph::{load, load_unmerged, Applied, Graph, Node, SourceFile, Spec, Target};
 
 /// One file: decode, parse, validate. Errors must point inside the file.
 pub fn parse(data: &[u8]) {
@@ -71,15 +71,29 @@ pub fn target(data: &[u8]) {
         heads.push((b as usize + i) % g.len());
     }
     let applied = g.ancestors(heads);
-    let _ = Target::parse(target);
-    if let Ok(plan) = g.plan_upgrade(target, &applied) {
+    match Target::parse(target) {
+        Ok(Target::Single(spec)) => single(&g, &spec, &applied),
+        Ok(Target::Range(range)) => {
+            let _ = g.plan_offline(&range, true);
+            let _ = g.plan_offline(&range, false);
+            let _ = g.history_range(&range, &applied);
+        }
+        Err(e) => {
+            // Whatever was typed, the message echoes at most 80 characters of it.
+            assert!(e.to_string().len() <= target.len().min(80 * 4) + 300, "{e}");
+        }
+    }
+}
+
+fn single(g: &Graph, spec: &Spec, applied: &Applied) {
+    if let Ok(plan) = g.plan_upgrade(spec, applied) {
         assert!(
             plan.iter().all(|&i| !applied.contains(i)),
             "upgrade re-applies"
         );
-        assert_topological(&g, &plan, &applied);
+        assert_topological(g, &plan, applied);
     }
-    if let Ok(plan) = g.plan_downgrade(target, &applied) {
+    if let Ok(plan) = g.plan_downgrade(spec, applied) {
         assert!(
             plan.iter().all(|&i| applied.contains(i)),
             "downgrade reverts what is not applied"
@@ -96,13 +110,21 @@ pub fn target(data: &[u8]) {
             );
         }
     }
-    if let Ok(plan) = g.plan_stamp(&[target], &applied, false) {
+    if let Ok(plan) = g.plan_stamp(std::slice::from_ref(spec), applied, false) {
         assert!(plan.insert.iter().all(|&i| !applied.contains(i)));
         assert!(plan.delete.iter().all(|&i| applied.contains(i)));
     }
-    let _ = g.plan_offline(target, true);
-    let _ = g.plan_offline(target, false);
-    let _ = g.history_range(target, &applied);
+    if let Ok(Some(i)) = g.resolve_one(spec, applied) {
+        assert!(i < g.len());
+    }
+    // A lone spec is a range to it.
+    let range = migrate_graph::Range {
+        from: None,
+        to: Some(spec.clone()),
+    };
+    let _ = g.plan_offline(&range, true);
+    let _ = g.plan_offline(&range, false);
+    let _ = g.history_range(&range, applied);
 }
 
 fn fixture() -> Graph {

@@ -2,7 +2,7 @@
 //! migrate-graph, plus the small lookups the CLI needs on top of the graph.
 
 use crate::error::CliError;
-use migrate_graph::{Anchor, Applied, Graph, MigrationSet, Revision, Spec, TargetError};
+use migrate_graph::{Anchor, Applied, Graph, MigrationSet, Revision, Spec};
 use std::path::{Path, PathBuf};
 
 /// A loaded migrations directory.
@@ -50,35 +50,21 @@ impl Project {
 
     /// Resolves a target that must name exactly one revision: an id, prefix,
     /// label, `head`, `heads` with one head, `<label>@head`, `<rev>+N`.
-    ///
-    /// The graph does the resolving: an upgrade from nothing to a single
-    /// revision applies its ancestors and ends with the revision itself, since
-    /// the apply order puts every ancestor first.
     pub(crate) fn resolve_one(&self, text: &str) -> Result<usize, CliError> {
         let graph = self.graph();
         let spec = Spec::parse(text)?;
-        if spec.branch.is_none() && spec.relative == 0 {
-            match &spec.anchor {
-                Anchor::Revision(r) => return Ok(graph.resolve_revision(r)?),
-                Anchor::Heads if graph.heads().len() != 1 => {
-                    return Err(TargetError::NotSingle {
-                        input: text.to_owned(),
-                    }
-                    .into())
-                }
-                _ => {}
-            }
-        }
         if spec.anchor == Anchor::Current {
             return Err(CliError::NotARevision {
-                input: text.to_owned(),
+                input: migrate_graph::split::shorten(&spec.to_string()),
                 reason: "counts from the database's current revision; give a revision id, `head` or `<label>@head` here",
             });
         }
-        let plan = graph.plan_upgrade(text, &Applied::empty(graph.len()))?;
-        plan.last().copied().ok_or(CliError::NotARevision {
-            input: text.to_owned(),
-            reason: "is base, before every revision; give a revision id, `head` or `<label>@head`",
-        })
+        graph
+            .resolve_one(&spec, &Applied::empty(graph.len()))?
+            .ok_or(CliError::NotARevision {
+                input: migrate_graph::split::shorten(&spec.to_string()),
+                reason:
+                    "is base, before every revision; give a revision id, `head` or `<label>@head`",
+            })
     }
 }

@@ -4,7 +4,7 @@
 //! graph operation under 10 ms, in release. Run with `cargo bench -p migrate-graph`.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
-use migrate_graph::{load, read_dir, Applied, Graph, MigrationSet, Node, SourceFile};
+use migrate_graph::{load, read_dir, Applied, Graph, MigrationSet, Node, SourceFile, Spec};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -147,8 +147,10 @@ fn bench_graph(c: &mut Criterion) {
     let nodes = nodes(&set);
     let empty = Applied::empty(graph.len());
     let all = graph.ancestors(graph.heads().iter().copied());
-    assert_eq!(graph.plan_upgrade("head", &empty).unwrap().len(), REVISIONS);
-    assert_eq!(graph.plan_downgrade("base", &all).unwrap().len(), REVISIONS);
+    let spec = |t: &str| -> Spec { t.parse().unwrap() };
+    let (head, base, heads, plus1) = (spec("head"), spec("base"), [spec("heads")], spec("+1"));
+    assert_eq!(graph.plan_upgrade(&head, &empty).unwrap().len(), REVISIONS);
+    assert_eq!(graph.plan_downgrade(&base, &all).unwrap().len(), REVISIONS);
 
     c.bench_function("graph_build_10k", |b| {
         b.iter_batched(
@@ -158,17 +160,13 @@ fn bench_graph(c: &mut Criterion) {
         )
     });
     c.bench_function("plan_upgrade_head_10k", |b| {
-        b.iter(|| graph.plan_upgrade(black_box("head"), &empty).unwrap())
+        b.iter(|| graph.plan_upgrade(black_box(&head), &empty).unwrap())
     });
     c.bench_function("plan_downgrade_base_10k", |b| {
-        b.iter(|| graph.plan_downgrade(black_box("base"), &all).unwrap())
+        b.iter(|| graph.plan_downgrade(black_box(&base), &all).unwrap())
     });
     c.bench_function("plan_stamp_heads_10k", |b| {
-        b.iter(|| {
-            graph
-                .plan_stamp(black_box(&["heads"]), &empty, false)
-                .unwrap()
-        })
+        b.iter(|| graph.plan_stamp(black_box(&heads), &empty, false).unwrap())
     });
     // Targets the runtime resolves on every launch: relative steps and labels.
     let mut half = Applied::empty(graph.len());
@@ -176,7 +174,7 @@ fn bench_graph(c: &mut Criterion) {
         half.insert(i);
     }
     c.bench_function("plan_upgrade_plus1_10k", |b| {
-        b.iter(|| graph.plan_upgrade(black_box("+1"), &half).unwrap())
+        b.iter(|| graph.plan_upgrade(black_box(&plus1), &half).unwrap())
     });
 }
 

@@ -8,6 +8,13 @@
 //! three share this crate, a directory that compiles is exactly a directory that
 //! `cargo migrate check` accepts.
 //!
+//! Which file holds what: `parse` (the file format), `validate` (the rules,
+//! with `tx_control` for transaction statements), `graph` (edges, heads and
+//! the apply order), `target` (the target grammar), `resolve` (where a target
+//! points), `plan` (what upgrade, downgrade, stamp and offline scripts do),
+//! [`split`] (statements of a section, per [`Dialect`]) and `track` (build
+//! scripts). Imports flow from the planners down to the graph, never back.
+//!
 //! ```
 //! use migrate_graph::{load, SourceFile};
 //!
@@ -22,19 +29,25 @@
 //! let set = load(&files).expect("a valid chain");
 //! let graph = set.graph();
 //! let applied = graph.applied_from_ids(["a1"]).unwrap();
-//! let plan = graph.plan_upgrade("head", &applied).unwrap();
+//! let head = "head".parse().expect("a target");
+//! let plan = graph.plan_upgrade(&head, &applied).unwrap();
 //! assert_eq!(plan.iter().map(|&i| graph.id(i)).collect::<Vec<_>>(), ["b2"]);
 //! ```
 #![deny(missing_docs)]
 
 mod bitset;
 mod checksum;
+mod dialect;
 mod graph;
 mod parse;
+mod plan;
+mod resolve;
 mod revision;
 mod source;
+pub mod split;
 mod target;
 mod track;
+mod tx_control;
 mod validate;
 
 #[cfg(test)]
@@ -42,17 +55,24 @@ mod tests;
 
 pub use bitset::Applied;
 pub use checksum::{normalize, Checksum};
+pub use dialect::Dialect;
 pub use graph::{Graph, GraphError, Node, Relation};
 pub use parse::{decode, parse_file, ParseError, ParseErrorKind};
+pub use plan::StampPlan;
 pub use revision::{Down, HeaderLines, Revision, Section};
 pub use source::{read_dir, SourceError, SourceFile};
-pub use target::{Anchor, Spec, StampPlan, Target, TargetError};
+pub use target::{Anchor, Range, Spec, Target, TargetError};
 pub use track::{clean_dir, tracks_dir, BuildScript};
 pub use validate::{load, load_unmerged, MigrationSet, ValidationError, ValidationErrors};
 
 /// Target keywords that can never be revision ids or branch labels, because the
 /// target grammar would read them as keywords.
 pub const RESERVED_IDS: [&str; 3] = ["head", "heads", "base"];
+
+/// The longest revision id, in characters: the width of the version table's
+/// `revision` column. A longer id would be cut short (or refused) by the
+/// database, so validation refuses it first.
+pub const MAX_ID_LEN: usize = 128;
 
 /// Whether `id` is a well-formed revision id: ASCII letters, digits and `_`.
 pub fn is_valid_id(id: &str) -> bool {

@@ -3,7 +3,7 @@
 
 use crate::checksum::{normalize, Checksum};
 use crate::revision::{has_sql, Down, HeaderLines, Revision, Section};
-use crate::{is_valid_id, RESERVED_IDS};
+use crate::{is_valid_id, MAX_ID_LEN, RESERVED_IDS};
 use std::ops::Range;
 
 /// A file that is not a well-formed migration, with where and why.
@@ -52,6 +52,12 @@ pub enum ParseErrorKind {
         what: &'static str,
         /// The offending text.
         value: String,
+    },
+    /// A revision id longer than the version table's `revision` column.
+    #[error("the revision id is {length} characters long; the version table stores at most {max}, so use a shorter id", max = MAX_ID_LEN)]
+    IdTooLong {
+        /// The id's length in characters.
+        length: usize,
     },
     /// SQL before the `-- migrate:up` marker.
     #[error("SQL before `-- migrate:up`; move it below the marker")]
@@ -263,6 +269,13 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
             },
         ));
     }
+    if id.len() > MAX_ID_LEN {
+        return Err(err(
+            id_line,
+            line_span(id_line),
+            ParseErrorKind::IdTooLong { length: id.len() },
+        ));
+    }
     let list = |value: Option<(String, usize)>,
                 what: &'static str|
      -> Result<(Vec<String>, usize), ParseError> {
@@ -299,6 +312,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
     let up_section = Section {
         sql: text[up.body_start..down.start].trim().to_owned(),
         transaction: up.transaction,
+        line: first_line(text, up.body_start, up.line + 1),
     };
     let down_sql = text[down.body_start..].trim();
     let down_span = line_range(text, down.line);
@@ -318,6 +332,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         Down::Sql(Section {
             sql: down_sql.to_owned(),
             transaction: down.transaction,
+            line: first_line(text, down.body_start, down.line + 1),
         })
     };
 
@@ -393,6 +408,14 @@ fn parse_marker(
     Ok(m)
 }
 
+/// The line a section's trimmed SQL starts on: `line` is the line at `body`,
+/// and the blank lines the trim drops come before it.
+fn first_line(text: &str, body: usize, line: usize) -> usize {
+    let rest = &text[body..];
+    let blank = &rest[..rest.len() - rest.trim_start().len()];
+    line + blank.bytes().filter(|&b| b == b'\n').count()
+}
+
 /// Byte range of 1-based `line` in `text`, without its line ending.
 fn line_range(text: &str, line: usize) -> Range<usize> {
     let mut offset = 0;
@@ -428,6 +451,18 @@ mod tests {
         assert_eq!(r.lines.revises, 2);
         assert_eq!(r.lines.up, 8);
         assert_eq!(r.lines.down, 11);
+        assert_eq!(r.up.line, 9);
+        assert_eq!(r.down.section().unwrap().line, 12);
+    }
+
+    #[test]
+    fn ids_up_to_the_column_width_parse() {
+        let text = |id: &str| {
+            format!("-- Revision ID: {id}\n-- Revises:\n-- migrate:up\n-- migrate:down\n")
+        };
+        assert!(parse_file("x.sql", &text(&"a".repeat(MAX_ID_LEN))).is_ok());
+        let e = parse_file("x.sql", &text(&"a".repeat(MAX_ID_LEN + 1))).unwrap_err();
+        assert_eq!(e.to_string(), "x.sql:1: the revision id is 129 characters long; the version table stores at most 128, so use a shorter id");
     }
 
     #[test]
@@ -478,6 +513,7 @@ mod tests {
             ("unknown marker option", format!("{h}-- migrate:up transaction:maybe\n-- migrate:down\n"), K::UnknownOption { marker: "up", option: "transaction:maybe".into(), extra: "" }, 3),
             ("irreversible on up", format!("{h}-- migrate:up irreversible\n-- migrate:down\n"), K::UnknownOption { marker: "up", option: "irreversible".into(), extra: "" }, 3),
             ("unknown marker", format!("{h}-- migrate:upgrade\n-- migrate:down\n"), K::UnknownMarker { name: "upgrade".into() }, 3),
+            ("id too long", format!("-- Revision ID: {}\n-- Revises:\n-- migrate:up\n-- migrate:down\n", "a".repeat(129)), K::IdTooLong { length: 129 }, 1),
             ("bad id characters", "-- Revision ID: a-b\n-- Revises:\n-- migrate:up\n-- migrate:down\n".into(), K::BadId { what: "revision id", value: "a-b".into() }, 1),
             ("reserved id", "-- Revision ID: head\n-- Revises:\n-- migrate:up\n-- migrate:down\n".into(), K::BadId { what: "revision id", value: "head".into() }, 1),
             ("bad parent", "-- Revision ID: a\n-- Revises: x y\n-- migrate:up\n-- migrate:down\n".into(), K::BadId { what: "parent", value: "x y".into() }, 2),

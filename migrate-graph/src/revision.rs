@@ -53,6 +53,9 @@ pub struct Section {
     pub sql: String,
     /// `false` when the marker says `transaction:false`: run outside a transaction.
     pub transaction: bool,
+    /// The 1-based line of the file that `sql` starts on, so a statement's
+    /// line in the section maps to its line in the file.
+    pub line: usize,
 }
 
 impl Section {

@@ -16,34 +16,27 @@ pub enum BuildScript {
 }
 
 impl BuildScript {
-    /// Reads the `build` key of a manifest's text.
+    /// Reads `package.build` from a manifest's text, with a TOML parser: a
+    /// `build` key in any other table (a dependency's, say) is not the
+    /// package's. A manifest that does not parse reads as [`BuildScript::Default`];
+    /// cargo reports that error itself.
     ///
     /// ```
     /// use migrate_graph::BuildScript;
     /// assert_eq!(BuildScript::of_manifest("[package]\nbuild = \"gen/main.rs\"\n"), BuildScript::Path("gen/main.rs".into()));
-    /// assert_eq!(BuildScript::of_manifest("build = false"), BuildScript::Disabled);
+    /// assert_eq!(BuildScript::of_manifest("[package]\nbuild = false"), BuildScript::Disabled);
     /// assert_eq!(BuildScript::of_manifest("[package]\nname = \"x\""), BuildScript::Default);
     /// ```
     pub fn of_manifest(manifest: &str) -> BuildScript {
-        let mut found = BuildScript::Default;
-        for line in manifest.lines() {
-            let Some(value) = line
-                .trim()
-                .strip_prefix("build")
-                .map(str::trim_start)
-                .and_then(|l| l.strip_prefix('='))
-            else {
-                continue;
-            };
-            let value = value.trim();
-            if value.starts_with("false") {
-                return BuildScript::Disabled;
-            }
-            if let Some(path) = value.strip_prefix('"').and_then(|v| v.split('"').next()) {
-                found = BuildScript::Path(path.to_owned());
-            }
+        let Ok(table) = manifest.parse::<toml::Table>() else {
+            return BuildScript::Default;
+        };
+        match table.get("package").and_then(|p| p.get("build")) {
+            Some(toml::Value::String(path)) => BuildScript::Path(path.clone()),
+            Some(toml::Value::Boolean(false)) => BuildScript::Disabled,
+            // `build = true` is cargo's default, spelled out.
+            _ => BuildScript::Default,
         }
-        found
     }
 
     /// The script's path relative to the manifest, if there can be one.
@@ -93,5 +86,37 @@ fn clean(path: &str) -> String {
         String::new()
     } else {
         p.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_package_build_key_counts() {
+        let cases = [
+            ("[package]\nname = \"x\"\nbuild = \"gen/main.rs\"\n", BuildScript::Path("gen/main.rs".into())),
+            ("[package]\nname = \"x\"\nbuild = false\n", BuildScript::Disabled),
+            ("[package]\nname = \"x\"\nbuild = true\n", BuildScript::Default),
+            (
+                "[package]\nname = \"x\"\n\n[dependencies]\nfoo = { version = \"1\", build = \"x\" }\n",
+                BuildScript::Default,
+            ),
+            (
+                "[package]\nname = \"x\"\nbuild = false\n[dependencies.foo]\nversion = \"1\"\nbuild = \"x.rs\"\n",
+                BuildScript::Disabled,
+            ),
+            (
+                "[dependencies]\nbar = { build = false }\n[package]\nname = \"x\"\nbuild = \"b.rs\" # comment\n",
+                BuildScript::Path("b.rs".into()),
+            ),
+            ("[package]\nname = \"x\"\n# build = false\n", BuildScript::Default),
+            ("[package.metadata.x]\nbuild = \"no.rs\"\n[package]\nname = \"x\"\n", BuildScript::Default),
+            ("not toml at all = = =", BuildScript::Default),
+        ];
+        for (manifest, want) in cases {
+            assert_eq!(BuildScript::of_manifest(manifest), want, "{manifest}");
+        }
     }
 }

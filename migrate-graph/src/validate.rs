@@ -1,9 +1,12 @@
-//! Validation rules 1-7 of the design, shared by the macro and `cargo migrate check`.
+//! Validation rules 1-7 of the design, shared by the macro and `cargo migrate
+//! check`, and two more: ids fit the version table (checked as the file
+//! parses), and a transactional section holds no transaction control.
 
 use crate::graph::{Graph, GraphError, Node, Relation};
 use crate::parse::{decode, parse_file, ParseError};
-use crate::revision::Revision;
+use crate::revision::{Revision, Section};
 use crate::source::SourceFile;
+use crate::split::shorten;
 use std::fmt;
 
 /// A validated migration directory: its revisions and their graph.
@@ -65,6 +68,22 @@ pub enum ValidationError {
         /// Every head as (id, file).
         heads: Vec<(String, String)>,
     },
+    /// `COMMIT`, `ROLLBACK`, `BEGIN`, `END`, `START TRANSACTION` or `ABORT` at
+    /// the top level of a section that runs in a transaction: it would end
+    /// the revision's transaction early, so a later failure could no longer
+    /// undo what ran, and the version row could be written for SQL that was
+    /// rolled back.
+    #[error("{file}:{line}: `{statement}` ends or opens a transaction inside the one this section runs in; remove it (each revision already runs in its own transaction), or move it to a section marked `-- migrate:{marker} transaction:false`")]
+    TransactionControl {
+        /// The file.
+        file: String,
+        /// The statement's line.
+        line: usize,
+        /// The statement, shortened.
+        statement: String,
+        /// The section: `up` or `down`.
+        marker: &'static str,
+    },
 }
 
 impl ValidationError {
@@ -72,9 +91,9 @@ impl ValidationError {
     pub fn file(&self) -> &str {
         match self {
             ValidationError::Parse(e) => &e.file,
-            ValidationError::Graph { file, .. } | ValidationError::UnmergedHeads { file, .. } => {
-                file
-            }
+            ValidationError::Graph { file, .. }
+            | ValidationError::UnmergedHeads { file, .. }
+            | ValidationError::TransactionControl { file, .. } => file,
         }
     }
 
@@ -82,9 +101,9 @@ impl ValidationError {
     pub fn line(&self) -> usize {
         match self {
             ValidationError::Parse(e) => e.line,
-            ValidationError::Graph { line, .. } | ValidationError::UnmergedHeads { line, .. } => {
-                *line
-            }
+            ValidationError::Graph { line, .. }
+            | ValidationError::UnmergedHeads { line, .. }
+            | ValidationError::TransactionControl { line, .. } => *line,
         }
     }
 
@@ -135,7 +154,10 @@ pub fn load_unmerged(files: &[SourceFile]) -> Result<MigrationSet, ValidationErr
         let parsed =
             decode(&file.name, &file.contents).and_then(|text| parse_file(&file.name, text));
         match parsed {
-            Ok(rev) => revisions.push(rev),
+            Ok(rev) => {
+                transaction_control(&rev, &mut errors);
+                revisions.push(rev);
+            }
             Err(e) => errors.push(ValidationError::Parse(e)),
         }
     }
@@ -168,6 +190,29 @@ pub fn load_unmerged(files: &[SourceFile]) -> Result<MigrationSet, ValidationErr
         _ => {
             errors.sort_by(|a, b| (a.file(), a.line()).cmp(&(b.file(), b.line())));
             Err(ValidationErrors(errors))
+        }
+    }
+}
+
+/// Transaction control in the sections that run in a transaction.
+fn transaction_control(rev: &Revision, errors: &mut Vec<ValidationError>) {
+    let sections = [("up", Some(&rev.up)), ("down", rev.down.section())];
+    for (marker, section) in sections {
+        let Some(
+            section @ Section {
+                transaction: true, ..
+            },
+        ) = section
+        else {
+            continue;
+        };
+        for statement in crate::tx_control::transaction_control(&section.sql) {
+            errors.push(ValidationError::TransactionControl {
+                file: rev.file_name.clone(),
+                line: section.line + statement.line - 1,
+                statement: shorten(statement.text),
+                marker,
+            });
         }
     }
 }
@@ -348,6 +393,30 @@ mod tests {
             ),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn transaction_control_names_file_line_and_marker() {
+        let text = "-- Revision ID: a\n-- Revises:\n-- migrate:up\n\nCREATE TABLE t (x INT);\nCOMMIT;\n-- migrate:down\nBEGIN;\nDROP TABLE t;\n";
+        let e = errors(&[SourceFile::new("1.sql", text)]);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!((e[0].file(), e[0].line()), ("1.sql", 6));
+        assert_eq!(
+            e[0].to_string(),
+            "1.sql:6: `COMMIT` ends or opens a transaction inside the one this section runs in; remove it (each revision already runs in its own transaction), or move it to a section marked `-- migrate:up transaction:false`"
+        );
+        assert_eq!(e[1].line(), 8);
+        assert!(
+            e[1].message()
+                .contains("`-- migrate:down transaction:false`"),
+            "{}",
+            e[1]
+        );
+        // Outside a transaction the statements are the author's to use.
+        let free = text
+            .replace("-- migrate:up\n", "-- migrate:up transaction:false\n")
+            .replace("-- migrate:down\n", "-- migrate:down transaction:false\n");
+        assert!(load(&[SourceFile::new("1.sql", free)]).is_ok());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Connecting by URL: [`Db::connect`], with errors that never show the password.
 
 use crate::db::Db;
-use crate::dialect::Dialect;
 use crate::error::{redact_url, Error};
+use crate::Dialect;
 
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 

@@ -1,7 +1,7 @@
 //! The databases a migrator runs on: the application's own sqlx pools, or a
 //! [`Db`] chosen by URL.
 
-use crate::dialect::Dialect;
+use crate::Dialect;
 
 /// A database the migrator can run on: a sqlx pool of an enabled backend
 /// ([`SqlitePool`](sqlx::SqlitePool), [`PgPool`](sqlx::PgPool),

@@ -75,13 +75,11 @@
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 #![deny(missing_docs)]
 
-mod dialect;
 mod embedded;
 mod error;
 mod migrator;
 mod offline;
 mod protocol;
-mod split;
 mod types;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
@@ -95,10 +93,10 @@ mod engine;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
 
-pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, url_passwords, Action, Error, StatementRef};
 pub use migrate_graph as core;
+pub use migrate_graph::Dialect;
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.
 pub use migrate_macros::migrations;

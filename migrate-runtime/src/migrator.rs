@@ -205,6 +205,7 @@ mod online {
     use crate::engine::{ops, with_run};
     use crate::error::Error;
     use crate::types::{Report, Status};
+    use migrate_graph::Spec;
 
     impl Migrations {
         /// Upgrades `db` to every head, under the migration lock: what a
@@ -226,7 +227,8 @@ mod online {
             db: &D,
             target: &str,
         ) -> Result<Report, Error> {
-            with_run!(self, db, |run| ops::upgrade(&mut run, target))
+            let target = Spec::parse(target)?;
+            with_run!(self, db, |run| ops::upgrade(&mut run, &target))
         }
 
         /// Reverts, newest first, what was built on `target` (`base`, `-1`,
@@ -237,7 +239,8 @@ mod online {
             db: &D,
             target: &str,
         ) -> Result<Report, Error> {
-            with_run!(self, db, |run| ops::downgrade(&mut run, target))
+            let target = Spec::parse(target)?;
+            with_run!(self, db, |run| ops::downgrade(&mut run, &target))
         }
 
         /// Makes the version table say `targets` (and their ancestors) are
@@ -252,7 +255,11 @@ mod online {
             targets: &[&str],
             purge: bool,
         ) -> Result<Report, Error> {
-            with_run!(self, db, |run| ops::stamp(&mut run, targets, purge))
+            let targets = targets
+                .iter()
+                .map(|t| Spec::parse(t))
+                .collect::<Result<Vec<_>, _>>()?;
+            with_run!(self, db, |run| ops::stamp(&mut run, &targets, purge))
         }
 
         /// The database's state against this migration set. Read-only: takes

@@ -4,15 +4,14 @@
 //! with values inlined instead of bound, so online and offline runs write
 //! the same rows. Needs no database and no sqlx.
 
-use crate::dialect::Dialect;
 use crate::embedded::Migration;
 use crate::error::Error;
 use crate::migrator::Migrator;
 use crate::protocol::{TableName, Values, VersionSql};
-use crate::split::is_terminated;
-use crate::types::Direction;
-use crate::types::RowState;
-use migrate_graph::Applied;
+use crate::types::{Direction, RowState};
+use crate::Dialect;
+use migrate_graph::split::is_terminated;
+use migrate_graph::{Anchor, Applied, Range, Spec, Target};
 
 impl Migrator<'_> {
     /// The script that upgrades (or downgrades) over `range`, `FROM:TO` in
@@ -44,7 +43,8 @@ impl Migrator<'_> {
         let sql = VersionSql::new(dialect, &table);
         let graph = self.migrations.graph();
         let list = self.migrations.as_slice();
-        let (start, plan) = graph.plan_offline(range, direction == Direction::Up)?;
+        let (start, plan) =
+            graph.plan_offline(&Range::parse(range)?, direction == Direction::Up)?;
         if direction == Direction::Down {
             if let Some(&i) = plan.iter().find(|&&i| list[i].is_irreversible()) {
                 return Err(Error::Irreversible {
@@ -88,24 +88,36 @@ impl Migrator<'_> {
         let graph = self.migrations.graph();
         let list = self.migrations.as_slice();
         let empty = Applied::empty(graph.len());
-        let (start, to): (Applied, Vec<&str>) = match targets {
-            [one] if one.contains(':') => {
-                let (from, to) = one.split_once(':').unwrap_or((one, ""));
-                // The state at FROM is what upgrading from base to FROM applies.
-                let start = if from.trim().is_empty() {
-                    empty.clone()
-                } else {
-                    let (_, path) = graph.plan_offline(&format!(":{from}"), true)?;
-                    let mut set = empty.clone();
-                    for i in path {
-                        set.insert(i);
-                    }
-                    set
-                };
-                let to = if to.trim().is_empty() { "heads" } else { to };
-                (start, vec![to])
-            }
-            _ => (empty.clone(), targets.to_vec()),
+        let (start, to): (Applied, Vec<Spec>) = match targets {
+            [one] => match Target::parse(one)? {
+                Target::Range(Range { from, to }) => {
+                    // The state at FROM is what upgrading from base to FROM applies.
+                    let start = match from {
+                        None => empty.clone(),
+                        Some(from) => {
+                            let to_from = Range {
+                                from: None,
+                                to: Some(from),
+                            };
+                            let (_, path) = graph.plan_offline(&to_from, true)?;
+                            let mut set = empty.clone();
+                            for i in path {
+                                set.insert(i);
+                            }
+                            set
+                        }
+                    };
+                    (start, vec![to.unwrap_or_else(|| Anchor::Heads.into())])
+                }
+                Target::Single(spec) => (empty.clone(), vec![spec]),
+            },
+            _ => (
+                empty.clone(),
+                targets
+                    .iter()
+                    .map(|t| Spec::parse(t))
+                    .collect::<Result<_, _>>()?,
+            ),
         };
         let plan = graph.plan_stamp(&to, if purge { &empty } else { &start }, purge)?;
         let mut out = header("stamp", &targets.join(" "), dialect, &table);

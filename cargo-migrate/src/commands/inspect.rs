@@ -7,7 +7,7 @@ use crate::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::db;
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_graph::{Anchor, Applied, Down, Spec, Target};
+use migrate_graph::{Anchor, Applied, Down, Range, Spec, Target};
 use migrate_runtime::RowState;
 use serde::Serialize;
 use std::io::Write;
@@ -163,12 +163,10 @@ pub(crate) fn history(
     // The database is needed for `--indicate-current` and for ranges that
     // count from the current revision (`-3:`); everything else is files only.
     let relative = match &args.rev_range {
-        Some(range) => match Target::parse(range)? {
-            Target::Single(s) => is_current(&s),
-            Target::Range { from, to } => {
-                from.as_ref().is_some_and(is_current) || to.as_ref().is_some_and(is_current)
-            }
-        },
+        Some(range) => {
+            let range = history_range(range)?;
+            range.from.as_ref().is_some_and(is_current) || range.to.as_ref().is_some_and(is_current)
+        }
         None => false,
     };
     let connection = if args.indicate_current || relative {
@@ -209,7 +207,7 @@ pub(crate) fn history(
         );
     }
     let mut revs = match &args.rev_range {
-        Some(range) => graph.history_range(range, &applied)?,
+        Some(range) => graph.history_range(&history_range(range)?, &applied)?,
         None => graph.order().to_vec(),
     };
     revs.reverse();
@@ -245,6 +243,18 @@ pub(crate) fn history(
         }
     }
     Ok(())
+}
+
+/// `history -r`'s range: `FROM:TO`, where a lone spec is `FROM` (everything
+/// from it up), not the `TO` that offline scripts take it for.
+fn history_range(text: &str) -> Result<Range, CliError> {
+    Ok(match Target::parse(text)? {
+        Target::Range(range) => range,
+        Target::Single(spec) => Range {
+            from: Some(spec),
+            to: None,
+        },
+    })
 }
 
 fn is_current(spec: &Spec) -> bool {

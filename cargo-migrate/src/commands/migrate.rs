@@ -82,11 +82,8 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         out.write_all(script.as_bytes())?;
         return Ok(());
     }
-    if matches!(parsed, Target::Range { .. }) {
-        return Err(migrate_graph::TargetError::RangeNotAllowed {
-            input: target.to_owned(),
-        }
-        .into());
+    if matches!(parsed, Target::Range(_)) {
+        return Err(migrate_graph::TargetError::range_not_allowed(target).into());
     }
     let command = match direction {
         Direction::Up => "upgrade",

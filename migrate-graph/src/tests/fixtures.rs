@@ -5,14 +5,16 @@
 //! from ours (the design's file-name tie-break, a documented difference), the case
 //! also lists Alembic's order and checks that the two are the same set.
 
-use super::{after_downgrade, after_upgrade, build, head_ids, ids, idx, node, state, NodeExt};
+use super::{
+    after_downgrade, after_upgrade, build, head_ids, history, ids, idx, node, plan_down,
+    plan_offline, plan_stamp, plan_up, state, NodeExt,
+};
 use crate::{Graph, TargetError};
 
 #[track_caller]
 fn upgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &[&str]) {
     let applied = state(g, from);
-    let plan = g
-        .plan_upgrade(target, &applied)
+    let plan = plan_up(g, target, &applied)
         .unwrap_or_else(|e| panic!("upgrade {target} from {from:?}: {e}"));
     assert_eq!(ids(g, &plan), expected, "upgrade {target} from {from:?}");
     assert_eq!(
@@ -25,8 +27,7 @@ fn upgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &[&
 #[track_caller]
 fn downgrade(g: &Graph, target: &str, from: &[&str], expected: &[&str], heads: &[&str]) {
     let applied = state(g, from);
-    let plan = g
-        .plan_downgrade(target, &applied)
+    let plan = plan_down(g, target, &applied)
         .unwrap_or_else(|e| panic!("downgrade {target} from {from:?}: {e}"));
     assert_eq!(ids(g, &plan), expected, "downgrade {target} from {from:?}");
     assert_eq!(
@@ -48,8 +49,7 @@ fn stamp(
     heads: &[&str],
 ) {
     let applied = state(g, from);
-    let plan = g
-        .plan_stamp(targets, &applied, false)
+    let plan = plan_stamp(g, targets, &applied, false)
         .unwrap_or_else(|e| panic!("stamp {targets:?} from {from:?}: {e}"));
     assert_eq!(
         ids(g, &plan.insert),
@@ -82,7 +82,7 @@ fn same_set_as_alembic(ours: &[&str], alembic: &[&str]) {
 
 #[track_caller]
 fn upgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
-    match g.plan_upgrade(target, &state(g, from)) {
+    match plan_up(g, target, &state(g, from)) {
         Ok(plan) => panic!(
             "upgrade {target} from {from:?} should fail, planned {:?}",
             ids(g, &plan)
@@ -93,7 +93,7 @@ fn upgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
 
 #[track_caller]
 fn downgrade_err(g: &Graph, target: &str, from: &[&str]) -> TargetError {
-    match g.plan_downgrade(target, &state(g, from)) {
+    match plan_down(g, target, &state(g, from)) {
         Ok(plan) => panic!(
             "downgrade {target} from {from:?} should fail, planned {:?}",
             ids(g, &plan)
@@ -637,7 +637,7 @@ mod forest {
             "{msg}"
         );
         assert!(matches!(
-            g.plan_stamp(&["head"], &state(&g, &[]), false),
+            plan_stamp(&g, &["head"], &state(&g, &[]), false),
             Err(TargetError::MultipleHeads { .. })
         ));
     }
@@ -916,7 +916,7 @@ mod cross_dependencies {
 
 mod errors {
     use super::*;
-    use crate::{Anchor, Spec, Target};
+    use crate::{Anchor, Range, Spec, Target};
 
     fn prefixed() -> Graph {
         build(vec![
@@ -930,14 +930,11 @@ mod errors {
     fn an_empty_directory_is_at_base() {
         let g = build(vec![]);
         let none = crate::Applied::empty(0);
-        assert_eq!(g.plan_upgrade("head", &none).unwrap(), Vec::<usize>::new());
-        assert_eq!(g.plan_upgrade("heads", &none).unwrap(), Vec::<usize>::new());
-        assert_eq!(
-            g.plan_downgrade("base", &none).unwrap(),
-            Vec::<usize>::new()
-        );
+        assert_eq!(plan_up(&g, "head", &none).unwrap(), Vec::<usize>::new());
+        assert_eq!(plan_up(&g, "heads", &none).unwrap(), Vec::<usize>::new());
+        assert_eq!(plan_down(&g, "base", &none).unwrap(), Vec::<usize>::new());
         assert!(matches!(
-            g.plan_upgrade("+1", &none).unwrap_err(),
+            plan_up(&g, "+1", &none).unwrap_err(),
             TargetError::PastEnd { .. }
         ));
     }
@@ -1039,7 +1036,7 @@ mod errors {
     fn stamp_overlapping_targets_needs_purge() {
         let g = linear();
         let applied = state(&g, &["b"]);
-        let e = g.plan_stamp(&["a", "c"], &applied, false).unwrap_err();
+        let e = plan_stamp(&g, &["a", "c"], &applied, false).unwrap_err();
         assert_eq!(
             e,
             TargetError::OverlappingStamp {
@@ -1048,7 +1045,7 @@ mod errors {
             }
         );
         assert!(e.to_string().contains("--purge"), "{e}");
-        let e = g.plan_stamp(&["d", "b"], &applied, false).unwrap_err();
+        let e = plan_stamp(&g, &["d", "b"], &applied, false).unwrap_err();
         assert_eq!(
             e,
             TargetError::OverlappingStamp {
@@ -1056,10 +1053,10 @@ mod errors {
                 descendant: "d (d)".into()
             }
         );
-        let plan = g.plan_stamp(&["a", "c"], &applied, true).unwrap();
+        let plan = plan_stamp(&g, &["a", "c"], &applied, true).unwrap();
         assert_eq!(ids(&g, &plan.insert), ["c"]);
         assert!(plan.delete.is_empty());
-        let plan = g.plan_stamp(&["a"], &state(&g, &["e"]), true).unwrap();
+        let plan = plan_stamp(&g, &["a"], &state(&g, &["e"]), true).unwrap();
         assert_eq!(ids(&g, &plan.delete), ["e", "d", "c", "b"]);
     }
 
@@ -1098,7 +1095,7 @@ mod errors {
             assert!(matches!(e, TargetError::Syntax { .. }), "{bad:?}: {e:?}");
             assert!(e.to_string().contains("targets look like"), "{bad:?}: {e}");
         }
-        // The same errors reach planning.
+        // The same errors reach a caller that parses, then plans.
         assert!(matches!(
             upgrade_err(&linear(), "he ad", &[]),
             TargetError::Syntax { .. }
@@ -1108,11 +1105,7 @@ mod errors {
     #[test]
     fn grammar() {
         let spec = |branch: Option<&str>, anchor, relative| {
-            Target::Single(Spec {
-                branch: branch.map(Into::into),
-                anchor,
-                relative,
-            })
+            Target::Single(Spec::new(branch.map(Into::into), anchor, relative))
         };
         let rev = |s: &str| Anchor::Revision(s.into());
         assert_eq!(Target::parse("head").unwrap(), spec(None, Anchor::Head, 0));
@@ -1146,25 +1139,17 @@ mod errors {
         );
         assert_eq!(
             Target::parse("a:lbl@head").unwrap(),
-            Target::Range {
-                from: Some(Spec {
-                    branch: None,
-                    anchor: rev("a"),
-                    relative: 0
-                }),
-                to: Some(Spec {
-                    branch: Some("lbl".into()),
-                    anchor: Anchor::Head,
-                    relative: 0
-                }),
-            }
+            Target::Range(Range {
+                from: Some(rev("a").into()),
+                to: Some(Spec::new(Some("lbl".into()), Anchor::Head, 0)),
+            })
         );
         assert_eq!(
             Target::parse(":").unwrap(),
-            Target::Range {
+            Target::Range(Range {
                 from: None,
                 to: None
-            }
+            })
         );
     }
 
@@ -1188,7 +1173,7 @@ mod ranges {
     #[test]
     fn offline_upgrade_from_to() {
         let g = linear();
-        let (start, plan) = g.plan_offline("a:c", true).unwrap();
+        let (start, plan) = plan_offline(&g, "a:c", true).unwrap();
         assert_eq!(head_ids(&g, &start), ["a"]);
         assert_eq!(ids(&g, &plan), ["b", "c"]);
     }
@@ -1196,27 +1181,27 @@ mod ranges {
     #[test]
     fn offline_upgrade_from_base() {
         let g = linear();
-        let (start, plan) = g.plan_offline(":b", true).unwrap();
+        let (start, plan) = plan_offline(&g, ":b", true).unwrap();
         assert!(start.is_empty());
         assert_eq!(ids(&g, &plan), ["a", "b"]);
-        let (_, plan) = g.plan_offline("base:b", true).unwrap();
+        let (_, plan) = plan_offline(&g, "base:b", true).unwrap();
         assert_eq!(ids(&g, &plan), ["a", "b"]);
-        let (_, plan) = g.plan_offline("c:", true).unwrap();
+        let (_, plan) = plan_offline(&g, "c:", true).unwrap();
         assert_eq!(ids(&g, &plan), ["d", "e"]);
     }
 
     #[test]
     fn offline_downgrade() {
         let g = linear();
-        let (start, plan) = g.plan_offline("d:b", false).unwrap();
+        let (start, plan) = plan_offline(&g, "d:b", false).unwrap();
         assert_eq!(head_ids(&g, &start), ["d"]);
         assert_eq!(ids(&g, &plan), ["d", "c"]);
-        let (start, plan) = g.plan_offline(":c", false).unwrap();
+        let (start, plan) = plan_offline(&g, ":c", false).unwrap();
         assert_eq!(head_ids(&g, &start), ["e"]);
         assert_eq!(ids(&g, &plan), ["e", "d"]);
-        let (_, plan) = g.plan_offline("b:", false).unwrap();
+        let (_, plan) = plan_offline(&g, "b:", false).unwrap();
         assert_eq!(ids(&g, &plan), ["b", "a"]);
-        let e = g.plan_offline("b:d", false).unwrap_err();
+        let e = plan_offline(&g, "b:d", false).unwrap_err();
         assert_eq!(
             e,
             TargetError::NotApplied {
@@ -1230,16 +1215,16 @@ mod ranges {
         let g = linear();
         let none = crate::Applied::empty(g.len());
         assert_eq!(
-            ids(&g, &g.history_range("b:d", &none).unwrap()),
+            ids(&g, &history(&g, "b:d", &none).unwrap()),
             ["b", "c", "d"]
         );
-        assert_eq!(ids(&g, &g.history_range(":b", &none).unwrap()), ["a", "b"]);
-        assert_eq!(ids(&g, &g.history_range("d:", &none).unwrap()), ["d", "e"]);
-        assert!(g.history_range("d:b", &none).unwrap().is_empty());
+        assert_eq!(ids(&g, &history(&g, ":b", &none).unwrap()), ["a", "b"]);
+        assert_eq!(ids(&g, &history(&g, "d:", &none).unwrap()), ["d", "e"]);
+        assert!(history(&g, "d:b", &none).unwrap().is_empty());
         // Relative ends resolve against the current state.
         let at_c = state(&g, &["c"]);
         assert_eq!(
-            ids(&g, &g.history_range("-1:+1", &at_c).unwrap()),
+            ids(&g, &history(&g, "-1:+1", &at_c).unwrap()),
             ["b", "c", "d"]
         );
     }
@@ -1249,11 +1234,11 @@ mod ranges {
         let g = branched();
         let none = crate::Applied::empty(g.len());
         assert_eq!(
-            ids(&g, &g.history_range("b:heads", &none).unwrap()),
+            ids(&g, &history(&g, "b:heads", &none).unwrap()),
             ["b", "c1", "c2", "d1", "d2"]
         );
         assert_eq!(
-            ids(&g, &g.history_range("b:c2branch@head", &none).unwrap()),
+            ids(&g, &history(&g, "b:c2branch@head", &none).unwrap()),
             ["b", "c2", "d2"]
         );
     }

@@ -4,8 +4,9 @@
 
 mod fixtures;
 mod properties;
+mod targets;
 
-use crate::{Applied, Graph, Node};
+use crate::{Applied, Graph, Node, Range, Spec, StampPlan, TargetError};
 
 /// A revision with file name = id, as most fixtures want.
 pub(crate) fn node<'a>(id: &'a str, parents: &[&'a str]) -> Node<'a> {
@@ -80,4 +81,52 @@ pub(crate) fn after_downgrade(applied: &Applied, plan: &[usize]) -> Applied {
         a.remove(i);
     }
     a
+}
+
+// Callers parse a target once and plan with the parsed value; these do both,
+// so a parse error is the plan's error, as it is for a CLI user.
+
+pub(crate) fn plan_up(
+    g: &Graph,
+    target: &str,
+    applied: &Applied,
+) -> Result<Vec<usize>, TargetError> {
+    g.plan_upgrade(&Spec::parse(target)?, applied)
+}
+
+pub(crate) fn plan_down(
+    g: &Graph,
+    target: &str,
+    applied: &Applied,
+) -> Result<Vec<usize>, TargetError> {
+    g.plan_downgrade(&Spec::parse(target)?, applied)
+}
+
+pub(crate) fn plan_stamp(
+    g: &Graph,
+    targets: &[&str],
+    applied: &Applied,
+    purge: bool,
+) -> Result<StampPlan, TargetError> {
+    let specs = targets
+        .iter()
+        .map(|t| Spec::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    g.plan_stamp(&specs, applied, purge)
+}
+
+pub(crate) fn plan_offline(
+    g: &Graph,
+    range: &str,
+    upgrade: bool,
+) -> Result<(Applied, Vec<usize>), TargetError> {
+    g.plan_offline(&Range::parse(range)?, upgrade)
+}
+
+pub(crate) fn history(
+    g: &Graph,
+    range: &str,
+    applied: &Applied,
+) -> Result<Vec<usize>, TargetError> {
+    g.history_range(&Range::parse(range)?, applied)
 }

@@ -1,7 +1,7 @@
 //! Properties of the graph and the planners on random DAGs, and of the parser on
 //! random files.
 
-use super::{after_downgrade, after_upgrade, ids};
+use super::{after_downgrade, after_upgrade, ids, plan_down, plan_stamp, plan_up};
 use crate::validate::load_unmerged;
 use crate::{parse_file, Applied, Checksum, Down, Graph, Node, SourceFile};
 use proptest::prelude::*;
@@ -259,22 +259,22 @@ proptest! {
     fn upgrade_heads_then_downgrade_base(d in dag(60), picks in prop::collection::vec(any::<Index>(), 0..6)) {
         let g = d.graph();
         let applied = g.ancestors(pick(g.len(), &picks));
-        let up = g.plan_upgrade("heads", &applied).unwrap();
+        let up = plan_up(&g, "heads", &applied).unwrap();
         prop_assert_eq!(&up, &g.in_order(&complement(&g, &applied)));
         assert_valid_upgrade(&g, &applied, &up);
         let full = after_upgrade(&applied, &up);
         prop_assert_eq!(&full, &all(&g));
-        prop_assert!(g.plan_upgrade("heads", &full).unwrap().is_empty());
+        prop_assert!(plan_up(&g, "heads", &full).unwrap().is_empty());
 
         let mut before_and_up = applied.clone();
         before_and_up.union(&full);
-        let down = g.plan_downgrade("base", &full).unwrap();
+        let down = plan_down(&g, "base", &full).unwrap();
         prop_assert_eq!(&down, &reversed(g.in_order(&before_and_up)));
         prop_assert_eq!(&down, &reversed(g.order().to_vec()));
         assert_valid_downgrade(&g, &full, &down);
 
         // From the partial state too, base reverts exactly what is applied.
-        let down = g.plan_downgrade("base", &applied).unwrap();
+        let down = plan_down(&g, "base", &applied).unwrap();
         prop_assert_eq!(&down, &reversed(g.in_order(&applied)));
         assert_valid_downgrade(&g, &applied, &down);
     }
@@ -286,7 +286,7 @@ proptest! {
         let g = d.graph();
         let r = r.index(g.len());
         let full = all(&g);
-        let down = g.plan_downgrade(g.id(r), &full).unwrap();
+        let down = plan_down(&g, g.id(r), &full).unwrap();
         assert_valid_downgrade(&g, &full, &down);
         let after = after_downgrade(&full, &down);
         prop_assert_eq!(&g.ancestors(g.heads_of(&after)), &after, "the state left is closed under ancestors");
@@ -304,11 +304,11 @@ proptest! {
             let stands_on_reverted = g.parents(c).iter().chain(g.depends_on(c)).any(|&p| reverted.contains(p));
             prop_assert!(built_on_r || stands_on_reverted, "{} reverted for no reason", g.id(c));
         }
-        let up = g.plan_upgrade("heads", &after).unwrap();
+        let up = plan_up(&g, "heads", &after).unwrap();
         prop_assert_eq!(&up, &reversed(down.clone()));
         assert_valid_upgrade(&g, &after, &up);
         // Downgrading to r again from there changes nothing.
-        prop_assert!(g.plan_downgrade(g.id(r), &after).unwrap().is_empty());
+        prop_assert!(plan_down(&g, g.id(r), &after).unwrap().is_empty());
     }
 
     /// Upgrading to a revision from any state applies exactly its missing ancestors.
@@ -321,7 +321,7 @@ proptest! {
         let g = d.graph();
         let applied = g.ancestors(pick(g.len(), &picks));
         let r = r.index(g.len());
-        let up = g.plan_upgrade(g.id(r), &applied).unwrap();
+        let up = plan_up(&g, g.id(r), &applied).unwrap();
         let mut missing = g.ancestors([r]);
         missing.subtract(&applied);
         prop_assert_eq!(&up, &g.in_order(&missing));
@@ -340,15 +340,15 @@ proptest! {
         let applied = g.ancestors(pick(g.len(), &picks));
         let apply = |p: &crate::StampPlan| after_upgrade(&after_downgrade(&applied, &p.delete), &p.insert);
 
-        let p = g.plan_stamp(&["heads"], &applied, false).unwrap();
+        let p = plan_stamp(&g, &["heads"], &applied, false).unwrap();
         prop_assert_eq!(&p.insert, &g.in_order(&complement(&g, &applied)));
         prop_assert!(p.delete.is_empty());
-        let p = g.plan_stamp(&["base"], &applied, false).unwrap();
+        let p = plan_stamp(&g, &["base"], &applied, false).unwrap();
         prop_assert!(apply(&p).is_empty());
         prop_assert_eq!(&p.delete, &reversed(g.in_order(&applied)));
 
         let r = r.index(g.len());
-        let p = g.plan_stamp(&[g.id(r)], &applied, false).unwrap();
+        let p = plan_stamp(&g, &[g.id(r)], &applied, false).unwrap();
         let after = apply(&p);
         prop_assert!(g.heads_of(&after).contains(&r), "{} is not a head after stamping it", g.id(r));
         prop_assert_eq!(&g.ancestors(g.heads_of(&after)), &after);
@@ -356,7 +356,7 @@ proptest! {
             prop_assert!(!after.contains(c), "{} is above the stamped {}", g.id(c), g.id(r));
         }
         // With purge, the record is exactly r and its ancestors.
-        let p = g.plan_stamp(&[g.id(r)], &applied, true).unwrap();
+        let p = plan_stamp(&g, &[g.id(r)], &applied, true).unwrap();
         prop_assert_eq!(&apply(&p), &g.ancestors([r]));
     }
 

@@ -10,9 +10,9 @@
 //! session opens: a migration that runs `USE other_db` must not make the
 //! release name another lock, nor move the version rows.
 
-use crate::dialect::Dialect;
 use crate::protocol::{Arg, TableName};
 use crate::session::{sql_str, Backend, Conn, Driver, ErrorClass, Row};
+use crate::Dialect;
 use sqlx::{MySql, Row as _};
 
 /// Session variables a migration may change with `SET` that would

@@ -8,9 +8,9 @@
 //! The key hashes the version table's name, so migrators of different tables
 //! do not block each other (advisory locks are per database already).
 
-use crate::dialect::Dialect;
 use crate::protocol::{Arg, TableName};
 use crate::session::{sql_str, Backend, Conn, Driver, ErrorClass, Row, SqlFailure};
+use crate::Dialect;
 use sqlx::{Postgres, Row as _};
 
 /// The settings a migration may change with `SET` that would otherwise
@@ -218,7 +218,7 @@ impl Backend for Pg {
         // A multi-statement query is one implicit transaction, in which
         // `CREATE INDEX CONCURRENTLY` and friends are refused: send each
         // statement alone so each commits by itself.
-        for (k, statement) in crate::split::split(sql, Dialect::Postgres)
+        for (k, statement) in migrate_graph::split::split(sql, Dialect::Postgres)
             .iter()
             .enumerate()
         {

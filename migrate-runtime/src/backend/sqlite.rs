@@ -14,9 +14,9 @@
 //! An in-memory database (whose `PRAGMA database_list` path is empty) is
 //! visible to this process only and takes no file lock.
 
-use crate::dialect::Dialect;
 use crate::protocol::{Arg, TableName};
 use crate::session::{sql_str, Backend, Brief, Conn, Driver, ErrorClass, Row, SqlFailure};
+use crate::Dialect;
 use sqlx::{Row as _, Sqlite};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::PathBuf;
@@ -212,7 +212,7 @@ impl Backend for Lite {
         // statement of it, so one call is quadratic in the section's size: a
         // 50 MB section would take many minutes. A long section goes in
         // pieces of whole statements, as the splitter sees them.
-        let statements = crate::split::split(sql, Dialect::Sqlite);
+        let statements = migrate_graph::split::split(sql, Dialect::Sqlite);
         let base = sql.as_ptr() as usize;
         let offset = |text: &str| text.as_ptr() as usize - base;
         let mut first = 0;

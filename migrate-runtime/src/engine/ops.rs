@@ -7,12 +7,12 @@ use crate::error::{Action, Error};
 use crate::protocol::Values;
 use crate::session::Backend;
 use crate::types::{Direction, Report, RowState, Status};
-use migrate_graph::Applied;
+use migrate_graph::{Anchor, Applied, Spec};
 
 /// Applies the missing revisions up to `target`.
 pub(crate) async fn upgrade<B: Backend>(
     run: &mut Run<'_, '_, B>,
-    target: &str,
+    target: &Spec,
 ) -> Result<Report, Error> {
     let mut st = run.start().await?;
     run.check(&st)?;
@@ -23,7 +23,7 @@ pub(crate) async fn upgrade<B: Backend>(
 /// Reverts what was built on `target`, newest first.
 pub(crate) async fn downgrade<B: Backend>(
     run: &mut Run<'_, '_, B>,
-    target: &str,
+    target: &Spec,
 ) -> Result<Report, Error> {
     let mut st = run.start().await?;
     run.check(&st)?;
@@ -42,7 +42,7 @@ pub(crate) async fn downgrade<B: Backend>(
 /// Makes the version table say `targets` are applied, running no SQL.
 pub(crate) async fn stamp<B: Backend>(
     run: &mut Run<'_, '_, B>,
-    targets: &[&str],
+    targets: &[Spec],
     purge: bool,
 ) -> Result<Report, Error> {
     let mut st = run.start().await?;
@@ -114,7 +114,7 @@ pub(crate) async fn status<B: Backend>(run: &mut Run<'_, '_, B>) -> Result<Statu
     let graph = run.graph();
     let pending = |applied: &Applied| -> Result<Vec<String>, Error> {
         Ok(graph
-            .plan_upgrade("heads", applied)?
+            .plan_upgrade(&Anchor::Heads.into(), applied)?
             .into_iter()
             .map(|i| graph.id(i).to_owned())
             .collect())

@@ -3,12 +3,12 @@
 
 use super::run::{millis, Run};
 use super::state::{Hex, State};
-use crate::dialect::Dialect;
 use crate::embedded::Migration;
 use crate::error::{Action, Error, StatementRef};
 use crate::protocol::Values;
 use crate::session::{Backend, ErrorClass, SqlFailure};
 use crate::types::{Direction, Report, RowState};
+use crate::Dialect;
 use std::time::Instant;
 
 /// How a step keeps its record true.
@@ -50,7 +50,7 @@ impl<'m> Plan<'m> {
         };
         let strategy = if in_tx && dialect != Dialect::MySql {
             Strategy::Transactional
-        } else if crate::split::split(sql, dialect).is_empty() {
+        } else if migrate_graph::split::split(sql, dialect).is_empty() {
             Strategy::RowOnly
         } else {
             Strategy::Claimed
@@ -286,7 +286,7 @@ impl<B: Backend> Run<'_, '_, B> {
 
     fn migration_error(&self, step: &Plan<'_>, failure: SqlFailure, rolled_back: bool) -> Error {
         let sql = step.sql;
-        let statements = crate::split::split(sql, self.s.sql().dialect());
+        let statements = migrate_graph::split::split(sql, self.s.sql().dialect());
         // Where the database located the error beats counting finished statements.
         let located = failure.position.and_then(|at| {
             statements
@@ -299,7 +299,7 @@ impl<B: Backend> Run<'_, '_, B> {
                 line: statements.get(k).map(|s| s.line),
                 text: statements
                     .get(k)
-                    .map(|s| crate::split::shorten(s.text))
+                    .map(|s| migrate_graph::split::shorten(s.text))
                     .unwrap_or_default(),
             })
         });

@@ -1,8 +1,8 @@
 //! Every statement of the version table, built with its values.
 
 use super::{state_text, Arg, RowState, Stmt, TableName, Values};
-use crate::dialect::Dialect;
 use crate::types::Direction;
+use crate::Dialect;
 
 /// The version table's statements in one dialect, for one table.
 #[derive(Clone, Debug)]

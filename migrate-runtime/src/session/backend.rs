@@ -4,8 +4,8 @@
 //! implements it; everything else is shared in [`Session`](super::Session).
 
 use super::{Brief, Conn, Driver, Row, SqlFailure};
-use crate::dialect::Dialect;
 use crate::protocol::TableName;
+use crate::Dialect;
 use std::future::Future;
 
 /// What a database error means to the runtime, decided where the driver's

@@ -1,4 +1,5 @@
-//! The SQL dialects the runtime speaks.
+//! The SQL dialects the runtime speaks. The model names them because the
+//! statement splitter reads each one's quoting and comment rules.
 
 /// A database family, for SQL text and offline scripts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -15,7 +16,7 @@ impl Dialect {
     /// The dialect of a database URL, from its scheme.
     ///
     /// ```
-    /// use migrate_runtime::Dialect;
+    /// use migrate_graph::Dialect;
     /// assert_eq!(Dialect::from_url("postgres://u@h/db"), Some(Dialect::Postgres));
     /// assert_eq!(Dialect::from_url("mariadb://u@h/db"), Some(Dialect::MySql));
     /// assert_eq!(Dialect::from_url("sqlite:app.db"), Some(Dialect::Sqlite));
