@@ -188,7 +188,7 @@ struct Run<'a, 'm, S: Session> {
     s: S,
     m: &'a Migrator<'m>,
     graph: &'m Graph,
-    list: &'static [Migration],
+    list: &'m [Migration],
     sql: &'static dyn DialectSql,
     table: TableName,
     /// Made at the first step, so that a no-op run does not format them.
