@@ -64,3 +64,46 @@ fn runtime_path(input: ParseStream) -> syn::Result<TokenStream> {
     let _: syn::Token![;] = input.parse()?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Input;
+    use quote::quote;
+
+    fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<(String, String)> {
+        let input: Input = syn::parse2(tokens)?;
+        Ok((input.runtime.to_string(), input.dir))
+    }
+
+    #[test]
+    fn the_runtime_path_comes_before_a_semicolon() {
+        assert_eq!(
+            parse(quote!(::mr; "db/migrations")).unwrap(),
+            (":: mr".to_owned(), "db/migrations".to_owned())
+        );
+        assert_eq!(
+            parse(quote!(::mr;)).unwrap(),
+            (":: mr".to_owned(), "migrations".to_owned())
+        );
+    }
+
+    #[test]
+    fn without_one_it_is_migrate_runtime() {
+        assert_eq!(
+            parse(quote!("db")).unwrap(),
+            (":: migrate_runtime".to_owned(), "db".to_owned())
+        );
+        assert_eq!(parse(quote!()).unwrap().1, "migrations");
+    }
+
+    #[test]
+    fn anything_but_one_literal_is_refused() {
+        let err = |tokens| parse(tokens).unwrap_err().to_string();
+        assert_eq!(
+            err(quote!(::mr; concat!("a", "b"))),
+            "expected string literal"
+        );
+        assert_eq!(err(quote!(concat!("a", "b"))), "expected string literal");
+        assert!(err(quote!(::mr; "a" "b")).starts_with("expected one string literal"));
+    }
+}
