@@ -75,21 +75,29 @@
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 #![deny(missing_docs)]
 
-mod backend;
 mod dialect;
 mod embedded;
 mod error;
 mod migrator;
 mod offline;
+mod protocol;
 mod split;
 mod types;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod backend;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod connect;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod db;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod session;
 
 pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
-pub use error::{redact_url, url_passwords, Error};
+pub use error::{redact_url, url_passwords, Action, Error, StatementRef};
 pub use migrate_graph as core;
 
 /// Validates a migration directory at compile time and embeds it as a
@@ -118,10 +126,10 @@ pub mod __private;
 pub use migrator::{Migrator, DEFAULT_TABLE};
 pub use types::{
     AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
-    UnknownPolicy, DEFAULT_LOCK_TIMEOUT,
+    UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
 };
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub use backend::{Database, Db};
+pub use db::{Database, Db};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use sqlx;
