@@ -84,6 +84,11 @@ mod protocol;
 mod split;
 mod types;
 
+/// What `migrations!` expands to names; not a stable API.
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
@@ -99,6 +104,16 @@ pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, url_passwords, Action, Error, StatementRef};
 pub use migrate_graph as core;
+pub use migrator::{Migrator, DEFAULT_TABLE};
+pub use types::{
+    AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
+    UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
+};
+
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub use db::{Database, Db};
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub use sqlx;
 
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value: `static MIGRATIONS: Migrations = migrations!("migrations");`.
@@ -118,18 +133,3 @@ macro_rules! migrations {
         $crate::__private::migrations!($crate; $($input)*)
     };
 }
-
-/// What `migrations!` expands to names; not a stable API.
-#[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
-pub use migrator::{Migrator, DEFAULT_TABLE};
-pub use types::{
-    AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
-    UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
-};
-
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub use db::{Database, Db};
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub use sqlx;
