@@ -78,7 +78,8 @@ impl Connection {
 
     /// The database's state compared with the directory.
     pub(crate) fn status(self, project: &Project, table: Option<&str>) -> Result<Status, CliError> {
-        let migrator = migrator(project, table);
+        let migrations = Migrations::from_set(&project.set);
+        let migrator = migrator(&migrations, table);
         self.with(async move |db| migrator.status(db).await)
     }
 
@@ -88,9 +89,10 @@ impl Connection {
         self,
         project: &Project,
         opts: &RunOptions<'_>,
-        work: impl AsyncFnOnce(&Migrator<'static>, &Db) -> Result<T, migrate_runtime::Error>,
+        work: impl AsyncFnOnce(&Migrator<'_>, &Db) -> Result<T, migrate_runtime::Error>,
     ) -> Result<T, CliError> {
-        let mut migrator = migrator(project, opts.table).lock(match opts.lock.lock {
+        let migrations = Migrations::from_set(&project.set);
+        let mut migrator = migrator(&migrations, opts.table).lock(match opts.lock.lock {
             LockMode::Session => LockStrategy::Session,
             LockMode::Transaction => LockStrategy::Transaction,
             LockMode::None => LockStrategy::None,
@@ -129,14 +131,9 @@ impl Drop for Connection {
     }
 }
 
-/// The migration set as the runtime wants it: `'static`, because a process
-/// reads the directory once and exits.
-fn migrations(project: &Project) -> &'static Migrations {
-    Box::leak(Box::new(Migrations::from_set(&project.set)))
-}
-
-fn migrator(project: &Project, table: Option<&str>) -> Migrator<'static> {
-    let mut m = migrations(project).migrator();
+/// A migrator over the project's set (which owns a copy of its text).
+fn migrator<'m>(migrations: &'m Migrations, table: Option<&str>) -> Migrator<'m> {
+    let mut m = migrations.migrator();
     if let Some(t) = table {
         m = m.table(t);
     }
@@ -184,7 +181,8 @@ pub(crate) fn offline_script(
     range: &str,
     direction: Direction,
 ) -> Result<String, CliError> {
-    Ok(migrator(project, table).offline_script(dialect, range, direction)?)
+    let migrations = Migrations::from_set(&project.set);
+    Ok(migrator(&migrations, table).offline_script(dialect, range, direction)?)
 }
 
 /// The offline script of a stamp, written by the runtime.
@@ -196,5 +194,6 @@ pub(crate) fn offline_stamp(
     purge: bool,
 ) -> Result<String, CliError> {
     let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
-    Ok(migrator(project, table).offline_stamp(dialect, &targets, purge)?)
+    let migrations = Migrations::from_set(&project.set);
+    Ok(migrator(&migrations, table).offline_stamp(dialect, &targets, purge)?)
 }

@@ -43,7 +43,7 @@ pub(crate) fn expand(input: Input) -> syn::Result<TokenStream> {
             })
             .expect("an error")
     })?;
-    Ok(emit(&set, &files))
+    Ok(emit(&input.runtime, &set, &files))
 }
 
 /// The crate being compiled. `MIGRATE_MACROS_MANIFEST_DIR` overrides it for
@@ -54,7 +54,10 @@ fn manifest_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-fn emit(set: &MigrationSet, files: &[SourceFile]) -> TokenStream {
+/// The set as one expression. Every path starts at `rt`, the runtime crate
+/// as the caller names it. The list is a `const` so that its temporaries live
+/// for the whole program wherever the expression is used.
+fn emit(rt: &TokenStream, set: &MigrationSet, files: &[SourceFile]) -> TokenStream {
     let graph = set.graph();
     let includes = files.iter().map(|f| {
         let path = f.path.to_string_lossy();
@@ -62,16 +65,17 @@ fn emit(set: &MigrationSet, files: &[SourceFile]) -> TokenStream {
             const _: &[u8] = ::core::include_bytes!(#path);
         )
     });
+    let ids = |list: &[String]| quote!(&[#(#rt::__private::Cow::Borrowed(#list)),*]);
     let migrations = set.revisions().iter().enumerate().map(|(i, rev)| {
         let id = &rev.id;
-        let file = &rev.file_name;
+        let file_name = &rev.file_name;
         let message = rev.message();
-        let parents = &rev.parents;
-        let depends = &rev.depends_on;
-        let labels = &rev.branch_labels;
+        let parents = ids(&rev.parents);
+        let depends_on = ids(&rev.depends_on);
+        let branch_labels = ids(&rev.branch_labels);
         let up = &rev.up.sql;
-        let up_tx = rev.up.transaction;
-        let (down, down_tx) = match &rev.down {
+        let up_transaction = rev.up.transaction;
+        let (down, down_transaction) = match &rev.down {
             Down::Sql(s) => {
                 let sql = &s.sql;
                 (quote!(::core::option::Option::Some(#sql)), s.transaction)
@@ -81,18 +85,27 @@ fn emit(set: &MigrationSet, files: &[SourceFile]) -> TokenStream {
         let checksum = rev.checksum.0;
         let order = graph.position(i) as u32;
         quote! {
-            ::migrate_runtime::Migration::__new(
-                #id, #file, #message,
-                &[#(#parents),*], &[#(#depends),*], &[#(#labels),*],
-                #up, #up_tx, #down, #down_tx,
-                [#(#checksum),*], #order,
-            )
+            #rt::__private::migration(#rt::__private::RawMigration {
+                id: #id,
+                file_name: #file_name,
+                message: #message,
+                parents: #parents,
+                depends_on: #depends_on,
+                branch_labels: #branch_labels,
+                up: #up,
+                up_transaction: #up_transaction,
+                down: #down,
+                down_transaction: #down_transaction,
+                checksum: [#(#checksum),*],
+                order: #order,
+            })
         }
     });
     quote! {
         {
             #(#includes)*
-            ::migrate_runtime::Migrations::__embedded(&[#(#migrations),*])
+            const MIGRATIONS: &[#rt::__private::Migration] = &[#(#migrations),*];
+            #rt::__private::set(MIGRATIONS)
         }
     }
 }

@@ -2,8 +2,10 @@
 //! validates the whole revision graph with `migrate-graph`, and embeds it.
 //!
 //! A broken chain is a compile error that names the file, the line and the fix.
-//! Use it through `migrate-runtime`, which re-exports it together with the types
-//! the expansion refers to.
+//! Use it through `migrate-runtime`: its `migrations!` calls this one with
+//! `$crate` in front (`migrations!($crate; "dir")`), and every path the
+//! expansion names starts there, at `$crate::__private`. So the application
+//! may rename the runtime dependency, and need not depend on this crate.
 
 mod expand;
 mod input;
@@ -13,7 +15,9 @@ use proc_macro::TokenStream;
 
 /// Validates and embeds a migration directory as a `migrate_runtime::Migrations`.
 ///
-/// The path is relative to `CARGO_MANIFEST_DIR` (default `"migrations"`). Every
+/// The input is `[RUNTIME ;] ["dir"]`: the path of the runtime crate (given
+/// by `migrate_runtime::migrations!`; `::migrate_runtime` when absent), then
+/// the directory. The path is relative to `CARGO_MANIFEST_DIR` (default `"migrations"`). Every
 /// file is included with `include_bytes!`, so editing one rebuilds the crate;
 /// additions and deletions are seen through the build script line
 /// `cargo:rerun-if-changed=<dir>`, which this macro checks is present.

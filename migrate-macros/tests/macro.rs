@@ -1,5 +1,6 @@
 //! The `migrations!` macro: compile-time behaviour (trybuild), agreement with the
-//! run-time reader, and rebuilds when files are added, edited or deleted.
+//! run-time reader, rebuilds when files are added, edited or deleted, and use
+//! from an application with its own sqlx and a renamed runtime dependency.
 
 use migrate_runtime::{migrations, Migrations};
 
@@ -55,5 +56,9 @@ fn embedded_set_equals_the_one_read_at_run_time() {
     assert_eq!(BRANCHES.graph().order(), read.graph().order());
 }
 
+#[path = "macro/app.rs"]
+mod app;
+#[path = "macro/outside.rs"]
+mod outside;
 #[path = "macro/rebuild.rs"]
 mod rebuild;

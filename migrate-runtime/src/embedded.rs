@@ -1,88 +1,75 @@
-//! The embedded migration set that `migrations!` expands to.
+//! A migration set: embedded by `migrations!` or read at run time.
+//!
+//! Both forms share one type. Its text is `Cow<'static, str>`: borrowed from
+//! the binary when embedded (so a `static` holds the whole set, built at
+//! compile time), owned when read from a directory (so it is freed with the
+//! set, and reading many sets leaks nothing).
 
+use crate::__private::RawMigration;
 use migrate_graph::{Checksum, Down, Graph, MigrationSet, Node, Revision};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-/// One revision as embedded in a binary: everything the runtime needs, with
-/// no file access at run time.
-#[derive(Debug)]
+/// A list of ids (`Revises:`, `Depends On:`, branch labels).
+type Ids = Cow<'static, [Cow<'static, str>]>;
+
+/// One revision: everything the runtime needs, with no file access at run time.
+#[derive(Clone, Debug)]
 pub struct Migration {
-    id: &'static str,
-    file_name: &'static str,
-    message: &'static str,
-    parents: &'static [&'static str],
-    depends_on: &'static [&'static str],
-    branch_labels: &'static [&'static str],
-    up: &'static str,
+    id: Cow<'static, str>,
+    file_name: Cow<'static, str>,
+    message: Cow<'static, str>,
+    parents: Ids,
+    depends_on: Ids,
+    branch_labels: Ids,
+    up: Cow<'static, str>,
     up_transaction: bool,
-    down: Option<&'static str>,
+    down: Option<Cow<'static, str>>,
     down_transaction: bool,
     checksum: [u8; 32],
     order: u32,
 }
 
 impl Migration {
-    /// Used by `migrations!`; not a stable API.
-    #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
-    pub const fn __new(
-        id: &'static str,
-        file_name: &'static str,
-        message: &'static str,
-        parents: &'static [&'static str],
-        depends_on: &'static [&'static str],
-        branch_labels: &'static [&'static str],
-        up: &'static str,
-        up_transaction: bool,
-        down: Option<&'static str>,
-        down_transaction: bool,
-        checksum: [u8; 32],
-        order: u32,
-    ) -> Migration {
+    /// What `migrations!` embeds (through `__private::migration`).
+    pub(crate) const fn from_raw(raw: RawMigration) -> Migration {
         Migration {
-            id,
-            file_name,
-            message,
-            parents,
-            depends_on,
-            branch_labels,
-            up,
-            up_transaction,
-            down,
-            down_transaction,
-            checksum,
-            order,
+            id: Cow::Borrowed(raw.id),
+            file_name: Cow::Borrowed(raw.file_name),
+            message: Cow::Borrowed(raw.message),
+            parents: Cow::Borrowed(raw.parents),
+            depends_on: Cow::Borrowed(raw.depends_on),
+            branch_labels: Cow::Borrowed(raw.branch_labels),
+            up: Cow::Borrowed(raw.up),
+            up_transaction: raw.up_transaction,
+            down: match raw.down {
+                Some(sql) => Some(Cow::Borrowed(sql)),
+                None => None,
+            },
+            down_transaction: raw.down_transaction,
+            checksum: raw.checksum,
+            order: raw.order,
         }
     }
 
-    /// Converts a parsed revision, leaking its text to obtain `'static`
-    /// borrows. Meant for one-shot processes such as the CLI, which read a
-    /// directory once and exit.
-    pub fn leak(rev: &Revision, order: u32) -> Migration {
-        fn s(text: &str) -> &'static str {
-            Box::leak(text.to_owned().into_boxed_str())
-        }
-        fn list(items: &[String]) -> &'static [&'static str] {
-            Box::leak(
-                items
-                    .iter()
-                    .map(|i| s(i))
-                    .collect::<Vec<_>>()
-                    .into_boxed_slice(),
-            )
+    /// A migration owning a copy of a parsed revision's text; `order` is its
+    /// position in the apply order (`Graph::position`).
+    pub fn from_revision(rev: &Revision, order: u32) -> Migration {
+        fn ids(items: &[String]) -> Ids {
+            items.iter().map(|i| Cow::Owned(i.clone())).collect()
         }
         let (down, down_transaction) = match &rev.down {
-            Down::Sql(section) => (Some(s(&section.sql)), section.transaction),
+            Down::Sql(section) => (Some(Cow::Owned(section.sql.clone())), section.transaction),
             Down::Irreversible => (None, true),
         };
         Migration {
-            id: s(&rev.id),
-            file_name: s(&rev.file_name),
-            message: s(rev.message()),
-            parents: list(&rev.parents),
-            depends_on: list(&rev.depends_on),
-            branch_labels: list(&rev.branch_labels),
-            up: s(&rev.up.sql),
+            id: Cow::Owned(rev.id.clone()),
+            file_name: Cow::Owned(rev.file_name.clone()),
+            message: Cow::Owned(rev.message().to_owned()),
+            parents: ids(&rev.parents),
+            depends_on: ids(&rev.depends_on),
+            branch_labels: ids(&rev.branch_labels),
+            up: Cow::Owned(rev.up.sql.clone()),
             up_transaction: rev.up.transaction,
             down,
             down_transaction,
@@ -92,38 +79,38 @@ impl Migration {
     }
 
     /// The revision id.
-    pub fn id(&self) -> &'static str {
-        self.id
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The file name inside the migrations directory.
-    pub fn file_name(&self) -> &'static str {
-        self.file_name
+    pub fn file_name(&self) -> &str {
+        &self.file_name
     }
 
     /// The `Message:` header, or empty.
-    pub fn message(&self) -> &'static str {
-        self.message
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// `Revises:` ids.
-    pub fn parents(&self) -> &'static [&'static str] {
-        self.parents
+    pub fn parents(&self) -> &[Cow<'static, str>] {
+        &self.parents
     }
 
     /// `Depends On:` ids.
-    pub fn depends_on(&self) -> &'static [&'static str] {
-        self.depends_on
+    pub fn depends_on(&self) -> &[Cow<'static, str>] {
+        &self.depends_on
     }
 
     /// Branch labels declared on this revision.
-    pub fn branch_labels(&self) -> &'static [&'static str] {
-        self.branch_labels
+    pub fn branch_labels(&self) -> &[Cow<'static, str>] {
+        &self.branch_labels
     }
 
     /// The up SQL.
-    pub fn up_sql(&self) -> &'static str {
-        self.up
+    pub fn up_sql(&self) -> &str {
+        &self.up
     }
 
     /// Whether the up SQL runs inside a transaction (`false` for `transaction:false`).
@@ -132,8 +119,8 @@ impl Migration {
     }
 
     /// The down SQL, or `None` when the revision is irreversible.
-    pub fn down_sql(&self) -> Option<&'static str> {
-        self.down
+    pub fn down_sql(&self) -> Option<&str> {
+        self.down.as_deref()
     }
 
     /// Whether the down SQL runs inside a transaction.
@@ -168,37 +155,35 @@ impl Migration {
 /// assert!(migrations.len() >= 2);
 /// assert_eq!(migrations.graph().heads().len(), 1);
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Migrations {
-    list: &'static [Migration],
+    list: Cow<'static, [Migration]>,
     graph: OnceLock<Graph>,
 }
 
 impl Migrations {
-    /// Used by `migrations!`; not a stable API. `list` is sorted by file name.
-    #[doc(hidden)]
-    pub const fn __embedded(list: &'static [Migration]) -> Migrations {
+    /// What `migrations!` embeds (through `__private::set`). `list` is
+    /// sorted by file name.
+    pub(crate) const fn from_static(list: &'static [Migration]) -> Migrations {
         Migrations {
-            list,
+            list: Cow::Borrowed(list),
             graph: OnceLock::new(),
         }
     }
 
     /// Builds a set from revisions validated at run time (as the CLI does).
-    /// The text is leaked to match the embedded form; see [`Migration::leak`].
+    /// The set owns a copy of their text.
     pub fn from_set(set: &MigrationSet) -> Migrations {
         let graph = set.graph();
         let list: Vec<Migration> = set
             .revisions()
             .iter()
             .enumerate()
-            .map(|(i, rev)| Migration::leak(rev, graph.position(i) as u32))
+            .map(|(i, rev)| Migration::from_revision(rev, graph.position(i) as u32))
             .collect();
-        let lock = OnceLock::new();
-        let _ = lock.set(graph.clone());
         Migrations {
-            list: Box::leak(list.into_boxed_slice()),
-            graph: lock,
+            list: Cow::Owned(list),
+            graph: OnceLock::from(graph.clone()),
         }
     }
 
@@ -210,8 +195,8 @@ impl Migrations {
     }
 
     /// The migrations, sorted by file name; index `i` is graph node `i`.
-    pub fn as_slice(&self) -> &'static [Migration] {
-        self.list
+    pub fn as_slice(&self) -> &[Migration] {
+        &self.list
     }
 
     /// Number of revisions.
@@ -225,7 +210,7 @@ impl Migrations {
     }
 
     /// The migration with this exact id.
-    pub fn get(&self, id: &str) -> Option<&'static Migration> {
+    pub fn get(&self, id: &str) -> Option<&Migration> {
         self.graph().index_of(id).map(|i| &self.list[i])
     }
 
@@ -233,16 +218,20 @@ impl Migrations {
     pub fn graph(&self) -> &Graph {
         self.graph.get_or_init(|| {
             let nodes = self.list.iter().map(|m| Node {
-                id: m.id,
-                file_name: m.file_name,
-                parents: m.parents.to_vec(),
-                depends_on: m.depends_on.to_vec(),
-                branch_labels: m.branch_labels.to_vec(),
+                id: &m.id,
+                file_name: &m.file_name,
+                parents: as_strs(&m.parents),
+                depends_on: as_strs(&m.depends_on),
+                branch_labels: as_strs(&m.branch_labels),
             });
             // The macro validated this exact data at compile time.
             Graph::build(nodes).expect("embedded migrations were validated by migrations!")
         })
     }
+}
+
+fn as_strs<'a>(ids: &'a [Cow<'static, str>]) -> Vec<&'a str> {
+    ids.iter().map(|id| &**id).collect()
 }
 
 /// A directory that could not be read or failed validation at run time.

@@ -82,6 +82,11 @@ mod offline;
 mod protocol;
 mod types;
 
+/// What `migrations!` expands to names; not a stable API.
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
@@ -97,9 +102,6 @@ pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, url_passwords, Action, Error, StatementRef};
 pub use migrate_graph as core;
 pub use migrate_graph::Dialect;
-/// Validates a migration directory at compile time and embeds it as a
-/// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.
-pub use migrate_macros::migrations;
 pub use migrator::{Migrator, DEFAULT_TABLE};
 pub use types::{
     AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
@@ -110,3 +112,22 @@ pub use types::{
 pub use db::{Database, Db};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use sqlx;
+
+/// Validates a migration directory at compile time and embeds it as a
+/// [`Migrations`] value: `static MIGRATIONS: Migrations = migrations!("migrations");`.
+///
+/// The path is relative to `CARGO_MANIFEST_DIR` (default `"migrations"`). A
+/// broken chain is a compile error naming the file, the line and the fix.
+/// Every file is included with `include_bytes!`, so editing one rebuilds the
+/// crate; adding or deleting one needs the build-script line
+/// `cargo:rerun-if-changed=<dir>`, whose absence is a compile error.
+///
+/// The expansion names this crate through `$crate`, so it works under any
+/// name the application gives the dependency (`mr = { package =
+/// "migrate-runtime", .. }`, then `mr::migrations!("migrations")`).
+#[macro_export]
+macro_rules! migrations {
+    ($($input:tt)*) => {
+        $crate::__private::migrations!($crate; $($input)*)
+    };
+}
