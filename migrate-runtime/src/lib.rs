@@ -76,6 +76,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod connect;
 mod dialect;
 mod embedded;
 mod error;
@@ -83,13 +84,16 @@ mod migrator;
 mod offline;
 mod split;
 mod types;
+mod url;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
 
+pub use self::url::{DatabaseUrl, UrlError};
+pub use connect::ConnectFailure;
 pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
-pub use error::{redact_url, url_passwords, Error};
+pub use error::{redact_url, Error};
 pub use migrate_graph as core;
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.
