@@ -279,10 +279,7 @@ impl DatabaseUrl {
     }
 
     /// The decoded value of query parameter `key`, if given.
-    #[cfg_attr(
-        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn query_value(&self, key: &str) -> Option<String> {
         query_pairs(&self.text)
             .find(|(k, _)| k == key)
@@ -631,8 +628,10 @@ fn redact_word(word: &str) -> Cow<'_, str> {
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
         .map_or(0, |i| i + 1);
     let body = &word[start..];
+    // Punctuation around a URL in prose is not part of it; nor is the
+    // `:` of `cannot connect to URL: reason`.
     let end = body
-        .trim_end_matches(['`', '\'', '"', ')', ']', ',', ';', '.'])
+        .trim_end_matches(['`', '\'', '"', ')', ']', ',', ';', '.', ':'])
         .len();
     let (url, tail) = body.split_at(end);
     let shown = match DatabaseUrl::parse(url) {

@@ -373,6 +373,10 @@ fn urls_in_text_are_redacted_without_knowing_them() {
         "to postgres://a:***@h:1/x: refused"
     );
     assert_eq!(
+        DatabaseUrl::redact_in("to postgres://h/x?password=pw: refused"),
+        "to postgres://h/x?password=***: refused"
+    );
+    assert_eq!(
         DatabaseUrl::redact_in("(postgres://a:Se/cr#et@h/x)"),
         "(postgres://***)"
     );
