@@ -112,10 +112,10 @@ fn malformed(scheme: Option<&str>, host: Option<&str>, reason: &str, userinfo: b
     let mut out = format!(
         "{what}{at} does not parse ({reason}; the text is not shown, as it may hold a password)"
     );
-    if userinfo {
-        out.push_str(": special characters in the user name and password must be percent-encoded (`/` as %2F, `#` as %23, `?` as %3F, `@` as %40, `:` as %3A, `%` as %25)");
-    } else {
-        out.push_str(": check it against postgres://USER:PASSWORD@HOST:PORT/DATABASE");
+    match scheme {
+        _ if userinfo => out.push_str(": special characters in the user name and password must be percent-encoded (`/` as %2F, `#` as %23, `?` as %3F, `@` as %40, `:` as %3A, `%` as %25)"),
+        Some(s) => out.push_str(&format!(": check it against {s}://USER:PASSWORD@HOST:PORT/DATABASE")),
+        None => out.push_str(": write each setting as `key=value`, quoting a value that has spaces as 'a b' (with \\' for a quote inside)"),
     }
     out
 }
