@@ -108,14 +108,18 @@ async fn fresh_run(
             let mut conn = pool.acquire().await.unwrap();
             for sql in sqls {
                 let mut tx = conn.begin().await.unwrap();
-                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
+                tx.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
             }
         }
         Variant::RawOne => {
             let mut tx = pool.begin().await.unwrap();
             for sql in sqls {
-                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
+                tx.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
+                    .await
+                    .unwrap();
             }
             tx.commit().await.unwrap();
         }
@@ -363,11 +367,13 @@ where
     for<'c> &'c sqlx::Pool<DB>: Executor<'c, Database = DB>,
 {
     admin
-        .execute(format!("DROP DATABASE IF EXISTS {name}{force}").as_str())
+        .execute(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name}{force}"
+        )))
         .await
         .unwrap();
     admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
+        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .await
         .unwrap();
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
@@ -395,7 +401,9 @@ async fn servers(tmp: &Path) {
             let mut conn = raw_pool.acquire().await.unwrap();
             for sql in &sqls {
                 let mut tx = conn.begin().await.unwrap();
-                tx.execute(sqlx::raw_sql(sql)).await.unwrap();
+                tx.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
             }
             let raw = start.elapsed();
@@ -448,7 +456,9 @@ async fn servers(tmp: &Path) {
                 fmt(noop)
             );
             admin
-                .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE {name} WITH (FORCE)"
+                )))
                 .await
                 .unwrap();
         }
@@ -470,7 +480,9 @@ async fn servers(tmp: &Path) {
             let start = Instant::now();
             let mut conn = raw_pool.acquire().await.unwrap();
             for sql in &sqls {
-                conn.execute(sqlx::raw_sql(sql)).await.unwrap();
+                conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
+                    .await
+                    .unwrap();
             }
             let raw = start.elapsed();
             drop(conn);
@@ -500,7 +512,7 @@ async fn servers(tmp: &Path) {
                 fmt(noop)
             );
             admin
-                .execute(format!("DROP DATABASE {name}").as_str())
+                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
                 .await
                 .unwrap();
         }

@@ -96,6 +96,13 @@ pub(crate) struct LockOpts {
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<u64>,
 
+    /// Seconds a migration's SQL may wait for a lock another session holds
+    /// (an ALTER TABLE behind a long transaction) before it fails naming the
+    /// statement: PostgreSQL lock_timeout, MySQL lock_wait_timeout, SQLite's
+    /// busy timeout. Default: the database's own setting.
+    #[arg(long, value_name = "SECONDS")]
+    pub statement_lock_timeout: Option<u64>,
+
     /// Go on when the database has applied revisions that the migration
     /// directory lacks, as an older checkout must during a rollback.
     #[arg(long)]

@@ -6,24 +6,10 @@ use crate::args::{LockMode, LockOpts};
 use crate::error::CliError;
 use crate::project::Project;
 use migrate_runtime::{
-    Db, Direction, LockStrategy, Migrations, Migrator, Report, Status, StepEvent, UnknownPolicy,
+    Db, Direction, LockStrategy, Migrations, Migrator, Status, StepEvent, UnknownPolicy, WaitEvent,
 };
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
-
-/// What a database-changing command asks for.
-pub(crate) enum Op<'a> {
-    /// `upgrade TARGET`.
-    Upgrade(&'a str),
-    /// `downgrade TARGET`.
-    Downgrade(&'a str),
-    /// `stamp TARGET... [--purge]`.
-    Stamp(&'a [String], bool),
-    /// `stamp --accept-checksum REV` (a full id).
-    AcceptChecksum(&'a str),
-    /// `resolve REV --applied|--rolled-back` (a full id, and whether applied).
-    Resolve(&'a str, bool),
-}
 
 /// How a database-changing command runs.
 pub(crate) struct RunOptions<'a> {
@@ -96,13 +82,14 @@ impl Connection {
         self.with(async move |db| migrator.status(db).await)
     }
 
-    /// Runs `op` under the runtime's lock and checks.
-    pub(crate) fn run(
+    /// Runs `work` (one of the migrator's operations) under the runtime's
+    /// lock and checks, with the options of the command line.
+    pub(crate) fn run<T>(
         self,
         project: &Project,
         opts: &RunOptions<'_>,
-        op: Op<'_>,
-    ) -> Result<Report, CliError> {
+        work: impl AsyncFnOnce(&Migrator<'static>, &Db) -> Result<T, migrate_runtime::Error>,
+    ) -> Result<T, CliError> {
         let mut migrator = migrator(project, opts.table).lock(match opts.lock.lock {
             LockMode::Session => LockStrategy::Session,
             LockMode::Transaction => LockStrategy::Transaction,
@@ -111,8 +98,14 @@ impl Connection {
         if let Some(secs) = opts.lock.lock_timeout {
             migrator = migrator.lock_timeout(Duration::from_secs(secs));
         }
+        if let Some(secs) = opts.lock.statement_lock_timeout {
+            migrator = migrator.statement_lock_timeout(Duration::from_secs(secs));
+        }
         if opts.lock.allow_unknown {
             migrator = migrator.unknown(UnknownPolicy::Allow);
+        }
+        if opts.progress || std::io::stderr().is_terminal() {
+            migrator = migrator.on_wait(print_wait);
         }
         if opts.progress {
             migrator = migrator.on_step(print_step);
@@ -122,22 +115,7 @@ impl Connection {
         }
         // Earlier output must reach the terminal before the steps' lines.
         let _ = std::io::stdout().flush();
-        self.with(async move |db| match op {
-            Op::Upgrade(target) => migrator.upgrade(db, target).await,
-            Op::Downgrade(target) => migrator.downgrade(db, target).await,
-            Op::Stamp(targets, purge) => {
-                let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
-                migrator.stamp(db, &targets, purge).await
-            }
-            Op::AcceptChecksum(rev) => migrator
-                .accept_checksum(db, rev)
-                .await
-                .map(|()| Report::default()),
-            Op::Resolve(rev, applied) => migrator
-                .resolve(db, rev, applied)
-                .await
-                .map(|()| Report::default()),
-        })
+        self.with(async move |db| work(&migrator, db).await)
     }
 }
 
@@ -179,6 +157,22 @@ fn print_step(step: &StepEvent) {
         "  {arrow} {}  {}  ({ms} ms)",
         step.revision,
         step.message
+    );
+}
+
+/// `  .. 1f3a9c0b7d42 still running after 5 s: waiting for a lock held by
+/// pid 4242 (idle in transaction): LOCK TABLE todos`, on stderr, so that a
+/// step stuck behind another session does not look like a hang.
+fn print_wait(wait: &WaitEvent) {
+    let what = match &wait.waiting_for {
+        Some(what) => format!("waiting for {what}"),
+        None => "the database reports no lock wait".to_owned(),
+    };
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "  .. {} still running after {} s: {what}",
+        wait.revision,
+        wait.waited.as_secs()
     );
 }
 

@@ -70,15 +70,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// PostgreSQL and MySQL each spell auto-increment differently), so the next id
 /// is computed in the insert itself.
 async fn add_and_count(db: &Db, title: &str) -> Result<(i64, usize), sqlx::Error> {
-    const INSERT: &str =
-        "INSERT INTO todos (id, title, done) SELECT COALESCE(MAX(id), 0) + 1, {}, FALSE FROM todos";
+    // One literal per placeholder style: sqlx 0.9 takes only audited static SQL.
+    const INSERT_Q: &str =
+        "INSERT INTO todos (id, title, done) SELECT COALESCE(MAX(id), 0) + 1, ?, FALSE FROM todos";
+    const INSERT_PG: &str =
+        "INSERT INTO todos (id, title, done) SELECT COALESCE(MAX(id), 0) + 1, $1, FALSE FROM todos";
     const LIST: &str = "SELECT CAST(id AS BIGINT) AS id, title, done FROM todos ORDER BY id";
     macro_rules! on {
-        ($pool:expr, $placeholder:expr, $list:expr) => {{
-            sqlx::query(&INSERT.replace("{}", $placeholder))
-                .bind(title)
-                .execute($pool)
-                .await?;
+        ($pool:expr, $insert:expr, $list:expr) => {{
+            sqlx::query($insert).bind(title).execute($pool).await?;
             let rows = sqlx::query($list).fetch_all($pool).await?;
             let mut newest = 0;
             // The five newest, oldest first.
@@ -93,12 +93,12 @@ async fn add_and_count(db: &Db, title: &str) -> Result<(i64, usize), sqlx::Error
         }};
     }
     match db {
-        Db::Sqlite(pool) => on!(pool, "?", LIST),
-        Db::Postgres(pool) => on!(pool, "$1", LIST),
+        Db::Sqlite(pool) => on!(pool, INSERT_Q, LIST),
+        Db::Postgres(pool) => on!(pool, INSERT_PG, LIST),
         // MySQL casts to SIGNED, not BIGINT.
         Db::MySql(pool) => on!(
             pool,
-            "?",
+            INSERT_Q,
             "SELECT CAST(id AS SIGNED) AS id, title, done FROM todos ORDER BY id"
         ),
         _ => Err(sqlx::Error::Configuration(

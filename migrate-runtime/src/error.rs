@@ -27,31 +27,70 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A query of the runtime's own (version table, lock) failed.
-    #[error("{context}: {source}")]
+    /// A statement of the runtime's own (version table, lock, session) failed.
+    #[error("cannot {action} (version table {table}){}", hint.map(|h| format!("; {h}")).unwrap_or_default())]
     Database {
         /// What the runtime was doing.
-        context: String,
+        action: Action,
+        /// The version table, as the session resolved it.
+        table: String,
+        /// What to do, when the error's kind says (a lock wait, a busy
+        /// SQLite file).
+        hint: Option<&'static str>,
         /// The driver's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A migration's own SQL failed.
-    #[error("{direction} of {revision} ({file}) failed{}: {source}{}", statement.as_ref().map(|s| format!(" at {s}")).unwrap_or_default(), if *rolled_back { "; nothing was recorded and the transaction was rolled back: fix the cause and run again" } else { "; the revision is recorded as failed in the version table (as started, if the database could not be reached): check which of its statements took effect, then run `cargo migrate resolve` as the next run's error explains" })]
+    #[error("{direction} of {revision} ({file}) failed{}{}{}", statement.as_ref().map(|s| format!(" at {}", s.describe(*direction))).unwrap_or_default(), hint.map(|h| format!("; {h}")).unwrap_or_default(), if *rolled_back { "; nothing was recorded and the transaction was rolled back: fix the cause and run again" } else { "; the revision is recorded as failed in the version table (as started, if the database could not be reached): check which of its statements took effect, then run `cargo migrate resolve` as the next run's error explains" })]
     Migration {
         /// The revision id.
         revision: String,
         /// Its file.
         file: String,
-        /// `upgrade` or `downgrade`.
-        direction: &'static str,
-        /// The failing statement when known: its number, its line within the
-        /// section and its text, shortened, e.g.
-        /// ``statement 2 (line 4 of the up section): `CREATE TABLE ...` ``.
-        statement: Option<String>,
+        /// Which section failed.
+        direction: Direction,
+        /// The failing statement, when known.
+        statement: Option<Box<StatementRef>>,
         /// Whether the database rolled the whole revision back.
         rolled_back: bool,
+        /// What to do, when the error's kind says (a lock wait).
+        hint: Option<&'static str>,
         /// The driver's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A transactional section ended its transaction itself.
+    #[error("the {} section of {revision} ({file}) ended its own transaction (a COMMIT, ROLLBACK, BEGIN or END in it): what ran before that point may be committed, and the revision is NOT recorded; check the schema, then remove the statement (each revision already runs in its own transaction) or mark the section `transaction:false`", match direction { Direction::Up => "up", Direction::Down => "down" })]
+    TransactionEnded {
+        /// The revision id.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// Which section.
+        direction: Direction,
+        /// The database's refusal to release the step's savepoint.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A version-table write changed other rows than it must.
+    #[error("cannot {action} (version table {table}): the write changed {changed} row(s) instead of {expected}, so the record is not what it should be; another process may have resolved or removed the row meanwhile; check `cargo migrate current -v` before running again")]
+    RecordMismatch {
+        /// What the runtime was writing.
+        action: Action,
+        /// The version table.
+        table: String,
+        /// Rows the write had to change.
+        expected: u64,
+        /// Rows it changed.
+        changed: u64,
+    },
+    /// A table of the version table's name exists but is not one.
+    #[error("the table {table} exists but is not a migrate version table (it lacks the `revision`, `checksum` or `state` column); another tool may own it: choose another name with `--table` / `Migrator::table`")]
+    NotVersionTable {
+        /// The table.
+        table: String,
+        /// The database's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -105,11 +144,13 @@ pub enum Error {
         /// Backend-specific advice on finding the holder.
         hint: &'static str,
     },
-    /// A version-table name that is not a plain identifier.
-    #[error("invalid version table name `{name}`: use letters, digits and `_` (optionally `schema.table`), at most 63 characters")]
+    /// A version-table name that cannot be used.
+    #[error("invalid version table name `{name}`: {reason}")]
     InvalidTableName {
-        /// The name given.
+        /// The name given (shortened when long).
         name: String,
+        /// Why it cannot be used, and what to use instead.
+        reason: &'static str,
     },
     /// `accept_checksum` or `resolve` named a revision the version table has no row for.
     #[error("revision {revision} has no row in the version table {table}; see `cargo migrate current -v` for what is recorded")]
@@ -135,6 +176,115 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+}
+
+/// What the runtime was doing when a statement of its own failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// Taking a connection from the pool and preparing its session.
+    Open,
+    /// Taking the migration lock.
+    Lock,
+    /// Beginning a transaction.
+    Begin,
+    /// Committing the steps of `revisions`.
+    Commit {
+        /// Which way they went.
+        direction: Direction,
+        /// The revisions the transaction held.
+        revisions: Vec<String>,
+    },
+    /// Reading the version table.
+    Read,
+    /// Creating the version table.
+    Create,
+    /// Setting the statement lock timeout.
+    Configure,
+    /// Recording one step.
+    Record {
+        /// The revision.
+        revision: String,
+        /// Which way it went.
+        direction: Direction,
+    },
+    /// Recording several steps of a grouped run at once.
+    RecordMany {
+        /// The first revision.
+        first: String,
+        /// The last one.
+        last: String,
+        /// How many.
+        count: usize,
+    },
+    /// Writing the version table for a stamp, accept or resolve.
+    Write,
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Open => f.write_str("get a connection from the pool"),
+            Action::Lock => f.write_str("take the migration lock"),
+            Action::Begin => f.write_str("begin a transaction"),
+            Action::Commit { revisions, .. } if revisions.is_empty() => f.write_str("commit"),
+            Action::Commit {
+                direction,
+                revisions,
+            } => write!(f, "commit the {direction} of {}", revisions.join(", ")),
+            Action::Read => f.write_str("read the version table"),
+            Action::Create => f.write_str("create the version table"),
+            Action::Configure => f.write_str("set the statement lock timeout"),
+            Action::Record {
+                revision,
+                direction,
+            } => write!(f, "record the {direction} of {revision}"),
+            Action::RecordMany { first, last, count } => {
+                write!(
+                    f,
+                    "record the upgrade of {first} to {last} ({count} revisions)"
+                )
+            }
+            Action::Write => f.write_str("write the version table"),
+        }
+    }
+}
+
+/// A statement of a migration section, as an error names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementRef {
+    /// Its 1-based number in the section.
+    pub number: usize,
+    /// The 1-based line of the section it starts on, when known.
+    pub line: Option<usize>,
+    /// Its text, shortened.
+    pub text: String,
+}
+
+impl StatementRef {
+    fn describe(&self, direction: Direction) -> String {
+        let section = match direction {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        };
+        match self.line {
+            Some(line) => format!(
+                "statement {} (line {line} of the {section} section): `{}`",
+                self.number, self.text
+            ),
+            None => format!("statement {} of the {section} section", self.number),
+        }
+    }
+}
+
+/// `text` cut to about `max` characters, with an ellipsis, for messages
+/// that echo what a user typed.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}…")
 }
 
 impl std::fmt::Display for Direction {

@@ -75,25 +75,31 @@
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 #![deny(missing_docs)]
 
-mod backend;
 mod connect;
 mod dialect;
 mod embedded;
 mod error;
 mod migrator;
 mod offline;
+mod protocol;
 mod split;
 mod types;
 mod url;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod backend;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod db;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod session;
 
 pub use self::url::{DatabaseUrl, UrlError};
 pub use connect::ConnectFailure;
 pub use dialect::Dialect;
 pub use embedded::{LoadError, Migration, Migrations};
-pub use error::{redact_url, Error};
+pub use error::{redact_url, Action, Error, StatementRef};
 pub use migrate_graph as core;
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value. The path is relative to `CARGO_MANIFEST_DIR`.
@@ -101,10 +107,10 @@ pub use migrate_macros::migrations;
 pub use migrator::{Migrator, DEFAULT_TABLE};
 pub use types::{
     AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
-    UnknownPolicy, DEFAULT_LOCK_TIMEOUT,
+    UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
 };
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub use backend::{Database, Db};
+pub use db::{Database, Db};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use sqlx;

@@ -5,7 +5,9 @@
 //! offline ones (`offline.rs`) print SQL scripts and need no database.
 
 use crate::embedded::Migrations;
-use crate::types::{DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, DEFAULT_LOCK_TIMEOUT};
+use crate::types::{
+    DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +16,9 @@ pub const DEFAULT_TABLE: &str = "migrate_versions";
 
 /// A callback run after each step.
 pub(crate) type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync + 'static>;
+
+/// A callback run while a step takes long.
+pub(crate) type WaitHook = Arc<dyn Fn(&WaitEvent) + Send + Sync + 'static>;
 
 /// Runs a migration set against a database, with options.
 ///
@@ -49,7 +54,9 @@ pub struct Migrator<'m> {
     pub(crate) drift: DriftPolicy,
     pub(crate) unknown: UnknownPolicy,
     pub(crate) grouped: bool,
+    pub(crate) statement_lock_timeout: Option<Duration>,
     pub(crate) hooks: Vec<Hook>,
+    pub(crate) wait_hooks: Vec<WaitHook>,
 }
 
 impl std::fmt::Debug for Migrator<'_> {
@@ -62,7 +69,9 @@ impl std::fmt::Debug for Migrator<'_> {
             .field("drift", &self.drift)
             .field("unknown", &self.unknown)
             .field("grouped", &self.grouped)
+            .field("statement_lock_timeout", &self.statement_lock_timeout)
             .field("hooks", &self.hooks.len())
+            .field("wait_hooks", &self.wait_hooks.len())
             .finish()
     }
 }
@@ -87,7 +96,9 @@ impl<'m> Migrator<'m> {
             drift: DriftPolicy::default(),
             unknown: UnknownPolicy::default(),
             grouped: false,
+            statement_lock_timeout: None,
             hooks: Vec::new(),
+            wait_hooks: Vec::new(),
         }
     }
 
@@ -146,10 +157,32 @@ impl<'m> Migrator<'m> {
         self
     }
 
+    /// How long migration SQL may wait for a lock held by another session
+    /// (an `ALTER TABLE` behind a long transaction, say) before it fails
+    /// with an error naming the statement: PostgreSQL's `lock_timeout`,
+    /// MySQL's `lock_wait_timeout` and `innodb_lock_wait_timeout` (whole
+    /// seconds, at least one), SQLite's busy timeout. Unset, the session's
+    /// own setting applies (on PostgreSQL, by default, no limit). Set for
+    /// the run and restored before the connection goes back to the pool.
+    pub fn statement_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_lock_timeout = Some(timeout);
+        self
+    }
+
     /// Calls `hook` after each step is committed, with the revision, direction
     /// and duration; for logs or metrics. May be given several times.
     pub fn on_step(mut self, hook: impl Fn(&StepEvent) + Send + Sync + 'static) -> Self {
         self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Calls `hook` when a step has run for a few seconds (5 s, then 10 s,
+    /// 20 s, ... at most a minute apart), with what the database says it
+    /// waits for when it can tell: a command-line tool prints it, so that a
+    /// migration stuck behind another session's lock does not look hung.
+    /// The runtime also logs it as a `tracing` warning.
+    pub fn on_wait(mut self, hook: impl Fn(&WaitEvent) + Send + Sync + 'static) -> Self {
+        self.wait_hooks.push(Arc::new(hook));
         self
     }
 
@@ -167,9 +200,9 @@ impl<'m> Migrator<'m> {
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod online {
     use super::Migrator;
-    use crate::backend::Database;
+    use crate::db::Database;
     use crate::embedded::Migrations;
-    use crate::engine::{self, Op, Outcome};
+    use crate::engine::{ops, with_run};
     use crate::error::Error;
     use crate::types::{Report, Status};
 
@@ -193,41 +226,39 @@ mod online {
             db: &D,
             target: &str,
         ) -> Result<Report, Error> {
-            report(engine::run(self, db.backend(), Op::Upgrade(target)).await?)
+            with_run!(self, db, |run| ops::upgrade(&mut run, target))
         }
 
-        /// Reverts, newest first, every applied revision that is not an
-        /// ancestor of `target` (`base`, `-1`, an id, `<label>@base`, ...).
-        /// Fails before running anything if one of them is irreversible.
+        /// Reverts, newest first, what was built on `target` (`base`, `-1`,
+        /// an id, `<label>@base`, ...), as Alembic does. Fails before
+        /// running anything if one of them is irreversible.
         pub async fn downgrade<D: Database + ?Sized>(
             &self,
             db: &D,
             target: &str,
         ) -> Result<Report, Error> {
-            report(engine::run(self, db.backend(), Op::Downgrade(target)).await?)
+            with_run!(self, db, |run| ops::downgrade(&mut run, target))
         }
 
         /// Makes the version table say `targets` (and their ancestors) are
         /// applied without running any SQL, as Alembic's `stamp`: heads on a
         /// target's line are replaced, other branches stay. `stamp(db,
         /// &["base"], false)` clears the table; with `purge` the table is
-        /// emptied first (also clearing failed and unknown rows).
+        /// emptied first (also clearing failed and unknown rows). The rows
+        /// change in one transaction on every backend.
         pub async fn stamp<D: Database + ?Sized>(
             &self,
             db: &D,
             targets: &[&str],
             purge: bool,
         ) -> Result<Report, Error> {
-            report(engine::run(self, db.backend(), Op::Stamp(targets, purge)).await?)
+            with_run!(self, db, |run| ops::stamp(&mut run, targets, purge))
         }
 
         /// The database's state against this migration set. Read-only: takes
         /// no lock and does not create the version table.
         pub async fn status<D: Database + ?Sized>(&self, db: &D) -> Result<Status, Error> {
-            match engine::run(self, db.backend(), Op::Status).await? {
-                Outcome::Status(status) => Ok(status),
-                Outcome::Report(_) | Outcome::Done => unreachable!("status returns a status"),
-            }
+            with_run!(self, db, |run| ops::status(&mut run))
         }
 
         /// Accepts an intentional edit of an applied revision (a fixed
@@ -238,34 +269,22 @@ mod online {
             db: &D,
             revision: &str,
         ) -> Result<(), Error> {
-            engine::run(self, db.backend(), Op::AcceptChecksum(revision))
-                .await
-                .map(drop)
+            with_run!(self, db, |run| ops::accept_checksum(&mut run, revision))
         }
 
         /// Settles a revision that an interrupted or failed non-transactional
         /// step left `started` or `failed` (see [`Error::Failed`]): with
         /// `applied`, its changes are in place and it is recorded as applied;
         /// without, they are not and its row is removed. Check the schema
-        /// by hand first.
+        /// by hand first. Waits for the migration lock, so it cannot settle
+        /// a step that another process is still running.
         pub async fn resolve<D: Database + ?Sized>(
             &self,
             db: &D,
             revision: &str,
             applied: bool,
         ) -> Result<(), Error> {
-            engine::run(self, db.backend(), Op::Resolve(revision, applied))
-                .await
-                .map(drop)
-        }
-    }
-
-    fn report(outcome: Outcome) -> Result<Report, Error> {
-        match outcome {
-            Outcome::Report(report) => Ok(report),
-            Outcome::Status(_) | Outcome::Done => {
-                unreachable!("upgrade, downgrade and stamp return a report")
-            }
+            with_run!(self, db, |run| ops::resolve(&mut run, revision, applied))
         }
     }
 }

@@ -1,16 +1,17 @@
 //! Offline SQL scripts (`--sql`): what a DBA would run, version-table
-//! statements included. Dialect SQL text comes from the backend modules'
-//! [`DialectSql`](crate::backend::DialectSql), the same functions the online
-//! path uses, with values inlined instead of bound, so online and offline runs
-//! write the same rows. Needs no database and no sqlx.
+//! statements included. The statements come from the version-table
+//! [`protocol`](crate::protocol), the same builders the online path uses,
+//! with values inlined instead of bound, so online and offline runs write
+//! the same rows. Needs no database and no sqlx.
 
-use crate::backend::{sql_for, state, DialectSql, TableName, Values};
 use crate::dialect::Dialect;
 use crate::embedded::Migration;
 use crate::error::Error;
 use crate::migrator::Migrator;
+use crate::protocol::{TableName, Values, VersionSql};
 use crate::split::is_terminated;
 use crate::types::Direction;
+use crate::types::RowState;
 use migrate_graph::Applied;
 
 impl Migrator<'_> {
@@ -40,7 +41,7 @@ impl Migrator<'_> {
         direction: Direction,
     ) -> Result<String, Error> {
         let table = TableName::parse(&self.table)?;
-        let sql = sql_for(dialect);
+        let sql = VersionSql::new(dialect, &table);
         let graph = self.migrations.graph();
         let list = self.migrations.as_slice();
         let (start, plan) = graph.plan_offline(range, direction == Direction::Up)?;
@@ -54,11 +55,11 @@ impl Migrator<'_> {
         }
         let mut out = header(direction_name(direction), range, dialect, &table);
         if start.is_empty() && direction == Direction::Up {
-            out.push_str(&sql.create_table(&table));
+            out.push_str(&sql.create_table());
             out.push_str(";\n\n");
         }
         for i in plan {
-            push_step(&mut out, sql, &table, &list[i], direction);
+            push_step(&mut out, &sql, &list[i], direction);
         }
         Ok(out)
     }
@@ -83,7 +84,7 @@ impl Migrator<'_> {
         purge: bool,
     ) -> Result<String, Error> {
         let table = TableName::parse(&self.table)?;
-        let sql = sql_for(dialect);
+        let sql = VersionSql::new(dialect, &table);
         let graph = self.migrations.graph();
         let list = self.migrations.as_slice();
         let empty = Applied::empty(graph.len());
@@ -109,36 +110,31 @@ impl Migrator<'_> {
         let plan = graph.plan_stamp(&to, if purge { &empty } else { &start }, purge)?;
         let mut out = header("stamp", &targets.join(" "), dialect, &table);
         if start.is_empty() {
-            out.push_str(&sql.create_table(&table));
+            out.push_str(&sql.create_table());
             out.push_str(";\n\n");
         }
-        let transactional = dialect != Dialect::MySql;
-        if transactional {
+        let deleted: Vec<&str> = plan.delete.iter().map(|&i| list[i].id()).collect();
+        let sums: Vec<String> = plan
+            .insert
+            .iter()
+            .map(|&i| list[i].checksum().to_hex())
+            .collect();
+        let inserted: Vec<(&str, &str)> = plan
+            .insert
+            .iter()
+            .zip(&sums)
+            .map(|(&i, sum)| (list[i].id(), sum.as_str()))
+            .collect();
+        // The same rule as online stamps: one transaction on every dialect.
+        let in_tx = sql.stamp_in_transaction();
+        if in_tx {
             push_line(&mut out, sql.begin());
         }
-        if purge {
-            push_line(&mut out, &sql.delete_all(&table).sql);
+        for stmt in sql.stamp(Values::Inline, purge, &deleted, &inserted) {
+            push_line(&mut out, &stmt.sql);
         }
-        for i in plan.delete {
-            push_line(
-                &mut out,
-                &sql.delete_row(&table, Values::Inline, list[i].id()).sql,
-            );
-        }
-        for i in plan.insert {
-            let m = &list[i];
-            let row = sql.insert_row(
-                &table,
-                Values::Inline,
-                m.id(),
-                &m.checksum().to_hex(),
-                state::APPLIED,
-                0,
-            );
-            push_line(&mut out, &row.sql);
-        }
-        if transactional {
-            push_line(&mut out, sql.commit());
+        if in_tx {
+            push_line(&mut out, "COMMIT");
         }
         Ok(out)
     }
@@ -164,13 +160,7 @@ fn push_line(out: &mut String, statement: &str) {
     out.push_str(";\n");
 }
 
-fn push_step(
-    out: &mut String,
-    sql: &dyn DialectSql,
-    table: &TableName,
-    m: &Migration,
-    direction: Direction,
-) {
+fn push_step(out: &mut String, sql: &VersionSql, m: &Migration, direction: Direction) {
     let (body, in_tx) = match direction {
         Direction::Up => (m.up_sql(), m.up_transaction()),
         Direction::Down => (m.down_sql().unwrap_or_default(), m.down_transaction()),
@@ -204,19 +194,18 @@ fn push_step(
         });
     }
     let record = match direction {
-        Direction::Up => sql.insert_row(
-            table,
+        Direction::Up => sql.insert(
             Values::Inline,
             m.id(),
             &m.checksum().to_hex(),
-            state::APPLIED,
+            RowState::Applied,
             0,
         ),
-        Direction::Down => sql.delete_row(table, Values::Inline, m.id()),
+        Direction::Down => sql.delete(Values::Inline, m.id()),
     };
     push_line(out, &record.sql);
     if transactional {
-        push_line(out, sql.commit());
+        push_line(out, "COMMIT");
     }
     out.push('\n');
 }

@@ -70,6 +70,26 @@ pub struct StepEvent {
     pub duration: Duration,
 }
 
+/// A step that has been running for a while: reported to
+/// [`Migrator::on_wait`](crate::Migrator::on_wait) hooks after a few
+/// seconds, then at growing intervals, so that a person can see what a run
+/// is waiting for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitEvent {
+    /// The revision id.
+    pub revision: String,
+    /// Its file name.
+    pub file_name: String,
+    /// Up or down.
+    pub direction: Direction,
+    /// How long the step has run so far.
+    pub waited: Duration,
+    /// What the database says the step waits for, when it can tell: the
+    /// session holding the lock it wants (PostgreSQL) or its own wait state
+    /// (MySQL, MariaDB).
+    pub waiting_for: Option<String>,
+}
+
 /// What an upgrade, downgrade or stamp did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {

@@ -158,12 +158,16 @@ async fn admin(backend: Backend, server: &str, sql: &str) -> Result<(), sqlx::Er
     match backend {
         Backend::Postgres => {
             let mut c = sqlx::PgConnection::connect(server).await?;
-            sqlx::raw_sql(sql).execute(&mut c).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await?;
             c.close().await
         }
         Backend::MySql => {
             let mut c = sqlx::MySqlConnection::connect(server).await?;
-            sqlx::raw_sql(sql).execute(&mut c).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut c)
+                .await?;
             c.close().await
         }
         Backend::Sqlite => Ok(()),
@@ -349,9 +353,18 @@ pub fn write_dir(files: &[(String, String)]) -> tempfile::TempDir {
 /// Runs SQL (several statements allowed) on `db`.
 pub async fn exec(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
     match db {
-        Db::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
-        Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
-        Db::MySql(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+        Db::Sqlite(p) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(p)
+            .await
+            .map(drop),
+        Db::Postgres(p) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(p)
+            .await
+            .map(drop),
+        Db::MySql(p) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(p)
+            .await
+            .map(drop),
         _ => unreachable!("all backends are enabled in the tests"),
     }
 }
@@ -360,19 +373,19 @@ pub async fn exec(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
 pub async fn strings(db: &Db, sql: &str) -> Result<Vec<String>, sqlx::Error> {
     // MySQL's binary-collated text columns fail sqlx's String type check.
     match db {
-        Db::Sqlite(p) => sqlx::query(sql)
+        Db::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(p)
             .await?
             .iter()
             .map(|r| r.try_get_unchecked(0))
             .collect(),
-        Db::Postgres(p) => sqlx::query(sql)
+        Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(p)
             .await?
             .iter()
             .map(|r| r.try_get_unchecked(0))
             .collect(),
-        Db::MySql(p) => sqlx::query(sql)
+        Db::MySql(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(p)
             .await?
             .iter()
@@ -385,9 +398,18 @@ pub async fn strings(db: &Db, sql: &str) -> Result<Vec<String>, sqlx::Error> {
 /// One integer.
 pub async fn int(db: &Db, sql: &str) -> Result<i64, sqlx::Error> {
     match db {
-        Db::Sqlite(p) => sqlx::query(sql).fetch_one(p).await?.try_get_unchecked(0),
-        Db::Postgres(p) => sqlx::query(sql).fetch_one(p).await?.try_get_unchecked(0),
-        Db::MySql(p) => sqlx::query(sql).fetch_one(p).await?.try_get_unchecked(0),
+        Db::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(p)
+            .await?
+            .try_get_unchecked(0),
+        Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(p)
+            .await?
+            .try_get_unchecked(0),
+        Db::MySql(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(p)
+            .await?
+            .try_get_unchecked(0),
         _ => unreachable!("all backends are enabled in the tests"),
     }
 }
@@ -598,4 +620,17 @@ pub fn finish(mut child: std::process::Child, limit: Duration) -> (Option<i32>, 
         let _ = e.read_to_string(&mut stderr);
     }
     (status.code(), stderr)
+}
+
+/// An error and its causes, as the CLI prints them: each cause once,
+/// joined by `: `.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }

@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS `migrate_versions` (
     duration_ms BIGINT NOT NULL DEFAULT 0
 ) ENGINE=InnoDB;
 
+START TRANSACTION;
 INSERT INTO `migrate_versions` (revision, checksum, state, duration_ms) VALUES ('a1b2c3d4e5f6', '79957da352504385bbf5df05bec051b6f224c5dce7560f3295e6e5323676f1cd', 'applied', 0);
 INSERT INTO `migrate_versions` (revision, checksum, state, duration_ms) VALUES ('b2c3d4e5f6a1', 'b6520e920c9fb672f6604080e34539d74a40b4d125916b78a85d0ec0d9bdad95', 'applied', 0);
 INSERT INTO `migrate_versions` (revision, checksum, state, duration_ms) VALUES ('c3d4e5f6a1b2', '5c7974708ae036ec4ba5f1b9f62793d1e947953efd9c78812bea5aea29762f4d', 'applied', 0);
+COMMIT;

@@ -5,7 +5,7 @@ use super::Env;
 use crate::args::{
     DbOpts, DialectArg, DowngradeArgs, LockOpts, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs,
 };
-use crate::db::{self, Op, RunOptions};
+use crate::db::{self, RunOptions};
 use crate::error::CliError;
 use crate::project::Project;
 use migrate_graph::Target;
@@ -101,11 +101,10 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         progress,
         grouped,
     };
-    let op = match direction {
-        Direction::Up => Op::Upgrade(target),
-        Direction::Down => Op::Downgrade(target),
-    };
-    let report = connection.run(&project, &opts, op)?;
+    let report = connection.run(&project, &opts, async |m, db| match direction {
+        Direction::Up => m.upgrade(db, target).await,
+        Direction::Down => m.downgrade(db, target).await,
+    })?;
     if progress {
         let verb = match direction {
             Direction::Up => "applied",
@@ -177,7 +176,9 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
     if let Some(rev) = &args.accept_checksum {
         let i = project.resolve_one(rev)?;
         let id = project.graph().id(i).to_owned();
-        connection.run(&project, &opts, Op::AcceptChecksum(&id))?;
+        connection.run(&project, &opts, async |m, db| {
+            m.accept_checksum(db, &id).await
+        })?;
         writeln!(
             out,
             "accepted the current checksum of {}",
@@ -185,7 +186,10 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
         )?;
         return Ok(());
     }
-    let report = connection.run(&project, &opts, Op::Stamp(&args.targets, args.purge))?;
+    let targets: Vec<&str> = args.targets.iter().map(String::as_str).collect();
+    let report = connection.run(&project, &opts, async |m, db| {
+        m.stamp(db, &targets, args.purge).await
+    })?;
     if report.stamped.is_empty() && report.unstamped.is_empty() {
         writeln!(out, "nothing to stamp: the database is at {}", at(&report))?;
     } else {
@@ -221,7 +225,9 @@ pub(crate) fn resolve(
         progress: false,
         grouped: false,
     };
-    connection.run(&project, &opts, Op::Resolve(&id, args.applied))?;
+    connection.run(&project, &opts, async |m, db| {
+        m.resolve(db, &id, args.applied).await
+    })?;
     let outcome = if args.applied {
         "its changes are in place"
     } else {

@@ -1,317 +1,322 @@
-//! PostgreSQL: the version table, and a session locked with an advisory lock.
+//! PostgreSQL: an advisory lock, the version table pinned to a schema, and
+//! the session settings a migration may change put back.
 //!
-//! The session lock is `pg_try_advisory_lock(key)` on the session's dedicated
-//! connection, polled by the migrator with back-off: a migrator that blocked
-//! in `pg_advisory_lock` would sit in a transaction-less wait that is harmless,
-//! but polling keeps every wait bounded by the lock timeout and never leaves
-//! a waiter inside a transaction, which `CREATE INDEX CONCURRENTLY` in the
-//! holder would have to wait for. The key is derived from the version-table
-//! name, so migrators of different tables do not block each other (advisory
-//! locks are per database already).
+//! The session lock is `pg_try_advisory_lock(key)` on the session's
+//! connection, polled with back-off by the engine: polling keeps every wait
+//! bounded by the lock timeout and never leaves a waiter inside a
+//! transaction that a holder's `CREATE INDEX CONCURRENTLY` would wait for.
+//! The key hashes the version table's name, so migrators of different tables
+//! do not block each other (advisory locks are per database already).
 
-use super::{DialectSql, TableName};
 use crate::dialect::Dialect;
+use crate::protocol::{Arg, TableName};
+use crate::session::{sql_str, Backend, Conn, Driver, ErrorClass, Row, SqlFailure};
+use sqlx::{Postgres, Row as _};
 
-/// PostgreSQL's SQL text.
-pub(crate) struct Sql;
+/// The settings a migration may change with `SET` that would otherwise
+/// outlive it, in the order they are restored (the session user before the
+/// role it may take on).
+const SETTINGS: [&str; 6] = [
+    "session_authorization",
+    "role",
+    "search_path",
+    "statement_timeout",
+    "lock_timeout",
+    "idle_in_transaction_session_timeout",
+];
 
-impl DialectSql for Sql {
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
+/// Reads [`SETTINGS`].
+const READ_SETTINGS: &str =
+    "SELECT current_setting('session_authorization'), current_setting('role'), \
+     current_setting('search_path'), current_setting('statement_timeout'), \
+     current_setting('lock_timeout'), current_setting('idle_in_transaction_session_timeout')";
 
-    fn quote_ident(&self, ident: &str) -> String {
-        format!("\"{ident}\"")
-    }
+/// What a session needs on opening, in one round trip: the schema an
+/// unqualified name resolves to, the liveness-check setting to put back,
+/// and [`SETTINGS`].
+const OPEN: &str =
+    "SELECT current_schema(), current_setting('client_connection_check_interval', true), \
+     current_setting('session_authorization'), current_setting('role'), \
+     current_setting('search_path'), current_setting('statement_timeout'), \
+     current_setting('lock_timeout'), current_setting('idle_in_transaction_session_timeout'), \
+     pg_backend_pid()";
 
-    fn placeholder(&self, n: usize) -> String {
-        format!("${n}")
-    }
+/// The sessions holding the locks a session waits for.
+const BLOCKERS: &str =
+    "SELECT string_agg(format('pid %s (%s): %s', pid, state, left(query, 200)), '; ') \
+     FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1))";
 
-    fn transactional_ddl(&self) -> bool {
-        true
-    }
+/// Takes the session lock and, only when it got it, makes the server notice
+/// within a second that a killed migrator's client is gone, even while it
+/// runs a long statement, so that its lock is freed promptly
+/// (`client_connection_check_interval`, PostgreSQL 14+). One round trip.
+const TRY_LOCK_CHECKED: &str = "SELECT CASE WHEN pg_try_advisory_lock($1) \
+     THEN set_config('client_connection_check_interval', '1000', false) IS NOT NULL \
+     ELSE false END";
 
-    fn create_table(&self, table: &TableName) -> String {
-        format!(
-            "CREATE TABLE IF NOT EXISTS {} (\n    \
-             revision VARCHAR(128) NOT NULL PRIMARY KEY,\n    \
-             checksum VARCHAR(64) NOT NULL,\n    \
-             state VARCHAR(16) NOT NULL DEFAULT 'applied',\n    \
-             applied_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    \
-             duration_ms BIGINT NOT NULL DEFAULT 0\n)",
-            self.table(table)
-        )
-    }
+/// The same for servers before 14, which lack the setting.
+const TRY_LOCK: &str = "SELECT pg_try_advisory_lock($1)";
 
-    fn select_rows(&self, table: &TableName) -> String {
-        format!(
-            "SELECT revision, checksum, state, CAST(applied_at AS TEXT), duration_ms FROM {}",
-            self.table(table)
-        )
-    }
-}
+/// Releases the lock and puts the liveness check back as it was.
+const UNLOCK_CHECKED: &str =
+    "SELECT pg_advisory_unlock($1), set_config('client_connection_check_interval', $2, false)";
 
-#[cfg(feature = "postgres")]
-pub(crate) use online::PgSession;
+/// Releases the lock.
+const UNLOCK: &str = "SELECT pg_advisory_unlock($1), ''";
 
-#[cfg(feature = "postgres")]
-mod online {
-    use super::Sql;
-    use crate::backend::online::{is_missing_table, run_whole};
-    use crate::backend::{
-        bound, Bind, Brief, DialectSql, Guard, RawRow, Session, SqlFailure, TableName,
+/// The transaction-scoped lock of `LockStrategy::Transaction`.
+const TRY_XACT_LOCK: &str = "SELECT pg_try_advisory_xact_lock($1)";
+
+/// The advisory-lock key of a version table: the first 8 bytes of the
+/// SHA-256 of `migrate:<table>`, stable across builds and platforms. A table
+/// in `public` is keyed by its bare name, so `public.migrate_versions` and
+/// `migrate_versions` (and older builds, which keyed the name as given)
+/// take the same lock.
+pub(crate) fn lock_key(table: &TableName) -> i64 {
+    let name = match table.schema() {
+        Some(schema) if schema != "public" => table.display(),
+        _ => table.name().to_owned(),
     };
-    use crate::dialect::Dialect;
-    use sqlx::{Executor, Postgres, Row};
+    let digest = migrate_graph::Checksum::of(&format!("migrate:{name}"));
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest.0[..8]);
+    i64::from_be_bytes(bytes)
+}
 
-    /// The advisory-lock key of a version table: the first 8 bytes of the SHA-256
-    /// of `migrate:<table>`, stable across builds and platforms.
-    pub(crate) fn lock_key(table: &TableName) -> i64 {
-        let digest = migrate_graph::Checksum::of(&format!("migrate:{}", table.display()));
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(&digest.0[..8]);
-        i64::from_be_bytes(bytes)
+/// A PostgreSQL session's state.
+pub(crate) struct Pg {
+    key: i64,
+    pid: i64,
+    /// The liveness-check setting as it was (14+), `None` before 14.
+    check_interval: Option<String>,
+    /// [`SETTINGS`] when the session opened.
+    original: Vec<String>,
+    /// [`SETTINGS`] as the run wants them (the original, plus the
+    /// statement lock timeout if one was set).
+    expected: Vec<String>,
+}
+
+fn settings(row: &Row<Pg>, from: usize) -> Result<Vec<String>, sqlx::Error> {
+    (from..from + SETTINGS.len())
+        .map(|i| Ok(row.try_get::<Option<String>, _>(i)?.unwrap_or_default()))
+        .collect()
+}
+
+async fn fetch_one(
+    conn: &mut Conn<Pg>,
+    sql: &'static str,
+    args: &[Arg],
+) -> Result<sqlx::postgres::PgRow, sqlx::Error> {
+    Postgres::fetch_bound(conn, sql_str(sql), args)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+impl Backend for Pg {
+    type Db = Postgres;
+    const DIALECT: Dialect = Dialect::Postgres;
+    const HAS_XACT_LOCK: bool = true;
+    const LOCK_HINT: &'static str = "find the holder with `SELECT pid, granted FROM pg_locks WHERE locktype = 'advisory'` and `pg_stat_activity`";
+    const LOCK_WAIT_HINT: &'static str = "another session holds a lock on what the statement touches; `SELECT pid, pg_blocking_pids(pid), state, query FROM pg_stat_activity WHERE wait_event_type = 'Lock'` shows who blocks whom; end that session or retry when it is done (`--statement-lock-timeout` sets how long to wait)";
+
+    async fn open(
+        conn: &mut Conn<Self>,
+        table: &TableName,
+    ) -> Result<(Pg, TableName), sqlx::Error> {
+        let row = fetch_one(conn, OPEN, &[]).await?;
+        let resolved = match table.schema() {
+            Some(_) => table.clone(),
+            None => {
+                let schema: Option<String> = row.try_get(0)?;
+                let schema = schema.ok_or_else(|| {
+                    sqlx::Error::Configuration(
+                        "no schema on the search_path exists, so the version table has nowhere to live; create the schema or name the table as `schema.table`".into(),
+                    )
+                })?;
+                table.in_schema(&schema)
+            }
+        };
+        let original = settings(&row, 2)?;
+        Ok((
+            Pg {
+                key: lock_key(&resolved),
+                pid: i64::from(row.try_get::<i32, _>(8)?),
+                check_interval: row.try_get(1)?,
+                expected: original.clone(),
+                original,
+            },
+            resolved,
+        ))
     }
 
-    /// Takes the session lock and, only when it got it, makes the server
-    /// notice within a second that a killed migrator's client is gone, even
-    /// while it runs a long statement, so that its lock is freed promptly
-    /// (`client_connection_check_interval`, PostgreSQL 14+). One round trip.
-    const TRY_LOCK_CHECKED: &str = "SELECT CASE WHEN pg_try_advisory_lock($1) \
-         THEN set_config('client_connection_check_interval', '1000', false) IS NOT NULL \
-         ELSE false END";
-
-    /// The same for servers before 14, which lack the setting.
-    const TRY_LOCK: &str = "SELECT pg_try_advisory_lock($1)";
-
-    /// Releases the lock.
-    const UNLOCK: &str = "SELECT pg_advisory_unlock($1)";
-
-    /// The transaction-scoped lock of `LockStrategy::Transaction`.
-    const TRY_XACT_LOCK: &str = "SELECT pg_try_advisory_xact_lock($1)";
-
-    /// A PostgreSQL connection that migrates.
-    pub(crate) struct PgSession {
-        guard: Guard<Postgres>,
-        /// The server has `client_connection_check_interval` (14+).
-        check_interval: bool,
+    async fn try_lock(&mut self, conn: &mut Conn<Self>) -> Result<bool, sqlx::Error> {
+        let sql = match self.check_interval {
+            Some(_) => TRY_LOCK_CHECKED,
+            None => TRY_LOCK,
+        };
+        fetch_one(conn, sql, &[Arg::Int(self.key)])
+            .await?
+            .try_get(0)
     }
 
-    impl PgSession {
-        /// Takes a connection from the pool.
-        pub(crate) async fn open(pool: &sqlx::PgPool) -> Result<PgSession, sqlx::Error> {
-            let conn = pool.acquire().await?;
-            // Reported by the server at connect time: no query needed.
-            let check_interval = conn.server_version_num().is_some_and(|v| v >= 140_000);
-            Ok(PgSession {
-                guard: Guard::new(conn),
-                check_interval,
-            })
-        }
+    async fn unlock(&mut self, conn: &mut Conn<Self>) -> Result<bool, sqlx::Error> {
+        let row = match &self.check_interval {
+            Some(interval) => {
+                let args = [Arg::Int(self.key), Arg::Text(interval.clone())];
+                fetch_one(conn, UNLOCK_CHECKED, &args).await?
+            }
+            None => fetch_one(conn, UNLOCK, &[Arg::Int(self.key)]).await?,
+        };
+        row.try_get(0)
+    }
 
-        async fn exec(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-            self.guard
-                .conn()
-                .execute(sqlx::raw_sql(sql))
+    async fn try_xact_lock(&mut self, conn: &mut Conn<Self>) -> Result<bool, sqlx::Error> {
+        fetch_one(conn, TRY_XACT_LOCK, &[Arg::Int(self.key)])
+            .await?
+            .try_get(0)
+    }
+
+    fn session_id(&self) -> Option<i64> {
+        Some(self.pid)
+    }
+
+    async fn waiting_for(pool: &sqlx::PgPool, id: i64) -> Result<Option<String>, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        let row = fetch_one(&mut conn, BLOCKERS, &[Arg::Int(id)]).await?;
+        let blockers: Option<String> = row.try_get(0)?;
+        Ok(blockers.map(|b| format!("a lock held by {b}")))
+    }
+
+    fn text(row: &Row<Self>, index: usize) -> Result<String, sqlx::Error> {
+        row.try_get(index)
+    }
+
+    fn opt_text(row: &Row<Self>, index: usize) -> Result<Option<String>, sqlx::Error> {
+        row.try_get(index)
+    }
+
+    fn int(row: &Row<Self>, index: usize) -> Result<i64, sqlx::Error> {
+        row.try_get(index)
+    }
+
+    async fn run_section(
+        &mut self,
+        conn: &mut Conn<Self>,
+        sql: &str,
+        in_transaction: bool,
+    ) -> Result<(), SqlFailure> {
+        if in_transaction {
+            return Postgres::run_many(conn, sql_str(sql))
                 .await
-                .map(drop)
+                .map_err(|mut failure| {
+                    failure.position = error_position(&failure.source, sql);
+                    failure
+                });
+        }
+        // A multi-statement query is one implicit transaction, in which
+        // `CREATE INDEX CONCURRENTLY` and friends are refused: send each
+        // statement alone so each commits by itself.
+        for (k, statement) in crate::split::split(sql, Dialect::Postgres)
+            .iter()
+            .enumerate()
+        {
+            if let Err(source) = Postgres::execute(conn, sql_str(statement.text)).await {
+                return Err(SqlFailure {
+                    statement: Some(k),
+                    position: None,
+                    source,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn classify(error: &sqlx::Error) -> ErrorClass {
+        let code = error.as_database_error().and_then(|db| db.code());
+        match code.as_deref() {
+            Some("42P01") | Some("3F000") => ErrorClass::MissingTable,
+            Some("42703") => ErrorClass::MissingColumn,
+            Some("55P03") => ErrorClass::LockWait,
+            _ => ErrorClass::Other,
         }
     }
 
-    impl Session for PgSession {
-        fn sql(&self) -> &'static dyn DialectSql {
-            &Sql
-        }
-
-        fn has_xact_lock(&self) -> bool {
-            true
-        }
-
-        fn lock_hint(&self) -> &'static str {
-            "find the holder with `SELECT pid, granted FROM pg_locks WHERE locktype = 'advisory'` and `pg_stat_activity`"
-        }
-
-        async fn try_lock(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
-            let sql = if self.check_interval {
-                TRY_LOCK_CHECKED
-            } else {
-                TRY_LOCK
-            };
-            let row = self
-                .guard
-                .conn()
-                .fetch_one(sqlx::query(sql).bind(lock_key(table)))
-                .await?;
-            let got: bool = row.try_get(0)?;
-            self.guard.set_locked(got);
-            Ok(got)
-        }
-
-        async fn unlock(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
-            if self.check_interval {
-                // One round trip for both: the key is a number, inlined.
-                let sql = format!(
-                    "SELECT pg_advisory_unlock({}); RESET client_connection_check_interval",
-                    lock_key(table)
-                );
-                self.exec(&sql).await?;
-            } else {
-                self.guard
-                    .conn()
-                    .execute(sqlx::query(UNLOCK).bind(lock_key(table)))
-                    .await?;
-            }
-            self.guard.set_locked(false);
-            Ok(())
-        }
-
-        async fn try_xact_lock(&mut self, table: &TableName) -> Result<bool, sqlx::Error> {
-            let row = self
-                .guard
-                .conn()
-                .fetch_one(sqlx::query(TRY_XACT_LOCK).bind(lock_key(table)))
-                .await?;
-            row.try_get(0)
-        }
-
-        async fn begin(&mut self) -> Result<(), sqlx::Error> {
-            // Marked first: if BEGIN's reply is lost the connection may be in
-            // a transaction, and must not go back to the pool.
-            self.guard.set_in_tx(true);
-            self.exec(Sql.begin()).await
-        }
-
-        async fn commit(&mut self) -> Result<(), sqlx::Error> {
-            self.exec(Sql.commit()).await?;
-            self.guard.set_in_tx(false);
-            Ok(())
-        }
-
-        async fn rollback(&mut self) -> Result<(), sqlx::Error> {
-            self.exec(Sql.rollback()).await?;
-            self.guard.set_in_tx(false);
-            Ok(())
-        }
-
-        async fn read_rows(
-            &mut self,
-            table: &TableName,
-        ) -> Result<Option<Vec<RawRow>>, sqlx::Error> {
-            let sql = Sql.select_rows(table);
-            let rows = match self.guard.conn().fetch_all(sqlx::query(&sql)).await {
-                Ok(rows) => rows,
-                Err(e) if is_missing_table(&e, Dialect::Postgres) => return Ok(None),
-                Err(e) => return Err(e),
-            };
-            rows.iter()
-                .map(|r| {
-                    Ok(RawRow {
-                        revision: r.try_get(0)?,
-                        checksum: r.try_get(1)?,
-                        state: r.try_get(2)?,
-                        applied_at: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
-                        duration_ms: r.try_get(4)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-                .map(Some)
-        }
-
-        async fn read_brief(&mut self, table: &TableName) -> Result<Option<Brief>, sqlx::Error> {
-            let sql = Sql.select_brief(table);
-            let rows = match self.guard.conn().fetch_all(sqlx::query(&sql)).await {
-                Ok(rows) => rows,
-                Err(e) if is_missing_table(&e, Dialect::Postgres) => return Ok(None),
-                Err(e) => return Err(e),
-            };
-            rows.iter()
-                .map(|r| Ok([r.try_get(0)?, r.try_get(1)?, r.try_get(2)?]))
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-                .map(|rows| Some(Brief::Rows(rows)))
-        }
-
-        async fn create_table(&mut self, table: &TableName) -> Result<(), sqlx::Error> {
-            let sql = Sql.create_table(table);
-            self.exec(&sql).await
-        }
-
-        async fn write(
-            &mut self,
-            sql: &str,
-            args: &[Bind<'_>],
-            persistent: bool,
-        ) -> Result<u64, sqlx::Error> {
-            Ok(self
-                .guard
-                .conn()
-                .execute(bound(sql, args, persistent))
+    async fn set_statement_lock_timeout(
+        &mut self,
+        conn: &mut Conn<Self>,
+        timeout: std::time::Duration,
+    ) -> Result<(), sqlx::Error> {
+        let value = format!("{}ms", timeout.as_millis().max(1));
+        let sql = "SELECT set_config('lock_timeout', $1, false)";
+        fetch_one(conn, sql, &[Arg::Text(value.clone())]).await?;
+        let k = SETTINGS.iter().position(|s| *s == "lock_timeout");
+        if let Some(k) = k {
+            // As the server spells it back, so the comparison holds.
+            self.expected[k] = fetch_one(conn, "SELECT current_setting('lock_timeout')", &[])
                 .await?
-                .rows_affected())
+                .try_get(0)?;
         }
-
-        async fn run_sql(&mut self, sql: &str, in_transaction: bool) -> Result<(), SqlFailure> {
-            if in_transaction {
-                return run_whole(self.guard.conn().execute_many(sqlx::raw_sql(sql)))
-                    .await
-                    .map_err(|mut failure| {
-                        failure.position = error_position(&failure.source, sql);
-                        failure
-                    });
-            }
-            // A multi-statement query is one implicit transaction, in which
-            // `CREATE INDEX CONCURRENTLY` and friends are refused: send each
-            // statement alone so each commits by itself.
-            for (k, statement) in crate::split::split(sql, Dialect::Postgres)
-                .iter()
-                .enumerate()
-            {
-                if let Err(source) = self
-                    .guard
-                    .conn()
-                    .execute(sqlx::raw_sql(statement.text))
-                    .await
-                {
-                    return Err(SqlFailure {
-                        statement: Some(k),
-                        position: None,
-                        source,
-                    });
-                }
-            }
-            Ok(())
-        }
-
-        async fn close(self) {
-            self.guard.release();
-        }
+        Ok(())
     }
 
-    /// The byte offset in `sql` of the error's 1-based character position.
-    fn error_position(error: &sqlx::Error, sql: &str) -> Option<usize> {
-        let pg = error
-            .as_database_error()?
-            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
-        match pg.position()? {
-            sqlx::postgres::PgErrorPosition::Original(chars) => sql
-                .char_indices()
-                .nth(chars.checked_sub(1)?)
-                .map(|(b, _)| b),
-            _ => None,
+    async fn restore(&mut self, conn: &mut Conn<Self>, at_end: bool) -> Result<bool, sqlx::Error> {
+        let now = settings(&fetch_one(conn, READ_SETTINGS, &[]).await?, 0)?;
+        let wanted = if at_end {
+            &self.original
+        } else {
+            &self.expected
+        };
+        let changed: Vec<usize> = (0..SETTINGS.len())
+            .filter(|&k| now[k] != wanted[k])
+            .collect();
+        if changed.is_empty() {
+            return Ok(true);
         }
+        tracing::info!(target: "migrate", settings = ?changed.iter().map(|&k| SETTINGS[k]).collect::<Vec<_>>(), "a migration changed session settings; putting them back");
+        let mut args = Vec::new();
+        let calls: Vec<String> = changed
+            .iter()
+            .map(|&k| {
+                args.push(Arg::Text(SETTINGS[k].to_owned()));
+                args.push(Arg::Text(wanted[k].clone()));
+                format!("set_config(${}, ${}, false)", args.len() - 1, args.len())
+            })
+            .collect();
+        let sql = format!("SELECT {}", calls.join(", "));
+        Postgres::fetch_bound(conn, sql_str(&sql), &args).await?;
+        let after = settings(&fetch_one(conn, READ_SETTINGS, &[]).await?, 0)?;
+        Ok(&after == wanted)
     }
 }
 
-#[cfg(all(test, feature = "postgres"))]
+/// The byte offset in `sql` of the error's 1-based character position.
+fn error_position(error: &sqlx::Error, sql: &str) -> Option<usize> {
+    let pg = error
+        .as_database_error()?
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    match pg.position()? {
+        sqlx::postgres::PgErrorPosition::Original(chars) => sql
+            .char_indices()
+            .nth(chars.checked_sub(1)?)
+            .map(|(b, _)| b),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
 mod tests {
-    use super::online::lock_key;
-    use crate::backend::TableName;
+    use super::lock_key;
+    use crate::protocol::TableName;
 
     #[test]
-    fn lock_keys_differ_per_table_and_are_stable() {
-        let a = lock_key(&TableName::parse("migrate_versions").unwrap());
-        let b = lock_key(&TableName::parse("other_versions").unwrap());
-        assert_ne!(a, b);
-        assert_eq!(a, lock_key(&TableName::parse("migrate_versions").unwrap()));
+    fn lock_keys_differ_per_table_and_ignore_public() {
+        let t = |s: &str| TableName::parse(s).unwrap();
+        let a = lock_key(&t("migrate_versions"));
+        assert_ne!(a, lock_key(&t("other_versions")));
+        assert_eq!(a, lock_key(&t("public.migrate_versions")));
+        assert_ne!(a, lock_key(&t("tenant.migrate_versions")));
+        assert_eq!(a, lock_key(&t("migrate_versions")));
     }
 }

@@ -318,9 +318,18 @@ pub(crate) fn exec(url: &str, sql: &str) {
             .await
             .unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
         let result = match &db {
-            Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Db::MySql(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Db::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(p)
+                .await
+                .map(|_| ()),
+            Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(p)
+                .await
+                .map(|_| ()),
+            Db::MySql(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(p)
+                .await
+                .map(|_| ()),
             _ => unreachable!("all backends are enabled"),
         };
         result.unwrap_or_else(|e| panic!("`{sql}`: {e}"));
@@ -337,15 +346,15 @@ pub(crate) fn query_i64(url: &str, sql: &str) -> i64 {
             .await
             .unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
         let value = match &db {
-            Db::Sqlite(p) => sqlx::query(sql)
+            Db::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
                 .fetch_one(p)
                 .await
                 .and_then(|r| r.try_get::<i64, _>(0)),
-            Db::Postgres(p) => sqlx::query(sql)
+            Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
                 .fetch_one(p)
                 .await
                 .and_then(|r| r.try_get::<i64, _>(0)),
-            Db::MySql(p) => sqlx::query(sql)
+            Db::MySql(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
                 .fetch_one(p)
                 .await
                 .and_then(|r| r.try_get::<i64, _>(0)),

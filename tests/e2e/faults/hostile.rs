@@ -308,11 +308,12 @@ async fn long_section_fails_deep_inside(scratch: Scratch) {
         panic!("expected a migration error, got {err:?}")
     };
     assert_eq!(revision, "bb02");
-    let statement = statement.as_deref().unwrap_or_default();
+    let statement = statement.as_ref().expect("the failing statement is named");
     assert!(
-        statement.starts_with("statement 15001 (line 15001 of the up section)")
-            && statement.contains("missing_table"),
-        "{statement}"
+        statement.number == 15001
+            && statement.line == Some(15001)
+            && statement.text.contains("missing_table"),
+        "{statement:?}"
     );
     if scratch.backend.transactional_ddl() {
         assert!(*rolled_back);

@@ -283,7 +283,9 @@ impl PrivateServer {
         let root = format!("mysql://root@127.0.0.1:{}/mysql", self.port);
         block_on(async {
             let mut c = sqlx::MySqlConnection::connect(&root).await?;
-            sqlx::raw_sql(&setup).execute(&mut c).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(setup.as_str()))
+                .execute(&mut c)
+                .await?;
             c.close().await
         })
         .expect("creating the private MariaDB's user");

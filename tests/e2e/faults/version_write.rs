@@ -108,7 +108,7 @@ async fn assert_lock_free(m: &Migrator<'_>, db: &Db) {
 
 /// The error is the version-table write of bb02, with the trigger's reason.
 fn assert_write_error(err: &Error, what: &str) {
-    let message = err.to_string();
+    let message = crate::support::chain(&err);
     assert!(
         matches!(err, Error::Database { .. }),
         "{what}: expected a database error, got {err:?}"
@@ -138,8 +138,9 @@ async fn refused_at_once(scratch: Scratch) {
     let err = m.upgrade(&db, "heads").await.unwrap_err();
     assert_write_error(&err, "refused insert");
     assert!(
-        err.to_string()
-            .contains(&format!("cannot record upgrade of bb02 in {TABLE}")),
+        err.to_string().contains(&format!(
+            "cannot record the upgrade of bb02 (version table {TABLE})"
+        )),
         "{err}"
     );
     assert_applied(&db, &["aa01"], "bb02 is not applied").await;
@@ -199,7 +200,7 @@ async fn refused_at_commit(scratch: Scratch) {
     exec(&db, &deferred).await.unwrap();
 
     let err = m.upgrade(&db, "heads").await.unwrap_err();
-    let message = err.to_string();
+    let message = crate::support::chain(&err);
     assert!(matches!(err, Error::Database { .. }), "{err:?}");
     assert!(
         message.contains("bb02"),
@@ -303,10 +304,12 @@ async fn migration_renames_the_table(scratch: Scratch) {
     let m = migrations(&files(&set(renaming))).migrator();
     m.upgrade(&db, "aa01").await.unwrap();
     let err = m.upgrade(&db, "heads").await.unwrap_err();
-    let message = err.to_string();
+    let message = crate::support::chain(&err);
     assert!(matches!(err, Error::Database { .. }), "{err:?}");
     assert!(
-        message.contains(&format!("cannot record upgrade of bb02 in {TABLE}")),
+        message.contains(&format!(
+            "cannot record the upgrade of bb02 (version table {TABLE})"
+        )),
         "{message}"
     );
     assert_applied(&db, &["aa01"], "the rename rolled back with bb02").await;

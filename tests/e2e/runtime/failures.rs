@@ -53,14 +53,20 @@ async fn failing_migration(scratch: Scratch) {
     };
     assert_eq!(
         (revision.as_str(), file.as_str(), *direction),
-        ("bb02", "bb02.sql", "upgrade")
+        ("bb02", "bb02.sql", Direction::Up)
     );
-    let statement = statement.as_deref().unwrap_or_default();
+    let statement = statement.as_ref().expect("the failing statement is named");
+    assert_eq!(
+        (statement.number, statement.line),
+        (3, Some(4)),
+        "{statement:?}"
+    );
     assert!(
-        statement.starts_with("statement 3 (line 4 of the up section)"),
-        "{statement}"
+        err.to_string()
+            .contains("at statement 3 (line 4 of the up section)"),
+        "{err}"
     );
-    assert!(statement.contains("missing_table"), "{statement}");
+    assert!(statement.text.contains("missing_table"), "{statement:?}");
     let message = err.to_string();
     assert!(
         message.contains("bb02") && message.contains("bb02.sql"),
@@ -126,7 +132,7 @@ async fn failing_migration(scratch: Scratch) {
     ]));
     let err = typo.migrator().upgrade(&db, "heads").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Migration { revision, statement: Some(s), .. } if revision == "cc03" && s.starts_with("statement 2 (line 2")),
+        matches!(&err, Error::Migration { revision, statement: Some(s), .. } if revision == "cc03" && s.number == 2 && s.line == Some(2)),
         "{err:?}"
     );
     db.close().await;
@@ -147,7 +153,7 @@ async fn failing_non_transactional_step(scratch: Scratch) {
     let err = m.upgrade(&db, "heads").await.unwrap_err();
     assert!(
         matches!(&err, Error::Migration { revision, rolled_back: false, statement: Some(s), .. }
-            if revision == "bb02" && s.starts_with("statement 2")),
+            if revision == "bb02" && s.number == 2),
         "{err:?}"
     );
     assert_eq!(
@@ -202,7 +208,7 @@ async fn failing_non_transactional_step(scratch: Scratch) {
         matches!(
             &err,
             Error::Migration {
-                direction: "downgrade",
+                direction: Direction::Down,
                 rolled_back: false,
                 ..
             }
@@ -498,7 +504,7 @@ async fn table_names(scratch: Scratch) {
             m.status(&db).await.map(drop),
         ] {
             assert!(
-                matches!(&result, Err(Error::InvalidTableName { name }) if name == bad),
+                matches!(&result, Err(Error::InvalidTableName { name, .. }) if name == bad),
                 "{bad:?}: {result:?}"
             );
         }

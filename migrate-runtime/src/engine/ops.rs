@@ -1,0 +1,229 @@
+//! The operations, one function each: upgrade, downgrade, stamp, status,
+//! accept a checksum, resolve a failed step.
+
+use super::run::Run;
+use super::state::State;
+use crate::error::{Action, Error};
+use crate::protocol::Values;
+use crate::session::Backend;
+use crate::types::{Direction, Report, RowState, Status};
+use migrate_graph::Applied;
+
+/// Applies the missing revisions up to `target`.
+pub(crate) async fn upgrade<B: Backend>(
+    run: &mut Run<'_, '_, B>,
+    target: &str,
+) -> Result<Report, Error> {
+    let mut st = run.start().await?;
+    run.check(&st)?;
+    let plan = run.graph().plan_upgrade(target, &st.applied)?;
+    run.apply(&mut st, &plan, Direction::Up).await
+}
+
+/// Reverts what was built on `target`, newest first.
+pub(crate) async fn downgrade<B: Backend>(
+    run: &mut Run<'_, '_, B>,
+    target: &str,
+) -> Result<Report, Error> {
+    let mut st = run.start().await?;
+    run.check(&st)?;
+    let plan = run.graph().plan_downgrade(target, &st.applied)?;
+    // Refuse before running anything rather than stop half-way.
+    let list = run.list();
+    if let Some(&i) = plan.iter().find(|&&i| list[i].is_irreversible()) {
+        return Err(Error::Irreversible {
+            revision: list[i].id().to_owned(),
+            file: list[i].file_name().to_owned(),
+        });
+    }
+    run.apply(&mut st, &plan, Direction::Down).await
+}
+
+/// Makes the version table say `targets` are applied, running no SQL.
+pub(crate) async fn stamp<B: Backend>(
+    run: &mut Run<'_, '_, B>,
+    targets: &[&str],
+    purge: bool,
+) -> Result<Report, Error> {
+    let mut st = run.start().await?;
+    // The rows change together, in one transaction on every dialect: see
+    // `VersionSql::stamp_in_transaction`, which offline scripts follow too.
+    if run.s.sql().stamp_in_transaction() {
+        if let Some(fresh) = run.begin(false).await? {
+            st = fresh;
+        }
+    }
+    // A purge rewrites the table from scratch: failed, unknown and drifted
+    // rows are what it is for.
+    if !purge {
+        run.check(&st)?;
+    }
+    let graph = run.graph();
+    let list = run.list();
+    let empty = Applied::empty(graph.len());
+    let before = if purge { &empty } else { &st.applied };
+    let plan = graph.plan_stamp(targets, before, purge)?;
+    let mut after = before.clone();
+    for &i in &plan.delete {
+        after.remove(i);
+    }
+    for &i in &plan.insert {
+        after.insert(i);
+    }
+    let deleted: Vec<&str> = plan.delete.iter().map(|&i| list[i].id()).collect();
+    let sums: Vec<String> = plan
+        .insert
+        .iter()
+        .map(|&i| list[i].checksum().to_hex())
+        .collect();
+    let inserted: Vec<(&str, &str)> = plan
+        .insert
+        .iter()
+        .zip(&sums)
+        .map(|(&i, sum)| (list[i].id(), sum.as_str()))
+        .collect();
+    for stmt in run.s.sql().stamp(Values::Bind, purge, &deleted, &inserted) {
+        run.write(&stmt, false, Action::Write).await?;
+    }
+    if run.tx.open {
+        run.commit().await?;
+    }
+    let ids = |set: &Applied| -> Vec<String> {
+        graph
+            .in_order(set)
+            .into_iter()
+            .map(|i| graph.id(i).to_owned())
+            .collect()
+    };
+    let mut stamped = after.clone();
+    stamped.subtract(&st.applied);
+    let mut unstamped = st.applied.clone();
+    unstamped.subtract(&after);
+    let mut unstamped = ids(&unstamped);
+    unstamped.reverse();
+    Ok(Report {
+        steps: Vec::new(),
+        stamped: ids(&stamped),
+        unstamped,
+        heads: run.heads(&after),
+    })
+}
+
+/// The database's state against the migration set; takes no lock.
+pub(crate) async fn status<B: Backend>(run: &mut Run<'_, '_, B>) -> Result<Status, Error> {
+    let graph = run.graph();
+    let pending = |applied: &Applied| -> Result<Vec<String>, Error> {
+        Ok(graph
+            .plan_upgrade("heads", applied)?
+            .into_iter()
+            .map(|i| graph.id(i).to_owned())
+            .collect())
+    };
+    let Some(st) = run.read_full().await? else {
+        return Ok(Status {
+            pending: pending(&Applied::empty(graph.len()))?,
+            ..Status::default()
+        });
+    };
+    let list = run.list();
+    Ok(Status {
+        heads: run.heads(&st.applied),
+        pending: pending(&st.applied)?,
+        drifted: st
+            .drifted
+            .iter()
+            .map(|&(i, _)| (list[i].id().to_owned(), list[i].file_name().to_owned()))
+            .collect(),
+        unknown: st.unknown.clone(),
+        failed: st.failed.iter().map(|(r, _)| r.clone()).collect(),
+        rows: st.rows,
+    })
+}
+
+/// Reads under the lock and in a transaction, for the small writes of
+/// `accept_checksum` and `resolve`; fails when `revision` has no row.
+async fn start_small_write<B: Backend>(
+    run: &mut Run<'_, '_, B>,
+    revision: &str,
+) -> Result<State, Error> {
+    let not_recorded = |run: &Run<'_, '_, B>| Error::NotRecorded {
+        revision: revision.to_owned(),
+        table: run.table_name(),
+    };
+    let Some(mut st) = run.start_existing().await? else {
+        return Err(not_recorded(run));
+    };
+    if run.begin(false).await?.is_some() {
+        // Read again, every column, under the transaction's lock.
+        st = run.read_full().await?.ok_or_else(|| not_recorded(run))?;
+    }
+    if !st.rows.iter().any(|r| r.revision == revision) {
+        return Err(not_recorded(run));
+    }
+    Ok(st)
+}
+
+/// Records the current file's checksum for an applied revision.
+pub(crate) async fn accept_checksum<B: Backend>(
+    run: &mut Run<'_, '_, B>,
+    revision: &str,
+) -> Result<(), Error> {
+    let i = run.graph().resolve_revision(revision)?;
+    let m = &run.list()[i];
+    start_small_write(run, m.id()).await?;
+    let stmt = run
+        .s
+        .sql()
+        .set_checksum(Values::Bind, m.id(), &m.checksum().to_hex());
+    run.write(&stmt, false, Action::Write).await?;
+    run.commit().await?;
+    tracing::info!(target: "migrate", revision = m.id(), "accepted the current checksum");
+    Ok(())
+}
+
+/// Settles a revision a failed or interrupted step left started or failed.
+pub(crate) async fn resolve<B: Backend>(
+    run: &mut Run<'_, '_, B>,
+    revision: &str,
+    applied: bool,
+) -> Result<(), Error> {
+    // A revision this build knows may be given by prefix; an unknown one
+    // (a row left by another build) only by its exact id.
+    let id = match run.graph().resolve_revision(revision) {
+        Ok(i) => run.list()[i].id().to_owned(),
+        Err(e) => {
+            if !migrate_graph::is_valid_id(revision) {
+                return Err(e.into());
+            }
+            revision.to_owned()
+        }
+    };
+    let st = start_small_write(run, &id).await?;
+    let state = st
+        .rows
+        .iter()
+        .find(|r| r.revision == id)
+        .map(|r| r.state)
+        .unwrap_or(RowState::Applied);
+    if state == RowState::Applied {
+        return Err(Error::NotFailed { revision: id });
+    }
+    if applied {
+        let stmt = run
+            .s
+            .sql()
+            .set_state(Values::Bind, &id, state, RowState::Applied);
+        run.write(&stmt, false, Action::Write).await?;
+        if let Some(i) = run.graph().index_of(&id) {
+            let sum = run.list()[i].checksum().to_hex();
+            let stmt = run.s.sql().set_checksum(Values::Bind, &id, &sum);
+            run.write(&stmt, false, Action::Write).await?;
+        }
+    } else {
+        let stmt = run.s.sql().delete(Values::Bind, &id);
+        run.write(&stmt, false, Action::Write).await?;
+    }
+    run.commit().await?;
+    tracing::info!(target: "migrate", revision = %id, applied, "resolved");
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! One run: a session, the options it runs with, and what it holds.
+
+use super::state::{self, Allowed, Policy, Reader, State};
+use crate::embedded::Migration;
+use crate::error::{Action, Error};
+use crate::migrator::Migrator;
+use crate::protocol::TableName;
+use crate::session::{Backend, ErrorClass, Session};
+use crate::types::{Direction, LockStrategy, StepEvent};
+use migrate_graph::{Applied, Graph};
+use std::time::Duration;
+
+/// Which locks a run takes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Locks {
+    /// The session lock, for the whole run.
+    pub(crate) session: bool,
+    /// The transaction-scoped lock in each transaction (PostgreSQL under
+    /// `LockStrategy::Transaction`); non-transactional steps then hold the
+    /// session lock while they run, so that nobody takes a running step
+    /// for a failed one.
+    pub(crate) xact: bool,
+}
+
+/// The open transaction, if any, and what waits on its commit.
+#[derive(Debug, Default)]
+pub(crate) struct Tx {
+    /// A transaction is open.
+    pub(crate) open: bool,
+    /// Steps done inside it, reported once it commits.
+    pub(crate) uncommitted: Vec<StepEvent>,
+    /// Version rows of a grouped run not yet sent: (revision, duration ms),
+    /// written in chunks inside the same transaction, at the latest right
+    /// before it commits.
+    pub(crate) rows: Vec<(usize, i64)>,
+}
+
+/// Whether the version table exists yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Table {
+    /// It exists (or this run does not need it).
+    Exists,
+    /// Missing: created inside the first transaction (transactional DDL,
+    /// under the session lock), saving a commit of its own; or at the end,
+    /// if no transaction came.
+    Pending,
+    /// Created by the open transaction: pending again if it rolls back.
+    CreatedInTx,
+}
+
+/// A run in progress.
+pub(crate) struct Run<'a, 'm, B: Backend> {
+    pub(crate) s: Session<B>,
+    pub(crate) m: &'a Migrator<'m>,
+    /// The application's pool, for a second connection that asks what a
+    /// long step waits for.
+    pub(crate) pool: sqlx::Pool<B::Db>,
+
+    pub(crate) locks: Locks,
+    /// The session lock is held.
+    pub(crate) locked: bool,
+    pub(crate) tx: Tx,
+    pub(crate) table: Table,
+    /// Steps committed, in order.
+    pub(crate) done: Vec<StepEvent>,
+    /// Whether a step ran migration SQL (the session settings are then
+    /// checked before the connection goes back to the pool).
+    pub(crate) ran_sql: bool,
+    /// Policy warnings already logged, so re-reads do not repeat them.
+    warned: bool,
+}
+
+impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
+    /// Opens a session on `pool` for the migrator's table.
+    pub(crate) async fn open(
+        m: &'a Migrator<'m>,
+        pool: &sqlx::Pool<B::Db>,
+    ) -> Result<Run<'a, 'm, B>, Error> {
+        let table = TableName::parse(&m.table)?;
+        let s = Session::<B>::open(pool, &table)
+            .await
+            .map_err(|e| db_error(Action::Open, &table.display(), e, None))?;
+        let locks = match m.lock {
+            LockStrategy::Session => Locks {
+                session: true,
+                xact: false,
+            },
+            LockStrategy::Transaction if B::HAS_XACT_LOCK => Locks {
+                session: false,
+                xact: true,
+            },
+            LockStrategy::Transaction => Locks {
+                session: true,
+                xact: false,
+            },
+            LockStrategy::None => Locks {
+                session: false,
+                xact: false,
+            },
+        };
+        Ok(Run {
+            s,
+            m,
+            pool: pool.clone(),
+            locks,
+            locked: false,
+            tx: Tx::default(),
+            table: Table::Exists,
+            done: Vec::new(),
+            ran_sql: false,
+            warned: false,
+        })
+    }
+
+    /// The graph.
+    pub(crate) fn graph(&self) -> &'m Graph {
+        self.m.migrations.graph()
+    }
+
+    /// The migrations, in graph index order.
+    pub(crate) fn list(&self) -> &'m [Migration] {
+        self.m.migrations.as_slice()
+    }
+
+    /// The version table as resolved by the session, for messages.
+    pub(crate) fn table_name(&self) -> String {
+        self.s.sql().display().to_owned()
+    }
+
+    /// A reader of rows against this run's graph.
+    pub(crate) fn reader<'t>(&'t self, table: &'t str) -> Reader<'t> {
+        Reader {
+            graph: self.m.migrations.graph(),
+            list: self.m.migrations.as_slice(),
+            table,
+        }
+    }
+
+    /// A database error of the runtime's own statements, with what it was
+    /// doing and, where the error class has one, a hint.
+    pub(crate) fn error(&self, action: Action, e: sqlx::Error) -> Error {
+        let hint = match B::classify(&e) {
+            ErrorClass::LockWait => Some(B::LOCK_WAIT_HINT),
+            _ => None,
+        };
+        if B::classify(&e) == ErrorClass::MissingColumn {
+            return Error::NotVersionTable {
+                table: self.table_name(),
+                source: Box::new(e),
+            };
+        }
+        db_error(action, &self.table_name(), e, hint)
+    }
+
+    /// Refuses to go on over a failed row, an unknown revision or drift,
+    /// as the policies say, logging what they let through once.
+    pub(crate) fn check(&mut self, st: &State) -> Result<(), Error> {
+        let table = self.table_name();
+        let policy = Policy {
+            drift: self.m.drift,
+            unknown: self.m.unknown,
+        };
+        let Allowed { unknown, drifted } = state::check(&self.reader(&table), st, policy)?;
+        if !self.warned {
+            if !unknown.is_empty() {
+                tracing::warn!(target: "migrate", revisions = ?unknown, "the database has applied revisions this build does not contain; ignoring them");
+            }
+            for (revision, file) in drifted {
+                tracing::warn!(target: "migrate", revision = %revision, file = %file, "applied revision was edited since (checksum differs); going on as DriftPolicy::Warn says");
+            }
+        }
+        self.warned = true;
+        Ok(())
+    }
+
+    /// The ids of the heads of `applied`.
+    pub(crate) fn heads(&self, applied: &Applied) -> Vec<String> {
+        let graph = self.graph();
+        graph
+            .heads_of(applied)
+            .into_iter()
+            .map(|i| graph.id(i).to_owned())
+            .collect()
+    }
+
+    /// Notes a finished step: in the state, and for the hooks (now, or when
+    /// the open transaction commits).
+    pub(crate) fn record(
+        &mut self,
+        st: &mut State,
+        i: usize,
+        direction: Direction,
+        took: Duration,
+    ) {
+        match direction {
+            Direction::Up => {
+                st.applied.insert(i);
+            }
+            Direction::Down => st.applied.remove(i),
+        }
+        let m = &self.list()[i];
+        let event = StepEvent {
+            revision: m.id().to_owned(),
+            file_name: m.file_name().to_owned(),
+            message: m.message().to_owned(),
+            direction,
+            duration: took,
+        };
+        if self.tx.open {
+            self.tx.uncommitted.push(event);
+        } else {
+            self.fire(event);
+        }
+    }
+
+    /// Reports a committed step to the hooks and the log.
+    pub(crate) fn fire(&mut self, event: StepEvent) {
+        tracing::info!(
+            target: "migrate",
+            revision = %event.revision,
+            file = %event.file_name,
+            direction = %event.direction,
+            duration_ms = event.duration.as_millis() as u64,
+            "migration step done"
+        );
+        for hook in &self.m.hooks {
+            hook(&event);
+        }
+        self.done.push(event);
+    }
+}
+
+/// A database error with what the runtime was doing.
+pub(crate) fn db_error(
+    action: Action,
+    table: &str,
+    source: sqlx::Error,
+    hint: Option<&'static str>,
+) -> Error {
+    Error::Database {
+        action,
+        table: table.to_owned(),
+        hint,
+        source: Box::new(source),
+    }
+}
+
+/// Milliseconds, saturating.
+pub(crate) fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}

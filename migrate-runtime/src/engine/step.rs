@@ -1,0 +1,325 @@
+//! One revision, up or down: a plan computed once (which strategy, which
+//! SQL), run by one short executor per strategy.
+
+use super::run::{millis, Run};
+use super::state::{Hex, State};
+use crate::dialect::Dialect;
+use crate::embedded::Migration;
+use crate::error::{Action, Error, StatementRef};
+use crate::protocol::Values;
+use crate::session::{Backend, ErrorClass, SqlFailure};
+use crate::types::{Direction, Report, RowState};
+use std::time::Instant;
+
+/// How a step keeps its record true.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Strategy {
+    /// The SQL and its version row in one transaction: both commit or
+    /// neither (PostgreSQL and SQLite).
+    Transactional,
+    /// A `started` row first, the SQL outside any transaction, then the end
+    /// state, so a failure or a crash part-way leaves a visible trace
+    /// (`transaction:false`, and every step on MySQL).
+    Claimed,
+    /// No SQL to run outside a transaction: only the end state is written.
+    RowOnly,
+}
+
+/// What one step will do.
+struct Plan<'m> {
+    index: usize,
+    direction: Direction,
+    migration: &'m Migration,
+    sql: &'m str,
+    strategy: Strategy,
+}
+
+impl<'m> Plan<'m> {
+    fn new(
+        migration: &'m Migration,
+        index: usize,
+        direction: Direction,
+        dialect: Dialect,
+    ) -> Plan<'m> {
+        let (sql, in_tx) = match direction {
+            Direction::Up => (migration.up_sql(), migration.up_transaction()),
+            Direction::Down => (
+                migration.down_sql().unwrap_or_default(),
+                migration.down_transaction(),
+            ),
+        };
+        let strategy = if in_tx && dialect != Dialect::MySql {
+            Strategy::Transactional
+        } else if crate::split::split(sql, dialect).is_empty() {
+            Strategy::RowOnly
+        } else {
+            Strategy::Claimed
+        };
+        Plan {
+            index,
+            direction,
+            migration,
+            sql,
+            strategy,
+        }
+    }
+
+    fn id(&self) -> &'m str {
+        self.migration.id()
+    }
+}
+
+/// Whether step `i` still has to run.
+fn needed(st: &State, i: usize, direction: Direction) -> bool {
+    match direction {
+        Direction::Up => !st.applied.contains(i),
+        Direction::Down => st.applied.contains(i),
+    }
+}
+
+impl<B: Backend> Run<'_, '_, B> {
+    /// Runs the planned steps. Under the session lock the state read at the
+    /// start stays true, so nothing is read again; with the transaction-scoped
+    /// lock each transaction re-reads, and a step found done (or undone) by
+    /// another migrator meanwhile is skipped.
+    pub(crate) async fn apply(
+        &mut self,
+        st: &mut State,
+        plan: &[usize],
+        direction: Direction,
+    ) -> Result<Report, Error> {
+        let dialect = self.s.sql().dialect();
+        for &i in plan {
+            if needed(st, i, direction) {
+                let step = Plan::new(&self.list()[i], i, direction, dialect);
+                tracing::debug!(target: "migrate", revision = step.id(), file = step.migration.file_name(), %direction, strategy = ?step.strategy, "starting step");
+                match step.strategy {
+                    Strategy::Transactional => self.transactional(st, &step).await?,
+                    Strategy::Claimed => self.claimed(st, &step).await?,
+                    Strategy::RowOnly => self.row_only(st, &step).await?,
+                }
+            }
+            // One transaction per revision: commit now.
+            if self.tx.open && !self.m.grouped {
+                self.commit().await?;
+            }
+        }
+        if self.tx.open {
+            self.commit().await?;
+        }
+        Ok(Report {
+            steps: std::mem::take(&mut self.done),
+            heads: self.heads(&st.applied),
+            ..Report::default()
+        })
+    }
+
+    /// Re-reads under the transaction-scoped lock when [`Run::begin`] says
+    /// so; `false` when another migrator did the step meanwhile.
+    async fn begin_step(
+        &mut self,
+        st: &mut State,
+        step: &Plan<'_>,
+        guarded: bool,
+    ) -> Result<bool, Error> {
+        if let Some(fresh) = self.begin(guarded).await? {
+            *st = fresh;
+            self.check(st)?;
+            return Ok(needed(st, step.index, step.direction));
+        }
+        Ok(true)
+    }
+
+    async fn transactional(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
+        let begun = Instant::now();
+        if !self.begin_step(st, step, true).await? {
+            return Ok(());
+        }
+        self.ran_sql = true;
+        if let Err(failure) = self.section(step, true).await {
+            self.rollback().await;
+            return Err(self.migration_error(step, failure, true));
+        }
+        if let Err(e) = self.s.check_open().await {
+            self.rollback().await;
+            return Err(Error::TransactionEnded {
+                revision: step.id().to_owned(),
+                file: step.migration.file_name().to_owned(),
+                direction: step.direction,
+                source: Box::new(e),
+            });
+        }
+        let written = match step.direction {
+            Direction::Up if self.m.grouped => {
+                // Sent in chunks, inside this same transaction.
+                self.tx.rows.push((step.index, millis(begun.elapsed())));
+                if self.tx.rows.len() >= super::tx::CHUNK {
+                    self.flush().await
+                } else {
+                    Ok(())
+                }
+            }
+            Direction::Up => {
+                let sum = Hex::of(&step.migration.checksum().0);
+                let ms = millis(begun.elapsed());
+                let row = self.s.sql().insert(
+                    Values::Bind,
+                    step.id(),
+                    sum.as_str(),
+                    RowState::Applied,
+                    ms,
+                );
+                self.write(&row, true, record(step)).await
+            }
+            Direction::Down => {
+                let row = self.s.sql().delete(Values::Bind, step.id());
+                self.write(&row, true, record(step)).await
+            }
+        };
+        if let Err(e) = written {
+            self.rollback().await;
+            return Err(e);
+        }
+        if self.s.restore_every_step() {
+            self.s.restore(false).await;
+        }
+        self.record(st, step.index, step.direction, begun.elapsed());
+        Ok(())
+    }
+
+    async fn claimed(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
+        let begun = Instant::now();
+        self.ensure_created().await?;
+        // Under the transaction-scoped lock, the step holds the session
+        // lock while it runs outside a transaction: other migrators wait
+        // for it instead of finding its `started` row and calling it failed.
+        let hold = self.locks.xact;
+        if hold {
+            self.acquire().await?;
+        }
+        let result = self.claimed_locked(st, step, begun).await;
+        if hold {
+            self.release().await;
+        }
+        result
+    }
+
+    async fn claimed_locked(
+        &mut self,
+        st: &mut State,
+        step: &Plan<'_>,
+        begun: Instant,
+    ) -> Result<(), Error> {
+        if self.locks.xact && !self.begin_step(st, step, false).await? {
+            return Ok(());
+        }
+        let sum = Hex::of(&step.migration.checksum().0);
+        let id = step.id();
+        let started = RowState::Started(step.direction);
+        let claim = match step.direction {
+            Direction::Up => self
+                .s
+                .sql()
+                .insert(Values::Bind, id, sum.as_str(), started, 0),
+            Direction::Down => self
+                .s
+                .sql()
+                .set_state(Values::Bind, id, RowState::Applied, started),
+        };
+        self.write(&claim, true, record(step)).await?;
+        if self.tx.open {
+            // A grouped transaction or the claim's transaction-scoped lock:
+            // the section must run outside it.
+            self.commit().await?;
+        }
+        self.ran_sql = true;
+        if let Err(failure) = self.section(step, false).await {
+            let mark =
+                self.s
+                    .sql()
+                    .set_state(Values::Bind, id, started, RowState::Failed(step.direction));
+            if let Err(e) = self.write(&mark, true, record(step)).await {
+                tracing::error!(target: "migrate", revision = id, error = %e, "could not mark the revision failed; its row stays `started`");
+            }
+            self.s.restore(false).await;
+            return Err(self.migration_error(step, failure, false));
+        }
+        self.s.restore(false).await;
+        let end = match step.direction {
+            Direction::Up => {
+                self.s
+                    .sql()
+                    .finish(Values::Bind, id, sum.as_str(), millis(begun.elapsed()))
+            }
+            Direction::Down => self.s.sql().delete(Values::Bind, id),
+        };
+        self.write(&end, true, record(step)).await?;
+        self.record(st, step.index, step.direction, begun.elapsed());
+        Ok(())
+    }
+
+    async fn row_only(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
+        let begun = Instant::now();
+        self.ensure_created().await?;
+        if self.locks.xact && !self.begin_step(st, step, false).await? {
+            return Ok(());
+        }
+        let row = match step.direction {
+            Direction::Up => {
+                let sum = Hex::of(&step.migration.checksum().0);
+                self.s
+                    .sql()
+                    .insert(Values::Bind, step.id(), sum.as_str(), RowState::Applied, 0)
+            }
+            Direction::Down => self.s.sql().delete(Values::Bind, step.id()),
+        };
+        self.write(&row, true, record(step)).await?;
+        self.record(st, step.index, step.direction, begun.elapsed());
+        Ok(())
+    }
+
+    async fn section(&mut self, step: &Plan<'_>, in_tx: bool) -> Result<(), SqlFailure> {
+        let m = step.migration;
+        self.run_watched(m.id(), m.file_name(), step.direction, step.sql, in_tx)
+            .await
+    }
+
+    fn migration_error(&self, step: &Plan<'_>, failure: SqlFailure, rolled_back: bool) -> Error {
+        let sql = step.sql;
+        let statements = crate::split::split(sql, self.s.sql().dialect());
+        // Where the database located the error beats counting finished statements.
+        let located = failure.position.and_then(|at| {
+            statements
+                .iter()
+                .rposition(|s| (s.text.as_ptr() as usize - sql.as_ptr() as usize) <= at)
+        });
+        let statement = located.or(failure.statement).map(|k| {
+            Box::new(StatementRef {
+                number: k + 1,
+                line: statements.get(k).map(|s| s.line),
+                text: statements
+                    .get(k)
+                    .map(|s| crate::split::shorten(s.text))
+                    .unwrap_or_default(),
+            })
+        });
+        let lock_wait = B::classify(&failure.source) == ErrorClass::LockWait;
+        Error::Migration {
+            revision: step.id().to_owned(),
+            file: step.migration.file_name().to_owned(),
+            direction: step.direction,
+            statement,
+            rolled_back,
+            hint: lock_wait.then_some(B::LOCK_WAIT_HINT),
+            source: Box::new(failure.source),
+        }
+    }
+}
+
+/// What writing a step's row is, for messages.
+fn record(step: &Plan<'_>) -> Action {
+    Action::Record {
+        revision: step.id().to_owned(),
+        direction: step.direction,
+    }
+}

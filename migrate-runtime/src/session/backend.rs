@@ -1,0 +1,177 @@
+//! What differs between the dialects, as one trait: lock statements, row
+//! decoding quirks, how a section runs, which errors mean what, and which
+//! session settings a migration may leave changed. Each dialect file
+//! implements it; everything else is shared in [`Session`](super::Session).
+
+use super::{Brief, Conn, Driver, Row, SqlFailure};
+use crate::dialect::Dialect;
+use crate::protocol::TableName;
+use std::future::Future;
+
+/// What a database error means to the runtime, decided where the driver's
+/// error (its SQLSTATE or error number) still exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorClass {
+    /// The table (or its schema) does not exist.
+    MissingTable,
+    /// A column the version table must have is missing: a table of that
+    /// name exists but belongs to something else.
+    MissingColumn,
+    /// The database is busy or a lock wait timed out (SQLite's
+    /// `database is locked`, PostgreSQL's `lock_timeout`, MySQL's lock wait
+    /// timeouts).
+    LockWait,
+    /// Anything else.
+    Other,
+}
+
+/// One dialect's side of a session. The value lives as long as the session
+/// and holds what the dialect learned when the session opened (the schema
+/// the table resolved to, the lock's name, the session settings to restore).
+pub(crate) trait Backend: Send + Sized + 'static {
+    /// The sqlx database.
+    type Db: Driver;
+
+    /// The dialect.
+    const DIALECT: Dialect;
+
+    /// Whether [`Backend::try_xact_lock`] is a real transaction-scoped lock.
+    const HAS_XACT_LOCK: bool = false;
+
+    /// Where to look for the holder when the lock wait times out.
+    const LOCK_HINT: &'static str;
+
+    /// What to do when a statement waited too long for a lock another
+    /// session holds (or, on SQLite, found the database locked).
+    const LOCK_WAIT_HINT: &'static str;
+
+    /// Prepares a session on a fresh connection: resolves the version table
+    /// to the schema it lives in (so a migration that changes the search
+    /// path cannot move it) and records the session settings to restore.
+    fn open(
+        conn: &mut Conn<Self>,
+        table: &TableName,
+    ) -> impl Future<Output = Result<(Self, TableName), sqlx::Error>> + Send;
+
+    /// One non-blocking attempt at the session lock, held until
+    /// [`Backend::unlock`] or until the connection ends.
+    fn try_lock(
+        &mut self,
+        conn: &mut Conn<Self>,
+    ) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+
+    /// Releases the session lock; `false` when the server says it was not
+    /// held (the connection then must not go back to the pool).
+    fn unlock(
+        &mut self,
+        conn: &mut Conn<Self>,
+    ) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+
+    /// One non-blocking attempt at a lock that ends with the transaction.
+    fn try_xact_lock(
+        &mut self,
+        _conn: &mut Conn<Self>,
+    ) -> impl Future<Output = Result<bool, sqlx::Error>> + Send {
+        async { Ok(true) }
+    }
+
+    /// The statement that opens a transaction.
+    fn begin_sql() -> &'static str {
+        "BEGIN"
+    }
+
+    /// A text column that must not be NULL.
+    fn text(row: &Row<Self>, index: usize) -> Result<String, sqlx::Error>;
+
+    /// A text column that may be NULL.
+    fn opt_text(row: &Row<Self>, index: usize) -> Result<Option<String>, sqlx::Error>;
+
+    /// An integer column that must not be NULL.
+    fn int(row: &Row<Self>, index: usize) -> Result<i64, sqlx::Error>;
+
+    /// Reads (revision, checksum, state) of every row, or `None` when the
+    /// table does not exist. The default reads plain rows.
+    fn read_brief(
+        &mut self,
+        conn: &mut Conn<Self>,
+        select: &str,
+        _packed: &str,
+    ) -> impl Future<Output = Result<Option<Brief>, sqlx::Error>> + Send {
+        let select = super::sql_str(select);
+        async move {
+            let rows = match Self::Db::fetch_bound(conn, select, &[]).await {
+                Ok(rows) => rows,
+                Err(e) if Self::classify(&e) == ErrorClass::MissingTable => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            rows.iter()
+                .map(|r| Ok([Self::text(r, 0)?, Self::text(r, 1)?, Self::text(r, 2)?]))
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map(|rows| Some(Brief::Rows(rows)))
+        }
+    }
+
+    /// Runs a migration section. `in_transaction` says whether a
+    /// transaction is open around it; outside one, each statement must
+    /// commit on its own. The default runs it whole.
+    fn run_section(
+        &mut self,
+        conn: &mut Conn<Self>,
+        sql: &str,
+        _in_transaction: bool,
+    ) -> impl Future<Output = Result<(), SqlFailure>> + Send {
+        let sql = super::sql_str(sql);
+        async move { Self::Db::run_many(conn, sql).await }
+    }
+
+    /// What an error of this driver means.
+    fn classify(error: &sqlx::Error) -> ErrorClass;
+
+    /// Sets how long migration SQL waits for a lock held by someone else
+    /// (PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout`, SQLite's busy
+    /// timeout), for the rest of the session; restored when it ends.
+    fn set_statement_lock_timeout(
+        &mut self,
+        conn: &mut Conn<Self>,
+        timeout: std::time::Duration,
+    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+
+    /// Puts back what a migration may have changed in the session: the
+    /// settings as they were when the session opened (`at_end`) or as the
+    /// run set them. Returns `false` when that is not possible, and the
+    /// connection must then be closed rather than returned to the pool.
+    fn restore(
+        &mut self,
+        conn: &mut Conn<Self>,
+        at_end: bool,
+    ) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+
+    /// Whether [`Backend::restore`] must run after every step (settings a
+    /// migration can change inside a transaction) or only after steps that
+    /// ran outside one and at the end.
+    const RESTORE_EVERY_STEP: bool = true;
+
+    /// Called when a session is dropped without being closed (a panic, a
+    /// cancelled future) with its connection detached from the pool when it
+    /// may hold a lock or a transaction. The default drops the connection,
+    /// which ends both on the server.
+    fn abandon(self, conn: Option<<Self::Db as sqlx::Database>::Connection>) {
+        drop(conn);
+    }
+
+    /// The server's id of this session (PostgreSQL's backend pid, MySQL's
+    /// connection id), for [`Backend::waiting_for`].
+    fn session_id(&self) -> Option<i64> {
+        None
+    }
+
+    /// What the session `id` is waiting for, asked on another connection
+    /// of `pool` while a step runs long; `None` when the database cannot
+    /// tell or the session waits for nothing.
+    fn waiting_for(
+        _pool: &sqlx::Pool<Self::Db>,
+        _id: i64,
+    ) -> impl Future<Output = Result<Option<String>, sqlx::Error>> + Send {
+        async { Ok(None) }
+    }
+}

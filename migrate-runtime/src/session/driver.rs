@@ -1,0 +1,127 @@
+//! The few sqlx calls every session makes, over any of the three drivers.
+//!
+//! sqlx's executor traits are implemented per connection type, so generic
+//! code over them needs higher-ranked bounds on every function that touches
+//! a connection. [`Driver`] states those calls once as plain trait methods,
+//! and the `driver!` macro implements them for each enabled sqlx database
+//! with the same body; the session and the engine are then generic over
+//! `Driver` alone.
+
+use super::SqlFailure;
+use crate::protocol::Arg;
+use sqlx::SqlStr;
+use std::future::Future;
+
+/// The sqlx operations a session needs, on one driver's connections.
+pub(crate) trait Driver: sqlx::Database {
+    /// Runs text as-is (one or several statements, no parameters); returns
+    /// the rows affected.
+    fn execute(
+        conn: &mut Self::Connection,
+        sql: SqlStr,
+    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
+
+    /// Runs one statement with bound values; returns the rows affected.
+    /// `persistent` statements stay prepared on the connection, for texts
+    /// that recur (a step's row is written with the same text every time).
+    fn execute_bound(
+        conn: &mut Self::Connection,
+        sql: SqlStr,
+        args: &[Arg],
+        persistent: bool,
+    ) -> impl Future<Output = Result<u64, sqlx::Error>> + Send;
+
+    /// Runs one query with bound values and returns its rows.
+    fn fetch_bound(
+        conn: &mut Self::Connection,
+        sql: SqlStr,
+        args: &[Arg],
+    ) -> impl Future<Output = Result<Vec<Self::Row>, sqlx::Error>> + Send;
+
+    /// Runs a whole section through the driver's multi-statement execution,
+    /// counting the statements the database finished, so that a failure can
+    /// name the statement. (The count is free: the driver hands over every
+    /// statement's result anyway.)
+    fn run_many(
+        conn: &mut Self::Connection,
+        sql: SqlStr,
+    ) -> impl Future<Output = Result<(), SqlFailure>> + Send;
+}
+
+/// Implements [`Driver`] for one sqlx database type.
+macro_rules! driver {
+    ($db:ty) => {
+        impl Driver for $db {
+            async fn execute(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                sql: SqlStr,
+            ) -> Result<u64, sqlx::Error> {
+                use sqlx::Executor;
+                Ok(conn.execute(sqlx::raw_sql(sql)).await?.rows_affected())
+            }
+
+            async fn execute_bound(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                sql: SqlStr,
+                args: &[Arg],
+                persistent: bool,
+            ) -> Result<u64, sqlx::Error> {
+                use sqlx::Executor;
+                let mut query = sqlx::query(sql).persistent(persistent);
+                for arg in args {
+                    query = match arg {
+                        Arg::Text(t) => query.bind(t.as_str()),
+                        Arg::Int(i) => query.bind(*i),
+                    };
+                }
+                Ok(conn.execute(query).await?.rows_affected())
+            }
+
+            async fn fetch_bound(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                sql: SqlStr,
+                args: &[Arg],
+            ) -> Result<Vec<<$db as sqlx::Database>::Row>, sqlx::Error> {
+                use sqlx::Executor;
+                let mut query = sqlx::query(sql);
+                for arg in args {
+                    query = match arg {
+                        Arg::Text(t) => query.bind(t.as_str()),
+                        Arg::Int(i) => query.bind(*i),
+                    };
+                }
+                conn.fetch_all(query).await
+            }
+
+            async fn run_many(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                sql: SqlStr,
+            ) -> Result<(), SqlFailure> {
+                use futures_util::StreamExt;
+                use sqlx::Executor;
+                let mut results = conn.execute_many(sqlx::raw_sql(sql));
+                let mut finished = 0;
+                while let Some(result) = results.next().await {
+                    match result {
+                        Ok(_) => finished += 1,
+                        Err(source) => {
+                            return Err(SqlFailure {
+                                statement: Some(finished),
+                                position: None,
+                                source,
+                            })
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+#[cfg(feature = "sqlite")]
+driver!(sqlx::Sqlite);
+#[cfg(feature = "postgres")]
+driver!(sqlx::Postgres);
+#[cfg(feature = "mysql")]
+driver!(sqlx::MySql);

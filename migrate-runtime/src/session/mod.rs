@@ -1,0 +1,292 @@
+//! One connection that takes the migration lock and runs a migrator's work,
+//! shared by the three dialects: [`Session`] is generic over a [`Backend`],
+//! which holds only what differs between them.
+//!
+//! Methods return sqlx errors; the engine adds what it was doing.
+
+mod backend;
+mod brief;
+mod driver;
+mod guard;
+
+pub(crate) use backend::{Backend, ErrorClass};
+pub(crate) use brief::Brief;
+pub(crate) use driver::Driver;
+use guard::Guard;
+
+use crate::protocol::{Stmt, TableName, VersionSql};
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
+
+/// The connection type of a backend.
+pub(crate) type Conn<B> = <<B as Backend>::Db as sqlx::Database>::Connection;
+/// The row type of a backend.
+pub(crate) type Row<B> = <<B as Backend>::Db as sqlx::Database>::Row;
+
+/// Text checked by the caller to hold no user-supplied values (statements
+/// built by the version-table protocol, migration sections the user wrote).
+pub(crate) fn sql_str(text: &str) -> SqlStr {
+    AssertSqlSafe(std::sync::Arc::<str>::from(text)).into_sql_str()
+}
+
+/// A migration's SQL failed: which statement (0-based, counted by the
+/// statements the database finished before it) and the driver error.
+#[derive(Debug)]
+pub(crate) struct SqlFailure {
+    pub(crate) statement: Option<usize>,
+    /// Byte offset into the section where the database located the error,
+    /// when it says (PostgreSQL parses a whole multi-statement string before
+    /// running any of it, so a syntax error finishes no statement).
+    pub(crate) position: Option<usize>,
+    pub(crate) source: sqlx::Error,
+}
+
+/// One version-table row as read, before interpretation.
+#[derive(Clone, Debug)]
+pub(crate) struct RawRow {
+    pub(crate) revision: String,
+    pub(crate) checksum: String,
+    pub(crate) state: String,
+    pub(crate) applied_at: String,
+    pub(crate) duration_ms: i64,
+}
+
+/// A connection of a backend's pool, with the dialect's session state and
+/// the version table's statements.
+pub(crate) struct Session<B: Backend> {
+    guard: Guard<B::Db>,
+    /// `None` only while being closed.
+    backend: Option<B>,
+    sql: VersionSql,
+    /// Statements that recur on every step, made once.
+    savepoint: SqlStr,
+    release: SqlStr,
+}
+
+/// The savepoint that proves a transactional section left its transaction
+/// open: if the section committed or rolled back, releasing it fails.
+const GUARD_SAVEPOINT: &str = "migrate_step";
+
+impl<B: Backend> Session<B> {
+    /// Takes a connection from `pool` and prepares it for `table`.
+    pub(crate) async fn open(
+        pool: &sqlx::Pool<B::Db>,
+        table: &TableName,
+    ) -> Result<Session<B>, sqlx::Error> {
+        let mut guard = Guard::new(pool.acquire().await?);
+        let (backend, resolved) = B::open(guard.conn(), table).await?;
+        Ok(Session {
+            guard,
+            backend: Some(backend),
+            sql: VersionSql::resolved(B::DIALECT, &resolved, table),
+            savepoint: sql_str(&format!("SAVEPOINT {GUARD_SAVEPOINT}")),
+            release: sql_str(&format!("RELEASE SAVEPOINT {GUARD_SAVEPOINT}")),
+        })
+    }
+
+    /// The version table's statements, for the table this session resolved.
+    pub(crate) fn sql(&self) -> &VersionSql {
+        &self.sql
+    }
+
+    fn parts(&mut self) -> (&mut B, &mut Conn<B>) {
+        let backend = self
+            .backend
+            .as_mut()
+            .expect("the backend is only taken on close");
+        (backend, self.guard.conn())
+    }
+
+    /// One attempt at the session lock.
+    pub(crate) async fn try_lock(&mut self) -> Result<bool, sqlx::Error> {
+        let (b, conn) = self.parts();
+        let got = b.try_lock(conn).await?;
+        if got {
+            self.guard.set_locked(true);
+        }
+        Ok(got)
+    }
+
+    /// Releases the session lock. A lock the server says was not held marks
+    /// the connection to be closed, never pooled.
+    pub(crate) async fn unlock(&mut self) -> Result<(), sqlx::Error> {
+        let (b, conn) = self.parts();
+        let released = b.unlock(conn).await?;
+        if released {
+            self.guard.set_locked(false);
+        } else {
+            self.guard.set_tainted();
+        }
+        Ok(())
+    }
+
+    /// One attempt at the transaction-scoped lock.
+    pub(crate) async fn try_xact_lock(&mut self) -> Result<bool, sqlx::Error> {
+        let (b, conn) = self.parts();
+        b.try_xact_lock(conn).await
+    }
+
+    /// Runs text as-is.
+    pub(crate) async fn exec(&mut self, sql: SqlStr) -> Result<u64, sqlx::Error> {
+        B::Db::execute(self.guard.conn(), sql).await
+    }
+
+    /// Opens a transaction, with the savepoint that [`Session::check_open`]
+    /// releases when `guarded`.
+    pub(crate) async fn begin(&mut self, guarded: bool) -> Result<(), sqlx::Error> {
+        // Marked first: if BEGIN's reply is lost the connection may be in a
+        // transaction, and must not go back to the pool.
+        self.guard.set_in_tx(true);
+        let text = if guarded {
+            sql_str(&format!("{}; SAVEPOINT {GUARD_SAVEPOINT}", B::begin_sql()))
+        } else {
+            sql_str(B::begin_sql())
+        };
+        let result = self.exec(text).await.map(drop);
+        if result.is_err() {
+            // A failed BEGIN opened nothing; a lost reply is handled by
+            // closing the connection, which the error path does anyway.
+            self.guard.set_tainted();
+        }
+        result
+    }
+
+    /// Sets the savepoint for the next section of a transaction that is
+    /// already open (grouped runs).
+    pub(crate) async fn mark(&mut self) -> Result<(), sqlx::Error> {
+        let text = self.savepoint.clone();
+        self.exec(text).await.map(drop)
+    }
+
+    /// Releases the savepoint: fails when the section ended the transaction.
+    pub(crate) async fn check_open(&mut self) -> Result<(), sqlx::Error> {
+        let text = self.release.clone();
+        self.exec(text).await.map(drop)
+    }
+
+    /// Commits.
+    pub(crate) async fn commit(&mut self) -> Result<(), sqlx::Error> {
+        self.exec(sql_str("COMMIT")).await?;
+        self.guard.set_in_tx(false);
+        Ok(())
+    }
+
+    /// Rolls back.
+    pub(crate) async fn rollback(&mut self) -> Result<(), sqlx::Error> {
+        self.exec(sql_str("ROLLBACK")).await?;
+        self.guard.set_in_tx(false);
+        Ok(())
+    }
+
+    /// Runs a version-table statement; returns the rows it changed.
+    pub(crate) async fn write(
+        &mut self,
+        stmt: &Stmt,
+        persistent: bool,
+    ) -> Result<u64, sqlx::Error> {
+        B::Db::execute_bound(
+            self.guard.conn(),
+            sql_str(&stmt.sql),
+            &stmt.args,
+            persistent,
+        )
+        .await
+    }
+
+    /// Creates the version table if it does not exist.
+    pub(crate) async fn create_table(&mut self) -> Result<(), sqlx::Error> {
+        let text = sql_str(&self.sql.create_table());
+        self.exec(text).await.map(drop)
+    }
+
+    /// Every row with all its columns, or `None` when the table does not exist.
+    pub(crate) async fn read_rows(&mut self) -> Result<Option<Vec<RawRow>>, sqlx::Error> {
+        let text = sql_str(&self.sql.select_rows());
+        let rows = match B::Db::fetch_bound(self.guard.conn(), text, &[]).await {
+            Ok(rows) => rows,
+            Err(e) if B::classify(&e) == ErrorClass::MissingTable => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(RawRow {
+                    revision: B::text(r, 0)?,
+                    checksum: B::text(r, 1)?,
+                    state: B::text(r, 2)?,
+                    applied_at: B::opt_text(r, 3)?.unwrap_or_default(),
+                    duration_ms: B::int(r, 4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map(Some)
+    }
+
+    /// (revision, checksum, state) of every row, or `None` when the table
+    /// does not exist: what upgrade, downgrade and stamp read.
+    pub(crate) async fn read_brief(&mut self) -> Result<Option<Brief>, sqlx::Error> {
+        let select = self.sql.select_brief();
+        let packed = self.sql.select_packed();
+        let (b, conn) = self.parts();
+        b.read_brief(conn, &select, &packed).await
+    }
+
+    /// Runs a migration section.
+    pub(crate) async fn run_section(&mut self, sql: &str, in_tx: bool) -> Result<(), SqlFailure> {
+        let (b, conn) = self.parts();
+        b.run_section(conn, sql, in_tx).await
+    }
+
+    /// Sets the statement lock timeout for the rest of the session.
+    pub(crate) async fn set_statement_lock_timeout(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> Result<(), sqlx::Error> {
+        let (b, conn) = self.parts();
+        b.set_statement_lock_timeout(conn, timeout).await
+    }
+
+    /// Puts back session settings a migration changed; see [`Backend::restore`].
+    /// A session that cannot be restored is closed at the end, not pooled.
+    pub(crate) async fn restore(&mut self, at_end: bool) {
+        let (b, conn) = self.parts();
+        match b.restore(conn, at_end).await {
+            Ok(true) => {}
+            Ok(false) => self.guard.set_tainted(),
+            Err(e) => {
+                tracing::warn!(target: "migrate", error = %e, "could not check the session settings after a migration; the connection will be closed rather than returned to the pool");
+                self.guard.set_tainted();
+            }
+        }
+    }
+
+    /// The server's id of this session, if the dialect has one.
+    pub(crate) fn session_id(&self) -> Option<i64> {
+        self.backend.as_ref().and_then(B::session_id)
+    }
+
+    /// Whether settings must be checked after every step.
+    pub(crate) fn restore_every_step(&self) -> bool {
+        B::RESTORE_EVERY_STEP
+    }
+
+    /// Hands the connection back to the pool, or closes it if a lock, a
+    /// transaction or a changed session might remain.
+    pub(crate) async fn close(mut self) {
+        let conn = self.guard.take_dirty();
+        let backend = self.backend.take();
+        if let Some(conn) = conn {
+            use sqlx::Connection;
+            // Roll back (by closing) before the backend's state (SQLite's
+            // lock file) goes.
+            let _ = conn.close().await;
+        }
+        drop(backend);
+    }
+}
+
+impl<B: Backend> Drop for Session<B> {
+    fn drop(&mut self) {
+        if let Some(backend) = self.backend.take() {
+            backend.abandon(self.guard.take_dirty());
+        }
+    }
+}
