@@ -20,6 +20,7 @@
 
 mod hand_edited;
 mod hostile;
+mod isolation;
 mod pressure;
 mod restart;
 mod secrets;

@@ -62,7 +62,7 @@ fn text(row: &Row<My>, index: usize) -> Result<Option<String>, sqlx::Error> {
 }
 
 async fn read(conn: &mut Conn<My>) -> Result<Vec<Option<String>>, sqlx::Error> {
-    let rows = MySql::fetch_bound(conn, sql_str(READ), &[]).await?;
+    let rows = MySql::fetch_raw(conn, sql_str(READ)).await?;
     let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
     (0..=SETTINGS.len()).map(|i| text(row, i)).collect()
 }
@@ -86,7 +86,7 @@ impl Backend for My {
     type Db = MySql;
     const DIALECT: Dialect = Dialect::MySql;
     const LOCK_HINT: &'static str = "the lock is a GET_LOCK user lock named `migrate:<hash>`; `SHOW PROCESSLIST` or `SELECT * FROM performance_schema.metadata_locks WHERE OBJECT_TYPE = 'USER LEVEL LOCK'` shows the session holding it";
-    const LOCK_WAIT_HINT: &'static str = "another session holds a lock on what the statement touches; `SHOW PROCESSLIST` (state `Waiting for table metadata lock`) and `performance_schema.metadata_locks` show who; end that session or retry when it is done (`--statement-lock-timeout` sets how long to wait)";
+    const LOCK_WAIT_HINT: &'static str = "another session holds a lock on what the statement touches; `SHOW PROCESSLIST` (state `Waiting for table metadata lock`) and `performance_schema.metadata_locks` show who; end that session or retry when it is done; the statement lock timeout (`--statement-lock-timeout`, `Migrator::statement_lock_timeout`) sets how long a statement waits";
 
     async fn open(
         conn: &mut Conn<Self>,

@@ -44,7 +44,7 @@ const OPEN: &str =
 /// The sessions holding the locks a session waits for.
 const BLOCKERS: &str =
     "SELECT string_agg(format('pid %s (%s): %s', pid, state, left(query, 200)), '; ') \
-     FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1))";
+     FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids(CAST($1 AS integer)))";
 
 /// Takes the session lock and, only when it got it, makes the server notice
 /// within a second that a killed migrator's client is gone, even while it
@@ -119,7 +119,7 @@ impl Backend for Pg {
     const DIALECT: Dialect = Dialect::Postgres;
     const HAS_XACT_LOCK: bool = true;
     const LOCK_HINT: &'static str = "find the holder with `SELECT pid, granted FROM pg_locks WHERE locktype = 'advisory'` and `pg_stat_activity`";
-    const LOCK_WAIT_HINT: &'static str = "another session holds a lock on what the statement touches; `SELECT pid, pg_blocking_pids(pid), state, query FROM pg_stat_activity WHERE wait_event_type = 'Lock'` shows who blocks whom; end that session or retry when it is done (`--statement-lock-timeout` sets how long to wait)";
+    const LOCK_WAIT_HINT: &'static str = "another session holds a lock on what the statement touches; `SELECT pid, pg_blocking_pids(pid), state, query FROM pg_stat_activity WHERE wait_event_type = 'Lock'` shows who blocks whom; end that session or retry when it is done; the statement lock timeout (`--statement-lock-timeout`, `Migrator::statement_lock_timeout`) sets how long a statement waits";
 
     async fn open(
         conn: &mut Conn<Self>,

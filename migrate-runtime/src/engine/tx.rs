@@ -173,9 +173,31 @@ impl<B: Backend> Run<'_, '_, B> {
     /// Takes the lock (unless the strategy says otherwise), sets the
     /// statement lock timeout, and reads the table, creating it if missing.
     pub(crate) async fn start(&mut self) -> Result<State, Error> {
+        let peek = self.peek_lock().await?;
+        let state = self.start_locked().await;
+        if peek {
+            self.release().await;
+        }
+        state
+    }
+
+    /// Under the transaction-scoped lock, the first read takes the session
+    /// lock for a moment: a step running outside a transaction holds it,
+    /// and its `started` row must not be read as a failure. Returns whether
+    /// it was taken here.
+    async fn peek_lock(&mut self) -> Result<bool, Error> {
         if self.locks.session {
             self.acquire().await?;
+            return Ok(false);
         }
+        if self.locks.xact && !self.locked {
+            self.acquire().await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    async fn start_locked(&mut self) -> Result<State, Error> {
         if let Some(timeout) = self.m.statement_lock_timeout {
             self.s
                 .set_statement_lock_timeout(timeout)
@@ -186,7 +208,7 @@ impl<B: Backend> Run<'_, '_, B> {
         if let Some(state) = self.read_opt().await? {
             return Ok(state);
         }
-        if self.locked && self.s.sql().transactional_ddl() {
+        if self.locks.session && self.locked && self.s.sql().transactional_ddl() {
             // Nobody else creates it while the lock is held: create it with
             // the first transaction's work, one commit (and fsync) fewer.
             self.table = Table::Pending;
@@ -209,10 +231,12 @@ impl<B: Backend> Run<'_, '_, B> {
     /// Takes the lock and reads every column of the table; `None` when
     /// there is none.
     pub(crate) async fn start_existing(&mut self) -> Result<Option<State>, Error> {
-        if self.locks.session {
-            self.acquire().await?;
+        let peek = self.peek_lock().await?;
+        let state = self.read_full().await;
+        if peek {
+            self.release().await;
         }
-        self.read_full().await
+        state
     }
 
     fn empty_state(&self) -> State {

@@ -38,6 +38,14 @@ pub(crate) trait Driver: sqlx::Database {
         args: &[Arg],
     ) -> impl Future<Output = Result<Vec<Self::Row>, sqlx::Error>> + Send;
 
+    /// Runs text as-is and returns its rows: the text protocol, never a
+    /// prepared statement, for queries whose answer a cached statement
+    /// could freeze (MariaDB evaluates `DATABASE()` at prepare time).
+    fn fetch_raw(
+        conn: &mut Self::Connection,
+        sql: SqlStr,
+    ) -> impl Future<Output = Result<Vec<Self::Row>, sqlx::Error>> + Send;
+
     /// Runs a whole section through the driver's multi-statement execution,
     /// counting the statements the database finished, so that a failure can
     /// name the statement. (The count is free: the driver hands over every
@@ -91,6 +99,13 @@ macro_rules! driver {
                     };
                 }
                 conn.fetch_all(query).await
+            }
+
+            async fn fetch_raw(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                sql: SqlStr,
+            ) -> Result<Vec<<$db as sqlx::Database>::Row>, sqlx::Error> {
+                sqlx::raw_sql(sql).fetch_all(conn).await
             }
 
             async fn run_many(
