@@ -67,12 +67,9 @@ pub(crate) enum CliError {
     #[error("offline SQL needs a dialect: pass --dialect sqlite|postgres|mysql, or a database URL to take it from")]
     NoDialect,
 
-    /// A URL whose scheme is not a supported database.
-    #[error("unsupported database URL `{url}`: use sqlite:, postgres:// or mysql://")]
-    UnsupportedUrl {
-        /// The URL, password redacted.
-        url: String,
-    },
+    /// A database URL that does not parse or names no supported database.
+    #[error(transparent)]
+    Url(#[from] migrate_runtime::UrlError),
 
     /// `revision` without `--head` while there are several heads.
     #[error("there are {} heads: {}; a new revision must build on one of them", .heads.len(), .heads.join(", "))]

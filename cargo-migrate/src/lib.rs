@@ -11,6 +11,7 @@
 mod args;
 mod commands;
 mod db;
+mod dotenv;
 mod error;
 pub mod exit;
 mod naming;
@@ -35,16 +36,10 @@ pub fn main() -> ExitCode {
 
 /// Runs one invocation; `argv` includes the program name.
 fn run(argv: Vec<OsString>) -> u8 {
-    // `.env` fills in variables that are not already set, so the real
-    // environment wins over the file, and the file over nothing.
     // Which variables the real environment had, to tell a URL from `.env`
     // apart in messages.
     let real_env: Vec<OsString> = std::env::vars_os().map(|(k, _)| k).collect();
-    let dotenv_problem = match dotenvy::dotenv() {
-        Ok(_) => None,
-        Err(e) if e.not_found() => None,
-        Err(e) => Some(format!("ignoring .env: {e}")),
-    };
+    let dotenv_problems = dotenv::load();
 
     let matches = match Cli::command().try_get_matches_from(cargo_argv(argv)) {
         Ok(m) => m,
@@ -69,8 +64,8 @@ fn run(argv: Vec<OsString>) -> u8 {
     };
 
     let mut ctx = Context::default();
-    if let Some(problem) = dotenv_problem {
-        render::warning(&ctx.secrets, &problem);
+    for problem in &dotenv_problems {
+        render::warning(&ctx.secrets, problem);
     }
     let settings = match Settings::resolve(Inputs {
         source: args.global.source.clone(),
@@ -83,7 +78,7 @@ fn run(argv: Vec<OsString>) -> u8 {
         .and_then(|db| settings.database_url(db.database_url.as_deref(), url_typed));
     if let Some((url, origin)) = &url {
         ctx.secrets = Secrets::from_url(url);
-        ctx.url = Some(url.clone());
+        ctx.url = migrate_runtime::DatabaseUrl::parse(url).ok();
         ctx.url_origin = Some(match origin {
             UrlOrigin::Flag => "--database-url".to_owned(),
             UrlOrigin::Env(var) if real_env.iter().any(|k| k == var.as_str()) => {

@@ -8,25 +8,27 @@
 
 use crate::error::CliError;
 use migrate_graph::{normalize, SourceFile, ValidationError};
+use migrate_runtime::{ConnectFailure, DatabaseUrl};
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-/// Secrets to remove from anything printed: the database password, raw and
-/// percent-decoded, and the password part of any URL in the text.
+/// Secrets to remove from anything printed: every form of the database
+/// URL's secrets (see [`DatabaseUrl::secrets_of`]), and the password part of
+/// any URL in the text.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Secrets {
     words: Vec<String>,
 }
 
 impl Secrets {
-    /// The secrets of a database URL.
+    /// The secrets of a database URL, whether or not it parses.
     pub(crate) fn from_url(url: &str) -> Secrets {
         // Longest first (as given), so a password containing another is
         // replaced whole. A very short password would mangle ordinary words
         // if replaced everywhere; URL-shaped occurrences are still redacted.
-        let words = migrate_runtime::url_passwords(url)
+        let words = DatabaseUrl::secrets_of(url)
             .into_iter()
             .filter(|w| w.len() >= 4)
             .collect();
@@ -35,23 +37,7 @@ impl Secrets {
 
     /// `text` with every secret replaced by `***`.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        // URLs first: whitespace-separated words that contain `://`.
-        let mut rest = text;
-        while !rest.is_empty() {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let (word, tail) = rest.split_at(end);
-            if word.contains("://") {
-                out.push_str(&migrate_runtime::redact_url(word));
-            } else {
-                out.push_str(word);
-            }
-            let ws = tail
-                .find(|c: char| !c.is_whitespace())
-                .unwrap_or(tail.len());
-            out.push_str(&tail[..ws]);
-            rest = &tail[ws..];
-        }
+        let mut out = DatabaseUrl::redact_in(text);
         for w in &self.words {
             if out.contains(w.as_str()) {
                 out = out.replace(w.as_str(), "***");
@@ -61,39 +47,13 @@ impl Secrets {
     }
 }
 
-/// Where the database was expected, for connection hints: host and port,
-/// with the scheme's default port filled in.
-fn host_port(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let default = match scheme.to_ascii_lowercase().as_str() {
-        "postgres" | "postgresql" => 5432,
-        "mysql" | "mariadb" => 3306,
-        _ => return None,
-    };
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if hostport.is_empty() {
-        return Some(format!("localhost:{default}"));
-    }
-    // `[::1]:5432`, `host:5432`, `host`.
-    let has_port = match hostport.rfind(':') {
-        Some(c) => !hostport[c..].contains(']'),
-        None => false,
-    };
-    Some(if has_port {
-        hostport.to_owned()
-    } else {
-        format!("{hostport}:{default}")
-    })
-}
-
 /// What the renderer knows about the run, for hints and scrubbing.
 #[derive(Debug, Default)]
 pub(crate) struct Context {
     /// Secrets to keep off the screen.
     pub secrets: Secrets,
-    /// The database URL in use, if any (never printed as is).
-    pub url: Option<String>,
+    /// The database URL in use, if it parses (printed only redacted).
+    pub url: Option<DatabaseUrl>,
     /// Where that URL came from, e.g. `the DATABASE_URL environment variable`.
     pub url_origin: Option<String>,
 }
@@ -137,39 +97,68 @@ pub(crate) fn report(err: &CliError, ctx: &Context) -> u8 {
 }
 
 fn hint(err: &CliError, ctx: &Context) -> Option<String> {
-    if let CliError::Runtime(migrate_runtime::Error::Connect { source, .. }) = err {
-        if let Some(at) = ctx.url.as_deref().and_then(host_port) {
-            // The runtime's message lists every possible cause; the driver's
-            // text tells which one it was, so the hint can be specific.
-            let cause = source.to_string().to_ascii_lowercase();
-            let has = |words: &[&str]| words.iter().any(|w| cause.contains(w));
-            const UNREACHABLE: [&str; 7] = [
-                "refused",
-                "timed out",
-                "timeout",
-                "unreachable",
-                "no route",
-                "not known",
-                "failed to lookup",
-            ];
-            let advice = if has(&UNREACHABLE) {
-                format!("nothing answered at {at}: start the server there, or fix the host and port in the URL")
-            } else if has(&["password", "access denied", "authentication"]) {
-                format!("the server at {at} rejected the user or password (the password is not shown): fix the credentials in the URL")
-            } else if has(&["does not exist", "unknown database"]) {
-                format!("the server at {at} answered, but has no such database: create it, or fix its name in the URL")
-            } else {
-                format!("the server is expected at {at}")
-            };
-            // A URL from a forgotten `.env` or shell variable is a common
-            // surprise; say where this one came from.
-            return Some(match &ctx.url_origin {
+    // A URL from a forgotten `.env` or shell variable is a common surprise;
+    // say where this one came from.
+    let origin = ctx.url_origin.as_deref();
+    match err {
+        CliError::Runtime(migrate_runtime::Error::Connect { kind, .. }) => {
+            let advice = connect_hint(*kind, ctx.url.as_ref()?);
+            Some(match origin {
                 Some(origin) => format!("{advice} (the URL comes from {origin})"),
                 None => advice,
-            });
+            })
         }
+        CliError::Url(_) | CliError::Runtime(migrate_runtime::Error::UnsupportedUrl(_)) => {
+            origin.map(|o| format!("the URL comes from {o}"))
+        }
+        _ => err.hint(),
     }
-    err.hint()
+}
+
+/// What to do about a failed connection, from the kind the runtime read off
+/// the driver's error, naming where the server was expected.
+fn connect_hint(kind: ConnectFailure, url: &DatabaseUrl) -> String {
+    let at = url.address().unwrap_or_else(|| "the database".to_owned());
+    let db = url
+        .database()
+        .map_or_else(String::new, |d| format!(" `{d}`"));
+    match kind {
+        ConnectFailure::Refused => format!(
+            "nothing answered at {at}: start the server there, or fix the host and port in the URL"
+        ),
+        ConnectFailure::Timeout => format!(
+            "the server did not answer at {at}: check that it is up, the host and port in the URL, and any firewall in between"
+        ),
+        ConnectFailure::UnknownHost => format!(
+            "the host name `{}` does not resolve: fix it in the URL",
+            url.host().unwrap_or_default()
+        ),
+        ConnectFailure::Unreachable => format!(
+            "the network cannot reach {at}: check the address in the URL and the network"
+        ),
+        ConnectFailure::Auth => format!(
+            "the server at {at} rejected the credentials (the password is not shown): fix the user name and password in the URL"
+        ),
+        ConnectFailure::AccessDenied => format!(
+            "the server at {at} does not let this user use the database{db}: grant access, or connect as another user"
+        ),
+        ConnectFailure::UnknownDatabase => format!(
+            "the server at {at} answered, but lacks the database{db}: create it, or fix its name in the URL"
+        ),
+        ConnectFailure::TooManyConnections => format!(
+            "the server at {at} has no connection to spare: retry later, or raise its connection limit"
+        ),
+        ConnectFailure::Tls => format!(
+            "TLS with {at} failed: check the URL's ssl options (sslmode, ssl-mode) and the certificates"
+        ),
+        ConnectFailure::Config => {
+            "the driver refused an option in the URL: check its query parameters".to_owned()
+        }
+        ConnectFailure::CannotOpen => format!(
+            "SQLite cannot open{db}: check that its directory exists and is writable, or fix the path in the URL"
+        ),
+        _ => format!("the server is expected at {at}"),
+    }
 }
 
 /// Prints a warning line on stderr.
@@ -284,17 +273,25 @@ mod tests {
     }
 
     #[test]
-    fn host_and_port_get_defaults() {
-        assert_eq!(host_port("postgres://u:p@db/x").as_deref(), Some("db:5432"));
-        assert_eq!(
-            host_port("mysql://u@127.0.0.1:33/x").as_deref(),
-            Some("127.0.0.1:33")
-        );
-        assert_eq!(
-            host_port("postgres://[::1]/x").as_deref(),
-            Some("[::1]:5432")
-        );
-        assert_eq!(host_port("sqlite:x.db"), None);
+    fn connection_hints_come_from_the_kind() {
+        let url = DatabaseUrl::parse("postgres://app:pw-secret@db:6000/orders").unwrap();
+        let hint = |kind| connect_hint(kind, &url);
+        assert!(hint(ConnectFailure::Refused).starts_with("nothing answered at db:6000"));
+        assert!(hint(ConnectFailure::Timeout).contains("did not answer at db:6000"));
+        assert!(hint(ConnectFailure::Auth).contains("rejected the credentials"));
+        assert!(hint(ConnectFailure::UnknownDatabase).contains("lacks the database `orders`"));
+        assert!(hint(ConnectFailure::UnknownHost).contains("`db`"));
+        let v6 = DatabaseUrl::parse("mysql://u@[::1]/x").unwrap();
+        assert!(connect_hint(ConnectFailure::Refused, &v6).contains("[::1]:3306"));
+        let sqlite = DatabaseUrl::parse("sqlite:/nope/x.db").unwrap();
+        assert!(connect_hint(ConnectFailure::CannotOpen, &sqlite).contains("`/nope/x.db`"));
+    }
+
+    #[test]
+    fn a_url_that_does_not_parse_is_scrubbed_too() {
+        let s = Secrets::from_url("postgres://app:Se/cr#et?Pw1@host/db");
+        let out = s.scrub("echo Se/cr#et?Pw1 and postgres://app:Se/cr#et?Pw1@host/db");
+        assert!(!out.contains("Pw1"), "{out}");
     }
 
     #[test]

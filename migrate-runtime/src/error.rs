@@ -10,17 +10,19 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The URL's scheme names no enabled backend.
-    #[error("unsupported database URL `{url}`: use sqlite:, postgres:// or mysql:// (is the cargo feature for it enabled?)")]
-    UnsupportedUrl {
-        /// The URL, password redacted.
-        url: String,
-    },
-    /// Connecting failed.
-    #[error("cannot connect to {url}: {source}; check that the server is running and the URL, user and password are right")]
+    /// The database URL does not parse, or names no enabled backend. The
+    /// message shows no part of a URL that does not parse but its scheme and
+    /// host.
+    #[error(transparent)]
+    UnsupportedUrl(#[from] crate::url::UrlError),
+    /// Connecting failed; `kind` says why. The driver's message, scrubbed of
+    /// the password, is the [`source`](std::error::Error::source).
+    #[error("cannot connect to {url}: {kind}")]
     Connect {
         /// The URL, password redacted.
         url: String,
+        /// Why, as far as the driver's error tells.
+        kind: crate::connect::ConnectFailure,
         /// The driver's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -294,77 +296,23 @@ impl std::fmt::Display for Direction {
     }
 }
 
-/// Replaces the password in a database URL with `***`.
+/// Shows a database URL with its password (and any secret parameter)
+/// replaced by `***`; of text that does not parse, only the scheme. A
+/// shorthand for [`DatabaseUrl`](crate::DatabaseUrl)'s `Display`.
 ///
 /// ```
 /// use migrate_runtime::redact_url;
 /// assert_eq!(redact_url("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
 /// assert_eq!(redact_url("sqlite:app.db"), "sqlite:app.db");
+/// assert_eq!(redact_url("postgres://app:Se/cr#et@db/x"), "postgres://***");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return url.to_owned();
-    };
-    let userinfo = &authority[..at];
-    let user = userinfo.split(':').next().unwrap_or("");
-    let redacted = if userinfo.contains(':') {
-        format!("{user}:***")
-    } else {
-        user.to_owned()
-    };
-    format!("{}://{}{}", &url[..scheme_end], redacted, &rest[at..])
-}
-
-/// The forms of a URL's password that must never be printed: as written and
-/// percent-decoded (each once), longest first. Empty when the URL has none.
-///
-/// ```
-/// use migrate_runtime::url_passwords;
-/// assert_eq!(url_passwords("mysql://app:p%40ss@db/x"), ["p%40ss", "p@ss"]);
-/// assert!(url_passwords("sqlite:app.db").is_empty());
-/// ```
-pub fn url_passwords(url: &str) -> Vec<String> {
-    let Some(password) = password_of(url) else {
-        return Vec::new();
-    };
-    let decoded = percent_decode(&password);
-    let mut out = vec![password];
-    if !out.contains(&decoded) {
-        out.push(decoded);
+    match crate::url::DatabaseUrl::parse(url) {
+        Ok(parsed) => parsed.to_string(),
+        Err(crate::url::UrlError::Unsupported { shown }) => shown,
+        Err(_) => match url.split_once("://") {
+            Some((scheme, _)) if !scheme.contains(char::is_whitespace) => format!("{scheme}://***"),
+            _ => "***".to_owned(),
+        },
     }
-    out.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    out
-}
-
-fn password_of(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let userinfo = &authority[..authority.rfind('@')?];
-    let (_, password) = userinfo.split_once(':')?;
-    (!password.is_empty()).then(|| password.to_owned())
-}
-
-fn percent_decode(text: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi << 4 | lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -75,12 +75,14 @@
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 #![deny(missing_docs)]
 
+mod connect;
 mod embedded;
 mod error;
 mod migrator;
 mod offline;
 mod protocol;
 mod types;
+mod url;
 
 /// What `migrations!` expands to names; not a stable API.
 #[doc(hidden)]
@@ -90,16 +92,16 @@ pub mod __private;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-mod connect;
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
 
+pub use self::url::{DatabaseUrl, UrlError};
+pub use connect::ConnectFailure;
 pub use embedded::{LoadError, Migration, Migrations};
-pub use error::{redact_url, url_passwords, Action, Error, StatementRef};
+pub use error::{redact_url, Action, Error, StatementRef};
 pub use migrate_graph as core;
 pub use migrate_graph::Dialect;
 pub use migrator::{Migrator, DEFAULT_TABLE};

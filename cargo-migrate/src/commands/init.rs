@@ -87,7 +87,8 @@ pub(crate) fn run(args: &InitArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
         .url
         .map(str::to_owned)
         .or_else(|| std::env::var(env.settings.url_env()).ok())
-        .and_then(|u| migrate_runtime::Dialect::from_url(&u))
+        .and_then(|u| migrate_runtime::DatabaseUrl::parse(&u).ok())
+        .map(|u| u.dialect())
         .map_or("sqlite", |d| d.name());
     writeln!(out)?;
     writeln!(out, "Next, add to Cargo.toml:")?;

@@ -138,9 +138,7 @@ fn dialect(flag: Option<DialectArg>, url: Option<&str>) -> Result<Dialect, CliEr
         Some(DialectArg::Mysql) => Ok(Dialect::MySql),
         None => {
             let url = url.ok_or(CliError::NoDialect)?;
-            Dialect::from_url(url).ok_or_else(|| CliError::UnsupportedUrl {
-                url: migrate_runtime::redact_url(url),
-            })
+            Ok(migrate_runtime::DatabaseUrl::parse(url)?.dialect())
         }
     }
 }

@@ -114,6 +114,16 @@ async fn fetch_one(
         .ok_or(sqlx::Error::RowNotFound)
 }
 
+/// Reads [`SETTINGS`] over the text protocol: a plain query, prepared for
+/// nothing, as a migration may have changed the session under it.
+async fn read_settings(conn: &mut Conn<Pg>) -> Result<sqlx::postgres::PgRow, sqlx::Error> {
+    Postgres::fetch_raw(conn, sql_str(READ_SETTINGS))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
 impl Backend for Pg {
     type Db = Postgres;
     const DIALECT: Dialect = Dialect::Postgres;
@@ -262,7 +272,7 @@ impl Backend for Pg {
     }
 
     async fn restore(&mut self, conn: &mut Conn<Self>, at_end: bool) -> Result<bool, sqlx::Error> {
-        let now = settings(&fetch_one(conn, READ_SETTINGS, &[]).await?, 0)?;
+        let now = settings(&read_settings(conn).await?, 0)?;
         let wanted = if at_end {
             &self.original
         } else {
@@ -286,7 +296,7 @@ impl Backend for Pg {
             .collect();
         let sql = format!("SELECT {}", calls.join(", "));
         Postgres::fetch_bound(conn, sql_str(&sql), &args).await?;
-        let after = settings(&fetch_one(conn, READ_SETTINGS, &[]).await?, 0)?;
+        let after = settings(&read_settings(conn).await?, 0)?;
         Ok(&after == wanted)
     }
 }

@@ -68,7 +68,7 @@ where
 }
 
 async fn settings(conn: &mut Conn<Lite>) -> Result<[i64; 2], sqlx::Error> {
-    let rows = Sqlite::fetch_bound(conn, sql_str(SETTINGS), &[]).await?;
+    let rows = Sqlite::fetch_raw(conn, sql_str(SETTINGS)).await?;
     let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
     Ok([not_null(row, 0)?, not_null(row, 1)?])
 }

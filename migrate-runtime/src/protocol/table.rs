@@ -57,6 +57,7 @@ impl TableName {
 
     /// The same table placed in `schema` (the schema a session resolved an
     /// unqualified name to), unless it names one already.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     pub(crate) fn in_schema(&self, schema: &str) -> TableName {
         TableName {
             schema: Some(self.schema.clone().unwrap_or_else(|| schema.to_owned())),

@@ -96,6 +96,64 @@ fn wrong_password_is_not_printed() {
     }
 }
 
+/// The hint names what failed, from the kind the runtime read off the
+/// driver's error (I/O error kind, SQLSTATE, MySQL error number), and where
+/// the server was expected: refused port, unknown host, and on the real
+/// servers a wrong password and a missing database.
+#[test]
+fn connection_hints_come_from_the_failure_kind() {
+    let mut p = with_ids(&["a1"]);
+    let mut cases = vec![
+        (
+            "postgres://app:Hint-Secret-1@127.0.0.1:1/appdb".to_owned(),
+            "hint: nothing answered at 127.0.0.1:1: start the server there".to_owned(),
+        ),
+        (
+            "mariadb://app:Hint-Secret-1@127.0.0.1:1/appdb".to_owned(),
+            "hint: nothing answered at 127.0.0.1:1: start the server there".to_owned(),
+        ),
+        (
+            "mysql://app:Hint-Secret-1@no-such-host.invalid:3306/appdb".to_owned(),
+            "hint: the host name `no-such-host.invalid` does not resolve".to_owned(),
+        ),
+    ];
+    for var in ["MIGRATE_TEST_POSTGRES_URL", "MIGRATE_TEST_MYSQL_URL"] {
+        let Ok(url) = std::env::var(var) else {
+            println!("SKIP hints on {var}: not set");
+            continue;
+        };
+        let (userinfo, after) = url.split_once('@').unwrap();
+        let user = userinfo.rsplit_once(':').unwrap().0;
+        let server = after.split('/').next().unwrap();
+        let password = userinfo.rsplit_once(':').unwrap().1;
+        cases.push((
+            format!("{user}:Hint-Secret-1@{after}"),
+            format!("hint: the server at {server} rejected the credentials"),
+        ));
+        cases.push((
+            format!("{user}:{password}@{server}/no_such_db_4711"),
+            format!(
+                "hint: the server at {server} answered, but lacks the database `no_such_db_4711`"
+            ),
+        ));
+    }
+    for (url, hint) in cases {
+        p.url = Some(url.clone());
+        let err = p.fail(&["current"]);
+        assert!(err.contains(&hint), "{url}: {err}");
+        assert!(
+            err.contains("(the URL comes from the DATABASE_URL environment variable)"),
+            "{err}"
+        );
+        assert!(!err.contains("Hint-Secret"), "password leaked: {err}");
+        // The driver's message is a cause of its own, not repeated in the error.
+        let error_line = err.lines().next().unwrap();
+        if let Some(cause) = err.lines().find_map(|l| l.strip_prefix("caused by: ")) {
+            assert!(!error_line.contains(cause), "{err}");
+        }
+    }
+}
+
 #[test]
 fn missing_database_url_says_how_to_give_one() {
     let p = with_ids(&["a1"]);

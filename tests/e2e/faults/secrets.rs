@@ -4,9 +4,14 @@
 //! errors (`Display`, `Debug`, and every wrapped sqlx error in the chain),
 //! including errors from a pool whose password stopped working after it
 //! connected. (The server dying mid-run is in `restart`.)
+//!
+//! Issue 9 point 6, each through the real CLI: a raw `/`, `#` or `?` in the
+//! password (the URL does not parse: only scheme and host are named), sqlx's
+//! `?password=` parameter, a libpq `key=value` string, and a malformed `.env`
+//! line (reported by line number only).
 
 use crate::support::{cli_bin, unique_name, Backend, Scratch, MYSQL_ENV, POSTGRES_ENV};
-use migrate_runtime::{Db, Error};
+use migrate_runtime::{ConnectFailure, Db, Error};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -59,6 +64,42 @@ fn project() -> tempfile::TempDir {
     )
     .unwrap();
     tmp
+}
+
+/// The issue's URL shape on a given server: a raw `/`, `#` and `?` in the
+/// password.
+const RAW_PASSWORD: &str = "Se/cr#et?Pw1";
+
+/// Pieces of [`RAW_PASSWORD`] that must not be printed either.
+fn raw_password_pieces() -> Vec<String> {
+    ["Se/cr", "cr#et", "et?Pw1", "Pw1", ":Se"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
+/// `host:port` of a server URL.
+fn host_port(url: &str) -> &str {
+    let rest = url.split_once('@').map_or(url, |(_, r)| r);
+    rest.split(['/', '?']).next().unwrap()
+}
+
+/// One CLI run with `DATABASE_URL` set or removed: exit code, stdout, stderr.
+fn cli(project: &Path, args: &[&str], url: Option<&str>) -> (Option<i32>, String, String) {
+    let mut cmd = Command::new(cli_bin());
+    cmd.arg("migrate")
+        .args(args)
+        .current_dir(project)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "trace");
+    if let Some(url) = url {
+        cmd.env("DATABASE_URL", url);
+    }
+    let out = cmd.output().expect("running cargo-migrate");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Runs one CLI command against `url` and checks its output.
@@ -180,6 +221,12 @@ fn cli_never_prints_the_password() {
                     &forms("Secret-Silent-6"),
                 );
                 assert!(stderr.contains("no answer within 10 s"), "{stderr}");
+                assert!(
+                    stderr.contains(&format!(
+                        "hint: the server did not answer at 127.0.0.1:{port}"
+                    )),
+                    "{stderr}"
+                );
             })
         })
         .collect();
@@ -201,7 +248,16 @@ async fn runtime_errors_never_show_the_password() {
         "mysql://app:Secret-Refused-8@127.0.0.1:1/appdb",
     ] {
         let err = Db::connect(url).await.unwrap_err();
-        assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::Connect {
+                    kind: ConnectFailure::Refused,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         let all = everything_about(&err);
         assert!(all.contains("app:***@127.0.0.1:1"), "{all}");
         assert_clean(
@@ -221,7 +277,16 @@ async fn runtime_errors_never_show_the_password() {
             let err = Db::connect(&with_password(&scratch.url, password))
                 .await
                 .unwrap_err();
-            assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+            assert!(
+                matches!(
+                    err,
+                    Error::Connect {
+                        kind: ConnectFailure::Auth,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
             let all = everything_about(&err);
             assert!(all.contains(":***@"), "{all}");
             assert_clean(&format!("{backend:?}"), &all, &forms(password));
@@ -266,4 +331,178 @@ async fn runtime_errors_never_show_the_password() {
         crate::support::exec(&admin, &drop).await.unwrap();
         admin.close().await;
     }
+}
+
+/// A raw `/`, `#` or `?` in the password: the URL does not parse, and the
+/// message names the scheme and host, says to percent-encode, and shows no
+/// part of the password (it used to say "the server is expected at app:Se").
+#[test]
+fn a_password_with_raw_special_characters_is_not_printed() {
+    let project = project();
+    let mut servers = vec![
+        "postgres://app:x@127.0.0.1:1/appdb".to_owned(),
+        "mysql://app:x@127.0.0.1:1/appdb".to_owned(),
+    ];
+    for env in [POSTGRES_ENV, MYSQL_ENV] {
+        match std::env::var(env) {
+            Ok(server) => servers.push(server),
+            Err(_) => println!("SKIP raw password on {env}: not set"),
+        }
+    }
+    let secrets = raw_password_pieces();
+    for server in &servers {
+        let url = with_password(server, RAW_PASSWORD);
+        let host = host_port(&url).split(':').next().unwrap().to_owned();
+        for (k, args) in [&["current"][..], &["upgrade"], &["downgrade", "base"]]
+            .into_iter()
+            .enumerate()
+        {
+            let stderr = cli_refuses(project.path(), &url, args, k % 2 == 1, &secrets);
+            assert!(stderr.contains("does not parse"), "{stderr}");
+            assert!(stderr.contains("percent-encoded"), "{stderr}");
+            assert!(stderr.contains(&format!("`{host}`")), "{stderr}");
+            assert!(!stderr.contains("expected at app"), "{stderr}");
+        }
+    }
+}
+
+/// sqlx's `?password=` parameter (and `sslpassword=`): redacted in the
+/// URL shown, on a refused port and against the real server.
+#[test]
+fn a_password_in_the_query_string_is_not_printed() {
+    let project = project();
+    let mut cases = vec![
+        (
+            "postgres://app@127.0.0.1:1/appdb?password=Qp-Secret-13&sslpassword=Qp-Secret-14"
+                .to_owned(),
+            "nothing answered at 127.0.0.1:1",
+        ),
+        (
+            "mysql://app@127.0.0.1:1/appdb?password=Qp-Secret-13".to_owned(),
+            "nothing answered at 127.0.0.1:1",
+        ),
+    ];
+    match std::env::var(POSTGRES_ENV) {
+        Ok(server) => {
+            let (user_part, rest) = server.split_once('@').unwrap();
+            let user = user_part
+                .split("://")
+                .nth(1)
+                .unwrap()
+                .split(':')
+                .next()
+                .unwrap();
+            cases.push((
+                format!("postgres://{user}@{rest}?password=Qp-Secret-13"),
+                "rejected the credentials",
+            ));
+        }
+        Err(_) => println!("SKIP ?password= on {POSTGRES_ENV}: not set"),
+    }
+    let secrets = ["Qp-Secret-13".to_owned(), "Qp-Secret-14".to_owned()];
+    for (url, advice) in &cases {
+        for (k, args) in [&["current"][..], &["upgrade"]].into_iter().enumerate() {
+            let stderr = cli_refuses(project.path(), url, args, k % 2 == 1, &secrets);
+            assert!(stderr.contains("password=***"), "{stderr}");
+            assert!(stderr.contains(advice), "{url}: {stderr}");
+        }
+    }
+}
+
+/// A libpq `key=value` connection string: shown with `password=***`, on a
+/// refused port, and against the real server with a wrong password (a
+/// quoted one with spaces) and with the right one.
+#[test]
+fn a_key_value_connection_string_is_not_printed() {
+    let project = project();
+    let refused = "host=127.0.0.1 port=1 user=app password=Kv-Secret-15 dbname=appdb";
+    let secrets = vec!["Kv-Secret-15".to_owned()];
+    for (k, args) in [&["current"][..], &["upgrade"]].into_iter().enumerate() {
+        let stderr = cli_refuses(project.path(), refused, args, k % 2 == 1, &secrets);
+        assert!(stderr.contains("password=***"), "{stderr}");
+        assert!(
+            stderr.contains("nothing answered at 127.0.0.1:1"),
+            "{stderr}"
+        );
+    }
+    let Ok(server) = std::env::var(POSTGRES_ENV) else {
+        println!("SKIP key=value on {POSTGRES_ENV}: not set");
+        return;
+    };
+    let url = migrate_runtime::DatabaseUrl::parse(&server).unwrap();
+    let user = server
+        .split("://")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap();
+    let key_value = |password: &str| {
+        format!(
+            "host={} port={} user={user} password={password} dbname={}",
+            url.host().unwrap(),
+            url.port().unwrap(),
+            url.database().unwrap()
+        )
+    };
+    let wrong = key_value("'Kv Wrong-Secret-16'");
+    let stderr = cli_refuses(
+        project.path(),
+        &wrong,
+        &["current"],
+        false,
+        &["Kv Wrong-Secret-16".to_owned(), "Wrong-Secret".to_owned()],
+    );
+    assert!(stderr.contains("rejected the credentials"), "{stderr}");
+    // The right password connects: the form is supported, not only hidden.
+    let password = server
+        .split_once("://")
+        .unwrap()
+        .1
+        .split_once('@')
+        .unwrap()
+        .0;
+    let password = password.split_once(':').unwrap().1;
+    let (code, stdout, stderr) = cli(project.path(), &["current"], Some(&key_value(password)));
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(!stderr.contains(password), "{stderr}");
+}
+
+/// A malformed `.env` line other than `DATABASE_URL`: named by file and
+/// line number, its text never printed, and the other lines still read.
+#[test]
+fn a_malformed_dot_env_line_is_reported_by_number_only() {
+    let project = project();
+    let env = project.path().join(".env");
+    std::fs::write(
+        &env,
+        "# settings\nDATABASE_URL=sqlite:from_dotenv.db\nexport API_KEY hunter2-Secret-17\nAPI_TOKEN=\"hunter2-Secret-18\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = cli(project.path(), &["current"], None);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_eq!(stdout, "base (no revision applied)\n");
+    assert_clean(".env", &stderr, &["hunter2".to_owned(), "API_".to_owned()]);
+    assert!(
+        stderr.contains("warning: ignoring line 3 of .env:")
+            && stderr.contains("warning: ignoring line 4 of .env:"),
+        "{stderr}"
+    );
+    assert!(project.path().join("from_dotenv.db").is_file());
+
+    // A bad line before the URL no longer hides it.
+    std::fs::write(
+        &env,
+        "API_TOKEN hunter2-Secret-19\nDATABASE_URL=sqlite:second.db\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = cli(project.path(), &["upgrade"], None);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_clean(
+        ".env",
+        &format!("{stdout}{stderr}"),
+        &["hunter2".to_owned()],
+    );
+    assert!(stderr.contains("ignoring line 1 of .env"), "{stderr}");
+    assert!(project.path().join("second.db").is_file());
 }
