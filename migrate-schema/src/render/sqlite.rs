@@ -1,0 +1,445 @@
+//! SQLite statements. What `ALTER TABLE` cannot express (changing a column,
+//! adding or dropping a constraint, dropping a constrained column) rebuilds
+//! the table with the documented procedure, keeping its rows:
+//! `CREATE TABLE new_x`, `INSERT INTO new_x SELECT ... FROM x`, `DROP TABLE x`,
+//! `ALTER TABLE new_x RENAME TO x`, then its indexes. A draft with a rebuild
+//! runs outside the runtime's transaction, between `PRAGMA foreign_keys = OFF`
+//! and `ON` with its own `BEGIN`/`COMMIT`: with foreign keys on, `DROP TABLE x`
+//! would delete (or cascade into) the rows that reference `x`.
+
+use std::collections::{HashMap, HashSet};
+
+use super::sql::{columns, constraint, create_table, foreign_key, ident, index_parts, qualified};
+use super::{Context, Statement};
+use crate::change::Change;
+use crate::model::{
+    Column, Dialect, ForeignKey, GeneratedKind, Identity, Index, QualifiedName, Table,
+};
+use crate::warn::{Warning, WarningKind};
+
+const D: Dialect = Dialect::Sqlite;
+
+/// Renders every change; returns the statements and whether they may run in
+/// the runtime's transaction.
+pub(crate) fn render_all(
+    ctx: &Context,
+    notes: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<Statement>, bool) {
+    let tables = Tables::new(ctx.changes);
+    let mut last: HashMap<QualifiedName, usize> = HashMap::new();
+    let mut rebuild: HashSet<QualifiedName> = HashSet::new();
+    for (i, change) in ctx.changes.iter().enumerate() {
+        let Some(target) = tables.target(change) else {
+            continue;
+        };
+        last.insert(target.clone(), i);
+        if needs_rebuild(change, &tables, ctx) {
+            rebuild.insert(target);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, change) in ctx.changes.iter().enumerate() {
+        let target = tables.target(change);
+        let rebuilt = target.as_ref().is_some_and(|t| rebuild.contains(t));
+        let keep = !rebuilt
+            || matches!(
+                change,
+                Change::RenameTable { .. } | Change::RenameColumn { .. }
+            );
+        if keep {
+            for sql in render(change, &tables, ctx, notes) {
+                out.push(Statement {
+                    sql,
+                    change: change.describe(),
+                });
+            }
+        }
+        if let Some(t) = target.filter(|t| rebuild.contains(t) && last.get(t) == Some(&i)) {
+            warnings.push(Warning {
+                kind: WarningKind::TableRebuild,
+                object: t.to_string(),
+                message: "SQLite cannot alter this in place: the table is rebuilt and its rows \
+                          copied (locks the database; views and triggers on it must be recreated)"
+                    .into(),
+            });
+            for sql in rebuild_table(&t, ctx) {
+                out.push(Statement {
+                    sql,
+                    change: format!("rebuild table {t}"),
+                });
+            }
+        }
+    }
+    if rebuild.is_empty() {
+        return (out, true);
+    }
+    notes.push(
+        "the SQLite table rebuild runs outside the migration transaction: it turns \
+         foreign keys off, rebuilds in its own transaction, lists violations with \
+         PRAGMA foreign_key_check, and turns foreign keys back on"
+            .into(),
+    );
+    let wrap = |sql: &str| Statement {
+        sql: sql.into(),
+        change: "table rebuild".into(),
+    };
+    let mut wrapped = vec![wrap("PRAGMA foreign_keys = OFF;"), wrap("BEGIN;")];
+    wrapped.extend(out);
+    wrapped.extend([
+        wrap("PRAGMA foreign_key_check;"),
+        wrap("COMMIT;"),
+        wrap("PRAGMA foreign_keys = ON;"),
+    ]);
+    (wrapped, false)
+}
+
+/// What the change list does to tables as a whole.
+struct Tables {
+    /// Current name → desired name.
+    renamed: HashMap<QualifiedName, QualifiedName>,
+    created: HashSet<QualifiedName>,
+    dropped: HashSet<QualifiedName>,
+    /// Foreign keys of created tables, written inline.
+    new_fks: HashMap<QualifiedName, Vec<ForeignKey>>,
+}
+
+impl Tables {
+    fn new(changes: &[Change]) -> Self {
+        let mut t = Tables {
+            renamed: HashMap::new(),
+            created: HashSet::new(),
+            dropped: HashSet::new(),
+            new_fks: HashMap::new(),
+        };
+        for change in changes {
+            match change {
+                Change::RenameTable { from, to } => {
+                    t.renamed.insert(from.clone(), to.clone());
+                }
+                Change::CreateTable { table } => {
+                    t.created.insert(table.name.clone());
+                }
+                Change::DropTable { table } => {
+                    t.dropped.insert(table.name.clone());
+                }
+                _ => {}
+            }
+        }
+        for change in changes {
+            if let Change::AddForeignKey { table, foreign_key } = change {
+                if t.created.contains(table) {
+                    t.new_fks
+                        .entry(table.clone())
+                        .or_default()
+                        .push(foreign_key.clone());
+                }
+            }
+        }
+        t
+    }
+
+    /// The desired name of an existing table the change alters, if any.
+    fn target(&self, change: &Change) -> Option<QualifiedName> {
+        let table = change.table()?;
+        if matches!(
+            change,
+            Change::CreateTable { .. } | Change::DropTable { .. }
+        ) || self.created.contains(table)
+            || self.dropped.contains(table)
+        {
+            return None;
+        }
+        Some(
+            self.renamed
+                .get(table)
+                .cloned()
+                .unwrap_or_else(|| table.clone()),
+        )
+    }
+}
+
+fn needs_rebuild(change: &Change, tables: &Tables, ctx: &Context) -> bool {
+    use Change::*;
+    match change {
+        AlterColumn { from, to, .. } => {
+            let mut same = from.clone();
+            same.comment = to.comment.clone();
+            &same != to
+        }
+        AddPrimaryKey { .. }
+        | DropPrimaryKey { .. }
+        | AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. }
+        | AddForeignKey { .. }
+        | DropForeignKey { .. } => true,
+        AddColumn { column, .. } => !can_add(column),
+        DropColumn { table, column } => {
+            let current = tables
+                .renamed
+                .iter()
+                .find(|(_, to)| *to == table)
+                .map_or(table, |(from, _)| from);
+            ctx.current
+                .table(current)
+                .is_none_or(|t| constrains(t, &column.name))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `ALTER TABLE ADD COLUMN` accepts the column (SQLite's documented limits).
+fn can_add(c: &Column) -> bool {
+    let default_ok = c.default.as_deref().is_none_or(|d| {
+        let upper = d.trim().to_uppercase();
+        !upper.starts_with('(') && !upper.starts_with("CURRENT_")
+    });
+    let not_null_ok = c.nullable || c.default.is_some() || c.generated.is_some();
+    let generated_ok = c
+        .generated
+        .as_ref()
+        .is_none_or(|g| g.kind == GeneratedKind::Virtual);
+    default_ok && not_null_ok && generated_ok && c.identity.is_none()
+}
+
+/// Whether dropping `column` needs a rebuild: a key, constraint or expression
+/// uses it. Expressions are searched as text, which errs on the side of a rebuild.
+fn constrains(t: &Table, column: &str) -> bool {
+    let has = |cols: &[String]| cols.iter().any(|c| c == column);
+    t.primary_key.as_ref().is_some_and(|k| has(&k.columns))
+        || t.uniques.iter().any(|u| has(&u.columns))
+        || t.foreign_keys.iter().any(|f| has(&f.columns))
+        || t.checks.iter().any(|c| c.expression.contains(column))
+        || t.columns.iter().any(|c| {
+            c.generated
+                .as_ref()
+                .is_some_and(|g| g.expression.contains(column))
+        })
+}
+
+fn render(change: &Change, tables: &Tables, ctx: &Context, notes: &mut Vec<String>) -> Vec<String> {
+    use Change::*;
+    let alter = |t: &QualifiedName| format!("ALTER TABLE {}", qualified(D, t));
+    match change {
+        CreateTable { table } => {
+            let fks = tables
+                .new_fks
+                .get(&table.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            vec![create(table, &table.name, fks)]
+        }
+        DropTable { table } => vec![format!("DROP TABLE {};", qualified(D, &table.name))],
+        RenameTable { from, to } => {
+            vec![format!("{} RENAME TO {};", alter(from), ident(D, &to.name))]
+        }
+        AddColumn { table, column } => {
+            vec![format!(
+                "{} ADD COLUMN {};",
+                alter(table),
+                column_def(column, false)
+            )]
+        }
+        DropColumn { table, column } => {
+            vec![format!(
+                "{} DROP COLUMN {};",
+                alter(table),
+                ident(D, &column.name)
+            )]
+        }
+        RenameColumn { table, from, to } => vec![format!(
+            "{} RENAME COLUMN {} TO {};",
+            alter(table),
+            ident(D, from),
+            ident(D, to)
+        )],
+        CreateIndex { table, index } => vec![create_index(table, index)],
+        DropIndex { table, index } => {
+            let name = QualifiedName {
+                schema: table.schema.clone(),
+                name: index.name.clone(),
+            };
+            vec![format!("DROP INDEX {};", qualified(D, &name))]
+        }
+        // Foreign keys of created tables are inline; those of dropped tables go with them.
+        AddForeignKey { .. } | DropForeignKey { .. } => vec![],
+        SetTableComment { .. } | AlterColumn { .. } => {
+            notes.push(format!(
+                "{}: SQLite has no comments, not generated",
+                change.describe()
+            ));
+            vec![]
+        }
+        CreateSchema { .. }
+        | DropSchema { .. }
+        | CreateEnum { .. }
+        | AddEnumValue { .. }
+        | RecreateEnum { .. }
+        | DropEnum { .. } => {
+            notes.push(format!(
+                "{}: SQLite has no such objects, not generated",
+                change.describe()
+            ));
+            vec![]
+        }
+        AddPrimaryKey { .. }
+        | DropPrimaryKey { .. }
+        | AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. } => {
+            // Always part of a rebuild; reaching here would be a bug in `needs_rebuild`.
+            let _ = ctx;
+            vec![]
+        }
+    }
+}
+
+fn rebuild_table(name: &QualifiedName, ctx: &Context) -> Vec<String> {
+    let Some(desired) = ctx.desired.table(name) else {
+        return vec![];
+    };
+    let current_name = ctx
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            Change::RenameTable { from, to } if to == name => Some(from),
+            _ => None,
+        })
+        .unwrap_or(name);
+    let mut present: HashSet<String> = ctx
+        .current
+        .table(current_name)
+        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    for change in ctx.changes {
+        if let Change::RenameColumn { table, from, to } = change {
+            if table == name && present.remove(from) {
+                present.insert(to.clone());
+            }
+        }
+    }
+    let copied: Vec<String> = desired
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_none() && present.contains(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
+    let temp = QualifiedName {
+        schema: name.schema.clone(),
+        name: format!("new_{}", name.name),
+    };
+    let list = columns(D, &copied);
+    let mut out = vec![
+        create(desired, &temp, &[]),
+        format!(
+            "INSERT INTO {} {list} SELECT {} FROM {};",
+            qualified(D, &temp),
+            &list[1..list.len() - 1],
+            qualified(D, name)
+        ),
+        format!("DROP TABLE {};", qualified(D, name)),
+        format!(
+            "ALTER TABLE {} RENAME TO {};",
+            qualified(D, &temp),
+            ident(D, &name.name)
+        ),
+    ];
+    out.extend(desired.indexes.iter().map(|i| create_index(name, i)));
+    out
+}
+
+fn create(table: &Table, name: &QualifiedName, extra_fks: &[ForeignKey]) -> String {
+    let inline_pk = table
+        .primary_key
+        .as_ref()
+        .and_then(|pk| match pk.columns.as_slice() {
+            [only]
+                if table
+                    .column(only)
+                    .is_some_and(|c| c.identity == Some(Identity::AutoIncrement)) =>
+            {
+                Some(only.clone())
+            }
+            _ => None,
+        });
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| column_def(c, inline_pk.as_deref() == Some(c.name.as_str())))
+        .collect();
+    if let (Some(pk), None) = (&table.primary_key, &inline_pk) {
+        lines.push(format!(
+            "{}PRIMARY KEY {}",
+            constraint(D, &pk.name),
+            columns(D, &pk.columns)
+        ));
+    }
+    for u in &table.uniques {
+        lines.push(format!(
+            "{}UNIQUE {}",
+            constraint(D, &u.name),
+            columns(D, &u.columns)
+        ));
+    }
+    for c in &table.checks {
+        lines.push(format!(
+            "{}CHECK ({})",
+            constraint(D, &c.name),
+            c.expression
+        ));
+    }
+    for fk in table.foreign_keys.iter().chain(extra_fks) {
+        lines.push(foreign_key(D, fk));
+    }
+    create_table(&format!("CREATE TABLE {}", qualified(D, name)), &lines, "")
+}
+
+fn column_def(c: &Column, autoincrement_key: bool) -> String {
+    let mut sql = ident(D, &c.name);
+    if !c.data_type.raw.trim().is_empty() {
+        sql.push(' ');
+        sql.push_str(&c.data_type.raw);
+    }
+    if autoincrement_key {
+        sql.push_str(" PRIMARY KEY AUTOINCREMENT");
+    }
+    if !c.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(default) = &c.default {
+        sql.push_str(&format!(" DEFAULT {default}"));
+    }
+    if let Some(collation) = &c.collation {
+        sql.push_str(&format!(" COLLATE {}", ident(D, collation)));
+    }
+    if let Some(g) = &c.generated {
+        let kind = match g.kind {
+            GeneratedKind::Stored => "STORED",
+            GeneratedKind::Virtual => "VIRTUAL",
+        };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expression));
+    }
+    sql
+}
+
+fn create_index(table: &QualifiedName, index: &Index) -> String {
+    let name = QualifiedName {
+        schema: table.schema.clone(),
+        name: index.name.clone(),
+    };
+    let predicate = index
+        .predicate
+        .as_ref()
+        .map(|p| format!(" WHERE {p}"))
+        .unwrap_or_default();
+    format!(
+        "CREATE {}INDEX {} ON {} {}{predicate};",
+        if index.unique { "UNIQUE " } else { "" },
+        qualified(D, &name),
+        ident(D, &table.name),
+        index_parts(D, &index.parts)
+    )
+}
