@@ -154,7 +154,7 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
                              ACCESS EXCLUSIVE lock",
                         );
                     }
-                    if dialect == Dialect::Mysql {
+                    if dialect == Dialect::Mysql && !widening_text {
                         warn(
                             WarningKind::TableRewrite,
                             object.clone(),

@@ -39,6 +39,7 @@ pub(crate) fn render_all(
         }
     }
     let mut out = Vec::new();
+    let mut deferred = false;
     for (i, change) in ctx.changes.iter().enumerate() {
         let target = tables.target(change);
         let rebuilt = target.as_ref().is_some_and(|t| rebuild.contains(t));
@@ -47,6 +48,17 @@ pub(crate) fn render_all(
                 change,
                 Change::RenameTable { .. } | Change::RenameColumn { .. }
             );
+        if matches!(change, Change::DropForeignKey { table, .. } if tables.dropped.contains(table))
+            && !deferred
+        {
+            // Tables dropped together may reference each other: no drop order
+            // satisfies a cycle, so references are checked at commit instead.
+            deferred = true;
+            out.push(Statement {
+                sql: "PRAGMA defer_foreign_keys = ON;".into(),
+                change: change.describe(),
+            });
+        }
         if keep {
             for sql in render(change, &tables, ctx, notes) {
                 out.push(Statement {

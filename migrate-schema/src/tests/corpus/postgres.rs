@@ -1,0 +1,313 @@
+//! The corpus on Postgres.
+
+use super::*;
+
+const D: Dialect = Dialect::Postgres;
+
+#[test]
+fn corpus() {
+    check(vec![
+        case!(D, unchanged, [], []),
+        case!(
+            D,
+            create_table,
+            [
+                "CREATE TABLE \"users\" (\n    \"id\" integer NOT NULL,\n    \"name\" text NOT NULL,\n    \"email\" character varying(255) NOT NULL,\n    \"active\" boolean NOT NULL DEFAULT true,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"users_email_key\" UNIQUE (\"email\"),\n    CONSTRAINT \"users_name_check\" CHECK (length(name) > 0)\n);",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_table,
+            [
+                "DROP TABLE \"users\";",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            add_nullable_column,
+            [
+                "ALTER TABLE \"users\" ADD COLUMN \"email\" text;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            add_column_with_default,
+            [
+                "ALTER TABLE \"users\" ADD COLUMN \"score\" integer NOT NULL DEFAULT 0;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            add_not_null_without_default,
+            [
+                "ALTER TABLE \"users\" ADD COLUMN \"email\" text NOT NULL;",
+            ],
+            [NotNull]
+        ),
+        case!(
+            D,
+            drop_column,
+            [
+                "ALTER TABLE \"users\" DROP COLUMN \"email\";",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            rename_column,
+            [
+                "ALTER TABLE \"users\" RENAME COLUMN \"full_name\" TO \"name\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            rename_column_without_hint,
+            [
+                "ALTER TABLE \"users\" DROP COLUMN \"full_name\";",
+                "ALTER TABLE \"users\" ADD COLUMN \"name\" text;",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            rename_table,
+            [
+                "ALTER TABLE \"people\" RENAME TO \"users\";",
+            ],
+            []
+        ),
+        case!(D, stale_hints_are_ignored, [], []),
+        case!(
+            D,
+            widen_varchar,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"email\" TYPE character varying(100);",
+            ],
+            []
+        ),
+        case!(
+            D,
+            narrow_varchar,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"email\" TYPE character varying(50);",
+            ],
+            [NarrowingType, TableRewrite]
+        ),
+        case!(
+            D,
+            set_not_null,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"email\" SET NOT NULL;",
+            ],
+            [NotNull]
+        ),
+        case!(
+            D,
+            drop_not_null,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"email\" DROP NOT NULL;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            change_default,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"score\" SET DEFAULT 10;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_default,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"score\" DROP DEFAULT;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            add_unique,
+            [
+                "ALTER TABLE \"users\" ADD CONSTRAINT \"users_name_key\" UNIQUE (\"name\");",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            drop_unique,
+            [
+                "ALTER TABLE \"users\" DROP CONSTRAINT \"users_name_key\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            add_foreign_key,
+            [
+                "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\");",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            drop_foreign_key,
+            [
+                "ALTER TABLE \"posts\" DROP CONSTRAINT \"posts_user_id_fkey\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            change_on_delete,
+            [
+                "ALTER TABLE \"posts\" DROP CONSTRAINT \"posts_user_id_fkey\";",
+                "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE;",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            create_tables_with_foreign_key,
+            [
+                "CREATE TABLE \"posts\" (\n    \"id\" integer NOT NULL,\n    \"user_id\" integer NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "CREATE TABLE \"users\" (\n    \"id\" integer NOT NULL,\n    \"name\" text NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_tables_in_a_cycle,
+            [
+                "ALTER TABLE \"a\" DROP CONSTRAINT \"a_b_fkey\";",
+                "ALTER TABLE \"b\" DROP CONSTRAINT \"b_a_fkey\";",
+                "DROP TABLE \"a\";",
+                "DROP TABLE \"b\";",
+            ],
+            [DataLoss]
+        ),
+        case!(D, unnamed_constraints_match_by_content, [], []),
+        case!(
+            D,
+            add_check,
+            [
+                "ALTER TABLE \"users\" ADD CONSTRAINT \"users_name_check\" CHECK (length(name) > 0);",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            create_index,
+            [
+                "CREATE INDEX \"users_name_idx\" ON \"users\" (\"name\");",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            drop_index,
+            [
+                "DROP INDEX \"users_name_idx\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            partial_expression_index,
+            [
+                "CREATE UNIQUE INDEX \"users_lower_name_idx\" ON \"users\" ((lower(name))) WHERE name <> '';",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            change_primary_key,
+            [
+                "ALTER TABLE \"memberships\" DROP CONSTRAINT \"memberships_pkey\";",
+                "ALTER TABLE \"memberships\" ADD PRIMARY KEY (\"user_id\", \"team_id\");",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            table_comment,
+            [
+                "COMMENT ON TABLE \"users\" IS 'people who log in';",
+            ],
+            []
+        ),
+        case!(
+            D,
+            column_comment,
+            [
+                "COMMENT ON COLUMN \"users\".\"email\" IS 'where we write';",
+            ],
+            []
+        ),
+        case!(
+            D,
+            add_generated_column,
+            [
+                "ALTER TABLE \"users\" ADD COLUMN \"total\" integer GENERATED ALWAYS AS (price * 2) STORED;",
+            ],
+            [TableRewrite]
+        ),
+        case!(
+            D,
+            bigint_to_int,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"count\" TYPE integer;",
+            ],
+            [NarrowingType, TableRewrite]
+        ),
+        case!(
+            D,
+            text_to_int,
+            [
+                "ALTER TABLE \"users\" ALTER COLUMN \"age\" TYPE integer USING \"age\"::integer;",
+            ],
+            [NarrowingType, TableRewrite]
+        ),
+        case!(
+            D,
+            rename_and_alter,
+            [
+                "ALTER TABLE \"users\" RENAME COLUMN \"mail\" TO \"email\";",
+                "ALTER TABLE \"users\" ALTER COLUMN \"email\" TYPE character varying(200);",
+                "ALTER TABLE \"users\" ALTER COLUMN \"email\" SET NOT NULL;",
+            ],
+            [NotNull]
+        ),
+        case!(
+            D,
+            rename_table_referenced_by_fk,
+            [
+                "ALTER TABLE \"people\" RENAME TO \"users\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_table_suggests_rename,
+            [
+                "DROP TABLE \"people\";",
+                "CREATE TABLE \"users\" (\n    \"id\" integer NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            autoincrement,
+            [
+                "CREATE TABLE \"events\" (\n    \"id\" integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,\n    \"kind\" text,\n    PRIMARY KEY (\"id\")\n);",
+            ],
+            []
+        ),
+    ]);
+}

@@ -1,0 +1,438 @@
+//! The corpus on Sqlite.
+
+use super::*;
+
+const D: Dialect = Dialect::Sqlite;
+
+#[test]
+fn corpus() {
+    check(vec![
+        case!(D, unchanged, [], []),
+        case!(
+            D,
+            create_table,
+            [
+                "CREATE TABLE \"users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" VARCHAR(255) NOT NULL,\n    \"active\" BOOL NOT NULL DEFAULT 1,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"users_email_key\" UNIQUE (\"email\"),\n    CONSTRAINT \"users_name_check\" CHECK (length(name) > 0)\n);",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_table,
+            [
+                "DROP TABLE \"users\";",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            add_nullable_column,
+            [
+                "ALTER TABLE \"users\" ADD COLUMN \"email\" TEXT;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            add_column_with_default,
+            [
+                "ALTER TABLE \"users\" ADD COLUMN \"score\" INTEGER NOT NULL DEFAULT 0;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            add_not_null_without_default,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [NotNull, TableRebuild]
+        ),
+        case!(
+            D,
+            drop_column,
+            [
+                "ALTER TABLE \"users\" DROP COLUMN \"email\";",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            rename_column,
+            [
+                "ALTER TABLE \"users\" RENAME COLUMN \"full_name\" TO \"name\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            rename_column_without_hint,
+            [
+                "ALTER TABLE \"users\" DROP COLUMN \"full_name\";",
+                "ALTER TABLE \"users\" ADD COLUMN \"name\" TEXT;",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            rename_table,
+            [
+                "ALTER TABLE \"people\" RENAME TO \"users\";",
+            ],
+            []
+        ),
+        case!(D, stale_hints_are_ignored, [], []),
+        case!(
+            D,
+            widen_varchar,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" VARCHAR(100),\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            narrow_varchar,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" VARCHAR(50),\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [NarrowingType, TableRebuild]
+        ),
+        case!(
+            D,
+            set_not_null,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [NotNull, TableRebuild]
+        ),
+        case!(
+            D,
+            drop_not_null,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" TEXT,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            change_default,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"score\" INTEGER DEFAULT 10,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"score\") SELECT \"id\", \"name\", \"score\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            drop_default,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"score\" INTEGER,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"score\") SELECT \"id\", \"name\", \"score\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            add_unique,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"users_name_key\" UNIQUE (\"name\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            drop_unique,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            add_foreign_key,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\")\n);",
+                "INSERT INTO \"new_posts\" (\"id\", \"user_id\") SELECT \"id\", \"user_id\" FROM \"posts\";",
+                "DROP TABLE \"posts\";",
+                "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            drop_foreign_key,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_posts\" (\"id\", \"user_id\") SELECT \"id\", \"user_id\" FROM \"posts\";",
+                "DROP TABLE \"posts\";",
+                "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            change_on_delete,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE\n);",
+                "INSERT INTO \"new_posts\" (\"id\", \"user_id\") SELECT \"id\", \"user_id\" FROM \"posts\";",
+                "DROP TABLE \"posts\";",
+                "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            create_tables_with_foreign_key,
+            [
+                "CREATE TABLE \"posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE\n);",
+                "CREATE TABLE \"users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_tables_in_a_cycle,
+            [
+                "PRAGMA defer_foreign_keys = ON;",
+                "DROP TABLE \"a\";",
+                "DROP TABLE \"b\";",
+            ],
+            [DataLoss]
+        ),
+        case!(D, unnamed_constraints_match_by_content, [], []),
+        case!(
+            D,
+            add_check,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"users_name_check\" CHECK (length(name) > 0)\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            create_index,
+            [
+                "CREATE INDEX \"users_name_idx\" ON \"users\" (\"name\");",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_index,
+            [
+                "DROP INDEX \"users_name_idx\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            partial_expression_index,
+            [
+                "CREATE UNIQUE INDEX \"users_lower_name_idx\" ON \"users\" ((lower(name))) WHERE name <> '';",
+            ],
+            []
+        ),
+        case!(
+            D,
+            change_primary_key,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_memberships\" (\n    \"user_id\" INTEGER NOT NULL,\n    \"team_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"user_id\", \"team_id\")\n);",
+                "INSERT INTO \"new_memberships\" (\"user_id\", \"team_id\") SELECT \"user_id\", \"team_id\" FROM \"memberships\";",
+                "DROP TABLE \"memberships\";",
+                "ALTER TABLE \"new_memberships\" RENAME TO \"memberships\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(D, table_comment, [], []),
+        case!(D, column_comment, [], []),
+        case!(
+            D,
+            add_generated_column,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"price\" INTEGER,\n    \"total\" INTEGER GENERATED ALWAYS AS (price * 2) STORED,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"price\") SELECT \"id\", \"name\", \"price\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            bigint_to_int,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"count\" INTEGER,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"count\") SELECT \"id\", \"name\", \"count\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [NarrowingType, TableRebuild]
+        ),
+        case!(
+            D,
+            text_to_int,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"age\" INTEGER,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"age\") SELECT \"id\", \"name\", \"age\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [NarrowingType, TableRebuild]
+        ),
+        case!(
+            D,
+            rename_and_alter,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "ALTER TABLE \"users\" RENAME COLUMN \"mail\" TO \"email\";",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" VARCHAR(200) NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [NotNull, TableRebuild]
+        ),
+        case!(
+            D,
+            rename_table_referenced_by_fk,
+            [
+                "ALTER TABLE \"people\" RENAME TO \"users\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            drop_table_suggests_rename,
+            [
+                "DROP TABLE \"people\";",
+                "CREATE TABLE \"users\" (\n    \"id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            autoincrement,
+            [
+                "CREATE TABLE \"events\" (\n    \"id\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n    \"kind\" TEXT\n);",
+            ],
+            []
+        ),
+    ]);
+}
