@@ -159,12 +159,15 @@ impl T {
 }
 
 /// `schema` as far as the diff's contract goes: column order is not kept
-/// (ADD COLUMN appends), and constraint names are not compared when the
+/// (ADD COLUMN appends), types compare in normalized form, and constraint names are not compared when the
 /// constraints' contents match.
 pub(crate) fn comparable(schema: &Schema) -> Schema {
     let mut s = schema.clone();
     for t in &mut s.tables {
         t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        for c in &mut t.columns {
+            c.data_type.raw = c.data_type.normalized.clone();
+        }
         if let Some(pk) = &mut t.primary_key {
             pk.name = None;
         }

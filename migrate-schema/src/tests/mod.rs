@@ -5,3 +5,4 @@
 mod build;
 mod corpus;
 mod scenarios;
+mod special;

@@ -2,6 +2,7 @@
 //! corpus renders in each dialect.
 
 use super::build::{schema, table, T};
+pub(crate) use super::special::*;
 use crate::*;
 
 /// Current schema, desired schema, hints.

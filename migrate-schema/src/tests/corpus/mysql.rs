@@ -308,5 +308,31 @@ fn corpus() {
             ],
             [ImplicitCommit]
         ),
+        case!(
+            D,
+            mysql_fulltext_and_hash_indexes,
+            [
+                "CREATE FULLTEXT INDEX `articles_body_ft` ON `articles` (`body`);",
+                "CREATE INDEX `articles_slug_hash` ON `articles` (`slug`) USING HASH;",
+            ],
+            [ImplicitCommit]
+        ),
+        case!(
+            D,
+            mysql_modify_keeps_every_attribute,
+            [
+                "ALTER TABLE `books` MODIFY COLUMN `title` varchar(200) COLLATE utf8mb4_bin NOT NULL DEFAULT 'untitled' COMMENT 'shown in lists';",
+            ],
+            [ImplicitCommit]
+        ),
+        case!(D, mysql_display_width_is_not_a_change, [], []),
+        case!(
+            D,
+            pg_table_in_new_schema,
+            [
+                "CREATE TABLE `billing`.`invoices` (\n    `id` int NOT NULL,\n    `amount` numeric(10,2) NOT NULL,\n    PRIMARY KEY (`id`)\n);",
+            ],
+            [ImplicitCommit]
+        ),
     ]);
 }

@@ -309,5 +309,132 @@ fn corpus() {
             ],
             []
         ),
+        case!(
+            D,
+            pg_create_enum_and_column,
+            [
+                "CREATE TYPE \"mood\" AS ENUM ('sad', 'ok');",
+                "ALTER TABLE \"people\" ADD COLUMN \"feeling\" mood;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_drop_enum_and_column,
+            [
+                "ALTER TABLE \"people\" DROP COLUMN \"feeling\";",
+                "DROP TYPE \"mood\";",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            pg_add_enum_values,
+            [
+                "ALTER TYPE \"mood\" ADD VALUE 'meh' BEFORE 'sad';",
+                "ALTER TYPE \"mood\" ADD VALUE 'happy';",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_remove_enum_value,
+            [
+                "ALTER TYPE \"mood\" RENAME TO \"mood_old\";",
+                "CREATE TYPE \"mood\" AS ENUM ('sad', 'happy');",
+                "ALTER TABLE \"people\" ALTER COLUMN \"feeling\" TYPE \"mood\" USING \"feeling\"::text::\"mood\";",
+                "DROP TYPE \"mood_old\";",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            pg_table_in_new_schema,
+            [
+                "CREATE SCHEMA \"billing\";",
+                "CREATE TABLE \"billing\".\"invoices\" (\n    \"id\" integer NOT NULL,\n    \"amount\" numeric(10,2) NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_drop_schema_with_table,
+            [
+                "DROP TABLE \"billing\".\"invoices\";",
+                "DROP SCHEMA \"billing\";",
+            ],
+            [DataLoss]
+        ),
+        case!(
+            D,
+            pg_add_identity,
+            [
+                "ALTER TABLE \"events\" ALTER COLUMN \"id\" ADD GENERATED ALWAYS AS IDENTITY;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_drop_identity_and_not_null,
+            [
+                "ALTER TABLE \"events\" ALTER COLUMN \"id\" DROP IDENTITY;",
+                "ALTER TABLE \"events\" ALTER COLUMN \"id\" DROP NOT NULL;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_change_generation_expression,
+            [
+                "ALTER TABLE \"items\" DROP COLUMN \"total\";",
+                "ALTER TABLE \"items\" ADD COLUMN \"total\" integer GENERATED ALWAYS AS (price * 3) STORED;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_stop_generating,
+            [
+                "ALTER TABLE \"items\" ALTER COLUMN \"total\" DROP EXPRESSION;",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_type_change_with_default,
+            [
+                "ALTER TABLE \"items\" ALTER COLUMN \"code\" DROP DEFAULT;",
+                "ALTER TABLE \"items\" ALTER COLUMN \"code\" TYPE text;",
+                "ALTER TABLE \"items\" ALTER COLUMN \"code\" SET DEFAULT '0'::text;",
+            ],
+            [TableRewrite]
+        ),
+        case!(
+            D,
+            pg_gin_index_and_comment_removed,
+            [
+                "COMMENT ON COLUMN \"docs\".\"body\" IS NULL;",
+                "CREATE INDEX \"docs_body_idx\" ON \"docs\" USING gin (\"body\");",
+                "COMMENT ON TABLE \"docs\" IS NULL;",
+            ],
+            [Lock]
+        ),
+        case!(
+            D,
+            pg_move_table_to_schema,
+            [
+                "ALTER TABLE \"invoices\" SET SCHEMA \"billing\";",
+                "ALTER TABLE \"billing\".\"invoices\" RENAME TO \"bills\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_collation,
+            [
+                "ALTER TABLE \"names\" ALTER COLUMN \"value\" TYPE text COLLATE \"C\";",
+            ],
+            []
+        ),
     ]);
 }

@@ -434,5 +434,72 @@ fn corpus() {
             ],
             []
         ),
+        case!(
+            D,
+            sqlite_rebuild_renamed_table_keeps_rows,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "ALTER TABLE \"people\" RENAME TO \"users\";",
+                "ALTER TABLE \"users\" RENAME COLUMN \"full_name\" TO \"name\";",
+                "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT,\n    \"age\" INTEGER,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\", \"name\", \"age\") SELECT \"id\", \"name\", \"age\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "CREATE INDEX \"users_name_idx\" ON \"users\" (\"name\");",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [NarrowingType, TableRebuild]
+        ),
+        case!(
+            D,
+            sqlite_drop_constrained_column,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_tags\" (\n    \"id\" INTEGER NOT NULL,\n    \"note\" TEXT,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_tags\" (\"id\", \"note\") SELECT \"id\", \"note\" FROM \"tags\";",
+                "DROP TABLE \"tags\";",
+                "ALTER TABLE \"new_tags\" RENAME TO \"tags\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [DataLoss, TableRebuild]
+        ),
+        case!(
+            D,
+            sqlite_add_column_with_expression_default,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_logs\" (\n    \"id\" INTEGER NOT NULL,\n    \"at\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_logs\" (\"id\") SELECT \"id\" FROM \"logs\";",
+                "DROP TABLE \"logs\";",
+                "ALTER TABLE \"new_logs\" RENAME TO \"logs\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
+        case!(
+            D,
+            sqlite_untyped_column,
+            [
+                "ALTER TABLE \"kv\" ADD COLUMN \"v\";",
+            ],
+            []
+        ),
+        case!(
+            D,
+            pg_create_enum_and_column,
+            [
+                "ALTER TABLE \"people\" ADD COLUMN \"feeling\" MOOD;",
+            ],
+            []
+        ),
     ]);
 }
