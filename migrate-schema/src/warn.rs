@@ -92,14 +92,14 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
                 format!("{table}.{}", column.name),
                 "the column and its values are dropped",
             ),
-            Change::RecreateEnum { from, to, .. } => {
-                if from.values.iter().any(|v| !to.values.contains(v)) {
-                    warn(
-                        WarningKind::DataLoss,
-                        to.name.to_string(),
-                        "labels are removed: rows holding them make the conversion fail",
-                    )
-                }
+            Change::RecreateEnum { from, to, .. }
+                if from.values.iter().any(|v| !to.values.contains(v)) =>
+            {
+                warn(
+                    WarningKind::DataLoss,
+                    to.name.to_string(),
+                    "labels are removed: rows holding them make the conversion fail",
+                )
             }
             Change::AddColumn { table, column } => {
                 let object = format!("{table}.{}", column.name);

@@ -4,5 +4,6 @@
 
 mod build;
 mod corpus;
+mod properties;
 mod scenarios;
 mod special;
