@@ -190,13 +190,12 @@ fn added_values(from: &[String], to: &[String]) -> Option<Vec<(String, EnumPosit
         if existing.contains(value) {
             continue;
         }
-        let later_existing = to[i + 1..].iter().any(|v| existing.contains(v));
-        let position = if !later_existing {
-            EnumPosition::End
-        } else if i == 0 {
-            EnumPosition::Before(to[1].clone())
-        } else {
-            EnumPosition::After(to[i - 1].clone())
+        // Labels are added in order, so the one before is always there by now.
+        let next_existing = to[i + 1..].iter().find(|v| existing.contains(v));
+        let position = match (next_existing, i) {
+            (None, _) => EnumPosition::End,
+            (Some(next), 0) => EnumPosition::Before(next.clone()),
+            (Some(_), _) => EnumPosition::After(to[i - 1].clone()),
         };
         added.push((value.clone(), position));
     }
