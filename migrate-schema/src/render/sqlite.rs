@@ -28,7 +28,7 @@ pub(crate) fn render_all(
     notes: &mut Vec<String>,
     warnings: &mut Vec<Warning>,
 ) -> (Vec<Statement>, bool) {
-    let tables = Tables::new(ctx.changes);
+    let tables = Tables::new(ctx);
     let mut last: HashMap<QualifiedName, usize> = HashMap::new();
     let mut rebuild: HashSet<QualifiedName> = HashSet::new();
     for (i, change) in ctx.changes.iter().enumerate() {
@@ -36,7 +36,7 @@ pub(crate) fn render_all(
             continue;
         };
         last.insert(target.clone(), i);
-        if needs_rebuild(change, &tables, ctx) {
+        if needs_rebuild(change, &tables) {
             rebuild.insert(target);
         }
     }
@@ -62,7 +62,7 @@ pub(crate) fn render_all(
             });
         }
         if keep {
-            for sql in render(change, &tables, ctx, notes) {
+            for sql in render(change, &tables, notes) {
                 out.push(Statement {
                     sql,
                     change: change.describe(),
@@ -77,7 +77,7 @@ pub(crate) fn render_all(
                           copied (locks the database; views and triggers on it must be recreated)"
                     .into(),
             });
-            for sql in rebuild_table(&t, ctx) {
+            for sql in rebuild_table(&t, &tables) {
                 out.push(Statement {
                     sql,
                     change: format!("rebuild table {t}"),
@@ -108,28 +108,44 @@ pub(crate) fn render_all(
     (wrapped, false)
 }
 
-/// What the change list does to tables as a whole.
-struct Tables {
+/// What the change list does to tables as a whole, with the lookups the
+/// renderer needs kept in maps so a draft stays linear in its size.
+pub(super) struct Tables<'a> {
     /// Current name → desired name.
     renamed: HashMap<QualifiedName, QualifiedName>,
+    /// Desired name → current name.
+    pub(super) renamed_from: HashMap<QualifiedName, QualifiedName>,
+    /// Column renames by (desired) table name, in order.
+    pub(super) column_renames: HashMap<QualifiedName, Vec<(String, String)>>,
     created: HashSet<QualifiedName>,
     dropped: HashSet<QualifiedName>,
     /// Foreign keys of created tables, written inline.
     new_fks: HashMap<QualifiedName, Vec<ForeignKey>>,
+    pub(super) current: HashMap<&'a QualifiedName, &'a Table>,
+    pub(super) desired: HashMap<&'a QualifiedName, &'a Table>,
 }
 
-impl Tables {
-    fn new(changes: &[Change]) -> Self {
+impl<'a> Tables<'a> {
+    fn new(ctx: &Context<'a>) -> Self {
         let mut t = Tables {
             renamed: HashMap::new(),
+            renamed_from: HashMap::new(),
+            column_renames: HashMap::new(),
             created: HashSet::new(),
             dropped: HashSet::new(),
             new_fks: HashMap::new(),
+            current: ctx.current.tables.iter().map(|t| (&t.name, t)).collect(),
+            desired: ctx.desired.tables.iter().map(|t| (&t.name, t)).collect(),
         };
-        for change in changes {
+        for change in ctx.changes {
             match change {
                 Change::RenameTable { from, to } => {
                     t.renamed.insert(from.clone(), to.clone());
+                    t.renamed_from.insert(to.clone(), from.clone());
+                }
+                Change::RenameColumn { table, from, to } => {
+                    let renames = t.column_renames.entry(table.clone()).or_default();
+                    renames.push((from.clone(), to.clone()));
                 }
                 Change::CreateTable { table } => {
                     t.created.insert(table.name.clone());
@@ -140,7 +156,7 @@ impl Tables {
                 _ => {}
             }
         }
-        for change in changes {
+        for change in ctx.changes {
             if let Change::AddForeignKey { table, foreign_key } = change {
                 if t.created.contains(table) {
                     t.new_fks
@@ -173,7 +189,7 @@ impl Tables {
     }
 }
 
-fn needs_rebuild(change: &Change, tables: &Tables, ctx: &Context) -> bool {
+fn needs_rebuild(change: &Change, tables: &Tables) -> bool {
     use Change::*;
     match change {
         AlterColumn { from, to, .. } => {
@@ -191,13 +207,10 @@ fn needs_rebuild(change: &Change, tables: &Tables, ctx: &Context) -> bool {
         | DropForeignKey { .. } => true,
         AddColumn { column, .. } => !can_add(column),
         DropColumn { table, column } => {
-            let current = tables
-                .renamed
-                .iter()
-                .find(|(_, to)| *to == table)
-                .map_or(table, |(from, _)| from);
-            ctx.current
-                .table(current)
+            let current = tables.renamed_from.get(table).unwrap_or(table);
+            tables
+                .current
+                .get(current)
                 .is_none_or(|t| constrains(t, &column.name))
         }
         _ => false,
@@ -233,7 +246,7 @@ fn constrains(t: &Table, column: &str) -> bool {
         })
 }
 
-fn render(change: &Change, tables: &Tables, ctx: &Context, notes: &mut Vec<String>) -> Vec<String> {
+fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<String> {
     use Change::*;
     let alter = |t: &QualifiedName| format!("ALTER TABLE {}", qualified(D, t));
     match change {
@@ -304,8 +317,7 @@ fn render(change: &Change, tables: &Tables, ctx: &Context, notes: &mut Vec<Strin
         | DropUnique { .. }
         | AddCheck { .. }
         | DropCheck { .. } => {
-            // Always part of a rebuild; reaching here would be a bug in `needs_rebuild`.
-            let _ = ctx;
+            // Always part of a rebuild, which `needs_rebuild` decides.
             vec![]
         }
     }

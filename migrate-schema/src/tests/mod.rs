@@ -4,6 +4,7 @@
 
 mod build;
 mod corpus;
+mod drafts;
 mod properties;
 mod scenarios;
 mod special;

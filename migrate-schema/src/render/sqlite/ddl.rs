@@ -6,42 +6,31 @@ use std::collections::HashSet;
 use super::super::sql::{
     columns, constraint, create_table, foreign_key, ident, index_parts, qualified,
 };
-use super::super::Context;
-use super::D;
-use crate::change::Change;
+use super::{Tables, D};
 use crate::model::{Column, ForeignKey, GeneratedKind, Identity, Index, QualifiedName, Table};
 
 /// The documented 12-step rebuild of table `name` (its desired name, under
 /// which it exists once the renames before it ran), keeping the rows of every
 /// column that survives.
-pub(super) fn rebuild_table(name: &QualifiedName, ctx: &Context) -> Vec<String> {
-    let Some(desired) = ctx.desired.table(name) else {
+pub(super) fn rebuild_table(name: &QualifiedName, tables: &Tables) -> Vec<String> {
+    let Some(desired) = tables.desired.get(name) else {
         return vec![];
     };
-    let current_name = ctx
-        .changes
-        .iter()
-        .find_map(|c| match c {
-            Change::RenameTable { from, to } if to == name => Some(from),
-            _ => None,
-        })
-        .unwrap_or(name);
-    let mut present: HashSet<String> = ctx
+    let current_name = tables.renamed_from.get(name).unwrap_or(name);
+    let mut present: HashSet<&str> = tables
         .current
-        .table(current_name)
-        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+        .get(current_name)
+        .map(|t| t.columns.iter().map(|c| c.name.as_str()).collect())
         .unwrap_or_default();
-    for change in ctx.changes {
-        if let Change::RenameColumn { table, from, to } = change {
-            if table == name && present.remove(from) {
-                present.insert(to.clone());
-            }
+    for (from, to) in tables.column_renames.get(name).into_iter().flatten() {
+        if present.remove(from.as_str()) {
+            present.insert(to);
         }
     }
     let copied: Vec<String> = desired
         .columns
         .iter()
-        .filter(|c| c.generated.is_none() && present.contains(&c.name))
+        .filter(|c| c.generated.is_none() && present.contains(c.name.as_str()))
         .map(|c| c.name.clone())
         .collect();
     let temp = QualifiedName {
