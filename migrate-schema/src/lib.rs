@@ -22,6 +22,49 @@
 //! let up = draft(&current, &desired, &Hints::new(), Dialect::Postgres);
 //! assert_eq!(up.sql(), ["ALTER TABLE \"users\" ADD COLUMN \"email\" text;"]);
 //! ```
+//!
+//! # Filling the model from a catalog
+//!
+//! The diff compares text for equality, so each reader must hand it what its
+//! engine prints, the same way on both scratch databases:
+//!
+//! - **Names** are the catalog's exact names; [`QualifiedName::schema`] is
+//!   `None` for the default namespace (`public`, the connection's database,
+//!   `main`). PostgreSQL namespaces other than `public` and the system ones go
+//!   in [`Schema::schemas`].
+//! - **Types**: [`ColumnType::new`] with `format_type(atttypid, atttypmod)` on
+//!   PostgreSQL, `COLUMN_TYPE` on MySQL (with `unsigned`, without the charset),
+//!   the declared type on SQLite. Enum columns on PostgreSQL carry the type's
+//!   name as `format_type` prints it.
+//! - **Defaults and expressions** are SQL ready to render: `pg_get_expr` for
+//!   defaults, generated columns, check constraints (without `CHECK (...)`),
+//!   index expressions and predicates; `COLUMN_DEFAULT` on MySQL quoted when it
+//!   is a literal (MariaDB already quotes); `dflt_value` on SQLite. A serial
+//!   column's `nextval(...)` default is kept; its owned sequence is not listed.
+//! - **Constraints**: names as the catalog has them; `None` where the engine
+//!   stores none (SQLite). Unique constraints go in [`Table::uniques`]; an index
+//!   that backs a constraint (a primary key, a unique constraint, SQLite's
+//!   `sqlite_autoindex_*`) is not listed again in [`Table::indexes`].
+//! - **Identity**: PostgreSQL `attidentity` `a`/`d` → [`Identity::Always`] /
+//!   [`Identity::ByDefault`]; MySQL `auto_increment` in `EXTRA` and SQLite
+//!   `AUTOINCREMENT` → [`Identity::AutoIncrement`].
+//! - **SQLite** pragmas (`table_xinfo`, `index_list`, `index_xinfo`,
+//!   `foreign_key_list`) give columns, keys, indexes and foreign keys, but not
+//!   check constraints, generation expressions, collations, `AUTOINCREMENT` or
+//!   partial-index predicates: those exist only in `sqlite_master.sql`, the text
+//!   SQLite stores (and rewrites on renames), read with sqlparser's parser.
+//! - **Everything else** the reader sees (views, materialized views, functions,
+//!   procedures, triggers, free sequences, domains, extensions) goes in
+//!   [`Schema::other_objects`], with its definition text when the catalog has
+//!   one, so that drafts list what they do not generate.
+//! - Finally [`Schema::canonicalize`], so output and snapshots are stable.
+//!
+//! # Drafts
+//!
+//! [`draft`] diffs, renders and warns. Renames come only from [`Hints`]: read
+//! them from each `schema.sql` file with [`rename_hints`] and from
+//! `--rename` values with [`Hints::add_flag`], then [`Hints::merge`] them.
+//! Identifiers are always quoted in the SQL it writes.
 #![deny(missing_docs)]
 
 mod apply;

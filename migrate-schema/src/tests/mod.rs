@@ -6,5 +6,6 @@ mod build;
 mod corpus;
 mod drafts;
 mod properties;
+mod scale;
 mod scenarios;
 mod special;
