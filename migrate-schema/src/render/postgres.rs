@@ -52,13 +52,30 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
                 create_enum(&to.name, &to.values),
             ];
             let ty = qualified(D, &to.name);
+            let mut defaults = Vec::new();
             for (table, column) in columns {
+                let col = format!(
+                    "ALTER TABLE {} ALTER COLUMN {}",
+                    qualified(D, table),
+                    ident(D, column)
+                );
+                let current = ctx.current.table(table).and_then(|t| t.column(column));
+                // A default of the old type would keep it alive: set it again
+                // once the column has the new type.
+                if let Some(default) = current.and_then(|c| c.default.as_ref()) {
+                    out.push(format!("{col} DROP DEFAULT;"));
+                    defaults.push(format!("{col} SET DEFAULT {default};"));
+                }
+                let array = current.is_some_and(|c| c.data_type.normalized.ends_with("[]"));
+                let (text, target) = if array {
+                    ("text[]", format!("{ty}[]"))
+                } else {
+                    ("text", ty.clone())
+                };
                 let c = ident(D, column);
-                out.push(format!(
-                    "ALTER TABLE {} ALTER COLUMN {c} TYPE {ty} USING {c}::text::{ty};",
-                    qualified(D, table)
-                ));
+                out.push(format!("{col} TYPE {target} USING {c}::{text}::{target};"));
             }
+            out.extend(defaults);
             out.push(format!("DROP TYPE {};", qualified(D, &old)));
             out
         }

@@ -71,6 +71,21 @@ pub(crate) fn pg_remove_enum_value(d: Dialect) -> Pair {
     (cur, des, Hints::new())
 }
 
+pub(crate) fn pg_remove_enum_value_with_default_and_array(d: Dialect) -> Pair {
+    let t = || {
+        table(d, "people")
+            .id()
+            .col("feeling", "mood")
+            .not_null()
+            .default("'sad'::mood")
+            .col("history", "mood[]")
+            .build()
+    };
+    let cur = with_enums(schema(vec![t()]), vec![mood(&["sad", "ok", "happy"])], &[]);
+    let des = with_enums(schema(vec![t()]), vec![mood(&["happy", "sad"])], &[]);
+    (cur, des, Hints::new())
+}
+
 pub(crate) fn pg_table_in_new_schema(d: Dialect) -> Pair {
     let mut invoices = table(d, "invoices")
         .id()

@@ -436,5 +436,19 @@ fn corpus() {
             ],
             []
         ),
+        case!(
+            D,
+            pg_remove_enum_value_with_default_and_array,
+            [
+                "ALTER TYPE \"mood\" RENAME TO \"mood_old\";",
+                "CREATE TYPE \"mood\" AS ENUM ('happy', 'sad');",
+                "ALTER TABLE \"people\" ALTER COLUMN \"feeling\" DROP DEFAULT;",
+                "ALTER TABLE \"people\" ALTER COLUMN \"feeling\" TYPE \"mood\" USING \"feeling\"::text::\"mood\";",
+                "ALTER TABLE \"people\" ALTER COLUMN \"history\" TYPE \"mood\"[] USING \"history\"::text[]::\"mood\"[];",
+                "ALTER TABLE \"people\" ALTER COLUMN \"feeling\" SET DEFAULT 'sad'::mood;",
+                "DROP TYPE \"mood_old\";",
+            ],
+            [DataLoss]
+        ),
     ]);
 }
