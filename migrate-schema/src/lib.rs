@@ -44,7 +44,10 @@
 //! - **Constraints**: names as the catalog has them; `None` where the engine
 //!   stores none (SQLite). Unique constraints go in [`Table::uniques`]; an index
 //!   that backs a constraint (a primary key, a unique constraint, SQLite's
-//!   `sqlite_autoindex_*`) is not listed again in [`Table::indexes`].
+//!   `sqlite_autoindex_*`) is not listed again in [`Table::indexes`]. On MySQL
+//!   the index InnoDB creates for a foreign key *is* listed: it outlives the
+//!   key, so the diff must see it to drop it.
+//! - **Comments**: `None` when there is none (MySQL prints an empty string).
 //! - **Identity**: PostgreSQL `attidentity` `a`/`d` → [`Identity::Always`] /
 //!   [`Identity::ByDefault`]; MySQL `auto_increment` in `EXTRA` and SQLite
 //!   `AUTOINCREMENT` → [`Identity::AutoIncrement`].
