@@ -247,6 +247,27 @@ pub(crate) fn mysql_display_width_is_not_a_change(d: Dialect) -> Pair {
     (schema(vec![cur]), schema(vec![des]), Hints::new())
 }
 
+pub(crate) fn mysql_foreign_key_with_its_index(d: Dialect) -> Pair {
+    let users = || table(d, "users").id().build();
+    let posts = table(d, "posts").id().col("user_id", "int");
+    let cur = vec![users(), posts.build()];
+    let des = vec![
+        users(),
+        table(d, "posts")
+            .id()
+            .col("user_id", "int")
+            .fk(Some("posts_user_fk"), &["user_id"], "users", &["id"])
+            .index("posts_user_fk", &["user_id"])
+            .build(),
+    ];
+    (schema(cur), schema(des), Hints::new())
+}
+
+pub(crate) fn mysql_drop_foreign_key_with_its_index(d: Dialect) -> Pair {
+    let (a, b, h) = mysql_foreign_key_with_its_index(d);
+    (b, a, h)
+}
+
 pub(crate) fn sqlite_rebuild_renamed_table_keeps_rows(d: Dialect) -> Pair {
     let cur = vec![
         table(d, "people")

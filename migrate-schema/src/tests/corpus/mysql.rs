@@ -334,5 +334,23 @@ fn corpus() {
             ],
             [ImplicitCommit]
         ),
+        case!(
+            D,
+            mysql_foreign_key_with_its_index,
+            [
+                "CREATE INDEX `posts_user_fk` ON `posts` (`user_id`);",
+                "ALTER TABLE `posts` ADD CONSTRAINT `posts_user_fk` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`);",
+            ],
+            [ImplicitCommit]
+        ),
+        case!(
+            D,
+            mysql_drop_foreign_key_with_its_index,
+            [
+                "ALTER TABLE `posts` DROP FOREIGN KEY `posts_user_fk`;",
+                "DROP INDEX `posts_user_fk` ON `posts`;",
+            ],
+            [ImplicitCommit]
+        ),
     ]);
 }
