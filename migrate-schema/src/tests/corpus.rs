@@ -93,5 +93,8 @@ macro_rules! case {
 }
 
 mod mysql;
+mod mysql_keys;
 mod postgres;
+mod postgres_keys;
 mod sqlite;
+mod sqlite_keys;
