@@ -20,8 +20,14 @@ const TYPES: [&str; 6] = [
     "boolean",
 ];
 
-fn column() -> impl Strategy<Value = (usize, bool, bool, bool)> {
-    (0..TYPES.len(), any::<bool>(), any::<bool>(), any::<bool>())
+fn column() -> impl Strategy<Value = (usize, bool, bool, bool, usize)> {
+    (
+        0..TYPES.len(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        0..8usize,
+    )
 }
 
 /// One table; constraint and index names derive from their content, as the
@@ -40,11 +46,27 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
             move |(names, specs, pk, flags, kinds, (check, comment), fk_to)| {
                 let mut t = Table::new(name);
                 for (i, c) in names.iter().enumerate() {
-                    let (ty, nullable, default, commented) = specs[i];
+                    let (ty, nullable, default, commented, extra) = specs[i];
                     let mut col = Column::new(*c, ColumnType::new(D, TYPES[ty]));
                     col.nullable = nullable && i >= pk;
                     col.default = default.then(|| "0".to_string());
                     col.comment = commented.then(|| format!("{c} note"));
+                    match extra {
+                        1 => col.identity = Some(Identity::Always),
+                        2 => col.identity = Some(Identity::ByDefault),
+                        3 => {
+                            col.default = None;
+                            let kind = if i % 2 == 0 {
+                                GeneratedKind::Stored
+                            } else {
+                                GeneratedKind::Virtual
+                            };
+                            let expression = "id + 1".to_string();
+                            col.generated = Some(Generated { expression, kind });
+                        }
+                        4 => col.collation = Some("C".into()),
+                        _ => {}
+                    }
                     t.columns.push(col);
                 }
                 let cols: Vec<String> = names.iter().map(|c| c.to_string()).collect();
@@ -56,8 +78,9 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                 }
                 for (i, c) in cols.iter().enumerate() {
                     match (flags[i], kinds[i]) {
+                        // Some constraints come unnamed, as SQLite reports them.
                         (true, 0) => t.uniques.push(Unique {
-                            name: Some(format!("{name}_{c}_key")),
+                            name: (i % 2 == 0).then(|| format!("{name}_{c}_key")),
                             columns: vec![c.clone()],
                         }),
                         (true, k) => t.indexes.push(Index {
