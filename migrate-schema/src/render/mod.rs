@@ -3,6 +3,7 @@
 mod draft;
 mod mysql;
 mod postgres;
+mod script;
 mod sql;
 mod sqlite;
 
