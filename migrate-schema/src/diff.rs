@@ -87,8 +87,9 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
         .collect();
     dropped.sort_by(|a, b| a.name.cmp(&b.name));
 
+    let retyped = table::retyped_columns(&pairs, &renames);
     for (cur, des) in &pairs {
-        table::diff_table(cur, des, &renames, &mut plan);
+        table::diff_table(cur, des, &renames, &retyped, &mut plan);
     }
     drop_tables(&dropped, &mut plan);
     create_tables(&created, &mut plan);

@@ -115,6 +115,30 @@ pub(crate) fn unmatched<T: Item>(current: &[T], desired: &[T]) -> (Vec<usize>, V
     (drops, adds)
 }
 
+/// Like [`unmatched`], but items for which `replace` holds on either side are
+/// dropped and added again even when they match.
+pub(crate) fn unmatched_unless<T: Item + Clone>(
+    current: &[T],
+    desired: &[T],
+    replace: impl Fn(&T) -> bool,
+) -> (Vec<usize>, Vec<usize>) {
+    let (cur_kept, mut drops): (Vec<usize>, Vec<usize>) =
+        (0..current.len()).partition(|&i| !replace(&current[i]));
+    let (des_kept, mut adds): (Vec<usize>, Vec<usize>) =
+        (0..desired.len()).partition(|&j| !replace(&desired[j]));
+    if drops.is_empty() && adds.is_empty() {
+        return unmatched(current, desired);
+    }
+    let pick =
+        |list: &[T], idx: &[usize]| -> Vec<T> { idx.iter().map(|&i| list[i].clone()).collect() };
+    let (d, a) = unmatched(&pick(current, &cur_kept), &pick(desired, &des_kept));
+    drops.extend(d.into_iter().map(|i| cur_kept[i]));
+    adds.extend(a.into_iter().map(|j| des_kept[j]));
+    drops.sort_unstable();
+    adds.sort_unstable();
+    (drops, adds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

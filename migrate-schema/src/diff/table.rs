@@ -1,8 +1,8 @@
 //! The changes inside one table that exists on both sides.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::items::{unmatched, Item};
+use super::items::{unmatched, unmatched_unless, Item};
 use super::plan::{Phase, Plan};
 use crate::change::Change;
 use crate::hints::Hints;
@@ -43,7 +43,7 @@ impl Renames {
     }
 
     /// Column `column` of the table whose desired name is `table`, renamed.
-    fn column(&self, table: &QualifiedName, column: &str) -> String {
+    pub(crate) fn column(&self, table: &QualifiedName, column: &str) -> String {
         self.columns
             .get(table)
             .and_then(|m| m.get(column))
@@ -86,7 +86,37 @@ impl Renames {
     }
 }
 
-pub(crate) fn diff_table(cur: &Table, des: &Table, renames: &Renames, plan: &mut Plan) {
+/// Columns (by desired table and column name) whose type changes. Foreign keys
+/// on them, on either end, are dropped and added again around the change:
+/// MySQL refuses to retype a column in a foreign key, and PostgreSQL checks the
+/// two ends' types while the first of them is converted.
+pub(crate) fn retyped_columns(
+    pairs: &[(&Table, &Table)],
+    renames: &Renames,
+) -> HashSet<(QualifiedName, String)> {
+    let mut out = HashSet::new();
+    for (cur, des) in pairs {
+        let wanted: HashMap<&str, &Column> =
+            des.columns.iter().map(|c| (c.name.as_str(), c)).collect();
+        for column in &cur.columns {
+            let name = renames.column(&des.name, &column.name);
+            if let Some(to) = wanted.get(name.as_str()) {
+                if to.data_type.normalized != column.data_type.normalized {
+                    out.insert((des.name.clone(), name));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn diff_table(
+    cur: &Table,
+    des: &Table,
+    renames: &Renames,
+    retyped: &HashSet<(QualifiedName, String)>,
+    plan: &mut Plan,
+) {
     let name = &des.name;
     if cur.name != des.name {
         let (from, to) = (cur.name.clone(), name.clone());
@@ -110,7 +140,17 @@ pub(crate) fn diff_table(cur: &Table, des: &Table, renames: &Renames, plan: &mut
             plan.push(Phase::AddConstraints, Change::AddPrimaryKey { table, key });
         }
     }
-    let (drops, adds) = unmatched(&translated.foreign_keys, &des.foreign_keys);
+    let on_retyped = |fk: &ForeignKey| {
+        let local = fk.columns.iter().map(|c| (name, c));
+        let remote = fk
+            .referenced_columns
+            .iter()
+            .map(|c| (&fk.referenced_table, c));
+        local
+            .chain(remote)
+            .any(|(t, c)| retyped.contains(&(t.clone(), c.clone())))
+    };
+    let (drops, adds) = unmatched_unless(&translated.foreign_keys, &des.foreign_keys, on_retyped);
     push_pairs(
         &cur.foreign_keys,
         &des.foreign_keys,

@@ -348,3 +348,22 @@ pub(crate) fn autoincrement(d: Dialect) -> Pair {
         .col("kind", "text");
     pair(vec![], vec![t.build()])
 }
+
+pub(crate) fn retype_both_ends_of_a_foreign_key(d: Dialect) -> Pair {
+    let side = |ty: &str| {
+        vec![
+            table(d, "users")
+                .col("id", ty)
+                .not_null()
+                .pk(&["id"])
+                .build(),
+            table(d, "posts")
+                .id()
+                .col("user_id", ty)
+                .not_null()
+                .fk(Some("posts_user_id_fkey"), &["user_id"], "users", &["id"])
+                .build(),
+        ]
+    };
+    pair(side("int"), side("bigint"))
+}

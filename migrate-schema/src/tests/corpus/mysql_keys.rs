@@ -138,5 +138,16 @@ fn keys_and_indexes() {
             ],
             [ImplicitCommit]
         ),
+        case!(
+            D,
+            retype_both_ends_of_a_foreign_key,
+            [
+                "ALTER TABLE `posts` DROP FOREIGN KEY `posts_user_id_fkey`;",
+                "ALTER TABLE `posts` MODIFY COLUMN `user_id` bigint NOT NULL;",
+                "ALTER TABLE `users` MODIFY COLUMN `id` bigint NOT NULL;",
+                "ALTER TABLE `posts` ADD CONSTRAINT `posts_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`);",
+            ],
+            [TableRewrite, ImplicitCommit]
+        ),
     ]);
 }

@@ -121,5 +121,16 @@ fn keys_and_indexes() {
             ],
             [Lock]
         ),
+        case!(
+            D,
+            retype_both_ends_of_a_foreign_key,
+            [
+                "ALTER TABLE \"posts\" DROP CONSTRAINT \"posts_user_id_fkey\";",
+                "ALTER TABLE \"posts\" ALTER COLUMN \"user_id\" TYPE bigint;",
+                "ALTER TABLE \"users\" ALTER COLUMN \"id\" TYPE bigint;",
+                "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\");",
+            ],
+            [TableRewrite, Lock]
+        ),
     ]);
 }

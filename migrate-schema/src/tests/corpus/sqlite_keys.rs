@@ -179,5 +179,25 @@ fn keys_and_indexes() {
             ],
             [DataLoss, TableRebuild]
         ),
+        case!(
+            D,
+            retype_both_ends_of_a_foreign_key,
+            [
+                "PRAGMA foreign_keys = OFF;",
+                "BEGIN;",
+                "CREATE TABLE \"new_users\" (\n    \"id\" BIGINT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
+                "INSERT INTO \"new_users\" (\"id\") SELECT \"id\" FROM \"users\";",
+                "DROP TABLE \"users\";",
+                "ALTER TABLE \"new_users\" RENAME TO \"users\";",
+                "CREATE TABLE \"new_posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" BIGINT NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\")\n);",
+                "INSERT INTO \"new_posts\" (\"id\", \"user_id\") SELECT \"id\", \"user_id\" FROM \"posts\";",
+                "DROP TABLE \"posts\";",
+                "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
+                "PRAGMA foreign_key_check;",
+                "COMMIT;",
+                "PRAGMA foreign_keys = ON;",
+            ],
+            [TableRebuild]
+        ),
     ]);
 }
