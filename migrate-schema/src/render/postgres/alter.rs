@@ -63,10 +63,20 @@ pub(super) fn alter_column(
         ));
     }
     match (from.identity, to.identity) {
-        (None, Some(i)) => out.push(format!(
-            "{col} ADD GENERATED {} AS IDENTITY;",
-            identity_words(i)
-        )),
+        (None, Some(i)) => {
+            out.push(format!(
+                "{col} ADD GENERATED {} AS IDENTITY;",
+                identity_words(i)
+            ));
+            // The new sequence starts at 1: move it past the values already there.
+            let c = ident(D, &to.name);
+            out.push(format!(
+                "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(MAX({c}), 0) + 1, false) FROM {};",
+                literal(D, &qualified(D, table)),
+                literal(D, &to.name),
+                qualified(D, table)
+            ));
+        }
         (Some(a), Some(b)) if identity_words(a) != identity_words(b) => {
             out.push(format!("{col} SET GENERATED {};", identity_words(b)))
         }
