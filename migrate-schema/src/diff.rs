@@ -219,11 +219,8 @@ pub(crate) fn enum_columns(schema: &Schema, name: &QualifiedName) -> Vec<(Qualif
 
 /// Whether a normalized column type names the enum `name`.
 pub(crate) fn uses_enum(normalized: &str, name: &QualifiedName) -> bool {
-    let base = normalized.trim_end_matches("[]");
-    let base = base.trim_matches('"');
-    base == name.to_string()
-        || (name.schema.is_none() && base == format!("public.{}", name.name))
-        || (name.schema.is_none() && base == name.name)
+    let base = normalized.trim_end_matches("[]").replace('"', "");
+    base == name.to_string() || (name.schema.is_none() && base == format!("public.{}", name.name))
 }
 
 fn drop_tables(dropped: &[&Table], plan: &mut Plan) {
@@ -346,6 +343,18 @@ fn suggest_table_renames(dropped: &[&Table], created: &[&Table], plan: &mut Plan
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enum_columns_are_recognized_by_type_name() {
+        let mood = QualifiedName::new("Mood");
+        assert!(uses_enum("\"Mood\"", &mood));
+        assert!(uses_enum("\"Mood\"[]", &mood));
+        assert!(uses_enum("public.\"Mood\"", &mood));
+        assert!(!uses_enum("mood", &mood));
+        let qualified = QualifiedName::in_schema("app", "mood");
+        assert!(uses_enum("app.mood", &qualified));
+        assert!(!uses_enum("mood", &qualified));
+    }
 
     fn values(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

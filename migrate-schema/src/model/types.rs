@@ -35,7 +35,7 @@ impl ColumnType {
 /// integer display widths, which MySQL 8 stopped printing and MariaDB still prints.
 pub fn normalize_type(dialect: Dialect, raw: &str) -> String {
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = text.to_lowercase();
+    let lower = lowercase_unquoted(&text);
     let (base, args) = match lower.find('(') {
         Some(open) => (lower[..open].trim_end(), &lower[open..]),
         None => (lower.as_str(), ""),
@@ -72,6 +72,23 @@ pub fn normalize_type(dialect: Dialect, raw: &str) -> String {
             "time" => "time without time zone".into(),
             _ => out,
         };
+    }
+    out
+}
+
+/// Lowercases all but double-quoted identifiers (`"Mood"` is not `mood`).
+fn lowercase_unquoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if quoted {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
 }
