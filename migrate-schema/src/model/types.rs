@@ -34,8 +34,7 @@ impl ColumnType {
 /// a different source (a hand-written model, an older server) and MySQL's
 /// integer display widths, which MySQL 8 stopped printing and MariaDB still prints.
 pub fn normalize_type(dialect: Dialect, raw: &str) -> String {
-    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = lowercase_unquoted(&text);
+    let lower = fold_unquoted(raw.trim());
     let (base, args) = match lower.find('(') {
         Some(open) => (lower[..open].trim_end(), &lower[open..]),
         None => (lower.as_str(), ""),
@@ -76,18 +75,31 @@ pub fn normalize_type(dialect: Dialect, raw: &str) -> String {
     out
 }
 
-/// Lowercases all but double-quoted identifiers (`"Mood"` is not `mood`).
-fn lowercase_unquoted(text: &str) -> String {
+/// Lowercases and single-spaces everything but quoted text: `"Mood"` is not
+/// `mood`, and MySQL's `enum('A','B')` labels are case-sensitive.
+fn fold_unquoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut quoted = false;
+    let mut quote: Option<char> = None;
+    let mut space = false;
     for c in text.chars() {
-        if c == '"' {
-            quoted = !quoted;
-        }
-        if quoted {
-            out.push(c);
-        } else {
-            out.extend(c.to_lowercase());
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c.is_whitespace() => space = true,
+            None => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                out.extend(c.to_lowercase());
+            }
         }
     }
     out
@@ -239,6 +251,10 @@ mod tests {
         );
         assert_eq!(normalize_type(Dialect::Mysql, "tinyint(1)"), "tinyint(1)");
         assert_eq!(normalize_type(Dialect::Mysql, "varchar(20)"), "varchar(20)");
+        assert_eq!(
+            normalize_type(Dialect::Mysql, "ENUM('A','b')"),
+            "enum('A','b')"
+        );
     }
 
     #[test]
