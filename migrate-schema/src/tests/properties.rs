@@ -176,7 +176,11 @@ proptest! {
         for d in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
             let up = draft(&a, &b, &Hints::new(), d);
             prop_assert_eq!(up.is_empty(), a == b || diff(&a, &b, &Hints::new()).is_empty());
-            prop_assert!(up.up.iter().all(|s| s.sql.ends_with(';')));
+            for statement in &up.up {
+                prop_assert!(statement.sql.ends_with(';'));
+                let parsed = super::corpus::parses(d, &statement.sql);
+                prop_assert!(parsed.is_ok(), "{d}: {}\n{:?}", statement.sql, parsed);
+            }
         }
     }
 

@@ -38,21 +38,22 @@ pub(super) fn rebuild_table(name: &QualifiedName, tables: &Tables) -> Vec<String
         name: format!("new_{}", name.name),
     };
     let list = columns(D, &copied);
-    let mut out = vec![
-        create(desired, &temp, &[]),
-        format!(
+    let mut out = vec![create(desired, &temp, &[])];
+    // No column survives: there is nothing to copy (the drops are warned about).
+    if !copied.is_empty() {
+        out.push(format!(
             "INSERT INTO {} {list} SELECT {} FROM {};",
             qualified(D, &temp),
             &list[1..list.len() - 1],
             qualified(D, name)
-        ),
-        format!("DROP TABLE {};", qualified(D, name)),
-        format!(
-            "ALTER TABLE {} RENAME TO {};",
-            qualified(D, &temp),
-            ident(D, &name.name)
-        ),
-    ];
+        ));
+    }
+    out.push(format!("DROP TABLE {};", qualified(D, name)));
+    out.push(format!(
+        "ALTER TABLE {} RENAME TO {};",
+        qualified(D, &temp),
+        ident(D, &name.name)
+    ));
     out.extend(desired.indexes.iter().map(|i| create_index(name, i)));
     out
 }
