@@ -67,7 +67,19 @@
 //! [`draft`] diffs, renders and warns. Renames come only from [`Hints`]: read
 //! them from each `schema.sql` file with [`rename_hints`] and from
 //! `--rename` values with [`Hints::add_flag`], then [`Hints::merge`] them.
-//! Identifiers are always quoted in the SQL it writes.
+//! Identifiers are always quoted in the SQL it writes. [`Draft::script`] is
+//! the text of a migration section, review comments included;
+//! `draft(&Schema::default(), &schema, ..)` writes a whole schema, which is
+//! what `schema dump` needs (objects in [`Schema::other_objects`] are then
+//! listed, not written). [`Draft::transaction`] says whether the section can
+//! run in the runtime's transaction (`transaction:false` otherwise).
+//!
+//! # Checking a draft without a database
+//!
+//! [`apply`] plays changes on a model the way the engine plays their SQL. The
+//! runtime's verification (up then down on scratch databases, compared with
+//! [`diff`]) is the real test; `apply` lets tests and `--dry-run` outputs show
+//! the state a draft leads to.
 #![deny(missing_docs)]
 
 mod apply;
