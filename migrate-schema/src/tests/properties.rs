@@ -11,13 +11,15 @@ use crate::*;
 const D: Dialect = Dialect::Postgres;
 const TABLES: [&str; 4] = ["t0", "t1", "t2", "t3"];
 const COLUMNS: [&str; 5] = ["c0", "c1", "c2", "c3", "c4"];
-const TYPES: [&str; 6] = [
+const TYPES: [&str; 7] = [
     "integer",
     "bigint",
     "text",
     "varchar(10)",
     "varchar(20)",
     "boolean",
+    // The enum type the schemas may declare.
+    "e0",
 ];
 
 fn column() -> impl Strategy<Value = (usize, bool, bool, bool, usize)> {
