@@ -131,3 +131,21 @@ fn errors_name_file_and_line() {
         }
     ));
 }
+
+proptest::proptest! {
+    /// Any text gets hints or an error, never a panic: `schema.sql` is user input.
+    #[test]
+    fn never_panics(pieces in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "CREATE", "TABLE", "TEMP", "IF", "NOT", "EXISTS", "t", "s.t", "\"Q\"", "(", ")", ",",
+            ";", "x INT", "-- @renamed from=a", "-- @renamed", "\n", " ", "'str'", "$$", "--",
+            "CONSTRAINT", "PRIMARY KEY",
+        ]),
+        0..40,
+    )) {
+        let sql: String = pieces.concat();
+        for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+            let _ = rename_hints(dialect, "schema.sql", &sql);
+        }
+    }
+}
