@@ -1,0 +1,268 @@
+//! The changes a diff produces, in the order they must run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique,
+};
+
+/// One schema change. Table names are the names the table has at the point
+/// where the change runs: drops of constraints, indexes and tables come before
+/// renames and use current names; everything after the renames uses desired names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// `CREATE SCHEMA`.
+    CreateSchema {
+        /// The namespace.
+        name: String,
+    },
+    /// `DROP SCHEMA`.
+    DropSchema {
+        /// The namespace.
+        name: String,
+    },
+    /// `CREATE TYPE ... AS ENUM`.
+    CreateEnum {
+        /// The new type.
+        enum_type: EnumType,
+    },
+    /// `ALTER TYPE ... ADD VALUE`.
+    AddEnumValue {
+        /// The type.
+        name: QualifiedName,
+        /// The new label.
+        value: String,
+        /// Where it goes among the existing labels.
+        position: EnumPosition,
+    },
+    /// An enum whose labels were removed or reordered: a new type replaces the old one.
+    RecreateEnum {
+        /// The type as it is.
+        from: EnumType,
+        /// The type as it should be.
+        to: EnumType,
+        /// Columns of that type (table, column), converted through `text`.
+        columns: Vec<(QualifiedName, String)>,
+    },
+    /// `DROP TYPE`.
+    DropEnum {
+        /// The type being dropped.
+        enum_type: EnumType,
+    },
+    /// `CREATE TABLE`. Foreign keys follow as [`Change::AddForeignKey`].
+    CreateTable {
+        /// The table without its foreign keys.
+        table: Table,
+    },
+    /// `DROP TABLE`.
+    DropTable {
+        /// The table being dropped, as it is.
+        table: Table,
+    },
+    /// `ALTER TABLE ... RENAME TO`, from a rename hint.
+    RenameTable {
+        /// The current name.
+        from: QualifiedName,
+        /// The desired name.
+        to: QualifiedName,
+    },
+    /// `ADD COLUMN`.
+    AddColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The new column.
+        column: Column,
+    },
+    /// `DROP COLUMN`.
+    DropColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The column being dropped, as it is.
+        column: Column,
+    },
+    /// `RENAME COLUMN`, from a rename hint.
+    RenameColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The current name.
+        from: String,
+        /// The desired name.
+        to: String,
+    },
+    /// A change of type, nullability, default, identity, generation, collation or comment.
+    AlterColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The column as it is (already renamed).
+        from: Column,
+        /// The column as it should be.
+        to: Column,
+    },
+    /// `ADD PRIMARY KEY`.
+    AddPrimaryKey {
+        /// The table.
+        table: QualifiedName,
+        /// The key.
+        key: PrimaryKey,
+    },
+    /// `DROP PRIMARY KEY` / `DROP CONSTRAINT`.
+    DropPrimaryKey {
+        /// The table.
+        table: QualifiedName,
+        /// The key as it is.
+        key: PrimaryKey,
+    },
+    /// `ADD UNIQUE`.
+    AddUnique {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint.
+        unique: Unique,
+    },
+    /// Drops a unique constraint.
+    DropUnique {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint as it is.
+        unique: Unique,
+    },
+    /// `ADD FOREIGN KEY`.
+    AddForeignKey {
+        /// The referencing table.
+        table: QualifiedName,
+        /// The constraint.
+        foreign_key: ForeignKey,
+    },
+    /// Drops a foreign key.
+    DropForeignKey {
+        /// The referencing table.
+        table: QualifiedName,
+        /// The constraint as it is.
+        foreign_key: ForeignKey,
+    },
+    /// `ADD CHECK`.
+    AddCheck {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint.
+        check: Check,
+    },
+    /// Drops a check constraint.
+    DropCheck {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint as it is.
+        check: Check,
+    },
+    /// `CREATE INDEX`.
+    CreateIndex {
+        /// The table.
+        table: QualifiedName,
+        /// The index.
+        index: Index,
+    },
+    /// `DROP INDEX`.
+    DropIndex {
+        /// The table.
+        table: QualifiedName,
+        /// The index as it is.
+        index: Index,
+    },
+    /// `COMMENT ON TABLE` / `ALTER TABLE ... COMMENT`.
+    SetTableComment {
+        /// The table.
+        table: QualifiedName,
+        /// The new comment; `None` removes it.
+        comment: Option<String>,
+    },
+}
+
+/// Where [`Change::AddEnumValue`] puts its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumPosition {
+    /// After every existing label.
+    End,
+    /// Right before this label.
+    Before(String),
+    /// Right after this label.
+    After(String),
+}
+
+impl Change {
+    /// The table the change works on, if it works on one.
+    pub fn table(&self) -> Option<&QualifiedName> {
+        use Change::*;
+        match self {
+            CreateTable { table } | DropTable { table } => Some(&table.name),
+            RenameTable { to, .. } => Some(to),
+            AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | RenameColumn { table, .. }
+            | AlterColumn { table, .. }
+            | AddPrimaryKey { table, .. }
+            | DropPrimaryKey { table, .. }
+            | AddUnique { table, .. }
+            | DropUnique { table, .. }
+            | AddForeignKey { table, .. }
+            | DropForeignKey { table, .. }
+            | AddCheck { table, .. }
+            | DropCheck { table, .. }
+            | CreateIndex { table, .. }
+            | DropIndex { table, .. }
+            | SetTableComment { table, .. } => Some(table),
+            CreateSchema { .. }
+            | DropSchema { .. }
+            | CreateEnum { .. }
+            | AddEnumValue { .. }
+            | RecreateEnum { .. }
+            | DropEnum { .. } => None,
+        }
+    }
+
+    /// A short description naming the object, for warnings and notes.
+    pub fn describe(&self) -> String {
+        use Change::*;
+        match self {
+            CreateSchema { name } => format!("create schema {name}"),
+            DropSchema { name } => format!("drop schema {name}"),
+            CreateEnum { enum_type } => format!("create type {}", enum_type.name),
+            AddEnumValue { name, value, .. } => format!("add value '{value}' to type {name}"),
+            RecreateEnum { to, .. } => format!("recreate type {}", to.name),
+            DropEnum { enum_type } => format!("drop type {}", enum_type.name),
+            CreateTable { table } => format!("create table {}", table.name),
+            DropTable { table } => format!("drop table {}", table.name),
+            RenameTable { from, to } => format!("rename table {from} to {to}"),
+            AddColumn { table, column } => format!("add column {table}.{}", column.name),
+            DropColumn { table, column } => format!("drop column {table}.{}", column.name),
+            RenameColumn { table, from, to } => {
+                format!("rename column {table}.{from} to {to}")
+            }
+            AlterColumn { table, to, .. } => format!("alter column {table}.{}", to.name),
+            AddPrimaryKey { table, .. } => format!("add primary key on {table}"),
+            DropPrimaryKey { table, .. } => format!("drop primary key on {table}"),
+            AddUnique { table, unique } => {
+                format!("add unique ({}) on {table}", unique.columns.join(", "))
+            }
+            DropUnique { table, unique } => {
+                format!("drop unique ({}) on {table}", unique.columns.join(", "))
+            }
+            AddForeignKey { table, foreign_key } => format!(
+                "add foreign key {table}({}) -> {}",
+                foreign_key.columns.join(", "),
+                foreign_key.referenced_table
+            ),
+            DropForeignKey { table, foreign_key } => format!(
+                "drop foreign key {table}({}) -> {}",
+                foreign_key.columns.join(", "),
+                foreign_key.referenced_table
+            ),
+            AddCheck { table, check } => format!("add check ({}) on {table}", check.expression),
+            DropCheck { table, check } => format!("drop check ({}) on {table}", check.expression),
+            CreateIndex { table, index } => format!("create index {} on {table}", index.name),
+            DropIndex { table, index } => format!("drop index {} on {table}", index.name),
+            SetTableComment { table, .. } => format!("comment on table {table}"),
+        }
+    }
+}

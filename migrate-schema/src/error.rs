@@ -1,0 +1,61 @@
+//! Errors of this crate: only user-written input can be wrong here (rename
+//! hints in `schema.sql` and on the command line); models from catalogs are
+//! taken as they are.
+
+/// A rename hint that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HintError {
+    /// `--rename` was not `old=new`, `table.old=new` or `schema.table.old=new`.
+    #[error("rename `{text}` is not `old=new` (table) or `table.old=new` (column): {reason}")]
+    BadFlag {
+        /// The flag's value.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A problem in a `schema.sql` file, with its place.
+    #[error("{file}:{line}: {kind}")]
+    InFile {
+        /// The file, as the caller named it.
+        file: String,
+        /// 1-based line of the hint (or of the tokenizer error).
+        line: u64,
+        /// What is wrong.
+        #[source]
+        kind: HintErrorKind,
+    },
+}
+
+/// What is wrong with a `-- @renamed` hint in `schema.sql`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HintErrorKind {
+    /// The SQL could not be tokenized (an unterminated string or comment).
+    #[error("cannot read the SQL around this line: {message}")]
+    Tokenize {
+        /// The tokenizer's message.
+        message: String,
+    },
+    /// The hint does not say `from=old_name`.
+    #[error("write the hint as `-- @renamed from=old_name`, not `{text}`")]
+    Malformed {
+        /// The comment's text.
+        text: String,
+    },
+    /// A hint on its own line that no `CREATE TABLE` follows.
+    #[error(
+        "`-- @renamed` on its own line must be right before a CREATE TABLE; \
+         for a column, put it at the end of the column's line"
+    )]
+    NotBeforeTable,
+    /// A hint inside a table body that is not on a column's line.
+    #[error("`-- @renamed` inside CREATE TABLE must end a column's line")]
+    NotOnColumn,
+    /// Two hints name the same object.
+    #[error("`{name}` is renamed twice")]
+    Duplicate {
+        /// The renamed object.
+        name: String,
+    },
+}

@@ -1,0 +1,165 @@
+//! Rename hints: the only way a rename reaches a draft (a drop and an add are
+//! otherwise indistinguishable from a rename, and guessing loses data).
+
+mod renamed;
+
+use std::collections::BTreeMap;
+
+pub use renamed::rename_hints;
+
+use crate::error::HintError;
+use crate::model::QualifiedName;
+
+/// Renames declared by the user, in the direction current → desired.
+///
+/// A hint applies only where it makes sense: the old name exists in the
+/// current schema and not in the desired one, the new name the other way
+/// round. Hints left in `schema.sql` after their migration ran are therefore
+/// ignored rather than reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// Table renames, old name → new name.
+    pub tables: BTreeMap<QualifiedName, QualifiedName>,
+    /// Column renames keyed by (the table's desired name, old column) → new column.
+    pub columns: BTreeMap<(QualifiedName, String), String>,
+}
+
+impl Hints {
+    /// No renames.
+    pub fn new() -> Self {
+        Hints::default()
+    }
+
+    /// Declares that table `old` is now `new`.
+    pub fn rename_table(&mut self, old: impl Into<QualifiedName>, new: impl Into<QualifiedName>) {
+        self.tables.insert(old.into(), new.into());
+    }
+
+    /// Declares that column `old` of `table` (its desired name) is now `new`.
+    pub fn rename_column(
+        &mut self,
+        table: impl Into<QualifiedName>,
+        old: impl Into<String>,
+        new: impl Into<String>,
+    ) {
+        self.columns.insert((table.into(), old.into()), new.into());
+    }
+
+    /// Reads one `--rename` value: `old=new` renames a table (`s.old=s.new` in a
+    /// schema), `table.old=new` and `schema.table.old=new` rename a column.
+    pub fn add_flag(&mut self, text: &str) -> Result<(), HintError> {
+        let bad = |reason| HintError::BadFlag {
+            text: text.to_string(),
+            reason,
+        };
+        let (left, right) = text.split_once('=').ok_or_else(|| bad("it has no `=`"))?;
+        let (left, right) = (left.trim(), right.trim());
+        if left.is_empty() || right.is_empty() || left.split('.').any(str::is_empty) {
+            return Err(bad("a name is empty"));
+        }
+        if right.contains('.') {
+            if right.split('.').count() != 2 || left.split('.').count() != 2 {
+                return Err(bad("a schema-qualified table rename is `s.old=s.new`"));
+            }
+            self.rename_table(QualifiedName::parse(left), QualifiedName::parse(right));
+            return Ok(());
+        }
+        let parts: Vec<&str> = left.split('.').collect();
+        match parts.as_slice() {
+            [old] => self.rename_table(QualifiedName::new(*old), QualifiedName::new(right)),
+            [table, old] => self.rename_column(QualifiedName::new(*table), *old, right),
+            [schema, table, old] => {
+                self.rename_column(QualifiedName::in_schema(*schema, *table), *old, right)
+            }
+            _ => return Err(bad("too many dots")),
+        }
+        Ok(())
+    }
+
+    /// Adds every hint of `other`; `other` wins where both rename the same object.
+    pub fn merge(&mut self, other: Hints) {
+        self.tables.extend(other.tables);
+        self.columns.extend(other.columns);
+    }
+
+    /// The same renames in the direction desired → current, for the down draft.
+    pub fn reversed(&self) -> Hints {
+        let tables: BTreeMap<_, _> = self
+            .tables
+            .iter()
+            .map(|(old, new)| (new.clone(), old.clone()))
+            .collect();
+        let columns = self
+            .columns
+            .iter()
+            .map(|((table, old), new)| {
+                // Keys name the table as it is in the target of the diff.
+                let target = tables.get(table).cloned().unwrap_or_else(|| table.clone());
+                ((target, new.clone()), old.clone())
+            })
+            .collect();
+        Hints { tables, columns }
+    }
+
+    /// Whether there are no hints.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty() && self.columns.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_name_tables_and_columns() {
+        let mut hints = Hints::new();
+        hints.add_flag("people=users").unwrap();
+        hints.add_flag("users.fullname=name").unwrap();
+        hints.add_flag("billing.invoices.amt=amount").unwrap();
+        hints.add_flag("billing.bills=billing.invoices").unwrap();
+        assert_eq!(
+            hints.tables[&QualifiedName::new("people")],
+            QualifiedName::new("users")
+        );
+        assert_eq!(
+            hints.tables[&QualifiedName::parse("billing.bills")],
+            QualifiedName::parse("billing.invoices")
+        );
+        assert_eq!(
+            hints.columns[&(QualifiedName::new("users"), "fullname".into())],
+            "name"
+        );
+        assert_eq!(
+            hints.columns[&(QualifiedName::parse("billing.invoices"), "amt".into())],
+            "amount"
+        );
+    }
+
+    #[test]
+    fn bad_flags_are_errors() {
+        for bad in ["users", "=x", "a=", "a..b=c", "a.b.c.d=e", "a=b.c"] {
+            assert!(
+                matches!(Hints::new().add_flag(bad), Err(HintError::BadFlag { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn reversed_keys_columns_by_the_old_table_name() {
+        let mut hints = Hints::new();
+        hints.rename_table("people", "users");
+        hints.rename_column("users", "fullname", "name");
+        let back = hints.reversed();
+        assert_eq!(
+            back.tables[&QualifiedName::new("users")],
+            QualifiedName::new("people")
+        );
+        assert_eq!(
+            back.columns[&(QualifiedName::new("people"), "name".into())],
+            "fullname"
+        );
+        assert_eq!(back.reversed(), hints);
+    }
+}

@@ -1,0 +1,151 @@
+//! The `-- @renamed` scanner on hand-written `schema.sql` snippets.
+
+use super::*;
+
+fn read(dialect: Dialect, sql: &str) -> Result<Hints, HintErrorKind> {
+    rename_hints(dialect, "schema.sql", sql).map_err(|e| match e {
+        HintError::InFile { kind, .. } => kind,
+        other => panic!("{other}"),
+    })
+}
+
+#[test]
+fn table_and_column_hints() {
+    let sql = "-- the users\n\
+        -- @renamed from=people\n\
+        CREATE TABLE Users (\n  id INT PRIMARY KEY,\n  \
+        name TEXT NOT NULL, -- @renamed from=full_name\n  \
+        note TEXT DEFAULT 'a,b' -- @renamed from=remark\n);\n\
+        CREATE TABLE other (x INT);\n";
+    let hints = read(Dialect::Postgres, sql).unwrap();
+    let mut expected = Hints::new();
+    expected.rename_table("people", "users");
+    expected.rename_column("users", "full_name", "name");
+    expected.rename_column("users", "remark", "note");
+    assert_eq!(hints, expected);
+}
+
+#[test]
+fn quoted_and_qualified_names_keep_their_spelling() {
+    let sql = "-- @renamed from=old_bills\nCREATE TABLE \"Billing\".\"Invoices\" (\n\
+        \"Amount\" numeric(10, 2), -- @renamed from=amt\n  CHECK (\"Amount\" > 0)\n);";
+    let hints = read(Dialect::Postgres, sql).unwrap();
+    let table = QualifiedName::in_schema("Billing", "Invoices");
+    assert_eq!(
+        hints.tables[&QualifiedName::in_schema("Billing", "old_bills")],
+        table
+    );
+    assert_eq!(hints.columns[&(table, "amt".to_string())], "Amount");
+}
+
+#[test]
+fn mysql_backticks_and_case() {
+    let sql = "CREATE TABLE `Orders` (\n  `Total` INT -- @renamed from=sum\n) ENGINE=InnoDB;";
+    let hints = read(Dialect::Mysql, sql).unwrap();
+    assert_eq!(
+        hints.columns[&(QualifiedName::new("Orders"), "sum".into())],
+        "Total"
+    );
+}
+
+#[test]
+fn hints_inside_strings_are_not_hints() {
+    let sql = "CREATE TABLE t (a TEXT DEFAULT '-- @renamed from=x');";
+    assert!(read(Dialect::Sqlite, sql).unwrap().is_empty());
+}
+
+#[test]
+fn dollar_quoted_bodies_are_not_read() {
+    let sql =
+        "CREATE FUNCTION f() RETURNS int AS $$\n-- @renamed from=x\nSELECT 1 $$ LANGUAGE sql;\n\
+               -- @renamed from=old\nCREATE TABLE t (x int);";
+    let hints = read(Dialect::Postgres, sql).unwrap();
+    assert!(hints.columns.is_empty());
+    assert_eq!(
+        hints.tables[&QualifiedName::new("old")],
+        QualifiedName::new("t")
+    );
+}
+
+#[test]
+fn misplaced_hints_are_errors() {
+    let cases = [
+        (
+            "-- @renamed from=a\nCREATE INDEX i ON t (x);",
+            "before index",
+        ),
+        (
+            "CREATE TABLE t (x INT); -- @renamed from=a\n",
+            "after statement",
+        ),
+        (
+            "CREATE TABLE t (\n  x INT,\n  -- @renamed from=a\n  y INT\n);",
+            "own line",
+        ),
+        (
+            "CREATE TABLE t (x INT, PRIMARY KEY (x) -- @renamed from=a\n);",
+            "constraint",
+        ),
+        ("-- @renamed from=a\n", "dangling at end"),
+    ];
+    for (sql, what) in cases {
+        let err = read(Dialect::Sqlite, sql).expect_err(what);
+        assert!(
+            matches!(
+                err,
+                HintErrorKind::NotBeforeTable | HintErrorKind::NotOnColumn
+            ),
+            "{what}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn malformed_and_duplicate_hints_are_errors() {
+    let err = read(Dialect::Sqlite, "-- @renamed old\nCREATE TABLE t (x INT);").unwrap_err();
+    assert!(matches!(err, HintErrorKind::Malformed { .. }));
+    let err = read(
+        Dialect::Sqlite,
+        "-- @renamedfrom=a\nCREATE TABLE t (x INT);",
+    )
+    .unwrap_err();
+    assert!(matches!(err, HintErrorKind::Malformed { .. }));
+    let sql =
+        "-- @renamed from=a\nCREATE TABLE t (x INT);\n-- @renamed from=a\nCREATE TABLE u (x INT);";
+    assert!(matches!(
+        read(Dialect::Sqlite, sql).unwrap_err(),
+        HintErrorKind::Duplicate { .. }
+    ));
+}
+
+#[test]
+fn errors_name_file_and_line() {
+    let err = rename_hints(Dialect::Sqlite, "db/schema.sql", "\n\n-- @renamed x\n").unwrap_err();
+    assert!(err.to_string().starts_with("db/schema.sql:3: "), "{err}");
+    let err = rename_hints(Dialect::Sqlite, "s.sql", "SELECT 'open").unwrap_err();
+    assert!(matches!(
+        err,
+        HintError::InFile {
+            kind: HintErrorKind::Tokenize { .. },
+            ..
+        }
+    ));
+}
+
+proptest::proptest! {
+    /// Any text gets hints or an error, never a panic: `schema.sql` is user input.
+    #[test]
+    fn never_panics(pieces in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "CREATE", "TABLE", "TEMP", "IF", "NOT", "EXISTS", "t", "s.t", "\"Q\"", "(", ")", ",",
+            ";", "x INT", "-- @renamed from=a", "-- @renamed", "\n", " ", "'str'", "$$", "--",
+            "CONSTRAINT", "PRIMARY KEY",
+        ]),
+        0..40,
+    )) {
+        let sql: String = pieces.concat();
+        for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+            let _ = rename_hints(dialect, "schema.sql", &sql);
+        }
+    }
+}

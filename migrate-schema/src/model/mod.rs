@@ -1,0 +1,14 @@
+//! The schema model: what a catalog reader fills and the diff compares.
+
+mod name;
+mod schema;
+mod table;
+mod types;
+
+pub use name::{Dialect, QualifiedName};
+pub use schema::{EnumType, ObjectKind, OtherObject, Schema};
+pub use table::{
+    Check, Column, FkAction, ForeignKey, Generated, GeneratedKind, Identity, Index, IndexPart,
+    PrimaryKey, Table, Unique,
+};
+pub use types::{normalize_type, ColumnType, TypeShape};

@@ -1,0 +1,111 @@
+//! The whole schema of one database: namespaces, enum types, tables and the
+//! objects the diff lists without generating SQL for them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{QualifiedName, Table};
+
+/// Everything the diff compares in one database, plus what it only lists.
+///
+/// Catalog readers fill it from `information_schema`/`pg_catalog`,
+/// `information_schema` on MySQL or `sqlite_master` and pragmas on SQLite,
+/// then call [`Schema::canonicalize`] so that output is deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// PostgreSQL namespaces other than `public` (and the system ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schemas: Vec<String>,
+    /// PostgreSQL enum types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
+    /// Tables.
+    #[serde(default)]
+    pub tables: Vec<Table>,
+    /// Views, functions, triggers, sequences and the like: listed, never diffed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_objects: Vec<OtherObject>,
+}
+
+impl Schema {
+    /// Sorts every list by name so that equal schemas compare and print equal.
+    pub fn canonicalize(&mut self) {
+        self.schemas.sort();
+        self.schemas.dedup();
+        self.enums.sort_by(|a, b| a.name.cmp(&b.name));
+        self.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        for table in &mut self.tables {
+            table.canonicalize();
+        }
+        self.other_objects
+            .sort_by(|a, b| (&a.name, a.kind.to_string()).cmp(&(&b.name, b.kind.to_string())));
+    }
+
+    /// The table named `name`.
+    pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.tables.iter().find(|t| &t.name == name)
+    }
+}
+
+/// A PostgreSQL enum type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    /// The type's name.
+    pub name: QualifiedName,
+    /// Labels in their sort order (`enumsortorder`).
+    pub values: Vec<String>,
+}
+
+/// An object the reader saw but the diff does not handle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherObject {
+    /// The object's name.
+    pub name: QualifiedName,
+    /// What it is.
+    pub kind: ObjectKind,
+    /// The catalog's definition, when it has one; compared to tell a changed
+    /// object from an unchanged one in the "not generated" list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+}
+
+/// The kinds of objects listed as "not generated".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    /// A view.
+    View,
+    /// A materialized view.
+    MaterializedView,
+    /// A function.
+    Function,
+    /// A procedure.
+    Procedure,
+    /// A trigger.
+    Trigger,
+    /// A sequence not owned by an identity or serial column.
+    Sequence,
+    /// A domain.
+    Domain,
+    /// An extension.
+    Extension,
+    /// Anything else, named by the reader.
+    Other(String),
+}
+
+impl fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
+            ObjectKind::Function => "function",
+            ObjectKind::Procedure => "procedure",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::Sequence => "sequence",
+            ObjectKind::Domain => "domain",
+            ObjectKind::Extension => "extension",
+            ObjectKind::Other(kind) => kind,
+        })
+    }
+}

@@ -1,0 +1,228 @@
+//! MySQL and MariaDB statements. Column changes use `MODIFY COLUMN` with the
+//! full definition, since MySQL forgets whatever a MODIFY does not repeat.
+
+use super::sql::{
+    columns, constraint, create_table, foreign_key, ident, index_parts, literal, qualified,
+};
+use super::Context;
+use crate::change::Change;
+use crate::model::{Column, Dialect, GeneratedKind, QualifiedName, Table};
+
+const D: Dialect = Dialect::Mysql;
+
+/// The statements for one change, and notes on what MySQL cannot express.
+pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -> Vec<String> {
+    use Change::*;
+    match change {
+        CreateSchema { .. }
+        | DropSchema { .. }
+        | CreateEnum { .. }
+        | AddEnumValue { .. }
+        | RecreateEnum { .. }
+        | DropEnum { .. } => {
+            notes.push(format!(
+                "{}: not generated, MySQL has no schemas or enum types outside columns",
+                change.describe()
+            ));
+            vec![]
+        }
+        CreateTable { table } => vec![create(table)],
+        DropTable { table } => vec![format!("DROP TABLE {};", qualified(D, &table.name))],
+        RenameTable { from, to } => {
+            vec![format!(
+                "RENAME TABLE {} TO {};",
+                qualified(D, from),
+                qualified(D, to)
+            )]
+        }
+        AddColumn { table, column } => {
+            vec![format!(
+                "{} ADD COLUMN {};",
+                alter(table),
+                column_def(column)
+            )]
+        }
+        DropColumn { table, column } => {
+            vec![format!(
+                "{} DROP COLUMN {};",
+                alter(table),
+                ident(D, &column.name)
+            )]
+        }
+        RenameColumn { table, from, to } => vec![format!(
+            "{} RENAME COLUMN {} TO {};",
+            alter(table),
+            ident(D, from),
+            ident(D, to)
+        )],
+        AlterColumn { table, to, .. } => {
+            vec![format!(
+                "{} MODIFY COLUMN {};",
+                alter(table),
+                column_def(to)
+            )]
+        }
+        AddPrimaryKey { table, key } => {
+            vec![format!(
+                "{} ADD PRIMARY KEY {};",
+                alter(table),
+                columns(D, &key.columns)
+            )]
+        }
+        DropPrimaryKey { table, .. } => vec![format!("{} DROP PRIMARY KEY;", alter(table))],
+        AddUnique { table, unique } => vec![format!(
+            "{} ADD {}UNIQUE {};",
+            alter(table),
+            constraint(D, &unique.name),
+            columns(D, &unique.columns)
+        )],
+        DropUnique { table, unique } => {
+            // MySQL names an unnamed unique key after its first column.
+            let name = unique
+                .name
+                .clone()
+                .or_else(|| unique.columns.first().cloned())
+                .unwrap_or_default();
+            vec![format!("{} DROP INDEX {};", alter(table), ident(D, &name))]
+        }
+        AddForeignKey {
+            table,
+            foreign_key: fk,
+        } => {
+            vec![format!("{} ADD {};", alter(table), foreign_key(D, fk))]
+        }
+        DropForeignKey { table, foreign_key } => {
+            let name = foreign_key.name.clone().unwrap_or_else(|| {
+                notes.push(format!(
+                    "{}: the catalog gave no name; check the guessed `{}_ibfk_1`",
+                    change.describe(),
+                    table.name
+                ));
+                format!("{}_ibfk_1", table.name)
+            });
+            vec![format!(
+                "{} DROP FOREIGN KEY {};",
+                alter(table),
+                ident(D, &name)
+            )]
+        }
+        AddCheck { table, check } => vec![format!(
+            "{} ADD {}CHECK ({});",
+            alter(table),
+            constraint(D, &check.name),
+            check.expression
+        )],
+        DropCheck { table, check } => {
+            let name = check
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{}_chk_1", table.name));
+            vec![format!(
+                "{} DROP CONSTRAINT {};",
+                alter(table),
+                ident(D, &name)
+            )]
+        }
+        CreateIndex { table, index } => {
+            let method = index.method_or_default();
+            let (kind, using) = match method.as_str() {
+                "fulltext" => ("FULLTEXT ", String::new()),
+                "spatial" => ("SPATIAL ", String::new()),
+                "btree" => (if index.unique { "UNIQUE " } else { "" }, String::new()),
+                other => (
+                    if index.unique { "UNIQUE " } else { "" },
+                    format!(" USING {}", other.to_uppercase()),
+                ),
+            };
+            if index.predicate.is_some() {
+                notes.push(format!(
+                    "{}: MySQL has no partial indexes, the WHERE clause is left out",
+                    change.describe()
+                ));
+            }
+            vec![format!(
+                "CREATE {kind}INDEX {} ON {} {}{using};",
+                ident(D, &index.name),
+                qualified(D, table),
+                index_parts(D, &index.parts)
+            )]
+        }
+        DropIndex { table, index } => {
+            vec![format!(
+                "DROP INDEX {} ON {};",
+                ident(D, &index.name),
+                qualified(D, table)
+            )]
+        }
+        SetTableComment { table, comment } => vec![format!(
+            "{} COMMENT = {};",
+            alter(table),
+            literal(D, comment.as_deref().unwrap_or(""))
+        )],
+    }
+}
+
+fn alter(table: &QualifiedName) -> String {
+    format!("ALTER TABLE {}", qualified(D, table))
+}
+
+fn create(table: &Table) -> String {
+    let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(format!("PRIMARY KEY {}", columns(D, &pk.columns)));
+    }
+    for u in &table.uniques {
+        lines.push(format!(
+            "{}UNIQUE {}",
+            constraint(D, &u.name),
+            columns(D, &u.columns)
+        ));
+    }
+    for c in &table.checks {
+        lines.push(format!(
+            "{}CHECK ({})",
+            constraint(D, &c.name),
+            c.expression
+        ));
+    }
+    for fk in &table.foreign_keys {
+        lines.push(foreign_key(D, fk));
+    }
+    let tail = table
+        .comment
+        .as_ref()
+        .map(|c| format!(" COMMENT = {}", literal(D, c)))
+        .unwrap_or_default();
+    create_table(
+        &format!("CREATE TABLE {}", qualified(D, &table.name)),
+        &lines,
+        &tail,
+    )
+}
+
+/// The full column definition, as `CREATE TABLE`, `ADD COLUMN` and `MODIFY COLUMN` take it.
+pub(crate) fn column_def(c: &Column) -> String {
+    let mut sql = format!("{} {}", ident(D, &c.name), c.data_type.raw);
+    if let Some(collation) = &c.collation {
+        sql.push_str(&format!(" COLLATE {collation}"));
+    }
+    if let Some(g) = &c.generated {
+        let kind = match g.kind {
+            GeneratedKind::Stored => "STORED",
+            GeneratedKind::Virtual => "VIRTUAL",
+        };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expression));
+    }
+    sql.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
+    if let (Some(default), None) = (&c.default, &c.generated) {
+        sql.push_str(&format!(" DEFAULT {default}"));
+    }
+    // MySQL has only AUTO_INCREMENT; any identity maps onto it.
+    if c.identity.is_some() {
+        sql.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(comment) = &c.comment {
+        sql.push_str(&format!(" COMMENT {}", literal(D, comment)));
+    }
+    sql
+}

@@ -1,0 +1,318 @@
+//! PostgreSQL statements: one `ALTER TABLE` action per statement, so that each
+//! line of a draft can be reviewed and warned about on its own.
+
+use super::sql::{
+    columns, constraint, create_table, foreign_key, ident, index_parts, literal,
+    postgres_default_name, qualified,
+};
+use super::Context;
+use crate::change::{Change, EnumPosition};
+use crate::model::{Column, Dialect, GeneratedKind, Identity, QualifiedName, Table};
+
+mod alter;
+
+use alter::alter_column;
+
+const D: Dialect = Dialect::Postgres;
+
+/// The statements for one change.
+pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
+    use Change::*;
+    match change {
+        CreateSchema { name } => vec![format!("CREATE SCHEMA {};", ident(D, name))],
+        DropSchema { name } => vec![format!("DROP SCHEMA {};", ident(D, name))],
+        CreateEnum { enum_type } => vec![create_enum(&enum_type.name, &enum_type.values)],
+        AddEnumValue {
+            name,
+            value,
+            position,
+        } => {
+            let at = match position {
+                EnumPosition::End => String::new(),
+                EnumPosition::Before(v) => format!(" BEFORE {}", literal(D, v)),
+                EnumPosition::After(v) => format!(" AFTER {}", literal(D, v)),
+            };
+            vec![format!(
+                "ALTER TYPE {} ADD VALUE {}{at};",
+                qualified(D, name),
+                literal(D, value)
+            )]
+        }
+        RecreateEnum { from, to, columns } => {
+            let old = QualifiedName {
+                schema: from.name.schema.clone(),
+                name: format!("{}_old", from.name.name),
+            };
+            let mut out = vec![
+                format!(
+                    "ALTER TYPE {} RENAME TO {};",
+                    qualified(D, &from.name),
+                    ident(D, &old.name)
+                ),
+                create_enum(&to.name, &to.values),
+            ];
+            let ty = qualified(D, &to.name);
+            let mut defaults = Vec::new();
+            for (table, column) in columns {
+                let col = format!(
+                    "ALTER TABLE {} ALTER COLUMN {}",
+                    qualified(D, table),
+                    ident(D, column)
+                );
+                let current = ctx.current.table(table).and_then(|t| t.column(column));
+                // A default of the old type would keep it alive: set it again
+                // once the column has the new type.
+                if let Some(default) = current.and_then(|c| c.default.as_ref()) {
+                    out.push(format!("{col} DROP DEFAULT;"));
+                    defaults.push(format!("{col} SET DEFAULT {default};"));
+                }
+                let array = current.is_some_and(|c| c.data_type.normalized.ends_with("[]"));
+                let (text, target) = if array {
+                    ("text[]", format!("{ty}[]"))
+                } else {
+                    ("text", ty.clone())
+                };
+                let c = ident(D, column);
+                out.push(format!("{col} TYPE {target} USING {c}::{text}::{target};"));
+            }
+            out.extend(defaults);
+            out.push(format!("DROP TYPE {};", qualified(D, &old)));
+            out
+        }
+        DropEnum { enum_type } => vec![format!("DROP TYPE {};", qualified(D, &enum_type.name))],
+        CreateTable { table } => create(table),
+        DropTable { table } => vec![format!("DROP TABLE {};", qualified(D, &table.name))],
+        RenameTable { from, to } => {
+            let mut out = Vec::new();
+            let mut at = from.clone();
+            if from.schema != to.schema {
+                let schema = to.schema.as_deref().unwrap_or("public");
+                out.push(format!(
+                    "ALTER TABLE {} SET SCHEMA {};",
+                    qualified(D, from),
+                    ident(D, schema)
+                ));
+                at.schema = to.schema.clone();
+            }
+            if from.name != to.name {
+                out.push(format!(
+                    "ALTER TABLE {} RENAME TO {};",
+                    qualified(D, &at),
+                    ident(D, &to.name)
+                ));
+            }
+            out
+        }
+        AddColumn { table, column } => {
+            let mut out = vec![format!(
+                "{} ADD COLUMN {};",
+                alter(table),
+                column_def(column)
+            )];
+            out.extend(column_comment(table, column));
+            out
+        }
+        DropColumn { table, column } => {
+            vec![format!(
+                "{} DROP COLUMN {};",
+                alter(table),
+                ident(D, &column.name)
+            )]
+        }
+        RenameColumn { table, from, to } => vec![format!(
+            "{} RENAME COLUMN {} TO {};",
+            alter(table),
+            ident(D, from),
+            ident(D, to)
+        )],
+        AlterColumn { table, from, to } => alter_column(table, from, to, ctx),
+        AddPrimaryKey { table, key } => vec![format!(
+            "{} ADD {}PRIMARY KEY {};",
+            alter(table),
+            constraint(D, &key.name),
+            columns(D, &key.columns)
+        )],
+        DropPrimaryKey { table, key } => {
+            let name = key
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{}_pkey", table.name));
+            vec![drop_constraint(table, &name)]
+        }
+        AddUnique { table, unique } => vec![format!(
+            "{} ADD {}UNIQUE {};",
+            alter(table),
+            constraint(D, &unique.name),
+            columns(D, &unique.columns)
+        )],
+        DropUnique { table, unique } => {
+            let name = unique
+                .name
+                .clone()
+                .unwrap_or_else(|| postgres_default_name(&table.name, &unique.columns, "key"));
+            vec![drop_constraint(table, &name)]
+        }
+        AddForeignKey {
+            table,
+            foreign_key: fk,
+        } => {
+            vec![format!("{} ADD {};", alter(table), foreign_key(D, fk))]
+        }
+        DropForeignKey { table, foreign_key } => {
+            let name = foreign_key.name.clone().unwrap_or_else(|| {
+                postgres_default_name(&table.name, &foreign_key.columns, "fkey")
+            });
+            vec![drop_constraint(table, &name)]
+        }
+        AddCheck { table, check } => vec![format!(
+            "{} ADD {}CHECK ({});",
+            alter(table),
+            constraint(D, &check.name),
+            check.expression
+        )],
+        DropCheck { table, check } => {
+            let name = check
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{}_check", table.name));
+            vec![drop_constraint(table, &name)]
+        }
+        CreateIndex { table, index } => {
+            let method = index.method_or_default();
+            let using = if method == "btree" {
+                String::new()
+            } else {
+                format!(" USING {method}")
+            };
+            let predicate = index
+                .predicate
+                .as_ref()
+                .map(|p| format!(" WHERE {p}"))
+                .unwrap_or_default();
+            vec![format!(
+                "CREATE {}INDEX {} ON {}{using} {}{predicate};",
+                if index.unique { "UNIQUE " } else { "" },
+                ident(D, &index.name),
+                qualified(D, table),
+                index_parts(D, &index.parts)
+            )]
+        }
+        DropIndex { table, index } => {
+            let name = QualifiedName {
+                schema: table.schema.clone(),
+                name: index.name.clone(),
+            };
+            vec![format!("DROP INDEX {};", qualified(D, &name))]
+        }
+        SetTableComment { table, comment } => vec![format!(
+            "COMMENT ON TABLE {} IS {};",
+            qualified(D, table),
+            comment
+                .as_deref()
+                .map_or("NULL".to_string(), |c| literal(D, c))
+        )],
+    }
+}
+
+fn alter(table: &QualifiedName) -> String {
+    format!("ALTER TABLE {}", qualified(D, table))
+}
+
+fn drop_constraint(table: &QualifiedName, name: &str) -> String {
+    format!("{} DROP CONSTRAINT {};", alter(table), ident(D, name))
+}
+
+fn create_enum(name: &QualifiedName, values: &[String]) -> String {
+    let labels: Vec<String> = values.iter().map(|v| literal(D, v)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({});",
+        qualified(D, name),
+        labels.join(", ")
+    )
+}
+
+fn create(table: &Table) -> Vec<String> {
+    let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(format!(
+            "{}PRIMARY KEY {}",
+            constraint(D, &pk.name),
+            columns(D, &pk.columns)
+        ));
+    }
+    for u in &table.uniques {
+        lines.push(format!(
+            "{}UNIQUE {}",
+            constraint(D, &u.name),
+            columns(D, &u.columns)
+        ));
+    }
+    for c in &table.checks {
+        lines.push(format!(
+            "{}CHECK ({})",
+            constraint(D, &c.name),
+            c.expression
+        ));
+    }
+    for fk in &table.foreign_keys {
+        lines.push(foreign_key(D, fk));
+    }
+    let head = format!("CREATE TABLE {}", qualified(D, &table.name));
+    let mut out = vec![create_table(&head, &lines, "")];
+    if let Some(comment) = &table.comment {
+        out.push(format!(
+            "COMMENT ON TABLE {} IS {};",
+            qualified(D, &table.name),
+            literal(D, comment)
+        ));
+    }
+    for column in &table.columns {
+        out.extend(column_comment(&table.name, column));
+    }
+    out
+}
+
+fn column_def(c: &Column) -> String {
+    let mut sql = format!("{} {}", ident(D, &c.name), c.data_type.raw);
+    if let Some(collation) = &c.collation {
+        sql.push_str(&format!(" COLLATE {}", ident(D, collation)));
+    }
+    if let Some(g) = &c.generated {
+        let kind = match g.kind {
+            GeneratedKind::Stored => "STORED",
+            GeneratedKind::Virtual => "VIRTUAL",
+        };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expression));
+    }
+    if let Some(identity) = c.identity {
+        sql.push_str(&format!(
+            " GENERATED {} AS IDENTITY",
+            identity_words(identity)
+        ));
+    }
+    if !c.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(default) = &c.default {
+        sql.push_str(&format!(" DEFAULT {default}"));
+    }
+    sql
+}
+
+fn identity_words(identity: Identity) -> &'static str {
+    match identity {
+        Identity::Always => "ALWAYS",
+        Identity::ByDefault | Identity::AutoIncrement => "BY DEFAULT",
+    }
+}
+
+fn column_comment(table: &QualifiedName, c: &Column) -> Option<String> {
+    c.comment.as_ref().map(|comment| {
+        format!(
+            "COMMENT ON COLUMN {}.{} IS {};",
+            qualified(D, table),
+            ident(D, &c.name),
+            literal(D, comment)
+        )
+    })
+}

@@ -1,0 +1,324 @@
+//! SQLite statements. What `ALTER TABLE` cannot express (changing a column,
+//! adding or dropping a constraint, dropping a constrained column) rebuilds
+//! the table with the documented procedure, keeping its rows:
+//! `CREATE TABLE new_x`, `INSERT INTO new_x SELECT ... FROM x`, `DROP TABLE x`,
+//! `ALTER TABLE new_x RENAME TO x`, then its indexes. A draft with a rebuild
+//! runs outside the runtime's transaction, between `PRAGMA foreign_keys = OFF`
+//! and `ON` with its own `BEGIN`/`COMMIT`: with foreign keys on, `DROP TABLE x`
+//! would delete (or cascade into) the rows that reference `x`.
+
+use std::collections::{HashMap, HashSet};
+
+use super::sql::{ident, qualified};
+use super::{Context, Statement};
+use crate::change::Change;
+use crate::model::{Column, Dialect, ForeignKey, GeneratedKind, QualifiedName, Table};
+use crate::warn::{Warning, WarningKind};
+
+mod ddl;
+
+use ddl::{column_def, create, create_index, rebuild_table};
+
+const D: Dialect = Dialect::Sqlite;
+
+/// Renders every change; returns the statements and whether they may run in
+/// the runtime's transaction.
+pub(crate) fn render_all(
+    ctx: &Context,
+    notes: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<Statement>, bool) {
+    let tables = Tables::new(ctx);
+    let mut last: HashMap<QualifiedName, usize> = HashMap::new();
+    let mut rebuild: HashSet<QualifiedName> = HashSet::new();
+    for (i, change) in ctx.changes.iter().enumerate() {
+        let Some(target) = tables.target(change) else {
+            continue;
+        };
+        last.insert(target.clone(), i);
+        if needs_rebuild(change, &tables) {
+            rebuild.insert(target);
+        }
+    }
+    let mut out = Vec::new();
+    let mut deferred = false;
+    for (i, change) in ctx.changes.iter().enumerate() {
+        let target = tables.target(change);
+        let rebuilt = target.as_ref().is_some_and(|t| rebuild.contains(t));
+        let keep = !rebuilt
+            || matches!(
+                change,
+                Change::RenameTable { .. } | Change::RenameColumn { .. }
+            );
+        if matches!(change, Change::DropForeignKey { table, .. } if tables.dropped.contains(table))
+            && !deferred
+        {
+            // Tables dropped together may reference each other: no drop order
+            // satisfies a cycle, so references are checked at commit instead.
+            deferred = true;
+            out.push(Statement {
+                sql: "PRAGMA defer_foreign_keys = ON;".into(),
+                change: change.describe(),
+            });
+        }
+        if keep {
+            for sql in render(change, &tables, notes) {
+                out.push(Statement {
+                    sql,
+                    change: change.describe(),
+                });
+            }
+        }
+        if let Some(t) = target.filter(|t| rebuild.contains(t) && last.get(t) == Some(&i)) {
+            warnings.push(Warning {
+                kind: WarningKind::TableRebuild,
+                object: t.to_string(),
+                message: "SQLite cannot alter this in place: the table is rebuilt and its rows \
+                          copied (locks the database; views and triggers on it must be recreated)"
+                    .into(),
+            });
+            for sql in rebuild_table(&t, &tables) {
+                out.push(Statement {
+                    sql,
+                    change: format!("rebuild table {t}"),
+                });
+            }
+        }
+    }
+    if rebuild.is_empty() {
+        return (out, true);
+    }
+    notes.push(
+        "the SQLite table rebuild runs outside the migration transaction: it turns \
+         foreign keys off, rebuilds in its own transaction, lists violations with \
+         PRAGMA foreign_key_check, and turns foreign keys back on"
+            .into(),
+    );
+    let wrap = |sql: &str| Statement {
+        sql: sql.into(),
+        change: "table rebuild".into(),
+    };
+    let mut wrapped = vec![wrap("PRAGMA foreign_keys = OFF;"), wrap("BEGIN;")];
+    wrapped.extend(out);
+    wrapped.extend([
+        wrap("PRAGMA foreign_key_check;"),
+        wrap("COMMIT;"),
+        wrap("PRAGMA foreign_keys = ON;"),
+    ]);
+    (wrapped, false)
+}
+
+/// What the change list does to tables as a whole, with the lookups the
+/// renderer needs kept in maps so a draft stays linear in its size.
+pub(super) struct Tables<'a> {
+    /// Current name → desired name.
+    renamed: HashMap<QualifiedName, QualifiedName>,
+    /// Desired name → current name.
+    pub(super) renamed_from: HashMap<QualifiedName, QualifiedName>,
+    /// Column renames by (desired) table name, in order.
+    pub(super) column_renames: HashMap<QualifiedName, Vec<(String, String)>>,
+    created: HashSet<QualifiedName>,
+    dropped: HashSet<QualifiedName>,
+    /// Foreign keys of created tables, written inline.
+    new_fks: HashMap<QualifiedName, Vec<ForeignKey>>,
+    pub(super) current: HashMap<&'a QualifiedName, &'a Table>,
+    pub(super) desired: HashMap<&'a QualifiedName, &'a Table>,
+}
+
+impl<'a> Tables<'a> {
+    fn new(ctx: &Context<'a>) -> Self {
+        let mut t = Tables {
+            renamed: HashMap::new(),
+            renamed_from: HashMap::new(),
+            column_renames: HashMap::new(),
+            created: HashSet::new(),
+            dropped: HashSet::new(),
+            new_fks: HashMap::new(),
+            current: ctx.current.tables.iter().map(|t| (&t.name, t)).collect(),
+            desired: ctx.desired.tables.iter().map(|t| (&t.name, t)).collect(),
+        };
+        for change in ctx.changes {
+            match change {
+                Change::RenameTable { from, to } => {
+                    t.renamed.insert(from.clone(), to.clone());
+                    t.renamed_from.insert(to.clone(), from.clone());
+                }
+                Change::RenameColumn { table, from, to } => {
+                    let renames = t.column_renames.entry(table.clone()).or_default();
+                    renames.push((from.clone(), to.clone()));
+                }
+                Change::CreateTable { table } => {
+                    t.created.insert(table.name.clone());
+                }
+                Change::DropTable { table } => {
+                    t.dropped.insert(table.name.clone());
+                }
+                _ => {}
+            }
+        }
+        for change in ctx.changes {
+            if let Change::AddForeignKey { table, foreign_key } = change {
+                if t.created.contains(table) {
+                    t.new_fks
+                        .entry(table.clone())
+                        .or_default()
+                        .push(foreign_key.clone());
+                }
+            }
+        }
+        t
+    }
+
+    /// The desired name of an existing table the change alters, if any.
+    fn target(&self, change: &Change) -> Option<QualifiedName> {
+        let table = change.table()?;
+        if matches!(
+            change,
+            Change::CreateTable { .. } | Change::DropTable { .. }
+        ) || self.created.contains(table)
+            || self.dropped.contains(table)
+        {
+            return None;
+        }
+        Some(
+            self.renamed
+                .get(table)
+                .cloned()
+                .unwrap_or_else(|| table.clone()),
+        )
+    }
+}
+
+fn needs_rebuild(change: &Change, tables: &Tables) -> bool {
+    use Change::*;
+    match change {
+        AlterColumn { from, to, .. } => {
+            let mut same = from.clone();
+            same.comment = to.comment.clone();
+            &same != to
+        }
+        AddPrimaryKey { .. }
+        | DropPrimaryKey { .. }
+        | AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. }
+        | AddForeignKey { .. }
+        | DropForeignKey { .. } => true,
+        AddColumn { column, .. } => !can_add(column),
+        DropColumn { table, column } => {
+            let current = tables.renamed_from.get(table).unwrap_or(table);
+            tables
+                .current
+                .get(current)
+                .is_none_or(|t| constrains(t, &column.name))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `ALTER TABLE ADD COLUMN` accepts the column (SQLite's documented limits).
+fn can_add(c: &Column) -> bool {
+    let default_ok = c.default.as_deref().is_none_or(|d| {
+        let upper = d.trim().to_uppercase();
+        !upper.starts_with('(') && !upper.starts_with("CURRENT_")
+    });
+    let not_null_ok = c.nullable || c.default.is_some() || c.generated.is_some();
+    let generated_ok = c
+        .generated
+        .as_ref()
+        .is_none_or(|g| g.kind == GeneratedKind::Virtual);
+    default_ok && not_null_ok && generated_ok && c.identity.is_none()
+}
+
+/// Whether dropping `column` needs a rebuild: a key, constraint or expression
+/// uses it. Expressions are searched as text, which errs on the side of a rebuild.
+fn constrains(t: &Table, column: &str) -> bool {
+    let has = |cols: &[String]| cols.iter().any(|c| c == column);
+    t.primary_key.as_ref().is_some_and(|k| has(&k.columns))
+        || t.uniques.iter().any(|u| has(&u.columns))
+        || t.foreign_keys.iter().any(|f| has(&f.columns))
+        || t.checks.iter().any(|c| c.expression.contains(column))
+        || t.columns.iter().any(|c| {
+            c.generated
+                .as_ref()
+                .is_some_and(|g| g.expression.contains(column))
+        })
+}
+
+fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<String> {
+    use Change::*;
+    let alter = |t: &QualifiedName| format!("ALTER TABLE {}", qualified(D, t));
+    match change {
+        CreateTable { table } => {
+            let fks = tables
+                .new_fks
+                .get(&table.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            vec![create(table, &table.name, fks)]
+        }
+        DropTable { table } => vec![format!("DROP TABLE {};", qualified(D, &table.name))],
+        RenameTable { from, to } => {
+            vec![format!("{} RENAME TO {};", alter(from), ident(D, &to.name))]
+        }
+        AddColumn { table, column } => {
+            vec![format!(
+                "{} ADD COLUMN {};",
+                alter(table),
+                column_def(column, false)
+            )]
+        }
+        DropColumn { table, column } => {
+            vec![format!(
+                "{} DROP COLUMN {};",
+                alter(table),
+                ident(D, &column.name)
+            )]
+        }
+        RenameColumn { table, from, to } => vec![format!(
+            "{} RENAME COLUMN {} TO {};",
+            alter(table),
+            ident(D, from),
+            ident(D, to)
+        )],
+        CreateIndex { table, index } => vec![create_index(table, index)],
+        DropIndex { table, index } => {
+            let name = QualifiedName {
+                schema: table.schema.clone(),
+                name: index.name.clone(),
+            };
+            vec![format!("DROP INDEX {};", qualified(D, &name))]
+        }
+        // Foreign keys of created tables are inline; those of dropped tables go with them.
+        AddForeignKey { .. } | DropForeignKey { .. } => vec![],
+        SetTableComment { .. } | AlterColumn { .. } => {
+            notes.push(format!(
+                "{}: SQLite has no comments, not generated",
+                change.describe()
+            ));
+            vec![]
+        }
+        CreateSchema { .. }
+        | DropSchema { .. }
+        | CreateEnum { .. }
+        | AddEnumValue { .. }
+        | RecreateEnum { .. }
+        | DropEnum { .. } => {
+            notes.push(format!(
+                "{}: SQLite has no such objects, not generated",
+                change.describe()
+            ));
+            vec![]
+        }
+        AddPrimaryKey { .. }
+        | DropPrimaryKey { .. }
+        | AddUnique { .. }
+        | DropUnique { .. }
+        | AddCheck { .. }
+        | DropCheck { .. } => {
+            // Always part of a rebuild, which `needs_rebuild` decides.
+            vec![]
+        }
+    }
+}

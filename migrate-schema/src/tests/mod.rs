@@ -1,0 +1,11 @@
+//! Crate-level tests: a corpus of schema pairs rendered in each dialect, and
+//! property tests on random schemas. They live in the lib's test binary so the
+//! crate links one test executable.
+
+mod build;
+mod corpus;
+mod drafts;
+mod properties;
+mod scale;
+mod scenarios;
+mod special;
