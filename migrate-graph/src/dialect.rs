@@ -2,7 +2,10 @@
 //! statement splitter reads each one's quoting and comment rules.
 
 /// A database family, for SQL text and offline scripts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Dialect {
     /// SQLite 3.
     Sqlite,
@@ -44,5 +47,11 @@ impl Dialect {
             Dialect::Postgres => "postgres",
             Dialect::MySql => "mysql",
         }
+    }
+}
+
+impl std::fmt::Display for Dialect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }

@@ -154,7 +154,7 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
                              ACCESS EXCLUSIVE lock",
                         );
                     }
-                    if dialect == Dialect::Mysql && !widening_text {
+                    if dialect == Dialect::MySql && !widening_text {
                         warn(
                             WarningKind::TableRewrite,
                             object.clone(),
@@ -203,7 +203,7 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
             _ => {}
         }
     }
-    if dialect == Dialect::Mysql && !changes.is_empty() {
+    if dialect == Dialect::MySql && !changes.is_empty() {
         let mut tables: Vec<String> = changes
             .iter()
             .filter_map(|c| c.table())

@@ -42,7 +42,7 @@ type Failure = (u64, HintErrorKind);
 fn tokenize(dialect: Dialect, sql: &str) -> Result<Vec<TokenWithSpan>, Failure> {
     let engine: Box<dyn SqlDialect> = match dialect {
         Dialect::Postgres => Box::new(dialect::PostgreSqlDialect {}),
-        Dialect::Mysql => Box::new(dialect::MySqlDialect {}),
+        Dialect::MySql => Box::new(dialect::MySqlDialect {}),
         Dialect::Sqlite => Box::new(dialect::SQLiteDialect {}),
     };
     Tokenizer::new(engine.as_ref(), sql)

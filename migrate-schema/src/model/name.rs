@@ -4,27 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The database engine a model was read from and a draft is rendered for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    /// PostgreSQL.
-    Postgres,
-    /// MySQL and MariaDB.
-    Mysql,
-    /// SQLite.
-    Sqlite,
-}
-
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Dialect::Postgres => "postgres",
-            Dialect::Mysql => "mysql",
-            Dialect::Sqlite => "sqlite",
-        })
-    }
-}
+/// The database engine a model was read from and a draft is rendered for:
+/// the one dialect type of the workspace.
+pub use migrate_graph::Dialect;
 
 /// A possibly schema-qualified object name, exactly as the catalog stores it.
 ///

@@ -54,10 +54,10 @@ pub fn normalize_type(dialect: Dialect, raw: &str) -> String {
     let (args, suffix) = tail;
     let base = match dialect {
         Dialect::Postgres => postgres_alias(&base),
-        Dialect::Mysql => mysql_alias(&base),
+        Dialect::MySql => mysql_alias(&base),
         Dialect::Sqlite => base,
     };
-    let args = if dialect == Dialect::Mysql && is_mysql_integer(&base) && base != "tinyint" {
+    let args = if dialect == Dialect::MySql && is_mysql_integer(&base) && base != "tinyint" {
         String::new()
     } else {
         args
@@ -244,15 +244,15 @@ mod tests {
 
     #[test]
     fn mysql_drops_integer_display_width_but_keeps_flags() {
-        assert_eq!(normalize_type(Dialect::Mysql, "int(11)"), "int");
+        assert_eq!(normalize_type(Dialect::MySql, "int(11)"), "int");
         assert_eq!(
-            normalize_type(Dialect::Mysql, "INT(10) UNSIGNED"),
+            normalize_type(Dialect::MySql, "INT(10) UNSIGNED"),
             "int unsigned"
         );
-        assert_eq!(normalize_type(Dialect::Mysql, "tinyint(1)"), "tinyint(1)");
-        assert_eq!(normalize_type(Dialect::Mysql, "varchar(20)"), "varchar(20)");
+        assert_eq!(normalize_type(Dialect::MySql, "tinyint(1)"), "tinyint(1)");
+        assert_eq!(normalize_type(Dialect::MySql, "varchar(20)"), "varchar(20)");
         assert_eq!(
-            normalize_type(Dialect::Mysql, "ENUM('A','b')"),
+            normalize_type(Dialect::MySql, "ENUM('A','b')"),
             "enum('A','b')"
         );
     }

@@ -104,7 +104,7 @@ pub fn draft(current: &Schema, desired: &Schema, hints: &Hints, dialect: Dialect
     let mut warnings = warnings(&diff.changes, dialect);
     let (up, transaction) = match dialect {
         Dialect::Sqlite => sqlite::render_all(&ctx, &mut notes, &mut warnings),
-        Dialect::Postgres | Dialect::Mysql => {
+        Dialect::Postgres | Dialect::MySql => {
             let mut up = Vec::new();
             for change in &diff.changes {
                 let sql = match dialect {

@@ -8,7 +8,7 @@ use super::Context;
 use crate::change::Change;
 use crate::model::{Column, Dialect, GeneratedKind, QualifiedName, Table};
 
-const D: Dialect = Dialect::Mysql;
+const D: Dialect = Dialect::MySql;
 
 /// The statements for one change, and notes on what MySQL cannot express.
 pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -> Vec<String> {

@@ -8,7 +8,7 @@ use crate::model::{Dialect, FkAction, ForeignKey, IndexPart, QualifiedName};
 
 pub(crate) fn ident(dialect: Dialect, name: &str) -> String {
     match dialect {
-        Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
+        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
         Dialect::Postgres | Dialect::Sqlite => format!("\"{}\"", name.replace('"', "\"\"")),
     }
 }
@@ -24,7 +24,7 @@ pub(crate) fn literal(dialect: Dialect, text: &str) -> String {
     let escaped = text.replace('\'', "''");
     match dialect {
         // MySQL reads backslash escapes in strings unless NO_BACKSLASH_ESCAPES.
-        Dialect::Mysql => format!("'{}'", escaped.replace('\\', "\\\\")),
+        Dialect::MySql => format!("'{}'", escaped.replace('\\', "\\\\")),
         Dialect::Postgres | Dialect::Sqlite => format!("'{escaped}'"),
     }
 }
@@ -102,9 +102,9 @@ mod tests {
     #[test]
     fn quoting_doubles_the_quote_character() {
         assert_eq!(ident(Dialect::Postgres, "we\"ird"), "\"we\"\"ird\"");
-        assert_eq!(ident(Dialect::Mysql, "we`ird"), "`we``ird`");
+        assert_eq!(ident(Dialect::MySql, "we`ird"), "`we``ird`");
         assert_eq!(literal(Dialect::Postgres, "it's"), "'it''s'");
-        assert_eq!(literal(Dialect::Mysql, "a\\b'"), "'a\\\\b'''");
+        assert_eq!(literal(Dialect::MySql, "a\\b'"), "'a\\\\b'''");
     }
 
     #[test]

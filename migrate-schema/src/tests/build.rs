@@ -6,12 +6,12 @@ use crate::*;
 pub(crate) fn ty(d: Dialect, generic: &str) -> ColumnType {
     let raw = match (d, generic) {
         (Dialect::Postgres, "int") => "integer".to_string(),
-        (Dialect::Mysql, "int") => "int".to_string(),
+        (Dialect::MySql, "int") => "int".to_string(),
         (Dialect::Sqlite, "int") => "INTEGER".to_string(),
         (Dialect::Postgres, "bool") => "boolean".to_string(),
-        (Dialect::Mysql, "bool") => "tinyint(1)".to_string(),
+        (Dialect::MySql, "bool") => "tinyint(1)".to_string(),
         (Dialect::Postgres, "ts") => "timestamp with time zone".to_string(),
-        (Dialect::Mysql, "ts") => "datetime".to_string(),
+        (Dialect::MySql, "ts") => "datetime".to_string(),
         (Dialect::Sqlite, "ts") => "TIMESTAMP".to_string(),
         (Dialect::Postgres, g) if g.starts_with("varchar") => {
             g.replace("varchar", "character varying")

@@ -94,7 +94,7 @@ pub(super) fn parses(d: Dialect, sql: &str) -> Result<(), String> {
     use sqlparser::parser::Parser;
     let result = match d {
         Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
-        Dialect::Mysql => Parser::parse_sql(&MySqlDialect {}, sql),
+        Dialect::MySql => Parser::parse_sql(&MySqlDialect {}, sql),
         Dialect::Sqlite => Parser::parse_sql(&SQLiteDialect {}, sql),
     };
     result.map(|_| ()).map_err(|e| e.to_string())

@@ -29,8 +29,8 @@ fn down_is_the_reverse_diff_with_reversed_hints() {
 
 #[test]
 fn renamed_tables_go_back_under_their_old_name() {
-    let (cur, des, hints) = s::rename_table_referenced_by_fk(Dialect::Mysql);
-    let down = draft(&des, &cur, &hints.reversed(), Dialect::Mysql);
+    let (cur, des, hints) = s::rename_table_referenced_by_fk(Dialect::MySql);
+    let down = draft(&des, &cur, &hints.reversed(), Dialect::MySql);
     assert_eq!(down.sql(), ["RENAME TABLE `users` TO `people`;"]);
 }
 
@@ -146,8 +146,8 @@ fn every_warning_names_its_object() {
         "{}",
         up.warnings[0]
     );
-    let (cur, des, hints) = s::drop_table(Dialect::Mysql);
-    let up = draft(&cur, &des, &hints, Dialect::Mysql);
+    let (cur, des, hints) = s::drop_table(Dialect::MySql);
+    let up = draft(&cur, &des, &hints, Dialect::MySql);
     let objects: Vec<(WarningKind, &str)> = up
         .warnings
         .iter()

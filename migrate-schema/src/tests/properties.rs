@@ -167,7 +167,7 @@ proptest! {
     #[test]
     fn a_schema_has_no_difference_with_itself(a in schema()) {
         prop_assert!(diff(&a, &a, &Hints::new()).is_empty());
-        for d in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+        for d in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
             let same = draft(&a, &a, &Hints::new(), d);
             prop_assert!(same.is_empty() && same.warnings.is_empty(), "{d}: {:?}", same.up);
         }
@@ -175,7 +175,7 @@ proptest! {
 
     #[test]
     fn every_dialect_renders_every_diff(a in schema(), b in schema()) {
-        for d in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+        for d in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
             let up = draft(&a, &b, &Hints::new(), d);
             prop_assert_eq!(up.is_empty(), a == b || diff(&a, &b, &Hints::new()).is_empty());
             for statement in &up.up {

@@ -41,7 +41,7 @@ fn quoted_and_qualified_names_keep_their_spelling() {
 #[test]
 fn mysql_backticks_and_case() {
     let sql = "CREATE TABLE `Orders` (\n  `Total` INT -- @renamed from=sum\n) ENGINE=InnoDB;";
-    let hints = read(Dialect::Mysql, sql).unwrap();
+    let hints = read(Dialect::MySql, sql).unwrap();
     assert_eq!(
         hints.columns[&(QualifiedName::new("Orders"), "sum".into())],
         "Total"
@@ -144,7 +144,7 @@ proptest::proptest! {
         0..40,
     )) {
         let sql: String = pieces.concat();
-        for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+        for dialect in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
             let _ = rename_hints(dialect, "schema.sql", &sql);
         }
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-const D: Dialect = Dialect::Mysql;
+const D: Dialect = Dialect::MySql;
 
 #[test]
 fn tables_and_columns() {

@@ -2,7 +2,7 @@
 
 use super::*;
 
-const D: Dialect = Dialect::Mysql;
+const D: Dialect = Dialect::MySql;
 
 #[test]
 fn keys_and_indexes() {
