@@ -219,6 +219,8 @@ pub enum Action {
     },
     /// Writing the version table for a stamp, accept or resolve.
     Write,
+    /// Reading the database's catalog (autogenerate, schema checks).
+    ReadCatalog,
 }
 
 impl std::fmt::Display for Action {
@@ -246,6 +248,7 @@ impl std::fmt::Display for Action {
                 )
             }
             Action::Write => f.write_str("write the version table"),
+            Action::ReadCatalog => f.write_str("read the database's catalog"),
         }
     }
 }

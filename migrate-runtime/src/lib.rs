@@ -91,6 +91,11 @@ pub mod __private;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod catalog;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
