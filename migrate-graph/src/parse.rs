@@ -79,7 +79,7 @@ pub enum ParseErrorKind {
     },
     /// `-- migrate:something` that is neither up nor down.
     #[error(
-        "unknown marker `-- migrate:{name}`; the markers are `-- migrate:up` and `-- migrate:down`"
+        "unknown marker `-- migrate:{name}`; the markers are `-- migrate:up` and `-- migrate:down` (and `-- migrate:unchecked` in the header, `-- migrate:allow RULE reason` above a statement)"
     )]
     UnknownMarker {
         /// The text after `migrate:`.
@@ -98,6 +98,9 @@ pub enum ParseErrorKind {
     /// `irreversible` but the down section has SQL.
     #[error("the down section is marked irreversible but holds SQL; remove the SQL or the `irreversible` option")]
     IrreversibleWithSql,
+    /// `-- migrate:unchecked` below `-- migrate:up`.
+    #[error("`-- migrate:unchecked` belongs in the header; move it above `-- migrate:up`")]
+    MisplacedUnchecked,
     /// Up SQL without down SQL.
     #[error("the up section has SQL but the down section is empty; write the down SQL, or mark it `-- migrate:down irreversible`")]
     MissingDownSql,
@@ -183,6 +186,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
     let mut values: [Option<(String, usize)>; 6] = Default::default();
     let mut up: Option<Marker> = None;
     let mut down: Option<Marker> = None;
+    let mut unchecked = false;
     let mut offset = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
@@ -191,6 +195,19 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         let line = raw.trim();
         let span = start..start + raw.trim_end().len();
         if let Some(marker) = marker_text(line) {
+            // Lint suppressions are comments to this parser; `unchecked`
+            // is a header key.
+            match marker.split_whitespace().next() {
+                Some("allow") => continue,
+                Some("unchecked") if up.is_none() => {
+                    unchecked = true;
+                    continue;
+                }
+                Some("unchecked") => {
+                    return Err(err(line_no, span, ParseErrorKind::MisplacedUnchecked))
+                }
+                _ => {}
+            }
             let m = parse_marker(marker, line_no, start, offset)
                 .map_err(|k| err(line_no, span.clone(), k))?;
             match (m.up, &up, &down) {
@@ -355,6 +372,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
             up: up.line,
             down: down.line,
         },
+        unchecked,
     })
 }
 
@@ -490,6 +508,18 @@ mod tests {
         .unwrap();
         assert!(!r.up.has_sql());
         assert!(r.is_merge());
+    }
+
+    #[test]
+    fn unchecked_is_a_header_key_and_allow_a_comment() {
+        let text = "-- Revision ID: a\n-- Revises:\n-- migrate:unchecked\n-- migrate:up\n-- migrate:allow drop-table gone\nDROP TABLE t;\n-- migrate:down irreversible\n";
+        let r = parse_file("x.sql", text).unwrap();
+        assert!(r.unchecked);
+        assert_eq!(r.up.sql, "-- migrate:allow drop-table gone\nDROP TABLE t;");
+        assert!(!parse_file("x.sql", &text.replace("-- migrate:unchecked\n", "")).unwrap().unchecked);
+        let late = "-- Revision ID: a\n-- Revises:\n-- migrate:up\n-- migrate:unchecked\n-- migrate:down\n";
+        let e = parse_file("x.sql", late).unwrap_err();
+        assert_eq!((e.kind, e.line), (K::MisplacedUnchecked, 4));
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct Revision {
     pub checksum: Checksum,
     /// 1-based line numbers of the header fields, for diagnostics.
     pub lines: HeaderLines,
+    /// `-- migrate:unchecked` in the header: the build-time SQL check (and
+    /// the lint's parser) skip this file.
+    pub unchecked: bool,
 }
 
 /// 1-based line numbers of a revision's header fields and markers.

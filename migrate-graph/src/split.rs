@@ -51,6 +51,23 @@ pub fn is_terminated(sql: &str, dialect: Dialect) -> bool {
     scan(sql, &Rules::of(dialect)).1
 }
 
+/// The statements of `sql` as [`split`] reads them, except that a MySQL
+/// client `DELIMITER` block (a routine written for the `mysql` client) is one
+/// statement, as a reader that checks syntax needs.
+///
+/// ```
+/// use migrate_graph::{split::split_with_delimiters, Dialect};
+/// let sql = "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\nSELECT 2;";
+/// assert_eq!(split_with_delimiters(sql, Dialect::MySql).len(), 2);
+/// ```
+pub fn split_with_delimiters(sql: &str, dialect: Dialect) -> Vec<Statement<'_>> {
+    let rules = Rules {
+        delimiters: true,
+        ..Rules::of(dialect)
+    };
+    scan(sql, &rules).0
+}
+
 /// The statements of `sql` read as any dialect could: every quote, comment and
 /// body of every dialect hides a `;`, parentheses do too, and a MySQL client
 /// `DELIMITER` block is one statement. `backslash` says whether `\` escapes a
@@ -83,6 +100,8 @@ struct Rules {
     /// `BEGIN NOT ATOMIC` opens one (MariaDB), `;` inside parentheses hides,
     /// and `DELIMITER` blocks (the MySQL client's) are one statement.
     any: bool,
+    /// A MySQL client `DELIMITER` block is one statement.
+    delimiters: bool,
 }
 
 const SQLITE_BLOCKS: &[Kw] = &[Kw::Trigger];
@@ -101,6 +120,7 @@ impl Rules {
             block_kinds: &[],
             atomic: false,
             any: false,
+            delimiters: false,
         };
         match dialect {
             Dialect::Sqlite => Rules {
@@ -138,6 +158,7 @@ impl Rules {
             block_kinds: MYSQL_BLOCKS,
             atomic: true,
             any: true,
+            delimiters: true,
         }
     }
 }
@@ -266,7 +287,7 @@ fn scan<'a>(sql: &'a str, rules: &Rules) -> (Vec<Statement<'a>>, bool) {
             continue;
         }
         if start.is_none() {
-            if rules.any {
+            if rules.delimiters {
                 if let Some(end) = delimiter_block(b, i) {
                     finish(&mut out, i, end);
                     terminated = true;
