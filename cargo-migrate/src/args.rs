@@ -225,6 +225,21 @@ pub(crate) enum Command {
     /// Show one revision: its header, parents, children and file.
     Show(ShowArgs),
 
+    /// Lint the migrations for dangerous statements (data loss, renames, locks).
+    ///
+    /// Reads each up section with the dialect's SQL grammar and reports, per
+    /// statement, the rule, why it is dangerous and the safe pattern: drops,
+    /// renames, NOT NULL and type changes on tables that existed before the
+    /// revision; on PostgreSQL, indexes without CONCURRENTLY, CONCURRENTLY in
+    /// a transaction, constraints without NOT VALID; on MySQL/MariaDB, DDL and
+    /// DML in one revision and data changes without a down section.
+    ///
+    /// A reviewed exception is written above the statement:
+    /// `-- migrate:allow RULE reason` (the reason is required). The dialect is
+    /// `--dialect`, else the database URL's, else `dialect` in migrate.toml.
+    /// Exits 1 on an error-level finding; `check` runs the lint too.
+    Lint(LintArgs),
+
     /// Validate the migrations directory, and with a database, its state.
     ///
     /// Applies the same rules as the `migrations!` macro: every file parses,
@@ -486,6 +501,22 @@ pub(crate) struct ShowArgs {
     /// Print JSON for scripts.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `lint` options.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct LintArgs {
+    /// SQL dialect of the migrations; default: the database URL's, else
+    /// `dialect` in migrate.toml.
+    #[arg(long, value_name = "NAME", value_enum)]
+    pub dialect: Option<DialectArg>,
+
+    /// Print the findings as a JSON list.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub db: DbOpts,
 }
 
 /// `check` options.

@@ -146,6 +146,17 @@ pub(crate) enum CliError {
         count: usize,
     },
 
+    /// `lint` found error-level findings; they were already printed.
+    #[error("lint failed: {errors} error(s)")]
+    LintFailed {
+        /// How many error-level findings.
+        errors: usize,
+    },
+
+    /// `lint` without a way to know the dialect.
+    #[error("`lint` needs the SQL dialect: pass --dialect, set a database URL, or add `dialect = \"postgres\"` (or sqlite, mysql) to migrate.toml")]
+    LintNoDialect,
+
     /// `current --check-heads` and the database is behind (or elsewhere).
     #[error("the database is not at the heads: it is at {current}, the heads are {heads}")]
     NotAtHeads {

@@ -141,6 +141,7 @@ fn db_opts(command: &Command) -> Option<&args::DbOpts> {
         Command::Current(a) => Some(&a.db),
         Command::History(a) => Some(&a.db),
         Command::Check(a) => Some(&a.db),
+        Command::Lint(a) => Some(&a.db),
         Command::Init(_)
         | Command::Revision(_)
         | Command::Merge(_)

@@ -27,6 +27,9 @@ pub(crate) const DEFAULT_URL_ENV: &str = "DATABASE_URL";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConfigFile {
+    /// The SQL dialect of the migrations (`sqlite`, `postgres`, `mysql`),
+    /// for `lint` when no database URL says it.
+    pub dialect: Option<String>,
     /// The migrations directory, relative to the config file's directory.
     pub source: Option<PathBuf>,
     /// The version table name.
@@ -51,6 +54,8 @@ pub(crate) enum UrlOrigin {
 /// The settings every command starts from.
 #[derive(Debug)]
 pub(crate) struct Settings {
+    /// `dialect` from the config.
+    pub dialect: Option<migrate_graph::Dialect>,
     /// The migrations directory.
     pub source: PathBuf,
     /// The config file that was read, if any.
@@ -99,7 +104,21 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from(CONFIG_FILE)),
             message: format!("`file_template = \"{file_template}\"` {reason}"),
         })?;
+        let dialect = match config.dialect.as_deref() {
+            None => None,
+            Some(name) => Some(migrate_graph::Dialect::from_name(name).ok_or_else(|| {
+                CliError::Config {
+                    path: config_path
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(CONFIG_FILE)),
+                    message: format!(
+                        "`dialect = \"{name}\"` is not a dialect; use \"sqlite\", \"postgres\" or \"mysql\""
+                    ),
+                }
+            })?),
+        };
         Ok(Settings {
+            dialect,
             source,
             config_path,
             file_template,

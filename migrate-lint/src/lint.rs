@@ -184,12 +184,6 @@ fn report(
     };
     // A marker is checked once, with the statement below it, whichever
     // finding (if any) led here first.
-    let allowed: Vec<Rule> = markers.iter().filter_map(|m| m.as_ref().ok().copied()).collect();
-    for (rule, message) in found {
-        if !allowed.contains(&rule) {
-            findings.push(finding(rule, message, s.line, s.column));
-        }
-    }
     for marker in markers.iter() {
         if let Err((offset_line, problem)) = marker {
             let line = gap_first_line + offset_line;
@@ -197,6 +191,12 @@ fn report(
             if !findings.contains(&f) {
                 findings.push(f);
             }
+        }
+    }
+    let allowed: Vec<Rule> = markers.iter().filter_map(|m| m.as_ref().ok().copied()).collect();
+    for (rule, message) in found {
+        if !allowed.contains(&rule) {
+            findings.push(finding(rule, message, s.line, s.column));
         }
     }
 }

@@ -43,7 +43,34 @@ pub(crate) fn expand(input: Input) -> syn::Result<TokenStream> {
             })
             .expect("an error")
     })?;
+    if let Some(dialect) = input.dialect {
+        check_sql(&input, &set, dialect)?;
+    }
     Ok(emit(&input.runtime, &set, &files))
+}
+
+/// The opt-in build-time check: every section parsed with `dialect`'s
+/// grammar (migrate-lint's parse, the one `cargo migrate lint` uses), every
+/// syntax error reported with its file, line and column.
+fn check_sql(input: &Input, set: &MigrationSet, dialect: migrate_graph::Dialect) -> syn::Result<()> {
+    let prefix = input.dir.trim_end_matches('/');
+    set.revisions()
+        .iter()
+        .flat_map(|rev| migrate_lint::check_syntax(rev, dialect))
+        .map(|e| {
+            syn::Error::new(
+                input.span,
+                format!(
+                    "{prefix}/{}:{}:{}: {dialect} syntax error: {}; fix the statement, or put `-- migrate:unchecked` in the file's header if the parser is wrong",
+                    e.file, e.line, e.column, e.message
+                ),
+            )
+        })
+        .reduce(|mut all, e| {
+            all.combine(e);
+            all
+        })
+        .map_or(Ok(()), Err)
 }
 
 /// The crate being compiled. `MIGRATE_MACROS_MANIFEST_DIR` overrides it for

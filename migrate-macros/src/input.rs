@@ -3,9 +3,10 @@
 use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
+use migrate_graph::Dialect;
 use syn::LitStr;
 
-/// `[RUNTIME ;] ["dir"]`.
+/// `[RUNTIME ;] ["dir" [, dialect = "postgres"]]`.
 pub(crate) struct Input {
     /// The path generated code names the runtime by: `$crate` when called
     /// through `migrate_runtime::migrations!` (so a renamed dependency works),
@@ -15,6 +16,8 @@ pub(crate) struct Input {
     pub(crate) dir: String,
     /// Where errors point: the literal, or the whole call when omitted.
     pub(crate) span: proc_macro2::Span,
+    /// `dialect = "..."`: parse every section with that dialect's grammar.
+    pub(crate) dialect: Option<Dialect>,
 }
 
 impl Parse for Input {
@@ -25,17 +28,41 @@ impl Parse for Input {
                 runtime,
                 dir: "migrations".to_owned(),
                 span: proc_macro2::Span::call_site(),
+                dialect: None,
             });
         }
         let lit: LitStr = input.parse()?;
         let _: Option<syn::Token![,]> = input.parse()?;
+        let mut dialect = None;
+        if input.peek(syn::Ident) {
+            let key: syn::Ident = input.parse()?;
+            if key != "dialect" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "unknown option; the only option is `dialect = \"postgres\"` (or \"sqlite\", \"mysql\")",
+                ));
+            }
+            let _: syn::Token![=] = input.parse()?;
+            let name: LitStr = input.parse()?;
+            dialect = Some(Dialect::from_name(&name.value()).ok_or_else(|| {
+                syn::Error::new(
+                    name.span(),
+                    format!(
+                        "unknown dialect `{}`; use \"sqlite\", \"postgres\" or \"mysql\"",
+                        name.value()
+                    ),
+                )
+            })?);
+            let _: Option<syn::Token![,]> = input.parse()?;
+        }
         if !input.is_empty() {
-            return Err(input.error("expected one string literal: the migrations directory, e.g. `migrations!(\"migrations\")`"));
+            return Err(input.error("expected the migrations directory and an optional `dialect = \"...\"`, e.g. `migrations!(\"migrations\", dialect = \"postgres\")`"));
         }
         Ok(Input {
             runtime,
             dir: lit.value(),
             span: lit.span(),
+            dialect,
         })
     }
 }
@@ -104,6 +131,17 @@ mod tests {
             "expected string literal"
         );
         assert_eq!(err(quote!(concat!("a", "b"))), "expected string literal");
-        assert!(err(quote!(::mr; "a" "b")).starts_with("expected one string literal"));
+        assert!(err(quote!(::mr; "a" "b")).starts_with("expected the migrations directory"));
+        assert!(err(quote!("a", dialect = "oracle")).starts_with("unknown dialect `oracle`"));
+        assert!(err(quote!("a", flavour = "pg")).starts_with("unknown option"));
+    }
+
+    #[test]
+    fn a_dialect_may_follow_the_directory() {
+        let input: Input = syn::parse2(quote!(::mr; "db", dialect = "postgresql",)).unwrap();
+        assert_eq!(input.dir, "db");
+        assert_eq!(input.dialect, Some(migrate_graph::Dialect::Postgres));
+        let input: Input = syn::parse2(quote!("db")).unwrap();
+        assert_eq!(input.dialect, None);
     }
 }

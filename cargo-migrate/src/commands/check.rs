@@ -12,9 +12,9 @@ use migrate_graph::ValidationError;
 use serde::Serialize;
 use std::io::Write;
 
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct Problem {
-    /// `file`, `pending`, `drift`, `unknown` or `failed`.
+    /// `file`, `lint`, `pending`, `drift`, `unknown` or `failed`.
     kind: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,6 +76,26 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         dir: dir.clone(),
         set,
     });
+
+    // The lint, when the dialect is known: its errors fail `check`, its
+    // warnings are printed and pass.
+    if let Some(project) = &project {
+        for (f, rendered) in super::lint::check_findings(env, dir, &files, &project.set) {
+            if f.severity == migrate_lint::Severity::Error {
+                text.push_str(&rendered);
+                problems.push(Problem {
+                    kind: "lint",
+                    message: format!("[{}] {}", f.rule, f.message),
+                    file: Some(dir.join(&f.file).display().to_string()),
+                    line: Some(f.line),
+                    revision: Some(f.revision),
+                    ..Default::default()
+                });
+            } else if !args.json {
+                render::diagnostics(env.secrets, &rendered);
+            }
+        }
+    }
 
     let mut report = Report {
         ok: false,

@@ -45,6 +45,7 @@ pub(crate) fn dispatch(
         Command::Heads(a) => super::inspect::heads(&a, env, out),
         Command::Branches(a) => super::inspect::branches(&a, env, out),
         Command::Show(a) => super::inspect::show(&a, env, out),
+        Command::Lint(a) => super::lint::run(&a, env, out),
         Command::Check(a) => super::check::run(&a, env, out),
     }
 }

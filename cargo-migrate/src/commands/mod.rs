@@ -5,6 +5,7 @@ mod dispatch;
 mod init;
 mod inspect;
 mod json;
+mod lint;
 mod migrate;
 mod revision;
 
