@@ -516,7 +516,11 @@ mod tests {
         let r = parse_file("x.sql", text).unwrap();
         assert!(r.unchecked);
         assert_eq!(r.up.sql, "-- migrate:allow drop-table gone\nDROP TABLE t;");
-        assert!(!parse_file("x.sql", &text.replace("-- migrate:unchecked\n", "")).unwrap().unchecked);
+        assert!(
+            !parse_file("x.sql", &text.replace("-- migrate:unchecked\n", ""))
+                .unwrap()
+                .unchecked
+        );
         let late = "-- Revision ID: a\n-- Revises:\n-- migrate:up\n-- migrate:unchecked\n-- migrate:down\n";
         let e = parse_file("x.sql", late).unwrap_err();
         assert_eq!((e.kind, e.line), (K::MisplacedUnchecked, 4));

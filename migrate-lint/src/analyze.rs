@@ -6,8 +6,8 @@ use crate::history::Tables;
 use crate::rules::Rule;
 use migrate_graph::Dialect;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ObjectName,
-    ObjectNamePart, ObjectType, RenameTableNameKind, Statement as Ast, TableConstraint,
+    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ObjectName, ObjectNamePart,
+    ObjectType, RenameTableNameKind, Statement as Ast, TableConstraint,
 };
 use sqlparser::keywords::Keyword;
 use std::collections::HashSet;
@@ -43,7 +43,10 @@ impl Ctx<'_> {
     }
 
     fn is_new_column(&self, table: &str, column: &str) -> bool {
-        self.is_new(table) || self.new_columns.contains(&(table.to_owned(), column.to_owned()))
+        self.is_new(table)
+            || self
+                .new_columns
+                .contains(&(table.to_owned(), column.to_owned()))
     }
 
     /// `table `t``, with where it came from when the history knows.
@@ -134,7 +137,10 @@ pub(crate) fn statement(ctx: &mut Ctx<'_>, ast: &Ast, out: &mut Vec<(Rule, Strin
                 ));
             }
             if pg && !ci.concurrently && !ctx.is_new(&table) {
-                let what = format!("creates an index on {} without CONCURRENTLY", ctx.describe(&table));
+                let what = format!(
+                    "creates an index on {} without CONCURRENTLY",
+                    ctx.describe(&table)
+                );
                 out.push((Rule::IndexNotConcurrent, what));
             }
         }
@@ -203,7 +209,8 @@ fn alter(ctx: &mut Ctx<'_>, table: &str, op: &AlterTableOperation, out: &mut Vec
             }
             match op {
                 AlterColumnOperation::SetNotNull => {
-                    let what = format!("sets column `{column}` of {} NOT NULL", ctx.describe(table));
+                    let what =
+                        format!("sets column `{column}` of {} NOT NULL", ctx.describe(table));
                     out.push((Rule::SetNotNull, what));
                 }
                 AlterColumnOperation::SetDataType { data_type, .. } => {
@@ -239,7 +246,10 @@ fn alter(ctx: &mut Ctx<'_>, table: &str, op: &AlterTableOperation, out: &mut Vec
             let (old, new) = (ident_key(old_name), ident_key(new_name));
             if !ctx.is_new_column(table, &old) {
                 if old != new {
-                    let what = format!("renames column `{old}` of {} to `{new}`", ctx.describe(table));
+                    let what = format!(
+                        "renames column `{old}` of {} to `{new}`",
+                        ctx.describe(table)
+                    );
                     out.push((Rule::RenameColumn, what));
                 }
                 let what = format!(
@@ -269,20 +279,28 @@ fn alter(ctx: &mut Ctx<'_>, table: &str, op: &AlterTableOperation, out: &mut Vec
 /// no generated expression, not a serial.
 fn not_null_without_default(column: &ColumnDef) -> bool {
     let options = || column.options.iter().map(|o| &o.option);
-    let not_null = options().any(|o| matches!(o, ColumnOption::NotNull | ColumnOption::PrimaryKey(_)));
+    let not_null =
+        options().any(|o| matches!(o, ColumnOption::NotNull | ColumnOption::PrimaryKey(_)));
     let filled = options().any(|o| {
         matches!(
             o,
             ColumnOption::Default(_) | ColumnOption::Generated { .. } | ColumnOption::Identity(_)
         )
     });
-    let serial = column.data_type.to_string().to_ascii_uppercase().contains("SERIAL");
+    let serial = column
+        .data_type
+        .to_string()
+        .to_ascii_uppercase()
+        .contains("SERIAL");
     not_null && !filled && !serial
 }
 
 /// Whether a statement changes rows (for the MySQL rules).
 pub(crate) fn is_dml(ast: &Ast) -> bool {
-    matches!(ast, Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) | Ast::Merge(_))
+    matches!(
+        ast,
+        Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) | Ast::Merge(_)
+    )
 }
 
 /// Whether a statement is DDL, from its first word (the splitter starts a

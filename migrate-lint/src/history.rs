@@ -63,7 +63,11 @@ impl<'g> History<'g> {
     pub(crate) fn before(&mut self, i: usize) -> Tables {
         let g = self.graph;
         if let ([parent], []) = (g.parents(i), g.depends_on(i)) {
-            if self.running.as_ref().is_some_and(|(last, _)| last == parent) {
+            if self
+                .running
+                .as_ref()
+                .is_some_and(|(last, _)| last == parent)
+            {
                 // Taken, not cloned: `record` puts the next state back.
                 if let Some((_, tables)) = self.running.take() {
                     return tables;

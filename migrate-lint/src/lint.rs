@@ -114,7 +114,10 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
             }
             Parsed::Error(e) => found.push((
                 Rule::Unparsed,
-                format!("the {dialect} grammar cannot read this statement: {}", e.message),
+                format!(
+                    "the {dialect} grammar cannot read this statement: {}",
+                    e.message
+                ),
             )),
         }
         if analyze::is_ddl_text(s.text) {
@@ -127,7 +130,15 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
         if let (Some(_), Some(dml)) = (first_ddl, first_dml) {
             let what = "changes rows in a revision that also changes the schema".to_owned();
             let found = vec![(Rule::MixedDdlDml, what)];
-            report(revision, &revision.up.sql, &up, dml, found, dialect, findings);
+            report(
+                revision,
+                &revision.up.sql,
+                &up,
+                dml,
+                found,
+                dialect,
+                findings,
+            );
         }
         let no_down = match &revision.down {
             Down::Irreversible => true,
@@ -136,7 +147,15 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
         if let (Some(dml), true) = (first_dml, no_down) {
             let what = "changes rows, and the revision has no down section".to_owned();
             let found = vec![(Rule::DataChangeWithoutDown, what)];
-            report(revision, &revision.up.sql, &up, dml, found, dialect, findings);
+            report(
+                revision,
+                &revision.up.sql,
+                &up,
+                dml,
+                found,
+                dialect,
+                findings,
+            );
         }
     }
 
@@ -144,9 +163,20 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
         let statements = parse_section(&revision.file_name, down, dialect);
         for (n, s) in statements.iter().enumerate() {
             if let Parsed::Error(e) = &s.parsed {
-                let what = format!("the {dialect} grammar cannot read this statement: {}", e.message);
+                let what = format!(
+                    "the {dialect} grammar cannot read this statement: {}",
+                    e.message
+                );
                 let found = vec![(Rule::Unparsed, what)];
-                report(revision, &down.sql, &statements, n, found, dialect, findings);
+                report(
+                    revision,
+                    &down.sql,
+                    &statements,
+                    n,
+                    found,
+                    dialect,
+                    findings,
+                );
             }
         }
     }
@@ -193,7 +223,10 @@ fn report(
             }
         }
     }
-    let allowed: Vec<Rule> = markers.iter().filter_map(|m| m.as_ref().ok().copied()).collect();
+    let allowed: Vec<Rule> = markers
+        .iter()
+        .filter_map(|m| m.as_ref().ok().copied())
+        .collect();
     for (rule, message) in found {
         if !allowed.contains(&rule) {
             findings.push(finding(rule, message, s.line, s.column));

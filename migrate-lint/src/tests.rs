@@ -102,7 +102,11 @@ const CASES: &[Case] = &[
 ];
 
 fn base(existed: bool) -> String {
-    let t = if existed { "CREATE TABLE t (id INT, c INT, d TEXT);\n" } else { "" };
+    let t = if existed {
+        "CREATE TABLE t (id INT, c INT, d TEXT);\n"
+    } else {
+        ""
+    };
     format!("-- Revision ID: a\n-- Revises:\n-- migrate:up\n{t}CREATE TABLE u (id INT PRIMARY KEY);\n-- migrate:down\nDROP TABLE u;\n")
 }
 
@@ -115,8 +119,16 @@ fn findings(files: &[(&str, String)], dialect: Dialect) -> Vec<Finding> {
 }
 
 fn run(c: &Case) -> Vec<&'static str> {
-    let create = if c.existed { "" } else { "CREATE TABLE t (id INT, c INT, d TEXT);\n" };
-    let tx = if c.transaction { "" } else { " transaction:false" };
+    let create = if c.existed {
+        ""
+    } else {
+        "CREATE TABLE t (id INT, c INT, d TEXT);\n"
+    };
+    let tx = if c.transaction {
+        ""
+    } else {
+        " transaction:false"
+    };
     let b = format!(
         "-- Revision ID: b\n-- Revises: a\n-- migrate:up{tx}\n{create}{}\n-- migrate:down\nSELECT 1;\n",
         c.sql
@@ -162,19 +174,40 @@ fn a_data_change_without_down_on_mysql() {
 #[test]
 fn an_allow_marker_with_a_reason_suppresses_its_rule_only() {
     let up = "-- migrate:allow drop-column unused since v2.3\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN d;";
-    let got = findings(&[("a.sql", base(true)), ("b.sql", revision_b(up, "\nSELECT 1;"))], Sqlite);
+    let got = findings(
+        &[
+            ("a.sql", base(true)),
+            ("b.sql", revision_b(up, "\nSELECT 1;")),
+        ],
+        Sqlite,
+    );
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!((got[0].rule, got[0].line), (Rule::DropColumn, 6));
     // The wrong rule silences nothing.
     let up = "-- migrate:allow drop-table gone\nALTER TABLE t DROP COLUMN c;";
-    let got = findings(&[("a.sql", base(true)), ("b.sql", revision_b(up, "\nSELECT 1;"))], Sqlite);
-    assert_eq!(got.iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::DropColumn]);
+    let got = findings(
+        &[
+            ("a.sql", base(true)),
+            ("b.sql", revision_b(up, "\nSELECT 1;")),
+        ],
+        Sqlite,
+    );
+    assert_eq!(
+        got.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        [Rule::DropColumn]
+    );
 }
 
 #[test]
 fn an_allow_marker_without_a_reason_is_itself_an_error() {
     let up = "CREATE TABLE x (id INT);\n-- a note\n-- migrate:allow drop-table\nDROP TABLE t;";
-    let got = findings(&[("a.sql", base(true)), ("b.sql", revision_b(up, "\nSELECT 1;"))], Postgres);
+    let got = findings(
+        &[
+            ("a.sql", base(true)),
+            ("b.sql", revision_b(up, "\nSELECT 1;")),
+        ],
+        Postgres,
+    );
     let got: Vec<_> = got.iter().map(|f| (f.rule, f.line, f.severity)).collect();
     assert_eq!(
         got,
@@ -184,19 +217,38 @@ fn an_allow_marker_without_a_reason_is_itself_an_error() {
         ]
     );
     let up = "-- migrate:allow no-such-rule because\nDROP TABLE t;";
-    let got = findings(&[("a.sql", base(true)), ("b.sql", revision_b(up, "\nSELECT 1;"))], Postgres);
-    assert!(got.iter().any(|f| f.rule == Rule::BadAllow && f.message.contains("names no rule")), "{got:?}");
+    let got = findings(
+        &[
+            ("a.sql", base(true)),
+            ("b.sql", revision_b(up, "\nSELECT 1;")),
+        ],
+        Postgres,
+    );
+    assert!(
+        got.iter()
+            .any(|f| f.rule == Rule::BadAllow && f.message.contains("names no rule")),
+        "{got:?}"
+    );
 }
 
 #[test]
 fn findings_carry_file_line_column_and_advice() {
     let up = "CREATE TABLE x (id INT);\n\n   DROP TABLE t;";
-    let got = findings(&[("a.sql", base(true)), ("b.sql", revision_b(up, "\nSELECT 1;"))], Postgres);
+    let got = findings(
+        &[
+            ("a.sql", base(true)),
+            ("b.sql", revision_b(up, "\nSELECT 1;")),
+        ],
+        Postgres,
+    );
     let f = &got[0];
     assert_eq!((f.line, f.column, f.revision.as_str()), (6, 4, "b"));
     assert_eq!(f.statement, "DROP TABLE t");
     assert_eq!(f.message, "drops table `t` (created by revision a)");
-    assert_eq!((f.why, f.safe_pattern), (Rule::DropTable.why(), Rule::DropTable.safe_pattern()));
+    assert_eq!(
+        (f.why, f.safe_pattern),
+        (Rule::DropTable.why(), Rule::DropTable.safe_pattern())
+    );
 }
 
 #[test]
@@ -206,14 +258,31 @@ fn history_follows_renames_and_keeps_branches_apart() {
     let c = "-- Revision ID: c\n-- Revises: b\n-- Branch Labels: one\n-- migrate:up\nDROP TABLE t2;\n-- migrate:down\nSELECT 1;\n";
     // A sibling of c: x is known from b, but what c did is not seen here.
     let d = "-- Revision ID: d\n-- Revises: b\n-- Branch Labels: two\n-- migrate:up\nDROP TABLE x;\nDROP TABLE t2;\n-- migrate:down\nSELECT 1;\n";
-    let files = [("1a.sql", a.into()), ("2b.sql", b.into()), ("3c.sql", c.into()), ("4d.sql", d.into())];
-    let got: Vec<_> = findings(&files, Postgres).into_iter().map(|f| (f.file, f.message)).collect();
+    let files = [
+        ("1a.sql", a.into()),
+        ("2b.sql", b.into()),
+        ("3c.sql", c.into()),
+        ("4d.sql", d.into()),
+    ];
+    let got: Vec<_> = findings(&files, Postgres)
+        .into_iter()
+        .map(|f| (f.file, f.message))
+        .collect();
     assert_eq!(
         got,
         [
-            ("3c.sql".to_owned(), "drops table `t2` (created by revision a)".to_owned()),
-            ("4d.sql".to_owned(), "drops table `x` (created by revision b)".to_owned()),
-            ("4d.sql".to_owned(), "drops table `t2` (created by revision a)".to_owned()),
+            (
+                "3c.sql".to_owned(),
+                "drops table `t2` (created by revision a)".to_owned()
+            ),
+            (
+                "4d.sql".to_owned(),
+                "drops table `x` (created by revision b)".to_owned()
+            ),
+            (
+                "4d.sql".to_owned(),
+                "drops table `t2` (created by revision a)".to_owned()
+            ),
         ]
     );
 }

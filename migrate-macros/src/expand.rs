@@ -52,7 +52,11 @@ pub(crate) fn expand(input: Input) -> syn::Result<TokenStream> {
 /// The opt-in build-time check: every section parsed with `dialect`'s
 /// grammar (migrate-lint's parse, the one `cargo migrate lint` uses), every
 /// syntax error reported with its file, line and column.
-fn check_sql(input: &Input, set: &MigrationSet, dialect: migrate_graph::Dialect) -> syn::Result<()> {
+fn check_sql(
+    input: &Input,
+    set: &MigrationSet,
+    dialect: migrate_graph::Dialect,
+) -> syn::Result<()> {
     let prefix = input.dir.trim_end_matches('/');
     set.revisions()
         .iter()

@@ -1,9 +1,9 @@
 //! Parsing the macro's argument.
 
+use migrate_graph::Dialect;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
-use migrate_graph::Dialect;
 use syn::LitStr;
 
 /// `[RUNTIME ;] ["dir" [, dialect = "postgres"]]`.

@@ -124,8 +124,16 @@ mod tests {
         let set = migrate_graph::load(&files).unwrap();
         let findings = migrate_lint::lint(&set, Dialect::Postgres);
         let out = render_finding(Path::new("migrations"), &files, &findings[0]);
-        assert!(out.starts_with("error[drop-table]: drops existing table `users`\n --> migrations/a.sql:4:1\n"), "{out}");
-        assert!(out.contains("4 | DROP TABLE users;\n  | ^^^^^^^^^^^^^^^^^\n"), "{out}");
+        assert!(
+            out.starts_with(
+                "error[drop-table]: drops existing table `users`\n --> migrations/a.sql:4:1\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("4 | DROP TABLE users;\n  | ^^^^^^^^^^^^^^^^^\n"),
+            "{out}"
+        );
         assert!(out.contains("  = why: the data is gone"), "{out}");
         assert!(out.contains("  = safe: stop using the table"), "{out}");
     }
