@@ -13,7 +13,7 @@ use std::time::Duration;
 const FILES: usize = 1_000;
 
 fn file(i: usize, parents: &str) -> SourceFile {
-    let extra = if i % 10 == 0 {
+    let extra = if i.is_multiple_of(10) {
         format!(
             "CREATE FUNCTION f_{i}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.n := NEW.n + 1;\n  RETURN NEW;\nEND;\n$$;\n"
         )

@@ -12,7 +12,7 @@ use migrate_graph::ValidationError;
 use serde::Serialize;
 use std::io::Write;
 
-#[derive(Default, Serialize)]
+#[derive(Serialize)]
 struct Problem {
     /// `file`, `lint`, `pending`, `drift`, `unknown` or `failed`.
     kind: &'static str,
@@ -89,7 +89,6 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
                     file: Some(dir.join(&f.file).display().to_string()),
                     line: Some(f.line),
                     revision: Some(f.revision),
-                    ..Default::default()
                 });
             } else if !args.json {
                 render::diagnostics(env.secrets, &rendered);
