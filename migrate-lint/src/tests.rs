@@ -212,8 +212,8 @@ fn an_allow_marker_without_a_reason_is_itself_an_error() {
     assert_eq!(
         got,
         [
-            (Rule::DropTable, 7, Severity::Error),
-            (Rule::BadAllow, 6, Severity::Error)
+            (Rule::BadAllow, 6, Severity::Error),
+            (Rule::DropTable, 7, Severity::Error)
         ]
     );
     let up = "-- migrate:allow no-such-rule because\nDROP TABLE t;";
