@@ -29,4 +29,4 @@ mod tests;
 
 pub use lint::{lint, Finding};
 pub use rules::{Rule, Severity};
-pub use syntax::{check_syntax, parse_section, Parsed, Statement, SyntaxError};
+pub use syntax::{check_syntax, parse_section, parse_statements, Parsed, Statement, SyntaxError};

@@ -9,7 +9,7 @@
 use crate::analyze::{self, Ctx};
 use crate::history::History;
 use crate::rules::{Rule, Severity};
-use crate::syntax::{head_keywords, parse_section, Parsed, Statement};
+use crate::syntax::{head_keywords, parse_statements, Parsed, Statement};
 use migrate_graph::split::shorten;
 use migrate_graph::{Dialect, Down, MigrationSet, Revision};
 use serde::Serialize;
@@ -83,18 +83,20 @@ pub fn lint(set: &MigrationSet, dialect: Dialect) -> Vec<Finding> {
 
 fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Finding>) {
     let dialect = ctx.dialect;
-    let up = parse_section(&revision.file_name, &revision.up, dialect);
-    let mut first_ddl = None;
-    let mut first_dml = None;
-    for (n, s) in up.iter().enumerate() {
+    let sql = revision.up.sql.as_str();
+    let mut first_ddl = false;
+    // The first statement that changes rows, kept without its syntax tree
+    // (with where the text above it starts) for the MySQL rules.
+    let mut first_dml: Option<(Statement<'_>, usize)> = None;
+    let mut gap_start = 0;
+    for s in parse_statements(&revision.file_name, &revision.up, dialect) {
         let mut found = Vec::new();
+        let mut dml = false;
         match &s.parsed {
             Parsed::Ast(asts) => {
                 for ast in asts {
                     analyze::statement(ctx, ast, &mut found);
-                    if analyze::is_dml(ast) {
-                        first_dml.get_or_insert(n);
-                    }
+                    dml |= analyze::is_dml(ast);
                 }
             }
             Parsed::Opaque => {
@@ -108,9 +110,7 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
                         "runs CONCURRENTLY in a section that runs in a transaction".into(),
                     ));
                 }
-                if analyze::is_dml_text(s.text) {
-                    first_dml.get_or_insert(n);
-                }
+                dml = analyze::is_dml_text(s.text);
             }
             Parsed::Error(e) => found.push((
                 Rule::Unparsed,
@@ -120,83 +120,59 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
                 ),
             )),
         }
-        if analyze::is_ddl_text(s.text) {
-            first_ddl.get_or_insert(n);
+        first_ddl |= analyze::is_ddl_text(s.text);
+        report(revision, sql, &s, gap_start, found, dialect, findings);
+        if dml && first_dml.is_none() {
+            first_dml = Some((s.clone_text(), gap_start));
         }
-        report(revision, &revision.up.sql, &up, n, found, dialect, findings);
+        gap_start = s.offset + s.text.len();
     }
 
-    if dialect == Dialect::MySql {
-        if let (Some(_), Some(dml)) = (first_ddl, first_dml) {
+    if let (Dialect::MySql, Some((dml, gap))) = (dialect, &first_dml) {
+        if first_ddl {
             let what = "changes rows in a revision that also changes the schema".to_owned();
             let found = vec![(Rule::MixedDdlDml, what)];
-            report(
-                revision,
-                &revision.up.sql,
-                &up,
-                dml,
-                found,
-                dialect,
-                findings,
-            );
+            report(revision, sql, dml, *gap, found, dialect, findings);
         }
         let no_down = match &revision.down {
             Down::Irreversible => true,
             Down::Sql(s) => !s.has_sql(),
         };
-        if let (Some(dml), true) = (first_dml, no_down) {
+        if no_down {
             let what = "changes rows, and the revision has no down section".to_owned();
             let found = vec![(Rule::DataChangeWithoutDown, what)];
-            report(
-                revision,
-                &revision.up.sql,
-                &up,
-                dml,
-                found,
-                dialect,
-                findings,
-            );
+            report(revision, sql, dml, *gap, found, dialect, findings);
         }
     }
 
     if let Some(down) = revision.down.section() {
-        let statements = parse_section(&revision.file_name, down, dialect);
-        for (n, s) in statements.iter().enumerate() {
+        let mut gap_start = 0;
+        for s in parse_statements(&revision.file_name, down, dialect) {
             if let Parsed::Error(e) = &s.parsed {
                 let what = format!(
                     "the {dialect} grammar cannot read this statement: {}",
                     e.message
                 );
                 let found = vec![(Rule::Unparsed, what)];
-                report(
-                    revision,
-                    &down.sql,
-                    &statements,
-                    n,
-                    found,
-                    dialect,
-                    findings,
-                );
+                report(revision, &down.sql, &s, gap_start, found, dialect, findings);
             }
+            gap_start = s.offset + s.text.len();
         }
     }
 }
 
-/// Turns statement `n`'s raw findings into [`Finding`]s, minus those an
+/// Turns a statement's raw findings into [`Finding`]s, minus those an
 /// allow marker above it silences, plus the markers' own problems.
+/// `gap_start` is where the text after the previous statement starts.
 fn report(
     revision: &Revision,
     sql: &str,
-    statements: &[Statement<'_>],
-    n: usize,
+    s: &Statement<'_>,
+    gap_start: usize,
     found: Vec<(Rule, String)>,
     dialect: Dialect,
     findings: &mut Vec<Finding>,
 ) {
-    let s = &statements[n];
-    let gap_start = n
-        .checked_sub(1)
-        .map_or(0, |p| statements[p].offset + statements[p].text.len());
     let gap = &sql[gap_start..s.offset];
     let gap_first_line = s.line - gap.matches('\n').count();
     let markers = crate::allow::markers(gap);

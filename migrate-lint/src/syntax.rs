@@ -33,6 +33,20 @@ pub struct Statement<'a> {
     pub parsed: Parsed,
 }
 
+impl<'a> Statement<'a> {
+    /// The statement's place and text, with an empty [`Parsed::Opaque`]
+    /// instead of its syntax tree.
+    pub(crate) fn clone_text(&self) -> Statement<'a> {
+        Statement {
+            text: self.text,
+            line: self.line,
+            column: self.column,
+            offset: self.offset,
+            parsed: Parsed::Opaque,
+        }
+    }
+}
+
 /// What the dialect's grammar made of a statement.
 #[derive(Clone, Debug)]
 pub enum Parsed {
@@ -70,11 +84,25 @@ pub struct SyntaxError {
 /// let Parsed::Error(e) = &s[1].parsed else { panic!() };
 /// assert_eq!((e.line, e.column), (8, 1));
 /// ```
-pub fn parse_section<'a>(file: &str, section: &'a Section, dialect: Dialect) -> Vec<Statement<'a>> {
+pub fn parse_section<'a>(
+    file: &'a str,
+    section: &'a Section,
+    dialect: Dialect,
+) -> Vec<Statement<'a>> {
+    parse_statements(file, section, dialect).collect()
+}
+
+/// [`parse_section`], one statement at a time, so that a huge data
+/// migration is never held as syntax trees all at once.
+pub fn parse_statements<'a>(
+    file: &'a str,
+    section: &'a Section,
+    dialect: Dialect,
+) -> impl Iterator<Item = Statement<'a>> + 'a {
     let sql = section.sql.as_str();
     split_with_delimiters(sql, dialect)
         .into_iter()
-        .map(|s| {
+        .map(move |s| {
             let offset = s.text.as_ptr() as usize - sql.as_ptr() as usize;
             let line_start = sql[..offset].rfind('\n').map_or(0, |p| p + 1);
             let column = sql[line_start..offset].chars().count() + 1;
@@ -101,7 +129,6 @@ pub fn parse_section<'a>(file: &str, section: &'a Section, dialect: Dialect) -> 
                 parsed,
             }
         })
-        .collect()
 }
 
 /// The syntax errors of a revision's sections, or none for a file whose
@@ -112,7 +139,7 @@ pub fn check_syntax(revision: &Revision, dialect: Dialect) -> Vec<SyntaxError> {
     }
     let sections = std::iter::once(&revision.up).chain(revision.down.section());
     sections
-        .flat_map(|section| parse_section(&revision.file_name, section, dialect))
+        .flat_map(|section| parse_statements(&revision.file_name, section, dialect))
         .filter_map(|s| match s.parsed {
             Parsed::Error(e) => Some(e),
             _ => None,

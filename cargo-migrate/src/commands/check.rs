@@ -77,8 +77,9 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         set,
     });
 
-    // The lint, when the dialect is known: its errors fail `check`, its
-    // warnings are printed and pass.
+    // The lint, when the dialect is known: its errors fail `check`; its
+    // warnings are left to `cargo migrate lint`, so that `check` stays quiet
+    // on what passes.
     if let Some(project) = &project {
         for (f, rendered) in super::lint::check_findings(env, dir, &files, &project.set) {
             if f.severity == migrate_lint::Severity::Error {
@@ -90,8 +91,6 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
                     line: Some(f.line),
                     revision: Some(f.revision),
                 });
-            } else if !args.json {
-                render::diagnostics(env.secrets, &rendered);
             }
         }
     }
