@@ -117,6 +117,56 @@ pub(crate) fn render_finding(dir: &Path, files: &[SourceFile], f: &Finding) -> S
 mod tests {
     use super::*;
 
+    /// A scratch project: `migrations/` with a table, then a revision
+    /// dropping it with `marker` above the statement.
+    fn project(name: &str, marker: &str) -> std::path::PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("cargo-migrate-lint-{name}-{}", std::process::id()));
+        let dir = root.join("migrations");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("1_a.sql"), "-- Revision ID: a\n-- Revises:\n-- migrate:up\nCREATE TABLE t (id INT);\n-- migrate:down\nDROP TABLE t;\n").unwrap();
+        std::fs::write(dir.join("2_b.sql"), format!("-- Revision ID: b\n-- Revises: a\n-- migrate:up\n{marker}DROP TABLE t;\n-- migrate:down irreversible\n")).unwrap();
+        root
+    }
+
+    fn run(root: &Path, args: &[&str]) -> u8 {
+        let mut argv: Vec<std::ffi::OsString> = vec!["cargo-migrate".into(), "lint".into()];
+        argv.extend(args.iter().map(Into::into));
+        argv.extend(["--source".into(), root.join("migrations").into_os_string()]);
+        argv.extend([
+            "--config".into(),
+            root.join("migrate.toml").into_os_string(),
+        ]);
+        crate::run(argv)
+    }
+
+    #[test]
+    fn lint_exits_1_on_an_error_and_0_once_it_is_allowed_with_a_reason() {
+        let root = project("exit", "");
+        std::fs::write(root.join("migrate.toml"), "dialect = \"sqlite\"\n").unwrap();
+        assert_eq!(run(&root, &[]), crate::exit::FAILURE);
+        assert_eq!(
+            run(&root, &["--dialect", "postgres", "--json"]),
+            crate::exit::FAILURE
+        );
+        let allowed = project(
+            "allowed",
+            "-- migrate:allow drop-table replaced by t2 in v3\n",
+        );
+        std::fs::write(allowed.join("migrate.toml"), "dialect = \"mysql\"\n").unwrap();
+        assert_eq!(run(&allowed, &[]), crate::exit::SUCCESS);
+        // Without a reason the marker is itself an error.
+        let bare = project("bare", "-- migrate:allow drop-table\n");
+        std::fs::write(bare.join("migrate.toml"), "dialect = \"postgres\"\n").unwrap();
+        assert_eq!(run(&bare, &[]), crate::exit::FAILURE);
+        std::fs::write(bare.join("migrate.toml"), "dialect = \"oracle\"\n").unwrap();
+        assert_eq!(run(&bare, &["--dialect", "sqlite"]), crate::exit::FAILURE);
+        for r in [root, allowed, bare] {
+            let _ = std::fs::remove_dir_all(r);
+        }
+    }
+
     #[test]
     fn a_finding_shows_file_line_statement_why_and_fix() {
         let text = "-- Revision ID: a\n-- Revises:\n-- migrate:up\nDROP TABLE users;\n-- migrate:down irreversible\n";
