@@ -1,0 +1,105 @@
+//! Tables and their columns: one query for all tables, one for all columns.
+
+use std::collections::HashMap;
+
+use migrate_schema::{Column, ColumnType, Dialect, Generated, GeneratedKind, Identity, Table};
+use sqlx::{PgConnection, Row};
+
+use super::{qualified, user_namespace, TableRead, Tables};
+
+/// Plain tables (`relkind = 'r'`) that are not partitions: partitioned
+/// tables and their partitions are listed as other objects, since the model
+/// cannot express `PARTITION BY` / `PARTITION OF`.
+const TABLES: &str = concat!(
+    "SELECT c.oid::int8, n.nspname::text, c.relname::text, d.description
+     FROM pg_class c
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_description d
+       ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = 0
+     WHERE c.relkind = 'r' AND NOT c.relispartition AND ",
+    user_namespace!(),
+    " AND NOT EXISTS (
+         SELECT 1 FROM pg_depend e
+         WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')"
+);
+
+/// Every column of every such table. The default of a generated column
+/// (`attgenerated = 's'`) is its generation expression; an identity column
+/// has no `pg_attrdef` row. A collation is reported only when it differs
+/// from the type's own.
+const COLUMNS: &str = concat!(
+    "SELECT a.attrelid::int8, a.attnum, a.attname::text,
+            format_type(a.atttypid, a.atttypmod), a.attnotnull,
+            a.attidentity::text, a.attgenerated::text,
+            pg_get_expr(ad.adbin, ad.adrelid),
+            d.description,
+            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END
+     FROM pg_attribute a
+     JOIN pg_class c ON c.oid = a.attrelid
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     JOIN pg_type t ON t.oid = a.atttypid
+     LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+     LEFT JOIN pg_collation co ON co.oid = a.attcollation
+     LEFT JOIN pg_description d
+       ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
+     WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND ",
+    user_namespace!(),
+    " ORDER BY a.attrelid, a.attnum"
+);
+
+/// The user's tables, without columns yet.
+pub(super) async fn tables(conn: &mut PgConnection) -> Result<Tables, sqlx::Error> {
+    let rows = sqlx::query(TABLES).fetch_all(&mut *conn).await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let mut table = Table::new(qualified(row.try_get(1)?, row.try_get(2)?));
+        table.comment = row.try_get(3)?;
+        let read = TableRead {
+            table,
+            attnames: HashMap::new(),
+        };
+        out.insert(row.try_get(0)?, read);
+    }
+    Ok(out)
+}
+
+/// Fills the columns of `tables`, in `attnum` order.
+pub(super) async fn columns(
+    conn: &mut PgConnection,
+    tables: &mut Tables,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(COLUMNS).fetch_all(&mut *conn).await?;
+    for row in rows {
+        let rel: i64 = row.try_get(0)?;
+        let Some(read) = tables.get_mut(&rel) else {
+            continue; // an excluded or extension-owned table
+        };
+        let attnum: i16 = row.try_get(1)?;
+        let name: String = row.try_get(2)?;
+        let mut column = Column::new(
+            name.clone(),
+            ColumnType::new(Dialect::Postgres, row.try_get::<String, _>(3)?),
+        );
+        column.nullable = !row.try_get::<bool, _>(4)?;
+        column.identity = match row.try_get::<String, _>(5)?.as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ => None,
+        };
+        let expression: Option<String> = row.try_get(7)?;
+        match row.try_get::<String, _>(6)?.as_str() {
+            "s" => {
+                column.generated = expression.map(|expression| Generated {
+                    expression,
+                    kind: GeneratedKind::Stored,
+                })
+            }
+            _ => column.default = expression,
+        }
+        column.comment = row.try_get(8)?;
+        column.collation = row.try_get(9)?;
+        read.attnames.insert(attnum, name);
+        read.table.columns.push(column);
+    }
+    Ok(())
+}
