@@ -3,8 +3,8 @@
 //! as the draft prints them) and `rows.sql` (the rows to insert into current
 //! instead of generated ones).
 //!
-//! Each case runs on three scratch databases: A (current), B (desired) and
-//! R (current with a row in every table). Both sides are read, then
+//! Each case runs on three databases: A (current), B (desired) and R
+//! (current with a row in every table). Both sides are read, then
 //! 1. draft(A→B) applied to A makes A read like B;
 //! 2. draft(B→B) is empty;
 //! 3. draft(B→A) applied to B makes B read like A;
@@ -12,21 +12,33 @@
 //! 5. draft(A→B) applied to R succeeds, and the tables kept keep their rows.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use migrate_runtime::Db;
 use migrate_schema::{draft, rename_hints, Dialect, Hints, QualifiedName, Schema};
 
 use super::{read, rows, run, scratch};
-use crate::support::{int, workspace_root};
+use crate::support::{int, workspace_root, Scratch};
 
 const D: Dialect = Dialect::Postgres;
-/// Cases run at once: each holds three scratch databases for a moment.
-const PARALLEL: usize = 4;
+/// Cases run at once, each worker on three databases of its own.
+const WORKERS: usize = 3;
 
 /// Cases that fail today, with the reason (a defect of the diff or the
 /// renderer, which this reader's branch does not touch). A failure of such a
 /// case is listed, not fatal; a pass is an error, so that the entry goes.
-const KNOWN_GAPS: &[(&str, &str)] = &[];
+const KNOWN_GAPS: &[(&str, &str)] = &[
+    (
+        "serial_table_create",
+        "a serial column is read as its nextval() default (the documented contract) \
+         and rendered as such, but no statement creates the sequence it names",
+    ),
+    (
+        "column_serial_add",
+        "ADD COLUMN with the nextval() default of a serial column: the sequence is \
+         never created",
+    ),
+];
 
 struct Case {
     name: String,
@@ -71,75 +83,117 @@ async fn corpus() {
         );
     }
     let only = std::env::var("SCHEMA_CORPUS_CASE").ok();
-    let mut failures = Vec::new();
-    let mut gaps = Vec::new();
     let selected: Vec<Case> = cases
         .into_iter()
         .filter(|c| only.as_ref().is_none_or(|o| c.name.contains(o.as_str())))
         .collect();
-    for chunk in selected.chunks(PARALLEL) {
-        let handles: Vec<_> = chunk
-            .iter()
-            .map(|case| {
-                let case = Case {
-                    name: case.name.clone(),
-                    current: case.current.clone(),
-                    desired: case.desired.clone(),
-                    expected_up: case.expected_up.clone(),
-                    rows: case.rows.clone(),
+    let total = selected.len();
+    let queue = Arc::new(Mutex::new(selected));
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                let Some(dbs) = Dbs::new().await else {
+                    return outcomes;
                 };
-                tokio::spawn(async move { run_case(&case).await })
+                loop {
+                    let Some(case) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let outcome = run_case(&case, &dbs).await;
+                    outcomes.push((case.name, outcome));
+                }
+                outcomes
             })
-            .collect();
-        for (case, handle) in chunk.iter().zip(handles) {
-            let outcome = handle
-                .await
-                .unwrap_or_else(|e| Err(format!("panicked: {e}")));
-            let gap = KNOWN_GAPS.iter().find(|(name, _)| *name == case.name);
-            match (outcome, gap) {
-                (Ok(()), None) => {}
-                (Ok(()), Some(_)) => failures.push(format!(
-                    "{}: passes although listed in KNOWN_GAPS: remove it",
-                    case.name
-                )),
-                (Err(e), None) => failures.push(format!("{}: {e}", case.name)),
-                (Err(e), Some((_, why))) => gaps.push(format!("{} ({why}): {e}", case.name)),
-            }
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for worker in workers {
+        outcomes.extend(worker.await.expect("a corpus worker panicked"));
+    }
+    assert_eq!(outcomes.len(), total, "every case ran");
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut failures = Vec::new();
+    let mut gaps = Vec::new();
+    for (name, outcome) in outcomes {
+        let gap = KNOWN_GAPS.iter().find(|(gap, _)| *gap == name);
+        match (outcome, gap) {
+            (Ok(()), None) => {}
+            (Ok(()), Some(_)) => failures.push(format!(
+                "{name}: passes although listed in KNOWN_GAPS: remove it"
+            )),
+            (Err(e), None) => failures.push(format!("{name}: {e}")),
+            (Err(e), Some((_, why))) => gaps.push(format!("{name} ({why}): {e}")),
         }
     }
     for gap in &gaps {
         eprintln!("known gap: {gap}\n");
     }
     eprintln!(
-        "postgres corpus: {} cases, {} failing, {} known gaps",
-        selected.len(),
+        "postgres corpus: {total} cases, {} failing, {} known gaps",
         failures.len(),
         gaps.len()
     );
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
 }
 
-async fn run_case(case: &Case) -> Result<(), String> {
+/// The three databases a worker runs its cases on: creating databases is
+/// slow (a copy of the template each), emptying one is not.
+struct Dbs {
+    a: Db,
+    b: Db,
+    r: Db,
+    _scratches: [Scratch; 3],
+}
+
+impl Dbs {
+    async fn new() -> Option<Dbs> {
+        let (a, b, r) = (scratch().await?, scratch().await?, scratch().await?);
+        Some(Dbs {
+            a: a.db().await,
+            b: b.db().await,
+            r: r.db().await,
+            _scratches: [a, b, r],
+        })
+    }
+}
+
+/// Drops every user schema (and so whatever is in it) and gives the database
+/// an empty `public` again.
+const RESET: &str = "DO $$
+DECLARE s text;
+BEGIN
+    FOR s IN SELECT nspname FROM pg_namespace
+             WHERE nspname <> 'information_schema' AND nspname !~ '^pg_'
+    LOOP
+        EXECUTE format('DROP SCHEMA %I CASCADE', s);
+    END LOOP;
+END $$;
+CREATE SCHEMA public;";
+
+async fn run_case(case: &Case, dbs: &Dbs) -> Result<(), String> {
     let hints = rename_hints(D, "desired.sql", &case.desired).map_err(|e| e.to_string())?;
-    let (Some(a), Some(b)) = (scratch().await, scratch().await) else {
-        return Err("no scratch database".into());
-    };
-    let (a, b) = (a, b);
-    let (db_a, db_b) = (a.db().await, b.db().await);
-    run(&db_a, &case.current, "current.sql").await?;
-    run(&db_b, &case.desired, "desired.sql").await?;
-    let current = read(&db_a, &[]).await?;
-    let desired = read(&db_b, &[]).await?;
+    for db in [&dbs.a, &dbs.b, &dbs.r] {
+        run(db, RESET, "emptying the scratch database").await?;
+    }
+    run(&dbs.a, &case.current, "current.sql").await?;
+    run(&dbs.b, &case.desired, "desired.sql").await?;
+    let current = read(&dbs.a, &[]).await?;
+    let desired = read(&dbs.b, &[]).await?;
     let mut errors = Vec::new();
 
     let up = draft(&current, &desired, &hints, D);
+    if std::env::var_os("SCHEMA_CORPUS_PRINT").is_some() {
+        eprintln!("== {}\n{}", case.name, up.sql().join("\n"));
+    }
     if let Some(expected) = &case.expected_up {
         let got = up.sql().join("\n");
         if got.trim() != expected.trim() {
             errors.push(format!("up statements differ from expected.up.sql:\n{got}"));
         }
     }
-    if let Err(e) = reach(&db_a, &up.sql(), &desired, &hints).await {
+    if let Err(e) = reach(&dbs.a, &up.sql(), &desired, &hints).await {
         errors.push(format!("phase 1 (current → desired): {e}"));
     }
     let same = draft(&desired, &desired, &Hints::new(), D);
@@ -148,17 +202,16 @@ async fn run_case(case: &Case) -> Result<(), String> {
     }
     let reversed = hints.reversed();
     let down = draft(&desired, &current, &reversed, D);
-    if let Err(e) = reach(&db_b, &down.sql(), &current, &reversed).await {
+    if let Err(e) = reach(&dbs.b, &down.sql(), &current, &reversed).await {
         errors.push(format!("phase 3 (desired → current): {e}"));
     }
     let same = draft(&current, &current, &Hints::new(), D);
     if !same.is_empty() {
         errors.push(format!("phase 4 (current → current): {:#?}", same.sql()));
     }
-    if let Err(e) = with_rows(case, &current, &desired, &hints, &up.sql()).await {
+    if let Err(e) = with_rows(&dbs.r, case, &current, &desired, &hints, &up.sql()).await {
         errors.push(format!("phase 1 with rows: {e}"));
     }
-    drop((db_a, db_b, a, b));
     if errors.is_empty() {
         Ok(())
     } else {
@@ -193,37 +246,38 @@ async fn reach(db: &Db, statements: &[&str], target: &Schema, hints: &Hints) -> 
 
 /// What up must reproduce: everything but the objects it does not generate,
 /// with columns in name order (a column added at the end of a table is the
-/// same column as one declared in the middle).
+/// same column as one declared in the middle) and primary keys by columns
+/// only, as the diff compares them (a renamed table keeps `old_pkey`).
 fn comparable(schema: &Schema) -> Schema {
     let mut out = schema.clone();
     out.other_objects.clear();
     for table in &mut out.tables {
         table.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        if let Some(pk) = &mut table.primary_key {
+            pk.name = None;
+        }
     }
     out
 }
 
 /// Phase 1 on a copy of current holding a row in every table.
 async fn with_rows(
+    db: &Db,
     case: &Case,
     current: &Schema,
     desired: &Schema,
     hints: &Hints,
     statements: &[&str],
 ) -> Result<(), String> {
-    let Some(r) = scratch().await else {
-        return Err("no scratch database".into());
-    };
-    let db = r.db().await;
-    run(&db, &case.current, "current.sql").await?;
+    run(db, &case.current, "current.sql").await?;
     let inserts = match &case.rows {
         Some(sql) => sql.clone(),
         None => rows::inserts(current).join("\n"),
     };
-    run(&db, &inserts, &format!("inserting rows\n{inserts}\n")).await?;
+    run(db, &inserts, &format!("inserting rows\n{inserts}\n")).await?;
     let script = statements.join("\n");
     if !statements.is_empty() {
-        run(&db, &script, &format!("applying\n{script}\n")).await?;
+        run(db, &script, &format!("applying\n{script}\n")).await?;
     }
     // Tables kept, under their desired names (a renamed table keeps its rows).
     let kept: Vec<QualifiedName> = current
@@ -233,7 +287,7 @@ async fn with_rows(
         .filter(|name| desired.table(name).is_some())
         .collect();
     if !kept.is_empty() {
-        let count = int(&db, &rows::count_all(&kept))
+        let count = int(db, &rows::count_all(&kept))
             .await
             .map_err(|e| format!("counting rows: {e}"))?;
         if count != kept.len() as i64 {
