@@ -1,3 +1,3 @@
 CREATE SCHEMA archive;
--- @renamed from=events
+-- @renamed from=public.events
 CREATE TABLE archive.events (id int PRIMARY KEY);
