@@ -6,28 +6,22 @@ use migrate_schema::{
 };
 use sqlx::{PgConnection, Row};
 
-use super::{qualified, user_namespace, Tables};
+use super::{column_names, qualified, user_namespace, ColumnNames, Tables};
 
-/// Column names come in key order (`unnest ... WITH ORDINALITY`). A check's
+/// Key columns come as numbers, in key order (named from the columns read:
+/// a lookup per key in SQL costs more than the rest of the query). A check's
 /// expression is `pg_get_expr` of its tree (no `CHECK (...)` around it);
 /// other kinds the model has no place for (exclusion constraints, constraint
 /// triggers) come with their full definition.
 const CONSTRAINTS: &str = concat!(
     "SELECT con.conrelid::int8, con.conname::text, con.contype::text,
-            ARRAY(SELECT a.attname::text
-                  FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
-                  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
-                  ORDER BY k.ord),
-            rn.nspname::text, rc.relname::text,
-            ARRAY(SELECT a.attname::text
-                  FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
-                  ORDER BY k.ord),
+            COALESCE(con.conkey, '{}'), rn.nspname::text, rc.relname::text,
+            COALESCE(con.confkey, '{}'),
             con.confdeltype::text, con.confupdtype::text,
             CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
             CASE WHEN con.contype NOT IN ('p', 'u', 'f', 'c')
                  THEN pg_get_constraintdef(con.oid, true) END,
-            n.nspname::text, c.relname::text
+            n.nspname::text, c.relname::text, con.confrelid::int8
      FROM pg_constraint con
      JOIN pg_class c ON c.oid = con.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -37,19 +31,16 @@ const CONSTRAINTS: &str = concat!(
     user_namespace!()
 );
 
-/// Key parts: the column's name where `indkey` names one, else NULL and the
+/// Key parts: `indkey` (0 for an expression) and, for expressions only, the
 /// expression as `pg_get_indexdef` prints that key column. Indexes that back
 /// a primary key, unique or exclusion constraint of their table are the
 /// constraint's, not listed again.
 const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8, ic.relname::text, i.indisunique, am.amname::text,
             pg_get_expr(i.indpred, i.indrelid),
-            ARRAY(SELECT a.attname::text
-                  FROM generate_series(1, i.indnkeyatts) k
-                  LEFT JOIN pg_attribute a
-                    ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
-                  ORDER BY k),
-            ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+            ARRAY(SELECT i.indkey[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+            ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0
+                              THEN pg_get_indexdef(i.indexrelid, k, true) END
                   FROM generate_series(1, i.indnkeyatts) k
                   ORDER BY k)
      FROM pg_index i
@@ -70,17 +61,17 @@ const INDEXES: &str = concat!(
 pub(super) async fn constraints(
     conn: &mut PgConnection,
     tables: &mut Tables,
+    names: &ColumnNames,
 ) -> Result<Vec<OtherObject>, sqlx::Error> {
     let rows = sqlx::query(CONSTRAINTS).fetch_all(&mut *conn).await?;
     let mut others = Vec::new();
     for row in rows {
         let rel: i64 = row.try_get(0)?;
-        let Some(read) = tables.get_mut(&rel) else {
+        let Some(table) = tables.get_mut(&rel) else {
             continue;
         };
-        let table = &mut read.table;
         let name: String = row.try_get(1)?;
-        let columns: Vec<String> = row.try_get(3)?;
+        let columns = column_names(names, rel, &row.try_get::<Vec<i16>, _>(3)?);
         match row.try_get::<String, _>(2)?.as_str() {
             "p" => {
                 table.primary_key = Some(PrimaryKey {
@@ -99,7 +90,11 @@ pub(super) async fn constraints(
                     name: Some(name),
                     columns,
                     referenced_table: qualified(schema, referenced),
-                    referenced_columns: row.try_get(6)?,
+                    referenced_columns: column_names(
+                        names,
+                        row.try_get(13)?,
+                        &row.try_get::<Vec<i16>, _>(6)?,
+                    ),
                     on_delete: action(&row.try_get::<String, _>(7)?),
                     on_update: action(&row.try_get::<String, _>(8)?),
                 });
@@ -141,25 +136,26 @@ fn action(code: &str) -> FkAction {
 pub(super) async fn indexes(
     conn: &mut PgConnection,
     tables: &mut Tables,
+    names: &ColumnNames,
 ) -> Result<(), sqlx::Error> {
     let rows = sqlx::query(INDEXES).fetch_all(&mut *conn).await?;
     for row in rows {
         let rel: i64 = row.try_get(0)?;
-        let Some(read) = tables.get_mut(&rel) else {
+        let Some(table) = tables.get_mut(&rel) else {
             continue;
         };
-        let columns: Vec<Option<String>> = row.try_get(5)?;
-        let printed: Vec<String> = row.try_get(6)?;
-        let parts = columns
+        let keys: Vec<i16> = row.try_get(5)?;
+        let printed: Vec<Option<String>> = row.try_get(6)?;
+        let parts = keys
             .into_iter()
             .zip(printed)
-            .map(|(column, printed)| match column {
-                Some(column) => IndexPart::Column(column),
-                None => IndexPart::Expression(printed),
+            .map(|(key, printed)| match printed {
+                Some(expression) if key == 0 => IndexPart::Expression(expression),
+                _ => IndexPart::Column(column_names(names, rel, &[key]).remove(0)),
             })
             .collect();
         let method: String = row.try_get(3)?;
-        read.table.indexes.push(Index {
+        table.indexes.push(Index {
             name: row.try_get(1)?,
             unique: row.try_get(2)?,
             parts,

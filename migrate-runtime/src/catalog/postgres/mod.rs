@@ -47,35 +47,45 @@ pub(crate) async fn read(
     let mut tables = tables::tables(&mut tx).await?;
     let excluded: Vec<i64> = tables
         .iter()
-        .filter(|(_, t)| is_excluded(&t.table.name, exclude))
+        .filter(|(_, t)| is_excluded(&t.name, exclude))
         .map(|(oid, _)| *oid)
         .collect();
     for oid in &excluded {
         tables.remove(oid);
     }
-    tables::columns(&mut tx, &mut tables).await?;
-    let mut other_objects = constraints::constraints(&mut tx, &mut tables).await?;
-    constraints::indexes(&mut tx, &mut tables).await?;
+    let names = tables::columns(&mut tx, &mut tables).await?;
+    let mut other_objects = constraints::constraints(&mut tx, &mut tables, &names).await?;
+    constraints::indexes(&mut tx, &mut tables, &names).await?;
     other_objects.extend(objects::others(&mut tx, &excluded).await?);
     tx.commit().await?;
     Ok(Schema {
         schemas,
         enums,
-        tables: tables.into_values().map(|t| t.table).collect(),
+        tables: tables.into_values().collect(),
         other_objects,
     })
 }
 
-/// A table being read, with what the later queries need to fill it.
-pub(super) struct TableRead {
-    /// The model being filled.
-    table: Table,
-    /// Column names by `attnum`, for index keys.
-    attnames: HashMap<i16, String>,
-}
+/// Tables being filled, by `pg_class` oid.
+pub(super) type Tables = HashMap<i64, Table>;
 
-/// Tables by `pg_class` oid.
-pub(super) type Tables = HashMap<i64, TableRead>;
+/// Column names by `pg_class` oid and `attnum`: keys and indexes name their
+/// columns by number, and naming them in SQL costs a lookup per key.
+pub(super) type ColumnNames = HashMap<i64, HashMap<i16, String>>;
+
+/// The names of columns `numbers` of relation `rel`; a column that cannot be
+/// named (a relation outside the tables read) keeps its number.
+fn column_names(names: &ColumnNames, rel: i64, numbers: &[i16]) -> Vec<String> {
+    let of = names.get(&rel);
+    numbers
+        .iter()
+        .map(|n| {
+            of.and_then(|cols| cols.get(n))
+                .cloned()
+                .unwrap_or_else(|| format!("#{n}"))
+        })
+        .collect()
+}
 
 /// A name as the model holds it: `public` is the default namespace (`None`).
 fn qualified(schema: String, name: String) -> QualifiedName {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use migrate_schema::{Column, ColumnType, Dialect, Generated, GeneratedKind, Identity, Table};
 use sqlx::{PgConnection, Row};
 
-use super::{qualified, user_namespace, TableRead, Tables};
+use super::{qualified, user_namespace, ColumnNames, Tables};
 
 /// Plain tables (`relkind = 'r'`) that are not partitions: partitioned
 /// tables and their partitions are listed as other objects, since the model
@@ -23,7 +23,8 @@ const TABLES: &str = concat!(
          WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')"
 );
 
-/// Every column of every such table. The default of a generated column
+/// Every column of every table, partitioned ones included (a foreign key
+/// may reference one). The default of a generated column
 /// (`attgenerated = 's'`) is its generation expression; an identity column
 /// has no `pg_attrdef` row. A collation is reported only when it differs
 /// from the type's own.
@@ -42,7 +43,7 @@ const COLUMNS: &str = concat!(
      LEFT JOIN pg_collation co ON co.oid = a.attcollation
      LEFT JOIN pg_description d
        ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
-     WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND ",
+     WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ",
     user_namespace!(),
     " ORDER BY a.attrelid, a.attnum"
 );
@@ -54,30 +55,29 @@ pub(super) async fn tables(conn: &mut PgConnection) -> Result<Tables, sqlx::Erro
     for row in rows {
         let mut table = Table::new(qualified(row.try_get(1)?, row.try_get(2)?));
         table.comment = row.try_get(3)?;
-        let read = TableRead {
-            table,
-            attnames: HashMap::new(),
-        };
-        out.insert(row.try_get(0)?, read);
+        out.insert(row.try_get(0)?, table);
     }
     Ok(out)
 }
 
-/// Fills the columns of `tables`, in `attnum` order.
+/// Fills the columns of `tables`, in `attnum` order; returns the names of
+/// the columns of every table, those not filled included.
 pub(super) async fn columns(
     conn: &mut PgConnection,
     tables: &mut Tables,
-) -> Result<(), sqlx::Error> {
+) -> Result<ColumnNames, sqlx::Error> {
     let rows = sqlx::query(COLUMNS).fetch_all(&mut *conn).await?;
+    let mut names: ColumnNames = HashMap::with_capacity(tables.len());
     for row in rows {
         let rel: i64 = row.try_get(0)?;
-        let Some(read) = tables.get_mut(&rel) else {
-            continue; // an excluded or extension-owned table
-        };
         let attnum: i16 = row.try_get(1)?;
         let name: String = row.try_get(2)?;
+        names.entry(rel).or_default().insert(attnum, name.clone());
+        let Some(table) = tables.get_mut(&rel) else {
+            continue; // excluded, extension-owned or partitioned
+        };
         let mut column = Column::new(
-            name.clone(),
+            name,
             ColumnType::new(Dialect::Postgres, row.try_get::<String, _>(3)?),
         );
         column.nullable = !row.try_get::<bool, _>(4)?;
@@ -98,8 +98,7 @@ pub(super) async fn columns(
         }
         column.comment = row.try_get(8)?;
         column.collation = row.try_get(9)?;
-        read.attnames.insert(attnum, name);
-        read.table.columns.push(column);
+        table.columns.push(column);
     }
-    Ok(())
+    Ok(names)
 }
