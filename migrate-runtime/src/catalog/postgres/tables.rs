@@ -7,15 +7,20 @@ use sqlx::{PgConnection, Row};
 
 use super::{qualified, user_namespace, ColumnNames, Tables};
 
+/// Comments are read with a subquery per row, on `pg_description`'s index:
+/// a join is planned from statistics that lag behind freshly created
+/// objects, and a nested loop over a thousand comments costs more than the
+/// rest of the read.
+///
 /// Plain tables (`relkind = 'r'`) that are not partitions: partitioned
 /// tables and their partitions are listed as other objects, since the model
 /// cannot express `PARTITION BY` / `PARTITION OF`.
 const TABLES: &str = concat!(
-    "SELECT c.oid::int8, n.nspname::text, c.relname::text, d.description
+    "SELECT c.oid::int8, n.nspname::text, c.relname::text,
+            (SELECT d.description FROM pg_description d
+             WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0)
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
-     LEFT JOIN pg_description d
-       ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = 0
      WHERE c.relkind = 'r' AND NOT c.relispartition AND ",
     user_namespace!(),
     " AND NOT EXISTS (
@@ -33,7 +38,9 @@ const COLUMNS: &str = concat!(
             format_type(a.atttypid, a.atttypmod), a.attnotnull,
             a.attidentity::text, a.attgenerated::text,
             pg_get_expr(ad.adbin, ad.adrelid),
-            d.description,
+            (SELECT d.description FROM pg_description d
+             WHERE d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
+               AND d.objsubid = a.attnum),
             CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END
      FROM pg_attribute a
      JOIN pg_class c ON c.oid = a.attrelid
@@ -41,8 +48,6 @@ const COLUMNS: &str = concat!(
      JOIN pg_type t ON t.oid = a.atttypid
      LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
      LEFT JOIN pg_collation co ON co.oid = a.attcollation
-     LEFT JOIN pg_description d
-       ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
      WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ",
     user_namespace!(),
     " ORDER BY a.attrelid, a.attnum"
