@@ -240,6 +240,7 @@ CREATE DOMAIN positive AS int NOT NULL CHECK (VALUE > 0);
 CREATE TYPE pair AS (x int, y text);
 CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE rooms (room int, during tsrange, EXCLUDE USING gist (during WITH &&));
 CREATE TABLE migrate_versions (revision text PRIMARY KEY);
 CREATE TRIGGER versions_touch BEFORE UPDATE ON migrate_versions FOR EACH ROW EXECUTE FUNCTION touch();
 "#;
@@ -269,6 +270,7 @@ async fn other_objects_are_listed() {
             "trigger items_touch on items",
             "composite type pair",
             "domain positive",
+            "exclusion constraint rooms_during_excl on rooms",
             "function touch()",
             "procedure app.reset()",
             "sequence app.tickets",
@@ -297,7 +299,24 @@ async fn other_objects_are_listed() {
         "integer NOT NULL CONSTRAINT positive_check CHECK (VALUE > 0)"
     );
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.to_string()).collect();
-    assert_eq!(names, ["items"], "partitions are other objects, not tables");
+    assert_eq!(
+        names,
+        ["items", "rooms"],
+        "partitions are other objects, not tables"
+    );
+    let rooms = schema.table(&QualifiedName::new("rooms")).unwrap();
+    assert!(
+        rooms.indexes.is_empty(),
+        "the index of an exclusion constraint is the constraint's: {:?}",
+        rooms.indexes
+    );
+    assert_eq!(
+        definition(
+            ObjectKind::Other("exclusion constraint".into()),
+            "rooms_during_excl on rooms"
+        ),
+        "EXCLUDE USING gist (during WITH &&)"
+    );
     assert_eq!(
         schema.table(&QualifiedName::new("items")).unwrap().columns[1]
             .data_type
