@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use migrate_schema::Check;
+use migrate_schema::{Check, IndexPart};
 use sqlparser::ast::{
     ColumnOption, CreateIndex, CreateTable, Expr, ObjectName, Statement, TableConstraint,
 };
@@ -68,11 +68,10 @@ pub(crate) struct ColumnDdl {
     pub(crate) autoincrement: bool,
 }
 
-/// The parts of a `CREATE INDEX`: its key parts (`None` for a plain
-/// column, the expression's text otherwise) and its `WHERE` predicate.
+/// The parts of a `CREATE INDEX`: its key parts and its `WHERE` predicate.
 #[derive(Debug, Default)]
 pub(crate) struct IndexDdl {
-    pub(crate) expressions: Vec<Option<String>>,
+    pub(crate) parts: Vec<IndexPart>,
     pub(crate) predicate: Option<String>,
 }
 
@@ -109,7 +108,7 @@ fn table_parts(create: &CreateTable) -> TableDdl {
                 ColumnOption::Generated {
                     generation_expr: Some(expr),
                     ..
-                } => ddl.generated = Some(expr.to_string()),
+                } => ddl.generated = Some(text(expr)),
                 ColumnOption::DialectSpecific(tokens) => {
                     if tokens.iter().any(|t| {
                         matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("autoincrement"))
@@ -140,7 +139,7 @@ fn table_parts(create: &CreateTable) -> TableDdl {
                 }
                 ColumnOption::Check(check) => out.checks.push(Check {
                     name: named.or_else(|| check.name.as_ref().map(|n| n.value.clone())),
-                    expression: check.expr.to_string(),
+                    expression: text(&check.expr),
                 }),
                 _ => {}
             }
@@ -172,12 +171,21 @@ fn table_parts(create: &CreateTable) -> TableDdl {
             }
             TableConstraint::Check(check) => out.checks.push(Check {
                 name: check.name.as_ref().map(|n| n.value.clone()),
-                expression: check.expr.to_string(),
+                expression: text(&check.expr),
             }),
             _ => {}
         }
     }
     out
+}
+
+/// An expression's text without the parentheses around it: drafts write
+/// `CHECK (e)` and index parts `(e)` whatever their source wrote.
+fn text(expr: &Expr) -> String {
+    match expr {
+        Expr::Nested(inner) => text(inner),
+        other => other.to_string(),
+    }
 }
 
 /// Parses the stored `CREATE INDEX` of `index`.
@@ -190,24 +198,24 @@ pub(crate) fn index(index: &str, sql: &str) -> Result<IndexDdl, DdlError> {
 }
 
 fn index_parts(create: &CreateIndex) -> IndexDdl {
-    let expressions = create
+    let parts = create
         .columns
         .iter()
         .map(|c| match strip_collate(&c.column.expr) {
-            Expr::Identifier(_) => None,
-            other => Some(other.to_string()),
+            Expr::Identifier(ident) => IndexPart::Column(ident.value.clone()),
+            other => IndexPart::Expression(text(other)),
         })
         .collect();
     IndexDdl {
-        expressions,
-        predicate: create.predicate.as_ref().map(Expr::to_string),
+        parts,
+        predicate: create.predicate.as_ref().map(text),
     }
 }
 
 /// A key part's collation is not in the model; the part is still a column.
 fn strip_collate(expr: &Expr) -> &Expr {
     match expr {
-        Expr::Collate { expr, .. } => expr,
+        Expr::Collate { expr, .. } | Expr::Nested(expr) => strip_collate(expr),
         other => other,
     }
 }
@@ -262,7 +270,7 @@ mod tests {
         let t = table(
             "t",
             "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, \
-             a INT CHECK(a>0), b TEXT COLLATE nocase CONSTRAINT u_b UNIQUE, \
+             a INT CHECK((a>0)), b TEXT COLLATE nocase CONSTRAINT u_b UNIQUE, \
              c INT GENERATED ALWAYS AS (a*2) STORED, d TEXT COLLATE binary, \
              e INT CONSTRAINT fk_e REFERENCES p(id), \
              CONSTRAINT pos CHECK (a < 100), CONSTRAINT u_ab UNIQUE (a, \"B\")) WITHOUT ROWID",
@@ -300,8 +308,14 @@ mod tests {
 
     #[test]
     fn index_parts_come_from_the_stored_text() {
-        let i = index("i", "CREATE INDEX i ON t (lower(b), a COLLATE nocase) WHERE a>0").unwrap();
-        assert_eq!(i.expressions, vec![Some("lower(b)".to_string()), None]);
+        let i = index("i", "CREATE INDEX i ON t ((lower(b)), a COLLATE nocase) WHERE a>0").unwrap();
+        assert_eq!(
+            i.parts,
+            vec![
+                IndexPart::Expression("lower(b)".into()),
+                IndexPart::Column("a".into())
+            ]
+        );
         assert_eq!(i.predicate.as_deref(), Some("a > 0"));
     }
 

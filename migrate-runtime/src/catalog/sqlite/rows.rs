@@ -201,12 +201,12 @@ fn fill_indexes(
                 };
                 let mut parts = Vec::with_capacity(group.len());
                 for row in &group {
-                    let expression = usize::try_from(row.seqno)
+                    let parsed_part = usize::try_from(row.seqno)
                         .ok()
-                        .and_then(|i| parsed.expressions.get(i).cloned().flatten());
-                    parts.push(match (&row.column, expression) {
+                        .and_then(|i| parsed.parts.get(i).cloned());
+                    parts.push(match (&row.column, parsed_part) {
                         (Some(column), _) if row.cid >= 0 => IndexPart::Column(column.clone()),
-                        (_, Some(expression)) => IndexPart::Expression(expression),
+                        (_, Some(part)) => part,
                         (column, None) => {
                             IndexPart::Column(column.clone().unwrap_or_else(|| "rowid".into()))
                         }
