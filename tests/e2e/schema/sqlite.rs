@@ -6,7 +6,8 @@
 //! optionally `expected.up.sql` (the exact up statements), `rows.sql` (the
 //! rows to insert into the current schema instead of one generated row per
 //! table) and `known-gap` (why the case is known to fail: it is still run
-//! and reported, but does not fail the test).
+//! and reported, but does not fail the test). With `MIGRATE_CORPUS_PRINT`
+//! set, each case's up draft is printed, to write an `expected.up.sql`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use migrate_runtime::catalog::read_schema;
 use migrate_runtime::Db;
 use migrate_schema::{draft, rename_hints, Dialect, Hints, ObjectKind, Schema, Table};
 
-use crate::support::{exec, int, workspace_root, Backend, Scratch};
+use crate::support::{exec, int, strings, workspace_root, Backend, Scratch};
 
 const D: Dialect = Dialect::Sqlite;
 
@@ -55,14 +56,20 @@ fn load_cases() -> Vec<Case> {
 
 /// A scratch database with `sql` executed on it.
 async fn database(sql: &str) -> Result<(Scratch, Db), String> {
-    let scratch = Scratch::new(Backend::Sqlite).await.expect("SQLite is always there");
+    let scratch = Scratch::new(Backend::Sqlite)
+        .await
+        .expect("SQLite is always there");
     let db = scratch.db().await;
-    exec(&db, sql).await.map_err(|e| format!("executing the schema: {e}"))?;
+    exec(&db, sql)
+        .await
+        .map_err(|e| format!("executing the schema: {e}"))?;
     Ok((scratch, db))
 }
 
 async fn read(db: &Db) -> Result<Schema, String> {
-    read_schema(db, &[]).await.map_err(|e| format!("reading the catalog: {e}"))
+    read_schema(db, &[])
+        .await
+        .map_err(|e| format!("reading the catalog: {e}"))
 }
 
 async fn apply(db: &Db, sql: &[&str]) -> Result<(), String> {
@@ -81,9 +88,10 @@ fn differences(got: &[Table], want: &[Table]) -> Option<String> {
     for t in got {
         match wanted.get(&t.name) {
             None => out.push_str(&format!("  unexpected table {}\n", t.name)),
-            Some(w) if *w != t => {
-                out.push_str(&format!("  table {} differs:\n    got  {t:?}\n    want {w:?}\n", t.name))
-            }
+            Some(w) if *w != t => out.push_str(&format!(
+                "  table {} differs:\n    got  {t:?}\n    want {w:?}\n",
+                t.name
+            )),
             _ => {}
         }
     }
@@ -132,20 +140,46 @@ fn generated_rows(schema: &Schema) -> String {
 }
 
 async fn count(db: &Db, table: &str) -> Result<i64, String> {
-    int(db, &format!("SELECT COUNT(*) FROM \"{}\"", table.replace('"', "\"\"")))
-        .await
-        .map_err(|e| format!("counting the rows of {table}: {e}"))
+    int(
+        db,
+        &format!("SELECT COUNT(*) FROM \"{}\"", table.replace('"', "\"\"")),
+    )
+    .await
+    .map_err(|e| format!("counting the rows of {table}: {e}"))
+}
+
+/// Each column's values as text, rows in rowid order joined by `|`.
+async fn values(db: &Db, table: &str, columns: &[&str]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for c in columns {
+        let sql = format!(
+            "SELECT COALESCE(group_concat(COALESCE(CAST(\"{c}\" AS TEXT), 'NULL'), '|'), '') \
+             FROM (SELECT \"{c}\" FROM \"{table}\" ORDER BY rowid)"
+        );
+        let got = strings(db, &sql)
+            .await
+            .map_err(|e| format!("reading {table}.{c}: {e}"))?;
+        out.push(got.concat());
+    }
+    Ok(out)
 }
 
 /// Runs the four phases and the phase with rows; returns what went wrong.
 async fn run_case(case: &Case) -> Result<(), String> {
     let hints: Hints = rename_hints(D, "desired.sql", &case.desired).map_err(|e| e.to_string())?;
-    let (_sa, a) = database(&case.current).await.map_err(|e| format!("current: {e}"))?;
-    let (_sb, b) = database(&case.desired).await.map_err(|e| format!("desired: {e}"))?;
+    let (_sa, a) = database(&case.current)
+        .await
+        .map_err(|e| format!("current: {e}"))?;
+    let (_sb, b) = database(&case.desired)
+        .await
+        .map_err(|e| format!("desired: {e}"))?;
     let (current, desired) = (read(&a).await?, read(&b).await?);
 
     // (1) current → desired.
     let up = draft(&current, &desired, &hints, D);
+    if std::env::var_os("MIGRATE_CORPUS_PRINT").is_some() {
+        eprintln!("=== {}\n{}", case.name, up.sql().join("\n"));
+    }
     if let Some(expected) = &case.expected_up {
         let got = up.sql().join("\n");
         if got.trim() != expected.trim() {
@@ -157,52 +191,92 @@ async fn run_case(case: &Case) -> Result<(), String> {
     if up.is_empty() {
         return Err("phase 1: the up draft is empty".into());
     }
-    apply(&a, &up.sql()).await.map_err(|e| format!("phase 1: up fails: {e}"))?;
+    apply(&a, &up.sql())
+        .await
+        .map_err(|e| format!("phase 1: up fails: {e}"))?;
     if let Some(d) = differences(&read(&a).await?.tables, &desired.tables) {
         return Err(format!("phase 1: up does not reach desired:\n{d}"));
     }
     // (2) desired → desired.
     let same = draft(&desired, &desired, &Hints::new(), D);
     if !same.is_empty() {
-        return Err(format!("phase 2: desired → desired is not empty: {:?}", same.sql()));
+        return Err(format!(
+            "phase 2: desired → desired is not empty: {:?}",
+            same.sql()
+        ));
     }
     // (3) desired → current, on a copy of desired.
     let down = draft(&desired, &current, &hints.reversed(), D);
     let (_sb2, b2) = database(&case.desired).await?;
-    apply(&b2, &down.sql()).await.map_err(|e| format!("phase 3: down fails: {e}"))?;
+    apply(&b2, &down.sql())
+        .await
+        .map_err(|e| format!("phase 3: down fails: {e}"))?;
     if let Some(d) = differences(&read(&b2).await?.tables, &current.tables) {
         return Err(format!("phase 3: down does not return to current:\n{d}"));
     }
     // (4) current → current.
     let same = draft(&current, &current, &Hints::new(), D);
     if !same.is_empty() {
-        return Err(format!("phase 4: current → current is not empty: {:?}", same.sql()));
+        return Err(format!(
+            "phase 4: current → current is not empty: {:?}",
+            same.sql()
+        ));
     }
     // Phase 1 again with a row in every table: the rows of kept tables survive.
     let (_sr, r) = database(&case.current).await?;
-    let rows = case.rows.clone().unwrap_or_else(|| generated_rows(&current));
-    exec(&r, &rows).await.map_err(|e| format!("inserting rows: {e}\n{rows}"))?;
+    let rows = case
+        .rows
+        .clone()
+        .unwrap_or_else(|| generated_rows(&current));
+    exec(&r, &rows)
+        .await
+        .map_err(|e| format!("inserting rows: {e}\n{rows}"))?;
     let mut before = HashMap::new();
     for t in &current.tables {
-        before.insert(t.name.clone(), count(&r, &t.name.name).await?);
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        let values = values(&r, &t.name.name, &names).await?;
+        before.insert(t.name.clone(), (count(&r, &t.name.name).await?, values));
     }
-    if before.values().any(|&n| n == 0) {
+    if before.values().any(|(n, _)| *n == 0) {
         return Err(format!("rows.sql leaves a table empty: {before:?}"));
     }
-    apply(&r, &up.sql()).await.map_err(|e| format!("phase 1 with rows: up fails: {e}"))?;
+    apply(&r, &up.sql())
+        .await
+        .map_err(|e| format!("phase 1 with rows: up fails: {e}"))?;
     for t in &desired.tables {
         let old = hints
             .tables
             .iter()
             .find(|(_, new)| **new == t.name)
             .map_or(&t.name, |(old, _)| old);
-        let Some(&had) = before.get(old) else {
+        let (Some((had, old_values)), Some(old_table)) = (before.get(old), current.table(old))
+        else {
             continue;
         };
         let has = count(&r, &t.name.name).await?;
-        if has != had {
+        if has != *had {
             return Err(format!(
                 "phase 1 with rows: table {} had {had} rows, has {has} after up",
+                t.name
+            ));
+        }
+        // The values of every column kept (renamed ones included) are kept.
+        let mut kept_old = Vec::new();
+        let mut kept_new = Vec::new();
+        for (i, c) in old_table.columns.iter().enumerate() {
+            let new = hints
+                .columns
+                .get(&(t.name.clone(), c.name.clone()))
+                .unwrap_or(&c.name);
+            if t.column(new).is_some_and(|n| n.generated.is_none()) && c.generated.is_none() {
+                kept_old.push(old_values[i].clone());
+                kept_new.push(new.as_str());
+            }
+        }
+        let now = values(&r, &t.name.name, &kept_new).await?;
+        if now != kept_old {
+            return Err(format!(
+                "phase 1 with rows: table {} changed its values {kept_new:?}: {kept_old:?} → {now:?}",
                 t.name
             ));
         }
@@ -213,7 +287,11 @@ async fn run_case(case: &Case) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn corpus() {
     let cases = load_cases();
-    assert!(cases.len() >= 50, "the corpus has {} cases, fewer than 50", cases.len());
+    assert!(
+        cases.len() >= 50,
+        "the corpus has {} cases, fewer than 50",
+        cases.len()
+    );
     let mut failed = Vec::new();
     let mut gaps = Vec::new();
     for case in &cases {
@@ -255,7 +333,11 @@ async fn views_triggers_and_virtual_tables_are_listed_not_diffed() {
     .unwrap();
     let schema = read_schema(&db, &["versions"]).await.unwrap();
     let tables: Vec<&str> = schema.tables.iter().map(|t| t.name.name.as_str()).collect();
-    assert_eq!(tables, ["audit", "users"], "fts5's shadow tables and excluded ones are left out");
+    assert_eq!(
+        tables,
+        ["audit", "users"],
+        "fts5's shadow tables and excluded ones are left out"
+    );
     let others: Vec<(String, String)> = schema
         .other_objects
         .iter()
@@ -269,8 +351,15 @@ async fn views_triggers_and_virtual_tables_are_listed_not_diffed() {
             ("users_audit".to_string(), "trigger".to_string()),
         ]
     );
-    let view = schema.other_objects.iter().find(|o| o.kind == ObjectKind::View).unwrap();
-    assert!(view.definition.as_deref().unwrap().contains("FROM users"), "{view:?}");
+    let view = schema
+        .other_objects
+        .iter()
+        .find(|o| o.kind == ObjectKind::View)
+        .unwrap();
+    assert!(
+        view.definition.as_deref().unwrap().contains("FROM users"),
+        "{view:?}"
+    );
     // A draft from an empty schema lists them as not generated.
     let d = draft(&Schema::default(), &schema, &Hints::new(), D);
     assert_eq!(d.not_generated.len(), 3, "{:?}", d.not_generated);
@@ -283,14 +372,19 @@ async fn unreadable_stored_text_is_a_clear_error() {
     let (_s, db) = database("CREATE TABLE odd (a UNSIGNED BIG INT CHECK (a > 0));")
         .await
         .unwrap();
-    let e = read_schema(&db, &[]).await.expect_err("sqlparser cannot read the type");
+    let e = read_schema(&db, &[])
+        .await
+        .expect_err("sqlparser cannot read the type");
     let mut text = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(cause) = source {
         text.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    assert!(text.contains("table odd"), "the error names the table: {text}");
+    assert!(
+        text.contains("table odd"),
+        "the error names the table: {text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -36,7 +36,10 @@ impl DdlError {
 
     /// The text lacks something the pragmas say is there.
     pub(crate) fn missing(table: &str, object: &str, what: &str) -> Self {
-        DdlError::new(&format!("table {table}"), format!("no {what} found for {object}"))
+        DdlError::new(
+            &format!("table {table}"),
+            format!("no {what} found for {object}"),
+        )
     }
 }
 
@@ -109,12 +112,8 @@ fn table_parts(create: &CreateTable) -> TableDdl {
                     generation_expr: Some(expr),
                     ..
                 } => ddl.generated = Some(text(expr)),
-                ColumnOption::DialectSpecific(tokens) => {
-                    if tokens.iter().any(|t| {
-                        matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("autoincrement"))
-                    }) {
-                        ddl.autoincrement = true;
-                    }
+                ColumnOption::DialectSpecific(tokens) if tokens.iter().any(is_autoincrement) => {
+                    ddl.autoincrement = true;
                 }
                 ColumnOption::PrimaryKey(pk) => {
                     if let Some(name) = named.or_else(|| pk.name.as_ref().map(|n| n.value.clone()))
@@ -177,6 +176,10 @@ fn table_parts(create: &CreateTable) -> TableDdl {
         }
     }
     out
+}
+
+fn is_autoincrement(token: &Token) -> bool {
+    matches!(token, Token::Word(w) if w.value.eq_ignore_ascii_case("autoincrement"))
 }
 
 /// An expression's text without the parentheses around it: drafts write
@@ -308,7 +311,11 @@ mod tests {
 
     #[test]
     fn index_parts_come_from_the_stored_text() {
-        let i = index("i", "CREATE INDEX i ON t ((lower(b)), a COLLATE nocase) WHERE a>0").unwrap();
+        let i = index(
+            "i",
+            "CREATE INDEX i ON t ((lower(b)), a COLLATE nocase) WHERE a>0",
+        )
+        .unwrap();
         assert_eq!(
             i.parts,
             vec![

@@ -88,10 +88,9 @@ pub(crate) async fn read(
     for o in &objects {
         let sql = o.sql.as_deref().unwrap_or_default();
         match o.kind.as_str() {
-            "table" if is_virtual(o) => schema.other_objects.push(other(
-                o,
-                ObjectKind::Other("virtual table".into()),
-            )),
+            "table" if is_virtual(o) => schema
+                .other_objects
+                .push(other(o, ObjectKind::Other("virtual table".into()))),
             "table" if !excluded.contains(o.name.as_str()) && !shadow(&o.name) => {
                 tables.push((o.name.as_str(), ddl::table(&o.name, sql).map_err(decode)?));
             }
@@ -105,8 +104,8 @@ pub(crate) async fn read(
             _ => {}
         }
     }
-    let mut assembled = rows::assemble(tables, columns, indexes, foreign_keys, &index_sql)
-        .map_err(decode)?;
+    let mut assembled =
+        rows::assemble(tables, columns, indexes, foreign_keys, &index_sql).map_err(decode)?;
     schema.tables.append(&mut assembled);
     Ok(schema)
 }

@@ -322,19 +322,51 @@ fn default_sql(text: &str) -> String {
 
 /// Whether `text` is one quoted string (`'it''s'`), not `'a' || 'b'`.
 fn is_quoted(text: &str, quote: char) -> bool {
-    let Some(inner) = text
-        .strip_prefix(quote)
-        .and_then(|t| t.strip_suffix(quote))
-    else {
+    let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) else {
         return false;
     };
-    text.len() >= 2 && inner.replace(&format!("{quote}{quote}"), "").find(quote).is_none()
+    text.len() >= 2
+        && inner
+            .replace(&format!("{quote}{quote}"), "")
+            .find(quote)
+            .is_none()
 }
 
-positional!(ObjectRow { kind, name, tbl_name, sql });
-positional!(ColumnRow { table, name, declared, not_null, default, pk, hidden });
-positional!(IndexRow { table, index, unique, origin, partial, seqno, cid, column });
-positional!(ForeignKeyRow { table, id, seq, referenced, from, to, on_update, on_delete });
+positional!(ObjectRow {
+    kind,
+    name,
+    tbl_name,
+    sql
+});
+positional!(ColumnRow {
+    table,
+    name,
+    declared,
+    not_null,
+    default,
+    pk,
+    hidden
+});
+positional!(IndexRow {
+    table,
+    index,
+    unique,
+    origin,
+    partial,
+    seqno,
+    cid,
+    column
+});
+positional!(ForeignKeyRow {
+    table,
+    id,
+    seq,
+    referenced,
+    from,
+    to,
+    on_update,
+    on_delete
+});
 
 #[cfg(test)]
 mod tests {
