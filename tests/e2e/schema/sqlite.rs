@@ -366,15 +366,27 @@ async fn views_triggers_and_virtual_tables_are_listed_not_diffed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unreadable_stored_text_is_a_clear_error() {
-    // A type name SQLite accepts (its documentation's own example) and
-    // sqlparser does not read: the reader says which table, it does not panic.
-    let (_s, db) = database("CREATE TABLE odd (a UNSIGNED BIG INT CHECK (a > 0));")
+async fn unusual_stored_text_is_read_or_named() {
+    // Type names SQLite accepts (its documentation's examples) and sqlparser
+    // does not know: the pragmas give the type, the rest of the text is read.
+    let (_s, db) = database(
+        "CREATE TABLE odd (a UNSIGNED BIG INT CHECK (a > 0), b VARYING CHARACTER(255) COLLATE nocase);",
+    )
+    .await
+    .unwrap();
+    let schema = read_schema(&db, &[]).await.unwrap();
+    let t = &schema.tables[0];
+    assert_eq!(t.columns[0].data_type.raw, "UNSIGNED BIG INT");
+    assert_eq!(t.columns[1].collation.as_deref(), Some("NOCASE"));
+    assert_eq!(t.checks[0].expression, "a > 0");
+    // An expression SQLite accepts and sqlparser does not read (`x ISNULL`):
+    // the reader names the table instead of guessing.
+    let (_s, db) = database("CREATE TABLE odd (a INT CHECK (a ISNULL OR a > 0));")
         .await
         .unwrap();
     let e = read_schema(&db, &[])
         .await
-        .expect_err("sqlparser cannot read the type");
+        .expect_err("sqlparser cannot read ISNULL");
     let mut text = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(cause) = source {

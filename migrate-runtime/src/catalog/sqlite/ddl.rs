@@ -13,7 +13,7 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// A stored definition sqlparser could not read.
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +93,13 @@ pub(crate) fn table(table: &str, sql: &str) -> Result<TableDdl, DdlError> {
     // Table options after the column list (`WITHOUT ROWID`, `STRICT`) are not
     // SQL sqlparser reads, and nothing the model holds.
     let body = sql.rfind(')').map_or(sql, |end| &sql[..=end]);
-    let Statement::CreateTable(create) = parse_one(&object, body)? else {
+    let parsed = parse_one(&object, body).or_else(|first| {
+        // The types come from the pragmas: without them the text may parse.
+        without_types(body)
+            .and_then(|text| parse_one(&object, &text).ok())
+            .ok_or(first)
+    })?;
+    let Statement::CreateTable(create) = parsed else {
         return Err(DdlError::new(&object, "not a CREATE TABLE statement"));
     };
     Ok(table_parts(&create))
@@ -189,6 +195,92 @@ fn text(expr: &Expr) -> String {
         Expr::Nested(inner) => text(inner),
         other => other.to_string(),
     }
+}
+
+/// Where [`without_types`] is in a column list.
+#[derive(Clone, Copy, PartialEq)]
+enum At {
+    /// Before the column list.
+    Outside,
+    /// At the start of a column or table constraint definition.
+    Start,
+    /// In a column's type.
+    Type,
+    /// In a column's constraints or a table constraint.
+    Rest,
+}
+
+/// `sql` with its columns' declared types left out. SQLite takes any
+/// sequence of names as a type (`UNSIGNED BIG INT`, `VARYING CHARACTER(255)`,
+/// its documentation's own examples); sqlparser reads only the types it
+/// knows, and the reader takes types from the pragmas anyway.
+fn without_types(sql: &str) -> Option<String> {
+    const STOP: &[&str] = &[
+        "CONSTRAINT",
+        "PRIMARY",
+        "NOT",
+        "UNIQUE",
+        "CHECK",
+        "DEFAULT",
+        "COLLATE",
+        "REFERENCES",
+        "GENERATED",
+        "AS",
+    ];
+    const TABLE_CONSTRAINT: &[&str] = &["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
+    let keyword = |token: &Token, list: &[&str]| {
+        matches!(token, Token::Word(w) if w.quote_style.is_none()
+            && list.iter().any(|k| w.value.eq_ignore_ascii_case(k)))
+    };
+    let tokens = Tokenizer::new(&SQLiteDialect {}, sql).tokenize().ok()?;
+    let mut out = String::with_capacity(sql.len());
+    let (mut at, mut depth) = (At::Outside, 0usize);
+    for token in tokens {
+        let keep = match (&token, at) {
+            (Token::LParen, At::Outside) => {
+                at = At::Start;
+                depth = 1;
+                true
+            }
+            (_, At::Outside) | (Token::Whitespace(_), _) => true,
+            (Token::LParen, _) => {
+                depth += 1;
+                at != At::Type
+            }
+            (Token::RParen, _) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    at = At::Outside;
+                    true
+                } else {
+                    at != At::Type
+                }
+            }
+            (Token::Comma, _) if depth == 1 => {
+                at = At::Start;
+                true
+            }
+            (_, At::Start) => {
+                at = if keyword(&token, TABLE_CONSTRAINT) {
+                    At::Rest
+                } else {
+                    At::Type
+                };
+                true
+            }
+            (_, At::Type) if depth == 1 && keyword(&token, STOP) => {
+                at = At::Rest;
+                true
+            }
+            // A bare `NULL` says nothing, and sqlparser reads no type-less `x NULL`.
+            (_, At::Type) => false,
+            (_, At::Rest) => true,
+        };
+        if keep {
+            out.push_str(&token.to_string());
+        }
+    }
+    Some(out)
 }
 
 /// Parses the stored `CREATE INDEX` of `index`.
@@ -324,6 +416,21 @@ mod tests {
             ]
         );
         assert_eq!(i.predicate.as_deref(), Some("a > 0"));
+    }
+
+    #[test]
+    fn types_sqlparser_does_not_know_are_left_out() {
+        let t = table(
+            "odd",
+            "CREATE TABLE odd (a UNSIGNED BIG INT CHECK (a > 0), \
+             b VARYING CHARACTER(255) NULL COLLATE nocase, c NATIVE CHARACTER (70), \
+             d DECIMAL(10, 5) NOT NULL, CONSTRAINT k UNIQUE (a, b))",
+        )
+        .unwrap();
+        assert_eq!(t.checks[0].expression, "a > 0");
+        assert_eq!(t.columns["b"].collation.as_deref(), Some("NOCASE"));
+        assert_eq!(t.columns.len(), 4);
+        assert_eq!(t.unique_names[0].1, "k");
     }
 
     #[test]
