@@ -9,6 +9,7 @@
 
 mod ddl;
 mod rows;
+mod untyped;
 
 use std::collections::{HashMap, HashSet};
 
