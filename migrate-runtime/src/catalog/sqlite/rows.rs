@@ -258,11 +258,22 @@ fn read_foreign_keys<'t>(
             .map(|k| k.columns.clone())
             .unwrap_or_default();
         let columns: Vec<String> = group.iter().map(|r| r.from.clone()).collect();
+        // `to` is the text of the REFERENCES clause: spell it as the parent does.
+        let spelled = |name: String| {
+            parent
+                .and_then(|t| {
+                    t.columns
+                        .iter()
+                        .find(|c| c.name.eq_ignore_ascii_case(&name))
+                })
+                .map_or(name, |c| c.name.clone())
+        };
         let referenced_columns = group
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 r.to.clone()
+                    .map(spelled)
                     .or_else(|| parent_key.get(i).cloned())
                     .unwrap_or_default()
             })

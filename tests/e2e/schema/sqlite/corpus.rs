@@ -5,7 +5,8 @@
 //! optionally `expected.up.sql` (the exact up statements), `rows.sql` (the
 //! rows to insert into the current schema instead of one generated row per
 //! table) and `known-gap` (why the case is known to fail: it is still run
-//! and reported, but does not fail the test). With `MIGRATE_CORPUS_PRINT`
+//! and reported, but does not fail the test), `rows-fail` (why up must fail
+//! once the tables have rows: what the verification exists to catch). With `MIGRATE_CORPUS_PRINT`
 //! set, each case's up draft is printed, to write an `expected.up.sql`.
 
 use std::collections::{HashMap, HashSet};
@@ -25,6 +26,7 @@ struct Case {
     expected_up: Option<String>,
     rows: Option<String>,
     known_gap: Option<String>,
+    rows_fail: Option<String>,
 }
 
 fn corpus_dir() -> PathBuf {
@@ -47,6 +49,7 @@ fn load_cases() -> Vec<Case> {
             expected_up: read(dir, "expected.up.sql"),
             rows: read(dir, "rows.sql"),
             known_gap: read(dir, "known-gap"),
+            rows_fail: read(dir, "rows-fail"),
         })
         .collect()
 }
@@ -64,7 +67,19 @@ async fn apply(db: &Db, sql: &[&str]) -> Result<(), String> {
 }
 
 /// Where the tables differ, table by table, for a readable failure.
+///
+/// Column order is not compared: `ADD COLUMN` appends, and neither the diff
+/// nor Alembic reorders columns, so a column dropped then added back ends
+/// up last.
 fn differences(got: &[Table], want: &[Table]) -> Option<String> {
+    let by_name = |tables: &[Table]| -> Vec<Table> {
+        let mut tables = tables.to_vec();
+        for t in &mut tables {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        tables
+    };
+    let (got, want) = (&by_name(got)[..], &by_name(want)[..]);
     if got == want {
         return None;
     }
@@ -225,9 +240,18 @@ async fn run_case(case: &Case) -> Result<(), String> {
     if before.values().any(|(n, _)| *n == 0) {
         return Err(format!("rows.sql leaves a table empty: {before:?}"));
     }
-    apply(&r, &up.sql())
-        .await
-        .map_err(|e| format!("phase 1 with rows: up fails: {e}"))?;
+    let applied = apply(&r, &up.sql()).await;
+    match (&case.rows_fail, applied) {
+        (None, Err(e)) => return Err(format!("phase 1 with rows: up fails: {e}")),
+        (Some(why), Ok(())) => {
+            return Err(format!(
+                "phase 1 with rows: up should fail ({}) but passes",
+                why.trim()
+            ))
+        }
+        (Some(_), Err(_)) => return Ok(()),
+        (None, Ok(())) => {}
+    }
     for t in &desired.tables {
         let old = hints
             .tables
