@@ -313,11 +313,7 @@ fn action(text: &str) -> FkAction {
 fn default_sql(text: &str) -> String {
     let t = text.trim();
     let upper = t.to_ascii_uppercase();
-    let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
-    let literal = unsigned.parse::<f64>().is_ok()
-        || (unsigned.starts_with("0x") || unsigned.starts_with("0X"))
-            && unsigned.len() > 2
-            && unsigned[2..].chars().all(|c| c.is_ascii_hexdigit())
+    let literal = is_number(t.strip_prefix(['-', '+']).unwrap_or(t))
         || is_quoted(t, '\'')
         || (upper.starts_with("X'") && is_quoted(&t[1..], '\''))
         || matches!(
@@ -329,6 +325,17 @@ fn default_sql(text: &str) -> String {
     } else {
         format!("({t})")
     }
+}
+
+/// A decimal (`1`, `1.5e3`, `.5`) or hexadecimal (`0x1F`) literal.
+fn is_number(text: &str) -> bool {
+    let hex = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .is_some_and(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit()));
+    let decimal =
+        text.starts_with(|c: char| c.is_ascii_digit() || c == '.') && text.parse::<f64>().is_ok();
+    hex || decimal
 }
 
 /// Whether `text` is one quoted string (`'it''s'`), not `'a' || 'b'`.
@@ -391,6 +398,8 @@ mod tests {
         assert_eq!(default_sql("x'00ff'"), "x'00ff'");
         assert_eq!(default_sql("CURRENT_TIMESTAMP"), "CURRENT_TIMESTAMP");
         assert_eq!(default_sql("NULL"), "NULL");
+        assert_eq!(default_sql("0x1F"), "0x1F");
+        assert_eq!(default_sql("inf"), "(inf)");
         assert_eq!(default_sql("1+1"), "(1+1)");
         assert_eq!(default_sql("'a' || 'b'"), "('a' || 'b')");
         assert_eq!(default_sql("datetime('now')"), "(datetime('now'))");
