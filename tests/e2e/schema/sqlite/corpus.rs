@@ -194,8 +194,16 @@ async fn run_case(case: &Case) -> Result<(), String> {
     apply(&a, &up.sql())
         .await
         .map_err(|e| format!("phase 1: up fails: {e}"))?;
-    if let Some(d) = differences(&read(&a).await?.tables, &desired.tables) {
+    let reached = read(&a).await?;
+    if let Some(d) = differences(&reached.tables, &desired.tables) {
         return Err(format!("phase 1: up does not reach desired:\n{d}"));
+    }
+    // Drafts neither create nor drop views and triggers: they stay as they were.
+    if reached.other_objects != current.other_objects {
+        return Err(format!(
+            "phase 1: up changed the objects it does not generate: {:?} → {:?}",
+            current.other_objects, reached.other_objects
+        ));
     }
     // (2) desired → desired.
     let same = draft(&desired, &desired, &Hints::new(), D);
@@ -211,8 +219,15 @@ async fn run_case(case: &Case) -> Result<(), String> {
     apply(&b2, &down.sql())
         .await
         .map_err(|e| format!("phase 3: down fails: {e}"))?;
-    if let Some(d) = differences(&read(&b2).await?.tables, &current.tables) {
+    let returned = read(&b2).await?;
+    if let Some(d) = differences(&returned.tables, &current.tables) {
         return Err(format!("phase 3: down does not return to current:\n{d}"));
+    }
+    if returned.other_objects != desired.other_objects {
+        return Err(format!(
+            "phase 3: down changed the objects it does not generate: {:?} → {:?}",
+            desired.other_objects, returned.other_objects
+        ));
     }
     // (4) current → current.
     let same = draft(&current, &current, &Hints::new(), D);
