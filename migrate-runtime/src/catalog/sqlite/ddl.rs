@@ -110,7 +110,7 @@ pub(crate) fn table(table: &str, sql: &str) -> Result<TableDdl, DdlError> {
 fn table_parts(create: &CreateTable) -> TableDdl {
     let mut out = TableDdl::default();
     for column in &create.columns {
-        let lower = column.name.value.to_lowercase();
+        let lower = column.name.value.to_ascii_lowercase();
         let mut ddl = ColumnDdl::default();
         for def in &column.options {
             let named = def.name.as_ref().map(|n| n.value.clone());
@@ -168,7 +168,11 @@ fn table_parts(create: &CreateTable) -> TableDdl {
             }
             TableConstraint::ForeignKey(fk) => {
                 if let Some(name) = &fk.name {
-                    let columns = fk.columns.iter().map(|c| c.value.to_lowercase()).collect();
+                    let columns = fk
+                        .columns
+                        .iter()
+                        .map(|c| c.value.to_ascii_lowercase())
+                        .collect();
                     out.foreign_key_names.push((
                         columns,
                         last_part(&fk.foreign_table),
@@ -234,8 +238,8 @@ fn strip_collate(expr: &Expr) -> &Expr {
 /// The lowercase column a constraint key part names.
 fn key_name(expr: &Expr) -> String {
     match strip_collate(expr) {
-        Expr::Identifier(ident) => ident.value.to_lowercase(),
-        other => other.to_string().to_lowercase(),
+        Expr::Identifier(ident) => ident.value.to_ascii_lowercase(),
+        other => other.to_string().to_ascii_lowercase(),
     }
 }
 
@@ -243,8 +247,8 @@ fn last_part(name: &ObjectName) -> String {
     name.0
         .last()
         .and_then(|p| p.as_ident())
-        .map(|i| i.value.to_lowercase())
-        .unwrap_or_else(|| name.to_string().to_lowercase())
+        .map(|i| i.value.to_ascii_lowercase())
+        .unwrap_or_else(|| name.to_string().to_ascii_lowercase())
 }
 
 /// Collation names are case-insensitive in SQLite: the built-in ones are kept

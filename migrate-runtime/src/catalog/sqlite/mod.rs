@@ -5,7 +5,7 @@
 //! ([`ddl`]) for what the pragmas do not say.
 //!
 //! Each pragma is joined to `sqlite_schema` in one query, so reading a
-//! schema takes five queries whatever the number of tables.
+//! schema takes four queries whatever the number of tables.
 
 mod ddl;
 mod rows;

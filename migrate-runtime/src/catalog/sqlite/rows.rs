@@ -110,12 +110,14 @@ pub(super) fn assemble(
     let names: HashMap<String, usize> = out
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.name.name.to_lowercase(), i))
+        .map(|(i, t)| (t.name.name.to_ascii_lowercase(), i))
         .collect();
     for (i, (name, ddl)) in tables.iter().enumerate() {
         let rows = foreign_keys.remove(*name).unwrap_or_default();
         let keys = read_foreign_keys(rows, ddl, |referenced| {
-            names.get(&referenced.to_lowercase()).map(|&j| &out[j])
+            names
+                .get(&referenced.to_ascii_lowercase())
+                .map(|&j| &out[j])
         });
         out[i].foreign_keys = keys;
     }
@@ -125,7 +127,7 @@ pub(super) fn assemble(
 fn fill_columns(table: &mut Table, rows: &[ColumnRow], ddl: &TableDdl) -> Result<(), DdlError> {
     let mut key: Vec<(i64, String)> = Vec::new();
     for row in rows {
-        let parsed = ddl.columns.get(&row.name.to_lowercase());
+        let parsed = ddl.columns.get(&row.name.to_ascii_lowercase());
         let declared = row.declared.clone().unwrap_or_default();
         let mut column = Column::new(row.name.clone(), ColumnType::new(Dialect::Sqlite, declared));
         column.nullable = row.not_null == 0;
@@ -186,7 +188,7 @@ fn fill_indexes(
             "pk" => {}
             "u" => {
                 let columns = names();
-                let lower: Vec<String> = columns.iter().map(|c| c.to_lowercase()).collect();
+                let lower: Vec<String> = columns.iter().map(|c| c.to_ascii_lowercase()).collect();
                 let name = ddl
                     .unique_names
                     .iter()
@@ -278,8 +280,8 @@ fn read_foreign_keys<'t>(
                     .unwrap_or_default()
             })
             .collect();
-        let lower: Vec<String> = columns.iter().map(|c| c.to_lowercase()).collect();
-        let referenced_lower = first.referenced.to_lowercase();
+        let lower: Vec<String> = columns.iter().map(|c| c.to_ascii_lowercase()).collect();
+        let referenced_lower = first.referenced.to_ascii_lowercase();
         let name = ddl
             .foreign_key_names
             .iter()
