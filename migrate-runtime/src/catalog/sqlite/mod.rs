@@ -8,6 +8,7 @@
 //! schema takes four queries whatever the number of tables.
 
 mod ddl;
+mod default;
 mod rows;
 mod untyped;
 
