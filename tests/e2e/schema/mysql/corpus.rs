@@ -174,7 +174,9 @@ async fn run_case(
 async fn fresh(sql: &str, what: &str) -> Result<(Scratch, Db, Schema), String> {
     let scratch = scratch().await.ok_or("no MySQL server")?;
     let db = scratch.db().await;
-    run(&db, sql, what).await?;
+    if !sql.trim().is_empty() {
+        run(&db, sql, what).await?;
+    }
     let schema = read(&db).await?;
     Ok((scratch, db, schema))
 }
