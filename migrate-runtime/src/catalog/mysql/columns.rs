@@ -20,8 +20,8 @@ pub(super) async fn read(
 ) -> Result<(), sqlx::Error> {
     for row in sqlx::query(COLUMNS).fetch_all(&mut *conn).await? {
         let table_name = text(&row, 0)?.unwrap_or_default();
-        let collation = text(&row, 8)?
-            .filter(|c| Some(c.as_str()) != tables.collation(&table_name));
+        let collation =
+            text(&row, 8)?.filter(|c| Some(c.as_str()) != tables.collation(&table_name));
         let Some(table) = tables.get(&table_name) else {
             continue;
         };
@@ -152,7 +152,10 @@ fn is_numeric_type(data_type: &str) -> bool {
 fn is_text_type(data_type: &str) -> bool {
     data_type.contains("char")
         || data_type.contains("text")
-        || matches!(data_type, "enum" | "set" | "date" | "datetime" | "timestamp" | "time")
+        || matches!(
+            data_type,
+            "enum" | "set" | "date" | "datetime" | "timestamp" | "time"
+        )
 }
 
 /// A MySQL string literal, escaped the way the renderer's literals are.
@@ -182,26 +185,53 @@ mod tests {
         assert_eq!(d(MARIADB, Some("NULL"), "int", ""), None);
         assert_eq!(d(MARIADB, None, "int", ""), None);
         assert_eq!(d(MARIADB, Some("5"), "int", "").as_deref(), Some("5"));
-        assert_eq!(d(MARIADB, Some("-1.50"), "decimal", "").as_deref(), Some("-1.50"));
-        assert_eq!(d(MARIADB, Some("'x''y'"), "varchar", "").as_deref(), Some("'x''y'"));
-        assert_eq!(d(MARIADB, Some("b'101'"), "bit", "").as_deref(), Some("b'101'"));
+        assert_eq!(
+            d(MARIADB, Some("-1.50"), "decimal", "").as_deref(),
+            Some("-1.50")
+        );
+        assert_eq!(
+            d(MARIADB, Some("'x''y'"), "varchar", "").as_deref(),
+            Some("'x''y'")
+        );
+        assert_eq!(
+            d(MARIADB, Some("b'101'"), "bit", "").as_deref(),
+            Some("b'101'")
+        );
         assert_eq!(
             d(MARIADB, Some("current_timestamp()"), "datetime", "").as_deref(),
             Some("current_timestamp()")
         );
-        assert_eq!(d(MARIADB, Some("rand()"), "double", "").as_deref(), Some("(rand())"));
+        assert_eq!(
+            d(MARIADB, Some("rand()"), "double", "").as_deref(),
+            Some("(rand())")
+        );
     }
 
     #[test]
     fn mysql_defaults_get_quoted_unless_numeric_or_generated() {
         assert_eq!(d(MYSQL, None, "int", ""), None);
         assert_eq!(d(MYSQL, Some("5"), "int", "").as_deref(), Some("5"));
-        assert_eq!(d(MYSQL, Some("x'y"), "varchar", "").as_deref(), Some("'x''y'"));
-        assert_eq!(d(MYSQL, Some("12"), "varchar", "").as_deref(), Some("'12'"));
-        assert_eq!(d(MYSQL, Some("NULL"), "varchar", "").as_deref(), Some("'NULL'"));
-        assert_eq!(d(MYSQL, Some("b'101'"), "bit", "").as_deref(), Some("b'101'"));
         assert_eq!(
-            d(MYSQL, Some("CURRENT_TIMESTAMP"), "datetime", "default_generated").as_deref(),
+            d(MYSQL, Some("x'y"), "varchar", "").as_deref(),
+            Some("'x''y'")
+        );
+        assert_eq!(d(MYSQL, Some("12"), "varchar", "").as_deref(), Some("'12'"));
+        assert_eq!(
+            d(MYSQL, Some("NULL"), "varchar", "").as_deref(),
+            Some("'NULL'")
+        );
+        assert_eq!(
+            d(MYSQL, Some("b'101'"), "bit", "").as_deref(),
+            Some("b'101'")
+        );
+        assert_eq!(
+            d(
+                MYSQL,
+                Some("CURRENT_TIMESTAMP"),
+                "datetime",
+                "default_generated"
+            )
+            .as_deref(),
             Some("CURRENT_TIMESTAMP")
         );
         assert_eq!(

@@ -3,8 +3,8 @@
 //! `REFERENTIAL_CONSTRAINTS` the foreign keys, `CHECK_CONSTRAINTS` the checks.
 
 use migrate_schema::{
-    Check, ColumnType, Dialect, FkAction, ForeignKey, Index, IndexPart, PrimaryKey,
-    QualifiedName, Unique,
+    Check, ColumnType, Dialect, FkAction, ForeignKey, Index, IndexPart, PrimaryKey, QualifiedName,
+    Unique,
 };
 use sqlx::mysql::MySqlRow;
 

@@ -61,17 +61,28 @@ async fn corpus() {
         let handles: Vec<_> = chunk
             .iter()
             .map(|case| {
-                let (name, current, desired) =
-                    (case.name.clone(), case.current.clone(), case.desired.clone());
+                let (name, current, desired) = (
+                    case.name.clone(),
+                    case.current.clone(),
+                    case.desired.clone(),
+                );
                 let (expected, rows) = (case.expected_up.clone(), case.rows.clone());
                 tokio::spawn(async move {
-                    run_case(&name, &current, &desired, expected.as_deref(), rows.as_deref())
-                        .await
+                    run_case(
+                        &name,
+                        &current,
+                        &desired,
+                        expected.as_deref(),
+                        rows.as_deref(),
+                    )
+                    .await
                 })
             })
             .collect();
         for (case, handle) in chunk.iter().zip(handles) {
-            let outcome = handle.await.unwrap_or_else(|e| Err(format!("panicked: {e}")));
+            let outcome = handle
+                .await
+                .unwrap_or_else(|e| Err(format!("panicked: {e}")));
             match (outcome, &case.known_gap) {
                 (Ok(()), None) => {}
                 (Ok(()), Some(_)) => failures.push(format!(
@@ -131,7 +142,11 @@ async fn run_case(
     let down = draft(&sb, &sa, &hints.reversed(), D);
     let (_b2_db, b2, _) = fresh(desired, "desired.sql").await?;
     apply(&b2, &down.sql(), "phase 3 (down)").await?;
-    same(&read(&b2).await?, &sa, "phase 3: down does not return to current")?;
+    same(
+        &read(&b2).await?,
+        &sa,
+        "phase 3: down does not return to current",
+    )?;
     // (4) current -> current
     empty(&sa, "phase 4: current -> current")?;
 
@@ -191,11 +206,7 @@ fn same(got: &Schema, want: &Schema, what: &str) -> Result<(), String> {
         "{what}; still to do: {:?}{}",
         fix.sql(),
         if fix.sql().is_empty() {
-            format!(
-                "\n  got:  {:?}\n  want: {:?}",
-                tables(got),
-                tables(want)
-            )
+            format!("\n  got:  {:?}\n  want: {:?}", tables(got), tables(want))
         } else {
             String::new()
         }
@@ -255,7 +266,9 @@ fn filler(ty: &str) -> String {
         "enum" | "set" => {
             // The first label: enum('a','b') -> 'a'.
             let start = ty.find('\'').unwrap_or(0);
-            let end = ty[start + 1..].find('\'').map_or(ty.len(), |e| start + 2 + e);
+            let end = ty[start + 1..]
+                .find('\'')
+                .map_or(ty.len(), |e| start + 2 + e);
             ty[start..end].to_string()
         }
         _ => "'1'".into(),

@@ -55,7 +55,11 @@ async fn reads_every_column_key_and_constraint_option() {
     run(&db, TABLES, "creating the tables").await.unwrap();
     let schema = read_schema(&db, &["migrate_versions"]).await.unwrap();
     let names: Vec<&str> = schema.tables.iter().map(|t| t.name.name.as_str()).collect();
-    assert_eq!(names, ["parents", "things"], "the excluded table is left out");
+    assert_eq!(
+        names,
+        ["parents", "things"],
+        "the excluded table is left out"
+    );
 
     let parents = table(&schema, "parents");
     assert_eq!(parents.comment.as_deref(), Some("the parents"));
@@ -75,7 +79,11 @@ async fn reads_every_column_key_and_constraint_option() {
     assert!(col("a").nullable);
     assert_eq!(col("b").default.as_deref(), Some("'x''y'"));
     assert_eq!(col("b").comment.as_deref(), Some("hello"));
-    assert_eq!(col("b").collation, None, "the table's collation is not repeated");
+    assert_eq!(
+        col("b").collation,
+        None,
+        "the table's collation is not repeated"
+    );
     let c_default = col("c").default.as_deref().unwrap().to_lowercase();
     assert!(
         c_default.starts_with("current_timestamp") && c_default.contains(" on update "),
@@ -86,7 +94,10 @@ async fn reads_every_column_key_and_constraint_option() {
     assert_eq!(e.kind, GeneratedKind::Virtual);
     assert!(e.expression.contains("`a`"), "{}", e.expression);
     assert_eq!(col("e").default, None);
-    assert_eq!(col("f").generated.as_ref().unwrap().kind, GeneratedKind::Stored);
+    assert_eq!(
+        col("f").generated.as_ref().unwrap().kind,
+        GeneratedKind::Stored
+    );
     assert_eq!(col("g").collation.as_deref(), Some("utf8mb4_bin"));
     assert_eq!(col("h").default, None, "DEFAULT NULL is no default");
     assert_eq!(col("i").default.as_deref(), Some("1.50"));
@@ -95,7 +106,10 @@ async fn reads_every_column_key_and_constraint_option() {
     assert_eq!(col("k").data_type.normalized, "json");
     assert_eq!(col("k").collation, None);
     assert!(
-        things.checks.iter().all(|c| !c.expression.contains("json_valid")),
+        things
+            .checks
+            .iter()
+            .all(|c| !c.expression.contains("json_valid")),
         "MariaDB's json check is part of the type: {:?}",
         things.checks
     );
@@ -158,7 +172,9 @@ async fn lists_views_routines_triggers_events_and_sequences() {
         .unwrap()[0]
         .contains("MariaDB");
     if server_is_mariadb {
-        run(&db, "CREATE SEQUENCE s", "creating a sequence").await.unwrap();
+        run(&db, "CREATE SEQUENCE s", "creating a sequence")
+            .await
+            .unwrap();
     }
     let schema = read(&db).await.unwrap();
     let names: Vec<&str> = schema.tables.iter().map(|t| t.name.name.as_str()).collect();
@@ -180,7 +196,11 @@ async fn lists_views_routines_triggers_events_and_sequences() {
     assert_eq!(find("twice").kind, ObjectKind::Function);
     assert_eq!(find("noop").kind, ObjectKind::Procedure);
     assert_eq!(find("t_bi").kind, ObjectKind::Trigger);
-    assert!(find("t_bi").definition.as_deref().unwrap().contains("BEFORE INSERT ON `t`"));
+    assert!(find("t_bi")
+        .definition
+        .as_deref()
+        .unwrap()
+        .contains("BEFORE INSERT ON `t`"));
     assert_eq!(find("tick").kind, ObjectKind::Other("event".into()));
     let expected = if server_is_mariadb {
         assert_eq!(find("s").kind, ObjectKind::Sequence);
@@ -188,5 +208,10 @@ async fn lists_views_routines_triggers_events_and_sequences() {
     } else {
         5
     };
-    assert_eq!(schema.other_objects.len(), expected, "{:?}", schema.other_objects);
+    assert_eq!(
+        schema.other_objects.len(),
+        expected,
+        "{:?}",
+        schema.other_objects
+    );
 }

@@ -44,7 +44,11 @@ async fn reads_1000_tables() {
     }
     let schema = schema.unwrap();
     assert_eq!(schema.tables.len(), TABLES);
-    let last = schema.tables.iter().find(|t| t.name.name == "t999").unwrap();
+    let last = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "t999")
+        .unwrap();
     assert_eq!(last.columns.len(), 4);
     assert_eq!(last.foreign_keys.len(), 1);
     assert_eq!(last.uniques.len(), 1);
