@@ -66,8 +66,8 @@ pub(super) fn default(
     extra: &str,
 ) -> Option<String> {
     let raw = raw?;
-    if server.mariadb {
-        // MariaDB (10.2.7+) prints `NULL` for "no default" on nullable
+    if server.quotes_defaults() {
+        // MariaDB prints `NULL` for "no default" on nullable
         // columns and for `DEFAULT NULL` alike: both mean the same.
         if raw == "NULL" {
             return None;
@@ -77,8 +77,11 @@ pub(super) fn default(
         }
         return Some(expression(raw));
     }
-    // MySQL 8 marks expression defaults (CURRENT_TIMESTAMP included) in EXTRA.
-    if extra.contains("default_generated") {
+    // MySQL 8 marks expression defaults (CURRENT_TIMESTAMP included) in
+    // EXTRA; older servers only have CURRENT_TIMESTAMP, unmarked.
+    let timestamp = matches!(data_type, "datetime" | "timestamp")
+        && raw.to_ascii_lowercase().starts_with("current_timestamp");
+    if extra.contains("default_generated") || timestamp {
         return Some(expression(raw));
     }
     if is_numeric_type(data_type) || is_literal_token(&raw) && !is_text_type(data_type) {
@@ -237,6 +240,14 @@ mod tests {
         assert_eq!(
             d(MYSQL, Some("rand()"), "double", "default_generated").as_deref(),
             Some("(rand())")
+        );
+        let mysql57 = Server {
+            mariadb: false,
+            version: (5, 7, 44),
+        };
+        assert_eq!(
+            d(mysql57, Some("CURRENT_TIMESTAMP"), "timestamp", "").as_deref(),
+            Some("CURRENT_TIMESTAMP")
         );
     }
 

@@ -40,9 +40,19 @@ impl Server {
         }
     }
 
-    /// MySQL lists check constraints from 8.0.16 on (MariaDB from 10.2).
+    /// MySQL lists check constraints from 8.0.16 on, MariaDB from 10.2.1.
     pub fn has_check_constraints(self) -> bool {
-        self.mariadb || self.version >= (8, 0, 16)
+        if self.mariadb {
+            self.version >= (10, 2, 1)
+        } else {
+            self.version >= (8, 0, 16)
+        }
+    }
+
+    /// MariaDB quotes literal defaults in `COLUMN_DEFAULT` from 10.2.7 on
+    /// (and prints `NULL` for none); MySQL never does.
+    pub fn quotes_defaults(self) -> bool {
+        self.mariadb && self.version >= (10, 2, 7)
     }
 
     /// MySQL 8.0.13 added functional key parts and `STATISTICS.EXPRESSION`.
