@@ -61,9 +61,12 @@ impl Server {
     }
 }
 
+/// MariaDB's system-versioned tables are read as plain tables (the model has
+/// no versioning); its sequences are listed as objects.
 const TABLES: &str = "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, TABLE_COLLATION \
      FROM information_schema.TABLES \
-     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SEQUENCE') \
+     WHERE TABLE_SCHEMA = DATABASE() \
+       AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') \
      ORDER BY TABLE_NAME";
 
 /// Reads the schema of the database `conn` is connected to, leaving out

@@ -2,7 +2,8 @@
 
 use migrate_runtime::catalog::read_schema;
 use migrate_schema::{
-    FkAction, GeneratedKind, Identity, IndexPart, ObjectKind, QualifiedName, Schema, Table,
+    draft, Dialect, FkAction, GeneratedKind, Hints, Identity, IndexPart, ObjectKind, Presence,
+    QualifiedName, Schema, Table,
 };
 
 use super::{read, run, scratch};
@@ -214,4 +215,45 @@ async fn lists_views_routines_triggers_events_and_sequences() {
         "{:?}",
         schema.other_objects
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn objects_compare_equal_across_databases_and_changed_ones_are_listed() {
+    let (Some(one), Some(two), Some(three)) = (scratch().await, scratch().await, scratch().await)
+    else {
+        return;
+    };
+    let tables = "CREATE TABLE t (id INT PRIMARY KEY, n INT);\n\
+                  CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.n = 1;\n";
+    let mut schemas = Vec::new();
+    for (scratch, view) in [
+        (&one, "SELECT id FROM t"),
+        (&two, "SELECT id FROM t"),
+        (&three, "SELECT id, n FROM t"),
+    ] {
+        let db = scratch.db().await;
+        run(&db, tables, "creating the table").await.unwrap();
+        run(
+            &db,
+            &format!("CREATE VIEW v AS {view}"),
+            "creating the view",
+        )
+        .await
+        .unwrap();
+        schemas.push(read(&db).await.unwrap());
+    }
+    let same = draft(&schemas[0], &schemas[1], &Hints::new(), Dialect::MySql);
+    assert!(
+        same.is_empty() && same.not_generated.is_empty(),
+        "the database names in definitions make no difference: {:?}",
+        same.not_generated
+    );
+    let changed = draft(&schemas[0], &schemas[2], &Hints::new(), Dialect::MySql);
+    assert!(changed.sql().is_empty(), "{:?}", changed.sql());
+    let listed: Vec<(&str, Presence)> = changed
+        .not_generated
+        .iter()
+        .map(|n| (n.object.name.name.as_str(), n.presence))
+        .collect();
+    assert_eq!(listed, [("v", Presence::Changed)]);
 }
