@@ -166,12 +166,20 @@ async fn run_case(
             _ => None,
         })
         .collect();
+    let renamed_columns: Vec<(String, String)> = up
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::RenameColumn { table, to, .. } => Some((table.name.clone(), to.clone())),
+            _ => None,
+        })
+        .collect();
     for table in &sb.tables {
         let name = &table.name.name;
-        let kept = sa.tables.iter().any(|t| &t.name.name == name) || renamed.contains_key(name);
-        if !kept {
+        let old_name = renamed.get(name).unwrap_or(name);
+        let Some(old) = sa.tables.iter().find(|t| &t.name.name == old_name) else {
             continue;
-        }
+        };
         let count = int(&a2, &format!("SELECT COUNT(*) FROM `{name}`"))
             .await
             .map_err(|e| format!("phase 1 with rows: counting `{name}`: {e}"))?;
@@ -179,6 +187,35 @@ async fn run_case(
             return Err(format!(
                 "phase 1 with rows: `{name}` has {count} rows after up, not 1"
             ));
+        }
+        if rows.is_some() {
+            continue;
+        }
+        // Generated rows fill every column: a kept (or renamed) column
+        // must still hold its value.
+        for column in table.columns.iter().filter(|c| c.generated.is_none()) {
+            let kept = old
+                .column(&column.name)
+                .is_some_and(|c| c.generated.is_none())
+                || renamed_columns
+                    .iter()
+                    .any(|(t, c)| (t == name || t == old_name) && c == &column.name);
+            if !kept {
+                continue;
+            }
+            let sql = format!(
+                "SELECT COUNT(*) FROM `{name}` WHERE `{}` IS NOT NULL",
+                column.name
+            );
+            let filled = int(&a2, &sql)
+                .await
+                .map_err(|e| format!("phase 1 with rows: `{sql}`: {e}"))?;
+            if filled != 1 {
+                return Err(format!(
+                    "phase 1 with rows: `{name}`.`{}` lost its value",
+                    column.name
+                ));
+            }
         }
     }
     Ok(())
