@@ -55,6 +55,20 @@ pub(super) async fn read(
     database: &str,
     tables: &mut Tables<'_>,
 ) -> Result<(), sqlx::Error> {
+    read_indexes(conn, server, tables).await?;
+    read_foreign_keys(conn, database, tables).await?;
+    if server.has_check_constraints() {
+        read_checks(conn, server, tables).await?;
+    }
+    Ok(())
+}
+
+/// Primary keys, unique keys and indexes from `STATISTICS`, one row per key part.
+async fn read_indexes(
+    conn: &mut sqlx::MySqlConnection,
+    server: Server,
+    tables: &mut Tables<'_>,
+) -> Result<(), sqlx::Error> {
     let statistics = if server.has_index_expressions() {
         STATISTICS_MYSQL8
     } else {
@@ -72,7 +86,15 @@ pub(super) async fn read(
         group.push(part);
     }
     add_index(tables, group);
+    Ok(())
+}
 
+/// Foreign keys, one row per column pair, with their referential actions.
+async fn read_foreign_keys(
+    conn: &mut sqlx::MySqlConnection,
+    database: &str,
+    tables: &mut Tables<'_>,
+) -> Result<(), sqlx::Error> {
     let mut rules: HashMap<(String, String), (FkAction, FkAction)> = HashMap::new();
     for row in sqlx::query(REFERENTIAL_RULES).fetch_all(&mut *conn).await? {
         let key = (
@@ -128,28 +150,34 @@ pub(super) async fn read(
             table.foreign_keys.push(fk);
         }
     }
+    Ok(())
+}
 
-    if server.has_check_constraints() {
-        let checks = if server.mariadb {
-            CHECKS_MARIADB
-        } else {
-            CHECKS_MYSQL
+/// Check constraints (MariaDB's `JSON` checks folded into the column type).
+async fn read_checks(
+    conn: &mut sqlx::MySqlConnection,
+    server: Server,
+    tables: &mut Tables<'_>,
+) -> Result<(), sqlx::Error> {
+    let checks = if server.mariadb {
+        CHECKS_MARIADB
+    } else {
+        CHECKS_MYSQL
+    };
+    for row in sqlx::query(checks).fetch_all(&mut *conn).await? {
+        let Some(table) = tables.get(&text(&row, 0)?.unwrap_or_default()) else {
+            continue;
         };
-        for row in sqlx::query(checks).fetch_all(&mut *conn).await? {
-            let Some(table) = tables.get(&text(&row, 0)?.unwrap_or_default()) else {
-                continue;
-            };
-            let name = text(&row, 1)?.unwrap_or_default();
-            let expression = text(&row, 2)?.unwrap_or_default();
-            let column_level = text(&row, 3)?.as_deref() == Some("Column");
-            if column_level && server.mariadb && is_mariadb_json(table, &name, &expression) {
-                continue;
-            }
-            table.checks.push(Check {
-                name: Some(name),
-                expression,
-            });
+        let name = text(&row, 1)?.unwrap_or_default();
+        let expression = text(&row, 2)?.unwrap_or_default();
+        let column_level = text(&row, 3)?.as_deref() == Some("Column");
+        if column_level && server.mariadb && is_mariadb_json(table, &name, &expression) {
+            continue;
         }
+        table.checks.push(Check {
+            name: Some(name),
+            expression,
+        });
     }
     Ok(())
 }
