@@ -130,4 +130,13 @@ mod tests {
         assert!(!is_excluded(&other, &["migrate_versions"]));
         assert!(!is_excluded(&plain, &[]));
     }
+
+    #[test]
+    fn key_columns_are_named_by_number_and_unknown_ones_stay_numbers() {
+        let mut names = ColumnNames::new();
+        names.insert(7, HashMap::from([(1, "id".into()), (3, "email".into())]));
+        assert_eq!(column_names(&names, 7, &[3, 1]), ["email", "id"]);
+        assert_eq!(column_names(&names, 7, &[2]), ["#2"]);
+        assert_eq!(column_names(&names, 8, &[1]), ["#1"]);
+    }
 }
