@@ -35,7 +35,8 @@ const TABLES: &str = concat!(
 /// without opening its table (`pg_get_expr(.., 0)`: the same text, about a
 /// third less time on 1,000 tables); a generation expression needs the table
 /// for its columns' names. A collation is reported only when it differs from
-/// the type's own.
+/// the type's own. The last column says whether the default draws from a
+/// sequence the column owns (what `serial` makes).
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8, a.attnum, a.attname::text,
             format_type(a.atttypid, a.atttypmod), a.attnotnull,
@@ -45,7 +46,13 @@ const COLUMNS: &str = concat!(
             (SELECT d.description FROM pg_description d
              WHERE d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
                AND d.objsubid = a.attnum),
-            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END
+            CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END,
+            EXISTS (SELECT 1 FROM pg_depend dep
+                    JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+                    WHERE dep.classid = 'pg_class'::regclass
+                      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+                      AND dep.deptype = 'a')
+              AND pg_get_expr(ad.adbin, 0) LIKE 'nextval(%'
      FROM pg_attribute a
      JOIN pg_class c ON c.oid = a.attrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -104,6 +111,21 @@ pub(super) async fn columns(
                 })
             }
             _ => column.default = expression,
+        }
+        // A column whose default draws from a sequence it owns is what
+        // `serial` made: report it as such (the sequence is not listed), so
+        // that a draft writes `serial`, which creates the sequence again.
+        if row.try_get::<Option<bool>, _>(10)?.unwrap_or(false) {
+            let serial = match column.data_type.raw.as_str() {
+                "integer" => Some("serial"),
+                "bigint" => Some("bigserial"),
+                "smallint" => Some("smallserial"),
+                _ => None,
+            };
+            if let Some(serial) = serial {
+                column.data_type = ColumnType::new(Dialect::Postgres, serial);
+                column.default = None;
+            }
         }
         column.comment = row.try_get(8)?;
         column.collation = row.try_get(9)?;

@@ -57,7 +57,8 @@ fn value(column: &Column, enums: &HashMap<String, &str>) -> String {
     }
     let base = ty.split('(').next().unwrap_or(ty).trim();
     match base {
-        "smallint" | "integer" | "bigint" | "numeric" | "real" | "double precision" => "1",
+        "smallint" | "integer" | "bigint" | "numeric" | "real" | "double precision"
+        | "smallserial" | "serial" | "bigserial" => "1",
         "text" | "character varying" | "character" | "citext" => "'x'",
         "boolean" => "true",
         "date" => "'2020-01-01'",
