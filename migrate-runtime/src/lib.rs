@@ -75,6 +75,7 @@
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 #![deny(missing_docs)]
 
+mod backup;
 mod connect;
 mod embedded;
 mod error;
@@ -96,6 +97,11 @@ mod backend;
     any(feature = "sqlite", feature = "postgres", feature = "mysql")
 ))]
 pub mod catalog;
+#[cfg(all(
+    feature = "cli",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod cli;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
@@ -104,6 +110,7 @@ mod engine;
 mod session;
 
 pub use self::url::{DatabaseUrl, UrlError};
+pub use backup::BackupError;
 pub use connect::ConnectFailure;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, Action, Corruption, Error, StatementRef};
