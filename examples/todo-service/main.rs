@@ -51,11 +51,7 @@ enum AppCmd {
 #[tokio::main]
 async fn main() -> ExitCode {
     match Cli::parse().command {
-        Some(AppCmd::Migrate(cmd)) => {
-            cmd.default_database_url(DEFAULT_URL)
-                .run(&MIGRATIONS)
-                .await
-        }
+        Some(AppCmd::Migrate(cmd)) => cmd.default_database_url(DEFAULT_URL).run(&MIGRATIONS).await,
         Some(AppCmd::Serve) | None => serve().await,
     }
 }

@@ -25,7 +25,9 @@ pub(crate) async fn take<B: Backend>(
     let now = SystemTime::now();
     let file = match B::DIALECT {
         Dialect::Sqlite => {
-            let db = url.as_ref().map_or_else(|| "memory".to_owned(), sqlite_name);
+            let db = url
+                .as_ref()
+                .map_or_else(|| "memory".to_owned(), sqlite_name);
             let file = dir.join(name::file_name(&db, heads, now, "sqlite"));
             let literal = file.to_string_lossy().replace('\'', "''");
             run.s
@@ -50,13 +52,13 @@ pub(crate) async fn take<B: Backend>(
         }
         Dialect::MySql => {
             let server = Server::of(url.as_ref());
-            let tool = find("mariadb-dump")
-                .or_else(|| find("mysqldump"))
-                .ok_or(BackupError::ToolMissing {
+            let tool = find("mariadb-dump").or_else(|| find("mysqldump")).ok_or(
+                BackupError::ToolMissing {
                     database: "MariaDB/MySQL",
                     tool: "mariadb-dump or mysqldump",
                     package: "the MariaDB or MySQL client tools (Debian: mariadb-client)",
-                })?;
+                },
+            )?;
             let file = dir.join(name::file_name(&server.database, heads, now, "sql"));
             my_dump(&tool, &server, &file).await?;
             file
@@ -109,8 +111,11 @@ struct Server {
 
 impl Server {
     fn of(url: Option<&url::Url>) -> Server {
-        let decode =
-            |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
         let Some(url) = url else {
             return Server {
                 host: None,
@@ -122,7 +127,9 @@ impl Server {
             };
         };
         Server {
-            host: url.host_str().map(|h| decode(h.trim_start_matches('[').trim_end_matches(']'))),
+            host: url
+                .host_str()
+                .map(|h| decode(h.trim_start_matches('[').trim_end_matches(']'))),
             port: url.port(),
             user: decode(url.username()),
             password: url.password().map(decode),
@@ -224,7 +231,11 @@ async fn my_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError
 
 /// Runs a dump tool off the async threads; on failure removes the partial
 /// file and reports its stderr without the password.
-async fn run_tool(mut cmd: Command, file: &Path, password: Option<&str>) -> Result<(), BackupError> {
+async fn run_tool(
+    mut cmd: Command,
+    file: &Path,
+    password: Option<&str>,
+) -> Result<(), BackupError> {
     let tool = tool_name(Path::new(cmd.get_program()));
     cmd.stdin(std::process::Stdio::null());
     let output = tokio::task::spawn_blocking(move || cmd.output())
@@ -255,8 +266,10 @@ async fn run_tool(mut cmd: Command, file: &Path, password: Option<&str>) -> Resu
 }
 
 fn tool_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// The first executable `name` on `PATH`.
@@ -288,10 +301,8 @@ impl SecretDir {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
             .as_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "migrate-backup-{}-{nanos}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("migrate-backup-{}-{nanos}", std::process::id()));
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         {

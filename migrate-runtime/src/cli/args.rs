@@ -106,7 +106,11 @@ pub(crate) struct LockArgs {
 pub(crate) struct UpgradeArgs {
     /// Where to go: `head` (default), `heads`, `+1`, an id or prefix,
     /// `<label>@head`; with `--sql`, also `FROM:TO`.
-    #[arg(value_name = "TARGET", default_value = "head", allow_hyphen_values = true)]
+    #[arg(
+        value_name = "TARGET",
+        default_value = "head",
+        allow_hyphen_values = true
+    )]
     pub target: String,
 
     /// Print the SQL script instead of touching the database.

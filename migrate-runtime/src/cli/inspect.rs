@@ -194,7 +194,13 @@ pub(crate) async fn history(
             } else {
                 m.parents().join(", ")
             };
-            writeln!(out, "{parents} -> {}{}, {}", m.id(), flags(ms, i), m.message())?;
+            writeln!(
+                out,
+                "{parents} -> {}{}, {}",
+                m.id(),
+                flags(ms, i),
+                m.message()
+            )?;
         }
     }
     Ok(())

@@ -131,9 +131,7 @@ impl MigrateCommand {
             .and_then(|()| out.flush().map_err(CmdError::Output));
         match result {
             Ok(()) => exit::SUCCESS,
-            Err(CmdError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                exit::SUCCESS
-            }
+            Err(CmdError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
             Err(e) => {
                 let _ = out.flush();
                 error::report(&e, conn.url())
