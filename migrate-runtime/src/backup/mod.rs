@@ -13,6 +13,7 @@
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod dump;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod name;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]

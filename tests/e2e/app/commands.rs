@@ -47,7 +47,7 @@ fn every_command_and_its_exit_code() {
                 .starts_with(&format!("  -> {}  seed welcome todo  (", REVS[2])),
             "{r:?}"
         );
-        assert!(r.stdout.contains(&format!("applied 1 revision(s) in")));
+        assert!(r.stdout.contains("applied 1 revision(s) in"));
         assert!(r
             .stdout
             .ends_with(&format!("; the database is at {}\n", REVS[2])));
@@ -117,7 +117,7 @@ fn every_command_and_its_exit_code() {
                 .starts_with(&format!("  <- {}  seed welcome todo  (", REVS[2])),
             "{r:?}"
         );
-        assert!(r.stdout.contains(&format!("reverted 1 revision(s) in")));
+        assert!(r.stdout.contains("reverted 1 revision(s) in"));
 
         let r = run(&["upgrade", "--sql"]);
         expect(&r, 0);
