@@ -204,3 +204,44 @@ fn an_unwritable_directory_fails_before_any_migration_runs() {
         assert_eq!(r.stdout, "base (no revision applied)\n", "{r:?}");
     }
 }
+
+#[test]
+fn cargo_migrate_upgrade_takes_the_same_backup() {
+    let source = crate::support::workspace_root().join("examples/todo-service/migrations");
+    for backend in Backend::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Scratch::blocking(backend, dir.path());
+        let backups = dir.path().join("backups");
+        let cli = |args: &[&str]| {
+            crate::support::run_to_end(
+                Command::new(crate::support::cli_bin())
+                    .current_dir(dir.path())
+                    .env("DATABASE_URL", &db.url)
+                    .arg("--source")
+                    .arg(&source)
+                    .args(args)
+                    .stdin(Stdio::null()),
+            )
+        };
+        let r = cli(&["upgrade", REVS[0]]);
+        expect(&r, 0);
+        let r = cli(&["upgrade", "--backup", backups.to_str().unwrap()]);
+        expect(&r, 0);
+        assert!(!r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD));
+        let taken = files(&backups);
+        assert_eq!(taken.len(), 1, "{r:?}");
+        let name = taken[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(&format!("{}-at-{}-", db_name(&db), REVS[0])),
+            "{name}"
+        );
+        assert!(r.stdout.contains("backed up to"), "{r:?}");
+        let old = restore(backend, &taken[0], dir.path());
+        assert!(old.has_table("todos"));
+        assert_eq!(old.query_i64("SELECT COUNT(*) FROM todos"), 0);
+        assert_eq!(old.query_i64("SELECT COUNT(*) FROM migrate_versions"), 1);
+        // Nothing pending: nothing taken.
+        expect(&cli(&["upgrade", "--backup", backups.to_str().unwrap()]), 0);
+        assert_eq!(files(&backups).len(), 1);
+    }
+}
