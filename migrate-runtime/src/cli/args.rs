@@ -255,3 +255,50 @@ pub(crate) struct ResolveArgs {
     #[command(flatten)]
     pub lock: LockArgs,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    #[derive(Debug, Parser)]
+    enum App {
+        Migrate(MigrateCommand),
+        Serve,
+    }
+
+    fn parse(args: &[&str]) -> Result<MigrateCommand, clap::Error> {
+        let argv = ["app", "migrate"].into_iter().chain(args.iter().copied());
+        match App::try_parse_from(argv)? {
+            App::Migrate(m) => Ok(m),
+            App::Serve => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        App::command().debug_assert();
+        super::super::Standalone::command().debug_assert();
+    }
+
+    #[test]
+    fn targets_options_and_confirmations_parse() {
+        let m = parse(&["downgrade", "-1"]).unwrap();
+        assert!(matches!(m.command, Command::Downgrade(ref d) if d.target == "-1"));
+        let m = parse(&["upgrade"]).unwrap();
+        assert!(
+            matches!(m.command, Command::Upgrade(ref u) if u.target == "head" && u.backup.is_none())
+        );
+        let m = parse(&["current", "--database-url", "sqlite:x.db"]).unwrap();
+        assert_eq!(m.database_url.as_deref(), Some("sqlite:x.db"));
+        assert!(parse(&["downgrade"]).is_err());
+        assert!(parse(&["upgrade", "--sql", "--backup", "d"]).is_err());
+        assert!(parse(&["resolve", "abc", "--yes"]).is_err());
+        let m = parse(&["stamp", "head", "-y"]).unwrap();
+        assert!(matches!(m.command, Command::Stamp(ref s) if s.yes));
+        // Nothing that drops the schema or writes migration files.
+        for missing in ["reset", "fresh", "revision", "init", "merge"] {
+            assert!(parse(&[missing]).is_err(), "{missing}");
+        }
+    }
+}
