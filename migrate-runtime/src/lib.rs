@@ -74,7 +74,7 @@
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 //!
-//! With the `cli` feature, [`cli`] gives the application its own `migrate`
+//! With the `cli` feature, the `cli` module gives the application its own `migrate`
 //! command (`myapp migrate upgrade|downgrade|current|history|heads|check|stamp|resolve`)
 //! over the embedded set, for containers without cargo or source tree.
 //! [`Migrator::backup`] (and `upgrade --backup DIR`) backs the database up
