@@ -59,7 +59,7 @@ fn show_progress(verbose: bool) -> bool {
 pub(crate) async fn upgrade(
     cx: &Cx<'_>,
     a: &UpgradeArgs,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let mv = Move {
         target: &a.target,
@@ -77,7 +77,7 @@ pub(crate) async fn upgrade(
 pub(crate) async fn downgrade(
     cx: &Cx<'_>,
     a: &DowngradeArgs,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let mv = Move {
         target: &a.target,
@@ -101,7 +101,7 @@ struct Move<'a> {
     backup: Option<&'a Path>,
 }
 
-async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut dyn Write) -> Result<(), CmdError> {
+async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Result<(), CmdError> {
     let command = match mv.direction {
         Direction::Up => "upgrade",
         Direction::Down => "downgrade",
@@ -190,7 +190,11 @@ fn confirm(command: &'static str, yes: bool, question: &str) -> Result<(), CmdEr
 }
 
 /// `stamp TARGET...` and `stamp --accept-checksum REV`.
-pub(crate) async fn stamp(cx: &Cx<'_>, a: &StampArgs, out: &mut dyn Write) -> Result<(), CmdError> {
+pub(crate) async fn stamp(
+    cx: &Cx<'_>,
+    a: &StampArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
     for t in &a.targets {
         Target::parse(t)?;
     }
@@ -252,7 +256,7 @@ pub(crate) async fn stamp(cx: &Cx<'_>, a: &StampArgs, out: &mut dyn Write) -> Re
 pub(crate) async fn resolve(
     cx: &Cx<'_>,
     a: &ResolveArgs,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let graph = cx.migrations.graph();
     let i = graph.resolve_revision(&a.revision)?;

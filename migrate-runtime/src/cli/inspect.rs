@@ -30,7 +30,7 @@ fn revision_json(ms: &Migrations, i: usize) -> Value {
     })
 }
 
-fn write_json(out: &mut dyn Write, value: &Value) -> Result<(), CmdError> {
+fn write_json(out: &mut (dyn Write + Send), value: &Value) -> Result<(), CmdError> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
     Ok(())
@@ -58,7 +58,7 @@ fn labels(labels: &[&str]) -> String {
 pub(crate) async fn current(
     cx: &Cx<'_>,
     a: &CurrentArgs,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let m = cx.migrator();
     let status = cx
@@ -147,7 +147,7 @@ fn history_range(text: &str) -> Result<Range, CmdError> {
 pub(crate) async fn history(
     cx: &Cx<'_>,
     a: &HistoryArgs,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let ms = cx.migrations;
     let graph = ms.graph();
@@ -225,7 +225,7 @@ fn flags(ms: &Migrations, i: usize) -> String {
 }
 
 /// Alembic's verbose block.
-fn verbose(ms: &Migrations, i: usize, out: &mut dyn Write) -> std::io::Result<()> {
+fn verbose(ms: &Migrations, i: usize, out: &mut (dyn Write + Send)) -> std::io::Result<()> {
     let graph = ms.graph();
     let m = &ms.as_slice()[i];
     writeln!(out, "Rev: {}{}", m.id(), flags(ms, i))?;
@@ -260,7 +260,11 @@ fn verbose(ms: &Migrations, i: usize, out: &mut dyn Write) -> std::io::Result<()
 }
 
 /// `heads [-v] [--json]`: the embedded heads.
-pub(crate) fn heads(cx: &Cx<'_>, a: &HeadsArgs, out: &mut dyn Write) -> Result<(), CmdError> {
+pub(crate) fn heads(
+    cx: &Cx<'_>,
+    a: &HeadsArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
     let ms = cx.migrations;
     let graph = ms.graph();
     if a.json {
@@ -287,7 +291,11 @@ pub(crate) fn heads(cx: &Cx<'_>, a: &HeadsArgs, out: &mut dyn Write) -> Result<(
 
 /// `check [--json]`: the embedded set is valid (it compiled); this checks
 /// the database against it. Exits 1 on any problem, for CI and probes.
-pub(crate) async fn check(cx: &Cx<'_>, a: &CheckArgs, out: &mut dyn Write) -> Result<(), CmdError> {
+pub(crate) async fn check(
+    cx: &Cx<'_>,
+    a: &CheckArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
     let ms = cx.migrations;
     let graph = ms.graph();
     let m = cx.migrator();

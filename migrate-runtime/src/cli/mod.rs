@@ -123,8 +123,9 @@ impl MigrateCommand {
 
     /// Runs the command and returns the exit code as a number ([`exit`]).
     async fn execute(&self, migrations: &Migrations, conn: Conn<'_>) -> u8 {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
+        // Not locked: the lock is not `Send`, and the step hooks print
+        // progress lines to stdout from whichever thread runs the step.
+        let mut out = std::io::BufWriter::new(std::io::stdout());
         let result = self
             .dispatch(migrations, &conn, &mut out)
             .await
@@ -143,7 +144,7 @@ impl MigrateCommand {
         &self,
         migrations: &Migrations,
         conn: &Conn<'_>,
-        out: &mut dyn Write,
+        out: &mut (dyn Write + Send),
     ) -> Result<(), CmdError> {
         let cx = change::Cx {
             migrations,
@@ -212,4 +213,25 @@ pub fn main(migrations: &Migrations) -> ExitCode {
         }
     };
     rt.block_on(args.command.run(migrations))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send<T: Send>(_: &T) {}
+
+    #[test]
+    fn a_service_can_spawn_the_command() {
+        use clap::Parser;
+        let set = Migrations::from_dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/todo-service/migrations"
+        ))
+        .unwrap();
+        let cmd = Standalone::try_parse_from(["app", "heads"])
+            .unwrap()
+            .command;
+        send(&cmd.run(&set));
+    }
 }
