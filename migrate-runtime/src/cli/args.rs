@@ -24,6 +24,7 @@ use std::path::PathBuf;
 /// service's own pool). Exit codes as `cargo migrate`: 0 success, 1 a user
 /// error or a failed check, 2 a wrong command line.
 #[derive(Debug, Clone, Args)]
+#[command(after_long_help = EXIT_HELP)]
 pub struct MigrateCommand {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -58,6 +59,13 @@ impl MigrateCommand {
         self
     }
 }
+
+/// The exit-code table at the end of `migrate --help`.
+const EXIT_HELP: &str = "\
+Exit codes:
+  0  success (output cut short by a closed pipe counts as success)
+  1  user error or failed check: the reason is on stderr
+  2  usage error: the command line is wrong, or `stamp`/`resolve` lack --yes off a terminal";
 
 /// The subcommands, named as in Alembic and `cargo migrate`.
 #[derive(Debug, Clone, Subcommand)]
