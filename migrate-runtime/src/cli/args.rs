@@ -286,7 +286,7 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         App::command().debug_assert();
-        super::super::Standalone::command().debug_assert();
+        super::super::standalone::Standalone::command().debug_assert();
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! `commands/migrate.rs` and `db.rs` over the embedded set.
 
 use super::args::{DowngradeArgs, LockArgs, ResolveArgs, StampArgs, UpgradeArgs};
+use super::conn::Conn;
 use super::error::CmdError;
-use super::Conn;
 use crate::{Direction, Migrations, Migrator, Report, StepEvent, UnknownPolicy, WaitEvent};
 use migrate_graph::Target;
 use std::io::{BufRead, IsTerminal, Write};
