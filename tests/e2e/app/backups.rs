@@ -245,3 +245,97 @@ fn cargo_migrate_upgrade_takes_the_same_backup() {
         assert_eq!(files(&backups).len(), 1);
     }
 }
+
+/// Stands in for `pg_dump` / `mariadb-dump`: records its arguments, its
+/// `PGPASSWORD` and its option file (with the file's mode), then fails.
+fn fake_tool(log: &Path) -> String {
+    let log = log.display();
+    format!(
+        r#"#!/bin/sh
+printf '%s\n' "$@" > {log}/args
+printf '%s' "$PGPASSWORD" > {log}/pgpassword
+for a in "$@"; do
+  case "$a" in
+    --defaults-extra-file=*) f="${{a#--defaults-extra-file=}}"; stat -c %a "$f" > {log}/mode; cat "$f" > {log}/cnf;;
+  esac
+done
+echo 'boom: failing on purpose' >&2
+exit 3
+"#
+    )
+}
+
+#[test]
+fn the_password_reaches_the_tools_only_through_env_or_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    for backend in Backend::all() {
+        if backend == Backend::Sqlite {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let db = Scratch::blocking(backend, dir.path());
+        let (bin, log) = (dir.path().join("bin"), dir.path().join("log"));
+        std::fs::create_dir(&bin).unwrap();
+        std::fs::create_dir(&log).unwrap();
+        for tool in ["pg_dump", "mariadb-dump"] {
+            let path = bin.join(tool);
+            std::fs::write(&path, fake_tool(&log)).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let backups = dir.path().join("backups");
+        let r = app_with(
+            &db.url,
+            dir.path(),
+            &["upgrade", "--backup", backups.to_str().unwrap()],
+            |c| {
+                c.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+            },
+        );
+        // The tool failed: its message, and nothing migrated.
+        expect(&r, 1);
+        assert!(
+            r.stderr.contains("boom: failing on purpose")
+                && r.stderr.contains("nothing was migrated"),
+            "{r:?}"
+        );
+        assert!(!db.has_table("todos"), "{backend:?}: a revision ran");
+        assert!(files(&backups).is_empty(), "a failed dump left a file");
+
+        let args = std::fs::read_to_string(log.join("args")).unwrap();
+        assert!(
+            !args.contains(PASSWORD),
+            "{backend:?}: the password is on the command line:\n{args}"
+        );
+        let db_arg = args.lines().last().unwrap();
+        assert!(db_arg.ends_with(&db.name), "{args}");
+        match backend {
+            Backend::Postgres => {
+                assert_eq!(
+                    std::fs::read_to_string(log.join("pgpassword")).unwrap(),
+                    PASSWORD
+                );
+            }
+            _ => {
+                assert_eq!(
+                    std::fs::read_to_string(log.join("mode")).unwrap().trim(),
+                    "600"
+                );
+                let cnf = std::fs::read_to_string(log.join("cnf")).unwrap();
+                assert!(cnf.contains(&format!("password=\"{PASSWORD}\"")), "{cnf}");
+                let file = args
+                    .lines()
+                    .find_map(|a| a.strip_prefix("--defaults-extra-file="))
+                    .unwrap();
+                assert!(
+                    args.lines()
+                        .next()
+                        .unwrap()
+                        .starts_with("--defaults-extra-file="),
+                    "{args}"
+                );
+                assert!(!Path::new(file).exists(), "the option file was left behind");
+                assert_eq!(std::fs::read_to_string(log.join("pgpassword")).unwrap(), "");
+            }
+        }
+    }
+}
