@@ -246,6 +246,7 @@ fn cargo_migrate_upgrade_takes_the_same_backup() {
     }
 }
 
+#[cfg(unix)]
 /// Stands in for `pg_dump` / `mariadb-dump`: records its arguments, its
 /// `PGPASSWORD` and its option file (with the file's mode), then fails.
 fn fake_tool(log: &Path) -> String {
@@ -265,6 +266,7 @@ exit 3
     )
 }
 
+#[cfg(unix)]
 #[test]
 fn the_password_reaches_the_tools_only_through_env_or_a_private_file() {
     use std::os::unix::fs::PermissionsExt;
