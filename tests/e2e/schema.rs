@@ -5,4 +5,5 @@
 
 mod mysql;
 mod postgres;
+mod random;
 mod sqlite;
