@@ -89,6 +89,11 @@ mod url;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod autogen;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
 #[cfg(all(
@@ -100,6 +105,11 @@ pub mod catalog;
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod scratch;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
 
