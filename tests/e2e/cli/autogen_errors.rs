@@ -1,0 +1,142 @@
+//! Bad input to `revision --autogenerate`: a schema.sql that does not run,
+//! a dev server that refuses CREATE DATABASE, scratch databases a killed
+//! run left behind, and a draft that cannot pass verification.
+
+use super::autogen::schema_project;
+use super::harness::{exec, query_i64, Backend};
+use super::session::per_backend;
+
+per_backend!(schema_sql_that_does_not_run_names_file_line_and_message:
+    schema_sql_that_does_not_run_sqlite => Backend::Sqlite,
+    schema_sql_that_does_not_run_postgres => Backend::Postgres,
+    schema_sql_that_does_not_run_mysql => Backend::MySql,
+);
+
+fn schema_sql_that_does_not_run_names_file_line_and_message(backend: Backend) {
+    let (p, _db) = schema_project(
+        backend,
+        "CREATE TABLE a (id INTEGER);\n\nCREAT TABLE b (id INTEGER);\n",
+    );
+    let err = p.fail(&["revision", "--autogenerate", "-m", "broken"]);
+    assert!(err.contains("schema.sql:3:"), "{err}");
+    assert!(err.contains("CREAT TABLE b"), "{err}");
+    // The database's own message follows.
+    assert!(err.to_lowercase().contains("syntax"), "{err}");
+    let files = std::fs::read_dir(p.path().join("migrations"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 0, "nothing is written");
+}
+
+#[test]
+fn no_schema_configured_says_how_to_give_one() {
+    let (p, _db) = schema_project(Backend::Sqlite, "");
+    p.write("migrate.toml", "source = \"migrations\"\n");
+    let err = p.fail(&["revision", "--autogenerate", "-m", "x"]);
+    assert!(
+        err.contains("schema = \\\"schema.sql\\\"") || err.contains("schema = \"schema.sql\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_draft_that_fails_on_rows_is_not_written() {
+    // A NOT NULL column without a default passes on an empty table and
+    // fails on one with rows: verification catches it.
+    if !Backend::all().contains(&Backend::Postgres) {
+        return;
+    }
+    let (p, _db) = schema_project(
+        Backend::Postgres,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY);\n",
+    );
+    super::autogen::autogenerate(&p, "t").expect("a first revision");
+    p.write(
+        "schema.sql",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT NOT NULL);\n",
+    );
+    let err = p.fail(&["revision", "--autogenerate", "-m", "code"]);
+    assert!(err.contains("fails verification"), "{err}");
+    assert!(err.contains("with a row in every table"), "{err}");
+    assert!(err.contains("code"), "{err}");
+    let files = std::fs::read_dir(p.path().join("migrations"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1, "the failing draft is not written");
+}
+
+/// The server URL with a user that may not create databases.
+fn restricted_user(backend: Backend) -> Option<String> {
+    let var = match backend {
+        Backend::Postgres => "MIGRATE_TEST_POSTGRES_URL",
+        Backend::MySql => "MIGRATE_TEST_MYSQL_URL",
+        Backend::Sqlite => return None,
+    };
+    let admin = std::env::var(var).ok()?;
+    let user = format!("nocreate_{}", std::process::id());
+    match backend {
+        Backend::Postgres => {
+            exec(&admin, &format!("DROP ROLE IF EXISTS {user}"));
+            exec(
+                &admin,
+                &format!("CREATE ROLE {user} LOGIN NOCREATEDB PASSWORD 'Pw-nocreate-1'"),
+            );
+        }
+        _ => {
+            exec(&admin, &format!("DROP USER IF EXISTS '{user}'@'%'"));
+            exec(
+                &admin,
+                &format!("CREATE USER '{user}'@'%' IDENTIFIED BY 'Pw-nocreate-1'"),
+            );
+            exec(&admin, &format!("GRANT SELECT ON *.* TO '{user}'@'%'"));
+        }
+    }
+    let (scheme, rest) = admin.split_once("://")?;
+    let (_, host) = rest.split_once('@')?;
+    Some(format!("{scheme}://{user}:Pw-nocreate-1@{host}"))
+}
+
+per_backend!(a_dev_server_that_refuses_create_database:
+    a_dev_server_that_refuses_create_database_postgres => Backend::Postgres,
+    a_dev_server_that_refuses_create_database_mysql => Backend::MySql,
+);
+
+fn a_dev_server_that_refuses_create_database(backend: Backend) {
+    let (p, _db) = schema_project(backend, "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
+    let dev = restricted_user(backend).expect("a server");
+    let err = p.fail(&["revision", "--autogenerate", "-m", "t", "--dev-url", &dev]);
+    assert!(err.contains("cannot create the scratch database"), "{err}");
+    assert!(err.contains("--dev-url"), "{err}");
+    assert!(!err.contains("Pw-nocreate-1"), "password leaked: {err}");
+    // The database's own refusal is shown.
+    assert!(err.contains("caused by") || err.contains("denied"), "{err}");
+}
+
+per_backend!(scratch_databases_of_killed_runs_are_dropped_next_time:
+    scratch_databases_of_killed_runs_are_dropped_next_time_postgres => Backend::Postgres,
+    scratch_databases_of_killed_runs_are_dropped_next_time_mysql => Backend::MySql,
+);
+
+fn scratch_databases_of_killed_runs_are_dropped_next_time(backend: Backend) {
+    let (p, db) = schema_project(backend, "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
+    // A run killed long ago left this behind (its time is 2001).
+    let leftover = format!(
+        "migrate_scratch_{}_1000000000_00000000_0",
+        std::process::id()
+    );
+    let count = |name: &str| {
+        let sql = match backend {
+            Backend::Postgres => {
+                format!("SELECT COUNT(*) FROM pg_database WHERE datname = '{name}'")
+            }
+            _ => format!(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{name}'"
+            ),
+        };
+        query_i64(&db.url, &sql)
+    };
+    db.exec(&format!("CREATE DATABASE {leftover}"));
+    assert_eq!(count(&leftover), 1);
+    super::autogen::autogenerate(&p, "t").expect("a revision");
+    assert_eq!(count(&leftover), 0, "the leftover is dropped");
+}
