@@ -13,11 +13,13 @@ pub enum AutogenError {
     #[error(transparent)]
     Scratch(#[from] ScratchError),
     /// The migrations do not replay on a scratch database.
-    #[error("the migrations do not replay on a scratch database: {source}")]
+    #[error("the migrations do not replay on a scratch database: {failed}")]
     Replay {
-        /// The runtime's error (names the revision, file and statement).
+        /// What failed: the revision, its file and the statement.
+        failed: String,
+        /// The database's message.
         #[source]
-        source: crate::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A statement of the desired schema failed.
     #[error("{file}:{line}: the desired schema does not run on the {dialect} scratch database: `{statement}`")]
@@ -35,13 +37,15 @@ pub enum AutogenError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A draft's statement failed while it was verified.
-    #[error("the draft fails verification ({stage}), so it was not written: {source}")]
+    #[error("the draft fails verification ({stage}), so it was not written: {failed}")]
     Verify {
         /// Which pass.
         stage: Stage,
-        /// The runtime's error (names the statement).
+        /// What failed: the statement of the draft.
+        failed: String,
+        /// The database's message.
         #[source]
-        source: crate::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A draft ran but did not reach the state it should.
     #[error("the draft fails verification ({stage}), so it was not written: the scratch database still differs from the {target} state; what remains:\n{}", remaining.join("\n"))]
@@ -80,5 +84,46 @@ impl fmt::Display for Stage {
             Stage::UpRows => "upgrade with a row in every table",
             Stage::DownRows => "downgrade with a row in every table",
         })
+    }
+}
+
+/// Splits a runtime error into what failed and the database's message. A
+/// failed migration names its revision, section and statement, without the
+/// advice about the version table: a scratch database is thrown away.
+pub(crate) fn split(
+    e: crate::Error,
+    draft_id: Option<&str>,
+) -> (String, Box<dyn std::error::Error + Send + Sync>) {
+    match e {
+        crate::Error::Migration {
+            revision,
+            file,
+            direction,
+            statement,
+            source,
+            ..
+        } => {
+            let section = match direction {
+                crate::Direction::Up => "up",
+                crate::Direction::Down => "down",
+            };
+            let at = match statement {
+                Some(s) => match s.line {
+                    Some(line) => format!(
+                        "statement {} (line {line} of the {section} section): `{}`",
+                        s.number, s.text
+                    ),
+                    None => format!("statement {} of the {section} section", s.number),
+                },
+                None => format!("the {section} section"),
+            };
+            let what = if Some(revision.as_str()) == draft_id {
+                at
+            } else {
+                format!("{direction} of {revision} ({file}) failed at {at}")
+            };
+            (what, source)
+        }
+        other => (other.to_string(), Box::new(other)),
     }
 }

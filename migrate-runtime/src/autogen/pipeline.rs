@@ -1,6 +1,7 @@
 //! [`Pipeline`]: scratch databases for one autogenerate or schema check,
 //! dropped together at the end.
 
+use super::error::split;
 use super::exec::{exec, run_script};
 use super::{row_inserts, AutogenError, Stage};
 use crate::catalog::read_schema;
@@ -122,7 +123,10 @@ impl<'m> Pipeline<'m> {
             migrator
                 .upgrade(&self.live[i].db, "heads")
                 .await
-                .map_err(|source| AutogenError::Replay { source })?;
+                .map_err(|e| {
+                    let (failed, source) = split(e, None);
+                    AutogenError::Replay { failed, source }
+                })?;
         }
         self.current = Some(i);
         self.read(i).await
@@ -159,6 +163,13 @@ impl<'m> Pipeline<'m> {
         let migrator = self.migrator(with_draft);
         let db = self.live[i].db.clone();
         let mut report = Verification::default();
+        // The draft is the revision the replayed set lacks.
+        let ids: Vec<String> = with_draft
+            .as_slice()
+            .iter()
+            .filter(|m| self.migrations.get(m.id()).is_none())
+            .map(|m| m.id().to_owned())
+            .collect();
         for (up, down) in [
             (Stage::UpEmpty, Stage::DownEmpty),
             (Stage::UpRows, Stage::DownRows),
@@ -173,15 +184,12 @@ impl<'m> Pipeline<'m> {
             migrator
                 .upgrade(&db, "heads")
                 .await
-                .map_err(|source| AutogenError::Verify { stage: up, source })?;
+                .map_err(|e| verify_error(e, up, &ids))?;
             self.expect(i, up, desired, "desired").await?;
             migrator
                 .downgrade(&db, &down_to)
                 .await
-                .map_err(|source| AutogenError::Verify {
-                    stage: down,
-                    source,
-                })?;
+                .map_err(|e| verify_error(e, down, &ids))?;
             self.expect(i, down, current, "current").await?;
         }
         Ok(report)
@@ -220,6 +228,15 @@ impl<'m> Pipeline<'m> {
             }
         }
         first.map_or(Ok(()), |e| Err(e.into()))
+    }
+}
+
+fn verify_error(e: crate::Error, stage: Stage, ids: &[String]) -> AutogenError {
+    let (failed, source) = split(e, ids.first().map(String::as_str));
+    AutogenError::Verify {
+        stage,
+        failed,
+        source,
     }
 }
 
