@@ -175,9 +175,23 @@ impl<'m> Pipeline<'m> {
             (Stage::UpRows, Stage::DownRows),
         ] {
             if up == Stage::UpRows {
-                for (table, sql) in row_inserts(current, db.dialect()) {
-                    if let Err(e) = exec(&db, &sql).await {
-                        report.tables_without_rows.push(format!("{table}: {e}"));
+                let rows = row_inserts(current, db.dialect());
+                // All at once first (one round trip for a thousand tables);
+                // one by one only if some row is refused, to name its table.
+                let all: Vec<&str> = rows.iter().map(|(_, sql)| sql.as_str()).collect();
+                if exec(&db, &format!("{};", all.join(";\n"))).await.is_err() {
+                    if db.dialect() != crate::Dialect::Postgres {
+                        // PostgreSQL ran the batch as one transaction; the
+                        // others kept the rows before the failure (SQLite
+                        // accepts MySQL's backquotes): start again empty.
+                        for (table, _) in rows.iter().rev() {
+                            let _ = exec(&db, &format!("DELETE FROM {}", quoted(table))).await;
+                        }
+                    }
+                    for (table, sql) in &rows {
+                        if let Err(e) = exec(&db, sql).await {
+                            report.tables_without_rows.push(format!("{table}: {e}"));
+                        }
                     }
                 }
             }
@@ -228,6 +242,14 @@ impl<'m> Pipeline<'m> {
             }
         }
         first.map_or(Ok(()), |e| Err(e.into()))
+    }
+}
+
+fn quoted(name: &migrate_schema::QualifiedName) -> String {
+    let q = |s: &str| format!("`{}`", s.replace('`', "``"));
+    match &name.schema {
+        Some(s) => format!("{}.{}", q(s), q(&name.name)),
+        None => q(&name.name),
     }
 }
 

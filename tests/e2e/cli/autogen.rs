@@ -197,3 +197,90 @@ fn unsupported_objects_are_listed_as_not_generated(backend: Backend) {
         r.stderr
     );
 }
+
+per_backend!(baseline_of_an_existing_database:
+    baseline_of_an_existing_database_sqlite => Backend::Sqlite,
+    baseline_of_an_existing_database_postgres => Backend::Postgres,
+    baseline_of_an_existing_database_mysql => Backend::MySql,
+);
+
+/// The guides' baseline: dump a database that was never migrated, draft
+/// the baseline revision from the dump on an empty directory, stamp it.
+fn baseline_of_an_existing_database(backend: Backend) {
+    let (p, db) = schema_project(backend, "");
+    db.exec("CREATE TABLE legacy (id INTEGER NOT NULL PRIMARY KEY, code VARCHAR(20) NOT NULL)");
+    db.exec("CREATE INDEX legacy_code ON legacy (code)");
+    let out = p.ok(&["schema", "dump", "--from-db", &db.url, "-o", "schema.sql"]);
+    assert!(out.contains("wrote schema.sql"), "{out}");
+    let dumped = p.read("schema.sql");
+    assert!(
+        dumped.contains("legacy") && dumped.contains("legacy_code"),
+        "{dumped}"
+    );
+
+    let file = autogenerate(&p, "baseline").expect("a baseline revision");
+    let text = p.read(&file);
+    assert!(
+        text.contains("CREATE TABLE") && text.contains("legacy_code"),
+        "{text}"
+    );
+    p.ok(&["stamp", "head"]);
+    // The database, the migrations and schema.sql now agree.
+    let out = p.ok(&["check", "--schema"]);
+    assert!(out.contains("reproduce the desired schema"), "{out}");
+    // And the dump from the migrations says the same as the database's.
+    let from_migrations = p.ok(&["schema", "dump"]);
+    assert_eq!(from_migrations, dumped);
+}
+
+#[test]
+fn renames_from_flags_and_desired_state_from_a_command() {
+    let (p, _db) = schema_project(
+        Backend::Sqlite,
+        "CREATE TABLE people (id INTEGER NOT NULL PRIMARY KEY, fullname TEXT);\n",
+    );
+    autogenerate(&p, "people").expect("a first revision");
+    p.ok(&["upgrade"]);
+    p.write(
+        "other.sql",
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, name TEXT);\n",
+    );
+    let out = p.ok(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "rename",
+        "--to-cmd",
+        "cat other.sql",
+        "--rename",
+        "people=users",
+        "--rename",
+        "users.fullname=name",
+    ]);
+    let file = out.trim().strip_prefix("created ").expect(&out).to_owned();
+    let text = p.read(&file);
+    let (up, down) = text.split_once("-- migrate:down").unwrap();
+    assert!(up.contains("RENAME TO \"users\""), "{text}");
+    assert!(
+        up.contains("RENAME COLUMN \"fullname\" TO \"name\""),
+        "{text}"
+    );
+    assert!(
+        !up.contains("DROP TABLE"),
+        "a rename keeps the rows: {text}"
+    );
+    assert!(down.contains("RENAME TO \"people\""), "{text}");
+    p.ok(&["upgrade"]);
+    p.ok(&["downgrade", "-1"]);
+
+    // A command that fails says so.
+    let err = p.fail(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "x",
+        "--to-cmd",
+        "echo broken >&2; exit 3",
+    ]);
+    assert!(err.contains("broken") && err.contains("exit"), "{err}");
+}

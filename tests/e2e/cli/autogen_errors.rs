@@ -140,3 +140,50 @@ fn scratch_databases_of_killed_runs_are_dropped_next_time(backend: Backend) {
     super::autogen::autogenerate(&p, "t").expect("a revision");
     assert_eq!(count(&leftover), 0, "the leftover is dropped");
 }
+
+#[test]
+fn ctrl_c_drops_the_scratch_databases() {
+    if !Backend::all().contains(&Backend::Postgres) {
+        return;
+    }
+    let (p, db) = schema_project(
+        Backend::Postgres,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY);\n",
+    );
+    // A replay that takes a while: the run is interrupted inside it.
+    let f = p.revision("slow", &[]);
+    p.fill(&f, "SELECT pg_sleep(30);", "SELECT 1;");
+    let mut child = p
+        .command(&["revision", "--autogenerate", "-m", "t"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let count = || {
+        query_i64(
+            &db.url,
+            &format!("SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'migrate\\_scratch\\_{pid}\\_%'"),
+        )
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while count() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no scratch database appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Let the replay reach its sleep, then Ctrl-C.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(count(), 0, "the scratch databases are dropped: {stderr}");
+}
