@@ -153,7 +153,7 @@ fn ctrl_c_drops_the_scratch_databases() {
     // A replay that takes a while: the run is interrupted inside it.
     let f = p.revision("slow", &[]);
     p.fill(&f, "SELECT pg_sleep(30);", "SELECT 1;");
-    let mut child = p
+    let child = p
         .command(&["revision", "--autogenerate", "-m", "t"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
