@@ -14,9 +14,14 @@
 
 use crate::url::DatabaseUrl;
 use crate::{Db, Dialect};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
+
+mod admin;
+mod names;
+
+use admin::{create_sql, drop_sql, exec, list, AdminError};
+use names::{is_leftover, new_name};
 
 /// What every scratch database's name starts with.
 pub const SCRATCH_PREFIX: &str = "migrate_scratch_";
@@ -104,7 +109,6 @@ struct Live {
 
 /// Scratch databases created and not yet dropped by this process.
 static LIVE: Mutex<Vec<Live>> = Mutex::new(Vec::new());
-static SEQ: AtomicUsize = AtomicUsize::new(0);
 
 impl ScratchServer {
     /// In-memory SQLite scratch databases.
@@ -285,200 +289,4 @@ fn unregister(name: &str) {
     LIVE.lock()
         .unwrap_or_else(|e| e.into_inner())
         .retain(|l| l.name != name);
-}
-
-fn new_name() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format!(
-        "{SCRATCH_PREFIX}{}_{secs}_{}_{}",
-        std::process::id(),
-        host_tag(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// Eight hex digits naming this host (FNV-1a of its name), so that a dead
-/// pid is only believed for scratch databases made on this machine.
-fn host_tag() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .unwrap_or_default();
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in host.trim().bytes() {
-        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
-    }
-    format!("{hash:08x}")
-}
-
-/// Whether the scratch database `name` belongs to no live run.
-fn is_leftover(name: &str, now: SystemTime) -> bool {
-    let Some(rest) = name.strip_prefix(SCRATCH_PREFIX) else {
-        return false;
-    };
-    let parts: Vec<&str> = rest.split('_').collect();
-    let [pid, secs, host, _seq] = parts.as_slice() else {
-        return false;
-    };
-    let (Ok(pid), Ok(secs)) = (pid.parse::<u32>(), secs.parse::<u64>()) else {
-        return false;
-    };
-    let made = UNIX_EPOCH + Duration::from_secs(secs);
-    if now.duration_since(made).unwrap_or_default() > LEFTOVER_AGE {
-        return true;
-    }
-    *host == host_tag() && pid != std::process::id() && !pid_alive(pid)
-}
-
-/// Whether process `pid` exists on this machine; `true` when that cannot
-/// be told (no `/proc`), so only the age rule applies there.
-fn pid_alive(pid: u32) -> bool {
-    if !std::path::Path::new("/proc/self").exists() {
-        return true;
-    }
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
-}
-
-fn create_sql(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("CREATE DATABASE `{name}`"),
-        _ => format!("CREATE DATABASE \"{name}\""),
-    }
-}
-
-fn drop_sql(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("DROP DATABASE IF EXISTS `{name}`"),
-        // FORCE (PostgreSQL 13+): a connection a cancelled run left open
-        // must not keep the database alive.
-        _ => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-    }
-}
-
-enum AdminError {
-    Connect(Box<dyn std::error::Error + Send + Sync>),
-    Sql(Box<dyn std::error::Error + Send + Sync>),
-}
-
-/// Runs one statement on the dev server's own database, on a connection
-/// of its own (CREATE/DROP DATABASE cannot run in a transaction).
-async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminError> {
-    use sqlx::Connection;
-    let text = admin.driver_text();
-    match admin.dialect() {
-        #[cfg(feature = "postgres")]
-        Dialect::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
-            let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-                .execute(&mut c)
-                .await;
-            let _ = c.close().await;
-            r.map(|_| ()).map_err(|e| AdminError::Sql(Box::new(e)))
-        }
-        #[cfg(feature = "mysql")]
-        Dialect::MySql => {
-            let mut c = sqlx::MySqlConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
-            let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-                .execute(&mut c)
-                .await;
-            let _ = c.close().await;
-            r.map(|_| ()).map_err(|e| AdminError::Sql(Box::new(e)))
-        }
-        _ => {
-            let _ = (text, sql);
-            Ok(())
-        }
-    }
-}
-
-/// The databases on the server whose name starts with [`SCRATCH_PREFIX`].
-async fn list(admin: &DatabaseUrl, dialect: Dialect) -> Result<Vec<String>, AdminError> {
-    use sqlx::{Connection, Row};
-    let text = admin.driver_text();
-    let pattern = "migrate\\_scratch\\_%";
-    match dialect {
-        #[cfg(feature = "postgres")]
-        Dialect::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
-            let rows = sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE $1")
-                .bind(pattern)
-                .fetch_all(&mut c)
-                .await;
-            let _ = c.close().await;
-            let rows = rows.map_err(|e| AdminError::Sql(Box::new(e)))?;
-            Ok(rows.iter().filter_map(|r| r.try_get(0).ok()).collect())
-        }
-        #[cfg(feature = "mysql")]
-        Dialect::MySql => {
-            let mut c = sqlx::MySqlConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
-            let rows = sqlx::query(
-                "SELECT CAST(SCHEMA_NAME AS CHAR) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?",
-            )
-            .bind(pattern)
-            .fetch_all(&mut c)
-            .await;
-            let _ = c.close().await;
-            let rows = rows.map_err(|e| AdminError::Sql(Box::new(e)))?;
-            Ok(rows.iter().filter_map(|r| r.try_get(0).ok()).collect())
-        }
-        _ => {
-            let _ = (text, pattern);
-            Ok(Vec::new())
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn leftovers_are_dead_or_old_runs_only() {
-        let now = SystemTime::now();
-        let secs = now.duration_since(UNIX_EPOCH).unwrap().as_secs();
-        let host = host_tag();
-        let me = std::process::id();
-        // A live run (this process) of a minute ago stays.
-        assert!(!is_leftover(
-            &format!("{SCRATCH_PREFIX}{me}_{}_{host}_0", secs - 60),
-            now
-        ));
-        // A dead pid on this host goes (pid 0 is never a user process).
-        assert!(is_leftover(
-            &format!("{SCRATCH_PREFIX}4000000_{secs}_{host}_0"),
-            now
-        ));
-        // A dead pid on another host stays unless old.
-        assert!(!is_leftover(
-            &format!("{SCRATCH_PREFIX}4000000_{secs}_zzzzzzzz_0"),
-            now
-        ));
-        assert!(is_leftover(
-            &format!("{SCRATCH_PREFIX}{me}_{}_{host}_0", secs - 7200),
-            now
-        ));
-        // Not ours at all.
-        assert!(!is_leftover("migrate_scratch_notes", now));
-        assert!(!is_leftover("app", now));
-    }
-
-    #[test]
-    fn names_are_recognisable_and_fit_identifier_limits() {
-        let name = new_name();
-        assert!(name.starts_with(SCRATCH_PREFIX));
-        assert!(name.len() <= 63, "{name}");
-        assert!(!is_leftover(&name, SystemTime::now()));
-    }
 }
