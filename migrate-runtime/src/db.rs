@@ -4,8 +4,8 @@
 use crate::Dialect;
 
 /// A database the migrator can run on: a sqlx pool of an enabled backend
-/// ([`SqlitePool`](sqlx::SqlitePool), [`PgPool`](sqlx::PgPool),
-/// [`MySqlPool`](sqlx::MySqlPool)) or a [`Db`].
+/// (`SqlitePool`, `PgPool`, `MySqlPool`, as the crate's features enable
+/// them) or a [`Db`].
 ///
 /// The trait is sealed: the runtime needs to know each backend's locking and
 /// transaction rules, so only the types listed here implement it.

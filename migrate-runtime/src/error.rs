@@ -174,8 +174,43 @@ pub enum Error {
         /// The table.
         table: String,
         /// What is wrong.
-        detail: String,
+        detail: Corruption,
     },
+}
+
+/// What is wrong with a version table that was edited by hand.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Corruption {
+    /// A revision has more than one row.
+    #[error("revision {revision} has more than one row (was the primary key on `revision` dropped?); keep the one row that is true and delete the others")]
+    Duplicate {
+        /// The revision.
+        revision: String,
+    },
+    /// A row's `state` is not one the runtime writes.
+    #[error("revision {revision} has state `{state}`")]
+    UnknownState {
+        /// The revision.
+        revision: String,
+        /// The state found.
+        state: String,
+    },
+    /// A column that must hold a value holds NULL.
+    #[error("a row has NULL in its `{column}` column")]
+    Null {
+        /// The column.
+        column: String,
+    },
+    /// A value that cannot be read as the column's type.
+    #[error("a value cannot be read: {reason}")]
+    Unreadable {
+        /// The driver's reason.
+        reason: String,
+    },
+    /// The table vanished while a run used it.
+    #[error("it disappeared while migrating")]
+    Disappeared,
 }
 
 /// What the runtime was doing when a statement of its own failed.

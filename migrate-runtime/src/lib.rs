@@ -116,7 +116,7 @@ mod session;
 pub use self::url::{DatabaseUrl, UrlError};
 pub use connect::ConnectFailure;
 pub use embedded::{LoadError, Migration, Migrations};
-pub use error::{redact_url, Action, Error, StatementRef};
+pub use error::{redact_url, Action, Corruption, Error, StatementRef};
 pub use migrate_graph as core;
 pub use migrate_graph::Dialect;
 pub use migrator::{Migrator, DEFAULT_TABLE};

@@ -125,24 +125,12 @@ impl Migrator<'_> {
             out.push_str(&sql.create_table());
             out.push_str(";\n\n");
         }
-        let deleted: Vec<&str> = plan.delete.iter().map(|&i| list[i].id()).collect();
-        let sums: Vec<String> = plan
-            .insert
-            .iter()
-            .map(|&i| list[i].checksum().to_hex())
-            .collect();
-        let inserted: Vec<(&str, &str)> = plan
-            .insert
-            .iter()
-            .zip(&sums)
-            .map(|(&i, sum)| (list[i].id(), sum.as_str()))
-            .collect();
         // The same rule as online stamps: one transaction on every dialect.
         let in_tx = sql.stamp_in_transaction();
         if in_tx {
             push_line(&mut out, sql.begin());
         }
-        for stmt in sql.stamp(Values::Inline, purge, &deleted, &inserted) {
+        for stmt in sql.stamp(Values::Inline, purge, &plan, list) {
             push_line(&mut out, &stmt.sql);
         }
         if in_tx {

@@ -6,4 +6,5 @@ mod cli;
 mod faults;
 mod fuzz_corpus;
 mod runtime;
+mod schema;
 mod support;

@@ -53,6 +53,23 @@ impl Backend {
         std::env::var(var).ok().filter(|v| !v.trim().is_empty())
     }
 
+    /// The backends to run: SQLite always, the servers whose URL is set
+    /// (the others print a `SKIP` line).
+    pub fn all() -> Vec<Backend> {
+        let mut v = vec![Backend::Sqlite];
+        for (b, var) in [
+            (Backend::Postgres, POSTGRES_ENV),
+            (Backend::MySql, MYSQL_ENV),
+        ] {
+            if b.server_url().is_some() {
+                v.push(b);
+            } else {
+                println!("SKIP {b:?}: {var} is not set (scripts/servers start prints it)");
+            }
+        }
+        v
+    }
+
     /// Whether DDL is transactional (a failed revision leaves nothing behind).
     pub fn transactional_ddl(self) -> bool {
         self != Backend::MySql
@@ -145,6 +162,54 @@ impl Scratch {
         Db::connect(&self.url)
             .await
             .unwrap_or_else(|e| panic!("cannot connect to the scratch database: {e}"))
+    }
+
+    /// A new database for tests that are not async (the CLI's): for SQLite
+    /// a file inside `dir`; a server backend must be available.
+    pub fn blocking(backend: Backend, dir: &Path) -> Scratch {
+        let mut scratch = on_own_runtime(move || async move { Scratch::new(backend).await })
+            .unwrap_or_else(|| panic!("{backend:?} is not available"));
+        if backend == Backend::Sqlite {
+            let path = dir.join(format!("{}.db", unique_name("cli")));
+            scratch.url = format!("sqlite:{}", path.display());
+            scratch.name = path.display().to_string();
+        }
+        scratch
+    }
+
+    /// Runs SQL on this database, blocking (for tests that are not async).
+    pub fn exec_blocking(&self, sql: &str) {
+        let (url, sql) = (self.url.clone(), sql.to_owned());
+        on_own_runtime(move || async move {
+            let db = Db::connect(&url).await.unwrap();
+            exec(&db, &sql)
+                .await
+                .unwrap_or_else(|e| panic!("`{sql}`: {e}"));
+            db.close().await;
+        });
+    }
+
+    /// One integer, blocking.
+    pub fn query_i64(&self, sql: &str) -> i64 {
+        let (url, sql) = (self.url.clone(), sql.to_owned());
+        on_own_runtime(move || async move {
+            let db = Db::connect(&url).await.unwrap();
+            let n = int(&db, &sql)
+                .await
+                .unwrap_or_else(|e| panic!("`{sql}`: {e}"));
+            db.close().await;
+            n
+        })
+    }
+
+    /// Whether a table exists, blocking.
+    pub fn has_table(&self, table: &str) -> bool {
+        let sql = match self.backend {
+            Backend::Sqlite => format!("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
+            Backend::Postgres => format!("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = '{table}'"),
+            Backend::MySql => format!("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '{table}'"),
+        };
+        self.query_i64(&sql) == 1
     }
 
     /// The temporary directory of a SQLite scratch database (for extra files).
@@ -633,4 +698,55 @@ pub fn chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
+}
+
+/// Runs an async body to completion on a runtime of its own, on a thread of
+/// its own (a test's runtime may not block on another future).
+pub fn on_own_runtime<T, F, Fut>(body: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T>,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(body())
+    })
+    .join()
+    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+// ------------------------------------------------------------ processes --
+
+/// What a process did: its exit code (`None` when a signal ended it) and
+/// everything it printed.
+#[derive(Debug)]
+pub struct Ran {
+    /// Exit code, -1 when killed by a signal.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl From<std::process::Output> for Ran {
+    fn from(o: std::process::Output) -> Ran {
+        Ran {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `cmd` to the end and collects what it printed: the one way the
+/// tests run a process and read its output.
+pub fn run_to_end(cmd: &mut std::process::Command) -> Ran {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+        .into()
 }

@@ -70,19 +70,7 @@ pub(crate) async fn stamp<B: Backend>(
     for &i in &plan.insert {
         after.insert(i);
     }
-    let deleted: Vec<&str> = plan.delete.iter().map(|&i| list[i].id()).collect();
-    let sums: Vec<String> = plan
-        .insert
-        .iter()
-        .map(|&i| list[i].checksum().to_hex())
-        .collect();
-    let inserted: Vec<(&str, &str)> = plan
-        .insert
-        .iter()
-        .zip(&sums)
-        .map(|(&i, sum)| (list[i].id(), sum.as_str()))
-        .collect();
-    for stmt in run.s.sql().stamp(Values::Bind, purge, &deleted, &inserted) {
+    for stmt in run.s.sql().stamp(Values::Bind, purge, &plan, list) {
         run.write(&stmt, false, Action::Write).await?;
     }
     if run.tx.open {

@@ -2,7 +2,7 @@
 //! rows in, state and errors out. Pure, so it is tested without a database.
 
 use crate::embedded::Migration;
-use crate::error::Error;
+use crate::error::{Corruption, Error};
 use crate::protocol::parse_state;
 use crate::session::{Brief, RawRow};
 use crate::types::{AppliedRow, Direction, DriftPolicy, RowState, UnknownPolicy};
@@ -106,7 +106,7 @@ impl Reader<'_> {
         Ok(st)
     }
 
-    fn corrupt(&self, detail: String) -> Error {
+    fn corrupt(&self, detail: Corruption) -> Error {
         Error::CorruptTable {
             table: self.table.to_owned(),
             detail,
@@ -122,8 +122,12 @@ impl Reader<'_> {
         checksum: &str,
         state: &str,
     ) -> Result<RowState, Error> {
-        let state = parse_state(state)
-            .ok_or_else(|| self.corrupt(format!("revision {revision} has state `{state}`")))?;
+        let state = parse_state(state).ok_or_else(|| {
+            self.corrupt(Corruption::UnknownState {
+                revision: revision.to_owned(),
+                state: state.to_owned(),
+            })
+        })?;
         let index = self.graph.index_of(revision);
         // Each revision has one row (the primary key); a second one means
         // the table was rebuilt or edited by hand, and which row is the
@@ -133,9 +137,9 @@ impl Reader<'_> {
             None => st.unknown.iter().any(|r| r == revision),
         } || st.failed.iter().any(|(r, _)| r == revision);
         if seen {
-            return Err(self.corrupt(format!(
-                "revision {revision} has more than one row (was the primary key on `revision` dropped?); keep the one row that is true and delete the others"
-            )));
+            return Err(self.corrupt(Corruption::Duplicate {
+                revision: revision.to_owned(),
+            }));
         }
         match (index, state) {
             (None, _) => st.unknown.push(revision.to_owned()),

@@ -4,7 +4,7 @@
 use super::lock::Kind;
 use super::run::{Run, Table};
 use super::state::State;
-use crate::error::{Action, Error};
+use crate::error::{Action, Corruption, Error};
 use crate::protocol::{Stmt, Values};
 use crate::session::Backend;
 use crate::types::Direction;
@@ -262,7 +262,7 @@ impl<B: Backend> Run<'_, '_, B> {
     pub(crate) async fn read(&mut self) -> Result<State, Error> {
         self.read_opt().await?.ok_or_else(|| Error::CorruptTable {
             table: self.table_name(),
-            detail: "it disappeared while migrating".to_owned(),
+            detail: Corruption::Disappeared,
         })
     }
 
@@ -281,14 +281,18 @@ impl<B: Backend> Run<'_, '_, B> {
                     .map_or(index.as_str(), |c| c);
                 Error::CorruptTable {
                     table: self.table_name(),
-                    detail: format!("a row has NULL in its `{column}` column"),
+                    detail: Corruption::Null {
+                        column: column.to_owned(),
+                    },
                 }
             }
             sqlx::Error::ColumnDecode { .. }
             | sqlx::Error::ColumnNotFound(_)
             | sqlx::Error::ColumnIndexOutOfBounds { .. } => Error::CorruptTable {
                 table: self.table_name(),
-                detail: e.to_string(),
+                detail: Corruption::Unreadable {
+                    reason: e.to_string(),
+                },
             },
             e => self.error(Action::Read, e),
         }

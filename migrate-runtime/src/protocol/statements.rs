@@ -1,8 +1,10 @@
 //! Every statement of the version table, built with its values.
 
 use super::{state_text, Arg, RowState, Stmt, TableName, Values};
+use crate::embedded::Migration;
 use crate::types::Direction;
 use crate::Dialect;
+use migrate_graph::StampPlan;
 
 /// The version table's statements in one dialect, for one table.
 #[derive(Clone, Debug)]
@@ -252,25 +254,28 @@ impl VersionSql {
         true
     }
 
-    /// The statements of a stamp: after a purge (if asked), delete `delete`
-    /// and insert `insert` (each `(revision, checksum)`), in that order.
+    /// The statements of a stamp `plan` over the migrations `list`: after a
+    /// purge (if asked), the deletes, then the inserts, in the plan's order.
     pub(crate) fn stamp(
         &self,
         values: Values,
         purge: bool,
-        delete: &[&str],
-        insert: &[(&str, &str)],
+        plan: &StampPlan,
+        list: &[Migration],
     ) -> Vec<Stmt> {
-        let mut out = Vec::with_capacity(delete.len() + insert.len() + 1);
+        let mut out = Vec::with_capacity(plan.delete.len() + plan.insert.len() + 1);
         if purge {
             out.push(self.delete_all());
         }
-        out.extend(delete.iter().map(|id| self.delete(values, id)));
         out.extend(
-            insert
+            plan.delete
                 .iter()
-                .map(|(id, sum)| self.insert(values, id, sum, RowState::Applied, 0)),
+                .map(|&i| self.delete(values, list[i].id())),
         );
+        out.extend(plan.insert.iter().map(|&i| {
+            let m = &list[i];
+            self.insert(values, m.id(), &m.checksum().to_hex(), RowState::Applied, 0)
+        }));
         out
     }
 }

@@ -43,7 +43,7 @@ pub(crate) fn two_heads(p: &Project) -> (String, String, String) {
 
 fn branch_and_merge(backend: Backend) {
     let mut p = Project::new();
-    let db = Scratch::new(backend, p.path());
+    let db = Scratch::blocking(backend, p.path());
     p.url = Some(db.url.clone());
     let (base, a, b) = two_heads(&p);
 
@@ -131,7 +131,7 @@ fn branch_and_merge(backend: Backend) {
 #[test]
 fn upgrade_heads_applies_both_branches_without_a_merge() {
     let mut p = Project::new();
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     let (_, a, b) = two_heads(&p);
     p.ok(&["upgrade", "heads"]);

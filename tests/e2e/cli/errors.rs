@@ -24,7 +24,7 @@ fn ambiguous_prefix_lists_the_candidates() {
     );
     assert!(!err.contains("fff333"), "{err}");
     // The same through the runtime's target resolution.
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     let err = p.fail(&["upgrade", "abc"]);
     assert!(err.contains("abc111") && err.contains("abc222"), "{err}");
@@ -176,7 +176,7 @@ fn a_dot_env_file_provides_the_url() {
 #[test]
 fn two_heads_refused_by_upgrade_head_and_check() {
     let mut p = Project::new();
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     let (_, a, b) = two_heads(&p);
     let err = p.fail(&["upgrade", "head"]);
@@ -329,7 +329,7 @@ fn config_errors() {
 #[test]
 fn stamp_refuses_overlapping_targets_without_purge() {
     let mut p = with_ids(&["a1", "b2"]);
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     let err = p.fail(&["stamp", "a1", "b2"]);
     assert!(err.contains("overlap"), "{err}");
@@ -341,7 +341,7 @@ fn stamp_refuses_overlapping_targets_without_purge() {
 #[test]
 fn drift_is_refused_until_accepted() {
     let mut p = Project::new();
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     p.ok(&["init", "--no-build-script"]);
     let f = p.revision("create t", &[]);
@@ -368,7 +368,7 @@ fn drift_is_refused_until_accepted() {
 #[test]
 fn a_failed_non_transactional_step_is_resolved_by_hand() {
     let mut p = Project::new();
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     p.ok(&["init", "--no-build-script"]);
     let f = p.revision("half", &[]);
@@ -397,7 +397,7 @@ fn a_failed_non_transactional_step_is_resolved_by_hand() {
     let err = p.fail(&["check"]);
     assert!(err.contains("resolve"), "{err}");
     // The person checks the schema, undoes the partial work, resolves.
-    db.exec("DROP TABLE half");
+    db.exec_blocking("DROP TABLE half");
     p.ok(&["resolve", &id, "--rolled-back"]);
     let fixed = p
         .read(&f)
@@ -449,7 +449,7 @@ fn broken_pipe_is_success() {
 #[test]
 fn single_transaction_applies_all_or_nothing() {
     let mut p = Project::new();
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     p.ok(&["init", "--no-build-script"]);
     let f1 = p.revision("one", &[]);

@@ -5,36 +5,15 @@
 //! (`$CARGO build -p cargo-migrate`, same profile) and found next to the test
 //! executable's own target directory. `MIGRATE_CLI_BIN` overrides the path.
 
+pub(crate) use crate::support::{Backend, Ran as Run, Scratch};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command;
 use std::sync::OnceLock;
 
 /// The `cargo-migrate` binary, built on first use.
 pub(crate) fn bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(crate::support::cli_bin)
-}
-
-/// One invocation's result.
-#[derive(Debug)]
-pub(crate) struct Run {
-    /// Exit code (-1 when killed by a signal).
-    pub code: i32,
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(o: Output) -> Run {
-        Run {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
 }
 
 /// A scratch project directory with an optional database URL.
@@ -93,10 +72,7 @@ impl Project {
 
     /// Runs a command and returns what happened.
     pub(crate) fn run(&self, args: &[&str]) -> Run {
-        self.command(args)
-            .output()
-            .expect("run cargo-migrate")
-            .into()
+        crate::support::run_to_end(&mut self.command(args))
     }
 
     /// Runs a command that must succeed; returns stdout.
@@ -180,187 +156,4 @@ impl Project {
             .trim()
             .to_owned()
     }
-}
-
-/// A database backend under test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Backend {
-    Sqlite,
-    Postgres,
-    MySql,
-}
-
-impl Backend {
-    /// The backends to run: SQLite always, the servers when their URL is set.
-    pub(crate) fn all() -> Vec<Backend> {
-        let mut v = vec![Backend::Sqlite];
-        for (b, var) in [
-            (Backend::Postgres, "MIGRATE_TEST_POSTGRES_URL"),
-            (Backend::MySql, "MIGRATE_TEST_MYSQL_URL"),
-        ] {
-            if std::env::var_os(var).is_some() {
-                v.push(b);
-            } else {
-                println!("skipping {b:?}: {var} is not set (scripts/test sets it)");
-            }
-        }
-        v
-    }
-
-    /// The `--dialect` name.
-    pub(crate) fn dialect(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-            Backend::MySql => "mysql",
-        }
-    }
-}
-
-/// A fresh database of `backend`, dropped on drop.
-pub(crate) struct Scratch {
-    /// Its URL.
-    pub url: String,
-    backend: Backend,
-    admin: Option<String>,
-    name: String,
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-impl Scratch {
-    /// A new database; for SQLite a file inside `dir`.
-    pub(crate) fn new(backend: Backend, dir: &Path) -> Scratch {
-        let name = format!(
-            "cli_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .subsec_nanos()
-        );
-        match backend {
-            Backend::Sqlite => Scratch {
-                url: format!("sqlite:{}", dir.join(format!("{name}.db")).display()),
-                backend,
-                admin: None,
-                name,
-            },
-            Backend::Postgres | Backend::MySql => {
-                let var = if backend == Backend::Postgres {
-                    "MIGRATE_TEST_POSTGRES_URL"
-                } else {
-                    "MIGRATE_TEST_MYSQL_URL"
-                };
-                let admin = std::env::var(var).expect("backend URL");
-                exec(&admin, &format!("CREATE DATABASE {name}"));
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-                Scratch {
-                    url: format!("{base}/{name}"),
-                    backend,
-                    admin: Some(admin),
-                    name,
-                }
-            }
-        }
-    }
-
-    /// Runs one statement on this database.
-    pub(crate) fn exec(&self, sql: &str) {
-        exec(&self.url, sql);
-    }
-
-    /// The first column of the first row of an integer query.
-    pub(crate) fn query_i64(&self, sql: &str) -> i64 {
-        query_i64(&self.url, sql)
-    }
-
-    /// Whether a table exists (works on every backend).
-    pub(crate) fn has_table(&self, table: &str) -> bool {
-        let sql = match self.backend {
-            Backend::Sqlite => format!("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
-            Backend::Postgres => format!("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = '{table}'"),
-            Backend::MySql => format!("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '{table}'"),
-        };
-        self.query_i64(&sql) == 1
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Some(admin) = &self.admin {
-            let sql = match self.backend {
-                Backend::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-                _ => format!("DROP DATABASE IF EXISTS {}", self.name),
-            };
-            let admin = admin.clone();
-            // Best effort: a leftover scratch database is harmless.
-            let _ = std::panic::catch_unwind(move || exec(&admin, &sql));
-        }
-    }
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// Runs one statement through the runtime's own pools (no extra sqlx
-/// features, so the test build shares its sqlx with the CLI's).
-pub(crate) fn exec(url: &str, sql: &str) {
-    use migrate_runtime::sqlx;
-    use migrate_runtime::Db;
-    rt().block_on(async {
-        let db = Db::connect(url)
-            .await
-            .unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
-        let result = match &db {
-            Db::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(p)
-                .await
-                .map(|_| ()),
-            Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(p)
-                .await
-                .map(|_| ()),
-            Db::MySql(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(p)
-                .await
-                .map(|_| ()),
-            _ => unreachable!("all backends are enabled"),
-        };
-        result.unwrap_or_else(|e| panic!("`{sql}`: {e}"));
-        db.close().await;
-    });
-}
-
-/// The first column of the first row of a query returning an integer.
-pub(crate) fn query_i64(url: &str, sql: &str) -> i64 {
-    use migrate_runtime::sqlx::{self, Row};
-    use migrate_runtime::Db;
-    rt().block_on(async {
-        let db = Db::connect(url)
-            .await
-            .unwrap_or_else(|e| panic!("connect for `{sql}`: {e}"));
-        let value = match &db {
-            Db::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_one(p)
-                .await
-                .and_then(|r| r.try_get::<i64, _>(0)),
-            Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_one(p)
-                .await
-                .and_then(|r| r.try_get::<i64, _>(0)),
-            Db::MySql(p) => sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_one(p)
-                .await
-                .and_then(|r| r.try_get::<i64, _>(0)),
-            _ => unreachable!("all backends are enabled"),
-        };
-        db.close().await;
-        value.unwrap_or_else(|e| panic!("`{sql}`: {e}"))
-    })
 }

@@ -13,7 +13,7 @@ fn json(p: &Project, args: &[&str]) -> Value {
 #[test]
 fn json_outputs_are_stable() {
     let mut p = Project::new();
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     p.ok(&["init", "--no-build-script"]);
     p.revision("first", &["--rev-id", "aaa111"]);
@@ -70,7 +70,7 @@ fn json_outputs_are_stable() {
 #[test]
 fn history_ranges_and_verbose() {
     let mut p = Project::new();
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some(db.url.clone());
     p.ok(&["init", "--no-build-script"]);
     for id in ["a1", "b2", "c3", "d4"] {
@@ -121,7 +121,7 @@ fn config_file_and_precedence() {
     assert!(String::from_utf8_lossy(&r.stdout).contains(", x\n"));
 
     // The URL comes from the variable the config names, and the table name from the config.
-    let db = Scratch::new(Backend::Sqlite, p.path());
+    let db = Scratch::blocking(Backend::Sqlite, p.path());
     let r = p
         .command(&["upgrade"])
         .env("APP_DB", &db.url)
@@ -130,7 +130,7 @@ fn config_file_and_precedence() {
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(db.has_table("schema_versions"));
     // A typed --database-url wins over both variables.
-    let other = Scratch::new(Backend::Sqlite, p.path());
+    let other = Scratch::blocking(Backend::Sqlite, p.path());
     p.url = Some("sqlite:/nonexistent/dir/x.db".into());
     let r = p
         .command(&["upgrade", "--database-url", &other.url, "--table", "v2"])

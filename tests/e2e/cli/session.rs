@@ -30,7 +30,7 @@ per_backend!(new_user_session:
 
 fn new_user_session(backend: Backend) {
     let mut p = Project::crate_dir();
-    let db = Scratch::new(backend, p.path());
+    let db = Scratch::blocking(backend, p.path());
     p.url = Some(db.url.clone());
 
     // init: directory, config, build script line, and what to add to the code.

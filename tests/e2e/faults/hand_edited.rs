@@ -125,7 +125,7 @@ async fn assert_refused(
 }
 
 fn corrupt(e: &Error, needle: &str) -> bool {
-    matches!(e, Error::CorruptTable { table, detail } if table == TABLE && detail.contains(needle))
+    matches!(e, Error::CorruptTable { table, detail } if table == TABLE && detail.to_string().contains(needle))
 }
 
 async fn hand_edited_version_table(scratch: Scratch) {

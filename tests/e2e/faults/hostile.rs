@@ -8,11 +8,12 @@
 use crate::on_each_backend;
 use crate::runtime::{logged_rev, TABLE};
 use crate::support::{
-    cli_bin, files, int, migrations, probe_bin, rev, table_exists, version_rows, Backend, Scratch,
+    cli_bin, files, int, migrations, probe_bin, rev, run_to_end, table_exists, version_rows,
+    Backend, Ran, Scratch,
 };
 use migrate_runtime::{Db, Error, Migrations};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 on_each_backend!(
@@ -21,23 +22,19 @@ on_each_backend!(
 );
 
 /// `cargo migrate ARGS --source DIR`, without a database.
-fn cli(dir: &Path, args: &[&str]) -> (Output, Duration) {
+fn cli(dir: &Path, args: &[&str]) -> (Ran, Duration) {
     let started = Instant::now();
-    let out = Command::new(cli_bin())
-        .arg("migrate")
-        .args(args)
-        .arg("--source")
-        .arg(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIGRATE_SOURCE")
-        .current_dir(dir.parent().unwrap())
-        .output()
-        .expect("running cargo-migrate");
+    let out = run_to_end(
+        Command::new(cli_bin())
+            .arg("migrate")
+            .args(args)
+            .arg("--source")
+            .arg(dir)
+            .env_remove("DATABASE_URL")
+            .env_remove("MIGRATE_SOURCE")
+            .current_dir(dir.parent().unwrap()),
+    );
     (out, started.elapsed())
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn revision_file(id: &str, revises: &str, up: &str, down: &str) -> String {
@@ -105,26 +102,28 @@ async fn ten_thousand_revisions() {
         let head = id(N - 1);
 
         let (out, check) = cli(&dir, &["check"]);
-        assert!(out.status.success(), "check: {}", text(&out.stderr));
+        assert!((out.code == 0), "check: {}", out.stderr.clone());
         assert!(
-            text(&out.stdout).contains(&format!("{N} revision(s), head {head}")),
+            out.stdout
+                .clone()
+                .contains(&format!("{N} revision(s), head {head}")),
             "{}",
-            text(&out.stdout)
+            out.stdout.clone()
         );
         let (out, history) = cli(&dir, &["history"]);
-        assert!(out.status.success(), "history: {}", text(&out.stderr));
-        let listed = text(&out.stdout);
+        assert!((out.code == 0), "history: {}", out.stderr.clone());
+        let listed = out.stdout.clone();
         assert!(listed.lines().count() >= N, "history lists every revision");
         assert!(
             listed.lines().next().unwrap().contains(&head),
             "{listed:.200}"
         );
         let (out, heads) = cli(&dir, &["heads"]);
-        assert!(out.status.success(), "heads: {}", text(&out.stderr));
+        assert!((out.code == 0), "heads: {}", out.stderr.clone());
         assert!(
-            text(&out.stdout).starts_with(&head),
+            out.stdout.clone().starts_with(&head),
             "{}",
-            text(&out.stdout)
+            out.stdout.clone()
         );
 
         let started = Instant::now();
@@ -220,7 +219,7 @@ async fn fifty_megabyte_migration() {
     drop((up, file));
 
     let (out, check) = cli(&migrations_dir, &["check"]);
-    assert!(out.status.success(), "check: {}", text(&out.stderr));
+    assert!((out.code == 0), "check: {}", out.stderr.clone());
 
     let started = Instant::now();
     let mut child = Command::new(probe_bin())
@@ -246,14 +245,9 @@ async fn fifty_megabyte_migration() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     let took = started.elapsed();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert!(text(&out.stdout).contains("step big"));
+    let out: Ran = child.wait_with_output().unwrap().into();
+    assert!(status.success(), "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("step big"));
     println!(
         "50 MB migration ({:.1} MB, {rows} statements): cargo migrate check {check:?}; \
          load + apply on SQLite {took:?}, peak memory {:.0} MB ({:.1}x the file)",
@@ -332,8 +326,8 @@ async fn long_section_fails_deep_inside(scratch: Scratch) {
 /// The first `error:` line and the whole stderr of a failed `check`.
 fn check_fails(dir: &Path) -> String {
     let (out, _) = cli(dir, &["check"]);
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "check should fail: {stderr}");
+    let stderr = out.stderr.clone();
+    assert_eq!(Some(out.code), Some(1), "check should fail: {stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
@@ -446,8 +440,8 @@ async fn bad_bytes_bom_and_symlinks() {
     std::os::unix::fs::symlink(outside.path().join("shared.sql"), dir.join("02_b2.sql")).unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.join("03_dir.sql")).unwrap();
     let (out, _) = cli(&dir, &["check"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("2 revision(s), head b2"));
+    assert!((out.code == 0), "{}", out.stderr.clone());
+    assert!(out.stdout.clone().contains("2 revision(s), head b2"));
     let linked = Migrations::from_dir(&dir).unwrap();
     assert_eq!(linked.len(), 2);
     let scratch = Scratch::new(Backend::Sqlite).await.unwrap();
@@ -464,7 +458,7 @@ async fn bad_bytes_bom_and_symlinks() {
     )
     .unwrap();
     let (out, _) = cli(&windows, &["check"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!((out.code == 0), "{}", out.stderr.clone());
     let windows = Migrations::from_dir(&windows).unwrap();
     let unix = Migrations::from_dir(&dir).unwrap();
     assert_eq!(

@@ -461,3 +461,95 @@ on_each_backend!(
     tables_that_cannot_hold_the_record,
     tables_that_cannot_hold_the_record
 );
+
+/// A set built past validation (as only hand-written code could), whose
+/// transactional section ends its own transaction: the run notices before
+/// writing the row, says so, and records nothing. Validation refuses such a
+/// file (`check`, `migrations!`); this proves the run-time guard behind it.
+async fn a_section_that_ends_its_transaction(scratch: Scratch) {
+    use migrate_runtime::__private::{migration, set, Cow, RawMigration};
+    if !scratch.backend.transactional_ddl() {
+        return;
+    }
+    const NONE: &[Cow<'static, str>] = &[];
+    const PARENT: &[Cow<'static, str>] = &[Cow::Borrowed("aa01")];
+    const fn raw(
+        id: &'static str,
+        parents: &'static [Cow<'static, str>],
+        up: &'static str,
+    ) -> RawMigration {
+        RawMigration {
+            id,
+            file_name: id,
+            message: "",
+            parents,
+            depends_on: NONE,
+            branch_labels: NONE,
+            up,
+            up_transaction: true,
+            down: Some("SELECT 1;"),
+            down_transaction: true,
+            checksum: [0; 32],
+            order: 0,
+        }
+    }
+    static LIST: [migrate_runtime::Migration; 2] = [
+        migration(raw(
+            "aa01",
+            NONE,
+            "CREATE TABLE log (rev VARCHAR(64) NOT NULL);",
+        )),
+        migration(RawMigration {
+            order: 1,
+            ..raw(
+                "bb02",
+                PARENT,
+                "CREATE TABLE r1 (x INT);\nCOMMIT;\nCREATE TABLE r2 (x INT);",
+            )
+        }),
+    ];
+    static SET: migrate_runtime::Migrations = set(&LIST);
+    let db = scratch.db().await;
+    SET.migrator().upgrade(&db, "aa01").await.unwrap();
+    let err = SET.upgrade(&db).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::TransactionEnded { revision, .. } if revision == "bb02"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("NOT recorded"), "{err}");
+    assert_eq!(version_rows(&db, TABLE).await, ["aa01:applied"]);
+}
+on_each_backend!(
+    a_section_that_ends_its_transaction,
+    a_section_that_ends_its_transaction
+);
+
+/// A stamp writes the same rows online and through its offline script, and
+/// both are one transaction on every dialect.
+async fn online_and_offline_stamps_agree(scratch: Scratch) {
+    let online = scratch.db().await;
+    let other = Scratch::new(scratch.backend).await.unwrap();
+    let offline = other.db().await;
+    let set = migrations(&files(&crate::runtime::merge_fixture()));
+    for targets in [&["cc03"][..], &["heads"][..], &["cc03", "cd04"][..]] {
+        set.migrator().stamp(&online, targets, true).await.unwrap();
+        let script = set
+            .migrator()
+            .offline_stamp(scratch.backend.dialect(), targets, false)
+            .unwrap();
+        assert!(script.contains("COMMIT;"), "one transaction: {script}");
+        exec(&offline, &format!("DROP TABLE IF EXISTS {TABLE}"))
+            .await
+            .unwrap();
+        exec(&offline, &script).await.unwrap();
+        let mut want = version_rows(&online, TABLE).await;
+        let mut got = version_rows(&offline, TABLE).await;
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{targets:?}");
+    }
+}
+on_each_backend!(
+    online_and_offline_stamps_agree,
+    online_and_offline_stamps_agree
+);
