@@ -36,7 +36,7 @@ CREATE TABLE posts (
 /// migrations directory, on a fresh database of `backend`.
 pub(crate) fn schema_project(backend: Backend, schema: &str) -> (Project, Scratch) {
     let mut p = Project::crate_dir();
-    let db = Scratch::new(backend, p.path());
+    let db = Scratch::blocking(backend, p.path());
     p.url = Some(db.url.clone());
     p.ok(&["init"]);
     let config = p.read("migrate.toml");
@@ -166,7 +166,7 @@ fn check_schema_reports_what_is_missing(backend: Backend) {
     // Back in step; then someone changes the database by hand: drift.
     p.write("schema.sql", FIRST);
     p.ok(&["check", "--schema"]);
-    db.exec("CREATE TABLE hand_made (id INTEGER)");
+    db.exec_blocking("CREATE TABLE hand_made (id INTEGER)");
     let err = p.fail(&["check", "--schema"]);
     assert!(
         err.contains("drifted") && err.contains("hand_made"),
@@ -208,8 +208,10 @@ per_backend!(baseline_of_an_existing_database:
 /// the baseline revision from the dump on an empty directory, stamp it.
 fn baseline_of_an_existing_database(backend: Backend) {
     let (p, db) = schema_project(backend, "");
-    db.exec("CREATE TABLE legacy (id INTEGER NOT NULL PRIMARY KEY, code VARCHAR(20) NOT NULL)");
-    db.exec("CREATE INDEX legacy_code ON legacy (code)");
+    db.exec_blocking(
+        "CREATE TABLE legacy (id INTEGER NOT NULL PRIMARY KEY, code VARCHAR(20) NOT NULL)",
+    );
+    db.exec_blocking("CREATE INDEX legacy_code ON legacy (code)");
     let out = p.ok(&["schema", "dump", "--from-db", &db.url, "-o", "schema.sql"]);
     assert!(out.contains("wrote schema.sql"), "{out}");
     let dumped = p.read("schema.sql");

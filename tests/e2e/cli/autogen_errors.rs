@@ -3,7 +3,21 @@
 //! run left behind, and a draft that cannot pass verification.
 
 use super::autogen::schema_project;
-use super::harness::{exec, query_i64, Backend};
+use super::harness::Backend;
+use crate::support::on_own_runtime;
+use migrate_runtime::Db;
+
+/// Runs one statement on the database at `url`.
+fn exec(url: &str, sql: &str) {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    on_own_runtime(move || async move {
+        let db = Db::connect(&url).await.unwrap();
+        crate::support::exec(&db, &sql)
+            .await
+            .unwrap_or_else(|e| panic!("`{sql}`: {e}"));
+        db.close().await;
+    });
+}
 use super::session::per_backend;
 
 per_backend!(schema_sql_that_does_not_run_names_file_line_and_message:
@@ -133,9 +147,9 @@ fn scratch_databases_of_killed_runs_are_dropped_next_time(backend: Backend) {
                 "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{name}'"
             ),
         };
-        query_i64(&db.url, &sql)
+        db.query_i64(&sql)
     };
-    db.exec(&format!("CREATE DATABASE {leftover}"));
+    db.exec_blocking(&format!("CREATE DATABASE {leftover}"));
     assert_eq!(count(&leftover), 1);
     super::autogen::autogenerate(&p, "t").expect("a revision");
     assert_eq!(count(&leftover), 0, "the leftover is dropped");
@@ -161,10 +175,9 @@ fn ctrl_c_drops_the_scratch_databases() {
         .unwrap();
     let pid = child.id();
     let count = || {
-        query_i64(
-            &db.url,
-            &format!("SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'migrate\\_scratch\\_{pid}\\_%'"),
-        )
+        db.query_i64(&format!(
+            "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'migrate\\_scratch\\_{pid}\\_%'"
+        ))
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while count() == 0 {
