@@ -71,6 +71,16 @@
 //! The directory of the database must be writable, as it must for SQLite's
 //! own journal.
 //!
+//! # Schema (feature `schema`)
+//!
+//! `catalog::read_schema` reads a live database into `migrate-schema`'s
+//! model; `scratch` makes and always drops the throw-away databases
+//! autogenerate works on (in memory for SQLite, on a dev server otherwise);
+//! `autogen::Pipeline` replays the migrations and runs the desired schema
+//! on them, and verifies a draft (up and down, on empty tables and with a
+//! row in every table) before `cargo migrate revision --autogenerate`
+//! writes it.
+//!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 #![deny(missing_docs)]
