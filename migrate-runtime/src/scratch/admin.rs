@@ -33,9 +33,7 @@ pub(super) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminErro
     match admin.dialect() {
         #[cfg(feature = "postgres")]
         Dialect::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
+            let mut c = pg_connect(admin, &text).await?;
             let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
                 .execute(&mut c)
                 .await;
@@ -44,9 +42,7 @@ pub(super) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminErro
         }
         #[cfg(feature = "mysql")]
         Dialect::MySql => {
-            let mut c = sqlx::MySqlConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
+            let mut c = mysql_connect(admin, &text).await?;
             let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
                 .execute(&mut c)
                 .await;
@@ -68,9 +64,7 @@ pub(super) async fn list(admin: &DatabaseUrl, dialect: Dialect) -> Result<Vec<St
     match dialect {
         #[cfg(feature = "postgres")]
         Dialect::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
+            let mut c = pg_connect(admin, &text).await?;
             let rows = sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE $1")
                 .bind(pattern)
                 .fetch_all(&mut c)
@@ -81,9 +75,7 @@ pub(super) async fn list(admin: &DatabaseUrl, dialect: Dialect) -> Result<Vec<St
         }
         #[cfg(feature = "mysql")]
         Dialect::MySql => {
-            let mut c = sqlx::MySqlConnection::connect(&text)
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))?;
+            let mut c = mysql_connect(admin, &text).await?;
             let rows = sqlx::query(
                 "SELECT CAST(SCHEMA_NAME AS CHAR) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?",
             )
@@ -98,5 +90,51 @@ pub(super) async fn list(admin: &DatabaseUrl, dialect: Dialect) -> Result<Vec<St
             let _ = (text, pattern);
             Ok(Vec::new())
         }
+    }
+}
+
+/// Whether a connection failed because its database does not exist
+/// (PostgreSQL 3D000, MySQL 1049): the database URL may name one that is
+/// not created yet, and its server still serves for scratch databases.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn unknown_database(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| {
+        d.code().as_deref() == Some("3D000") || d.message().starts_with("Unknown database")
+    })
+}
+
+#[cfg(feature = "postgres")]
+async fn pg_connect(admin: &DatabaseUrl, text: &str) -> Result<sqlx::PgConnection, AdminError> {
+    use sqlx::Connection;
+    match sqlx::PgConnection::connect(text).await {
+        Err(e) if unknown_database(&e) => {
+            let fallback = admin
+                .with_database("postgres")
+                .ok_or_else(|| AdminError::Connect(Box::new(e)))?;
+            sqlx::PgConnection::connect(&fallback.driver_text())
+                .await
+                .map_err(|e| AdminError::Connect(Box::new(e)))
+        }
+        other => other.map_err(|e| AdminError::Connect(Box::new(e))),
+    }
+}
+
+#[cfg(feature = "mysql")]
+async fn mysql_connect(
+    admin: &DatabaseUrl,
+    text: &str,
+) -> Result<sqlx::MySqlConnection, AdminError> {
+    use sqlx::Connection;
+    match sqlx::MySqlConnection::connect(text).await {
+        Err(e) if unknown_database(&e) => {
+            // `information_schema` always exists and needs no privilege.
+            let fallback = admin
+                .with_database("information_schema")
+                .ok_or_else(|| AdminError::Connect(Box::new(e)))?;
+            sqlx::MySqlConnection::connect(&fallback.driver_text())
+                .await
+                .map_err(|e| AdminError::Connect(Box::new(e)))
+        }
+        other => other.map_err(|e| AdminError::Connect(Box::new(e))),
     }
 }

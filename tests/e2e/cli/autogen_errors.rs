@@ -200,3 +200,18 @@ fn ctrl_c_drops_the_scratch_databases() {
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert_eq!(count(), 0, "the scratch databases are dropped: {stderr}");
 }
+
+per_backend!(a_database_not_created_yet_still_gives_its_server:
+    a_database_not_created_yet_still_gives_its_server_postgres => Backend::Postgres,
+    a_database_not_created_yet_still_gives_its_server_mysql => Backend::MySql,
+);
+
+/// A new project's DATABASE_URL may name a database nobody created yet;
+/// autogenerate needs only its server.
+fn a_database_not_created_yet_still_gives_its_server(backend: Backend) {
+    let (mut p, _db) = schema_project(backend, "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
+    let server = backend.server_url().expect("a server");
+    p.url = Some(crate::support::with_database(&server, "not_created_yet_x"));
+    let file = super::autogen::autogenerate(&p, "t").expect("a revision");
+    assert!(p.read(&file).contains("CREATE TABLE"));
+}
