@@ -34,7 +34,6 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
     };
     let hints = scratch::hints(target.dialect, &files, &args.auto.rename)?;
     let migrations = Migrations::from_set(&project.set);
-    let dialect = target.dialect;
 
     let outcome = scratch::run(async {
         let mut pipeline = Pipeline::new(&migrations, target.server).table(table.clone());
@@ -57,11 +56,12 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
         Ok(outcome)
     })?;
 
-    let Some((up, down, body, verification)) = outcome else {
+    let (up, written) = outcome;
+    let Some((body, verification)) = written else {
         writeln!(out, "no changes")?;
+        not_generated(env, &up);
         return Ok(());
     };
-    let _ = (&down, dialect);
     let path = write(
         &project,
         env,
@@ -76,15 +76,7 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
     for w in &up.warnings {
         render::warning(env.secrets, &format!("{w}"));
     }
-    for n in &up.not_generated {
-        render::warning(
-            env.secrets,
-            &format!(
-                "not generated: {} {} (write its SQL by hand)",
-                n.object.kind, n.object.name
-            ),
-        );
-    }
+    not_generated(env, &up);
     for t in &verification.tables_without_rows {
         render::warning(
             env.secrets,
@@ -94,7 +86,22 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
     Ok(())
 }
 
-type Drafted = (Draft, Draft, String, Verification);
+/// The up draft (for what it says on stderr) and, unless there is nothing
+/// to do, the file's sections and what verification noticed.
+type Drafted = (Draft, Option<(String, Verification)>);
+
+/// Objects not generated, on stderr (they are also listed in the file).
+fn not_generated(env: &Env<'_>, up: &Draft) {
+    for n in &up.not_generated {
+        render::warning(
+            env.secrets,
+            &format!(
+                "not generated: {} {} (write its SQL by hand)",
+                n.object.kind, n.object.name
+            ),
+        );
+    }
+}
 
 /// The current and desired states, the drafts both ways and their
 /// verification; `None` when there is nothing to do.
@@ -106,7 +113,7 @@ async fn drafted(
     table: &str,
     hints: &Hints,
     parents: &[String],
-) -> Result<Option<Drafted>, CliError> {
+) -> Result<Drafted, CliError> {
     let dialect = pipeline.dialect();
     let current = pipeline.current().await?;
     let desired = match &args.auto.to_db {
@@ -120,10 +127,7 @@ async fn drafted(
     };
     let up = draft(&current, &desired, hints, dialect);
     if up.is_empty() {
-        for n in &up.not_generated {
-            eprintln!("not generated: {} {}", n.object.kind, n.object.name);
-        }
-        return Ok(None);
+        return Ok((up, None));
     }
     let down = draft(&desired, &current, &hints.reversed(), dialect);
     let body = body(&up, &down);
@@ -146,7 +150,7 @@ async fn drafted(
     let verification = pipeline
         .verify(&with_draft, parents, &current, &desired)
         .await?;
-    Ok(Some((up, down, body, verification)))
+    Ok((up, Some((body, verification))))
 }
 
 /// The two sections of the revision file: each draft's comment blocks
