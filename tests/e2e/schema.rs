@@ -4,4 +4,5 @@
 //! tables.
 
 mod mysql;
+mod postgres;
 mod sqlite;
