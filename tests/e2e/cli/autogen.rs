@@ -286,3 +286,47 @@ fn renames_from_flags_and_desired_state_from_a_command() {
     ]);
     assert!(err.contains("broken") && err.contains("exit"), "{err}");
 }
+
+per_backend!(desired_state_from_a_database_changed_by_hand:
+    desired_state_from_a_database_changed_by_hand_sqlite => Backend::Sqlite,
+    desired_state_from_a_database_changed_by_hand_postgres => Backend::Postgres,
+    desired_state_from_a_database_changed_by_hand_mysql => Backend::MySql,
+);
+
+/// `--to-db`: a development database changed by hand is the desired state;
+/// its version table is not part of it.
+fn desired_state_from_a_database_changed_by_hand(backend: Backend) {
+    let (p, db) = schema_project(backend, FIRST);
+    autogenerate(&p, "initial schema").expect("a first revision");
+    p.ok(&["upgrade"]);
+    db.exec_blocking(
+        "CREATE TABLE tags (id INTEGER NOT NULL PRIMARY KEY, label VARCHAR(30) NOT NULL)",
+    );
+    let out = p.ok(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "tags",
+        "--to-db",
+        &db.url,
+    ]);
+    let file = out.trim().strip_prefix("created ").expect(&out).to_owned();
+    let text = p.read(&file);
+    let (up, _) = text.split_once("-- migrate:down").unwrap();
+    assert!(up.contains("CREATE TABLE") && up.contains("tags"), "{text}");
+    assert!(!up.contains("migrate_versions"), "{text}");
+    // The database already has it: mark it applied, and all agree.
+    p.ok(&["stamp", "head"]);
+    assert_eq!(
+        p.ok(&[
+            "revision",
+            "--autogenerate",
+            "-m",
+            "again",
+            "--to-db",
+            &db.url
+        ])
+        .trim(),
+        "no changes"
+    );
+}
