@@ -135,7 +135,23 @@ impl<'m> Pipeline<'m> {
     /// The desired state: `files` run in order on a fresh scratch database,
     /// read back. A failing statement names its file and line.
     pub async fn desired(&mut self, files: &[SchemaFile]) -> Result<Schema, AutogenError> {
-        let i = self.scratch().await?;
+        let mut i = self.scratch().await?;
+        if self.dialect() == crate::Dialect::Sqlite {
+            // Each file in one call (thousands of statements in one round
+            // trip); only if one fails, again statement by statement on a
+            // fresh database, to name the failing line.
+            let mut batch_ok = true;
+            for f in files {
+                if exec(&self.live[i].db, &f.text).await.is_err() {
+                    batch_ok = false;
+                    break;
+                }
+            }
+            if batch_ok {
+                return self.read(i).await;
+            }
+            i = self.scratch().await?;
+        }
         for f in files {
             run_script(&self.live[i].db, &f.name, &f.text).await?;
         }
