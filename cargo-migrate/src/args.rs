@@ -335,6 +335,13 @@ pub(crate) struct UpgradeArgs {
     #[arg(long)]
     pub single_transaction: bool,
 
+    /// Back the database up into DIR first, when something is pending:
+    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
+    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
+    /// DIR fails before any revision runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
+    pub backup: Option<PathBuf>,
+
     #[command(flatten)]
     pub db: DbOpts,
 

@@ -83,8 +83,15 @@
 //!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
+//!
+//! With the `cli` feature, the `cli` module gives the application its own `migrate`
+//! command (`myapp migrate upgrade|downgrade|current|history|heads|check|stamp|resolve`)
+//! over the embedded set, for containers without cargo or source tree.
+//! [`Migrator::backup`] (and `upgrade --backup DIR`) backs the database up
+//! before an upgrade that has something to apply.
 #![deny(missing_docs)]
 
+mod backup;
 mod connect;
 mod embedded;
 mod error;
@@ -111,6 +118,11 @@ mod backend;
     any(feature = "sqlite", feature = "postgres", feature = "mysql")
 ))]
 pub mod catalog;
+#[cfg(all(
+    feature = "cli",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod cli;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
@@ -124,6 +136,7 @@ pub mod scratch;
 mod session;
 
 pub use self::url::{DatabaseUrl, UrlError};
+pub use backup::BackupError;
 pub use connect::ConnectFailure;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, Action, Corruption, Error, StatementRef};

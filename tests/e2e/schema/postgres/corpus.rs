@@ -27,13 +27,7 @@ const WORKERS: usize = 3;
 /// Cases that fail today, with the reason (a defect of the diff or the
 /// renderer, which this reader's branch does not touch). A failure of such a
 /// case is listed, not fatal; a pass is an error, so that the entry goes.
-const KNOWN_GAPS: &[(&str, &str)] = &[(
-    "table_set_schema_hint",
-    "`-- @renamed from=public.events` keeps `public` as the hint's schema while \
-         readers name the default namespace None, and `from=events` means the new \
-         table's schema: a table cannot be moved out of public by hint, and the \
-         draft drops and recreates it (rows lost)",
-)];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 struct Case {
     name: String,

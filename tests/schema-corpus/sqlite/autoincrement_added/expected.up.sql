@@ -1,4 +1,5 @@
 PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = 1;
 BEGIN;
 CREATE TABLE "new_t" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -9,4 +10,5 @@ DROP TABLE "t";
 ALTER TABLE "new_t" RENAME TO "t";
 PRAGMA foreign_key_check;
 COMMIT;
+PRAGMA legacy_alter_table = 0;
 PRAGMA foreign_keys = ON;

@@ -1,4 +1,5 @@
 PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = 1;
 BEGIN;
 CREATE TABLE "new_kids" (
     "id" INTEGER,
@@ -11,4 +12,5 @@ DROP TABLE "kids";
 ALTER TABLE "new_kids" RENAME TO "kids";
 PRAGMA foreign_key_check;
 COMMIT;
+PRAGMA legacy_alter_table = 0;
 PRAGMA foreign_keys = ON;

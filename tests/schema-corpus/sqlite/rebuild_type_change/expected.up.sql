@@ -1,4 +1,5 @@
 PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = 1;
 BEGIN;
 CREATE TABLE "new_users" (
     "id" INTEGER,
@@ -10,4 +11,5 @@ DROP TABLE "users";
 ALTER TABLE "new_users" RENAME TO "users";
 PRAGMA foreign_key_check;
 COMMIT;
+PRAGMA legacy_alter_table = 0;
 PRAGMA foreign_keys = ON;
