@@ -173,6 +173,11 @@ pub(crate) enum Command {
     /// `{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}.sql`) and gets a
     /// random 12-hex-digit id. With several heads, say which one to build on
     /// (`--head`) or merge them first.
+    ///
+    /// With `--autogenerate`, the SQL is drafted from the difference between
+    /// the migrations and the desired schema (`schema` in migrate.toml,
+    /// `--to-db`, `--to-cmd`), verified on scratch databases, and written
+    /// with its warnings; "no changes" writes nothing.
     Revision(RevisionArgs),
 
     /// Write a merge revision that joins several heads into one.
