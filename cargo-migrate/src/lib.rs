@@ -141,8 +141,11 @@ fn db_opts(command: &Command) -> Option<&args::DbOpts> {
         Command::Current(a) => Some(&a.db),
         Command::History(a) => Some(&a.db),
         Command::Check(a) => Some(&a.db),
+        Command::Revision(a) => Some(&a.auto.db),
+        Command::Schema(a) => match &a.command {
+            args::SchemaCommand::Dump(d) => Some(&d.db),
+        },
         Command::Init(_)
-        | Command::Revision(_)
         | Command::Merge(_)
         | Command::Heads(_)
         | Command::Branches(_)

@@ -71,6 +71,16 @@
 //! The directory of the database must be writable, as it must for SQLite's
 //! own journal.
 //!
+//! # Schema (feature `schema`)
+//!
+//! `catalog::read_schema` reads a live database into `migrate-schema`'s
+//! model; `scratch` makes and always drops the throw-away databases
+//! autogenerate works on (in memory for SQLite, on a dev server otherwise);
+//! `autogen::Pipeline` replays the migrations and runs the desired schema
+//! on them, and verifies a draft (up and down, on empty tables and with a
+//! row in every table) before `cargo migrate revision --autogenerate`
+//! writes it.
+//!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 //!
@@ -96,6 +106,11 @@ mod url;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod autogen;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
 #[cfg(all(
@@ -112,6 +127,11 @@ pub mod cli;
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod scratch;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
 

@@ -46,5 +46,6 @@ pub(crate) fn dispatch(
         Command::Branches(a) => super::inspect::branches(&a, env, out),
         Command::Show(a) => super::inspect::show(&a, env, out),
         Command::Check(a) => super::check::run(&a, env, out),
+        Command::Schema(a) => super::schema::run(&a, env, out),
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand (related ones share a module); `dispatch` picks one.
 
+mod autogen;
 mod check;
 mod dispatch;
 mod init;
@@ -7,5 +8,7 @@ mod inspect;
 mod json;
 mod migrate;
 mod revision;
+mod schema;
+mod scratch;
 
 pub(crate) use dispatch::{dispatch, Env};
