@@ -8,6 +8,8 @@
 //! affects them alike. With `MIGRATE_TEST_POSTGRES_URL` and
 //! `MIGRATE_TEST_MYSQL_URL` set, PostgreSQL and MariaDB figures are added.
 
+mod autogen;
+
 use migrate_runtime::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use migrate_runtime::sqlx::{self, Connection, Executor, MySqlPool, PgPool, SqlitePool};
 use migrate_runtime::Migrations;
@@ -204,6 +206,9 @@ async fn main() {
     if section("servers") {
         servers(tmp.path()).await;
     }
+    if section("autogen") {
+        autogen::run(tmp.path()).await;
+    }
 }
 
 /// 1,000 small migrations on a fresh SQLite file: raw SQL, sqlx, ours.
@@ -287,11 +292,11 @@ async fn apply(tmp: &Path, runs: usize) {
 }
 
 /// Whether to run a section: all of them unless some are named on the
-/// command line (`apply`, `noop`, `servers`).
+/// command line (`apply`, `noop`, `servers`, `autogen`).
 fn section(name: &str) -> bool {
     let named: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| ["apply", "noop", "servers"].contains(&a.as_str()))
+        .filter(|a| ["apply", "noop", "servers", "autogen"].contains(&a.as_str()))
         .collect();
     named.is_empty() || named.iter().any(|a| a == name)
 }

@@ -5,6 +5,10 @@
 use clap::{ArgAction, Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod schema;
+
+pub(crate) use schema::{AutogenOpts, DevOpts, DumpArgs, SchemaArgs, SchemaCommand};
+
 /// The `cargo` front: cargo runs `cargo-migrate migrate ARGS...`, so the first
 /// argument is the subcommand's own name, as in every cargo plugin.
 #[derive(Debug, Parser)]
@@ -50,7 +54,7 @@ pub(crate) struct GlobalOpts {
     /// Config file to read instead of `./migrate.toml`.
     ///
     /// Keys: `source`, `table`, `file_template`, `truncate_slug_length`,
-    /// `database_url_env`. A missing default file is fine; a missing file
+    /// `database_url_env`, `schema`, `dev_url`, `dialect`. A missing default file is fine; a missing file
     /// named here is an error.
     #[arg(
         long,
@@ -169,6 +173,11 @@ pub(crate) enum Command {
     /// `{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}.sql`) and gets a
     /// random 12-hex-digit id. With several heads, say which one to build on
     /// (`--head`) or merge them first.
+    ///
+    /// With `--autogenerate`, the SQL is drafted from the difference between
+    /// the migrations and the desired schema (`schema` in migrate.toml,
+    /// `--to-db`, `--to-cmd`), verified on scratch databases, and written
+    /// with its warnings; "no changes" writes nothing.
     Revision(RevisionArgs),
 
     /// Write a merge revision that joins several heads into one.
@@ -247,7 +256,16 @@ pub(crate) enum Command {
     /// per head), down sections present. With a database URL, also reports
     /// pending revisions, edited (drifted) files, unknown and failed revisions.
     /// Exits 1 on any problem, for CI.
+    ///
+    /// With `--schema` (implied when `schema` is set in migrate.toml and a
+    /// database kind is known), also replays the migrations on a scratch
+    /// database and fails unless they reproduce the desired schema, printing
+    /// the missing SQL; with a database URL, also reports a database that
+    /// drifted from the migrations.
     Check(CheckArgs),
+
+    /// The schema layer: `schema dump` writes the desired-state SQL.
+    Schema(SchemaArgs),
 }
 
 /// `init` options.
@@ -287,6 +305,9 @@ pub(crate) struct RevisionArgs {
     /// Revision(s) that must be applied first without being parents.
     #[arg(long, value_name = "REV", value_delimiter = ',', action = ArgAction::Append)]
     pub depends_on: Vec<String>,
+
+    #[command(flatten)]
+    pub auto: AutogenOpts,
 }
 
 /// `merge` options.
@@ -333,6 +354,13 @@ pub(crate) struct UpgradeArgs {
     /// still run outside it, and MySQL commits DDL regardless.
     #[arg(long)]
     pub single_transaction: bool,
+
+    /// Back the database up into DIR first, when something is pending:
+    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
+    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
+    /// DIR fails before any revision runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
+    pub backup: Option<PathBuf>,
 
     #[command(flatten)]
     pub db: DbOpts,
@@ -525,6 +553,15 @@ pub(crate) struct CheckArgs {
     /// Only check the files, even when a database URL is set.
     #[arg(long)]
     pub offline: bool,
+
+    /// Also check that the migrations reproduce the desired schema
+    /// (`schema` in migrate.toml), and with a database URL that the
+    /// database did not drift from them.
+    #[arg(long)]
+    pub schema: bool,
+
+    #[command(flatten)]
+    pub dev: DevOpts,
 
     /// Print JSON for scripts.
     #[arg(long)]

@@ -166,6 +166,46 @@ pub(crate) enum CliError {
         heads: String,
     },
 
+    /// The autogenerate pipeline failed (scratch database, schema.sql,
+    /// verification).
+    #[error(transparent)]
+    Autogen(#[from] migrate_runtime::autogen::AutogenError),
+
+    /// A rename hint (`--rename`, `-- @renamed`) that does not parse.
+    #[error(transparent)]
+    Hint(#[from] migrate_schema::HintError),
+
+    /// A schema command without a desired schema.
+    #[error("no desired schema: set `schema = \"schema.sql\"` in migrate.toml (a file or a directory of .sql files), or pass --to-db URL or --to-cmd COMMAND")]
+    NoSchema,
+
+    /// A schema command that cannot tell which database kind to use.
+    #[error("`{command}` needs to know the kind of database: pass --database-url (or set {env}), or --dev-url")]
+    NoSchemaDialect {
+        /// The command.
+        command: &'static str,
+        /// The variable to set.
+        env: String,
+    },
+
+    /// `--to-cmd` failed or printed no valid text.
+    #[error("`--to-cmd {command}` failed ({status}){}", if stderr.trim().is_empty() { String::new() } else { format!(": {}", stderr.trim()) })]
+    ToCmd {
+        /// The command.
+        command: String,
+        /// How it ended.
+        status: String,
+        /// What it printed on stderr.
+        stderr: String,
+    },
+
+    /// Ctrl-C during a schema command; scratch databases were dropped.
+    #[error("interrupted{}", if left.is_empty() { "; the scratch databases were dropped".to_owned() } else { format!("; could not drop the scratch database(s) {} (the next run drops them)", left.join(", ")) })]
+    Interrupted {
+        /// Scratch databases that could not be dropped.
+        left: Vec<String>,
+    },
+
     /// Writing the command's output failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),

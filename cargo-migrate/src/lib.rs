@@ -142,8 +142,11 @@ fn db_opts(command: &Command) -> Option<&args::DbOpts> {
         Command::History(a) => Some(&a.db),
         Command::Check(a) => Some(&a.db),
         Command::Lint(a) => Some(&a.db),
+        Command::Revision(a) => Some(&a.auto.db),
+        Command::Schema(a) => match &a.command {
+            args::SchemaCommand::Dump(d) => Some(&d.db),
+        },
         Command::Init(_)
-        | Command::Revision(_)
         | Command::Merge(_)
         | Command::Heads(_)
         | Command::Branches(_)

@@ -40,6 +40,11 @@ pub(crate) struct ConfigFile {
     pub truncate_slug_length: Option<usize>,
     /// The environment variable that holds the database URL.
     pub database_url_env: Option<String>,
+    /// The desired schema: a `.sql` file or a directory of them, relative
+    /// to the config file's directory.
+    pub schema: Option<PathBuf>,
+    /// The server scratch databases are created on.
+    pub dev_url: Option<String>,
 }
 
 /// Where the database URL came from, for messages.
@@ -68,6 +73,10 @@ pub(crate) struct Settings {
     config_table: Option<String>,
     /// The name of the environment variable that holds the URL.
     url_env: String,
+    /// The desired schema file or directory, if configured.
+    pub schema: Option<PathBuf>,
+    /// `dev_url` from the config.
+    pub dev_url: Option<String>,
 }
 
 /// The raw inputs settings are resolved from, gathered by `lib.rs`.
@@ -86,6 +95,12 @@ impl Settings {
         // A `source` in the config is relative to the config file, so that
         // `--config sub/migrate.toml` means the same from anywhere.
         let config_source = config.source.as_ref().map(|s| match &config_path {
+            Some(p) if s.is_relative() => {
+                p.parent().map(|d| d.join(s)).unwrap_or_else(|| s.clone())
+            }
+            _ => s.clone(),
+        });
+        let schema = config.schema.as_ref().map(|s| match &config_path {
             Some(p) if s.is_relative() => {
                 p.parent().map(|d| d.join(s)).unwrap_or_else(|| s.clone())
             }
@@ -127,6 +142,8 @@ impl Settings {
             url_env: config
                 .database_url_env
                 .unwrap_or_else(|| DEFAULT_URL_ENV.to_owned()),
+            schema,
+            dev_url: config.dev_url,
         })
     }
 

@@ -5,13 +5,22 @@
 //! DATABASE_URL=postgres://user:pw@localhost/todo cargo run -p migrate-examples --bin todo-service
 //! DATABASE_URL=mysql://user:pw@localhost/todo    cargo run -p migrate-examples --bin todo-service
 //! TODO_NO_WORK=1 cargo run -p migrate-examples --bin todo-service   # migrate only
+//! cargo run -p migrate-examples --bin todo-service -- migrate current # its own migrate command
 //! ```
+//!
+//! `todo-service` alone (or `todo-service serve`) migrates and then works;
+//! `todo-service migrate upgrade|downgrade|current|history|heads|check|stamp|resolve`
+//! runs one migration command over the embedded migrations, as `cargo
+//! migrate` would, with no source tree or cargo needed: what a container
+//! holding only this binary runs before it serves.
 //!
 //! The migrations in `todo-service/migrations/` are checked and embedded at
 //! compile time; at start-up the binary applies whatever its database lacks,
 //! under a database lock, so any number of replicas may start at once. The
 //! SQL is portable across SQLite, PostgreSQL and MariaDB/MySQL.
 
+use clap::Parser;
+use migrate_runtime::cli::MigrateCommand;
 use migrate_runtime::sqlx::{self, Row};
 use migrate_runtime::{migrations, Db, Migrations};
 use std::process::ExitCode;
@@ -23,8 +32,31 @@ static MIGRATIONS: Migrations = migrations!("todo-service/migrations");
 /// the binary runs, created on first start.
 const DEFAULT_URL: &str = "sqlite:todo.db";
 
+/// A to-do service that migrates its own database.
+#[derive(Parser)]
+#[command(name = "todo-service")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<AppCmd>,
+}
+
+#[derive(clap::Subcommand)]
+enum AppCmd {
+    /// Migrate the database with the migrations built into this binary.
+    Migrate(MigrateCommand),
+    /// Migrate what is missing, then work (the default).
+    Serve,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    match Cli::parse().command {
+        Some(AppCmd::Migrate(cmd)) => cmd.default_database_url(DEFAULT_URL).run(&MIGRATIONS).await,
+        Some(AppCmd::Serve) | None => serve().await,
+    }
+}
+
+async fn serve() -> ExitCode {
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -166,6 +166,9 @@ pub enum Error {
         /// The revision id.
         revision: String,
     },
+    /// The backup before an upgrade failed; nothing was migrated.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     /// The version table holds something this version cannot read.
     #[error(
         "the version table {table} is not in the expected shape: {detail}; was it edited by hand?"

@@ -71,10 +71,27 @@
 //! The directory of the database must be writable, as it must for SQLite's
 //! own journal.
 //!
+//! # Schema (feature `schema`)
+//!
+//! `catalog::read_schema` reads a live database into `migrate-schema`'s
+//! model; `scratch` makes and always drops the throw-away databases
+//! autogenerate works on (in memory for SQLite, on a dev server otherwise);
+//! `autogen::Pipeline` replays the migrations and runs the desired schema
+//! on them, and verifies a draft (up and down, on empty tables and with a
+//! row in every table) before `cargo migrate revision --autogenerate`
+//! writes it.
+//!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
+//!
+//! With the `cli` feature, the `cli` module gives the application its own `migrate`
+//! command (`myapp migrate upgrade|downgrade|current|history|heads|check|stamp|resolve`)
+//! over the embedded set, for containers without cargo or source tree.
+//! [`Migrator::backup`] (and `upgrade --backup DIR`) backs the database up
+//! before an upgrade that has something to apply.
 #![deny(missing_docs)]
 
+mod backup;
 mod connect;
 mod embedded;
 mod error;
@@ -89,6 +106,11 @@ mod url;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod autogen;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
 #[cfg(all(
@@ -96,14 +118,25 @@ mod backend;
     any(feature = "sqlite", feature = "postgres", feature = "mysql")
 ))]
 pub mod catalog;
+#[cfg(all(
+    feature = "cli",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod cli;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod scratch;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
 
 pub use self::url::{DatabaseUrl, UrlError};
+pub use backup::BackupError;
 pub use connect::ConnectFailure;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, Action, Corruption, Error, StatementRef};

@@ -8,6 +8,7 @@ use crate::embedded::Migrations;
 use crate::types::{
     DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
 };
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,6 +58,7 @@ pub struct Migrator<'m> {
     pub(crate) statement_lock_timeout: Option<Duration>,
     pub(crate) hooks: Vec<Hook>,
     pub(crate) wait_hooks: Vec<WaitHook>,
+    pub(crate) backup: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Migrator<'_> {
@@ -72,6 +74,7 @@ impl std::fmt::Debug for Migrator<'_> {
             .field("statement_lock_timeout", &self.statement_lock_timeout)
             .field("hooks", &self.hooks.len())
             .field("wait_hooks", &self.wait_hooks.len())
+            .field("backup", &self.backup)
             .finish()
     }
 }
@@ -99,6 +102,7 @@ impl<'m> Migrator<'m> {
             statement_lock_timeout: None,
             hooks: Vec::new(),
             wait_hooks: Vec::new(),
+            backup: None,
         }
     }
 
@@ -183,6 +187,21 @@ impl<'m> Migrator<'m> {
     /// The runtime also logs it as a `tracing` warning.
     pub fn on_wait(mut self, hook: impl Fn(&WaitEvent) + Send + Sync + 'static) -> Self {
         self.wait_hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Before an upgrade that has something to apply, backs the database
+    /// up into `dir` (created if missing), named
+    /// `<database>-at-<revision>-<UTC time>.<ext>`; the path is in
+    /// [`Report::backup`](crate::Report::backup). SQLite is copied with
+    /// `VACUUM INTO`; PostgreSQL needs `pg_dump` and MariaDB/MySQL
+    /// `mariadb-dump` or `mysqldump` on `PATH`, which get the password
+    /// through their environment or a private option file, never their
+    /// command line. A missing tool or an unwritable directory fails with
+    /// [`Error::Backup`](crate::Error::Backup) before any revision runs.
+    /// No backup is taken when nothing is pending, nor by downgrade or stamp.
+    pub fn backup(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.backup = Some(dir.into());
         self
     }
 

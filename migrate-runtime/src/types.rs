@@ -101,6 +101,8 @@ pub struct Report {
     pub unstamped: Vec<String>,
     /// The heads after the run.
     pub heads: Vec<String>,
+    /// The backup an upgrade took first ([`Migrator::backup`](crate::Migrator::backup)).
+    pub backup: Option<std::path::PathBuf>,
 }
 
 /// The state of one version-table row.

@@ -291,6 +291,34 @@ impl DatabaseUrl {
         }
     }
 
+    /// The same server and credentials with another database: how scratch
+    /// databases are reached on a dev server. `None` for SQLite.
+    #[cfg_attr(not(feature = "schema"), allow(dead_code))]
+    pub(crate) fn with_database(&self, name: &str) -> Option<DatabaseUrl> {
+        let text = match &self.form {
+            Form::Sqlite { .. } => return None,
+            Form::Url(url) => {
+                let mut url = url.clone();
+                url.set_path(&format!("/{name}"));
+                url.to_string()
+            }
+            Form::KeyValue(_) => {
+                let mut url = ::url::Url::parse(&self.driver_text()).ok()?;
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .filter(|(k, _)| k != "dbname")
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                url.query_pairs_mut()
+                    .clear()
+                    .extend_pairs(pairs)
+                    .append_pair("dbname", name);
+                url.to_string()
+            }
+        };
+        DatabaseUrl::parse(&text).ok()
+    }
+
     /// The decoded value of query parameter `key`, if given.
     #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn query_value(&self, key: &str) -> Option<String> {

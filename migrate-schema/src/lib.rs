@@ -39,8 +39,11 @@
 //! - **Defaults and expressions** are SQL ready to render: `pg_get_expr` for
 //!   defaults, generated columns, check constraints (without `CHECK (...)`),
 //!   index expressions and predicates; `COLUMN_DEFAULT` on MySQL quoted when it
-//!   is a literal (MariaDB already quotes); `dflt_value` on SQLite. A serial
-//!   column's `nextval(...)` default is kept; its owned sequence is not listed.
+//!   is a literal (MariaDB already quotes); `dflt_value` on SQLite. A column
+//!   whose `nextval(...)` default draws from a sequence it owns (what `serial`
+//!   makes) is read as `serial` / `bigserial` / `smallserial` with no default,
+//!   and the sequence is not listed: a draft then writes `serial`, which
+//!   creates the sequence again.
 //! - **Constraints**: names as the catalog has them; `None` where the engine
 //!   stores none (SQLite). Unique constraints go in [`Table::uniques`]; an index
 //!   that backs a constraint (a primary key, a unique constraint, SQLite's

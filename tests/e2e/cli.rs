@@ -3,6 +3,8 @@
 //! SQLite always and PostgreSQL / MariaDB when `MIGRATE_TEST_POSTGRES_URL` /
 //! `MIGRATE_TEST_MYSQL_URL` are set (`scripts/test` sets them).
 
+mod autogen;
+mod autogen_errors;
 mod branches;
 mod errors;
 mod harness;

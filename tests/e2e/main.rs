@@ -2,8 +2,10 @@
 //! runtime against real databases, the `cargo migrate` CLI, and the fuzz
 //! targets' corpus.
 
+mod app;
 mod cli;
 mod faults;
 mod fuzz_corpus;
 mod runtime;
+mod schema;
 mod support;

@@ -23,6 +23,9 @@ struct Problem {
     line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     revision: Option<String>,
+    /// For schema problems: the SQL that would remove the difference.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sql: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +34,7 @@ struct Report {
     revisions: usize,
     heads: Vec<String>,
     database_checked: bool,
+    schema_checked: bool,
     pending: Vec<String>,
     problems: Vec<Problem>,
 }
@@ -59,6 +63,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
                     file: (!e.file().is_empty()).then(|| dir.join(e.file()).display().to_string()),
                     line: Some(e.line()),
                     revision: None,
+                    sql: Vec::new(),
                 });
             }
             let only_heads = errors
@@ -90,6 +95,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
                     file: Some(dir.join(&f.file).display().to_string()),
                     line: Some(f.line),
                     revision: Some(f.revision),
+                    sql: Vec::new(),
                 });
             }
         }
@@ -109,6 +115,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
             })
             .unwrap_or_default(),
         database_checked: false,
+        schema_checked: false,
         pending: Vec::new(),
         problems: Vec::new(),
     };
@@ -128,6 +135,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
                 file: None,
                 line: None,
                 revision,
+                sql: Vec::new(),
             });
         };
         if !status.pending.is_empty() {
@@ -172,6 +180,31 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         }
     }
 
+    if let Some(project) = &project {
+        // The live database is compared only when it is at the heads: a
+        // database behind is already reported as pending.
+        let live = (report.database_checked && report.pending.is_empty())
+            .then_some(env.url)
+            .flatten();
+        if let Some(found) = super::schema::check(args, env, project, live)? {
+            report.schema_checked = true;
+            for p in found {
+                text.push_str(&render::problem(&p.message, None));
+                for statement in &p.sql {
+                    text.push_str(&format!("    {}\n", statement.replace('\n', "\n    ")));
+                }
+                problems.push(Problem {
+                    kind: p.kind,
+                    message: p.message,
+                    file: None,
+                    line: None,
+                    revision: None,
+                    sql: p.sql,
+                });
+            }
+        }
+    }
+
     report.ok = problems.is_empty();
     report.problems = problems;
     let count = report.problems.len();
@@ -179,10 +212,13 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         json::write(out, &report)?;
     } else if count == 0 {
         let heads = report.heads.join(", ");
-        let db = if report.database_checked {
-            "; the database is up to date"
-        } else {
-            ""
+        let db = match (report.database_checked, report.schema_checked) {
+            (true, true) => {
+                "; the database is up to date; the migrations reproduce the desired schema"
+            }
+            (true, false) => "; the database is up to date",
+            (false, true) => "; the migrations reproduce the desired schema",
+            (false, false) => "",
         };
         writeln!(
             out,

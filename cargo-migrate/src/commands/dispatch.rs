@@ -47,5 +47,6 @@ pub(crate) fn dispatch(
         Command::Show(a) => super::inspect::show(&a, env, out),
         Command::Lint(a) => super::lint::run(&a, env, out),
         Command::Check(a) => super::check::run(&a, env, out),
+        Command::Schema(a) => super::schema::run(&a, env, out),
     }
 }

@@ -160,7 +160,15 @@ fn config_text(source: &str) -> String {
          # truncate_slug_length = {DEFAULT_SLUG_LENGTH}\n\
          \n\
          # Environment variable that holds the database URL.\n\
-         # database_url_env = \"{DEFAULT_URL_ENV}\"\n"
+         # database_url_env = \"{DEFAULT_URL_ENV}\"\n\
+         \n\
+         # The desired schema, for `revision --autogenerate` and `check`: a .sql\n\
+         # file or a directory of them, in the database's dialect.\n\
+         # schema = \"schema.sql\"\n\
+         \n\
+         # Server for the scratch databases autogenerate replays on (PostgreSQL,\n\
+         # MariaDB; default: the server of the database URL).\n\
+         # dev_url = \"postgres://user@localhost/postgres\"\n"
     )
 }
 

@@ -26,6 +26,7 @@ pub(crate) fn upgrade(
         lock: &args.lock,
         verbose: args.verbose,
         grouped: args.single_transaction,
+        backup: args.backup.as_deref(),
     };
     move_to(&move_, env, out)
 }
@@ -44,6 +45,7 @@ pub(crate) fn downgrade(
         lock: &args.lock,
         verbose: args.verbose,
         grouped: args.single_transaction,
+        backup: None,
     };
     move_to(&move_, env, out)
 }
@@ -57,6 +59,7 @@ struct Move<'a> {
     lock: &'a LockOpts,
     verbose: bool,
     grouped: bool,
+    backup: Option<&'a std::path::Path>,
 }
 
 fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
@@ -68,6 +71,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         lock,
         verbose,
         grouped,
+        backup,
     } = *m;
     // A malformed target is reported before anything else is done.
     let parsed = Target::parse(target)?;
@@ -99,9 +103,15 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         grouped,
     };
     let report = connection.run(&project, &opts, async |m, db| match direction {
-        Direction::Up => m.upgrade(db, target).await,
+        Direction::Up => match backup {
+            Some(dir) => m.clone().backup(dir).upgrade(db, target).await,
+            None => m.upgrade(db, target).await,
+        },
         Direction::Down => m.downgrade(db, target).await,
     })?;
+    if let Some(file) = &report.backup {
+        writeln!(out, "backed up to {}", file.display())?;
+    }
     if progress {
         let verb = match direction {
             Direction::Up => "applied",

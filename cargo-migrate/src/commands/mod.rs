@@ -1,5 +1,6 @@
 //! One module per subcommand (related ones share a module); `dispatch` picks one.
 
+mod autogen;
 mod check;
 mod dispatch;
 mod init;
@@ -8,5 +9,7 @@ mod json;
 mod lint;
 mod migrate;
 mod revision;
+mod schema;
+mod scratch;
 
 pub(crate) use dispatch::{dispatch, Env};

@@ -16,7 +16,31 @@ pub(crate) fn revision(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    if args.auto.autogenerate {
+        return super::autogen::run(args, env, out);
+    }
     let project = Project::load(&env.settings.source)?;
+    let (parents, depends_on) = parents(&project, args)?;
+    let path = write(
+        &project,
+        env,
+        &args.message,
+        args.rev_id.as_deref(),
+        &parents,
+        &depends_on,
+        &args.branch_label,
+        None,
+    )?;
+    writeln!(out, "created {}", path.display())?;
+    Ok(())
+}
+
+/// The parents (`--head`, else the single head) and `--depends-on`
+/// revisions of a new revision, as ids.
+pub(super) fn parents(
+    project: &Project,
+    args: &RevisionArgs,
+) -> Result<(Vec<String>, Vec<String>), CliError> {
     let graph = project.graph();
     let parents: Vec<usize> = match args.head.as_deref() {
         None => match graph.heads() {
@@ -56,17 +80,7 @@ pub(crate) fn revision(
         }
     }
     let parents: Vec<String> = parents.iter().map(|&i| graph.id(i).to_owned()).collect();
-    let path = write(
-        &project,
-        env,
-        &args.message,
-        args.rev_id.as_deref(),
-        &parents,
-        &depends_on,
-        &args.branch_label,
-    )?;
-    writeln!(out, "created {}", path.display())?;
-    Ok(())
+    Ok((parents, depends_on))
 }
 
 /// `merge -m MSG REV...`: a revision whose parents are the given revisions.
@@ -121,14 +135,17 @@ pub(crate) fn merge(args: &MergeArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
         &parents,
         &[],
         &args.branch_label,
+        None,
     )?;
     writeln!(out, "created {}", path.display())?;
     Ok(())
 }
 
 /// Checks the new revision's id and labels, writes its file, and makes sure
-/// the directory still validates with it.
-fn write(
+/// the directory still validates with it. `body` replaces the empty
+/// sections (from `-- migrate:up` on) when given.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write(
     project: &Project,
     env: &Env<'_>,
     message: &str,
@@ -136,6 +153,7 @@ fn write(
     parents: &[String],
     depends_on: &[String],
     labels: &[String],
+    body: Option<&str>,
 ) -> Result<PathBuf, CliError> {
     let graph = project.graph();
     let taken = |id: &str| graph.index_of(id).is_some() || graph.label_revision(id).is_some();
@@ -185,7 +203,7 @@ fn write(
     }
 
     let now = Utc::now();
-    let text = naming::file_text(&NewRevision {
+    let mut text = naming::file_text(&NewRevision {
         id: &id,
         parents,
         depends_on,
@@ -193,6 +211,11 @@ fn write(
         created: &now,
         message,
     });
+    if let Some(body) = body {
+        let at = text.find("-- migrate:up").unwrap_or(text.len());
+        text.truncate(at);
+        text.push_str(body);
+    }
     let slug = naming::slug(message, env.settings.slug_length);
     let name = naming::file_name(&env.settings.file_template, &id, &slug, &now);
     let path = project.dir.join(&name);

@@ -163,10 +163,6 @@ impl Backend for My {
         row.try_get_unchecked(index)
     }
 
-    fn int(row: &Row<Self>, index: usize) -> Result<i64, sqlx::Error> {
-        row.try_get(index)
-    }
-
     fn classify(error: &sqlx::Error) -> ErrorClass {
         let Some(db) = error.as_database_error() else {
             return ErrorClass::Other;

@@ -199,18 +199,6 @@ impl Backend for Pg {
         Ok(blockers.map(|b| format!("a lock held by {b}")))
     }
 
-    fn text(row: &Row<Self>, index: usize) -> Result<String, sqlx::Error> {
-        row.try_get(index)
-    }
-
-    fn opt_text(row: &Row<Self>, index: usize) -> Result<Option<String>, sqlx::Error> {
-        row.try_get(index)
-    }
-
-    fn int(row: &Row<Self>, index: usize) -> Result<i64, sqlx::Error> {
-        row.try_get(index)
-    }
-
     async fn run_section(
         &mut self,
         conn: &mut Conn<Self>,

@@ -157,10 +157,6 @@ impl Backend for Lite {
         not_null(row, index)
     }
 
-    fn opt_text(row: &Row<Self>, index: usize) -> Result<Option<String>, sqlx::Error> {
-        row.try_get(index)
-    }
-
     fn int(row: &Row<Self>, index: usize) -> Result<i64, sqlx::Error> {
         not_null(row, index)
     }

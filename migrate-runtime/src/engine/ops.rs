@@ -17,7 +17,16 @@ pub(crate) async fn upgrade<B: Backend>(
     let mut st = run.start().await?;
     run.check(&st)?;
     let plan = run.graph().plan_upgrade(target, &st.applied)?;
-    run.apply(&mut st, &plan, Direction::Up).await
+    let backup = match &run.m.backup {
+        Some(dir) if !plan.is_empty() => {
+            let at = run.heads(&st.applied);
+            Some(crate::backup::take(run, dir, &at).await?)
+        }
+        _ => None,
+    };
+    let mut report = run.apply(&mut st, &plan, Direction::Up).await?;
+    report.backup = backup;
+    Ok(report)
 }
 
 /// Reverts what was built on `target`, newest first.
@@ -94,6 +103,7 @@ pub(crate) async fn stamp<B: Backend>(
         stamped: ids(&stamped),
         unstamped,
         heads: run.heads(&after),
+        backup: None,
     })
 }
 

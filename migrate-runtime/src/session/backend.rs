@@ -80,14 +80,21 @@ pub(crate) trait Backend: Send + Sized + 'static {
         "BEGIN"
     }
 
-    /// A text column that must not be NULL.
-    fn text(row: &Row<Self>, index: usize) -> Result<String, sqlx::Error>;
+    /// A text column that must not be NULL. The default is the driver's
+    /// checked decoding; a dialect overrides it only for a quirk.
+    fn text(row: &Row<Self>, index: usize) -> Result<String, sqlx::Error> {
+        Self::Db::text(row, index)
+    }
 
     /// A text column that may be NULL.
-    fn opt_text(row: &Row<Self>, index: usize) -> Result<Option<String>, sqlx::Error>;
+    fn opt_text(row: &Row<Self>, index: usize) -> Result<Option<String>, sqlx::Error> {
+        Self::Db::opt_text(row, index)
+    }
 
     /// An integer column that must not be NULL.
-    fn int(row: &Row<Self>, index: usize) -> Result<i64, sqlx::Error>;
+    fn int(row: &Row<Self>, index: usize) -> Result<i64, sqlx::Error> {
+        Self::Db::int(row, index)
+    }
 
     /// Reads (revision, checksum, state) of every row, or `None` when the
     /// table does not exist. The default reads plain rows.

@@ -46,6 +46,15 @@ pub(crate) trait Driver: sqlx::Database {
         sql: SqlStr,
     ) -> impl Future<Output = Result<Vec<Self::Row>, sqlx::Error>> + Send;
 
+    /// A text column, type-checked by the driver; NULL is an error.
+    fn text(row: &Self::Row, index: usize) -> Result<String, sqlx::Error>;
+
+    /// A text column that may be NULL, type-checked by the driver.
+    fn opt_text(row: &Self::Row, index: usize) -> Result<Option<String>, sqlx::Error>;
+
+    /// An integer column, type-checked by the driver; NULL is an error.
+    fn int(row: &Self::Row, index: usize) -> Result<i64, sqlx::Error>;
+
     /// Runs a whole section through the driver's multi-statement execution,
     /// counting the statements the database finished, so that a failure can
     /// name the statement. (The count is free: the driver hands over every
@@ -106,6 +115,24 @@ macro_rules! driver {
                 sql: SqlStr,
             ) -> Result<Vec<<$db as sqlx::Database>::Row>, sqlx::Error> {
                 sqlx::raw_sql(sql).fetch_all(conn).await
+            }
+
+            fn text(
+                row: &<$db as sqlx::Database>::Row,
+                index: usize,
+            ) -> Result<String, sqlx::Error> {
+                sqlx::Row::try_get(row, index)
+            }
+
+            fn opt_text(
+                row: &<$db as sqlx::Database>::Row,
+                index: usize,
+            ) -> Result<Option<String>, sqlx::Error> {
+                sqlx::Row::try_get(row, index)
+            }
+
+            fn int(row: &<$db as sqlx::Database>::Row, index: usize) -> Result<i64, sqlx::Error> {
+                sqlx::Row::try_get(row, index)
             }
 
             async fn run_many(

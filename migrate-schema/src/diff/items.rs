@@ -13,6 +13,11 @@ pub(crate) trait Item {
     type Key: Hash + Eq;
     fn item_name(&self) -> Option<&str>;
     fn key(&self) -> Self::Key;
+    /// Whether an item left without a same-named partner may match one of
+    /// the same content. True for constraints, whose names the engine often
+    /// makes up; false for indexes, which always carry the name the user
+    /// gave, so that a renamed index is a drop + create, not nothing.
+    const MATCH_BY_CONTENT: bool = true;
 }
 
 impl Item for Unique {
@@ -53,6 +58,7 @@ impl Item for Check {
 
 impl Item for Index {
     type Key = (bool, Vec<IndexPart>, Option<String>, String);
+    const MATCH_BY_CONTENT: bool = false;
     fn item_name(&self) -> Option<&str> {
         Some(&self.name)
     }
@@ -95,7 +101,7 @@ pub(crate) fn unmatched<T: Item>(current: &[T], desired: &[T]) -> (Vec<usize>, V
     }
     let mut by_key: HashMap<T::Key, Vec<usize>> = HashMap::new();
     for (i, c) in current.iter().enumerate().rev() {
-        if cur_open[i] {
+        if cur_open[i] && T::MATCH_BY_CONTENT {
             by_key.entry(c.key()).or_default().push(i);
         }
     }

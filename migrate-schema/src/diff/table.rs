@@ -297,8 +297,26 @@ fn diff_columns(cur: &Table, translated: &Table, des: &Table, plan: &mut Plan) {
             );
         }
         if !same_column(now, to) {
+            // A column losing its identity (MySQL's AUTO_INCREMENT) changes
+            // before the key drops: MySQL refuses to drop the primary key of
+            // an auto-increment column. Only when neither the table nor the
+            // column is renamed, as the early step runs before the renames.
+            let early = now.identity.is_some()
+                && to.identity.is_none()
+                && old.name == now.name
+                && cur.name == *name;
+            // And one gaining it changes after the keys are added: MySQL
+            // wants the auto-increment column to be a key already.
+            let late = now.identity.is_none() && to.identity.is_some();
+            let phase = if early {
+                Phase::DropIdentity
+            } else if late {
+                Phase::AddIdentity
+            } else {
+                Phase::AlterColumns
+            };
             let (table, from, to) = (name.clone(), now.clone(), (*to).clone());
-            plan.push(Phase::AlterColumns, Change::AlterColumn { table, from, to });
+            plan.push(phase, Change::AlterColumn { table, from, to });
         }
     }
     let mut dropped_by_type: HashMap<&str, &Column> = HashMap::new();

@@ -167,6 +167,7 @@ impl Scan {
             [.., name] => QualifiedName::new(name.clone()),
             [] => return Ok(start + 1),
         };
+        let table = self.default_namespace(table);
         if let Some((old, _)) = pending {
             let old = match QualifiedName::parse(&old) {
                 QualifiedName { schema: None, name } => QualifiedName {
@@ -175,6 +176,7 @@ impl Scan {
                 },
                 qualified => qualified,
             };
+            let old = self.default_namespace(old);
             if self
                 .hints
                 .tables
@@ -303,3 +305,17 @@ fn directive(comment: &str, line: u64) -> Result<Option<String>, Failure> {
 
 #[cfg(test)]
 mod tests;
+
+impl Scan {
+    /// Readers name PostgreSQL's default namespace `None` (see
+    /// [`QualifiedName::schema`]): `public.events` in a hint is the same
+    /// table as `events`, so a table can be moved out of `public` by hint.
+    fn default_namespace(&self, name: QualifiedName) -> QualifiedName {
+        match (&name.schema, self.dialect) {
+            (Some(schema), Dialect::Postgres) if schema == "public" => {
+                QualifiedName::new(name.name)
+            }
+            _ => name,
+        }
+    }
+}

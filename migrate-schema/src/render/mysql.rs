@@ -213,7 +213,14 @@ pub(crate) fn column_def(c: &Column) -> String {
         };
         sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expression));
     }
-    sql.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
+    // MariaDB refuses NULL / NOT NULL after a generated column's expression
+    // (MySQL accepts both); a generated column is nullable by default on
+    // both, so NULL is left out there, and NOT NULL is kept for MySQL.
+    match (&c.generated, c.nullable) {
+        (Some(_), true) => {}
+        (_, true) => sql.push_str(" NULL"),
+        (_, false) => sql.push_str(" NOT NULL"),
+    }
     if let (Some(default), None) = (&c.default, &c.generated) {
         sql.push_str(&format!(" DEFAULT {default}"));
     }

@@ -98,11 +98,20 @@ pub(crate) fn render_all(
         sql: sql.into(),
         change: "table rebuild".into(),
     };
-    let mut wrapped = vec![wrap("PRAGMA foreign_keys = OFF;"), wrap("BEGIN;")];
+    // legacy_alter_table: the final `ALTER TABLE new_x RENAME TO x` must not
+    // re-check views and triggers that name `x` while it does not exist (it
+    // fails with "error in view ...: no such table"), as SQLite's own
+    // rebuild procedure advises.
+    let mut wrapped = vec![
+        wrap("PRAGMA foreign_keys = OFF;"),
+        wrap("PRAGMA legacy_alter_table = 1;"),
+        wrap("BEGIN;"),
+    ];
     wrapped.extend(out);
     wrapped.extend([
         wrap("PRAGMA foreign_key_check;"),
         wrap("COMMIT;"),
+        wrap("PRAGMA legacy_alter_table = 0;"),
         wrap("PRAGMA foreign_keys = ON;"),
     ]);
     (wrapped, false)

@@ -123,8 +123,16 @@ fn using(from: &Column, to: &Column, ctx: &Context) -> String {
     {
         return String::new();
     }
+    let boolean = |t: &str| t == "boolean";
     match (a, b) {
         (_, TypeShape::Text(_)) => String::new(),
+        // PostgreSQL casts boolean only to and from `integer`: go through it.
+        (TypeShape::Integer(_), TypeShape::Other(ref t)) if boolean(t) => {
+            format!(" USING {c}::integer::boolean")
+        }
+        (TypeShape::Other(ref t), TypeShape::Integer(_)) if boolean(t) => {
+            format!(" USING {c}::integer::{}", to.data_type.raw)
+        }
         (
             TypeShape::Integer(_) | TypeShape::Decimal(..) | TypeShape::Float(_),
             TypeShape::Integer(_) | TypeShape::Decimal(..) | TypeShape::Float(_),

@@ -150,7 +150,7 @@ fn tables_and_columns() {
             D,
             add_generated_column,
             [
-                "ALTER TABLE `users` ADD COLUMN `total` int GENERATED ALWAYS AS (price * 2) STORED NULL;",
+                "ALTER TABLE `users` ADD COLUMN `total` int GENERATED ALWAYS AS (price * 2) STORED;",
             ],
             [ImplicitCommit]
         ),

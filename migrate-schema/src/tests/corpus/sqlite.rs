@@ -45,6 +45,7 @@ fn tables_and_columns() {
             add_not_null_without_default,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
@@ -52,6 +53,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [NotNull, TableRebuild]
@@ -95,6 +97,7 @@ fn tables_and_columns() {
             widen_varchar,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" VARCHAR(100),\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
@@ -102,6 +105,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -111,6 +115,7 @@ fn tables_and_columns() {
             narrow_varchar,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" VARCHAR(50),\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
@@ -118,6 +123,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [NarrowingType, TableRebuild]
@@ -127,6 +133,7 @@ fn tables_and_columns() {
             set_not_null,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
@@ -134,6 +141,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [NotNull, TableRebuild]
@@ -143,6 +151,7 @@ fn tables_and_columns() {
             drop_not_null,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" TEXT,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"email\") SELECT \"id\", \"name\", \"email\" FROM \"users\";",
@@ -150,6 +159,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -159,6 +169,7 @@ fn tables_and_columns() {
             change_default,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"score\" INTEGER DEFAULT 10,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"score\") SELECT \"id\", \"name\", \"score\" FROM \"users\";",
@@ -166,6 +177,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -175,6 +187,7 @@ fn tables_and_columns() {
             drop_default,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"score\" INTEGER,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"score\") SELECT \"id\", \"name\", \"score\" FROM \"users\";",
@@ -182,6 +195,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -193,6 +207,7 @@ fn tables_and_columns() {
             add_generated_column,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"price\" INTEGER,\n    \"total\" INTEGER GENERATED ALWAYS AS (price * 2) STORED,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"price\") SELECT \"id\", \"name\", \"price\" FROM \"users\";",
@@ -200,6 +215,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -209,6 +225,7 @@ fn tables_and_columns() {
             bigint_to_int,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"count\" INTEGER,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"count\") SELECT \"id\", \"name\", \"count\" FROM \"users\";",
@@ -216,6 +233,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [NarrowingType, TableRebuild]
@@ -225,6 +243,7 @@ fn tables_and_columns() {
             text_to_int,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"age\" INTEGER,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\", \"age\") SELECT \"id\", \"name\", \"age\" FROM \"users\";",
@@ -232,6 +251,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [NarrowingType, TableRebuild]
@@ -241,6 +261,7 @@ fn tables_and_columns() {
             rename_and_alter,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "ALTER TABLE \"users\" RENAME COLUMN \"mail\" TO \"email\";",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    \"email\" VARCHAR(200) NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
@@ -249,6 +270,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [NotNull, TableRebuild]
@@ -283,6 +305,7 @@ fn tables_and_columns() {
             sqlite_rebuild_renamed_table_keeps_rows,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "ALTER TABLE \"people\" RENAME TO \"users\";",
                 "ALTER TABLE \"users\" RENAME COLUMN \"full_name\" TO \"name\";",
@@ -293,6 +316,7 @@ fn tables_and_columns() {
                 "CREATE INDEX \"users_name_idx\" ON \"users\" (\"name\");",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [NarrowingType, TableRebuild]
@@ -302,6 +326,7 @@ fn tables_and_columns() {
             sqlite_add_column_with_expression_default,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_logs\" (\n    \"id\" INTEGER NOT NULL,\n    \"at\" TIMESTAMP DEFAULT CURRENT_TIMESTAMP,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_logs\" (\"id\") SELECT \"id\" FROM \"logs\";",
@@ -309,6 +334,7 @@ fn tables_and_columns() {
                 "ALTER TABLE \"new_logs\" RENAME TO \"logs\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]

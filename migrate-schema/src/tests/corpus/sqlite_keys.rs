@@ -12,6 +12,7 @@ fn keys_and_indexes() {
             add_unique,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"users_name_key\" UNIQUE (\"name\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
@@ -19,6 +20,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -28,6 +30,7 @@ fn keys_and_indexes() {
             drop_unique,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
@@ -35,6 +38,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -44,6 +48,7 @@ fn keys_and_indexes() {
             add_foreign_key,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\")\n);",
                 "INSERT INTO \"new_posts\" (\"id\", \"user_id\") SELECT \"id\", \"user_id\" FROM \"posts\";",
@@ -51,6 +56,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -60,6 +66,7 @@ fn keys_and_indexes() {
             drop_foreign_key,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_posts\" (\"id\", \"user_id\") SELECT \"id\", \"user_id\" FROM \"posts\";",
@@ -67,6 +74,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -76,6 +84,7 @@ fn keys_and_indexes() {
             change_on_delete,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_posts\" (\n    \"id\" INTEGER NOT NULL,\n    \"user_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE\n);",
                 "INSERT INTO \"new_posts\" (\"id\", \"user_id\") SELECT \"id\", \"user_id\" FROM \"posts\";",
@@ -83,6 +92,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -112,6 +122,7 @@ fn keys_and_indexes() {
             add_check,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" INTEGER NOT NULL,\n    \"name\" TEXT NOT NULL,\n    PRIMARY KEY (\"id\"),\n    CONSTRAINT \"users_name_check\" CHECK (length(name) > 0)\n);",
                 "INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";",
@@ -119,6 +130,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_users\" RENAME TO \"users\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -152,6 +164,7 @@ fn keys_and_indexes() {
             change_primary_key,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_memberships\" (\n    \"user_id\" INTEGER NOT NULL,\n    \"team_id\" INTEGER NOT NULL,\n    PRIMARY KEY (\"user_id\", \"team_id\")\n);",
                 "INSERT INTO \"new_memberships\" (\"user_id\", \"team_id\") SELECT \"user_id\", \"team_id\" FROM \"memberships\";",
@@ -159,6 +172,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_memberships\" RENAME TO \"memberships\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]
@@ -168,6 +182,7 @@ fn keys_and_indexes() {
             sqlite_drop_constrained_column,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_tags\" (\n    \"id\" INTEGER NOT NULL,\n    \"note\" TEXT,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_tags\" (\"id\", \"note\") SELECT \"id\", \"note\" FROM \"tags\";",
@@ -175,6 +190,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_tags\" RENAME TO \"tags\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [DataLoss, TableRebuild]
@@ -184,6 +200,7 @@ fn keys_and_indexes() {
             retype_both_ends_of_a_foreign_key,
             [
                 "PRAGMA foreign_keys = OFF;",
+                "PRAGMA legacy_alter_table = 1;",
                 "BEGIN;",
                 "CREATE TABLE \"new_users\" (\n    \"id\" BIGINT NOT NULL,\n    PRIMARY KEY (\"id\")\n);",
                 "INSERT INTO \"new_users\" (\"id\") SELECT \"id\" FROM \"users\";",
@@ -195,6 +212,7 @@ fn keys_and_indexes() {
                 "ALTER TABLE \"new_posts\" RENAME TO \"posts\";",
                 "PRAGMA foreign_key_check;",
                 "COMMIT;",
+                "PRAGMA legacy_alter_table = 0;",
                 "PRAGMA foreign_keys = ON;",
             ],
             [TableRebuild]

@@ -1,0 +1,22 @@
+//! Backups taken before an upgrade ([`Migrator::backup`](crate::Migrator::backup)):
+//! only when something is pending, after the plan is known and before the
+//! first revision runs, so that a failed backup leaves the database untouched.
+//!
+//! SQLite is copied with `VACUUM INTO` on the run's own connection (no
+//! external tool). PostgreSQL goes through `pg_dump` and MariaDB/MySQL
+//! through `mariadb-dump` (or `mysqldump`), found on `PATH`; the password
+//! reaches them through `PGPASSWORD` or a `--defaults-extra-file` readable
+//! only by this user, never through their command line (`dump.rs`).
+//!
+//! A file is named `<database>-at-<revision>-<UTC timestamp>.<ext>`: the
+//! database, the revision(s) it was at (`base` when none), and when.
+
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod dump;
+mod error;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod name;
+
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) use dump::take;
+pub use error::BackupError;

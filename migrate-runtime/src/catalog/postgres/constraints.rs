@@ -1,0 +1,181 @@
+//! Keys, checks and indexes: one query for every constraint of every table,
+//! one for every index that backs no constraint.
+
+use migrate_schema::{
+    Check, FkAction, ForeignKey, Index, IndexPart, ObjectKind, OtherObject, PrimaryKey, Unique,
+};
+use sqlx::{PgConnection, Row};
+
+use super::{column_names, qualified, user_namespace, ColumnNames, Tables};
+
+/// Key columns come as numbers, in key order (named from the columns read:
+/// a lookup per key in SQL costs more than the rest of the query). A check's
+/// expression is `pg_get_expr` of its tree (no `CHECK (...)` around it);
+/// other kinds the model has no place for (exclusion constraints, constraint
+/// triggers) come with their full definition.
+const CONSTRAINTS: &str = concat!(
+    "SELECT con.conrelid::int8, con.conname::text, con.contype::text,
+            COALESCE(con.conkey, '{}'), rn.nspname::text, rc.relname::text,
+            COALESCE(con.confkey, '{}'),
+            con.confdeltype::text, con.confupdtype::text,
+            CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
+            CASE WHEN con.contype NOT IN ('p', 'u', 'f', 'c')
+                 THEN pg_get_constraintdef(con.oid, true) END,
+            n.nspname::text, c.relname::text, con.confrelid::int8
+     FROM pg_constraint con
+     JOIN pg_class c ON c.oid = con.conrelid
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+     LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+     WHERE c.relkind = 'r' AND ",
+    user_namespace!()
+);
+
+/// Key parts: `indkey` (0 for an expression) and, for expressions only, the
+/// expression as `pg_get_indexdef` prints that key column. Indexes that back
+/// a primary key, unique or exclusion constraint of their table are the
+/// constraint's, not listed again.
+const INDEXES: &str = concat!(
+    "SELECT i.indrelid::int8, ic.relname::text, i.indisunique, am.amname::text,
+            pg_get_expr(i.indpred, i.indrelid),
+            ARRAY(SELECT i.indkey[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+            ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0
+                              THEN pg_get_indexdef(i.indexrelid, k, true) END
+                  FROM generate_series(1, i.indnkeyatts) k
+                  ORDER BY k)
+     FROM pg_index i
+     JOIN pg_class ic ON ic.oid = i.indexrelid
+     JOIN pg_am am ON am.oid = ic.relam
+     JOIN pg_class c ON c.oid = i.indrelid
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'r' AND ",
+    user_namespace!(),
+    " AND NOT EXISTS (
+         SELECT 1 FROM pg_constraint con
+         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+           AND con.contype IN ('p', 'u', 'x'))"
+);
+
+/// Fills keys and checks of `tables`; returns the constraints the model has
+/// no place for, as other objects named `constraint on table`.
+pub(super) async fn constraints(
+    conn: &mut PgConnection,
+    tables: &mut Tables,
+    names: &ColumnNames,
+) -> Result<Vec<OtherObject>, sqlx::Error> {
+    let rows = sqlx::query(CONSTRAINTS).fetch_all(&mut *conn).await?;
+    let mut others = Vec::new();
+    for row in rows {
+        let rel: i64 = row.try_get(0)?;
+        let Some(table) = tables.get_mut(&rel) else {
+            continue;
+        };
+        let name: String = row.try_get(1)?;
+        let columns = column_names(names, rel, &row.try_get::<Vec<i16>, _>(3)?);
+        match row.try_get::<String, _>(2)?.as_str() {
+            "p" => {
+                table.primary_key = Some(PrimaryKey {
+                    name: Some(name),
+                    columns,
+                })
+            }
+            "u" => table.uniques.push(Unique {
+                name: Some(name),
+                columns,
+            }),
+            "f" => {
+                let schema: String = row.try_get(4)?;
+                let referenced: String = row.try_get(5)?;
+                table.foreign_keys.push(ForeignKey {
+                    name: Some(name),
+                    columns,
+                    referenced_table: qualified(schema, referenced),
+                    referenced_columns: column_names(
+                        names,
+                        row.try_get(13)?,
+                        &row.try_get::<Vec<i16>, _>(6)?,
+                    ),
+                    on_delete: action(&row.try_get::<String, _>(7)?),
+                    on_update: action(&row.try_get::<String, _>(8)?),
+                });
+            }
+            "c" => table.checks.push(Check {
+                name: Some(name),
+                expression: row.try_get::<Option<String>, _>(9)?.unwrap_or_default(),
+            }),
+            kind => {
+                let kind = match kind {
+                    "x" => "exclusion constraint",
+                    "t" => "constraint trigger",
+                    _ => "constraint",
+                };
+                let on: String = row.try_get(12)?;
+                others.push(OtherObject {
+                    name: qualified(row.try_get(11)?, format!("{name} on {on}")),
+                    kind: ObjectKind::Other(kind.to_string()),
+                    definition: row.try_get(10)?,
+                });
+            }
+        }
+    }
+    Ok(others)
+}
+
+/// `confdeltype` / `confupdtype` codes.
+fn action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// Fills the indexes of `tables`. The default method (`btree`) is `None`.
+pub(super) async fn indexes(
+    conn: &mut PgConnection,
+    tables: &mut Tables,
+    names: &ColumnNames,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(INDEXES).fetch_all(&mut *conn).await?;
+    for row in rows {
+        let rel: i64 = row.try_get(0)?;
+        let Some(table) = tables.get_mut(&rel) else {
+            continue;
+        };
+        let keys: Vec<i16> = row.try_get(5)?;
+        let printed: Vec<Option<String>> = row.try_get(6)?;
+        let parts = keys
+            .into_iter()
+            .zip(printed)
+            .map(|(key, printed)| match printed {
+                Some(expression) if key == 0 => IndexPart::Expression(expression),
+                _ => IndexPart::Column(column_names(names, rel, &[key]).remove(0)),
+            })
+            .collect();
+        let method: String = row.try_get(3)?;
+        table.indexes.push(Index {
+            name: row.try_get(1)?,
+            unique: row.try_get(2)?,
+            parts,
+            predicate: row.try_get(4)?,
+            method: (method != "btree").then_some(method),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referential_action_codes() {
+        assert_eq!(action("a"), FkAction::NoAction);
+        assert_eq!(action("r"), FkAction::Restrict);
+        assert_eq!(action("c"), FkAction::Cascade);
+        assert_eq!(action("n"), FkAction::SetNull);
+        assert_eq!(action("d"), FkAction::SetDefault);
+    }
+}

@@ -1,0 +1,316 @@
+//! Commands that change the database (or print the SQL that would):
+//! `upgrade`, `downgrade`, `stamp`, `resolve`. They mirror `cargo migrate`'s
+//! `commands/migrate.rs` and `db.rs` over the embedded set.
+
+use super::args::{DowngradeArgs, LockArgs, ResolveArgs, StampArgs, UpgradeArgs};
+use super::conn::Conn;
+use super::error::CmdError;
+use crate::{Direction, Migrations, Migrator, Report, StepEvent, UnknownPolicy, WaitEvent};
+use migrate_graph::Target;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+/// What every command works with.
+pub(crate) struct Cx<'a> {
+    /// The embedded set.
+    pub migrations: &'a Migrations,
+    /// The database.
+    pub conn: &'a Conn<'a>,
+    /// `--table`.
+    pub table: Option<&'a str>,
+}
+
+impl Cx<'_> {
+    /// A migrator with the command line's table.
+    pub(crate) fn migrator(&self) -> Migrator<'_> {
+        let mut m = self.migrations.migrator();
+        if let Some(t) = self.table {
+            m = m.table(t);
+        }
+        m
+    }
+
+    /// A migrator for a write, with the lock options and progress hooks.
+    fn writer(&self, lock: &LockArgs, progress: bool) -> Migrator<'_> {
+        let mut m = self.migrator();
+        if let Some(secs) = lock.lock_timeout {
+            m = m.lock_timeout(Duration::from_secs(secs));
+        }
+        if lock.allow_unknown {
+            m = m.unknown(UnknownPolicy::Allow);
+        }
+        if progress || std::io::stderr().is_terminal() {
+            m = m.on_wait(print_wait);
+        }
+        if progress {
+            m = m.on_step(print_step);
+        }
+        m
+    }
+}
+
+/// Progress lines go out on a terminal, or when asked with `-v`.
+fn show_progress(verbose: bool) -> bool {
+    verbose || std::io::stdout().is_terminal()
+}
+
+/// `upgrade [TARGET] [--sql] [--backup DIR]`.
+pub(crate) async fn upgrade(
+    cx: &Cx<'_>,
+    a: &UpgradeArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
+    let mv = Move {
+        target: &a.target,
+        direction: Direction::Up,
+        sql: a.sql,
+        verbose: a.verbose,
+        grouped: a.single_transaction,
+        lock: &a.lock,
+        backup: a.backup.as_deref(),
+    };
+    move_to(cx, &mv, out).await
+}
+
+/// `downgrade TARGET [--sql]`.
+pub(crate) async fn downgrade(
+    cx: &Cx<'_>,
+    a: &DowngradeArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
+    let mv = Move {
+        target: &a.target,
+        direction: Direction::Down,
+        sql: a.sql,
+        verbose: a.verbose,
+        grouped: a.single_transaction,
+        lock: &a.lock,
+        backup: None,
+    };
+    move_to(cx, &mv, out).await
+}
+
+struct Move<'a> {
+    target: &'a str,
+    direction: Direction,
+    sql: bool,
+    verbose: bool,
+    grouped: bool,
+    lock: &'a LockArgs,
+    backup: Option<&'a Path>,
+}
+
+async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Result<(), CmdError> {
+    let command = match mv.direction {
+        Direction::Up => "upgrade",
+        Direction::Down => "downgrade",
+    };
+    // A malformed target is reported before anything else is done.
+    let parsed = Target::parse(mv.target)?;
+    if mv.sql {
+        let dialect = cx.conn.dialect(command)?;
+        let script = cx
+            .migrator()
+            .offline_script(dialect, mv.target, mv.direction)?;
+        out.write_all(script.as_bytes())?;
+        return Ok(());
+    }
+    if matches!(parsed, Target::Range(_)) {
+        return Err(migrate_graph::TargetError::range_not_allowed(mv.target).into());
+    }
+    let progress = show_progress(mv.verbose);
+    let mut m = cx.writer(mv.lock, progress);
+    if mv.grouped {
+        m = m.grouped(true);
+    }
+    if let Some(dir) = mv.backup {
+        m = m.backup(dir);
+    }
+    // Earlier output must reach the terminal before the steps' lines.
+    out.flush()?;
+    let report = cx
+        .conn
+        .with(command, async |db| {
+            Ok(match mv.direction {
+                Direction::Up => m.upgrade(db, mv.target).await?,
+                Direction::Down => m.downgrade(db, mv.target).await?,
+            })
+        })
+        .await?;
+    if let Some(file) = &report.backup {
+        writeln!(out, "backed up to {}", file.display())?;
+    }
+    if progress {
+        let verb = match mv.direction {
+            Direction::Up => "applied",
+            Direction::Down => "reverted",
+        };
+        let total: u128 = report.steps.iter().map(|s| s.duration.as_millis()).sum();
+        if report.steps.is_empty() {
+            writeln!(out, "nothing to do: the database is at {}", at(&report))?;
+        } else {
+            writeln!(
+                out,
+                "{verb} {} revision(s) in {total} ms; the database is at {}",
+                report.steps.len(),
+                at(&report)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn at(report: &Report) -> String {
+    if report.heads.is_empty() {
+        "base".to_owned()
+    } else {
+        report.heads.join(", ")
+    }
+}
+
+/// Asks on the terminal, or requires `--yes` when stdin is not one.
+fn confirm(command: &'static str, yes: bool, question: &str) -> Result<(), CmdError> {
+    if yes {
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CmdError::NeedsYes { command });
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        Err(CmdError::Cancelled { command })
+    }
+}
+
+/// `stamp TARGET...` and `stamp --accept-checksum REV`.
+pub(crate) async fn stamp(
+    cx: &Cx<'_>,
+    a: &StampArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
+    for t in &a.targets {
+        Target::parse(t)?;
+    }
+    let m = cx.writer(&a.lock, false);
+    if let Some(rev) = &a.accept_checksum {
+        let graph = cx.migrations.graph();
+        let i = graph.resolve_revision(rev)?;
+        confirm(
+            "stamp",
+            a.yes,
+            &format!(
+                "record the current checksum of {} as the applied one?",
+                graph.describe(i)
+            ),
+        )?;
+        let id = graph.id(i).to_owned();
+        cx.conn
+            .with("stamp", async |db| Ok(m.accept_checksum(db, &id).await?))
+            .await?;
+        writeln!(
+            out,
+            "accepted the current checksum of {}",
+            graph.describe(i)
+        )?;
+        return Ok(());
+    }
+    confirm(
+        "stamp",
+        a.yes,
+        &format!(
+            "record {} as the database's state without running any SQL?",
+            a.targets.join(", ")
+        ),
+    )?;
+    let targets: Vec<&str> = a.targets.iter().map(String::as_str).collect();
+    let report = cx
+        .conn
+        .with("stamp", async |db| Ok(m.stamp(db, &targets, false).await?))
+        .await?;
+    if report.stamped.is_empty() && report.unstamped.is_empty() {
+        writeln!(out, "nothing to stamp: the database is at {}", at(&report))?;
+    } else {
+        if !report.stamped.is_empty() {
+            writeln!(out, "recorded as applied: {}", report.stamped.join(", "))?;
+        }
+        if !report.unstamped.is_empty() {
+            writeln!(
+                out,
+                "removed from the record: {}",
+                report.unstamped.join(", ")
+            )?;
+        }
+        writeln!(out, "the database is at {}", at(&report))?;
+    }
+    Ok(())
+}
+
+/// `resolve REV --applied|--rolled-back`.
+pub(crate) async fn resolve(
+    cx: &Cx<'_>,
+    a: &ResolveArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
+    let graph = cx.migrations.graph();
+    let i = graph.resolve_revision(&a.revision)?;
+    let outcome = if a.applied {
+        "its changes are in place"
+    } else {
+        "its changes were rolled back"
+    };
+    confirm(
+        "resolve",
+        a.yes,
+        &format!("record that {outcome} for {}?", graph.describe(i)),
+    )?;
+    let id = graph.id(i).to_owned();
+    let m = cx.writer(&a.lock, false);
+    cx.conn
+        .with("resolve", async |db| {
+            Ok(m.resolve(db, &id, a.applied).await?)
+        })
+        .await?;
+    writeln!(
+        out,
+        "resolved {}: recorded that {outcome}",
+        graph.describe(i)
+    )?;
+    Ok(())
+}
+
+/// `  -> 1f3a9c0b7d42  create todos  (3 ms)`; `<-` for a revert.
+fn print_step(step: &StepEvent) {
+    let arrow = match step.direction {
+        Direction::Up => "->",
+        Direction::Down => "<-",
+    };
+    let ms = step.duration.as_millis();
+    // A closed pipe must not stop a migration half-way.
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "  {arrow} {}  {}  ({ms} ms)",
+        step.revision,
+        step.message
+    );
+}
+
+/// `  .. 1f3a9c0b7d42 still running after 5 s: waiting for ...` on stderr.
+fn print_wait(wait: &WaitEvent) {
+    let what = match &wait.waiting_for {
+        Some(what) => format!("waiting for {what}"),
+        None => "the database reports no lock wait".to_owned(),
+    };
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "  .. {} still running after {} s: {what}",
+        wait.revision,
+        wait.waited.as_secs()
+    );
+}

@@ -1,0 +1,46 @@
+//! The application's own `migrate` command (feature `cli`): `myapp migrate
+//! upgrade|downgrade|current|history|heads|check|stamp|resolve` over the
+//! migrations the binary embeds, for containers that hold one binary and
+//! no source tree.
+//!
+//! [`MigrateCommand`] is a clap subcommand a service adds to its own
+//! command line; [`main`] is a ready `main` for a binary that has none.
+//! Messages, progress lines (`  -> id  message  (ms)`) and exit codes
+//! ([`exit`]) are those of `cargo migrate`. Nothing here writes files
+//! (`upgrade --backup DIR` aside, which the user asks for) or drops the
+//! schema: there is no `init`, `revision`, `merge`, `reset` or `fresh`.
+//!
+//! ```ignore
+//! use clap::Parser;
+//! use migrate_runtime::{cli::MigrateCommand, migrations, Migrations};
+//!
+//! static MIGRATIONS: Migrations = migrations!("migrations");
+//!
+//! #[derive(Parser)]
+//! enum App {
+//!     /// Migrate the database.
+//!     Migrate(MigrateCommand),
+//!     /// Serve requests.
+//!     Serve,
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> std::process::ExitCode {
+//!     match App::parse() {
+//!         App::Migrate(cmd) => cmd.run(&MIGRATIONS).await,
+//!         App::Serve => { /* ... */ std::process::ExitCode::SUCCESS }
+//!     }
+//! }
+//! ```
+
+mod args;
+mod change;
+mod conn;
+mod error;
+pub mod exit;
+mod inspect;
+mod run;
+mod standalone;
+
+pub use args::MigrateCommand;
+pub use standalone::main;

@@ -1,0 +1,140 @@
+//! Statements on the dev server's own database: CREATE and DROP DATABASE,
+//! and the list of scratch databases, each on a connection of its own.
+
+use crate::url::DatabaseUrl;
+use crate::Dialect;
+
+pub(super) fn create_sql(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::MySql => format!("CREATE DATABASE `{name}`"),
+        _ => format!("CREATE DATABASE \"{name}\""),
+    }
+}
+
+pub(super) fn drop_sql(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::MySql => format!("DROP DATABASE IF EXISTS `{name}`"),
+        // FORCE (PostgreSQL 13+): a connection a cancelled run left open
+        // must not keep the database alive.
+        _ => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+    }
+}
+
+pub(super) enum AdminError {
+    Connect(Box<dyn std::error::Error + Send + Sync>),
+    Sql(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Runs one statement on the dev server's own database, on a connection
+/// of its own (CREATE/DROP DATABASE cannot run in a transaction).
+pub(super) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminError> {
+    use sqlx::Connection;
+    let text = admin.driver_text();
+    match admin.dialect() {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => {
+            let mut c = pg_connect(admin, &text).await?;
+            let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await;
+            let _ = c.close().await;
+            r.map(|_| ()).map_err(|e| AdminError::Sql(Box::new(e)))
+        }
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => {
+            let mut c = mysql_connect(admin, &text).await?;
+            let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await;
+            let _ = c.close().await;
+            r.map(|_| ()).map_err(|e| AdminError::Sql(Box::new(e)))
+        }
+        _ => {
+            let _ = (text, sql);
+            Ok(())
+        }
+    }
+}
+
+/// The databases on the server whose name starts with [`SCRATCH_PREFIX`].
+pub(super) async fn list(admin: &DatabaseUrl, dialect: Dialect) -> Result<Vec<String>, AdminError> {
+    use sqlx::{Connection, Row};
+    let text = admin.driver_text();
+    let pattern = "migrate\\_scratch\\_%";
+    match dialect {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => {
+            let mut c = pg_connect(admin, &text).await?;
+            let rows = sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE $1")
+                .bind(pattern)
+                .fetch_all(&mut c)
+                .await;
+            let _ = c.close().await;
+            let rows = rows.map_err(|e| AdminError::Sql(Box::new(e)))?;
+            Ok(rows.iter().filter_map(|r| r.try_get(0).ok()).collect())
+        }
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => {
+            let mut c = mysql_connect(admin, &text).await?;
+            let rows = sqlx::query(
+                "SELECT CAST(SCHEMA_NAME AS CHAR) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?",
+            )
+            .bind(pattern)
+            .fetch_all(&mut c)
+            .await;
+            let _ = c.close().await;
+            let rows = rows.map_err(|e| AdminError::Sql(Box::new(e)))?;
+            Ok(rows.iter().filter_map(|r| r.try_get(0).ok()).collect())
+        }
+        _ => {
+            let _ = (text, pattern);
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// Whether a connection failed because its database does not exist
+/// (PostgreSQL 3D000, MySQL 1049): the database URL may name one that is
+/// not created yet, and its server still serves for scratch databases.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn unknown_database(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| {
+        d.code().as_deref() == Some("3D000") || d.message().starts_with("Unknown database")
+    })
+}
+
+#[cfg(feature = "postgres")]
+async fn pg_connect(admin: &DatabaseUrl, text: &str) -> Result<sqlx::PgConnection, AdminError> {
+    use sqlx::Connection;
+    match sqlx::PgConnection::connect(text).await {
+        Err(e) if unknown_database(&e) => {
+            let fallback = admin
+                .with_database("postgres")
+                .ok_or_else(|| AdminError::Connect(Box::new(e)))?;
+            sqlx::PgConnection::connect(&fallback.driver_text())
+                .await
+                .map_err(|e| AdminError::Connect(Box::new(e)))
+        }
+        other => other.map_err(|e| AdminError::Connect(Box::new(e))),
+    }
+}
+
+#[cfg(feature = "mysql")]
+async fn mysql_connect(
+    admin: &DatabaseUrl,
+    text: &str,
+) -> Result<sqlx::MySqlConnection, AdminError> {
+    use sqlx::Connection;
+    match sqlx::MySqlConnection::connect(text).await {
+        Err(e) if unknown_database(&e) => {
+            // `information_schema` always exists and needs no privilege.
+            let fallback = admin
+                .with_database("information_schema")
+                .ok_or_else(|| AdminError::Connect(Box::new(e)))?;
+            sqlx::MySqlConnection::connect(&fallback.driver_text())
+                .await
+                .map_err(|e| AdminError::Connect(Box::new(e)))
+        }
+        other => other.map_err(|e| AdminError::Connect(Box::new(e))),
+    }
+}

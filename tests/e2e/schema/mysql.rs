@@ -1,0 +1,46 @@
+//! The MySQL/MariaDB catalog reader on the test server
+//! (`MIGRATE_TEST_MYSQL_URL`; every test prints `SKIP` and passes without it).
+//!
+//! - `corpus`: every pair under `tests/schema-corpus/mysql/` in four phases
+//!   (up reaches desired, desired→desired is empty, down returns to current,
+//!   current→current is empty) and once more with a row in every table.
+//! - `reader`: what the reader makes of each column, key and constraint
+//!   option, and the objects it lists without diffing them.
+//! - `timing`: reading the catalog of 1,000 tables.
+
+mod corpus;
+mod reader;
+mod timing;
+
+use crate::support::{exec, Backend, Scratch};
+use migrate_runtime::catalog::read_schema;
+use migrate_runtime::Db;
+use migrate_schema::Schema;
+
+/// A scratch database on the MySQL server, `None` (after a `SKIP` line)
+/// when no server is configured.
+async fn scratch() -> Option<Scratch> {
+    Scratch::new(Backend::MySql).await
+}
+
+/// The schema of `db` as the reader sees it.
+async fn read(db: &Db) -> Result<Schema, String> {
+    read_schema(db, &[])
+        .await
+        .map_err(|e| format!("reading the catalog failed: {e}"))
+}
+
+/// Runs `sql` (a script) on `db`, naming `what` on failure.
+async fn run(db: &Db, sql: &str, what: &str) -> Result<(), String> {
+    exec(db, sql).await.map_err(|e| format!("{what}: {e}"))
+}
+
+/// Runs a draft's statements one by one, naming the one that fails.
+async fn apply(db: &Db, statements: &[&str], what: &str) -> Result<(), String> {
+    for statement in statements {
+        exec(db, statement)
+            .await
+            .map_err(|e| format!("{what}: `{statement}` failed: {e}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! The corpus under `tests/schema-corpus/sqlite`, each case played in four
+//! phases on scratch databases, then once more with rows.
+//!
+//! A case is a directory with `current.sql` and `desired.sql`, and
+//! optionally `expected.up.sql` (the exact up statements), `rows.sql` (the
+//! rows to insert into the current schema instead of one generated row per
+//! table) and `known-gap` (why the case is known to fail: it is still run
+//! and reported, but does not fail the test), `rows-fail` (why up must fail
+//! once the tables have rows: what the verification exists to catch). With `MIGRATE_CORPUS_PRINT`
+//! set, each case's up draft is printed, to write an `expected.up.sql`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use migrate_runtime::catalog::read_schema;
+use migrate_runtime::Db;
+use migrate_schema::{draft, rename_hints, Hints, Schema, Table};
+
+use super::{database, D};
+use crate::support::{exec, int, strings, workspace_root};
+
+struct Case {
+    name: String,
+    current: String,
+    desired: String,
+    expected_up: Option<String>,
+    rows: Option<String>,
+    known_gap: Option<String>,
+    rows_fail: Option<String>,
+}
+
+fn corpus_dir() -> PathBuf {
+    workspace_root().join("tests/schema-corpus/sqlite")
+}
+
+fn load_cases() -> Vec<Case> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .expect("tests/schema-corpus/sqlite exists")
+        .map(|e| e.expect("a corpus entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let read = |dir: &Path, file: &str| std::fs::read_to_string(dir.join(file)).ok();
+    dirs.iter()
+        .map(|dir| Case {
+            name: dir.file_name().unwrap().to_string_lossy().into_owned(),
+            current: read(dir, "current.sql").unwrap_or_default(),
+            desired: read(dir, "desired.sql").unwrap_or_default(),
+            expected_up: read(dir, "expected.up.sql"),
+            rows: read(dir, "rows.sql"),
+            known_gap: read(dir, "known-gap"),
+            rows_fail: read(dir, "rows-fail"),
+        })
+        .collect()
+}
+
+async fn read(db: &Db) -> Result<Schema, String> {
+    read_schema(db, &[])
+        .await
+        .map_err(|e| format!("reading the catalog: {e}"))
+}
+
+async fn apply(db: &Db, sql: &[&str]) -> Result<(), String> {
+    exec(db, &sql.join("\n"))
+        .await
+        .map_err(|e| format!("{e}\n--- SQL:\n{}", sql.join("\n")))
+}
+
+/// Where the tables differ, table by table, for a readable failure.
+///
+/// Column order is not compared: `ADD COLUMN` appends, and neither the diff
+/// nor Alembic reorders columns, so a column dropped then added back ends
+/// up last.
+fn differences(got: &[Table], want: &[Table]) -> Option<String> {
+    let by_name = |tables: &[Table]| -> Vec<Table> {
+        let mut tables = tables.to_vec();
+        for t in &mut tables {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        tables
+    };
+    let (got, want) = (&by_name(got)[..], &by_name(want)[..]);
+    if got == want {
+        return None;
+    }
+    let mut out = String::new();
+    let wanted: HashMap<_, _> = want.iter().map(|t| (&t.name, t)).collect();
+    for t in got {
+        match wanted.get(&t.name) {
+            None => out.push_str(&format!("  unexpected table {}\n", t.name)),
+            Some(w) if *w != t => out.push_str(&format!(
+                "  table {} differs:\n    got  {t:?}\n    want {w:?}\n",
+                t.name
+            )),
+            _ => {}
+        }
+    }
+    let got: HashSet<_> = got.iter().map(|t| &t.name).collect();
+    for t in want.iter().filter(|t| !got.contains(&t.name)) {
+        out.push_str(&format!("  missing table {}\n", t.name));
+    }
+    Some(out)
+}
+
+/// One row in every table of `schema`, parents before children; `1` fits
+/// every column of the corpus's tables unless a case brings `rows.sql`.
+fn generated_rows(schema: &Schema) -> String {
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut out = String::new();
+    while done.len() < schema.tables.len() {
+        let before = done.len();
+        for t in &schema.tables {
+            let ready = t.foreign_keys.iter().all(|fk| {
+                fk.referenced_table == t.name
+                    || done.contains(fk.referenced_table.name.as_str())
+                    || schema.table(&fk.referenced_table).is_none()
+            });
+            if done.contains(t.name.name.as_str()) || !ready {
+                continue;
+            }
+            let columns: Vec<String> = t
+                .columns
+                .iter()
+                .filter(|c| c.generated.is_none())
+                .map(|c| format!("\"{}\"", c.name))
+                .collect();
+            let values = vec!["1"; columns.len()].join(", ");
+            out.push_str(&format!(
+                "INSERT INTO \"{}\" ({}) VALUES ({values});\n",
+                t.name.name,
+                columns.join(", ")
+            ));
+            done.insert(&t.name.name);
+        }
+        if done.len() == before {
+            break;
+        }
+    }
+    out
+}
+
+async fn count(db: &Db, table: &str) -> Result<i64, String> {
+    int(
+        db,
+        &format!("SELECT COUNT(*) FROM \"{}\"", table.replace('"', "\"\"")),
+    )
+    .await
+    .map_err(|e| format!("counting the rows of {table}: {e}"))
+}
+
+/// Each column's values as text, rows in rowid order joined by `|`.
+async fn values(db: &Db, table: &str, columns: &[&str]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for c in columns {
+        let sql = format!(
+            "SELECT COALESCE(group_concat(COALESCE(CAST(\"{c}\" AS TEXT), 'NULL'), '|'), '') \
+             FROM (SELECT \"{c}\" FROM \"{table}\" ORDER BY rowid)"
+        );
+        let got = strings(db, &sql)
+            .await
+            .map_err(|e| format!("reading {table}.{c}: {e}"))?;
+        out.push(got.concat());
+    }
+    Ok(out)
+}
+
+/// Runs the four phases and the phase with rows; returns what went wrong.
+async fn run_case(case: &Case) -> Result<(), String> {
+    let hints: Hints = rename_hints(D, "desired.sql", &case.desired).map_err(|e| e.to_string())?;
+    let (_sa, a) = database(&case.current)
+        .await
+        .map_err(|e| format!("current: {e}"))?;
+    let (_sb, b) = database(&case.desired)
+        .await
+        .map_err(|e| format!("desired: {e}"))?;
+    let (current, desired) = (read(&a).await?, read(&b).await?);
+
+    // (1) current → desired.
+    let up = draft(&current, &desired, &hints, D);
+    if std::env::var_os("MIGRATE_CORPUS_PRINT").is_some() {
+        eprintln!("=== {}\n{}", case.name, up.sql().join("\n"));
+    }
+    if let Some(expected) = &case.expected_up {
+        let got = up.sql().join("\n");
+        if got.trim() != expected.trim() {
+            return Err(format!(
+                "phase 1: up differs from expected.up.sql\n--- got:\n{got}\n--- expected:\n{expected}"
+            ));
+        }
+    }
+    if up.is_empty() {
+        return Err("phase 1: the up draft is empty".into());
+    }
+    apply(&a, &up.sql())
+        .await
+        .map_err(|e| format!("phase 1: up fails: {e}"))?;
+    let reached = read(&a).await?;
+    if let Some(d) = differences(&reached.tables, &desired.tables) {
+        return Err(format!("phase 1: up does not reach desired:\n{d}"));
+    }
+    // Drafts neither create nor drop views and triggers: they stay as they were.
+    if reached.other_objects != current.other_objects {
+        return Err(format!(
+            "phase 1: up changed the objects it does not generate: {:?} → {:?}",
+            current.other_objects, reached.other_objects
+        ));
+    }
+    // (2) desired → desired.
+    let same = draft(&desired, &desired, &Hints::new(), D);
+    if !same.is_empty() {
+        return Err(format!(
+            "phase 2: desired → desired is not empty: {:?}",
+            same.sql()
+        ));
+    }
+    // (3) desired → current, on a copy of desired.
+    let down = draft(&desired, &current, &hints.reversed(), D);
+    let (_sb2, b2) = database(&case.desired).await?;
+    apply(&b2, &down.sql())
+        .await
+        .map_err(|e| format!("phase 3: down fails: {e}"))?;
+    let returned = read(&b2).await?;
+    if let Some(d) = differences(&returned.tables, &current.tables) {
+        return Err(format!("phase 3: down does not return to current:\n{d}"));
+    }
+    if returned.other_objects != desired.other_objects {
+        return Err(format!(
+            "phase 3: down changed the objects it does not generate: {:?} → {:?}",
+            desired.other_objects, returned.other_objects
+        ));
+    }
+    // (4) current → current.
+    let same = draft(&current, &current, &Hints::new(), D);
+    if !same.is_empty() {
+        return Err(format!(
+            "phase 4: current → current is not empty: {:?}",
+            same.sql()
+        ));
+    }
+    // Phase 1 again with a row in every table: the rows of kept tables survive.
+    let (_sr, r) = database(&case.current).await?;
+    let rows = case
+        .rows
+        .clone()
+        .unwrap_or_else(|| generated_rows(&current));
+    exec(&r, &rows)
+        .await
+        .map_err(|e| format!("inserting rows: {e}\n{rows}"))?;
+    let mut before = HashMap::new();
+    for t in &current.tables {
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        let values = values(&r, &t.name.name, &names).await?;
+        before.insert(t.name.clone(), (count(&r, &t.name.name).await?, values));
+    }
+    if before.values().any(|(n, _)| *n == 0) {
+        return Err(format!("rows.sql leaves a table empty: {before:?}"));
+    }
+    let applied = apply(&r, &up.sql()).await;
+    match (&case.rows_fail, applied) {
+        (None, Err(e)) => return Err(format!("phase 1 with rows: up fails: {e}")),
+        (Some(why), Ok(())) => {
+            return Err(format!(
+                "phase 1 with rows: up should fail ({}) but passes",
+                why.trim()
+            ))
+        }
+        (Some(_), Err(_)) => return Ok(()),
+        (None, Ok(())) => {}
+    }
+    for t in &desired.tables {
+        let old = hints
+            .tables
+            .iter()
+            .find(|(_, new)| **new == t.name)
+            .map_or(&t.name, |(old, _)| old);
+        let (Some((had, old_values)), Some(old_table)) = (before.get(old), current.table(old))
+        else {
+            continue;
+        };
+        let has = count(&r, &t.name.name).await?;
+        if has != *had {
+            return Err(format!(
+                "phase 1 with rows: table {} had {had} rows, has {has} after up",
+                t.name
+            ));
+        }
+        // The values of every column kept (renamed ones included) are kept.
+        let mut kept_old = Vec::new();
+        let mut kept_new = Vec::new();
+        for (i, c) in old_table.columns.iter().enumerate() {
+            let new = hints
+                .columns
+                .get(&(t.name.clone(), c.name.clone()))
+                .unwrap_or(&c.name);
+            if t.column(new).is_some_and(|n| n.generated.is_none()) && c.generated.is_none() {
+                kept_old.push(old_values[i].clone());
+                kept_new.push(new.as_str());
+            }
+        }
+        let now = values(&r, &t.name.name, &kept_new).await?;
+        if now != kept_old {
+            return Err(format!(
+                "phase 1 with rows: table {} changed its values {kept_new:?}: {kept_old:?} → {now:?}",
+                t.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corpus() {
+    let cases = load_cases();
+    assert!(
+        cases.len() >= 50,
+        "the corpus has {} cases, fewer than 50",
+        cases.len()
+    );
+    let mut failed = Vec::new();
+    let mut gaps = Vec::new();
+    for case in &cases {
+        match (run_case(case).await, &case.known_gap) {
+            (Ok(()), Some(_)) => failed.push(format!(
+                "{}: marked known-gap but passes (remove the known-gap file)",
+                case.name
+            )),
+            (Ok(()), None) => {}
+            (Err(e), Some(gap)) => gaps.push(format!("{}: {}\n    ({e})", case.name, gap.trim())),
+            (Err(e), None) => failed.push(format!("{}: {e}", case.name)),
+        }
+    }
+    for gap in &gaps {
+        eprintln!("KNOWN GAP {gap}");
+    }
+    eprintln!(
+        "sqlite corpus: {} cases, {} failed, {} known gaps",
+        cases.len(),
+        failed.len(),
+        gaps.len()
+    );
+    assert!(failed.is_empty(), "failing cases:\n{}", failed.join("\n\n"));
+}

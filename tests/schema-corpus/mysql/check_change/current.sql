@@ -1,0 +1,1 @@
+CREATE TABLE t (id INT PRIMARY KEY, qty INT, CONSTRAINT qty_range CHECK (qty > 0));

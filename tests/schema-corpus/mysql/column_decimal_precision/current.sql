@@ -1,0 +1,1 @@
+CREATE TABLE prices (id INT PRIMARY KEY, amount DECIMAL(10,2));

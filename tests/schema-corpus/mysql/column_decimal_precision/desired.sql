@@ -1,0 +1,1 @@
+CREATE TABLE prices (id INT PRIMARY KEY, amount DECIMAL(14,4));

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INT PRIMARY KEY, mood ENUM('sad','ok') NOT NULL DEFAULT 'ok');

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INT PRIMARY KEY, first VARCHAR(20), last VARCHAR(20), full VARCHAR(41) AS (CONCAT(first, ' ', last)) STORED);

@@ -1,0 +1,1 @@
+CREATE TABLE counters (id INT PRIMARY KEY, hits BIGINT NOT NULL);

@@ -1,0 +1,1 @@
+ALTER TABLE `users` RENAME COLUMN `id` TO `user_id`;

@@ -1,0 +1,1 @@
+CREATE TABLE posts (id INT PRIMARY KEY, author_id INT);

@@ -1,0 +1,1 @@
+INSERT INTO posts (id, author_id) VALUES (1, NULL);

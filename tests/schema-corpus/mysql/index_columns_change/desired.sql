@@ -1,0 +1,1 @@
+CREATE TABLE e (id INT PRIMARY KEY, a INT, b INT, INDEX e_i (b, a));

@@ -1,0 +1,1 @@
+CREATE TABLE articles (id INT PRIMARY KEY, body TEXT);

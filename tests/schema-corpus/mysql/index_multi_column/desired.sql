@@ -1,0 +1,1 @@
+CREATE TABLE e (id INT PRIMARY KEY, a INT, b VARCHAR(10), INDEX e_ab (a, b));

@@ -1,0 +1,1 @@
+CREATE TABLE places (id INT PRIMARY KEY, pos POINT NOT NULL, SPATIAL INDEX places_pos (pos));

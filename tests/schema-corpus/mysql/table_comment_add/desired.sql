@@ -1,0 +1,4 @@
+CREATE TABLE users (
+    id INT PRIMARY KEY AUTO_INCREMENT,
+    name VARCHAR(100) NOT NULL
+) COMMENT 'people who log in';

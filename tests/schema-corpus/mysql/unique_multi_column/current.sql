@@ -1,0 +1,1 @@
+CREATE TABLE m (id INT PRIMARY KEY, a INT, b INT);

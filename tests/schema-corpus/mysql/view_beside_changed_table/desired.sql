@@ -1,0 +1,6 @@
+CREATE TABLE users (
+    id INT PRIMARY KEY AUTO_INCREMENT,
+    name VARCHAR(100) NOT NULL,
+    email VARCHAR(255)
+);
+CREATE VIEW user_names AS SELECT name FROM users;

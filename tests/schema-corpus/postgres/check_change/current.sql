@@ -1,0 +1,1 @@
+CREATE TABLE t (id int PRIMARY KEY, price int CONSTRAINT t_price CHECK (price > 0));

@@ -1,0 +1,1 @@
+CREATE TABLE t (id int PRIMARY KEY, code varchar(10), name text);

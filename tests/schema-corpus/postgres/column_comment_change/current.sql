@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, name text);
+COMMENT ON COLUMN t.name IS 'old';

@@ -1,0 +1,1 @@
+CREATE TABLE t (id int PRIMARY KEY, due date DEFAULT (CURRENT_DATE + 7));

@@ -1,0 +1,1 @@
+ALTER TABLE "t" RENAME COLUMN "name" TO "label";

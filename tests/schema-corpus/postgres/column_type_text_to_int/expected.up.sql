@@ -1,0 +1,1 @@
+ALTER TABLE "t" ALTER COLUMN "n" TYPE integer USING "n"::integer;

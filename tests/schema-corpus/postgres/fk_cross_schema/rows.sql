@@ -1,0 +1,2 @@
+INSERT INTO ref.countries VALUES ('x');
+INSERT INTO shops VALUES (1, 'x');

@@ -1,0 +1,1 @@
+CREATE TABLE node (id int PRIMARY KEY, parent_id int);

@@ -1,0 +1,2 @@
+CREATE TABLE parent (id int PRIMARY KEY, code text UNIQUE);
+CREATE TABLE child (id int PRIMARY KEY, parent_code text CONSTRAINT child_parent REFERENCES parent (code));

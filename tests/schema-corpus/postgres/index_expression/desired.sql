@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, email text, score int, doc jsonb, at timestamptz, pos point);
+CREATE UNIQUE INDEX t_lower_email ON t (lower(email));

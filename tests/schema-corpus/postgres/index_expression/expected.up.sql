@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "t_lower_email" ON "t" ((lower(email)));

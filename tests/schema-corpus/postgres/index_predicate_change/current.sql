@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, email text, score int, doc jsonb, at timestamptz, pos point);
+CREATE INDEX t_p ON t (score) WHERE score > 0;

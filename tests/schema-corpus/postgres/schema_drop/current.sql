@@ -1,0 +1,3 @@
+CREATE SCHEMA old;
+CREATE TABLE old.t (id int);
+CREATE TABLE keep (id int);

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, name text);
+COMMENT ON TABLE t IS 'Things';

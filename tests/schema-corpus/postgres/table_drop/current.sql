@@ -1,0 +1,2 @@
+CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);
+CREATE TABLE logs (id bigint PRIMARY KEY, line text);

@@ -1,0 +1,1 @@
+ALTER TABLE "staging"."events" SET SCHEMA "archive";

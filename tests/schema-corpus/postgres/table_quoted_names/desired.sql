@@ -1,0 +1,1 @@
+CREATE TABLE "User Table" ("Id" int PRIMARY KEY, "select" text, "Mixed Case" int UNIQUE);

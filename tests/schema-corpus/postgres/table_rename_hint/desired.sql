@@ -1,0 +1,2 @@
+-- @renamed from=people
+CREATE TABLE persons (id int PRIMARY KEY, name text);

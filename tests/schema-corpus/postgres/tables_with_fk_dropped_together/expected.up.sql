@@ -1,0 +1,3 @@
+ALTER TABLE "orders" DROP CONSTRAINT "orders_customer_id_fkey";
+DROP TABLE "orders";
+DROP TABLE "customers";

@@ -1,0 +1,14 @@
+PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = 1;
+BEGIN;
+CREATE TABLE "new_t" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "v" TEXT
+);
+INSERT INTO "new_t" ("id", "v") SELECT "id", "v" FROM "t";
+DROP TABLE "t";
+ALTER TABLE "new_t" RENAME TO "t";
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA legacy_alter_table = 0;
+PRAGMA foreign_keys = ON;

@@ -1,0 +1,1 @@
+INSERT INTO t (id, "Status") VALUES (1, 'old');

@@ -1,0 +1,2 @@
+DROP INDEX "users_nickname";
+ALTER TABLE "users" DROP COLUMN "nickname";

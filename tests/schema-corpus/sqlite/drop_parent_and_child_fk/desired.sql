@@ -1,0 +1,1 @@
+CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER);

@@ -1,0 +1,1 @@
+CREATE TABLE docs (id INTEGER PRIMARY KEY, data TEXT, code TEXT);

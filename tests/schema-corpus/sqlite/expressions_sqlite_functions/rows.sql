@@ -1,0 +1,1 @@
+INSERT INTO docs (id, data, code) VALUES (1, '{"kind": "a"}', 'AB');

@@ -1,0 +1,2 @@
+CREATE TABLE ev (id INTEGER PRIMARY KEY, at TEXT);
+CREATE INDEX ev_at ON ev (at);

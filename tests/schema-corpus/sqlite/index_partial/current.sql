@@ -1,0 +1,5 @@
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL
+);
+CREATE TABLE jobs (id INTEGER PRIMARY KEY, state TEXT, run_at TEXT);

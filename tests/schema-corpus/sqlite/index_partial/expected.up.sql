@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_pending" ON "jobs" ("run_at") WHERE state = 'pending';

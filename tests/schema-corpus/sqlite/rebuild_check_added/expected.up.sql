@@ -1,0 +1,16 @@
+PRAGMA foreign_keys = OFF;
+PRAGMA legacy_alter_table = 1;
+BEGIN;
+CREATE TABLE "new_t" (
+    "id" INTEGER,
+    "price" REAL,
+    PRIMARY KEY ("id"),
+    CHECK (price > 0)
+);
+INSERT INTO "new_t" ("id", "price") SELECT "id", "price" FROM "t";
+DROP TABLE "t";
+ALTER TABLE "new_t" RENAME TO "t";
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA legacy_alter_table = 0;
+PRAGMA foreign_keys = ON;

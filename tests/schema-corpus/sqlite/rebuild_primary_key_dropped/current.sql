@@ -1,0 +1,1 @@
+CREATE TABLE t (code TEXT PRIMARY KEY, label TEXT);

@@ -1,0 +1,2 @@
+CREATE TABLE parents (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id));

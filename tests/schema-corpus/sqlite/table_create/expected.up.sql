@@ -1,0 +1,5 @@
+CREATE TABLE "posts" (
+    "id" INTEGER,
+    "title" TEXT,
+    PRIMARY KEY ("id")
+);

@@ -1,0 +1,1 @@
+CREATE TABLE "Order Items" ("Item Id" INTEGER PRIMARY KEY, "select" TEXT, "from" INTEGER DEFAULT 0);
