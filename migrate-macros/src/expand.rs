@@ -52,6 +52,7 @@ pub(crate) fn expand(input: Input) -> syn::Result<TokenStream> {
 /// The opt-in build-time check: every section parsed with `dialect`'s
 /// grammar (migrate-lint's parse, the one `cargo migrate lint` uses), every
 /// syntax error reported with its file, line and column.
+#[cfg(feature = "sql-check")]
 fn check_sql(
     input: &Input,
     set: &MigrationSet,
@@ -75,6 +76,20 @@ fn check_sql(
             all
         })
         .map_or(Ok(()), Err)
+}
+
+/// Without the `sql-check` feature the option cannot be honoured: say how
+/// to enable it rather than ignore it.
+#[cfg(not(feature = "sql-check"))]
+fn check_sql(
+    input: &Input,
+    _set: &MigrationSet,
+    _dialect: migrate_graph::Dialect,
+) -> syn::Result<()> {
+    Err(syn::Error::new(
+        input.span,
+        "`dialect = ...` parses every migration at build time, which needs the `sql-check` feature: `migrate-runtime = { version = \"0.1\", features = [\"sql-check\"] }`",
+    ))
 }
 
 /// The crate being compiled. `MIGRATE_MACROS_MANIFEST_DIR` overrides it for
