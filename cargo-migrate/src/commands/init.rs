@@ -162,6 +162,10 @@ fn config_text(source: &str) -> String {
          # Environment variable that holds the database URL.\n\
          # database_url_env = \"{DEFAULT_URL_ENV}\"\n\
          \n\
+         # SQL dialect of the migrations (sqlite, postgres, mysql), for `lint`\n\
+         # and offline scripts when no database URL says it.\n\
+         # dialect = \"postgres\"\n\
+         \n\
          # The desired schema, for `revision --autogenerate` and `check`: a .sql\n\
          # file or a directory of them, in the database's dialect.\n\
          # schema = \"schema.sql\"\n\
