@@ -27,6 +27,8 @@ pub(crate) struct Locks {
 pub(crate) struct Tx {
     /// A transaction is open.
     pub(crate) open: bool,
+    /// A grouped run's savepoint is set, to release before the commit.
+    pub(crate) guarded: bool,
     /// Steps done inside it, reported once it commits.
     pub(crate) uncommitted: Vec<StepEvent>,
     /// Version rows of a grouped run not yet sent: (revision, duration ms),

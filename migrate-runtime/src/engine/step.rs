@@ -140,7 +140,9 @@ impl<B: Backend> Run<'_, '_, B> {
             self.rollback().await;
             return Err(self.migration_error(step, failure, true));
         }
-        if let Err(e) = self.s.check_open().await {
+        if self.m.grouped {
+            // Checked once for the group, before it commits.
+        } else if let Err(e) = self.s.check_open().await {
             self.rollback().await;
             return Err(Error::TransactionEnded {
                 revision: step.id().to_owned(),

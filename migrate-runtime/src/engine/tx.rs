@@ -18,10 +18,12 @@ impl<B: Backend> Run<'_, '_, B> {
     /// lock, takes it and returns a fresh read of the table, which the
     /// caller must use: another migrator may have moved on meanwhile.
     /// `guarded` sets the savepoint that proves a section kept the
-    /// transaction open.
+    /// transaction open: per step, or in a grouped run once for the whole
+    /// group (checked before it commits), where a savepoint per step would
+    /// double the cost of the small steps such runs are made of.
     pub(crate) async fn begin(&mut self, guarded: bool) -> Result<Option<State>, Error> {
         if self.tx.open {
-            if guarded {
+            if guarded && !self.m.grouped {
                 self.s
                     .mark()
                     .await
@@ -34,6 +36,7 @@ impl<B: Backend> Run<'_, '_, B> {
             .await
             .map_err(|e| self.error(Action::Begin, e))?;
         self.tx.open = true;
+        self.tx.guarded = guarded && self.m.grouped;
         if self.table == Table::Pending {
             self.create_table().await?;
             self.table = Table::CreatedInTx;
@@ -50,6 +53,31 @@ impl<B: Backend> Run<'_, '_, B> {
     /// Commits (with the version rows still pending), then reports the
     /// steps that the commit made durable.
     pub(crate) async fn commit(&mut self) -> Result<(), Error> {
+        if self.tx.guarded {
+            // A grouped run's one savepoint: gone if a section ended the
+            // transaction, and then nothing may be recorded.
+            if let Err(e) = self.s.check_open().await {
+                let ids: Vec<&str> = self
+                    .tx
+                    .uncommitted
+                    .iter()
+                    .map(|e| e.revision.as_str())
+                    .collect();
+                let err = Error::TransactionEnded {
+                    revision: ids.join(", "),
+                    file: "one of the grouped revisions".to_owned(),
+                    direction: self
+                        .tx
+                        .uncommitted
+                        .first()
+                        .map_or(Direction::Up, |e| e.direction),
+                    source: Box::new(e),
+                };
+                self.rollback().await;
+                return Err(err);
+            }
+            self.tx.guarded = false;
+        }
         self.flush().await?;
         if let Err(e) = self.s.commit().await {
             // Every statement succeeded, yet the commit failed (a deferred
@@ -98,6 +126,7 @@ impl<B: Backend> Run<'_, '_, B> {
         }
         self.tx.uncommitted.clear();
         self.tx.rows.clear();
+        self.tx.guarded = false;
     }
 
     /// Creates the version table now (in the open transaction, if any).

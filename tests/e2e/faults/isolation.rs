@@ -518,6 +518,21 @@ async fn a_section_that_ends_its_transaction(scratch: Scratch) {
     );
     assert!(err.to_string().contains("NOT recorded"), "{err}");
     assert_eq!(version_rows(&db, TABLE).await, ["aa01:applied"]);
+    // A grouped run checks its one savepoint before it commits.
+    exec(&db, "DROP TABLE IF EXISTS r1; DROP TABLE IF EXISTS r2;")
+        .await
+        .unwrap();
+    let err = SET
+        .migrator()
+        .grouped(true)
+        .upgrade(&db, "heads")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::TransactionEnded { revision, .. } if revision.contains("bb02")),
+        "{err:?}"
+    );
+    assert_eq!(version_rows(&db, TABLE).await, ["aa01:applied"]);
 }
 on_each_backend!(
     a_section_that_ends_its_transaction,
