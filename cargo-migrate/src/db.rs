@@ -140,36 +140,23 @@ fn migrator<'m>(migrations: &'m Migrations, table: Option<&str>) -> Migrator<'m>
     m
 }
 
-/// `  -> 1f3a9c0b7d42  create todos  (3 ms)`; `<-` for a revert.
 fn print_step(step: &StepEvent) {
-    let arrow = match step.direction {
-        Direction::Up => "->",
-        Direction::Down => "<-",
-    };
-    let ms = step.duration.as_millis();
     // A closed pipe must not stop a migration half-way; the line is lost, the
     // work goes on.
     let _ = writeln!(
         std::io::stdout().lock(),
-        "  {arrow} {}  {}  ({ms} ms)",
-        step.revision,
-        step.message
+        "{}",
+        migrate_runtime::cli::print::step(step)
     );
 }
 
-/// `  .. 1f3a9c0b7d42 still running after 5 s: waiting for a lock held by
-/// pid 4242 (idle in transaction): LOCK TABLE todos`, on stderr, so that a
-/// step stuck behind another session does not look like a hang.
+/// On stderr, so that a step stuck behind another session does not look
+/// like a hang.
 fn print_wait(wait: &WaitEvent) {
-    let what = match &wait.waiting_for {
-        Some(what) => format!("waiting for {what}"),
-        None => "the database reports no lock wait".to_owned(),
-    };
     let _ = writeln!(
         std::io::stderr().lock(),
-        "  .. {} still running after {} s: {what}",
-        wait.revision,
-        wait.waited.as_secs()
+        "{}",
+        migrate_runtime::cli::print::wait(wait)
     );
 }
 

@@ -9,7 +9,8 @@ use crate::db::{self, RunOptions};
 use crate::error::CliError;
 use crate::project::Project;
 use migrate_graph::Target;
-use migrate_runtime::{Dialect, Direction, Report};
+use migrate_runtime::cli::print::{self, at};
+use migrate_runtime::{Dialect, Direction};
 use std::io::Write;
 
 /// `upgrade [TARGET]`.
@@ -113,31 +114,9 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         writeln!(out, "backed up to {}", file.display())?;
     }
     if progress {
-        let verb = match direction {
-            Direction::Up => "applied",
-            Direction::Down => "reverted",
-        };
-        let total: u128 = report.steps.iter().map(|s| s.duration.as_millis()).sum();
-        if report.steps.is_empty() {
-            writeln!(out, "nothing to do: the database is at {}", at(&report))?;
-        } else {
-            writeln!(
-                out,
-                "{verb} {} revision(s) in {total} ms; the database is at {}",
-                report.steps.len(),
-                at(&report)
-            )?;
-        }
+        writeln!(out, "{}", print::outcome(direction, &report))?;
     }
     Ok(())
-}
-
-fn at(report: &Report) -> String {
-    if report.heads.is_empty() {
-        "base".to_owned()
-    } else {
-        report.heads.join(", ")
-    }
 }
 
 /// The script's dialect: `--dialect`, else the URL's.

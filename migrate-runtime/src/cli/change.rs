@@ -5,7 +5,8 @@
 use super::args::{DowngradeArgs, LockArgs, ResolveArgs, StampArgs, UpgradeArgs};
 use super::conn::Conn;
 use super::error::CmdError;
-use crate::{Direction, Migrations, Migrator, Report, StepEvent, UnknownPolicy, WaitEvent};
+use super::print::{self, at};
+use crate::{Direction, Migrations, Migrator, StepEvent, UnknownPolicy, WaitEvent};
 use migrate_graph::Target;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -142,31 +143,9 @@ async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Re
         writeln!(out, "backed up to {}", file.display())?;
     }
     if progress {
-        let verb = match mv.direction {
-            Direction::Up => "applied",
-            Direction::Down => "reverted",
-        };
-        let total: u128 = report.steps.iter().map(|s| s.duration.as_millis()).sum();
-        if report.steps.is_empty() {
-            writeln!(out, "nothing to do: the database is at {}", at(&report))?;
-        } else {
-            writeln!(
-                out,
-                "{verb} {} revision(s) in {total} ms; the database is at {}",
-                report.steps.len(),
-                at(&report)
-            )?;
-        }
+        writeln!(out, "{}", print::outcome(mv.direction, &report))?;
     }
     Ok(())
-}
-
-fn at(report: &Report) -> String {
-    if report.heads.is_empty() {
-        "base".to_owned()
-    } else {
-        report.heads.join(", ")
-    }
 }
 
 /// Asks on the terminal, or requires `--yes` when stdin is not one.
@@ -285,32 +264,11 @@ pub(crate) async fn resolve(
     Ok(())
 }
 
-/// `  -> 1f3a9c0b7d42  create todos  (3 ms)`; `<-` for a revert.
 fn print_step(step: &StepEvent) {
-    let arrow = match step.direction {
-        Direction::Up => "->",
-        Direction::Down => "<-",
-    };
-    let ms = step.duration.as_millis();
     // A closed pipe must not stop a migration half-way.
-    let _ = writeln!(
-        std::io::stdout().lock(),
-        "  {arrow} {}  {}  ({ms} ms)",
-        step.revision,
-        step.message
-    );
+    let _ = writeln!(std::io::stdout().lock(), "{}", print::step(step));
 }
 
-/// `  .. 1f3a9c0b7d42 still running after 5 s: waiting for ...` on stderr.
 fn print_wait(wait: &WaitEvent) {
-    let what = match &wait.waiting_for {
-        Some(what) => format!("waiting for {what}"),
-        None => "the database reports no lock wait".to_owned(),
-    };
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "  .. {} still running after {} s: {what}",
-        wait.revision,
-        wait.waited.as_secs()
-    );
+    let _ = writeln!(std::io::stderr().lock(), "{}", print::wait(wait));
 }

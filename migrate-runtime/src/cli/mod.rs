@@ -39,6 +39,7 @@ mod conn;
 mod error;
 pub mod exit;
 mod inspect;
+pub mod print;
 mod run;
 mod standalone;
 
