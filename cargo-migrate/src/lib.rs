@@ -77,7 +77,7 @@ fn run(argv: Vec<OsString>) -> u8 {
     let url = db_opts(&args.command)
         .and_then(|db| settings.database_url(db.database_url.as_deref(), url_typed));
     if let Some((url, origin)) = &url {
-        ctx.secrets = Secrets::from_url(url);
+        ctx.secrets = Secrets::for_url(url);
         ctx.url = migrate_runtime::DatabaseUrl::parse(url).ok();
         ctx.url_origin = Some(match origin {
             UrlOrigin::Flag => "--database-url".to_owned(),

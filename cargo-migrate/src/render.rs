@@ -3,7 +3,7 @@
 //! An error prints as `error: <message>`, then each underlying cause not
 //! already in the message as `caused by: ...`, then an optional `hint: ...`.
 //! Problems in migration files print rustc-style, with the offending line.
-//! Everything goes through [`Secrets::scrub`] first, so no database password
+//! Everything goes through [`Secrets`] first, so no database password
 //! reaches the terminal, whatever a driver put into its message.
 
 use crate::error::CliError;
@@ -17,35 +17,8 @@ use std::path::Path;
 /// Secrets to remove from anything printed: every form of the database
 /// URL's secrets (see [`DatabaseUrl::secrets_of`]), and the password part of
 /// any URL in the text.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Secrets {
-    words: Vec<String>,
-}
-
-impl Secrets {
-    /// The secrets of a database URL, whether or not it parses.
-    pub(crate) fn from_url(url: &str) -> Secrets {
-        // Longest first (as given), so a password containing another is
-        // replaced whole. A very short password would mangle ordinary words
-        // if replaced everywhere; URL-shaped occurrences are still redacted.
-        let words = DatabaseUrl::secrets_of(url)
-            .into_iter()
-            .filter(|w| w.len() >= 4)
-            .collect();
-        Secrets { words }
-    }
-
-    /// `text` with every secret replaced by `***`.
-    pub(crate) fn scrub(&self, text: &str) -> String {
-        let mut out = DatabaseUrl::redact_in(text);
-        for w in &self.words {
-            if out.contains(w.as_str()) {
-                out = out.replace(w.as_str(), "***");
-            }
-        }
-        out
-    }
-}
+/// The runtime's one scrubber: the URL's secrets and any URL in a text.
+pub(crate) type Secrets = migrate_runtime::Redactor;
 
 /// What the renderer knows about the run, for hints and scrubbing.
 #[derive(Debug, Default)]
@@ -259,7 +232,7 @@ mod tests {
 
     #[test]
     fn passwords_are_scrubbed_everywhere() {
-        let s = Secrets::from_url("postgres://app:s3cr%40t@db:5432/x");
+        let s = Secrets::for_url("postgres://app:s3cr%40t@db:5432/x");
         let text = "cannot connect to postgres://app:s3cr%40t@db:5432/x: password s3cr@t rejected";
         let out = s.scrub(text);
         assert!(!out.contains("s3cr"), "{out}");
@@ -289,7 +262,7 @@ mod tests {
 
     #[test]
     fn a_url_that_does_not_parse_is_scrubbed_too() {
-        let s = Secrets::from_url("postgres://app:Se/cr#et?Pw1@host/db");
+        let s = Secrets::for_url("postgres://app:Se/cr#et?Pw1@host/db");
         let out = s.scrub("echo Se/cr#et?Pw1 and postgres://app:Se/cr#et?Pw1@host/db");
         assert!(!out.contains("Pw1"), "{out}");
     }

@@ -135,7 +135,7 @@ pub mod scratch;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
 
-pub use self::url::{DatabaseUrl, UrlError};
+pub use self::url::{DatabaseUrl, Redactor, UrlError};
 pub use backup::BackupError;
 pub use connect::ConnectFailure;
 pub use embedded::{LoadError, Migration, Migrations};

@@ -16,6 +16,8 @@ mod key_value;
 mod parse;
 mod secrets;
 
+pub use secrets::Redactor;
+
 use self::key_value::{key_value, looks_like_key_value, quote_value};
 use self::parse::{foreign, scheme_of, server, sqlite};
 use self::secrets::{

@@ -2,7 +2,6 @@
 //! where that becomes text on stderr (as `cargo migrate` prints it: an
 //! `error:` line, `caused by:` lines, an optional `hint:`), passwords removed.
 
-use crate::url::DatabaseUrl;
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -89,16 +88,9 @@ impl CmdError {
 /// Removes every password: those of `url` (when known) and any URL-shaped
 /// one in the text.
 pub(crate) fn scrub(url: Option<&str>, text: &str) -> String {
-    let mut out = DatabaseUrl::redact_in(text);
-    if let Some(url) = url {
-        for w in DatabaseUrl::secrets_of(url)
-            .into_iter()
-            .filter(|w| w.len() >= 4)
-        {
-            out = out.replace(w.as_str(), "***");
-        }
-    }
-    out
+    url.map(crate::Redactor::for_url)
+        .unwrap_or_default()
+        .scrub(text)
 }
 
 /// Prints `err` on stderr, `cargo migrate`'s way; returns its exit code.

@@ -140,9 +140,12 @@ impl<B: Backend> Run<'_, '_, B> {
             self.rollback().await;
             return Err(self.migration_error(step, failure, true));
         }
-        if self.m.grouped {
-            // Checked once for the group, before it commits.
-        } else if let Err(e) = self.s.check_open().await {
+        // A grouped run checks its one savepoint before it commits instead.
+        let kept_open = match self.m.grouped {
+            true => Ok(()),
+            false => self.s.check_open().await,
+        };
+        if let Err(e) = kept_open {
             self.rollback().await;
             return Err(Error::TransactionEnded {
                 revision: step.id().to_owned(),

@@ -127,3 +127,44 @@ pub(super) fn redact_word(word: &str) -> Cow<'_, str> {
     };
     Cow::Owned(format!("{}{shown}{tail}", &word[..start]))
 }
+
+/// What must never be printed for one database URL: its secrets (whether
+/// or not the URL parses) and any URL-shaped word in a text. The one
+/// scrubber both command lines put their output through.
+///
+/// ```
+/// use migrate_runtime::Redactor;
+/// let r = Redactor::for_url("postgres://app:s3cr%40t@db/x");
+/// assert_eq!(r.scrub("login s3cr@t failed"), "login *** failed");
+/// assert_eq!(r.scrub("see mysql://root:pw@h/db"), "see mysql://root:***@h/db");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Redactor {
+    words: Vec<String>,
+}
+
+impl Redactor {
+    /// The secrets of `url`, parsed or not. A secret shorter than 4
+    /// characters would mangle ordinary words if replaced everywhere; it is
+    /// still redacted wherever it stands inside a URL.
+    pub fn for_url(url: &str) -> Redactor {
+        let mut words: Vec<String> = DatabaseUrl::secrets_of(url)
+            .into_iter()
+            .filter(|w| w.len() >= 4)
+            .collect();
+        // Longest first, so a secret containing another is replaced whole.
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        Redactor { words }
+    }
+
+    /// `text` with every URL redacted and every secret replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = DatabaseUrl::redact_in(text);
+        for w in &self.words {
+            if out.contains(w.as_str()) {
+                out = out.replace(w.as_str(), "***");
+            }
+        }
+        out
+    }
+}
