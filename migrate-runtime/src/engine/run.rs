@@ -142,15 +142,15 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
     /// doing and, where the error class has one, a hint.
     pub(crate) fn error(&self, action: Action, e: sqlx::Error) -> Error {
         let hint = match B::classify(&e) {
+            ErrorClass::MissingColumn => {
+                return Error::NotVersionTable {
+                    table: self.table_name(),
+                    source: Box::new(e),
+                }
+            }
             ErrorClass::LockWait => Some(B::LOCK_WAIT_HINT),
-            _ => None,
+            ErrorClass::MissingTable | ErrorClass::Other => None,
         };
-        if B::classify(&e) == ErrorClass::MissingColumn {
-            return Error::NotVersionTable {
-                table: self.table_name(),
-                source: Box::new(e),
-            };
-        }
         db_error(action, &self.table_name(), e, hint)
     }
 
