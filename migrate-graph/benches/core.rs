@@ -116,6 +116,7 @@ fn nodes(set: &MigrationSet) -> Vec<Node<'_>> {
             parents: r.parents.iter().map(String::as_str).collect(),
             depends_on: r.depends_on.iter().map(String::as_str).collect(),
             branch_labels: r.branch_labels.iter().map(String::as_str).collect(),
+            replaces: r.replaces.iter().map(String::as_str).collect(),
         })
         .collect()
 }

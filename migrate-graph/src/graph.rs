@@ -18,6 +18,8 @@ pub struct Node<'a> {
     pub depends_on: Vec<&'a str>,
     /// `Branch Labels:` declared on this revision.
     pub branch_labels: Vec<&'a str>,
+    /// `Replaces:` ids: empty unless this is a squash revision.
+    pub replaces: Vec<&'a str>,
 }
 
 /// Which header an edge comes from.
@@ -84,6 +86,70 @@ pub enum GraphError {
         /// The other file.
         second: String,
     },
+    /// A squash revision must revise the last revision it replaces.
+    #[error("squash revision `{revision}` must revise exactly one revision, the last one its `Replaces:` lists (and not itself); write `Revises: <last replaced id>`")]
+    SquashRevises {
+        /// The squash revision.
+        revision: String,
+        /// Its file.
+        file: String,
+    },
+    /// Two squash revisions replace the same revision.
+    #[error("revision `{id}` is replaced by both {first} and {second}; a revision can be squashed once (squash the first squash and what follows it instead)")]
+    SquashOverlap {
+        /// The replaced id.
+        id: String,
+        /// The first squash's file.
+        first: String,
+        /// The other squash's file.
+        second: String,
+    },
+    /// Some, not all, of a squash's replaced files were deleted.
+    #[error("squash revision `{revision}` replaces revisions of which some files are gone ({}) and some are still here; delete all of the replaced files or none (restore them with `git checkout`)", quote_list(missing))]
+    SquashPartial {
+        /// The squash revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// The replaced ids with no file.
+        missing: Vec<String>,
+    },
+    /// A squash's `Replaces:` is not exactly its `Revises:` point and that point's ancestors.
+    #[error("squash revision `{revision}` must replace its `Revises:` point and everything before it{}{}; run `cargo migrate squash --to <rev>` to write the list", if missing.is_empty() { String::new() } else { format!(", but does not list {}", quote_list(missing)) }, if extra.is_empty() { String::new() } else { format!(", and lists {} which are not before it", quote_list(extra)) })]
+    SquashNotPrefix {
+        /// The squash revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// Ancestors the list leaves out.
+        missing: Vec<String>,
+        /// Listed revisions that are not ancestors.
+        extra: Vec<String>,
+    },
+    /// A revision outside a squash points into the middle of it.
+    #[error("`{}:` of `{revision}` names `{inside}`, which squash revision `{squash}` replaces without being its last revision; a squash must cover a prefix nothing branches from: squash at a later revision, or make `{revision}` follow `{squash}`", relation.key())]
+    SquashBranch {
+        /// The revision pointing inside.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// Which header.
+        relation: Relation,
+        /// The replaced id it names.
+        inside: String,
+        /// The squash revision.
+        squash: String,
+    },
+    /// A squash replaces another squash whose own replaced files are still here.
+    #[error("squash revision `{outer}` replaces squash revision `{inner}`, whose replaced files are still here; delete those first (once every database is past `{inner}`), then squash again")]
+    SquashNested {
+        /// The squash that is replaced.
+        inner: String,
+        /// The squash replacing it.
+        outer: String,
+        /// The outer squash's file.
+        file: String,
+    },
     /// A branch label that is also a revision id would make targets ambiguous.
     #[error("branch label `{label}` is also the id of the revision in {other}; rename the label")]
     LabelIsRevisionId {
@@ -125,6 +191,9 @@ pub struct Graph {
     labels: Vec<Vec<String>>,
     index: HashMap<String, usize>,
     label_index: HashMap<String, usize>,
+    replaces: Vec<Vec<String>>,
+    replaced_by: HashMap<String, usize>,
+    squash_present: HashMap<usize, bool>,
     by_id: Vec<usize>,
     order: Vec<usize>,
     position: Vec<usize>,
@@ -178,10 +247,12 @@ impl Graph {
             }
         }
 
+        let layout = crate::squash::Layout::new(&nodes, &index, &mut errors);
         let ids: Vec<String> = nodes.iter().map(|n| n.id.to_owned()).collect();
-        let mut resolve = |i: usize, targets: &[&str], relation: Relation| -> Vec<usize> {
+        let mut resolve = |i: usize, relation: Relation| -> Vec<usize> {
+            let targets = layout.targets(i, &nodes, relation, &mut errors);
             let mut out = Vec::with_capacity(targets.len());
-            for &t in targets {
+            for t in targets {
                 match index.get(t) {
                     Some(&j) if !out.contains(&j) => out.push(j),
                     Some(_) => {}
@@ -197,11 +268,11 @@ impl Graph {
             out
         };
         let parents: Vec<Vec<usize>> = (0..n)
-            .map(|i| resolve(i, &nodes[i].parents, Relation::Revises))
+            .map(|i| resolve(i, Relation::Revises))
             .collect();
         let deps: Vec<Vec<usize>> = (0..n)
             .map(|i| {
-                let mut d = resolve(i, &nodes[i].depends_on, Relation::DependsOn);
+                let mut d = resolve(i, Relation::DependsOn);
                 // A dependency that is also a parent adds nothing.
                 d.retain(|j| !parents[i].contains(j));
                 d
@@ -219,6 +290,7 @@ impl Graph {
             }
         }
 
+        layout.check_prefixes(&nodes, &index, &parents, &deps, &mut errors);
         let (order, cycle) = topological_order(&parents, &deps, &children, &dependents);
         if let Some(cycle) = cycle {
             errors.push(GraphError::Cycle {
@@ -235,7 +307,14 @@ impl Graph {
         let heads = (0..n)
             .filter(|&i| children[i].is_empty() && dependents[i].is_empty())
             .collect();
+        let (replaced_by, squash_present) = layout.into_parts();
         Ok(Graph {
+            replaces: nodes
+                .iter()
+                .map(|n| n.replaces.iter().map(|s| s.to_string()).collect())
+                .collect(),
+            replaced_by,
+            squash_present,
             labels: nodes
                 .iter()
                 .map(|n| n.branch_labels.iter().map(|s| s.to_string()).collect())
@@ -293,6 +372,41 @@ impl Graph {
     /// The revisions whose `Depends On:` names `i`.
     pub fn dependents(&self, i: usize) -> &[usize] {
         &self.dependents[i]
+    }
+
+    /// The ids squash revision `i` replaces (`Replaces:`), in the order
+    /// written; empty for an ordinary revision.
+    pub fn replaces(&self, i: usize) -> &[String] {
+        &self.replaces[i]
+    }
+
+    /// Whether revision `i` is a squash revision.
+    pub fn is_squash(&self, i: usize) -> bool {
+        !self.replaces[i].is_empty()
+    }
+
+    /// The squash revision that replaces `id`, whether or not `id`'s file
+    /// is still present.
+    pub fn replaced_by(&self, id: &str) -> Option<usize> {
+        self.replaced_by.get(id).copied()
+    }
+
+    /// The squash revisions, in apply order, with the nodes of the
+    /// revisions each replaces (empty once their files are deleted).
+    pub fn squashes(&self) -> Vec<(usize, Vec<usize>)> {
+        let mut out: Vec<(usize, Vec<usize>)> = self
+            .squash_present
+            .keys()
+            .map(|&s| {
+                let members = self.replaces[s]
+                    .iter()
+                    .filter_map(|r| self.index_of(r))
+                    .collect();
+                (s, members)
+            })
+            .collect();
+        out.sort_by_key(|&(s, _)| self.position[s]);
+        out
     }
 
     /// Branch labels declared on revision `i`.
@@ -556,6 +670,7 @@ mod tests {
             parents: parents.to_vec(),
             depends_on: vec![],
             branch_labels: vec![],
+            replaces: vec![],
         }
     }
 

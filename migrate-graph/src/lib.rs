@@ -44,6 +44,7 @@ mod plan;
 mod resolve;
 mod revision;
 mod source;
+mod squash;
 pub mod split;
 mod target;
 mod track;

@@ -137,13 +137,14 @@ fn error_at(bytes: &[u8], file: &str, offset: usize, kind: ParseErrorKind) -> Pa
     }
 }
 
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 7] = [
     "Revision ID",
     "Revises",
     "Depends On",
     "Branch Labels",
     "Create Date",
     "Message",
+    "Replaces",
 ];
 
 /// A `-- migrate:` marker line.
@@ -183,7 +184,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         kind,
     };
 
-    let mut values: [Option<(String, usize)>; 6] = Default::default();
+    let mut values: [Option<(String, usize)>; KEYS.len()] = Default::default();
     let mut up: Option<Marker> = None;
     let mut down: Option<Marker> = None;
     let mut unchecked = false;
@@ -259,7 +260,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         }
     }
 
-    let [id, revises, depends_on, labels, create_date, message] = values;
+    let [id, revises, depends_on, labels, create_date, message, replaces] = values;
     let end = text.len();
     let Some((id, id_line)) = id else {
         return Err(err(
@@ -318,6 +319,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
     let (parents, _) = list(Some((revises, revises_line)), "parent")?;
     let (depends_on, depends_line) = list(depends_on, "dependency")?;
     let (branch_labels, labels_line) = list(labels, "branch label")?;
+    let (replaces, replaces_line) = list(replaces, "replaced revision")?;
 
     let Some(up) = up else {
         return Err(err(1, 0..end.min(1), ParseErrorKind::MissingUp));
@@ -358,6 +360,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         parents,
         depends_on,
         branch_labels,
+        replaces,
         create_date: create_date.map(|(v, _)| v).filter(|v| !v.is_empty()),
         message: message.map(|(v, _)| v).filter(|v| !v.is_empty()),
         up: up_section,
@@ -369,6 +372,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
             revises: revises_line,
             depends_on: depends_line,
             branch_labels: labels_line,
+            replaces: replaces_line,
             up: up.line,
             down: down.line,
         },

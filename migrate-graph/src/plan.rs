@@ -21,7 +21,7 @@ impl Graph {
     ///
     /// ```
     /// # use migrate_graph::{Graph, Node};
-    /// # let n = |id, p: &[&'static str]| Node { id, file_name: id, parents: p.to_vec(), depends_on: vec![], branch_labels: vec![] };
+    /// # let n = |id, p: &[&'static str]| Node { id, file_name: id, parents: p.to_vec(), depends_on: vec![], branch_labels: vec![], replaces: vec![] };
     /// let g = Graph::build([n("a", &[]), n("b", &["a"]), n("c", &["b"])]).unwrap();
     /// let applied = g.applied_from_ids(["a"]).unwrap();
     /// let plus_one = "+1".parse().unwrap();

@@ -47,7 +47,7 @@ impl Graph {
     ///
     /// ```
     /// # use migrate_graph::{Graph, Node, Applied};
-    /// # let n = |id, p: &[&'static str]| Node { id, file_name: id, parents: p.to_vec(), depends_on: vec![], branch_labels: vec![] };
+    /// # let n = |id, p: &[&'static str]| Node { id, file_name: id, parents: p.to_vec(), depends_on: vec![], branch_labels: vec![], replaces: vec![] };
     /// let g = Graph::build([n("a", &[]), n("b", &["a"]), n("c", &["a"])]).unwrap();
     /// let none = Applied::empty(g.len());
     /// assert_eq!(g.resolve_one(&"b-1".parse().unwrap(), &none), Ok(g.index_of("a")));

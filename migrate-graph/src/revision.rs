@@ -13,6 +13,10 @@ pub struct Revision {
     pub depends_on: Vec<String>,
     /// `Branch Labels:` declared on this revision.
     pub branch_labels: Vec<String>,
+    /// `Replaces:`: the revisions this squash revision stands for (a closed
+    /// prefix of the graph ending at its `Revises:` point); empty for an
+    /// ordinary revision.
+    pub replaces: Vec<String>,
     /// `Create Date:`, kept as written.
     pub create_date: Option<String>,
     /// `Message:`, kept as written.
@@ -43,6 +47,8 @@ pub struct HeaderLines {
     pub depends_on: usize,
     /// The `Branch Labels:` line, or 0 when absent.
     pub branch_labels: usize,
+    /// The `Replaces:` line, or 0 when absent.
+    pub replaces: usize,
     /// The `-- migrate:up` line.
     pub up: usize,
     /// The `-- migrate:down` line.

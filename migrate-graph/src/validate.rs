@@ -168,6 +168,7 @@ pub fn load_unmerged(files: &[SourceFile]) -> Result<MigrationSet, ValidationErr
         parents: r.parents.iter().map(String::as_str).collect(),
         depends_on: r.depends_on.iter().map(String::as_str).collect(),
         branch_labels: r.branch_labels.iter().map(String::as_str).collect(),
+        replaces: r.replaces.iter().map(String::as_str).collect(),
     });
     let graph = match Graph::build(nodes) {
         Ok(graph) => Some(graph),
@@ -234,6 +235,15 @@ fn locate(revisions: &[Revision], error: &GraphError) -> (String, usize) {
         GraphError::Cycle { cycle } => at(by_id(&cycle[0]), |r| r.lines.revises),
         GraphError::DuplicateLabel { second, .. } => at(by_file(second), |r| r.lines.branch_labels),
         GraphError::LabelIsRevisionId { file, .. } => at(by_file(file), |r| r.lines.branch_labels),
+        GraphError::SquashRevises { file, .. } => at(by_file(file), |r| r.lines.revises),
+        GraphError::SquashOverlap { second, .. } => at(by_file(second), |r| r.lines.replaces),
+        GraphError::SquashPartial { file, .. }
+        | GraphError::SquashNotPrefix { file, .. }
+        | GraphError::SquashNested { file, .. } => at(by_file(file), |r| r.lines.replaces),
+        GraphError::SquashBranch { file, relation, .. } => match relation {
+            Relation::Revises => at(by_file(file), |r| r.lines.revises),
+            Relation::DependsOn => at(by_file(file), |r| r.lines.depends_on),
+        },
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod fixtures;
 mod properties;
+mod squash;
 mod targets;
 
 use crate::{Applied, Graph, Node, Range, Spec, StampPlan, TargetError};
@@ -16,6 +17,7 @@ pub(crate) fn node<'a>(id: &'a str, parents: &[&'a str]) -> Node<'a> {
         parents: parents.to_vec(),
         depends_on: vec![],
         branch_labels: vec![],
+        replaces: vec![],
     }
 }
 

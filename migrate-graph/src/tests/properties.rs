@@ -39,6 +39,7 @@ impl Dag {
                     .collect(),
                 depends_on: self.deps[i].iter().map(|&d| self.ids[d].as_str()).collect(),
                 branch_labels: self.labels[i].iter().map(String::as_str).collect(),
+                replaces: vec![],
             })
             .collect()
     }
