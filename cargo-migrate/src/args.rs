@@ -6,8 +6,10 @@ use clap::{ArgAction, Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 mod schema;
+mod squash;
 
 pub(crate) use schema::{AutogenOpts, DevOpts, DumpArgs, SchemaArgs, SchemaCommand};
+pub(crate) use squash::SquashArgs;
 
 /// The `cargo` front: cargo runs `cargo-migrate migrate ARGS...`, so the first
 /// argument is the subcommand's own name, as in every cargo plugin.
@@ -186,6 +188,16 @@ pub(crate) enum Command {
     /// the branches met. `cargo migrate merge -m "merge heads" heads` merges
     /// every head.
     Merge(MergeArgs),
+
+    /// Write one revision that replaces every revision up to --to.
+    ///
+    /// The squash's SQL is the schema those revisions build, replayed on a
+    /// scratch database and read back, then checked on a fresh one. Its
+    /// header says `Replaces:` (them) and `Revises:` (the last one). A fresh
+    /// database then runs the squash alone; a database with some of them
+    /// applied runs the rest and is then recorded at the squash. Once every
+    /// database is past --to, delete the replaced files.
+    Squash(SquashArgs),
 
     /// Apply the revisions needed to reach TARGET (default `head`).
     ///

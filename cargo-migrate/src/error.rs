@@ -179,6 +179,20 @@ pub(crate) enum CliError {
     #[error("no desired schema: set `schema = \"schema.sql\"` in migrate.toml (a file or a directory of .sql files), or pass --to-db URL or --to-cmd COMMAND")]
     NoSchema,
 
+    /// A squash point with a revision branching off before it.
+    #[error("cannot squash here: {child} builds on {inside}, which the squash would replace; squash at a revision after the branches merge (or at {inside} itself)")]
+    SquashBranch {
+        /// The replaced revision the branch starts from.
+        inside: String,
+        /// The revision branching off.
+        child: String,
+    },
+    /// `--dialect` names a server kind that neither URL points at.
+    #[error("`squash --dialect {dialect}` needs a {dialect} server for its scratch databases: pass --dev-url (or --database-url) pointing at one")]
+    SquashServer {
+        /// The dialect asked for.
+        dialect: &'static str,
+    },
     /// A schema command that cannot tell which database kind to use.
     #[error("`{command}` needs to know the kind of database: pass --database-url (or set {env}), or --dev-url")]
     NoSchemaDialect {

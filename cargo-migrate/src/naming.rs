@@ -178,6 +178,8 @@ pub(crate) struct NewRevision<'a> {
     pub depends_on: &'a [String],
     /// `Branch Labels:`.
     pub branch_labels: &'a [String],
+    /// `Replaces:` (a squash revision).
+    pub replaces: &'a [String],
     /// When.
     pub created: &'a Utc,
     /// The message.
@@ -201,6 +203,9 @@ pub(crate) fn file_text(rev: &NewRevision<'_>) -> String {
             "-- Branch Labels: {}\n",
             rev.branch_labels.join(", ")
         ));
+    }
+    if !rev.replaces.is_empty() {
+        text.push_str(&format!("-- Replaces: {}\n", rev.replaces.join(", ")));
     }
     // A message is one header line: folding line breaks keeps the file parseable.
     let message: String = rev
@@ -290,6 +295,7 @@ mod tests {
             parents: &parents,
             depends_on: &["d4".to_owned()],
             branch_labels: &[],
+            replaces: &[],
             created: &at,
             message: "merge\nheads",
         });

@@ -267,9 +267,7 @@ impl Graph {
             }
             out
         };
-        let parents: Vec<Vec<usize>> = (0..n)
-            .map(|i| resolve(i, Relation::Revises))
-            .collect();
+        let parents: Vec<Vec<usize>> = (0..n).map(|i| resolve(i, Relation::Revises)).collect();
         let deps: Vec<Vec<usize>> = (0..n)
             .map(|i| {
                 let mut d = resolve(i, Relation::DependsOn);
@@ -389,6 +387,11 @@ impl Graph {
     /// is still present.
     pub fn replaced_by(&self, id: &str) -> Option<usize> {
         self.replaced_by.get(id).copied()
+    }
+
+    /// Whether any revision is a squash revision.
+    pub fn has_squashes(&self) -> bool {
+        !self.squash_present.is_empty()
     }
 
     /// The squash revisions, in apply order, with the nodes of the

@@ -217,3 +217,96 @@ impl<'a> Layout<'a> {
         (members, self.present)
     }
 }
+
+impl crate::Graph {
+    /// Adds to `applied` what its squashes imply: the replaced revisions of
+    /// a recorded squash, and a squash whose replaced revisions are all
+    /// recorded (its collapse pending). Returns the pending squashes.
+    pub fn with_squashes(&self, applied: &mut crate::Applied) -> Vec<usize> {
+        let mut pending = Vec::new();
+        for (s, members) in self.squashes() {
+            if members.is_empty() {
+                continue;
+            }
+            if applied.contains(s) {
+                for m in members {
+                    applied.insert(m);
+                }
+            } else if members.iter().all(|&m| applied.contains(m)) {
+                applied.insert(s);
+                pending.push(s);
+            }
+        }
+        pending
+    }
+
+    /// The rows a database at `applied` keeps: a squash's row instead of
+    /// its replaced revisions' rows once the squash is applied.
+    pub fn canonical_rows(&self, applied: &crate::Applied) -> crate::Applied {
+        let mut rows = applied.clone();
+        for (s, members) in self.squashes() {
+            if applied.contains(s) {
+                for m in members {
+                    rows.remove(m);
+                }
+            }
+        }
+        rows
+    }
+
+    /// An upgrade plan with squashes taken into account: where none of a
+    /// squash's replaced revisions is applied, the squash runs alone and
+    /// they are left out. (Where some are, they run and the squash only
+    /// records the collapse; the runtime tells the two apart the same way.)
+    pub fn squash_upgrade(&self, mut plan: Vec<usize>, applied: &crate::Applied) -> Vec<usize> {
+        for (s, members) in self.squashes() {
+            if !members.is_empty()
+                && plan.contains(&s)
+                && !members.iter().any(|&m| applied.contains(m))
+            {
+                plan.retain(|i| !members.contains(i));
+            }
+        }
+        plan
+    }
+
+    /// Whether applying squash `s` only records the collapse of replaced
+    /// revisions already applied (rather than running its SQL).
+    pub fn collapses(&self, s: usize, applied: &crate::Applied) -> bool {
+        self.is_squash(s)
+            && self
+                .replaces(s)
+                .iter()
+                .filter_map(|r| self.index_of(r))
+                .any(|m| applied.contains(m))
+    }
+
+    /// A downgrade plan with squashes taken into account. `recorded` holds
+    /// the revisions with a row. A recorded squash is reverted by its own
+    /// down section, its replaced revisions (applied only through it) are
+    /// left out, and stopping inside it is an error; a squash applied only
+    /// through its replaced revisions has no row and no SQL to revert.
+    pub fn squash_downgrade(
+        &self,
+        mut plan: Vec<usize>,
+        recorded: &crate::Applied,
+    ) -> Result<Vec<usize>, crate::TargetError> {
+        for (s, members) in self.squashes() {
+            if !plan.contains(&s) {
+                continue;
+            }
+            if !recorded.contains(s) {
+                plan.retain(|&i| i != s);
+                continue;
+            }
+            if let Some(&kept) = members.iter().rev().find(|m| !plan.contains(m)) {
+                return Err(crate::TargetError::InsideSquash {
+                    squash: self.describe(s),
+                    target: self.describe(kept),
+                });
+            }
+            plan.retain(|i| !members.contains(i));
+        }
+        Ok(plan)
+    }
+}

@@ -119,6 +119,7 @@ fn emit(rt: &TokenStream, set: &MigrationSet, files: &[SourceFile]) -> TokenStre
         let parents = ids(&rev.parents);
         let depends_on = ids(&rev.depends_on);
         let branch_labels = ids(&rev.branch_labels);
+        let replaces = ids(&rev.replaces);
         let up = &rev.up.sql;
         let up_transaction = rev.up.transaction;
         let (down, down_transaction) = match &rev.down {
@@ -138,6 +139,7 @@ fn emit(rt: &TokenStream, set: &MigrationSet, files: &[SourceFile]) -> TokenStre
                 parents: #parents,
                 depends_on: #depends_on,
                 branch_labels: #branch_labels,
+                replaces: #replaces,
                 up: #up,
                 up_transaction: #up_transaction,
                 down: #down,

@@ -22,6 +22,7 @@ pub struct Migration {
     parents: Ids,
     depends_on: Ids,
     branch_labels: Ids,
+    replaces: Ids,
     up: Cow<'static, str>,
     up_transaction: bool,
     down: Option<Cow<'static, str>>,
@@ -40,6 +41,7 @@ impl Migration {
             parents: Cow::Borrowed(raw.parents),
             depends_on: Cow::Borrowed(raw.depends_on),
             branch_labels: Cow::Borrowed(raw.branch_labels),
+            replaces: Cow::Borrowed(raw.replaces),
             up: Cow::Borrowed(raw.up),
             up_transaction: raw.up_transaction,
             down: match raw.down {
@@ -69,6 +71,7 @@ impl Migration {
             parents: ids(&rev.parents),
             depends_on: ids(&rev.depends_on),
             branch_labels: ids(&rev.branch_labels),
+            replaces: ids(&rev.replaces),
             up: Cow::Owned(rev.up.sql.clone()),
             up_transaction: rev.up.transaction,
             down,
@@ -106,6 +109,12 @@ impl Migration {
     /// Branch labels declared on this revision.
     pub fn branch_labels(&self) -> &[Cow<'static, str>] {
         &self.branch_labels
+    }
+
+    /// `Replaces:` ids: the revisions this squash revision stands for;
+    /// empty for an ordinary revision.
+    pub fn replaces(&self) -> &[Cow<'static, str>] {
+        &self.replaces
     }
 
     /// The up SQL.
@@ -223,6 +232,7 @@ impl Migrations {
                 parents: as_strs(&m.parents),
                 depends_on: as_strs(&m.depends_on),
                 branch_labels: as_strs(&m.branch_labels),
+                replaces: as_strs(&m.replaces),
             });
             // The macro validated this exact data at compile time.
             Graph::build(nodes).expect("embedded migrations were validated by migrations!")

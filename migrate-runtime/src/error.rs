@@ -118,6 +118,20 @@ pub enum Error {
         /// The unknown ids.
         revisions: Vec<String>,
     },
+    /// The database holds some of the revisions a squash replaces, and the
+    /// files of the others are gone, so it can be brought neither forward
+    /// nor to the squash.
+    #[error("the database has applied {} of the {} revisions that squash revision {squash} ({file}) replaces, and the files of the rest ({}) were deleted; restore them (`git log --diff-filter=D --name-only -- <migrations dir>` finds the commit), upgrade this database with them, then delete them again", recorded.len(), recorded.len() + missing.len(), missing.join(", "))]
+    SquashIncomplete {
+        /// The squash revision.
+        squash: String,
+        /// Its file.
+        file: String,
+        /// Replaced revisions the database recorded.
+        recorded: Vec<String>,
+        /// Replaced revisions it lacks.
+        missing: Vec<String>,
+    },
     /// A previous run left a revision started or failed.
     #[error("revision {revision} ({file}) {} and may be partly applied; check the schema by hand, then run `cargo migrate resolve {revision} --applied` if the revision's changes are in place (`Migrator::resolve(db, \"{revision}\", true)`) or `cargo migrate resolve {revision} --rolled-back` if they are not (`resolve(.., false)`)", match direction { Direction::Up => "failed or was interrupted during upgrade", Direction::Down => "failed or was interrupted during downgrade" })]
     Failed {

@@ -45,6 +45,13 @@ impl Migrator<'_> {
         let list = self.migrations.as_slice();
         let (start, plan) =
             graph.plan_offline(&Range::parse(range)?, direction == Direction::Up)?;
+        // As online: a squash runs alone where nothing it replaces is
+        // applied, and its row stands for what it replaces.
+        let mut rows = graph.canonical_rows(&start);
+        let plan = match direction {
+            Direction::Up => graph.squash_upgrade(plan, &start),
+            Direction::Down => graph.squash_downgrade(plan, &rows)?,
+        };
         if direction == Direction::Down {
             if let Some(&i) = plan.iter().find(|&&i| list[i].is_irreversible()) {
                 return Err(Error::Irreversible {
@@ -58,8 +65,28 @@ impl Migrator<'_> {
             out.push_str(&sql.create_table());
             out.push_str(";\n\n");
         }
+        let mut applied = start;
         for i in plan {
-            push_step(&mut out, &sql, &list[i], direction);
+            if direction == Direction::Up && graph.collapses(i, &applied) {
+                let replaced: Vec<usize> = graph
+                    .replaces(i)
+                    .iter()
+                    .filter_map(|r| graph.index_of(r))
+                    .filter(|&m| rows.contains(m))
+                    .collect();
+                push_collapse(&mut out, &sql, &list[i], &replaced, list);
+                for m in replaced {
+                    rows.remove(m);
+                }
+            } else {
+                push_step(&mut out, &sql, &list[i], direction);
+            }
+            if direction == Direction::Up {
+                applied.insert(i);
+                rows.insert(i);
+            } else {
+                rows.remove(i);
+            }
         }
         Ok(out)
     }
@@ -120,6 +147,19 @@ impl Migrator<'_> {
             ),
         };
         let plan = graph.plan_stamp(&to, if purge { &empty } else { &start }, purge)?;
+        let mut after = start.clone();
+        for &i in &plan.delete {
+            after.remove(i);
+        }
+        for &i in &plan.insert {
+            after.insert(i);
+        }
+        let before = if purge {
+            empty
+        } else {
+            graph.canonical_rows(&start)
+        };
+        let plan = crate::engine::ops::rows_plan(graph, &before, &graph.canonical_rows(&after));
         let mut out = header("stamp", &targets.join(" "), dialect, &table);
         if start.is_empty() {
             out.push_str(&sql.create_table());
@@ -158,6 +198,35 @@ fn header(what: &str, range: &str, dialect: Dialect, table: &TableName) -> Strin
 fn push_line(out: &mut String, statement: &str) {
     out.push_str(statement);
     out.push_str(";\n");
+}
+
+/// A squash recorded in place of the revisions it replaces, which ran.
+fn push_collapse(
+    out: &mut String,
+    sql: &VersionSql,
+    m: &Migration,
+    replaced: &[usize],
+    list: &[Migration],
+) {
+    out.push_str(&format!(
+        "-- record squash {} ({}) in place of the {} revisions it replaces\n",
+        m.id(),
+        m.file_name(),
+        replaced.len()
+    ));
+    push_line(out, sql.begin());
+    let ids: Vec<&str> = replaced.iter().map(|&i| list[i].id()).collect();
+    if !ids.is_empty() {
+        push_line(out, &sql.delete_many(Values::Inline, &ids).sql);
+    }
+    let sum = m.checksum().to_hex();
+    push_line(
+        out,
+        &sql.insert(Values::Inline, m.id(), &sum, RowState::Applied, 0)
+            .sql,
+    );
+    push_line(out, "COMMIT");
+    out.push('\n');
 }
 
 fn push_step(out: &mut String, sql: &VersionSql, m: &Migration, direction: Direction) {

@@ -23,6 +23,8 @@ pub struct RawMigration {
     pub depends_on: &'static [Cow<'static, str>],
     /// `Branch Labels:`.
     pub branch_labels: &'static [Cow<'static, str>],
+    /// `Replaces:` (a squash revision's replaced ids).
+    pub replaces: &'static [Cow<'static, str>],
     /// The up SQL.
     pub up: &'static str,
     /// Whether the up SQL runs in a transaction.

@@ -2,7 +2,7 @@
 //! run on scratch databases, both read back, diffed, the draft verified
 //! there, and only then written as an ordinary revision file.
 
-use super::revision::{parents, write};
+use super::revision::{parents, write, NewFile};
 use super::scratch::{self, Target};
 use super::Env;
 use crate::args::RevisionArgs;
@@ -65,12 +65,15 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
     let path = write(
         &project,
         env,
-        &args.message,
-        args.rev_id.as_deref(),
-        &parents,
-        &depends_on,
-        &args.branch_label,
-        Some(&body),
+        &NewFile {
+            message: &args.message,
+            rev_id: args.rev_id.as_deref(),
+            parents: &parents,
+            depends_on: &depends_on,
+            labels: &args.branch_label,
+            replaces: &[],
+            body: Some(&body),
+        },
     )?;
     writeln!(out, "created {}", path.display())?;
     for w in &up.warnings {

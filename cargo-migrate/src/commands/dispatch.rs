@@ -36,6 +36,7 @@ pub(crate) fn dispatch(
         Command::Init(a) => super::init::run(&a, env, out),
         Command::Revision(a) => super::revision::revision(&a, env, out),
         Command::Merge(a) => super::revision::merge(&a, env, out),
+        Command::Squash(a) => super::squash::run(&a, env, out),
         Command::Upgrade(a) => super::migrate::upgrade(&a, env, out),
         Command::Downgrade(a) => super::migrate::downgrade(&a, env, out),
         Command::Stamp(a) => super::migrate::stamp(&a, env, out),

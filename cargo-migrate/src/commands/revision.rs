@@ -24,12 +24,15 @@ pub(crate) fn revision(
     let path = write(
         &project,
         env,
-        &args.message,
-        args.rev_id.as_deref(),
-        &parents,
-        &depends_on,
-        &args.branch_label,
-        None,
+        &NewFile {
+            message: &args.message,
+            rev_id: args.rev_id.as_deref(),
+            parents: &parents,
+            depends_on: &depends_on,
+            labels: &args.branch_label,
+            replaces: &[],
+            body: None,
+        },
     )?;
     writeln!(out, "created {}", path.display())?;
     Ok(())
@@ -130,31 +133,49 @@ pub(crate) fn merge(args: &MergeArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
     let path = write(
         &project,
         env,
-        &args.message,
-        args.rev_id.as_deref(),
-        &parents,
-        &[],
-        &args.branch_label,
-        None,
+        &NewFile {
+            message: &args.message,
+            rev_id: args.rev_id.as_deref(),
+            parents: &parents,
+            depends_on: &[],
+            labels: &args.branch_label,
+            replaces: &[],
+            body: None,
+        },
     )?;
     writeln!(out, "created {}", path.display())?;
     Ok(())
 }
 
+/// A revision file to write: its header fields and, when given, the body
+/// that replaces the empty sections (from `-- migrate:up` on).
+pub(super) struct NewFile<'a> {
+    pub message: &'a str,
+    pub rev_id: Option<&'a str>,
+    pub parents: &'a [String],
+    pub depends_on: &'a [String],
+    pub labels: &'a [String],
+    /// `Replaces:` (a squash).
+    pub replaces: &'a [String],
+    pub body: Option<&'a str>,
+}
+
 /// Checks the new revision's id and labels, writes its file, and makes sure
-/// the directory still validates with it. `body` replaces the empty
-/// sections (from `-- migrate:up` on) when given.
-#[allow(clippy::too_many_arguments)]
+/// the directory still validates with it.
 pub(super) fn write(
     project: &Project,
     env: &Env<'_>,
-    message: &str,
-    rev_id: Option<&str>,
-    parents: &[String],
-    depends_on: &[String],
-    labels: &[String],
-    body: Option<&str>,
+    new: &NewFile<'_>,
 ) -> Result<PathBuf, CliError> {
+    let NewFile {
+        message,
+        rev_id,
+        parents,
+        depends_on,
+        labels,
+        replaces,
+        body,
+    } = *new;
     let graph = project.graph();
     let taken = |id: &str| graph.index_of(id).is_some() || graph.label_revision(id).is_some();
     let id = match rev_id {
@@ -208,6 +229,7 @@ pub(super) fn write(
         parents,
         depends_on,
         branch_labels: labels,
+        replaces,
         created: &now,
         message,
     });

@@ -122,6 +122,14 @@ pub enum TargetError {
         /// Its descendant.
         descendant: String,
     },
+    /// A downgrade that would stop inside a squash the database recorded as one revision.
+    #[error("this database recorded squash revision {squash} as one revision, so a downgrade cannot stop at {target} inside it; downgrade to {squash} itself or to before it (`base`, or what it revises once its replaced files are gone)")]
+    InsideSquash {
+        /// The squash revision.
+        squash: String,
+        /// The revision the downgrade would stop at.
+        target: String,
+    },
 }
 
 fn hint(suggestions: &[String]) -> String {

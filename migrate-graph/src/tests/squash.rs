@@ -21,7 +21,11 @@ fn chain(with_replaced: bool) -> Vec<SourceFile> {
         file("s3", "r3", Some("r1, r2, r3")),
     ];
     if with_replaced {
-        files.extend([file("r1", "", None), file("r2", "r1", None), file("r3", "r2", None)]);
+        files.extend([
+            file("r1", "", None),
+            file("r2", "r1", None),
+            file("r3", "r2", None),
+        ]);
     }
     files
 }
@@ -78,7 +82,10 @@ fn deleting_some_replaced_files_is_refused_naming_them() {
     assert_eq!(partial.file(), "s3.sql");
     assert_eq!(partial.line(), 3);
     let text = partial.to_string();
-    assert!(text.contains("`r1`, `r2`") && text.contains("git checkout"), "{text}");
+    assert!(
+        text.contains("`r1`, `r2`") && text.contains("git checkout"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -133,7 +140,10 @@ fn nothing_may_branch_from_inside_a_squash() {
     files.push(file("b1", "r2", None));
     let set = load(&files).map(|_| ()).unwrap_err();
     // b1 and r5 are two unlabelled heads now; that is the only complaint.
-    assert!(matches!(set.0[0], ValidationError::UnmergedHeads { .. }), "{set}");
+    assert!(
+        matches!(set.0[0], ValidationError::UnmergedHeads { .. }),
+        "{set}"
+    );
 }
 
 #[test]
@@ -142,7 +152,8 @@ fn a_revision_is_squashed_once() {
     files.push(file("t3", "r3", Some("r1, r2, r3")));
     let errs = errors(&files);
     assert!(
-        errs.iter().any(|e| matches!(graph_error(e), GraphError::SquashOverlap { .. })),
+        errs.iter()
+            .any(|e| matches!(graph_error(e), GraphError::SquashOverlap { .. })),
         "{errs:?}"
     );
 }
@@ -153,14 +164,18 @@ fn a_squash_of_a_squash_needs_the_inner_files_gone() {
     files.push(file("s5", "r5", Some("s3, r4, r5")));
     let errs = errors(&files);
     assert!(
-        errs.iter().any(|e| matches!(graph_error(e), GraphError::SquashNested { .. })),
+        errs.iter()
+            .any(|e| matches!(graph_error(e), GraphError::SquashNested { .. })),
         "{errs:?}"
     );
     let mut files = chain(false);
     files.push(file("s5", "r5", Some("s3, r4, r5")));
     let set = load(&files).unwrap();
     let g = set.graph();
-    assert_eq!(g.order().iter().map(|&i| g.id(i)).collect::<Vec<_>>(), ["s3", "r4", "r5", "s5"]);
+    assert_eq!(
+        g.order().iter().map(|&i| g.id(i)).collect::<Vec<_>>(),
+        ["s3", "r4", "r5", "s5"]
+    );
     files.retain(|f| !["s3.sql", "r4.sql", "r5.sql"].contains(&f.name.as_str()));
     let set = load(&files).unwrap();
     assert_eq!(set.graph().len(), 1);

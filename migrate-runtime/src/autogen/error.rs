@@ -57,6 +57,19 @@ pub enum AutogenError {
         /// The SQL that would still be needed.
         remaining: Vec<String>,
     },
+    /// The schema to squash holds objects the schema layer cannot recreate.
+    #[error("the schema to squash holds objects that cannot be recreated from the catalog: {}; squash at a revision before they were created, or write the squash's SQL by hand", objects.join(", "))]
+    SquashUnsupported {
+        /// `kind name` of each object.
+        objects: Vec<String>,
+    },
+    /// A squash's SQL, run on a fresh scratch database, did not give the
+    /// schema the replayed revisions give.
+    #[error("the squash fails verification, so it was not written: a fresh database running it differs from one running the revisions it replaces; what differs:\n{}", remaining.join("\n"))]
+    SquashMismatch {
+        /// The SQL that would still be needed, or the differing objects.
+        remaining: Vec<String>,
+    },
     /// Reading a catalog, or another runtime operation, failed.
     #[error(transparent)]
     Runtime(#[from] crate::Error),

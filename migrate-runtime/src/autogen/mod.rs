@@ -12,7 +12,9 @@ mod error;
 mod exec;
 mod pipeline;
 mod rows;
+mod squash;
 
 pub use error::{AutogenError, Stage};
 pub use pipeline::{read_live, Pipeline, SchemaFile, Verification};
 pub use rows::row_inserts;
+pub use squash::{SquashDraft, TableRows};

@@ -36,10 +36,10 @@ type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync>;
 /// calls [`crate::scratch::drop_live`] instead).
 pub struct Pipeline<'m> {
     server: ScratchServer,
-    migrations: &'m Migrations,
+    pub(super) migrations: &'m Migrations,
     table: String,
     hook: Option<Hook>,
-    live: Vec<ScratchDb>,
+    pub(super) live: Vec<ScratchDb>,
     cleaned: bool,
     /// The scratch database holding the replayed migrations.
     current: Option<usize>,
@@ -86,7 +86,7 @@ impl<'m> Pipeline<'m> {
         self.server.dialect()
     }
 
-    async fn scratch(&mut self) -> Result<usize, AutogenError> {
+    pub(super) async fn scratch(&mut self) -> Result<usize, AutogenError> {
         if !self.cleaned {
             self.cleaned = true;
             self.server.clean_leftovers().await?;
@@ -95,7 +95,7 @@ impl<'m> Pipeline<'m> {
         Ok(self.live.len() - 1)
     }
 
-    fn migrator<'a>(&self, migrations: &'a Migrations) -> Migrator<'a> {
+    pub(super) fn migrator<'a>(&self, migrations: &'a Migrations) -> Migrator<'a> {
         // A scratch database is this run's alone: no lock to take. One
         // transaction for the whole replay where the engine allows it.
         let mut m = migrations
@@ -110,7 +110,7 @@ impl<'m> Pipeline<'m> {
         m
     }
 
-    async fn read(&self, i: usize) -> Result<Schema, AutogenError> {
+    pub(super) async fn read(&self, i: usize) -> Result<Schema, AutogenError> {
         Ok(read_schema(&self.live[i].db, &[self.table.as_str()]).await?)
     }
 

@@ -164,7 +164,7 @@ fn digits(ty: &str) -> Option<usize> {
 
 /// Tables in an order where every referenced table comes before the tables
 /// that reference it (self-references and cycles keep name order).
-fn referenced_first(schema: &Schema) -> Vec<&Table> {
+pub(crate) fn referenced_first(schema: &Schema) -> Vec<&Table> {
     let mut deps: BTreeMap<&QualifiedName, BTreeSet<&QualifiedName>> = BTreeMap::new();
     for t in &schema.tables {
         let entry = deps.entry(&t.name).or_default();
@@ -200,14 +200,14 @@ fn referenced_first(schema: &Schema) -> Vec<&Table> {
     order
 }
 
-fn quote(dialect: Dialect, name: &str) -> String {
+pub(crate) fn quote(dialect: Dialect, name: &str) -> String {
     match dialect {
         Dialect::MySql => format!("`{}`", name.replace('`', "``")),
         _ => format!("\"{}\"", name.replace('"', "\"\"")),
     }
 }
 
-fn qualified(dialect: Dialect, name: &QualifiedName) -> String {
+pub(crate) fn qualified(dialect: Dialect, name: &QualifiedName) -> String {
     match &name.schema {
         Some(s) => format!("{}.{}", quote(dialect, s), quote(dialect, &name.name)),
         None => quote(dialect, &name.name),

@@ -6,13 +6,15 @@
 //! Files, in the one direction their imports flow:
 //! `state` (rows in, state and policy errors out; pure) ← `run` (a run's
 //! session, options and what it holds) ← `lock` (polling the lock) ← `tx`
-//! (transactions, reads under the lock, the end of a run) ← `step` (one
-//! revision: a plan and one executor per strategy) ← `ops` (one function
-//! per operation).
+//! (transactions, reads under the lock, the end of a run) ← `squash` (what
+//! rows mean when a squash replaces revisions, and the collapse) ← `step`
+//! (one revision: a plan and one executor per strategy) ← `ops` (one
+//! function per operation).
 
 mod lock;
 pub(crate) mod ops;
 mod run;
+mod squash;
 mod state;
 mod step;
 mod tx;

@@ -7,7 +7,7 @@ use crate::error::{Action, Error};
 use crate::protocol::Values;
 use crate::session::Backend;
 use crate::types::{Direction, Report, RowState, Status};
-use migrate_graph::{Anchor, Applied, Spec};
+use migrate_graph::{Anchor, Applied, Spec, StampPlan};
 
 /// Applies the missing revisions up to `target`.
 pub(crate) async fn upgrade<B: Backend>(
@@ -16,7 +16,8 @@ pub(crate) async fn upgrade<B: Backend>(
 ) -> Result<Report, Error> {
     let mut st = run.start().await?;
     run.check(&st)?;
-    let plan = run.graph().plan_upgrade(target, &st.applied)?;
+    let graph = run.graph();
+    let plan = graph.squash_upgrade(graph.plan_upgrade(target, &st.applied)?, &st.applied);
     let backup = match &run.m.backup {
         Some(dir) if !plan.is_empty() => {
             let at = run.heads(&st.applied);
@@ -24,6 +25,12 @@ pub(crate) async fn upgrade<B: Backend>(
         }
         _ => None,
     };
+    // Rows a squash stands for are collapsed first, even with nothing to
+    // run: then the replaced files can be deleted.
+    for s in st.pending.clone() {
+        run.collapse(&mut st, s).await?;
+        run.commit().await?;
+    }
     let mut report = run.apply(&mut st, &plan, Direction::Up).await?;
     report.backup = backup;
     Ok(report)
@@ -36,7 +43,8 @@ pub(crate) async fn downgrade<B: Backend>(
 ) -> Result<Report, Error> {
     let mut st = run.start().await?;
     run.check(&st)?;
-    let plan = run.graph().plan_downgrade(target, &st.applied)?;
+    let graph = run.graph();
+    let plan = graph.squash_downgrade(graph.plan_downgrade(target, &st.applied)?, st.recorded())?;
     // Refuse before running anything rather than stop half-way.
     let list = run.list();
     if let Some(&i) = plan.iter().find(|&&i| list[i].is_irreversible()) {
@@ -79,7 +87,15 @@ pub(crate) async fn stamp<B: Backend>(
     for &i in &plan.insert {
         after.insert(i);
     }
+    // Rows, not revisions: a squash's row stands for what it replaces.
+    let rows = if purge { &empty } else { st.recorded() };
+    let plan = rows_plan(graph, rows, &graph.canonical_rows(&after));
     for stmt in run.s.sql().stamp(Values::Bind, purge, &plan, list) {
+        run.write(&stmt, false, Action::Write).await?;
+    }
+    let gone: Vec<&str> = st.replaced.iter().map(String::as_str).collect();
+    if !purge && !gone.is_empty() {
+        let stmt = run.s.sql().delete_many(Values::Bind, &gone);
         run.write(&stmt, false, Action::Write).await?;
     }
     if run.tx.open {
@@ -107,12 +123,31 @@ pub(crate) async fn stamp<B: Backend>(
     })
 }
 
+/// The inserts and deletes that turn the rows `before` into `after`.
+pub(crate) fn rows_plan(
+    graph: &migrate_graph::Graph,
+    before: &Applied,
+    after: &Applied,
+) -> StampPlan {
+    let mut insert = after.clone();
+    insert.subtract(before);
+    let mut delete = before.clone();
+    delete.subtract(after);
+    let mut delete = graph.in_order(&delete);
+    delete.reverse();
+    StampPlan {
+        insert: graph.in_order(&insert),
+        delete,
+    }
+}
+
 /// The database's state against the migration set; takes no lock.
 pub(crate) async fn status<B: Backend>(run: &mut Run<'_, '_, B>) -> Result<Status, Error> {
     let graph = run.graph();
     let pending = |applied: &Applied| -> Result<Vec<String>, Error> {
+        let plan = graph.plan_upgrade(&Anchor::Heads.into(), applied)?;
         Ok(graph
-            .plan_upgrade(&Anchor::Heads.into(), applied)?
+            .squash_upgrade(plan, applied)
             .into_iter()
             .map(|i| graph.id(i).to_owned())
             .collect())

@@ -194,12 +194,7 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
         direction: Direction,
         took: Duration,
     ) {
-        match direction {
-            Direction::Up => {
-                st.applied.insert(i);
-            }
-            Direction::Down => st.applied.remove(i),
-        }
+        st.set_row(i, direction == Direction::Up);
         let m = &self.list()[i];
         let event = StepEvent {
             revision: m.id().to_owned(),

@@ -22,6 +22,35 @@ pub(crate) struct State {
     pub(crate) failed: Vec<(String, RowState)>,
     /// Applied known revisions whose checksum differs: (index, recorded).
     pub(crate) drifted: Vec<(usize, String)>,
+    /// The known revisions with a row, when squashes make that differ from
+    /// `applied` (see [`State::recorded`]).
+    pub(crate) rows_of: Option<Applied>,
+    /// Rows of revisions a squash replaces whose files are gone.
+    pub(crate) replaced: Vec<String>,
+    /// Squashes whose replaced revisions are all recorded: the next
+    /// upgrade records the squash in their place.
+    pub(crate) pending: Vec<usize>,
+}
+
+impl State {
+    /// The known revisions that have a row. `applied` also holds what
+    /// squashes imply: the revisions a recorded squash replaced, and a
+    /// squash whose replaced revisions are all recorded.
+    pub(crate) fn recorded(&self) -> &Applied {
+        self.rows_of.as_ref().unwrap_or(&self.applied)
+    }
+
+    /// Notes a step's row written (`true`) or deleted.
+    pub(crate) fn set_row(&mut self, i: usize, present: bool) {
+        let sets = [Some(&mut self.applied), self.rows_of.as_mut()];
+        for set in sets.into_iter().flatten() {
+            if present {
+                set.insert(i);
+            } else {
+                set.remove(i);
+            }
+        }
+    }
 }
 
 /// Reads rows against one graph and migration list.
@@ -68,6 +97,9 @@ impl Reader<'_> {
             unknown: Vec::new(),
             failed: Vec::new(),
             drifted: Vec::new(),
+            rows_of: None,
+            replaced: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -78,6 +110,7 @@ impl Reader<'_> {
             self.note(&mut st, revision, checksum, state)?;
         }
         st.unknown.sort();
+        self.settle(&mut st)?;
         Ok(st)
     }
 
@@ -103,6 +136,7 @@ impl Reader<'_> {
                 .map_or(usize::MAX, |i| graph.position(i))
         });
         st.unknown.sort();
+        self.settle(&mut st)?;
         Ok(st)
     }
 
@@ -134,7 +168,7 @@ impl Reader<'_> {
         // truth cannot be known.
         let seen = match index {
             Some(i) => st.applied.contains(i),
-            None => st.unknown.iter().any(|r| r == revision),
+            None => st.unknown.iter().chain(&st.replaced).any(|r| r == revision),
         } || st.failed.iter().any(|(r, _)| r == revision);
         if seen {
             return Err(self.corrupt(Corruption::Duplicate {
@@ -142,6 +176,9 @@ impl Reader<'_> {
             }));
         }
         match (index, state) {
+            (None, RowState::Applied) if self.graph.replaced_by(revision).is_some() => {
+                st.replaced.push(revision.to_owned())
+            }
             (None, _) => st.unknown.push(revision.to_owned()),
             (Some(i), RowState::Applied) => {
                 st.applied.insert(i);

@@ -89,14 +89,35 @@ impl<B: Backend> Run<'_, '_, B> {
         direction: Direction,
     ) -> Result<Report, Error> {
         let dialect = self.s.sql().dialect();
+        let graph = self.graph();
         for &i in plan {
-            if needed(st, i, direction) {
+            let squash = graph.is_squash(i);
+            if squash && direction == Direction::Up && graph.collapses(i, &st.applied) {
+                // The replaced revisions ran (now or before): record the
+                // squash in their place, no SQL.
+                self.collapse(st, i).await?;
+            } else if needed(st, i, direction) {
                 let step = Plan::new(&self.list()[i], i, direction, dialect);
                 tracing::debug!(target: "migrate", revision = step.id(), file = step.migration.file_name(), %direction, strategy = ?step.strategy, "starting step");
                 match step.strategy {
                     Strategy::Transactional => self.transactional(st, &step).await?,
                     Strategy::Claimed => self.claimed(st, &step).await?,
                     Strategy::RowOnly => self.row_only(st, &step).await?,
+                }
+                if squash {
+                    // A squash that ran its own SQL stands for what it
+                    // replaces; reverted, it takes them along.
+                    for r in graph.replaces(i) {
+                        if let Some(m) = graph.index_of(r) {
+                            match direction {
+                                Direction::Up => st.applied.insert(m),
+                                Direction::Down => {
+                                    st.applied.remove(m);
+                                    true
+                                }
+                            };
+                        }
+                    }
                 }
             }
             // One transaction per revision: commit now.

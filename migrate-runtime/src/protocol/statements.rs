@@ -237,6 +237,19 @@ impl VersionSql {
         p.finish(sql, Some(1))
     }
 
+    /// Forgets several revisions, each of which has a row (a squash's
+    /// replaced revisions when the squash is recorded in their place).
+    pub(crate) fn delete_many(&self, values: Values, revisions: &[&str]) -> Stmt {
+        let mut p = self.params(values);
+        let list: Vec<String> = revisions.iter().map(|r| p.text(r)).collect();
+        let sql = format!(
+            "DELETE FROM {} WHERE revision IN ({})",
+            self.quoted,
+            list.join(", ")
+        );
+        p.finish(sql, Some(revisions.len() as u64))
+    }
+
     /// Forgets every revision (`stamp --purge`).
     pub(crate) fn delete_all(&self) -> Stmt {
         Stmt {

@@ -485,6 +485,7 @@ async fn a_section_that_ends_its_transaction(scratch: Scratch) {
             parents,
             depends_on: NONE,
             branch_labels: NONE,
+            replaces: NONE,
             up,
             up_transaction: true,
             down: Some("SELECT 1;"),

@@ -1,0 +1,182 @@
+//! `squash --to REV -m MSG`: one revision replacing REV and everything
+//! before it, its SQL read from a scratch database where they ran.
+
+use super::revision::{write, NewFile};
+use super::scratch::{self, Target};
+use super::Env;
+use crate::args::{DialectArg, SquashArgs};
+use crate::error::CliError;
+use crate::project::Project;
+use crate::render;
+use migrate_graph::{Graph, TargetError};
+use migrate_runtime::autogen::{Pipeline, SquashDraft};
+use migrate_runtime::scratch::ScratchServer;
+use migrate_runtime::{Dialect, Migrations, DEFAULT_TABLE};
+use std::io::Write;
+
+/// Runs `squash`.
+pub(crate) fn run(args: &SquashArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+    let project = Project::load(&env.settings.source)?;
+    let graph = project.graph();
+    let to = graph.resolve_revision(&args.to)?;
+    let replaces = prefix(graph, to)?;
+    let target = target(args, env)?;
+    let table = env
+        .settings
+        .table(args.db.table.as_deref())
+        .unwrap_or_else(|| DEFAULT_TABLE.to_owned());
+    let migrations = Migrations::from_set(&project.set);
+    let to_id = graph.id(to).to_owned();
+    let squashed = scratch::run(async {
+        let mut pipeline = Pipeline::new(&migrations, target.server).table(table);
+        if let Some(hook) = scratch::progress(replaces.len()) {
+            pipeline = pipeline.on_step(hook);
+        }
+        let result = pipeline.squash(&to_id, args.with_data).await;
+        let finished = pipeline.finish().await;
+        let squashed = result?;
+        finished?;
+        Ok(squashed)
+    })?;
+    let body = body(&squashed, target.dialect, replaces.len(), args.with_data);
+    let path = write(
+        &project,
+        env,
+        &NewFile {
+            message: &args.message,
+            rev_id: args.rev_id.as_deref(),
+            parents: std::slice::from_ref(&to_id),
+            depends_on: &[],
+            labels: &[],
+            replaces: &replaces,
+            body: Some(&body),
+        },
+    )?;
+    writeln!(
+        out,
+        "created {} (replaces {} revisions, up to {})",
+        path.display(),
+        replaces.len(),
+        graph.describe(to)
+    )?;
+    for t in &squashed.data {
+        let what = if args.with_data {
+            "included"
+        } else {
+            "NOT included (pass --with-data to include them)"
+        };
+        render::warning(
+            env.secrets,
+            &format!(
+                "{} holds {} row(s) the replaced revisions inserted: {what}",
+                t.table, t.rows
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The ids a squash at `to` replaces, in apply order: `to` and everything
+/// before it. Refused when another revision branches off inside, or when a
+/// squash inside still has its replaced files (delete them first).
+fn prefix(graph: &Graph, to: usize) -> Result<Vec<String>, CliError> {
+    let mut set = graph.ancestors([to]);
+    set.insert(to);
+    for i in set.iter() {
+        for &child in graph.children(i).iter().chain(graph.dependents(i)) {
+            if i != to && !set.contains(child) {
+                return Err(CliError::SquashBranch {
+                    inside: graph.describe(i),
+                    child: graph.describe(child),
+                });
+            }
+        }
+        if graph.is_squash(i)
+            && graph
+                .replaces(i)
+                .iter()
+                .any(|r| graph.index_of(r).is_some())
+        {
+            return Err(TargetError::InsideSquash {
+                squash: graph.describe(i),
+                target: graph.describe(to),
+            }
+            .into());
+        }
+    }
+    Ok(graph
+        .in_order(&set)
+        .into_iter()
+        .map(|i| graph.id(i).to_owned())
+        .collect())
+}
+
+/// The dialect and scratch server: `--dialect`, else the URLs (as the other
+/// schema commands), else `dialect` in migrate.toml when that is SQLite.
+fn target(args: &SquashArgs, env: &Env<'_>) -> Result<Target, CliError> {
+    let wanted = args.dialect.map(|d| match d {
+        DialectArg::Sqlite => Dialect::Sqlite,
+        DialectArg::Postgres => Dialect::Postgres,
+        DialectArg::Mysql => Dialect::MySql,
+    });
+    let sqlite = || Target {
+        dialect: Dialect::Sqlite,
+        server: ScratchServer::sqlite(),
+    };
+    match wanted {
+        Some(Dialect::Sqlite) => Ok(sqlite()),
+        Some(dialect) => {
+            let target = Target::resolve(env, &args.dev, "squash")?;
+            if target.dialect != dialect {
+                return Err(CliError::SquashServer {
+                    dialect: dialect.name(),
+                });
+            }
+            Ok(target)
+        }
+        None => match Target::resolve(env, &args.dev, "squash") {
+            Err(CliError::NoSchemaDialect { .. })
+                if env.settings.dialect == Some(Dialect::Sqlite) =>
+            {
+                Ok(sqlite())
+            }
+            other => other,
+        },
+    }
+}
+
+/// The file's sections.
+fn body(squashed: &SquashDraft, dialect: Dialect, replaced: usize, with_data: bool) -> String {
+    let mut text = format!(
+        "-- The schema that the {replaced} replaced revisions build, as the {} catalog \
+         describes it{}.\n-- migrate:up{}\n",
+        dialect.name(),
+        if with_data {
+            ", with the rows they inserted"
+        } else {
+            ""
+        },
+        if squashed.transaction {
+            ""
+        } else {
+            " transaction:false"
+        }
+    );
+    for sql in &squashed.up {
+        text.push_str(sql.trim_end_matches(';'));
+        text.push_str(";\n\n");
+    }
+    match &squashed.down {
+        Some(down) => {
+            text.push_str("-- migrate:down\n");
+            for sql in down {
+                text.push_str(sql.trim_end_matches(';'));
+                text.push_str(";\n\n");
+            }
+        }
+        None => text.push_str(
+            "-- migrate:down irreversible\n-- (the schema holds views, functions or triggers whose drop is not derived)\n",
+        ),
+    }
+    text
+}
