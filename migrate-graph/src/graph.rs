@@ -256,6 +256,9 @@ impl Graph {
                 match index.get(t) {
                     Some(&j) if !out.contains(&j) => out.push(j),
                     Some(_) => {}
+                    // A replaced file left behind when others were
+                    // deleted: the squash's own error says it.
+                    None if layout.is_replaced(t) => {}
                     None => errors.push(GraphError::UnknownReference {
                         revision: nodes[i].id.to_owned(),
                         file: nodes[i].file_name.to_owned(),

@@ -95,6 +95,11 @@ impl<'a> Layout<'a> {
         Layout { members, present }
     }
 
+    /// Whether a squash replaces `id`.
+    pub(crate) fn is_replaced(&self, id: &str) -> bool {
+        self.members.contains_key(id)
+    }
+
     /// Whether nothing is squashed, so building can skip every lookup.
     pub(crate) fn is_empty(&self) -> bool {
         self.present.is_empty()
@@ -252,6 +257,23 @@ impl crate::Graph {
             }
         }
         rows
+    }
+
+    /// The inserts and deletes that turn the rows `before` into `after`
+    /// (a stamp, once [`Graph::canonical_rows`] made both rows).
+    ///
+    /// [`Graph::canonical_rows`]: crate::Graph::canonical_rows
+    pub fn rows_plan(&self, before: &crate::Applied, after: &crate::Applied) -> crate::StampPlan {
+        let mut insert = after.clone();
+        insert.subtract(before);
+        let mut delete = before.clone();
+        delete.subtract(after);
+        let mut delete = self.in_order(&delete);
+        delete.reverse();
+        crate::StampPlan {
+            insert: self.in_order(&insert),
+            delete,
+        }
     }
 
     /// An upgrade plan with squashes taken into account: where none of a

@@ -159,7 +159,7 @@ impl Migrator<'_> {
         } else {
             graph.canonical_rows(&start)
         };
-        let plan = crate::engine::ops::rows_plan(graph, &before, &graph.canonical_rows(&after));
+        let plan = graph.rows_plan(&before, &graph.canonical_rows(&after));
         let mut out = header("stamp", &targets.join(" "), dialect, &table);
         if start.is_empty() {
             out.push_str(&sql.create_table());

@@ -180,3 +180,55 @@ fn a_squash_of_a_squash_needs_the_inner_files_gone() {
     let set = load(&files).unwrap();
     assert_eq!(set.graph().len(), 1);
 }
+
+#[test]
+fn plans_run_the_squash_alone_or_collapse() {
+    let set = load(&chain(true)).unwrap();
+    let g = set.graph();
+    let ids = |plan: &[usize]| plan.iter().map(|&i| g.id(i)).collect::<Vec<_>>();
+    let head: crate::Spec = "head".parse().unwrap();
+    let s = g.index_of("s3").unwrap();
+
+    // Fresh: the squash alone, then what follows it.
+    let fresh = g.applied_from_ids::<&str>([]).unwrap();
+    let plan = g.squash_upgrade(g.plan_upgrade(&head, &fresh).unwrap(), &fresh);
+    assert_eq!(ids(&plan), ["s3", "r4", "r5"]);
+    assert!(!g.collapses(s, &fresh));
+
+    // Part-way: the rest of the replaced revisions, then the collapse.
+    let at_r1 = g.applied_from_ids(["r1"]).unwrap();
+    let plan = g.squash_upgrade(g.plan_upgrade(&head, &at_r1).unwrap(), &at_r1);
+    assert_eq!(ids(&plan), ["r2", "r3", "s3", "r4", "r5"]);
+    assert!(g.collapses(s, &at_r1));
+
+    // All recorded: the squash counts as applied, its collapse pending.
+    let mut all = g.applied_from_ids(["r1", "r2", "r3", "r4"]).unwrap();
+    assert_eq!(g.with_squashes(&mut all), [s]);
+    assert_eq!(ids(&g.heads_of(&all)), ["r4"]);
+    assert_eq!(ids(&g.in_order(&g.canonical_rows(&all))), ["s3", "r4"]);
+
+    // A recorded squash stands for what it replaces.
+    let rows = g.applied_from_ids(["s3", "r4"]).unwrap();
+    let mut applied = rows.clone();
+    assert!(g.with_squashes(&mut applied).is_empty());
+    assert_eq!(applied.count(), 5);
+    let base: crate::Spec = "base".parse().unwrap();
+    let down = g
+        .squash_downgrade(g.plan_downgrade(&base, &applied).unwrap(), &rows)
+        .unwrap();
+    assert_eq!(ids(&down), ["r4", "s3"]);
+    let inside: crate::Spec = "r2".parse().unwrap();
+    let err = g
+        .squash_downgrade(g.plan_downgrade(&inside, &applied).unwrap(), &rows)
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot stop at"), "{err}");
+
+    // Not recorded as a row: reverting it is the replaced revisions' job.
+    let rows = g.applied_from_ids(["r1", "r2", "r3", "r4"]).unwrap();
+    let mut applied = rows.clone();
+    g.with_squashes(&mut applied);
+    let down = g
+        .squash_downgrade(g.plan_downgrade(&base, &applied).unwrap(), &rows)
+        .unwrap();
+    assert_eq!(ids(&down), ["r4", "r3", "r2", "r1"]);
+}

@@ -7,7 +7,7 @@ use crate::error::{Action, Error};
 use crate::protocol::Values;
 use crate::session::Backend;
 use crate::types::{Direction, Report, RowState, Status};
-use migrate_graph::{Anchor, Applied, Spec, StampPlan};
+use migrate_graph::{Anchor, Applied, Spec};
 
 /// Applies the missing revisions up to `target`.
 pub(crate) async fn upgrade<B: Backend>(
@@ -89,7 +89,7 @@ pub(crate) async fn stamp<B: Backend>(
     }
     // Rows, not revisions: a squash's row stands for what it replaces.
     let rows = if purge { &empty } else { st.recorded() };
-    let plan = rows_plan(graph, rows, &graph.canonical_rows(&after));
+    let plan = graph.rows_plan(rows, &graph.canonical_rows(&after));
     for stmt in run.s.sql().stamp(Values::Bind, purge, &plan, list) {
         run.write(&stmt, false, Action::Write).await?;
     }
@@ -121,24 +121,6 @@ pub(crate) async fn stamp<B: Backend>(
         heads: run.heads(&after),
         backup: None,
     })
-}
-
-/// The inserts and deletes that turn the rows `before` into `after`.
-pub(crate) fn rows_plan(
-    graph: &migrate_graph::Graph,
-    before: &Applied,
-    after: &Applied,
-) -> StampPlan {
-    let mut insert = after.clone();
-    insert.subtract(before);
-    let mut delete = before.clone();
-    delete.subtract(after);
-    let mut delete = graph.in_order(&delete);
-    delete.reverse();
-    StampPlan {
-        insert: graph.in_order(&insert),
-        delete,
-    }
 }
 
 /// The database's state against the migration set; takes no lock.
