@@ -137,6 +137,7 @@ fn fixture() -> Graph {
         parents: parents.to_vec(),
         depends_on: deps.to_vec(),
         branch_labels: labels.to_vec(),
+        replaces: vec![],
     };
     Graph::build([
         n("a", &[], &[], &[]),

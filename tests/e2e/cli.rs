@@ -11,3 +11,4 @@ mod harness;
 mod offline;
 mod scripting;
 mod session;
+mod squash;
