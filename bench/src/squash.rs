@@ -1,0 +1,166 @@
+//! A fresh database through a squashed graph against the full replay, on a
+//! SQLite file and, with `MIGRATE_TEST_POSTGRES_URL` set, on PostgreSQL.
+//! Two graphs of 1,000 revisions, squashed at the last one with
+//! `--with-data`:
+//!
+//! - **evolving** (a long-lived graph): 100 tables with a seed row each,
+//!   then 900 revisions that add columns and indexes to them and update
+//!   rows, as real graphs grow;
+//! - **create-only**: each revision creates a new table with an index and
+//!   a row, so the squash runs exactly the DDL the replay runs (the worst
+//!   case for a squash).
+//!
+//! The replaced files stay in the set, as they do until every database is
+//! past the squash. The target: at least 5x faster.
+
+use migrate_runtime::autogen::Pipeline;
+use migrate_runtime::scratch::ScratchServer;
+use migrate_runtime::{DatabaseUrl, Db, Dialect, Migrations};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const N: usize = 1000;
+const RUNS: usize = 3;
+
+/// Revision `i` of the evolving graph: (up, down).
+fn evolving(i: usize) -> (String, String) {
+    const TABLES: usize = 100;
+    if i <= TABLES {
+        return (super::server_up_sql(i), format!("DROP TABLE t_{i};"));
+    }
+    let t = i % TABLES + 1;
+    match i % 4 {
+        0 => (
+            format!("CREATE INDEX ix_{i} ON t_{t} (name);"),
+            format!("DROP INDEX ix_{i};"),
+        ),
+        1 | 2 => (
+            format!("ALTER TABLE t_{t} ADD COLUMN c_{i} VARCHAR(20);"),
+            format!("ALTER TABLE t_{t} DROP COLUMN c_{i};"),
+        ),
+        _ => (
+            format!("UPDATE t_{t} SET name = 'v{i}';"),
+            format!("UPDATE t_{t} SET name = 'row {t}';"),
+        ),
+    }
+}
+
+/// Revision `i` of the create-only graph.
+fn create_only(i: usize) -> (String, String) {
+    (
+        super::server_up_sql(i) + &format!("\nCREATE INDEX t_{i}_name ON t_{i} (name);"),
+        format!("DROP TABLE t_{i};"),
+    )
+}
+
+fn write_graph(dir: &Path, revision: fn(usize) -> (String, String)) {
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 1..=N {
+        let (up, down) = revision(i);
+        let revises = if i == 1 {
+            String::new()
+        } else {
+            format!("r{:011}", i - 1)
+        };
+        std::fs::write(
+            dir.join(format!("{i:06}_step.sql")),
+            format!(
+                "-- Revision ID: r{i:011}\n-- Revises: {revises}\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// The squash of the whole graph, written beside it; the set with it.
+async fn squashed(dir: &Path, server: ScratchServer) -> Migrations {
+    let full = Migrations::from_dir(dir).unwrap();
+    let mut pipeline = Pipeline::new(&full, server);
+    let last = format!("r{N:011}");
+    let draft = pipeline.squash(&last, true).await;
+    pipeline.finish().await.unwrap();
+    let draft = draft.unwrap();
+    let replaces: Vec<String> = (1..=N).map(|i| format!("r{i:011}")).collect();
+    let mut text = format!(
+        "-- Revision ID: squashed\n-- Revises: {last}\n-- Replaces: {}\n-- migrate:up\n",
+        replaces.join(", ")
+    );
+    for sql in &draft.up {
+        text.push_str(sql);
+        text.push_str(";\n");
+    }
+    text.push_str("-- migrate:down\n");
+    for sql in draft.down.unwrap() {
+        text.push_str(&sql);
+        text.push_str(";\n");
+    }
+    std::fs::write(dir.join("999999_squash.sql"), text).unwrap();
+    let set = Migrations::from_dir(dir).unwrap();
+    std::fs::remove_file(dir.join("999999_squash.sql")).unwrap();
+    set
+}
+
+async fn time_upgrade(set: &Migrations, db: &Db) -> Duration {
+    let start = Instant::now();
+    set.upgrade(db).await.unwrap();
+    start.elapsed()
+}
+
+/// Runs the benchmark and prints its figures.
+pub(crate) async fn run(tmp: &Path) {
+    println!("Squash: a fresh database through {N} revisions, full replay against the squash (median of {RUNS}, interleaved):");
+    for (name, revision) in [
+        ("evolving", evolving as fn(usize) -> (String, String)),
+        ("create-only", create_only),
+    ] {
+        let dir = tmp.join(format!("squash-{name}"));
+        write_graph(&dir, revision);
+        shape(tmp, &dir, name).await;
+    }
+}
+
+async fn shape(tmp: &Path, dir: &Path, name: &str) {
+    let dir = dir.to_owned();
+    let full = Migrations::from_dir(&dir).unwrap();
+
+    let squash = squashed(&dir, ScratchServer::sqlite()).await;
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for k in 0..RUNS {
+        for (set, times) in [(&full, &mut a), (&squash, &mut b)] {
+            let file = tmp.join(format!("squash-{name}-{k}.db"));
+            let _ = std::fs::remove_file(&file);
+            let db = Db::Sqlite(super::sqlite(&file).await);
+            times.push(time_upgrade(set, &db).await);
+            db.close().await;
+        }
+    }
+    report(name, "SQLite file", a, b);
+
+    let Ok(url) = std::env::var("MIGRATE_TEST_POSTGRES_URL") else {
+        println!("  PostgreSQL: skipped (MIGRATE_TEST_POSTGRES_URL is not set)");
+        return;
+    };
+    let url = DatabaseUrl::parse(&url).unwrap();
+    let server = || ScratchServer::new(Dialect::Postgres, &url).unwrap();
+    let squash = squashed(&dir, server()).await;
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let s = server();
+    for _ in 0..RUNS {
+        for (set, times) in [(&full, &mut a), (&squash, &mut b)] {
+            let scratch = s.create().await.unwrap();
+            times.push(time_upgrade(set, &scratch.db).await);
+            s.drop(scratch).await.unwrap();
+        }
+    }
+    report(name, "PostgreSQL", a, b);
+}
+
+fn report(shape: &str, what: &str, full: Vec<Duration>, squash: Vec<Duration>) {
+    let (full, squash) = (super::median(full), super::median(squash));
+    println!(
+        "  {shape:<11} {what:<12} full replay {}   squash {}   {:.1}x faster",
+        super::fmt(full),
+        super::fmt(squash),
+        full.as_secs_f64() / squash.as_secs_f64()
+    );
+}
