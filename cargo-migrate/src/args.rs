@@ -3,6 +3,7 @@
 //! values, the config file and the environment into the settings commands use.
 
 use clap::{ArgAction, Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use migrate_runtime::cli::LockArgs;
 use std::path::PathBuf;
 
 mod schema;
@@ -82,46 +83,6 @@ pub(crate) struct DbOpts {
     /// Default: `table` in migrate.toml, else `migrate_versions`.
     #[arg(long, value_name = "NAME", env = "MIGRATE_TABLE")]
     pub table: Option<String>,
-}
-
-/// Options of the commands that change the database.
-#[derive(Debug, ClapArgs)]
-pub(crate) struct LockOpts {
-    /// How concurrent migrators are kept apart.
-    ///
-    /// `session` holds an advisory lock (PostgreSQL, MySQL) or a lock file next
-    /// to the database (SQLite) for the whole run; `transaction` takes it in each revision's
-    /// transaction, for poolers such as PgBouncer; `none` is for databases
-    /// without advisory locks.
-    #[arg(long, value_name = "MODE", value_enum, default_value_t = LockMode::Session)]
-    pub lock: LockMode,
-
-    /// Seconds to wait for another migrator's lock before giving up.
-    #[arg(long, value_name = "SECONDS")]
-    pub lock_timeout: Option<u64>,
-
-    /// Seconds a migration's SQL may wait for a lock another session holds
-    /// (an ALTER TABLE behind a long transaction) before it fails naming the
-    /// statement: PostgreSQL lock_timeout, MySQL lock_wait_timeout, SQLite's
-    /// busy timeout. Default: the database's own setting.
-    #[arg(long, value_name = "SECONDS")]
-    pub statement_lock_timeout: Option<u64>,
-
-    /// Go on when the database has applied revisions that the migration
-    /// directory lacks, as an older checkout must during a rollback.
-    #[arg(long)]
-    pub allow_unknown: bool,
-}
-
-/// `--lock` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum LockMode {
-    /// One lock for the whole run.
-    Session,
-    /// A lock per revision transaction.
-    Transaction,
-    /// No lock.
-    None,
 }
 
 /// `--dialect` values.
@@ -366,7 +327,7 @@ pub(crate) struct UpgradeArgs {
     pub db: DbOpts,
 
     #[command(flatten)]
-    pub lock: LockOpts,
+    pub lock: LockArgs,
 }
 
 /// `downgrade` options.
@@ -394,7 +355,7 @@ pub(crate) struct DowngradeArgs {
     pub db: DbOpts,
 
     #[command(flatten)]
-    pub lock: LockOpts,
+    pub lock: LockArgs,
 }
 
 /// `stamp` options.
@@ -425,7 +386,7 @@ pub(crate) struct StampArgs {
     pub db: DbOpts,
 
     #[command(flatten)]
-    pub lock: LockOpts,
+    pub lock: LockArgs,
 }
 
 /// `resolve` options.
@@ -449,7 +410,7 @@ pub(crate) struct ResolveArgs {
     pub db: DbOpts,
 
     #[command(flatten)]
-    pub lock: LockOpts,
+    pub lock: LockArgs,
 }
 
 /// `current` options.

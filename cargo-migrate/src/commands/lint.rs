@@ -19,7 +19,7 @@ pub(crate) fn dialect(flag: Option<DialectArg>, env: &Env<'_>) -> Option<Dialect
         DialectArg::Postgres => Dialect::Postgres,
         DialectArg::Mysql => Dialect::MySql,
     })
-    .or_else(|| env.url.and_then(Dialect::from_url))
+    .or_else(|| env.url.and_then(migrate_runtime::DatabaseUrl::dialect_of))
     .or(env.settings.dialect)
 }
 

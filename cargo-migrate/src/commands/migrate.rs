@@ -3,13 +3,13 @@
 
 use super::Env;
 use crate::args::{
-    DbOpts, DialectArg, DowngradeArgs, LockOpts, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs,
+    DbOpts, DialectArg, DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs,
 };
 use crate::db::{self, RunOptions};
 use crate::error::CliError;
 use crate::project::Project;
 use migrate_graph::Target;
-use migrate_runtime::cli::print::{self, at};
+use migrate_runtime::cli::{print, LockArgs};
 use migrate_runtime::{Dialect, Direction};
 use std::io::Write;
 
@@ -57,7 +57,7 @@ struct Move<'a> {
     direction: Direction,
     sql: &'a SqlOpts,
     db: &'a DbOpts,
-    lock: &'a LockOpts,
+    lock: &'a LockArgs,
     verbose: bool,
     grouped: bool,
     backup: Option<&'a std::path::Path>,
@@ -96,7 +96,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
     };
     let connection = db::Connection::start(env.require_url(command)?)?;
     let project = Project::load(&env.settings.source)?;
-    let progress = db::show_progress(verbose);
+    let progress = print::show_progress(verbose);
     let opts = RunOptions {
         table: table.as_deref(),
         lock,
@@ -165,32 +165,14 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
         connection.run(&project, &opts, async |m, db| {
             m.accept_checksum(db, &id).await
         })?;
-        writeln!(
-            out,
-            "accepted the current checksum of {}",
-            project.graph().describe(i)
-        )?;
+        writeln!(out, "{}", print::accepted(&project.graph().describe(i)))?;
         return Ok(());
     }
     let targets: Vec<&str> = args.targets.iter().map(String::as_str).collect();
     let report = connection.run(&project, &opts, async |m, db| {
         m.stamp(db, &targets, args.purge).await
     })?;
-    if report.stamped.is_empty() && report.unstamped.is_empty() {
-        writeln!(out, "nothing to stamp: the database is at {}", at(&report))?;
-    } else {
-        if !report.stamped.is_empty() {
-            writeln!(out, "recorded as applied: {}", report.stamped.join(", "))?;
-        }
-        if !report.unstamped.is_empty() {
-            writeln!(
-                out,
-                "removed from the record: {}",
-                report.unstamped.join(", ")
-            )?;
-        }
-        writeln!(out, "the database is at {}", at(&report))?;
-    }
+    out.write_all(print::stamped(&report).as_bytes())?;
     Ok(())
 }
 
@@ -214,15 +196,10 @@ pub(crate) fn resolve(
     connection.run(&project, &opts, async |m, db| {
         m.resolve(db, &id, args.applied).await
     })?;
-    let outcome = if args.applied {
-        "its changes are in place"
-    } else {
-        "its changes were rolled back"
-    };
     writeln!(
         out,
-        "resolved {}: recorded that {outcome}",
-        project.graph().describe(i)
+        "{}",
+        print::resolved(&project.graph().describe(i), args.applied)
     )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
 
+use super::lock::LockArgs;
 use clap::{ArgGroup, Args, Subcommand};
 use std::path::PathBuf;
 
@@ -94,19 +95,6 @@ pub(crate) enum Command {
     ///
     /// Asks for confirmation; `--yes` is required when stdin is not a terminal.
     Resolve(ResolveArgs),
-}
-
-/// Options of the commands that change the database.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct LockArgs {
-    /// Seconds to wait for another migrator's lock before giving up.
-    #[arg(long, value_name = "SECONDS")]
-    pub lock_timeout: Option<u64>,
-
-    /// Go on when the database has applied revisions this build lacks, as
-    /// an older build must during a rollback.
-    #[arg(long)]
-    pub allow_unknown: bool,
 }
 
 /// `upgrade` options.

@@ -2,15 +2,15 @@
 //! `upgrade`, `downgrade`, `stamp`, `resolve`. They mirror `cargo migrate`'s
 //! `commands/migrate.rs` and `db.rs` over the embedded set.
 
-use super::args::{DowngradeArgs, LockArgs, ResolveArgs, StampArgs, UpgradeArgs};
+use super::args::{DowngradeArgs, ResolveArgs, StampArgs, UpgradeArgs};
 use super::conn::Conn;
 use super::error::CmdError;
-use super::print::{self, at};
-use crate::{Direction, Migrations, Migrator, StepEvent, UnknownPolicy, WaitEvent};
+use super::lock::LockArgs;
+use super::print;
+use crate::{Direction, Migrations, Migrator};
 use migrate_graph::Target;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use std::time::Duration;
 
 /// What every command works with.
 pub(crate) struct Cx<'a> {
@@ -34,26 +34,8 @@ impl Cx<'_> {
 
     /// A migrator for a write, with the lock options and progress hooks.
     fn writer(&self, lock: &LockArgs, progress: bool) -> Migrator<'_> {
-        let mut m = self.migrator();
-        if let Some(secs) = lock.lock_timeout {
-            m = m.lock_timeout(Duration::from_secs(secs));
-        }
-        if lock.allow_unknown {
-            m = m.unknown(UnknownPolicy::Allow);
-        }
-        if progress || std::io::stderr().is_terminal() {
-            m = m.on_wait(print_wait);
-        }
-        if progress {
-            m = m.on_step(print_step);
-        }
-        m
+        print::progress(lock.apply(self.migrator()), progress)
     }
-}
-
-/// Progress lines go out on a terminal, or when asked with `-v`.
-fn show_progress(verbose: bool) -> bool {
-    verbose || std::io::stdout().is_terminal()
 }
 
 /// `upgrade [TARGET] [--sql] [--backup DIR]`.
@@ -120,7 +102,7 @@ async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Re
     if matches!(parsed, Target::Range(_)) {
         return Err(migrate_graph::TargetError::range_not_allowed(mv.target).into());
     }
-    let progress = show_progress(mv.verbose);
+    let progress = print::show_progress(mv.verbose);
     let mut m = cx.writer(mv.lock, progress);
     if mv.grouped {
         m = m.grouped(true);
@@ -193,11 +175,7 @@ pub(crate) async fn stamp(
         cx.conn
             .with("stamp", async |db| Ok(m.accept_checksum(db, &id).await?))
             .await?;
-        writeln!(
-            out,
-            "accepted the current checksum of {}",
-            graph.describe(i)
-        )?;
+        writeln!(out, "{}", print::accepted(&graph.describe(i)))?;
         return Ok(());
     }
     confirm(
@@ -213,21 +191,7 @@ pub(crate) async fn stamp(
         .conn
         .with("stamp", async |db| Ok(m.stamp(db, &targets, false).await?))
         .await?;
-    if report.stamped.is_empty() && report.unstamped.is_empty() {
-        writeln!(out, "nothing to stamp: the database is at {}", at(&report))?;
-    } else {
-        if !report.stamped.is_empty() {
-            writeln!(out, "recorded as applied: {}", report.stamped.join(", "))?;
-        }
-        if !report.unstamped.is_empty() {
-            writeln!(
-                out,
-                "removed from the record: {}",
-                report.unstamped.join(", ")
-            )?;
-        }
-        writeln!(out, "the database is at {}", at(&report))?;
-    }
+    out.write_all(print::stamped(&report).as_bytes())?;
     Ok(())
 }
 
@@ -239,11 +203,7 @@ pub(crate) async fn resolve(
 ) -> Result<(), CmdError> {
     let graph = cx.migrations.graph();
     let i = graph.resolve_revision(&a.revision)?;
-    let outcome = if a.applied {
-        "its changes are in place"
-    } else {
-        "its changes were rolled back"
-    };
+    let outcome = print::resolution(a.applied);
     confirm(
         "resolve",
         a.yes,
@@ -256,19 +216,6 @@ pub(crate) async fn resolve(
             Ok(m.resolve(db, &id, a.applied).await?)
         })
         .await?;
-    writeln!(
-        out,
-        "resolved {}: recorded that {outcome}",
-        graph.describe(i)
-    )?;
+    writeln!(out, "{}", print::resolved(&graph.describe(i), a.applied))?;
     Ok(())
-}
-
-fn print_step(step: &StepEvent) {
-    // A closed pipe must not stop a migration half-way.
-    let _ = writeln!(std::io::stdout().lock(), "{}", print::step(step));
-}
-
-fn print_wait(wait: &WaitEvent) {
-    let _ = writeln!(std::io::stderr().lock(), "{}", print::wait(wait));
 }

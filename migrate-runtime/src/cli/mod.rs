@@ -39,9 +39,11 @@ mod conn;
 mod error;
 pub mod exit;
 mod inspect;
+mod lock;
 pub mod print;
 mod run;
 mod standalone;
 
 pub use args::MigrateCommand;
+pub use lock::{LockArgs, LockMode};
 pub use standalone::main;

@@ -1,0 +1,78 @@
+//! The options of the commands that change the database, as both command
+//! lines take them: the application's `migrate` and `cargo migrate` flatten
+//! the same [`LockArgs`] into `upgrade`, `downgrade`, `stamp` and `resolve`.
+
+use crate::{LockStrategy, Migrator, UnknownPolicy};
+use clap::{Args, ValueEnum};
+use std::time::Duration;
+
+/// How concurrent migrators are kept apart, and what a run tolerates.
+/// Flatten it into a subcommand (`#[command(flatten)] lock: LockArgs`) and
+/// hand the migrator to [`LockArgs::apply`].
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct LockArgs {
+    /// How concurrent migrators are kept apart.
+    ///
+    /// `session` holds an advisory lock (PostgreSQL, MySQL) or a lock file next
+    /// to the database (SQLite) for the whole run; `transaction` takes it in each revision's
+    /// transaction, for poolers such as PgBouncer; `none` is for databases
+    /// without advisory locks.
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = LockMode::Session)]
+    pub lock: LockMode,
+
+    /// Seconds to wait for another migrator's lock before giving up.
+    #[arg(long, value_name = "SECONDS")]
+    pub lock_timeout: Option<u64>,
+
+    /// Seconds a migration's SQL may wait for a lock another session holds
+    /// (an ALTER TABLE behind a long transaction) before it fails naming the
+    /// statement: PostgreSQL lock_timeout, MySQL lock_wait_timeout, SQLite's
+    /// busy timeout. Default: the database's own setting.
+    #[arg(long, value_name = "SECONDS")]
+    pub statement_lock_timeout: Option<u64>,
+
+    /// Go on when the database has applied revisions that these migrations
+    /// lack, as an older build or checkout must during a rollback.
+    #[arg(long)]
+    pub allow_unknown: bool,
+}
+
+/// `--lock` values: [`LockStrategy`] as the command line spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LockMode {
+    /// One lock for the whole run.
+    Session,
+    /// A lock per revision transaction.
+    Transaction,
+    /// No lock.
+    None,
+}
+
+impl From<LockMode> for LockStrategy {
+    fn from(mode: LockMode) -> LockStrategy {
+        match mode {
+            LockMode::Session => LockStrategy::Session,
+            LockMode::Transaction => LockStrategy::Transaction,
+            LockMode::None => LockStrategy::None,
+        }
+    }
+}
+
+impl LockArgs {
+    /// `m` with these options: lock strategy, both timeouts, the policy on
+    /// revisions the set lacks.
+    pub fn apply<'m>(&self, m: Migrator<'m>) -> Migrator<'m> {
+        let mut m = m.lock(self.lock.into());
+        if let Some(secs) = self.lock_timeout {
+            m = m.lock_timeout(Duration::from_secs(secs));
+        }
+        if let Some(secs) = self.statement_lock_timeout {
+            m = m.statement_lock_timeout(Duration::from_secs(secs));
+        }
+        if self.allow_unknown {
+            m = m.unknown(UnknownPolicy::Allow);
+        }
+        m
+    }
+}
