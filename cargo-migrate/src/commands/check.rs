@@ -228,7 +228,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         )?;
     } else {
         out.flush()?;
-        render::diagnostics(env.secrets, &text);
+        render::diagnostics(env.reporter, &text);
     }
     if count > 0 {
         return Err(CliError::CheckFailed { count });

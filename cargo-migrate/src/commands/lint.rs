@@ -44,7 +44,7 @@ pub(crate) fn run(args: &LintArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
             text.push_str(&render_finding(dir, &files, f));
         }
         out.flush()?;
-        render::diagnostics(env.secrets, &text);
+        render::diagnostics(env.reporter, &text);
         if errors == 0 {
             writeln!(
                 out,

@@ -7,6 +7,7 @@ use super::conn::Conn;
 use super::error::CmdError;
 use super::lock::LockArgs;
 use super::print;
+use super::report::Reporter;
 use crate::{Direction, Migrations, Migrator};
 use migrate_graph::Target;
 use std::io::{BufRead, IsTerminal, Write};
@@ -18,6 +19,8 @@ pub(crate) struct Cx<'a> {
     pub migrations: &'a Migrations,
     /// The database.
     pub conn: &'a Conn<'a>,
+    /// Prints diagnostics without passwords.
+    pub reporter: &'a Reporter,
     /// `--table`.
     pub table: Option<&'a str>,
 }

@@ -5,7 +5,7 @@
 
 use super::args::{CheckArgs, CurrentArgs, HeadsArgs, HistoryArgs};
 use super::change::Cx;
-use super::error::{self, CmdError};
+use super::error::CmdError;
 use crate::{Direction, Migrations, RowState};
 use migrate_graph::{Anchor, Applied, Range, Target};
 use serde_json::{json, Value};
@@ -374,7 +374,7 @@ pub(crate) async fn check(
         )?;
     } else {
         out.flush()?;
-        error::eprint_scrubbed(cx.conn.url(), &text);
+        cx.reporter.eprint(&text);
     }
     if count > 0 {
         return Err(CmdError::CheckFailed { count });

@@ -41,9 +41,11 @@ pub mod exit;
 mod inspect;
 mod lock;
 pub mod print;
+pub mod report;
 mod run;
 mod standalone;
 
 pub use args::MigrateCommand;
 pub use lock::{LockArgs, LockMode};
+pub use report::Reporter;
 pub use standalone::main;
