@@ -1,7 +1,6 @@
 //! `lint`: migrate-lint's findings, rendered rustc-style or as JSON. `check`
 //! runs the same lint through [`check_findings`] when a dialect is known.
 
-use super::json;
 use super::Env;
 use crate::args::{DialectArg, LintArgs};
 use crate::error::CliError;
@@ -37,7 +36,7 @@ pub(crate) fn run(args: &LintArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
     let findings = migrate_lint::lint(&set, dialect);
     let errors = count(&findings, Severity::Error);
     if args.json {
-        json::write(out, &findings)?;
+        migrate_runtime::cli::show::write_json(out, &findings)?;
     } else {
         let mut text = String::new();
         for f in &findings {

@@ -43,6 +43,7 @@ mod lock;
 pub mod print;
 pub mod report;
 mod run;
+pub mod show;
 mod standalone;
 
 pub use args::MigrateCommand;
