@@ -13,13 +13,9 @@ use std::path::Path;
 
 /// The dialect: the flag, else the database URL's, else migrate.toml's.
 pub(crate) fn dialect(flag: Option<DialectArg>, env: &Env<'_>) -> Option<Dialect> {
-    flag.map(|d| match d {
-        DialectArg::Sqlite => Dialect::Sqlite,
-        DialectArg::Postgres => Dialect::Postgres,
-        DialectArg::Mysql => Dialect::MySql,
-    })
-    .or_else(|| env.url.and_then(migrate_runtime::DatabaseUrl::dialect_of))
-    .or(env.settings.dialect)
+    flag.map(Dialect::from)
+        .or_else(|| env.url.and_then(migrate_runtime::DatabaseUrl::dialect_of))
+        .or(env.settings.dialect)
 }
 
 /// Runs `lint`.

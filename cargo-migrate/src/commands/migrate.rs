@@ -122,9 +122,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
 /// The script's dialect: `--dialect`, else the URL's.
 fn dialect(flag: Option<DialectArg>, url: Option<&str>) -> Result<Dialect, CliError> {
     match flag {
-        Some(DialectArg::Sqlite) => Ok(Dialect::Sqlite),
-        Some(DialectArg::Postgres) => Ok(Dialect::Postgres),
-        Some(DialectArg::Mysql) => Ok(Dialect::MySql),
+        Some(d) => Ok(d.into()),
         None => {
             let url = url.ok_or(CliError::NoDialect)?;
             Ok(migrate_runtime::DatabaseUrl::parse(url)?.dialect())

@@ -1,0 +1,147 @@
+//! The options of the commands that change the database or print the SQL
+//! that would: `upgrade`, `downgrade`, `stamp`, `resolve`. The lock options
+//! are the runtime's, shared with the application's own `migrate` command.
+
+use super::{DbOpts, DialectArg};
+use clap::Args as ClapArgs;
+use migrate_runtime::cli::LockArgs;
+use std::path::PathBuf;
+
+/// Offline script options.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct SqlOpts {
+    /// Print the SQL script instead of touching the database.
+    ///
+    /// The script includes the version-table statements, so a DBA can run it
+    /// as is. TARGET may be a `FROM:TO` range; without FROM, upgrade scripts
+    /// start from base (with the version-table DDL) and downgrade scripts from
+    /// the heads.
+    #[arg(long)]
+    pub sql: bool,
+
+    /// SQL dialect of the script; default: the database URL's.
+    #[arg(long, value_name = "NAME", value_enum, requires = "sql")]
+    pub dialect: Option<DialectArg>,
+}
+
+/// `upgrade` options.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct UpgradeArgs {
+    /// Where to go: `head` (default), `heads`, `+1`, an id or prefix, `<label>@head`;
+    /// with `--sql`, also `FROM:TO`.
+    #[arg(
+        value_name = "TARGET",
+        default_value = "head",
+        allow_hyphen_values = true
+    )]
+    pub target: String,
+
+    #[command(flatten)]
+    pub sql: SqlOpts,
+
+    /// Print each revision as it runs, even when stdout is not a terminal.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
+    /// run applies completely or not at all; `transaction:false` revisions
+    /// still run outside it, and MySQL commits DDL regardless.
+    #[arg(long)]
+    pub single_transaction: bool,
+
+    /// Back the database up into DIR first, when something is pending:
+    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
+    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
+    /// DIR fails before any revision runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
+    pub backup: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub db: DbOpts,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `downgrade` options.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct DowngradeArgs {
+    /// Where to go: `-1`, `base`, an id or prefix, `<label>@-1`; with `--sql`,
+    /// also `FROM:TO`.
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: String,
+
+    #[command(flatten)]
+    pub sql: SqlOpts,
+
+    /// Print each revision as it runs, even when stdout is not a terminal.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
+    /// run applies completely or not at all; `transaction:false` revisions
+    /// still run outside it, and MySQL commits DDL regardless.
+    #[arg(long)]
+    pub single_transaction: bool,
+
+    #[command(flatten)]
+    pub db: DbOpts,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `stamp` options.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct StampArgs {
+    /// The state to record: revisions, `head`, `heads`, `base`, `<label>@head`.
+    #[arg(
+        value_name = "TARGET",
+        allow_negative_numbers = true,
+        required_unless_present = "accept_checksum",
+        conflicts_with = "accept_checksum"
+    )]
+    pub targets: Vec<String>,
+
+    /// Start from an empty record instead of the current one, so targets may
+    /// overlap (a revision with its own ancestor).
+    #[arg(long)]
+    pub purge: bool,
+
+    /// Accept the edited file of applied revision REV: record its current checksum.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["purge", "sql"])]
+    pub accept_checksum: Option<String>,
+
+    #[command(flatten)]
+    pub sql: SqlOpts,
+
+    #[command(flatten)]
+    pub db: DbOpts,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `resolve` options.
+#[derive(Debug, ClapArgs)]
+#[command(group(clap::ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
+pub(crate) struct ResolveArgs {
+    /// The failed revision (id or unique prefix).
+    #[arg(value_name = "REV")]
+    pub revision: String,
+
+    /// Its changes are all in the schema: record it as applied (or, for a
+    /// failed downgrade, as reverted).
+    #[arg(long)]
+    pub applied: bool,
+
+    /// None of its changes are in the schema: forget the attempt.
+    #[arg(long)]
+    pub rolled_back: bool,
+
+    #[command(flatten)]
+    pub db: DbOpts,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
