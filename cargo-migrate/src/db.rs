@@ -4,7 +4,7 @@
 
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_runtime::cli::{print, LockArgs};
+use migrate_runtime::cli::{print, LockArgs, RunArgs};
 use migrate_runtime::{Db, Direction, Migrations, Migrator, Status};
 use std::io::Write;
 
@@ -14,10 +14,9 @@ pub(crate) struct RunOptions<'a> {
     pub table: Option<&'a str>,
     /// Lock and policy flags.
     pub lock: &'a LockArgs,
-    /// Print each step as it finishes.
-    pub progress: bool,
-    /// One transaction for the whole run.
-    pub grouped: bool,
+    /// How `upgrade` and `downgrade` print and group their steps; quiet
+    /// for the other commands.
+    pub run: Option<&'a RunArgs>,
 }
 
 /// A connection being opened in the background while the caller reads the
@@ -83,13 +82,11 @@ impl Connection {
         work: impl AsyncFnOnce(&Migrator<'_>, &Db) -> Result<T, migrate_runtime::Error>,
     ) -> Result<T, CliError> {
         let migrations = Migrations::from_set(&project.set);
-        let mut migrator = print::progress(
-            opts.lock.apply(migrator(&migrations, opts.table)),
-            opts.progress,
-        );
-        if opts.grouped {
-            migrator = migrator.grouped(true);
-        }
+        let migrator = opts.lock.apply(migrator(&migrations, opts.table));
+        let migrator = match opts.run {
+            Some(run) => run.apply(migrator),
+            None => print::progress(migrator, false),
+        };
         // Earlier output must reach the terminal before the steps' lines.
         let _ = std::io::stdout().flush();
         self.with(async move |db| work(&migrator, db).await)

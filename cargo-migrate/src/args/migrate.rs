@@ -1,10 +1,11 @@
 //! The options of the commands that change the database or print the SQL
 //! that would: `upgrade`, `downgrade`, `stamp`, `resolve`. The lock options
-//! are the runtime's, shared with the application's own `migrate` command.
+//! and how a run prints and groups its revisions are the runtime's, shared
+//! with the application's own `migrate` command.
 
 use super::{DbOpts, DialectArg};
 use clap::Args as ClapArgs;
-use migrate_runtime::cli::LockArgs;
+use migrate_runtime::cli::{LockArgs, RunArgs};
 use std::path::PathBuf;
 
 /// Offline script options.
@@ -39,15 +40,8 @@ pub(crate) struct UpgradeArgs {
     #[command(flatten)]
     pub sql: SqlOpts,
 
-    /// Print each revision as it runs, even when stdout is not a terminal.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
-    /// run applies completely or not at all; `transaction:false` revisions
-    /// still run outside it, and MySQL commits DDL regardless.
-    #[arg(long)]
-    pub single_transaction: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 
     /// Back the database up into DIR first, when something is pending:
     /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
@@ -74,15 +68,8 @@ pub(crate) struct DowngradeArgs {
     #[command(flatten)]
     pub sql: SqlOpts,
 
-    /// Print each revision as it runs, even when stdout is not a terminal.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
-    /// run applies completely or not at all; `transaction:false` revisions
-    /// still run outside it, and MySQL commits DDL regardless.
-    #[arg(long)]
-    pub single_transaction: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 
     #[command(flatten)]
     pub db: DbOpts,

@@ -27,7 +27,7 @@ fn negative_targets_are_targets_not_options() {
     let Command::Downgrade(d) = a.command else {
         panic!()
     };
-    assert!(d.verbose);
+    assert!(d.run.verbose);
     assert_eq!(d.target, "-2");
 }
 

@@ -9,7 +9,7 @@ use crate::db::{self, RunOptions};
 use crate::error::CliError;
 use crate::project::Project;
 use migrate_graph::Target;
-use migrate_runtime::cli::{print, LockArgs};
+use migrate_runtime::cli::{print, LockArgs, RunArgs};
 use migrate_runtime::{Dialect, Direction};
 use std::io::Write;
 
@@ -25,8 +25,7 @@ pub(crate) fn upgrade(
         sql: &args.sql,
         db: &args.db,
         lock: &args.lock,
-        verbose: args.verbose,
-        grouped: args.single_transaction,
+        run: &args.run,
         backup: args.backup.as_deref(),
     };
     move_to(&move_, env, out)
@@ -44,8 +43,7 @@ pub(crate) fn downgrade(
         sql: &args.sql,
         db: &args.db,
         lock: &args.lock,
-        verbose: args.verbose,
-        grouped: args.single_transaction,
+        run: &args.run,
         backup: None,
     };
     move_to(&move_, env, out)
@@ -58,8 +56,7 @@ struct Move<'a> {
     sql: &'a SqlOpts,
     db: &'a DbOpts,
     lock: &'a LockArgs,
-    verbose: bool,
-    grouped: bool,
+    run: &'a RunArgs,
     backup: Option<&'a std::path::Path>,
 }
 
@@ -70,8 +67,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         sql,
         db: db_opts,
         lock,
-        verbose,
-        grouped,
+        run,
         backup,
     } = *m;
     // A malformed target is reported before anything else is done.
@@ -96,12 +92,10 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
     };
     let connection = db::Connection::start(env.require_url(command)?)?;
     let project = Project::load(&env.settings.source)?;
-    let progress = print::show_progress(verbose);
     let opts = RunOptions {
         table: table.as_deref(),
         lock,
-        progress,
-        grouped,
+        run: Some(run),
     };
     let report = connection.run(&project, &opts, async |m, db| match direction {
         Direction::Up => match backup {
@@ -113,7 +107,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
     if let Some(file) = &report.backup {
         writeln!(out, "backed up to {}", file.display())?;
     }
-    if progress {
+    if run.progress() {
         writeln!(out, "{}", print::outcome(direction, &report))?;
     }
     Ok(())
@@ -154,8 +148,7 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
     let opts = RunOptions {
         table: table.as_deref(),
         lock: &args.lock,
-        progress: false,
-        grouped: false,
+        run: None,
     };
     if let Some(rev) = &args.accept_checksum {
         let i = project.resolve_one(rev)?;
@@ -188,8 +181,7 @@ pub(crate) fn resolve(
     let opts = RunOptions {
         table: table.as_deref(),
         lock: &args.lock,
-        progress: false,
-        grouped: false,
+        run: None,
     };
     connection.run(&project, &opts, async |m, db| {
         m.resolve(db, &id, args.applied).await

@@ -3,7 +3,7 @@
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
 
-use super::lock::LockArgs;
+use super::options::{LockArgs, RunArgs};
 use clap::{ArgGroup, Args, Subcommand};
 use std::path::PathBuf;
 
@@ -113,17 +113,13 @@ pub(crate) struct UpgradeArgs {
     #[arg(long)]
     pub sql: bool,
 
-    /// Print each revision as it runs, even when stdout is not a terminal.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Run all the revisions in one transaction (PostgreSQL, SQLite).
-    #[arg(long)]
-    pub single_transaction: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 
     /// Back the database up into DIR first, when something is pending:
     /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
-    /// mariadb-dump or mysqldump (on PATH).
+    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
+    /// DIR fails before any revision runs.
     #[arg(long, value_name = "DIR", conflicts_with = "sql")]
     pub backup: Option<PathBuf>,
 
@@ -143,13 +139,8 @@ pub(crate) struct DowngradeArgs {
     #[arg(long)]
     pub sql: bool,
 
-    /// Print each revision as it runs, even when stdout is not a terminal.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Run all the revisions in one transaction (PostgreSQL, SQLite).
-    #[arg(long)]
-    pub single_transaction: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 
     #[command(flatten)]
     pub lock: LockArgs,

@@ -5,7 +5,7 @@
 use super::args::{DowngradeArgs, ResolveArgs, StampArgs, UpgradeArgs};
 use super::conn::Conn;
 use super::error::CmdError;
-use super::lock::LockArgs;
+use super::options::{LockArgs, RunArgs};
 use super::print;
 use super::report::Reporter;
 use crate::{Direction, Migrations, Migrator};
@@ -35,9 +35,9 @@ impl Cx<'_> {
         m
     }
 
-    /// A migrator for a write, with the lock options and progress hooks.
-    fn writer(&self, lock: &LockArgs, progress: bool) -> Migrator<'_> {
-        print::progress(lock.apply(self.migrator()), progress)
+    /// A migrator for a write, with the lock options.
+    fn writer(&self, lock: &LockArgs) -> Migrator<'_> {
+        lock.apply(self.migrator())
     }
 }
 
@@ -51,8 +51,7 @@ pub(crate) async fn upgrade(
         target: &a.target,
         direction: Direction::Up,
         sql: a.sql,
-        verbose: a.verbose,
-        grouped: a.single_transaction,
+        run: &a.run,
         lock: &a.lock,
         backup: a.backup.as_deref(),
     };
@@ -69,8 +68,7 @@ pub(crate) async fn downgrade(
         target: &a.target,
         direction: Direction::Down,
         sql: a.sql,
-        verbose: a.verbose,
-        grouped: a.single_transaction,
+        run: &a.run,
         lock: &a.lock,
         backup: None,
     };
@@ -81,8 +79,7 @@ struct Move<'a> {
     target: &'a str,
     direction: Direction,
     sql: bool,
-    verbose: bool,
-    grouped: bool,
+    run: &'a RunArgs,
     lock: &'a LockArgs,
     backup: Option<&'a Path>,
 }
@@ -105,11 +102,8 @@ async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Re
     if matches!(parsed, Target::Range(_)) {
         return Err(migrate_graph::TargetError::range_not_allowed(mv.target).into());
     }
-    let progress = print::show_progress(mv.verbose);
-    let mut m = cx.writer(mv.lock, progress);
-    if mv.grouped {
-        m = m.grouped(true);
-    }
+    let progress = mv.run.progress();
+    let mut m = mv.run.apply(cx.writer(mv.lock));
     if let Some(dir) = mv.backup {
         m = m.backup(dir);
     }
@@ -162,7 +156,7 @@ pub(crate) async fn stamp(
     for t in &a.targets {
         Target::parse(t)?;
     }
-    let m = cx.writer(&a.lock, false);
+    let m = print::progress(cx.writer(&a.lock), false);
     if let Some(rev) = &a.accept_checksum {
         let graph = cx.migrations.graph();
         let i = graph.resolve_revision(rev)?;
@@ -213,7 +207,7 @@ pub(crate) async fn resolve(
         &format!("record that {outcome} for {}?", graph.describe(i)),
     )?;
     let id = graph.id(i).to_owned();
-    let m = cx.writer(&a.lock, false);
+    let m = print::progress(cx.writer(&a.lock), false);
     cx.conn
         .with("resolve", async |db| {
             Ok(m.resolve(db, &id, a.applied).await?)

@@ -39,7 +39,7 @@ mod conn;
 mod error;
 pub mod exit;
 mod inspect;
-mod lock;
+mod options;
 pub mod print;
 pub mod report;
 mod run;
@@ -47,6 +47,6 @@ pub mod show;
 mod standalone;
 
 pub use args::MigrateCommand;
-pub use lock::{LockArgs, LockMode};
+pub use options::{LockArgs, LockMode, RunArgs};
 pub use report::Reporter;
 pub use standalone::main;

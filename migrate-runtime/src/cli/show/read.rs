@@ -126,18 +126,7 @@ pub fn current(
         writeln!(out, "base (no revision applied)")?;
     }
     for &i in &position.nodes {
-        let head = if graph.heads().contains(&i) {
-            " (head)"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "{}{}{head}, {}",
-            revs.id(i),
-            labels(&graph.branch_labels(i)),
-            revs.message(i)
-        )?;
+        write_head_line(out, revs, i)?;
         if verbose {
             writeln!(out, "    Path: {}", revs.file(i))?;
             if let Some(row) = status.rows.iter().find(|r| r.revision == revs.id(i)) {
@@ -269,14 +258,26 @@ pub fn heads(
         if verbose {
             revs.write_block(out, h, false)?;
         } else {
-            writeln!(
-                out,
-                "{}{} (head), {}",
-                graph.id(h),
-                labels(&graph.branch_labels(h)),
-                revs.message(h)
-            )?;
+            write_head_line(out, revs, h)?;
         }
     }
     Ok(())
+}
+
+/// `id (labels) (head), message`: the line of an applied head or a head of
+/// the set, with the labels it inherits.
+fn write_head_line(out: &mut dyn Write, revs: &Revisions<'_>, i: usize) -> io::Result<()> {
+    let graph = revs.graph();
+    let head = if graph.heads().contains(&i) {
+        " (head)"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "{}{}{head}, {}",
+        revs.id(i),
+        labels(&graph.branch_labels(i)),
+        revs.message(i)
+    )
 }

@@ -1,7 +1,9 @@
 //! The options of the commands that change the database, as both command
 //! lines take them: the application's `migrate` and `cargo migrate` flatten
-//! the same [`LockArgs`] into `upgrade`, `downgrade`, `stamp` and `resolve`.
+//! the same [`LockArgs`] into `upgrade`, `downgrade`, `stamp` and `resolve`,
+//! and the same [`RunArgs`] into `upgrade` and `downgrade`.
 
+use super::print;
 use crate::{LockStrategy, Migrator, UnknownPolicy};
 use clap::{Args, ValueEnum};
 use std::time::Duration;
@@ -74,5 +76,33 @@ impl LockArgs {
             m = m.unknown(UnknownPolicy::Allow);
         }
         m
+    }
+}
+
+/// How `upgrade` and `downgrade` run: what they print, how they group the
+/// revisions into transactions.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct RunArgs {
+    /// Print each revision as it runs, even when stdout is not a terminal.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
+    /// run applies completely or not at all; `transaction:false` revisions
+    /// still run outside it, and MySQL commits DDL regardless.
+    #[arg(long)]
+    pub single_transaction: bool,
+}
+
+impl RunArgs {
+    /// Whether progress lines go out ([`print::show_progress`]).
+    pub fn progress(&self) -> bool {
+        print::show_progress(self.verbose)
+    }
+
+    /// `m` with these options, printing progress when [`RunArgs::progress`].
+    pub fn apply<'m>(&self, m: Migrator<'m>) -> Migrator<'m> {
+        print::progress(m.grouped(self.single_transaction), self.progress())
     }
 }
