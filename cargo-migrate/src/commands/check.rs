@@ -82,7 +82,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         // The live database is compared only when it is at the heads: a
         // database behind is already reported as pending.
         let live = check
-            .database_checked()
+            .pending()
             .is_some_and(<[String]>::is_empty)
             .then_some(env.url)
             .flatten();

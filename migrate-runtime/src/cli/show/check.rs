@@ -72,10 +72,10 @@ pub struct Check {
     database_checked: bool,
     schema_checked: bool,
     pending: Vec<String>,
-    problems: Vec<Problem>,
+    pub(super) problems: Vec<Problem>,
     /// What the problems print on stderr.
     #[serde(skip)]
-    text: String,
+    pub(super) text: String,
 }
 
 impl Check {
@@ -124,8 +124,9 @@ impl Check {
         self.schema_checked = true;
     }
 
-    /// Whether the database was compared; its pending revisions.
-    pub fn database_checked(&self) -> Option<&[String]> {
+    /// The revisions the database lacks, when it was checked
+    /// ([`Check::database`]).
+    pub fn pending(&self) -> Option<&[String]> {
         self.database_checked.then_some(&self.pending[..])
     }
 

@@ -12,6 +12,8 @@ mod check;
 mod json;
 mod read;
 mod revisions;
+#[cfg(test)]
+mod tests;
 
 pub use check::{Check, Problem};
 pub use json::{write_json, RevisionJson};
