@@ -35,6 +35,15 @@ impl Cx<'_> {
         m
     }
 
+    /// The database's state against the embedded set; `command` is named
+    /// when there is no database to ask.
+    pub(crate) async fn status(&self, command: &'static str) -> Result<crate::Status, CmdError> {
+        let m = self.migrator();
+        self.conn
+            .with(command, async |db| Ok(m.status(db).await?))
+            .await
+    }
+
     /// A migrator for a write, with the lock options.
     fn writer(&self, lock: &LockArgs) -> Migrator<'_> {
         lock.apply(self.migrator())

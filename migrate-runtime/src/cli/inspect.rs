@@ -14,11 +14,7 @@ pub(crate) async fn current(
     a: &CurrentArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
-    let m = cx.migrator();
-    let status = cx
-        .conn
-        .with("current", async |db| Ok(m.status(db).await?))
-        .await?;
+    let status = cx.status("current").await?;
     let revs = Revisions::embedded(cx.migrations);
     Ok(show::current(out, &revs, &status, a.verbose, a.json)?)
 }
@@ -70,11 +66,7 @@ pub(crate) async fn check(
     a: &CheckArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
-    let m = cx.migrator();
-    let status = cx
-        .conn
-        .with("check", async |db| Ok(m.status(db).await?))
-        .await?;
+    let status = cx.status("check").await?;
     let revs = Revisions::embedded(cx.migrations);
     let mut check = Check::of(&revs);
     check.database(&revs, &status);

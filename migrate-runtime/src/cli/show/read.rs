@@ -211,24 +211,42 @@ pub fn history(
             current: Option<Vec<String>>,
         }
         let value = History {
-            revisions: list
-                .iter()
-                .map(|&i| {
-                    let mut r = RevisionJson::new(revs, i);
-                    r.current = current.map(|c| c.contains(&i));
-                    r
-                })
-                .collect(),
+            revisions: to_json(revs, list, current),
             current: current.map(|c| c.iter().map(|&i| graph.id(i).to_owned()).collect()),
         };
         return write_json(out, &value);
     }
+    write_each(out, revs, list, current, verbose, |out, i, is_current| {
+        revs.write_line(out, i, is_current)
+    })
+}
+
+/// Each of `list` as JSON, marked current or not when the database was asked.
+fn to_json(revs: &Revisions<'_>, list: &[usize], current: Option<&[usize]>) -> Vec<RevisionJson> {
+    list.iter()
+        .map(|&i| {
+            let mut r = RevisionJson::new(revs, i);
+            r.current = current.map(|c| c.contains(&i));
+            r
+        })
+        .collect()
+}
+
+/// Each of `list` as a verbose block, or as `line` prints it.
+fn write_each(
+    out: &mut dyn Write,
+    revs: &Revisions<'_>,
+    list: &[usize],
+    current: Option<&[usize]>,
+    verbose: bool,
+    line: impl Fn(&mut dyn Write, usize, bool) -> io::Result<()>,
+) -> io::Result<()> {
     for &i in list {
         let is_current = current.is_some_and(|c| c.contains(&i));
         if verbose {
             revs.write_block(out, i, is_current)?;
         } else {
-            revs.write_line(out, i, is_current)?;
+            line(out, i, is_current)?;
         }
     }
     Ok(())
@@ -241,27 +259,18 @@ pub fn heads(
     verbose: bool,
     json: bool,
 ) -> io::Result<()> {
-    let graph = revs.graph();
+    let heads = revs.graph().heads();
     if json {
         #[derive(Serialize)]
         struct Heads {
             heads: Vec<RevisionJson>,
         }
-        let heads = graph
-            .heads()
-            .iter()
-            .map(|&h| RevisionJson::new(revs, h))
-            .collect();
+        let heads = to_json(revs, heads, None);
         return write_json(out, &Heads { heads });
     }
-    for &h in graph.heads() {
-        if verbose {
-            revs.write_block(out, h, false)?;
-        } else {
-            write_head_line(out, revs, h)?;
-        }
-    }
-    Ok(())
+    write_each(out, revs, heads, None, verbose, |out, h, _| {
+        write_head_line(out, revs, h)
+    })
 }
 
 /// `id (labels) (head), message`: the line of an applied head or a head of
