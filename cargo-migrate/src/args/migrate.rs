@@ -1,12 +1,11 @@
 //! The options of the commands that change the database or print the SQL
 //! that would: `upgrade`, `downgrade`, `stamp`, `resolve`. The lock options
-//! and how a run prints and groups its revisions are the runtime's, shared
-//! with the application's own `migrate` command.
+//! and the targets and run options of `upgrade` and `downgrade` are the
+//! runtime's, shared with the application's own `migrate` command.
 
 use super::{DbOpts, DialectArg};
 use clap::Args as ClapArgs;
-use migrate_runtime::cli::{LockArgs, RunArgs};
-use std::path::PathBuf;
+use migrate_runtime::cli::{DowngradeOptions, LockArgs, UpgradeOptions};
 
 /// Offline script options.
 #[derive(Debug, ClapArgs)]
@@ -28,27 +27,11 @@ pub(crate) struct SqlOpts {
 /// `upgrade` options.
 #[derive(Debug, ClapArgs)]
 pub(crate) struct UpgradeArgs {
-    /// Where to go: `head` (default), `heads`, `+1`, an id or prefix, `<label>@head`;
-    /// with `--sql`, also `FROM:TO`.
-    #[arg(
-        value_name = "TARGET",
-        default_value = "head",
-        allow_hyphen_values = true
-    )]
-    pub target: String,
-
     #[command(flatten)]
     pub sql: SqlOpts,
 
     #[command(flatten)]
-    pub run: RunArgs,
-
-    /// Back the database up into DIR first, when something is pending:
-    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
-    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
-    /// DIR fails before any revision runs.
-    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
-    pub backup: Option<PathBuf>,
+    pub up: UpgradeOptions,
 
     #[command(flatten)]
     pub db: DbOpts,
@@ -60,16 +43,11 @@ pub(crate) struct UpgradeArgs {
 /// `downgrade` options.
 #[derive(Debug, ClapArgs)]
 pub(crate) struct DowngradeArgs {
-    /// Where to go: `-1`, `base`, an id or prefix, `<label>@-1`; with `--sql`,
-    /// also `FROM:TO`.
-    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
-    pub target: String,
-
     #[command(flatten)]
     pub sql: SqlOpts,
 
     #[command(flatten)]
-    pub run: RunArgs,
+    pub down: DowngradeOptions,
 
     #[command(flatten)]
     pub db: DbOpts,

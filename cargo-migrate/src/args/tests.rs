@@ -22,13 +22,13 @@ fn negative_targets_are_targets_not_options() {
     let Command::Downgrade(d) = a.command else {
         panic!()
     };
-    assert_eq!(d.target, "-1");
+    assert_eq!(d.down.target, "-1");
     let Cli::Migrate(a) = parse(&["downgrade", "-v", "-2"]).unwrap();
     let Command::Downgrade(d) = a.command else {
         panic!()
     };
-    assert!(d.run.verbose);
-    assert_eq!(d.target, "-2");
+    assert!(d.down.run.verbose);
+    assert_eq!(d.down.target, "-2");
 }
 
 #[test]

@@ -20,13 +20,13 @@ pub(crate) fn upgrade(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let move_ = Move {
-        target: &args.target,
+        target: &args.up.target,
         direction: Direction::Up,
         sql: &args.sql,
         db: &args.db,
         lock: &args.lock,
-        run: &args.run,
-        backup: args.backup.as_deref(),
+        run: &args.up.run,
+        backup: args.up.backup.as_deref(),
     };
     move_to(&move_, env, out)
 }
@@ -38,12 +38,12 @@ pub(crate) fn downgrade(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let move_ = Move {
-        target: &args.target,
+        target: &args.down.target,
         direction: Direction::Down,
         sql: &args.sql,
         db: &args.db,
         lock: &args.lock,
-        run: &args.run,
+        run: &args.down.run,
         backup: None,
     };
     move_to(&move_, env, out)

@@ -3,9 +3,8 @@
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
 
-use super::options::{LockArgs, RunArgs};
+use super::options::{DowngradeOptions, LockArgs, UpgradeOptions};
 use clap::{ArgGroup, Args, Subcommand};
-use std::path::PathBuf;
 
 /// `myapp migrate ...`: the migration commands over the migrations this
 /// binary embeds. Add it to a service's own command line:
@@ -100,28 +99,12 @@ pub(crate) enum Command {
 /// `upgrade` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct UpgradeArgs {
-    /// Where to go: `head` (default), `heads`, `+1`, an id or prefix,
-    /// `<label>@head`; with `--sql`, also `FROM:TO`.
-    #[arg(
-        value_name = "TARGET",
-        default_value = "head",
-        allow_hyphen_values = true
-    )]
-    pub target: String,
-
     /// Print the SQL script instead of touching the database.
     #[arg(long)]
     pub sql: bool,
 
     #[command(flatten)]
-    pub run: RunArgs,
-
-    /// Back the database up into DIR first, when something is pending:
-    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
-    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
-    /// DIR fails before any revision runs.
-    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
-    pub backup: Option<PathBuf>,
+    pub up: UpgradeOptions,
 
     #[command(flatten)]
     pub lock: LockArgs,
@@ -130,17 +113,12 @@ pub(crate) struct UpgradeArgs {
 /// `downgrade` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct DowngradeArgs {
-    /// Where to go: `-1`, `base`, an id or prefix, `<label>@-1`; with
-    /// `--sql`, also `FROM:TO`.
-    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
-    pub target: String,
-
     /// Print the SQL script instead of touching the database.
     #[arg(long)]
     pub sql: bool,
 
     #[command(flatten)]
-    pub run: RunArgs,
+    pub down: DowngradeOptions,
 
     #[command(flatten)]
     pub lock: LockArgs,
@@ -271,10 +249,10 @@ mod tests {
     #[test]
     fn targets_options_and_confirmations_parse() {
         let m = parse(&["downgrade", "-1"]).unwrap();
-        assert!(matches!(m.command, Command::Downgrade(ref d) if d.target == "-1"));
+        assert!(matches!(m.command, Command::Downgrade(ref d) if d.down.target == "-1"));
         let m = parse(&["upgrade"]).unwrap();
         assert!(
-            matches!(m.command, Command::Upgrade(ref u) if u.target == "head" && u.backup.is_none())
+            matches!(m.command, Command::Upgrade(ref u) if u.up.target == "head" && u.up.backup.is_none())
         );
         let m = parse(&["current", "--database-url", "sqlite:x.db"]).unwrap();
         assert_eq!(m.database_url.as_deref(), Some("sqlite:x.db"));

@@ -57,12 +57,12 @@ pub(crate) async fn upgrade(
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let mv = Move {
-        target: &a.target,
+        target: &a.up.target,
         direction: Direction::Up,
         sql: a.sql,
-        run: &a.run,
+        run: &a.up.run,
         lock: &a.lock,
-        backup: a.backup.as_deref(),
+        backup: a.up.backup.as_deref(),
     };
     move_to(cx, &mv, out).await
 }
@@ -74,10 +74,10 @@ pub(crate) async fn downgrade(
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let mv = Move {
-        target: &a.target,
+        target: &a.down.target,
         direction: Direction::Down,
         sql: a.sql,
-        run: &a.run,
+        run: &a.down.run,
         lock: &a.lock,
         backup: None,
     };

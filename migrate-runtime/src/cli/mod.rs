@@ -12,7 +12,7 @@
 //!
 //! `cargo migrate` is built on the same pieces, so that the two command
 //! lines cannot drift apart: the options of the commands that change the
-//! database ([`LockArgs`], [`RunArgs`]), the lines printed while and after
+//! database ([`LockArgs`], [`UpgradeOptions`], [`DowngradeOptions`]), the lines printed while and after
 //! they run ([`print`](mod@print)), what the read commands print ([`show`]), the error
 //! renderer ([`Reporter`]) and the exit codes ([`exit`]).
 //!
@@ -53,6 +53,6 @@ pub mod show;
 mod standalone;
 
 pub use args::MigrateCommand;
-pub use options::{LockArgs, LockMode, RunArgs};
+pub use options::{DowngradeOptions, LockArgs, LockMode, RunArgs, UpgradeOptions};
 pub use report::Reporter;
 pub use standalone::main;

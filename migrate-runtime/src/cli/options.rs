@@ -1,11 +1,14 @@
 //! The options of the commands that change the database, as both command
 //! lines take them: the application's `migrate` and `cargo migrate` flatten
 //! the same [`LockArgs`] into `upgrade`, `downgrade`, `stamp` and `resolve`,
-//! and the same [`RunArgs`] into `upgrade` and `downgrade`.
+//! and the same [`UpgradeOptions`] and [`DowngradeOptions`] (targets, with
+//! [`RunArgs`]) into `upgrade` and `downgrade`. Each adds its own `--sql`
+//! and database options around them.
 
 use super::print;
 use crate::{LockStrategy, Migrator, UnknownPolicy};
 use clap::{Args, ValueEnum};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// How concurrent migrators are kept apart, and what a run tolerates.
@@ -105,4 +108,43 @@ impl RunArgs {
     pub fn apply<'m>(&self, m: Migrator<'m>) -> Migrator<'m> {
         print::progress(m.grouped(self.single_transaction), self.progress())
     }
+}
+
+/// `upgrade`'s target and how it runs.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct UpgradeOptions {
+    /// Where to go: `head` (default), `heads`, `+1`, an id or prefix,
+    /// `<label>@head`; with `--sql`, also `FROM:TO`.
+    #[arg(
+        value_name = "TARGET",
+        default_value = "head",
+        allow_hyphen_values = true
+    )]
+    pub target: String,
+
+    /// How the run prints and groups its revisions.
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// Back the database up into DIR first, when something is pending:
+    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
+    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
+    /// DIR fails before any revision runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
+    pub backup: Option<PathBuf>,
+}
+
+/// `downgrade`'s target and how it runs.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct DowngradeOptions {
+    /// Where to go: `-1`, `base`, an id or prefix, `<label>@-1`; with
+    /// `--sql`, also `FROM:TO`.
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: String,
+
+    /// How the run prints and groups its revisions.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
