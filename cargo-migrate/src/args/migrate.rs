@@ -1,11 +1,11 @@
 //! The options of the commands that change the database or print the SQL
 //! that would: `upgrade`, `downgrade`, `stamp`, `resolve`. The lock options
-//! and the targets and run options of `upgrade` and `downgrade` are the
-//! runtime's, shared with the application's own `migrate` command.
+//! and the targets and run options of `upgrade`, `downgrade` and `resolve`
+//! are the runtime's, shared with the application's own `migrate` command.
 
 use super::{DbOpts, DialectArg};
 use clap::Args as ClapArgs;
-use migrate_runtime::cli::{DowngradeOptions, LockArgs, UpgradeOptions};
+use migrate_runtime::cli::{DowngradeOptions, LockArgs, ResolveOptions, UpgradeOptions};
 
 /// Offline script options.
 #[derive(Debug, ClapArgs)]
@@ -89,20 +89,9 @@ pub(crate) struct StampArgs {
 
 /// `resolve` options.
 #[derive(Debug, ClapArgs)]
-#[command(group(clap::ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
 pub(crate) struct ResolveArgs {
-    /// The failed revision (id or unique prefix).
-    #[arg(value_name = "REV")]
-    pub revision: String,
-
-    /// Its changes are all in the schema: record it as applied (or, for a
-    /// failed downgrade, as reverted).
-    #[arg(long)]
-    pub applied: bool,
-
-    /// None of its changes are in the schema: forget the attempt.
-    #[arg(long)]
-    pub rolled_back: bool,
+    #[command(flatten)]
+    pub resolve: ResolveOptions,
 
     #[command(flatten)]
     pub db: DbOpts,

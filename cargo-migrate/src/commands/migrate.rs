@@ -175,7 +175,7 @@ pub(crate) fn resolve(
 ) -> Result<(), CliError> {
     let connection = db::Connection::start(env.require_url("resolve")?)?;
     let project = Project::load(&env.settings.source)?;
-    let i = project.resolve_one(&args.revision)?;
+    let i = project.resolve_one(&args.resolve.revision)?;
     let id = project.graph().id(i).to_owned();
     let table = env.settings.table(args.db.table.as_deref());
     let opts = RunOptions {
@@ -184,12 +184,12 @@ pub(crate) fn resolve(
         run: None,
     };
     connection.run(&project, &opts, async |m, db| {
-        m.resolve(db, &id, args.applied).await
+        m.resolve(db, &id, args.resolve.applied).await
     })?;
     writeln!(
         out,
         "{}",
-        print::resolved(&project.graph().describe(i), args.applied)
+        print::resolved(&project.graph().describe(i), args.resolve.applied)
     )?;
     Ok(())
 }

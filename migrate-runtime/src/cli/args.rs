@@ -3,8 +3,8 @@
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
 
-use super::options::{DowngradeOptions, LockArgs, UpgradeOptions};
-use clap::{ArgGroup, Args, Subcommand};
+use super::options::{DowngradeOptions, LockArgs, ResolveOptions, UpgradeOptions};
+use clap::{Args, Subcommand};
 
 /// `myapp migrate ...`: the migration commands over the migrations this
 /// binary embeds. Add it to a service's own command line:
@@ -199,19 +199,9 @@ pub(crate) struct StampArgs {
 
 /// `resolve` options.
 #[derive(Debug, Clone, Args)]
-#[command(group(ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
 pub(crate) struct ResolveArgs {
-    /// The failed revision (id or unique prefix).
-    #[arg(value_name = "REV")]
-    pub revision: String,
-
-    /// Its changes are all in the schema: record it as applied.
-    #[arg(long)]
-    pub applied: bool,
-
-    /// None of its changes are in the schema: forget the attempt.
-    #[arg(long)]
-    pub rolled_back: bool,
+    #[command(flatten)]
+    pub resolve: ResolveOptions,
 
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(short, long)]

@@ -208,8 +208,8 @@ pub(crate) async fn resolve(
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let graph = cx.migrations.graph();
-    let i = graph.resolve_revision(&a.revision)?;
-    let outcome = print::resolution(a.applied);
+    let i = graph.resolve_revision(&a.resolve.revision)?;
+    let outcome = print::resolution(a.resolve.applied);
     confirm(
         "resolve",
         a.yes,
@@ -219,9 +219,13 @@ pub(crate) async fn resolve(
     let m = print::progress(cx.writer(&a.lock), false);
     cx.conn
         .with("resolve", async |db| {
-            Ok(m.resolve(db, &id, a.applied).await?)
+            Ok(m.resolve(db, &id, a.resolve.applied).await?)
         })
         .await?;
-    writeln!(out, "{}", print::resolved(&graph.describe(i), a.applied))?;
+    writeln!(
+        out,
+        "{}",
+        print::resolved(&graph.describe(i), a.resolve.applied)
+    )?;
     Ok(())
 }

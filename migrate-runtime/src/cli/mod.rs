@@ -12,7 +12,8 @@
 //!
 //! `cargo migrate` is built on the same pieces, so that the two command
 //! lines cannot drift apart: the options of the commands that change the
-//! database ([`LockArgs`], [`UpgradeOptions`], [`DowngradeOptions`]), the lines printed while and after
+//! database ([`LockArgs`], [`UpgradeOptions`], [`DowngradeOptions`],
+//! [`ResolveOptions`]), the lines printed while and after
 //! they run ([`print`](mod@print)), what the read commands print ([`show`]), the error
 //! renderer ([`Reporter`]) and the exit codes ([`exit`]).
 //!
@@ -53,6 +54,6 @@ pub mod show;
 mod standalone;
 
 pub use args::MigrateCommand;
-pub use options::{DowngradeOptions, LockArgs, LockMode, RunArgs, UpgradeOptions};
+pub use options::{DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, UpgradeOptions};
 pub use report::Reporter;
 pub use standalone::main;

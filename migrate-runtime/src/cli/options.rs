@@ -2,12 +2,13 @@
 //! lines take them: the application's `migrate` and `cargo migrate` flatten
 //! the same [`LockArgs`] into `upgrade`, `downgrade`, `stamp` and `resolve`,
 //! and the same [`UpgradeOptions`] and [`DowngradeOptions`] (targets, with
-//! [`RunArgs`]) into `upgrade` and `downgrade`. Each adds its own `--sql`
-//! and database options around them.
+//! [`RunArgs`]) into `upgrade` and `downgrade`, and [`ResolveOptions`] into
+//! `resolve`. Each adds its own `--sql`, confirmation and database options
+//! around them.
 
 use super::print;
 use crate::{LockStrategy, Migrator, UnknownPolicy};
-use clap::{Args, ValueEnum};
+use clap::{ArgGroup, Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -147,4 +148,23 @@ pub struct DowngradeOptions {
     /// How the run prints and groups its revisions.
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// `resolve`'s revision and what to record for it.
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
+#[non_exhaustive]
+pub struct ResolveOptions {
+    /// The failed revision (id or unique prefix).
+    #[arg(value_name = "REV")]
+    pub revision: String,
+
+    /// Its changes are all in the schema: record it as applied (or, for a
+    /// failed downgrade, as reverted).
+    #[arg(long)]
+    pub applied: bool,
+
+    /// None of its changes are in the schema: forget the attempt.
+    #[arg(long)]
+    pub rolled_back: bool,
 }
