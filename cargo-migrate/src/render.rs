@@ -42,22 +42,6 @@ pub(crate) fn warning(reporter: &Reporter, message: &str) {
     reporter.eprint(&format!("warning: {message}\n"));
 }
 
-/// Prints already-formatted diagnostic text on stderr (used by `check` for
-/// its problem list, built with [`validation_problems`] and [`problem`]).
-pub(crate) fn diagnostics(reporter: &Reporter, text: &str) {
-    reporter.eprint(text);
-}
-
-/// One `error: ...` line with an optional hint, for problems that are not
-/// located in a file (pending revisions, drift).
-pub(crate) fn problem(message: &str, hint: Option<&str>) -> String {
-    let mut s = format!("error: {message}\n");
-    if let Some(h) = hint {
-        s.push_str(&format!("hint: {h}\n"));
-    }
-    s
-}
-
 /// Every validation problem, rustc-style: message, location, the line and a caret.
 pub(crate) fn validation_problems(
     dir: &Path,

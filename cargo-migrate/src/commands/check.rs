@@ -89,7 +89,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         if let Some(found) = super::schema::check(args, env, project, live)? {
             check.schema_checked();
             for p in found {
-                let mut text = render::problem(&p.message, None);
+                let mut text = format!("error: {}\n", p.message);
                 for statement in &p.sql {
                     text.push_str(&format!("    {}\n", statement.replace('\n', "\n    ")));
                 }

@@ -4,7 +4,6 @@
 use super::Env;
 use crate::args::{DialectArg, LintArgs};
 use crate::error::CliError;
-use crate::render;
 use migrate_graph::{normalize, Dialect, MigrationSet, SourceFile};
 use migrate_lint::{Finding, Severity};
 use std::fmt::Write as _;
@@ -39,7 +38,7 @@ pub(crate) fn run(args: &LintArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
             text.push_str(&render_finding(dir, &files, f));
         }
         out.flush()?;
-        render::diagnostics(env.reporter, &text);
+        env.reporter.eprint(&text);
         if errors == 0 {
             writeln!(
                 out,
