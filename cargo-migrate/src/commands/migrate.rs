@@ -104,12 +104,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         },
         Direction::Down => m.downgrade(db, target).await,
     })?;
-    if let Some(file) = &report.backup {
-        writeln!(out, "backed up to {}", file.display())?;
-    }
-    if run.progress() {
-        writeln!(out, "{}", print::outcome(direction, &report))?;
-    }
+    out.write_all(print::finished(direction, &report, run.progress()).as_bytes())?;
     Ok(())
 }
 

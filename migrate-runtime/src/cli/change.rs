@@ -127,12 +127,7 @@ async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Re
             })
         })
         .await?;
-    if let Some(file) = &report.backup {
-        writeln!(out, "backed up to {}", file.display())?;
-    }
-    if progress {
-        writeln!(out, "{}", print::outcome(mv.direction, &report))?;
-    }
+    out.write_all(print::finished(mv.direction, &report, progress).as_bytes())?;
     Ok(())
 }
 

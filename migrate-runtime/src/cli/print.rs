@@ -79,6 +79,21 @@ pub fn outcome(direction: Direction, report: &Report) -> String {
     )
 }
 
+/// What an upgrade or downgrade prints when it is done: `backed up to
+/// FILE` when it took a backup, then (with `progress`) its [`outcome`].
+/// Newline-terminated lines, or nothing.
+pub fn finished(direction: Direction, report: &Report, progress: bool) -> String {
+    let mut out = String::new();
+    if let Some(file) = &report.backup {
+        out.push_str(&format!("backed up to {}\n", file.display()));
+    }
+    if progress {
+        out.push_str(&outcome(direction, report));
+        out.push('\n');
+    }
+    out
+}
+
 /// The heads after a run, or `base`.
 pub fn at(report: &Report) -> String {
     if report.heads.is_empty() {
@@ -128,5 +143,61 @@ pub fn resolution(applied: bool) -> &'static str {
         "its changes are in place"
     } else {
         "its changes were rolled back"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn step(revision: &str, ms: u64) -> StepEvent {
+        StepEvent {
+            revision: revision.to_owned(),
+            file_name: format!("{revision}.sql"),
+            message: "m".to_owned(),
+            direction: Direction::Up,
+            duration: Duration::from_millis(ms),
+        }
+    }
+
+    #[test]
+    fn a_stamp_says_what_it_recorded_and_where_the_database_is() {
+        let nothing = Report {
+            heads: vec!["a1".to_owned()],
+            ..Report::default()
+        };
+        assert_eq!(
+            stamped(&nothing),
+            "nothing to stamp: the database is at a1\n"
+        );
+        let moved = Report {
+            stamped: vec!["b2".to_owned()],
+            unstamped: vec!["c3".to_owned()],
+            ..Report::default()
+        };
+        assert_eq!(
+            stamped(&moved),
+            "recorded as applied: b2\nremoved from the record: c3\nthe database is at base\n"
+        );
+    }
+
+    #[test]
+    fn a_finished_run_names_its_backup_and_with_progress_its_outcome() {
+        let report = Report {
+            steps: vec![step("a1", 2), step("b2", 3)],
+            heads: vec!["b2".to_owned()],
+            backup: Some("backups/db-at-base.sqlite".into()),
+            ..Report::default()
+        };
+        assert_eq!(
+            finished(Direction::Up, &report, false),
+            "backed up to backups/db-at-base.sqlite\n"
+        );
+        assert_eq!(
+            finished(Direction::Up, &report, true),
+            "backed up to backups/db-at-base.sqlite\napplied 2 revision(s) in 5 ms; the database is at b2\n"
+        );
+        assert_eq!(finished(Direction::Down, &Report::default(), false), "");
     }
 }
