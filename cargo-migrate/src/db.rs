@@ -2,31 +2,21 @@
 //! connection pool, and the runtime's migrator doing every database write
 //! under its lock and drift checks. The CLI adds only progress output.
 
-use crate::args::{LockMode, LockOpts};
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_runtime::{
-    Db, Direction, LockStrategy, Migrations, Migrator, Status, StepEvent, UnknownPolicy, WaitEvent,
-};
-use std::io::{IsTerminal, Write};
-use std::time::Duration;
+use migrate_runtime::cli::{print, LockArgs, RunArgs};
+use migrate_runtime::{Db, Direction, Migrations, Migrator, Status};
+use std::io::Write;
 
 /// How a database-changing command runs.
 pub(crate) struct RunOptions<'a> {
     /// The version table, if not the default.
     pub table: Option<&'a str>,
     /// Lock and policy flags.
-    pub lock: &'a LockOpts,
-    /// Print each step as it finishes.
-    pub progress: bool,
-    /// One transaction for the whole run.
-    pub grouped: bool,
-}
-
-/// Whether progress lines go out: on a terminal, or when asked with `-v`.
-/// Quiet when piped so that scripts see only what they asked for.
-pub(crate) fn show_progress(verbose: bool) -> bool {
-    verbose || std::io::stdout().is_terminal()
+    pub lock: &'a LockArgs,
+    /// How `upgrade` and `downgrade` print and group their steps; quiet
+    /// for the other commands.
+    pub run: Option<&'a RunArgs>,
 }
 
 /// A connection being opened in the background while the caller reads the
@@ -92,29 +82,11 @@ impl Connection {
         work: impl AsyncFnOnce(&Migrator<'_>, &Db) -> Result<T, migrate_runtime::Error>,
     ) -> Result<T, CliError> {
         let migrations = Migrations::from_set(&project.set);
-        let mut migrator = migrator(&migrations, opts.table).lock(match opts.lock.lock {
-            LockMode::Session => LockStrategy::Session,
-            LockMode::Transaction => LockStrategy::Transaction,
-            LockMode::None => LockStrategy::None,
-        });
-        if let Some(secs) = opts.lock.lock_timeout {
-            migrator = migrator.lock_timeout(Duration::from_secs(secs));
-        }
-        if let Some(secs) = opts.lock.statement_lock_timeout {
-            migrator = migrator.statement_lock_timeout(Duration::from_secs(secs));
-        }
-        if opts.lock.allow_unknown {
-            migrator = migrator.unknown(UnknownPolicy::Allow);
-        }
-        if opts.progress || std::io::stderr().is_terminal() {
-            migrator = migrator.on_wait(print_wait);
-        }
-        if opts.progress {
-            migrator = migrator.on_step(print_step);
-        }
-        if opts.grouped {
-            migrator = migrator.grouped(true);
-        }
+        let migrator = opts.lock.apply(migrator(&migrations, opts.table));
+        let migrator = match opts.run {
+            Some(run) => run.apply(migrator),
+            None => print::progress(migrator, false),
+        };
         // Earlier output must reach the terminal before the steps' lines.
         let _ = std::io::stdout().flush();
         self.with(async move |db| work(&migrator, db).await)
@@ -138,26 +110,6 @@ fn migrator<'m>(migrations: &'m Migrations, table: Option<&str>) -> Migrator<'m>
         m = m.table(t);
     }
     m
-}
-
-fn print_step(step: &StepEvent) {
-    // A closed pipe must not stop a migration half-way; the line is lost, the
-    // work goes on.
-    let _ = writeln!(
-        std::io::stdout().lock(),
-        "{}",
-        migrate_runtime::cli::print::step(step)
-    );
-}
-
-/// On stderr, so that a step stuck behind another session does not look
-/// like a hang.
-fn print_wait(wait: &WaitEvent) {
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "{}",
-        migrate_runtime::cli::print::wait(wait)
-    );
 }
 
 /// The offline script for `range` (a target or `FROM:TO`), written by the runtime.

@@ -1,16 +1,7 @@
-//! The process exit codes, named so that scripts and the `--help` text agree.
+//! The process exit codes, named so that scripts and the `--help` text
+//! agree: the runtime's, which the application's own `migrate` shares.
 
-/// The command did what it was asked, or its output went to a closed pipe
-/// (`cargo migrate history | head`): the reader had all it wanted.
-pub const SUCCESS: u8 = 0;
-
-/// A user error (bad target, unreachable database, invalid migration file, ...)
-/// or a failed check (`check`, `current --check-heads`).
-pub const FAILURE: u8 = 1;
-
-/// The command line itself is wrong: an unknown option, a missing argument.
-/// clap reports these, with this code.
-pub const USAGE: u8 = 2;
+pub use migrate_runtime::cli::exit::{FAILURE, SUCCESS, USAGE};
 
 /// The exit-code table shown at the end of `cargo migrate --help`.
 pub(crate) const HELP: &str = "\

@@ -22,7 +22,7 @@ mod settings;
 use args::{Cli, Command};
 use clap::{CommandFactory, FromArgMatches};
 use error::CliError;
-use render::{Context, Secrets};
+use migrate_runtime::cli::Reporter;
 use settings::{Inputs, Settings, UrlOrigin};
 use std::ffi::OsString;
 use std::io::Write;
@@ -63,29 +63,28 @@ fn run(argv: Vec<OsString>) -> u8 {
         }
     };
 
-    let mut ctx = Context::default();
+    let mut reporter = Reporter::default();
     for problem in &dotenv_problems {
-        render::warning(&ctx.secrets, problem);
+        render::warning(&reporter, problem);
     }
     let settings = match Settings::resolve(Inputs {
         source: args.global.source.clone(),
         config: args.global.config.clone(),
     }) {
         Ok(s) => s,
-        Err(e) => return render::report(&e, &ctx),
+        Err(e) => return render::report(&e, &reporter),
     };
     let url = db_opts(&args.command)
         .and_then(|db| settings.database_url(db.database_url.as_deref(), url_typed));
     if let Some((url, origin)) = &url {
-        ctx.secrets = Secrets::for_url(url);
-        ctx.url = migrate_runtime::DatabaseUrl::parse(url).ok();
-        ctx.url_origin = Some(match origin {
+        let origin = match origin {
             UrlOrigin::Flag => "--database-url".to_owned(),
             UrlOrigin::Env(var) if real_env.iter().any(|k| k == var.as_str()) => {
                 format!("the {var} environment variable")
             }
             UrlOrigin::Env(var) => format!("{var} in the .env file"),
-        });
+        };
+        reporter = Reporter::for_url(url, Some(origin));
     }
 
     let stdout = std::io::stdout();
@@ -93,7 +92,7 @@ fn run(argv: Vec<OsString>) -> u8 {
     let env = commands::Env {
         settings: &settings,
         url: url.as_ref().map(|(u, _)| u.as_str()),
-        secrets: &ctx.secrets,
+        reporter: &reporter,
     };
     let result = commands::dispatch(args.command, &env, &mut out)
         .and_then(|()| out.flush().map_err(CliError::Output));
@@ -104,7 +103,7 @@ fn run(argv: Vec<OsString>) -> u8 {
         Err(e) => {
             // Whatever was printed before the error still belongs to the user.
             let _ = out.flush();
-            render::report(&e, &ctx)
+            render::report(&e, &reporter)
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::error::CliError;
 use migrate_graph::{Anchor, Applied, Graph, MigrationSet, Revision, Spec};
+use migrate_runtime::cli::show::Revisions;
 use std::path::{Path, PathBuf};
 
 /// A loaded migrations directory.
@@ -38,14 +39,14 @@ impl Project {
         self.set.graph()
     }
 
+    /// The revisions as the read commands show them: by path.
+    pub(crate) fn revisions(&self) -> Revisions<'_> {
+        Revisions::in_dir(&self.dir, &self.set)
+    }
+
     /// Revision `i`.
     pub(crate) fn revision(&self, i: usize) -> &Revision {
         self.set.revision(i)
-    }
-
-    /// The path of revision `i`'s file, as the user would type it.
-    pub(crate) fn path_of(&self, i: usize) -> PathBuf {
-        self.dir.join(&self.revision(i).file_name)
     }
 
     /// Resolves a target that must name exactly one revision: an id, prefix,

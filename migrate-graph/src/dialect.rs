@@ -16,20 +16,6 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// The dialect of a database URL, from its scheme.
-    ///
-    /// ```
-    /// use migrate_graph::Dialect;
-    /// assert_eq!(Dialect::from_url("postgres://u@h/db"), Some(Dialect::Postgres));
-    /// assert_eq!(Dialect::from_url("mariadb://u@h/db"), Some(Dialect::MySql));
-    /// assert_eq!(Dialect::from_url("sqlite:app.db"), Some(Dialect::Sqlite));
-    /// assert_eq!(Dialect::from_url("oracle://x"), None);
-    /// ```
-    pub fn from_url(url: &str) -> Option<Dialect> {
-        let scheme = url.split(':').next()?.to_ascii_lowercase();
-        Dialect::from_name(&scheme)
-    }
-
     /// A dialect by name: `sqlite`, `postgres`/`postgresql`, `mysql`/`mariadb`.
     pub fn from_name(name: &str) -> Option<Dialect> {
         match name.to_ascii_lowercase().as_str() {

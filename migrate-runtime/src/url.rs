@@ -122,6 +122,17 @@ fn malformed(scheme: Option<&str>, host: Option<&str>, reason: &str, userinfo: b
     out
 }
 
+/// The backend of a URL scheme, as the drivers spell it (`postgresql`,
+/// `mariadb` too).
+fn scheme_dialect(scheme: &str) -> Option<Dialect> {
+    match scheme.to_ascii_lowercase().as_str() {
+        "sqlite" => Some(Dialect::Sqlite),
+        "postgres" | "postgresql" => Some(Dialect::Postgres),
+        "mysql" | "mariadb" => Some(Dialect::MySql),
+        _ => None,
+    }
+}
+
 impl DatabaseUrl {
     /// Reads a database URL: `sqlite:app.db`, `sqlite://app.db`,
     /// `sqlite::memory:`, `postgres://` / `postgresql://`, `mysql://` /
@@ -137,13 +148,31 @@ impl DatabaseUrl {
                 Err(UrlError::NoScheme)
             };
         };
-        match scheme.to_ascii_lowercase().as_str() {
-            "sqlite" => Ok(sqlite(text)),
-            "postgres" | "postgresql" => server(text, scheme, Dialect::Postgres),
-            "mysql" | "mariadb" => server(text, scheme, Dialect::MySql),
-            _ => Err(UrlError::Unsupported {
+        match scheme_dialect(scheme) {
+            Some(Dialect::Sqlite) => Ok(sqlite(text)),
+            Some(dialect) => server(text, scheme, dialect),
+            None => Err(UrlError::Unsupported {
                 shown: foreign(text, scheme),
             }),
+        }
+    }
+
+    /// The backend a URL's text names, from its scheme alone (a libpq
+    /// `key=value` string names PostgreSQL), whether or not the rest
+    /// parses: for commands that need the SQL dialect but never connect.
+    ///
+    /// ```
+    /// use migrate_runtime::{DatabaseUrl, Dialect};
+    /// assert_eq!(DatabaseUrl::dialect_of("postgres://u@h/db"), Some(Dialect::Postgres));
+    /// assert_eq!(DatabaseUrl::dialect_of("mariadb://u@h/db"), Some(Dialect::MySql));
+    /// assert_eq!(DatabaseUrl::dialect_of("sqlite:app.db"), Some(Dialect::Sqlite));
+    /// assert_eq!(DatabaseUrl::dialect_of("host=db dbname=app"), Some(Dialect::Postgres));
+    /// assert_eq!(DatabaseUrl::dialect_of("oracle://x"), None);
+    /// ```
+    pub fn dialect_of(text: &str) -> Option<Dialect> {
+        match scheme_of(text) {
+            Some(scheme) => scheme_dialect(scheme),
+            None => looks_like_key_value(text).then_some(Dialect::Postgres),
         }
     }
 

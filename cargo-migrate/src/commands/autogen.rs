@@ -77,12 +77,12 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
     )?;
     writeln!(out, "created {}", path.display())?;
     for w in &up.warnings {
-        render::warning(env.secrets, &format!("{w}"));
+        render::warning(env.reporter, &format!("{w}"));
     }
     not_generated(env, &up);
     for t in &verification.tables_without_rows {
         render::warning(
-            env.secrets,
+            env.reporter,
             &format!("verified on an empty table only, no row could be made up for {t}"),
         );
     }
@@ -97,7 +97,7 @@ type Drafted = (Draft, Option<(String, Verification)>);
 fn not_generated(env: &Env<'_>, up: &Draft) {
     for n in &up.not_generated {
         render::warning(
-            env.secrets,
+            env.reporter,
             &format!(
                 "not generated: {} {} (write its SQL by hand)",
                 n.object.kind, n.object.name

@@ -2,8 +2,8 @@
 
 use crate::args::Command;
 use crate::error::CliError;
-use crate::render::Secrets;
 use crate::settings::Settings;
+use migrate_runtime::cli::Reporter;
 use std::io::Write;
 
 /// What every command may use besides its own arguments.
@@ -12,8 +12,8 @@ pub(crate) struct Env<'a> {
     pub settings: &'a Settings,
     /// The database URL, when the command takes one and one is set.
     pub url: Option<&'a str>,
-    /// Secrets to keep out of warnings.
-    pub secrets: &'a Secrets,
+    /// Prints warnings and diagnostics without passwords.
+    pub reporter: &'a Reporter,
 }
 
 impl Env<'_> {

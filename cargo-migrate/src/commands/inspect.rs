@@ -1,14 +1,15 @@
 //! Read-only commands: `current`, `history`, `heads`, `branches`, `show`.
-//! Text output follows Alembic's layout so that its users read it at a glance.
+//! Text output follows Alembic's layout so that its users read it at a
+//! glance; what `cargo migrate` and the application's own `migrate` both
+//! print comes from [`migrate_runtime::cli::show`].
 
-use super::json::{self, RevisionJson};
 use super::Env;
 use crate::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::db;
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_graph::{Anchor, Applied, Down, Range, Spec, Target};
-use migrate_runtime::RowState;
+use migrate_graph::Down;
+use migrate_runtime::cli::show::{self, write_json, Position, RevisionJson};
 use serde::Serialize;
 use std::io::Write;
 
@@ -20,138 +21,21 @@ pub(crate) fn current(
 ) -> Result<(), CliError> {
     let connection = db::Connection::start(env.require_url("current")?)?;
     let project = Project::load(&env.settings.source)?;
-    let status = connection.status(
-        &project,
-        env.settings.table(args.db.table.as_deref()).as_deref(),
-    )?;
-    let graph = project.graph();
-    let heads: Vec<usize> = status
-        .heads
-        .iter()
-        .filter_map(|h| graph.index_of(h))
-        .collect();
-    let mut all_heads: Vec<String> = graph
-        .heads()
-        .iter()
-        .map(|&h| graph.id(h).to_owned())
-        .collect();
-    all_heads.sort();
-    let mut at: Vec<String> = status.heads.clone();
-    at.sort();
-    let at_heads = at == all_heads;
-
-    if args.json {
-        #[derive(Serialize)]
-        struct Head {
-            #[serde(flatten)]
-            revision: RevisionJson,
-            applied_at: Option<String>,
-        }
-        #[derive(Serialize)]
-        struct Failed {
-            id: String,
-            state: &'static str,
-        }
-        #[derive(Serialize)]
-        struct Current {
-            heads: Vec<Head>,
-            unknown: Vec<String>,
-            failed: Vec<Failed>,
-            pending: Vec<String>,
-            at_heads: bool,
-        }
-        let value = Current {
-            heads: heads
-                .iter()
-                .map(|&i| Head {
-                    revision: RevisionJson::new(&project, i),
-                    applied_at: status
-                        .rows
-                        .iter()
-                        .find(|r| r.revision == graph.id(i))
-                        .map(|r| r.applied_at.clone()),
-                })
-                .collect(),
-            unknown: status.unknown.clone(),
-            failed: status
-                .rows
-                .iter()
-                .filter_map(|r| {
-                    state_name(r.state).map(|state| Failed {
-                        id: r.revision.clone(),
-                        state,
-                    })
-                })
-                .collect(),
-            pending: status.pending.clone(),
-            at_heads,
-        };
-        json::write(out, &value)?;
-    } else {
-        if heads.is_empty() && status.unknown.is_empty() {
-            writeln!(out, "base (no revision applied)")?;
-        }
-        for &i in &heads {
-            let rev = project.revision(i);
-            let head = if graph.heads().contains(&i) {
-                " (head)"
-            } else {
-                ""
-            };
-            writeln!(
-                out,
-                "{}{}{head}, {}",
-                rev.id,
-                labels(&graph.branch_labels(i)),
-                rev.message()
-            )?;
-            if args.verbose {
-                let row = status.rows.iter().find(|r| r.revision == rev.id);
-                writeln!(out, "    Path: {}", project.path_of(i).display())?;
-                if let Some(row) = row {
-                    writeln!(
-                        out,
-                        "    Applied: {} ({} ms)",
-                        row.applied_at, row.duration_ms
-                    )?;
-                }
-            }
-        }
-        for id in &status.unknown {
-            writeln!(out, "{id} (not in {})", project.dir.display())?;
-        }
-        for row in &status.rows {
-            if let Some(state) = state_name(row.state) {
-                writeln!(out, "{} ({state})", row.revision)?;
-            }
-        }
-        if args.verbose && !status.pending.is_empty() {
-            writeln!(out, "{} revision(s) pending", status.pending.len())?;
-        }
-    }
-    if args.check_heads && !at_heads {
+    let table = env.settings.table(args.db.table.as_deref());
+    let status = connection.status(&project, table.as_deref())?;
+    show::current(out, &project.revisions(), &status, args.verbose, args.json)?;
+    let position = Position::of(project.graph(), &status);
+    if args.check_heads && !position.at_heads() {
         return Err(CliError::NotAtHeads {
-            current: if at.is_empty() {
+            current: if position.at.is_empty() {
                 "base".to_owned()
             } else {
-                at.join(", ")
+                position.at.join(", ")
             },
-            heads: all_heads.join(", "),
+            heads: position.heads.join(", "),
         });
     }
     Ok(())
-}
-
-fn state_name(state: RowState) -> Option<&'static str> {
-    match state {
-        RowState::Applied => None,
-        RowState::Started(migrate_runtime::Direction::Up) => Some("upgrade started, not finished"),
-        RowState::Started(migrate_runtime::Direction::Down) => {
-            Some("downgrade started, not finished")
-        }
-        RowState::Failed(migrate_runtime::Direction::Up) => Some("upgrade failed"),
-        RowState::Failed(migrate_runtime::Direction::Down) => Some("downgrade failed"),
-    }
 }
 
 /// `history`: revisions newest first, Alembic-style.
@@ -162,13 +46,12 @@ pub(crate) fn history(
 ) -> Result<(), CliError> {
     // The database is needed for `--indicate-current` and for ranges that
     // count from the current revision (`-3:`); everything else is files only.
-    let relative = match &args.rev_range {
-        Some(range) => {
-            let range = history_range(range)?;
-            range.from.as_ref().is_some_and(is_current) || range.to.as_ref().is_some_and(is_current)
-        }
-        None => false,
-    };
+    let range = args
+        .rev_range
+        .as_deref()
+        .map(show::history_range)
+        .transpose()?;
+    let relative = range.as_ref().is_some_and(|(_, relative)| *relative);
     let connection = if args.indicate_current || relative {
         let what = if relative {
             "history with a relative range"
@@ -180,206 +63,37 @@ pub(crate) fn history(
         None
     };
     let project = Project::load(&env.settings.source)?;
-    let graph = project.graph();
-    let mut current: Option<Vec<usize>> = None;
-    let mut applied = Applied::empty(graph.len());
-    if let Some(connection) = connection {
-        let status = connection.status(
-            &project,
-            env.settings.table(args.db.table.as_deref()).as_deref(),
-        )?;
-        let ids = status
-            .rows
-            .iter()
-            .filter(|r| r.state == RowState::Applied)
-            .map(|r| r.revision.as_str());
-        for id in ids {
-            if let Some(i) = graph.index_of(id) {
-                applied.insert(i);
-            }
+    let status = match connection {
+        Some(connection) => {
+            let table = env.settings.table(args.db.table.as_deref());
+            Some(connection.status(&project, table.as_deref())?)
         }
-        current = Some(
-            status
-                .heads
-                .iter()
-                .filter_map(|h| graph.index_of(h))
-                .collect(),
-        );
-    }
-    let mut revs = match &args.rev_range {
-        Some(range) => graph.history_range(&history_range(range)?, &applied)?,
-        None => graph.order().to_vec(),
+        None => None,
     };
-    revs.reverse();
-
-    if args.json {
-        #[derive(Serialize)]
-        struct History {
-            revisions: Vec<RevisionJson>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            current: Option<Vec<String>>,
-        }
-        let value = History {
-            revisions: revs
-                .iter()
-                .map(|&i| {
-                    let mut r = RevisionJson::new(&project, i);
-                    r.current = current.as_ref().map(|c| c.contains(&i));
-                    r
-                })
-                .collect(),
-            current: current
-                .as_ref()
-                .map(|c| c.iter().map(|&i| graph.id(i).to_owned()).collect()),
-        };
-        return Ok(json::write(out, &value)?);
-    }
-    for &i in &revs {
-        let is_current = current.as_ref().is_some_and(|c| c.contains(&i));
-        if args.verbose {
-            verbose(&project, i, is_current, out)?;
-        } else {
-            line(&project, i, is_current, out)?;
-        }
-    }
-    Ok(())
-}
-
-/// `history -r`'s range: `FROM:TO`, where a lone spec is `FROM` (everything
-/// from it up), not the `TO` that offline scripts take it for.
-fn history_range(text: &str) -> Result<Range, CliError> {
-    Ok(match Target::parse(text)? {
-        Target::Range(range) => range,
-        Target::Single(spec) => Range {
-            from: Some(spec),
-            to: None,
-        },
-    })
-}
-
-fn is_current(spec: &Spec) -> bool {
-    spec.anchor == Anchor::Current
-}
-
-/// `a1 -> b2 (label) (head) (current), message`
-fn line(project: &Project, i: usize, current: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let rev = project.revision(i);
-    let parents = if rev.parents.is_empty() {
-        "<base>".to_owned()
-    } else {
-        rev.parents.join(", ")
-    };
-    writeln!(
+    let range = range.as_ref().map(|(r, _)| r);
+    let list = show::history_revisions(project.graph(), range, status.as_ref())?;
+    let current = status.map(|s| Position::of(project.graph(), &s).nodes);
+    let revs = project.revisions();
+    show::history(
         out,
-        "{parents} -> {}{}, {}",
-        rev.id,
-        flags(project, i, current),
-        rev.message()
+        &revs,
+        &list,
+        current.as_deref(),
+        args.verbose,
+        args.json,
     )?;
-    Ok(())
-}
-
-/// ` (label) (head) (mergepoint) (current)`: labels declared here, then flags.
-fn flags(project: &Project, i: usize, current: bool) -> String {
-    let graph = project.graph();
-    let rev = project.revision(i);
-    let mut s = labels(
-        &rev.branch_labels
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
-    if graph.heads().contains(&i) {
-        s.push_str(" (head)");
-    }
-    if graph.is_branch_point(i) {
-        s.push_str(" (branchpoint)");
-    }
-    if rev.is_merge() {
-        s.push_str(" (mergepoint)");
-    }
-    if current {
-        s.push_str(" (current)");
-    }
-    s
-}
-
-fn labels(labels: &[&str]) -> String {
-    if labels.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", labels.join(", "))
-    }
-}
-
-/// Alembic's verbose block.
-fn verbose(project: &Project, i: usize, current: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let graph = project.graph();
-    let rev = project.revision(i);
-    writeln!(out, "Rev: {}{}", rev.id, flags(project, i, current))?;
-    if rev.is_merge() {
-        writeln!(out, "Merges: {}", rev.parents.join(", "))?;
-    } else {
-        writeln!(
-            out,
-            "Parent: {}",
-            rev.parents.first().map_or("<base>", String::as_str)
-        )?;
-    }
-    if graph.is_branch_point(i) {
-        let children: Vec<&str> = graph.children(i).iter().map(|&c| graph.id(c)).collect();
-        writeln!(out, "Branches into: {}", children.join(", "))?;
-    }
-    let inherited = graph.branch_labels(i);
-    if !inherited.is_empty() {
-        writeln!(out, "Branch names: {}", inherited.join(", "))?;
-    }
-    if !rev.depends_on.is_empty() {
-        writeln!(out, "Also depends on: {}", rev.depends_on.join(", "))?;
-    }
-    writeln!(out, "Path: {}", project.path_of(i).display())?;
-    if let Some(date) = &rev.create_date {
-        writeln!(out, "Create Date: {date}")?;
-    }
-    if matches!(rev.down, Down::Irreversible) {
-        writeln!(out, "Irreversible: yes")?;
-    }
-    writeln!(out)?;
-    writeln!(out, "    {}", rev.message())?;
-    writeln!(out)?;
     Ok(())
 }
 
 /// `heads`: the directory's heads.
 pub(crate) fn heads(args: &HeadsArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
     let project = Project::load(&env.settings.source)?;
-    let graph = project.graph();
-    if args.json {
-        #[derive(Serialize)]
-        struct Heads {
-            heads: Vec<RevisionJson>,
-        }
-        let heads = graph
-            .heads()
-            .iter()
-            .map(|&h| RevisionJson::new(&project, h))
-            .collect();
-        return Ok(json::write(out, &Heads { heads })?);
-    }
-    for &h in graph.heads() {
-        if args.verbose {
-            verbose(&project, h, false, out)?;
-        } else {
-            writeln!(
-                out,
-                "{}{} (head), {}",
-                graph.id(h),
-                labels(&graph.branch_labels(h)),
-                project.revision(h).message()
-            )?;
-        }
-    }
-    Ok(())
+    Ok(show::heads(
+        out,
+        &project.revisions(),
+        args.verbose,
+        args.json,
+    )?)
 }
 
 /// `branches`: branch points with the revisions they lead to, then labels.
@@ -389,6 +103,7 @@ pub(crate) fn branches(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let project = Project::load(&env.settings.source)?;
+    let revs = project.revisions();
     let graph = project.graph();
     let points: Vec<usize> = graph
         .order()
@@ -417,11 +132,11 @@ pub(crate) fn branches(
             branch_points: points
                 .iter()
                 .map(|&p| Point {
-                    revision: RevisionJson::new(&project, p),
+                    revision: RevisionJson::new(&revs, p),
                     branches: graph
                         .children(p)
                         .iter()
-                        .map(|&c| RevisionJson::new(&project, c))
+                        .map(|&c| RevisionJson::new(&revs, c))
                         .collect(),
                 })
                 .collect(),
@@ -434,17 +149,17 @@ pub(crate) fn branches(
                 })
                 .collect(),
         };
-        return Ok(json::write(out, &value)?);
+        return Ok(write_json(out, &value)?);
     }
     for &p in &points {
         if args.verbose {
-            verbose(&project, p, false, out)?;
+            revs.write_block(out, p, false)?;
         } else {
             writeln!(
                 out,
                 "{}{}, {}",
                 graph.id(p),
-                flags(&project, p, false),
+                revs.flags(p, false),
                 project.revision(p).message()
             )?;
         }
@@ -453,7 +168,7 @@ pub(crate) fn branches(
                 out,
                 "    -> {}{}, {}",
                 graph.id(c),
-                flags(&project, c, false),
+                revs.flags(c, false),
                 project.revision(c).message()
             )?;
         }
@@ -475,6 +190,7 @@ pub(crate) fn show(args: &ShowArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
     let project = Project::load(&env.settings.source)?;
     let i = project.resolve_one(&args.revision)?;
     let rev = project.revision(i);
+    let revs = project.revisions();
     if args.json {
         #[derive(Serialize)]
         struct Show {
@@ -488,7 +204,7 @@ pub(crate) fn show(args: &ShowArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
             down_transaction: bool,
         }
         let value = Show {
-            revision: RevisionJson::new(&project, i),
+            revision: RevisionJson::new(&revs, i),
             branch_names: project
                 .graph()
                 .branch_labels(i)
@@ -501,9 +217,9 @@ pub(crate) fn show(args: &ShowArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
             down_sql: rev.down.section().map(|s| s.sql.clone()),
             down_transaction: rev.down.section().is_none_or(|s| s.transaction),
         };
-        return Ok(json::write(out, &value)?);
+        return Ok(write_json(out, &value)?);
     }
-    verbose(&project, i, false, out)?;
+    revs.write_block(out, i, false)?;
     let marker = |name: &str, transaction: bool| {
         format!(
             "-- migrate:{name}{}",

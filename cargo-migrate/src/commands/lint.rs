@@ -1,11 +1,9 @@
 //! `lint`: migrate-lint's findings, rendered rustc-style or as JSON. `check`
 //! runs the same lint through [`check_findings`] when a dialect is known.
 
-use super::json;
 use super::Env;
 use crate::args::{DialectArg, LintArgs};
 use crate::error::CliError;
-use crate::render;
 use migrate_graph::{normalize, Dialect, MigrationSet, SourceFile};
 use migrate_lint::{Finding, Severity};
 use std::fmt::Write as _;
@@ -14,13 +12,9 @@ use std::path::Path;
 
 /// The dialect: the flag, else the database URL's, else migrate.toml's.
 pub(crate) fn dialect(flag: Option<DialectArg>, env: &Env<'_>) -> Option<Dialect> {
-    flag.map(|d| match d {
-        DialectArg::Sqlite => Dialect::Sqlite,
-        DialectArg::Postgres => Dialect::Postgres,
-        DialectArg::Mysql => Dialect::MySql,
-    })
-    .or_else(|| env.url.and_then(Dialect::from_url))
-    .or(env.settings.dialect)
+    flag.map(Dialect::from)
+        .or_else(|| env.url.and_then(migrate_runtime::DatabaseUrl::dialect_of))
+        .or(env.settings.dialect)
 }
 
 /// Runs `lint`.
@@ -37,14 +31,14 @@ pub(crate) fn run(args: &LintArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
     let findings = migrate_lint::lint(&set, dialect);
     let errors = count(&findings, Severity::Error);
     if args.json {
-        json::write(out, &findings)?;
+        migrate_runtime::cli::show::write_json(out, &findings)?;
     } else {
         let mut text = String::new();
         for f in &findings {
             text.push_str(&render_finding(dir, &files, f));
         }
         out.flush()?;
-        render::diagnostics(env.secrets, &text);
+        env.reporter.eprint(&text);
         if errors == 0 {
             writeln!(
                 out,

@@ -3,13 +3,13 @@
 
 use super::Env;
 use crate::args::{
-    DbOpts, DialectArg, DowngradeArgs, LockOpts, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs,
+    DbOpts, DialectArg, DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs,
 };
 use crate::db::{self, RunOptions};
 use crate::error::CliError;
 use crate::project::Project;
 use migrate_graph::Target;
-use migrate_runtime::cli::print::{self, at};
+use migrate_runtime::cli::{print, LockArgs, RunArgs};
 use migrate_runtime::{Dialect, Direction};
 use std::io::Write;
 
@@ -20,14 +20,13 @@ pub(crate) fn upgrade(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let move_ = Move {
-        target: &args.target,
+        target: &args.up.target,
         direction: Direction::Up,
         sql: &args.sql,
         db: &args.db,
         lock: &args.lock,
-        verbose: args.verbose,
-        grouped: args.single_transaction,
-        backup: args.backup.as_deref(),
+        run: &args.up.run,
+        backup: args.up.backup.as_deref(),
     };
     move_to(&move_, env, out)
 }
@@ -39,13 +38,12 @@ pub(crate) fn downgrade(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let move_ = Move {
-        target: &args.target,
+        target: &args.down.target,
         direction: Direction::Down,
         sql: &args.sql,
         db: &args.db,
         lock: &args.lock,
-        verbose: args.verbose,
-        grouped: args.single_transaction,
+        run: &args.down.run,
         backup: None,
     };
     move_to(&move_, env, out)
@@ -57,9 +55,8 @@ struct Move<'a> {
     direction: Direction,
     sql: &'a SqlOpts,
     db: &'a DbOpts,
-    lock: &'a LockOpts,
-    verbose: bool,
-    grouped: bool,
+    lock: &'a LockArgs,
+    run: &'a RunArgs,
     backup: Option<&'a std::path::Path>,
 }
 
@@ -70,8 +67,7 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         sql,
         db: db_opts,
         lock,
-        verbose,
-        grouped,
+        run,
         backup,
     } = *m;
     // A malformed target is reported before anything else is done.
@@ -96,12 +92,10 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
     };
     let connection = db::Connection::start(env.require_url(command)?)?;
     let project = Project::load(&env.settings.source)?;
-    let progress = db::show_progress(verbose);
     let opts = RunOptions {
         table: table.as_deref(),
         lock,
-        progress,
-        grouped,
+        run: Some(run),
     };
     let report = connection.run(&project, &opts, async |m, db| match direction {
         Direction::Up => match backup {
@@ -110,21 +104,14 @@ fn move_to(m: &Move<'_>, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliEr
         },
         Direction::Down => m.downgrade(db, target).await,
     })?;
-    if let Some(file) = &report.backup {
-        writeln!(out, "backed up to {}", file.display())?;
-    }
-    if progress {
-        writeln!(out, "{}", print::outcome(direction, &report))?;
-    }
+    out.write_all(print::finished(direction, &report, run.progress()).as_bytes())?;
     Ok(())
 }
 
 /// The script's dialect: `--dialect`, else the URL's.
 fn dialect(flag: Option<DialectArg>, url: Option<&str>) -> Result<Dialect, CliError> {
     match flag {
-        Some(DialectArg::Sqlite) => Ok(Dialect::Sqlite),
-        Some(DialectArg::Postgres) => Ok(Dialect::Postgres),
-        Some(DialectArg::Mysql) => Ok(Dialect::MySql),
+        Some(d) => Ok(d.into()),
         None => {
             let url = url.ok_or(CliError::NoDialect)?;
             Ok(migrate_runtime::DatabaseUrl::parse(url)?.dialect())
@@ -156,8 +143,7 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
     let opts = RunOptions {
         table: table.as_deref(),
         lock: &args.lock,
-        progress: false,
-        grouped: false,
+        run: None,
     };
     if let Some(rev) = &args.accept_checksum {
         let i = project.resolve_one(rev)?;
@@ -165,32 +151,14 @@ pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Res
         connection.run(&project, &opts, async |m, db| {
             m.accept_checksum(db, &id).await
         })?;
-        writeln!(
-            out,
-            "accepted the current checksum of {}",
-            project.graph().describe(i)
-        )?;
+        writeln!(out, "{}", print::accepted(&project.graph().describe(i)))?;
         return Ok(());
     }
     let targets: Vec<&str> = args.targets.iter().map(String::as_str).collect();
     let report = connection.run(&project, &opts, async |m, db| {
         m.stamp(db, &targets, args.purge).await
     })?;
-    if report.stamped.is_empty() && report.unstamped.is_empty() {
-        writeln!(out, "nothing to stamp: the database is at {}", at(&report))?;
-    } else {
-        if !report.stamped.is_empty() {
-            writeln!(out, "recorded as applied: {}", report.stamped.join(", "))?;
-        }
-        if !report.unstamped.is_empty() {
-            writeln!(
-                out,
-                "removed from the record: {}",
-                report.unstamped.join(", ")
-            )?;
-        }
-        writeln!(out, "the database is at {}", at(&report))?;
-    }
+    out.write_all(print::stamped(&report).as_bytes())?;
     Ok(())
 }
 
@@ -202,27 +170,21 @@ pub(crate) fn resolve(
 ) -> Result<(), CliError> {
     let connection = db::Connection::start(env.require_url("resolve")?)?;
     let project = Project::load(&env.settings.source)?;
-    let i = project.resolve_one(&args.revision)?;
+    let i = project.resolve_one(&args.resolve.revision)?;
     let id = project.graph().id(i).to_owned();
     let table = env.settings.table(args.db.table.as_deref());
     let opts = RunOptions {
         table: table.as_deref(),
         lock: &args.lock,
-        progress: false,
-        grouped: false,
+        run: None,
     };
     connection.run(&project, &opts, async |m, db| {
-        m.resolve(db, &id, args.applied).await
+        m.resolve(db, &id, args.resolve.applied).await
     })?;
-    let outcome = if args.applied {
-        "its changes are in place"
-    } else {
-        "its changes were rolled back"
-    };
     writeln!(
         out,
-        "resolved {}: recorded that {outcome}",
-        project.graph().describe(i)
+        "{}",
+        print::resolved(&project.graph().describe(i), args.resolve.applied)
     )?;
     Ok(())
 }

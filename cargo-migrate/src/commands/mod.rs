@@ -5,7 +5,6 @@ mod check;
 mod dispatch;
 mod init;
 mod inspect;
-mod json;
 mod lint;
 mod migrate;
 mod revision;

@@ -250,7 +250,7 @@ pub(super) fn write(
         Ok(_) => {}
         Err(errors) => match errors.0.as_slice() {
             [ValidationError::UnmergedHeads { heads, .. }] => render::warning(
-                env.secrets,
+                env.reporter,
                 &format!(
                     "the directory will have {} heads ({}); `upgrade head` and the `migrations!` macro need them merged \
                      (`cargo migrate merge -m \"merge heads\" heads`) or each given its own `--branch-label`",

@@ -3,8 +3,8 @@
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
 
-use clap::{ArgGroup, Args, Subcommand};
-use std::path::PathBuf;
+use super::options::{DowngradeOptions, LockArgs, ResolveOptions, UpgradeOptions};
+use clap::{Args, Subcommand};
 
 /// `myapp migrate ...`: the migration commands over the migrations this
 /// binary embeds. Add it to a service's own command line:
@@ -96,48 +96,15 @@ pub(crate) enum Command {
     Resolve(ResolveArgs),
 }
 
-/// Options of the commands that change the database.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct LockArgs {
-    /// Seconds to wait for another migrator's lock before giving up.
-    #[arg(long, value_name = "SECONDS")]
-    pub lock_timeout: Option<u64>,
-
-    /// Go on when the database has applied revisions this build lacks, as
-    /// an older build must during a rollback.
-    #[arg(long)]
-    pub allow_unknown: bool,
-}
-
 /// `upgrade` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct UpgradeArgs {
-    /// Where to go: `head` (default), `heads`, `+1`, an id or prefix,
-    /// `<label>@head`; with `--sql`, also `FROM:TO`.
-    #[arg(
-        value_name = "TARGET",
-        default_value = "head",
-        allow_hyphen_values = true
-    )]
-    pub target: String,
-
     /// Print the SQL script instead of touching the database.
     #[arg(long)]
     pub sql: bool,
 
-    /// Print each revision as it runs, even when stdout is not a terminal.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Run all the revisions in one transaction (PostgreSQL, SQLite).
-    #[arg(long)]
-    pub single_transaction: bool,
-
-    /// Back the database up into DIR first, when something is pending:
-    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
-    /// mariadb-dump or mysqldump (on PATH).
-    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
-    pub backup: Option<PathBuf>,
+    #[command(flatten)]
+    pub up: UpgradeOptions,
 
     #[command(flatten)]
     pub lock: LockArgs,
@@ -146,22 +113,12 @@ pub(crate) struct UpgradeArgs {
 /// `downgrade` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct DowngradeArgs {
-    /// Where to go: `-1`, `base`, an id or prefix, `<label>@-1`; with
-    /// `--sql`, also `FROM:TO`.
-    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
-    pub target: String,
-
     /// Print the SQL script instead of touching the database.
     #[arg(long)]
     pub sql: bool,
 
-    /// Print each revision as it runs, even when stdout is not a terminal.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Run all the revisions in one transaction (PostgreSQL, SQLite).
-    #[arg(long)]
-    pub single_transaction: bool,
+    #[command(flatten)]
+    pub down: DowngradeOptions,
 
     #[command(flatten)]
     pub lock: LockArgs,
@@ -242,19 +199,9 @@ pub(crate) struct StampArgs {
 
 /// `resolve` options.
 #[derive(Debug, Clone, Args)]
-#[command(group(ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
 pub(crate) struct ResolveArgs {
-    /// The failed revision (id or unique prefix).
-    #[arg(value_name = "REV")]
-    pub revision: String,
-
-    /// Its changes are all in the schema: record it as applied.
-    #[arg(long)]
-    pub applied: bool,
-
-    /// None of its changes are in the schema: forget the attempt.
-    #[arg(long)]
-    pub rolled_back: bool,
+    #[command(flatten)]
+    pub resolve: ResolveOptions,
 
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(short, long)]
@@ -292,10 +239,10 @@ mod tests {
     #[test]
     fn targets_options_and_confirmations_parse() {
         let m = parse(&["downgrade", "-1"]).unwrap();
-        assert!(matches!(m.command, Command::Downgrade(ref d) if d.target == "-1"));
+        assert!(matches!(m.command, Command::Downgrade(ref d) if d.down.target == "-1"));
         let m = parse(&["upgrade"]).unwrap();
         assert!(
-            matches!(m.command, Command::Upgrade(ref u) if u.target == "head" && u.backup.is_none())
+            matches!(m.command, Command::Upgrade(ref u) if u.up.target == "head" && u.up.backup.is_none())
         );
         let m = parse(&["current", "--database-url", "sqlite:x.db"]).unwrap();
         assert_eq!(m.database_url.as_deref(), Some("sqlite:x.db"));

@@ -2,15 +2,16 @@
 //! `upgrade`, `downgrade`, `stamp`, `resolve`. They mirror `cargo migrate`'s
 //! `commands/migrate.rs` and `db.rs` over the embedded set.
 
-use super::args::{DowngradeArgs, LockArgs, ResolveArgs, StampArgs, UpgradeArgs};
+use super::args::{DowngradeArgs, ResolveArgs, StampArgs, UpgradeArgs};
 use super::conn::Conn;
 use super::error::CmdError;
-use super::print::{self, at};
-use crate::{Direction, Migrations, Migrator, StepEvent, UnknownPolicy, WaitEvent};
+use super::options::{LockArgs, RunArgs};
+use super::print;
+use super::report::Reporter;
+use crate::{Direction, Migrations, Migrator};
 use migrate_graph::Target;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use std::time::Duration;
 
 /// What every command works with.
 pub(crate) struct Cx<'a> {
@@ -18,6 +19,8 @@ pub(crate) struct Cx<'a> {
     pub migrations: &'a Migrations,
     /// The database.
     pub conn: &'a Conn<'a>,
+    /// Prints diagnostics without passwords.
+    pub reporter: &'a Reporter,
     /// `--table`.
     pub table: Option<&'a str>,
 }
@@ -32,28 +35,19 @@ impl Cx<'_> {
         m
     }
 
-    /// A migrator for a write, with the lock options and progress hooks.
-    fn writer(&self, lock: &LockArgs, progress: bool) -> Migrator<'_> {
-        let mut m = self.migrator();
-        if let Some(secs) = lock.lock_timeout {
-            m = m.lock_timeout(Duration::from_secs(secs));
-        }
-        if lock.allow_unknown {
-            m = m.unknown(UnknownPolicy::Allow);
-        }
-        if progress || std::io::stderr().is_terminal() {
-            m = m.on_wait(print_wait);
-        }
-        if progress {
-            m = m.on_step(print_step);
-        }
-        m
+    /// The database's state against the embedded set; `command` is named
+    /// when there is no database to ask.
+    pub(crate) async fn status(&self, command: &'static str) -> Result<crate::Status, CmdError> {
+        let m = self.migrator();
+        self.conn
+            .with(command, async |db| Ok(m.status(db).await?))
+            .await
     }
-}
 
-/// Progress lines go out on a terminal, or when asked with `-v`.
-fn show_progress(verbose: bool) -> bool {
-    verbose || std::io::stdout().is_terminal()
+    /// A migrator for a write, with the lock options.
+    fn writer(&self, lock: &LockArgs) -> Migrator<'_> {
+        lock.apply(self.migrator())
+    }
 }
 
 /// `upgrade [TARGET] [--sql] [--backup DIR]`.
@@ -63,13 +57,12 @@ pub(crate) async fn upgrade(
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let mv = Move {
-        target: &a.target,
+        target: &a.up.target,
         direction: Direction::Up,
         sql: a.sql,
-        verbose: a.verbose,
-        grouped: a.single_transaction,
+        run: &a.up.run,
         lock: &a.lock,
-        backup: a.backup.as_deref(),
+        backup: a.up.backup.as_deref(),
     };
     move_to(cx, &mv, out).await
 }
@@ -81,11 +74,10 @@ pub(crate) async fn downgrade(
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let mv = Move {
-        target: &a.target,
+        target: &a.down.target,
         direction: Direction::Down,
         sql: a.sql,
-        verbose: a.verbose,
-        grouped: a.single_transaction,
+        run: &a.down.run,
         lock: &a.lock,
         backup: None,
     };
@@ -96,8 +88,7 @@ struct Move<'a> {
     target: &'a str,
     direction: Direction,
     sql: bool,
-    verbose: bool,
-    grouped: bool,
+    run: &'a RunArgs,
     lock: &'a LockArgs,
     backup: Option<&'a Path>,
 }
@@ -120,11 +111,8 @@ async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Re
     if matches!(parsed, Target::Range(_)) {
         return Err(migrate_graph::TargetError::range_not_allowed(mv.target).into());
     }
-    let progress = show_progress(mv.verbose);
-    let mut m = cx.writer(mv.lock, progress);
-    if mv.grouped {
-        m = m.grouped(true);
-    }
+    let progress = mv.run.progress();
+    let mut m = mv.run.apply(cx.writer(mv.lock));
     if let Some(dir) = mv.backup {
         m = m.backup(dir);
     }
@@ -139,12 +127,7 @@ async fn move_to(cx: &Cx<'_>, mv: &Move<'_>, out: &mut (dyn Write + Send)) -> Re
             })
         })
         .await?;
-    if let Some(file) = &report.backup {
-        writeln!(out, "backed up to {}", file.display())?;
-    }
-    if progress {
-        writeln!(out, "{}", print::outcome(mv.direction, &report))?;
-    }
+    out.write_all(print::finished(mv.direction, &report, progress).as_bytes())?;
     Ok(())
 }
 
@@ -177,7 +160,7 @@ pub(crate) async fn stamp(
     for t in &a.targets {
         Target::parse(t)?;
     }
-    let m = cx.writer(&a.lock, false);
+    let m = print::progress(cx.writer(&a.lock), false);
     if let Some(rev) = &a.accept_checksum {
         let graph = cx.migrations.graph();
         let i = graph.resolve_revision(rev)?;
@@ -193,11 +176,7 @@ pub(crate) async fn stamp(
         cx.conn
             .with("stamp", async |db| Ok(m.accept_checksum(db, &id).await?))
             .await?;
-        writeln!(
-            out,
-            "accepted the current checksum of {}",
-            graph.describe(i)
-        )?;
+        writeln!(out, "{}", print::accepted(&graph.describe(i)))?;
         return Ok(());
     }
     confirm(
@@ -213,21 +192,7 @@ pub(crate) async fn stamp(
         .conn
         .with("stamp", async |db| Ok(m.stamp(db, &targets, false).await?))
         .await?;
-    if report.stamped.is_empty() && report.unstamped.is_empty() {
-        writeln!(out, "nothing to stamp: the database is at {}", at(&report))?;
-    } else {
-        if !report.stamped.is_empty() {
-            writeln!(out, "recorded as applied: {}", report.stamped.join(", "))?;
-        }
-        if !report.unstamped.is_empty() {
-            writeln!(
-                out,
-                "removed from the record: {}",
-                report.unstamped.join(", ")
-            )?;
-        }
-        writeln!(out, "the database is at {}", at(&report))?;
-    }
+    out.write_all(print::stamped(&report).as_bytes())?;
     Ok(())
 }
 
@@ -238,37 +203,24 @@ pub(crate) async fn resolve(
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
     let graph = cx.migrations.graph();
-    let i = graph.resolve_revision(&a.revision)?;
-    let outcome = if a.applied {
-        "its changes are in place"
-    } else {
-        "its changes were rolled back"
-    };
+    let i = graph.resolve_revision(&a.resolve.revision)?;
+    let outcome = print::resolution(a.resolve.applied);
     confirm(
         "resolve",
         a.yes,
         &format!("record that {outcome} for {}?", graph.describe(i)),
     )?;
     let id = graph.id(i).to_owned();
-    let m = cx.writer(&a.lock, false);
+    let m = print::progress(cx.writer(&a.lock), false);
     cx.conn
         .with("resolve", async |db| {
-            Ok(m.resolve(db, &id, a.applied).await?)
+            Ok(m.resolve(db, &id, a.resolve.applied).await?)
         })
         .await?;
     writeln!(
         out,
-        "resolved {}: recorded that {outcome}",
-        graph.describe(i)
+        "{}",
+        print::resolved(&graph.describe(i), a.resolve.applied)
     )?;
     Ok(())
-}
-
-fn print_step(step: &StepEvent) {
-    // A closed pipe must not stop a migration half-way.
-    let _ = writeln!(std::io::stdout().lock(), "{}", print::step(step));
-}
-
-fn print_wait(wait: &WaitEvent) {
-    let _ = writeln!(std::io::stderr().lock(), "{}", print::wait(wait));
 }

@@ -1,10 +1,7 @@
-//! What the application's `migrate` command fails with, and the one place
-//! where that becomes text on stderr (as `cargo migrate` prints it: an
-//! `error:` line, `caused by:` lines, an optional `hint:`), passwords removed.
+//! What the application's `migrate` command fails with, and the hints only
+//! it gives; [`super::report`] prints them as `cargo migrate` does.
 
-use std::error::Error as _;
-use std::fmt::Write as _;
-use std::io::Write as _;
+use super::report::Reporter;
 
 /// A command's failure.
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +66,9 @@ impl CmdError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    /// A second line that says what to do: this command's own advice, else
+    /// what any runtime error or URL calls for.
+    pub(crate) fn hint(&self, reporter: &Reporter) -> Option<String> {
         match self {
             CmdError::Runtime(crate::Error::Target(
                 migrate_graph::TargetError::MultipleHeads { .. },
@@ -80,44 +79,15 @@ impl CmdError {
             CmdError::Runtime(crate::Error::UnknownApplied { .. }) => Some(
                 "this binary is older than the database: deploy the build that applied them, or pass --allow-unknown to go on without touching them".to_owned(),
             ),
+            CmdError::Runtime(e) => reporter.hint(e),
+            CmdError::Url(_) => reporter.url_hint(),
             _ => None,
         }
     }
-}
 
-/// Removes every password: those of `url` (when known) and any URL-shaped
-/// one in the text.
-pub(crate) fn scrub(url: Option<&str>, text: &str) -> String {
-    url.map(crate::Redactor::for_url)
-        .unwrap_or_default()
-        .scrub(text)
-}
-
-/// Prints `err` on stderr, `cargo migrate`'s way; returns its exit code.
-pub(crate) fn report(err: &CmdError, url: Option<&str>) -> u8 {
-    let mut text = String::new();
-    let message = err.to_string();
-    let _ = writeln!(text, "error: {message}");
-    let mut seen = message;
-    let mut cause = err.source();
-    while let Some(c) = cause {
-        let line = c.to_string();
-        if !seen.contains(&line) {
-            let _ = writeln!(text, "caused by: {line}");
-            seen.push_str(&line);
-        }
-        cause = c.source();
+    /// Prints the error on stderr; returns its exit code.
+    pub(crate) fn report(&self, reporter: &Reporter) -> u8 {
+        reporter.report(self, self.hint(reporter).as_deref());
+        self.code()
     }
-    if let Some(hint) = err.hint() {
-        let _ = writeln!(text, "hint: {hint}");
-    }
-    eprint_scrubbed(url, &text);
-    err.code()
-}
-
-/// Diagnostic text on stderr, passwords removed.
-pub(crate) fn eprint_scrubbed(url: Option<&str>, text: &str) {
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(scrub(url, text).as_bytes());
 }

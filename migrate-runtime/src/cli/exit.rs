@@ -1,9 +1,17 @@
-//! The process exit codes, the same as `cargo migrate`'s.
+//! The process exit codes of both command lines: the application's own
+//! `migrate` and `cargo migrate` name them from here, so that scripts and
+//! the `--help` texts agree.
 
-/// Success (output cut short by a closed pipe counts as success).
+/// The command did what it was asked, or its output went to a closed pipe
+/// (`migrate history | head`): the reader had all it wanted.
 pub const SUCCESS: u8 = 0;
-/// A user error or a failed check: the reason is on stderr.
+
+/// A user error (bad target, unreachable database, invalid migration file,
+/// ...) or a failed check (`check`, `current --check-heads`): the reason is
+/// on stderr.
 pub const FAILURE: u8 = 1;
-/// The command line itself is wrong (clap's usage errors; `stamp` or
-/// `resolve` without `--yes` when stdin is not a terminal).
+
+/// The command line itself is wrong: an unknown option, a missing argument
+/// (clap reports these, with this code); in the application's `migrate`,
+/// also `stamp` or `resolve` without `--yes` when stdin is not a terminal.
 pub const USAGE: u8 = 2;

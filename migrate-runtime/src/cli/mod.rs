@@ -10,6 +10,13 @@
 //! (`upgrade --backup DIR` aside, which the user asks for) or drops the
 //! schema: there is no `init`, `revision`, `merge`, `reset` or `fresh`.
 //!
+//! `cargo migrate` is built on the same pieces, so that the two command
+//! lines cannot drift apart: the options of the commands that change the
+//! database ([`LockArgs`], [`UpgradeOptions`], [`DowngradeOptions`],
+//! [`ResolveOptions`]), the lines printed while and after
+//! they run ([`print`](mod@print)), what the read commands print ([`show`]), the error
+//! renderer ([`Reporter`]) and the exit codes ([`exit`]).
+//!
 //! ```ignore
 //! use clap::Parser;
 //! use migrate_runtime::{cli::MigrateCommand, migrations, Migrations};
@@ -39,9 +46,14 @@ mod conn;
 mod error;
 pub mod exit;
 mod inspect;
+mod options;
 pub mod print;
+pub mod report;
 mod run;
+pub mod show;
 mod standalone;
 
 pub use args::MigrateCommand;
+pub use options::{DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, UpgradeOptions};
+pub use report::Reporter;
 pub use standalone::main;

@@ -3,7 +3,8 @@
 
 use super::args::{Command, MigrateCommand};
 use super::conn::Conn;
-use super::error::{self, CmdError};
+use super::error::CmdError;
+use super::report::Reporter;
 use super::{change, exit, inspect};
 use crate::{Db, Migrations};
 use std::io::Write;
@@ -33,8 +34,12 @@ impl MigrateCommand {
         // Not locked: the lock is not `Send`, and the step hooks print
         // progress lines to stdout from whichever thread runs the step.
         let mut out = std::io::BufWriter::new(std::io::stdout());
+        let reporter = conn
+            .url()
+            .map(|u| Reporter::for_url(u, None))
+            .unwrap_or_default();
         let result = self
-            .dispatch(migrations, &conn, &mut out)
+            .dispatch(migrations, &conn, &reporter, &mut out)
             .await
             .and_then(|()| out.flush().map_err(CmdError::Output));
         match result {
@@ -42,7 +47,7 @@ impl MigrateCommand {
             Err(CmdError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
             Err(e) => {
                 let _ = out.flush();
-                error::report(&e, conn.url())
+                e.report(&reporter)
             }
         }
     }
@@ -51,11 +56,13 @@ impl MigrateCommand {
         &self,
         migrations: &Migrations,
         conn: &Conn<'_>,
+        reporter: &Reporter,
         out: &mut (dyn Write + Send),
     ) -> Result<(), CmdError> {
         let cx = change::Cx {
             migrations,
             conn,
+            reporter,
             table: self.table.as_deref(),
         };
         match &self.command {
