@@ -66,7 +66,7 @@ pub(crate) fn run(args: &SquashArgs, env: &Env<'_>, out: &mut dyn Write) -> Resu
             "NOT included (pass --with-data to include them)"
         };
         render::warning(
-            env.secrets,
+            env.reporter,
             &format!(
                 "{} holds {} row(s) the replaced revisions inserted: {what}",
                 t.table, t.rows
