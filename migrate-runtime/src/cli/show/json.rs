@@ -24,6 +24,9 @@ pub struct RevisionJson {
     pub children: Vec<String>,
     /// Branch labels declared on this revision.
     pub branch_labels: Vec<String>,
+    /// `Replaces:` ids of a squash revision (absent for other revisions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
     /// `Create Date:` as written (not embedded in a binary: `null` there).
     pub create_date: Option<String>,
     /// No revision revises or depends on it.
@@ -57,6 +60,7 @@ impl RevisionJson {
                 .map(|&c| graph.id(c).to_owned())
                 .collect(),
             branch_labels: owned(revs.declared_labels(i)),
+            replaces: graph.replaces(i).to_vec(),
             create_date: revs.create_date(i).map(str::to_owned),
             is_head: graph.heads().contains(&i),
             is_merge: revs.parents(i).len() > 1,

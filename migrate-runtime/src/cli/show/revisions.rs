@@ -209,6 +209,9 @@ impl<'a> Revisions<'a> {
         writeln!(out, "Rev: {}{}", self.id(i), self.flags(i, current))?;
         if parents.len() > 1 {
             writeln!(out, "Merges: {}", parents.join(", "))?;
+        } else if graph.is_squash(i) && graph.parents(i).is_empty() {
+            // The revision it revises is one it replaces, and gone.
+            writeln!(out, "Parent: <base>")?;
         } else {
             writeln!(
                 out,
@@ -226,6 +229,19 @@ impl<'a> Revisions<'a> {
         }
         if !self.depends_on(i).is_empty() {
             writeln!(out, "Also depends on: {}", self.depends_on(i).join(", "))?;
+        }
+        let replaced = graph.replaces(i);
+        if let (Some(first), Some(last)) = (replaced.first(), replaced.last()) {
+            let state = if graph.squashes().iter().any(|(s, m)| *s == i && !m.is_empty()) {
+                "files present: databases part-way through run the rest"
+            } else {
+                "files deleted"
+            };
+            writeln!(
+                out,
+                "Replaces: {} revisions, {first} .. {last} ({state})",
+                replaced.len()
+            )?;
         }
         writeln!(out, "Path: {}", self.file(i))?;
         if let Some(date) = self.create_date(i) {
