@@ -28,26 +28,8 @@ fn table_sql(i: usize) -> String {
 }
 
 fn write_graph(dir: &Path, n: usize) -> String {
-    std::fs::create_dir_all(dir).unwrap();
-    let mut schema = String::new();
-    for i in 1..=n {
-        let revises = if i == 1 {
-            String::new()
-        } else {
-            format!("r{:011}", i - 1)
-        };
-        std::fs::write(
-            dir.join(format!("{i:06}_step.sql")),
-            format!(
-                "-- Revision ID: r{i:011}\n-- Revises: {revises}\n-- Message: step {i}\n\n-- migrate:up\n{}\n\n-- migrate:down\nDROP TABLE t_{i};\n",
-                table_sql(i)
-            ),
-        )
-        .unwrap();
-        schema.push_str(&table_sql(i));
-        schema.push('\n');
-    }
-    schema
+    super::write_chain(dir, n, |i| (table_sql(i), format!("DROP TABLE t_{i};")));
+    (1..=n).map(|i| table_sql(i) + "\n").collect()
 }
 
 /// Runs the benchmark and prints its figures.

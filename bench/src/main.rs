@@ -35,25 +35,33 @@ fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
 fn generate_with(dir: &Path, n: usize, up: fn(usize) -> String) -> (PathBuf, PathBuf) {
     let ours = dir.join("ours");
     let theirs = dir.join("sqlx");
-    std::fs::create_dir_all(&ours).unwrap();
     std::fs::create_dir_all(&theirs).unwrap();
+    write_chain(&ours, n, |i| (up(i), format!("DROP TABLE t_{i};")));
+    for i in 1..=n {
+        std::fs::write(theirs.join(format!("{i}_step.sql")), up(i)).unwrap();
+    }
+    (ours, theirs)
+}
+
+/// Writes a chain of `n` revisions in our format to `dir`, revision `i`
+/// with the (up, down) SQL `revision(i)` gives.
+pub(crate) fn write_chain(dir: &Path, n: usize, revision: impl Fn(usize) -> (String, String)) {
+    std::fs::create_dir_all(dir).unwrap();
     for i in 1..=n {
         let revises = if i == 1 {
             String::new()
         } else {
             format!("r{:011}", i - 1)
         };
+        let (up, down) = revision(i);
         std::fs::write(
-            ours.join(format!("{i:06}_step.sql")),
+            dir.join(format!("{i:06}_step.sql")),
             format!(
-                "-- Revision ID: r{i:011}\n-- Revises: {revises}\n-- Message: step {i}\n\n-- migrate:up\n{}\n\n-- migrate:down\nDROP TABLE t_{i};\n",
-                up(i)
+                "-- Revision ID: r{i:011}\n-- Revises: {revises}\n-- Message: step {i}\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"
             ),
         )
         .unwrap();
-        std::fs::write(theirs.join(format!("{i}_step.sql")), up(i)).unwrap();
     }
-    (ours, theirs)
 }
 
 async fn sqlite(path: &Path) -> SqlitePool {

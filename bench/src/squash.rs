@@ -54,25 +54,6 @@ fn create_only(i: usize) -> (String, String) {
     )
 }
 
-fn write_graph(dir: &Path, revision: fn(usize) -> (String, String)) {
-    std::fs::create_dir_all(dir).unwrap();
-    for i in 1..=N {
-        let (up, down) = revision(i);
-        let revises = if i == 1 {
-            String::new()
-        } else {
-            format!("r{:011}", i - 1)
-        };
-        std::fs::write(
-            dir.join(format!("{i:06}_step.sql")),
-            format!(
-                "-- Revision ID: r{i:011}\n-- Revises: {revises}\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"
-            ),
-        )
-        .unwrap();
-    }
-}
-
 /// The squash of the whole graph, written beside it; the set with it.
 async fn squashed(dir: &Path, server: ScratchServer) -> Migrations {
     let full = Migrations::from_dir(dir).unwrap();
@@ -118,7 +99,7 @@ pub(crate) async fn run(tmp: &Path) {
         ("create-only", create_only),
     ] {
         let dir = tmp.join(format!("squash-{name}"));
-        write_graph(&dir, revision);
+        super::write_chain(&dir, N, revision);
         let full = Migrations::from_dir(&dir).unwrap();
         let squash = squashed(&dir, ScratchServer::sqlite()).await;
         let (mut a, mut b) = (Vec::new(), Vec::new());

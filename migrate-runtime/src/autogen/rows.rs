@@ -59,7 +59,18 @@ fn insert(schema: &Schema, table: &Table, dialect: Dialect) -> Option<String> {
             _ => format!("INSERT INTO {target} DEFAULT VALUES"),
         });
     }
-    Some(format!(
+    Some(insert_row(&target, &names, overriding, &values))
+}
+
+/// `INSERT INTO target (names) [OVERRIDING SYSTEM VALUE] VALUES (values)`;
+/// `overriding` writes ids into PostgreSQL `GENERATED ALWAYS` columns.
+pub(crate) fn insert_row(
+    target: &str,
+    names: &[String],
+    overriding: bool,
+    values: &[String],
+) -> String {
+    format!(
         "INSERT INTO {target} ({}){} VALUES ({})",
         names.join(", "),
         if overriding {
@@ -68,7 +79,7 @@ fn insert(schema: &Schema, table: &Table, dialect: Dialect) -> Option<String> {
             ""
         },
         values.join(", ")
-    ))
+    )
 }
 
 /// A literal of type `ty` (normalized), or `None` when there is no safe one.

@@ -5,7 +5,7 @@
 
 use super::exec::exec;
 use super::pipeline::Pipeline;
-use super::rows::{qualified, quote, referenced_first};
+use super::rows::{insert_row, qualified, quote, referenced_first};
 use super::AutogenError;
 use crate::{Db, Dialect};
 use migrate_schema::{diff, draft, Hints, Identity, ObjectKind, OtherObject, Schema, Table};
@@ -257,16 +257,7 @@ async fn dump(db: &Db, table: &Table, dialect: Dialect) -> Result<Vec<String>, A
                 .into_iter()
                 .map(|v| v.unwrap_or_else(|| "NULL".to_owned()))
                 .collect();
-            format!(
-                "INSERT INTO {target} ({}){} VALUES ({})",
-                names.join(", "),
-                if overriding {
-                    " OVERRIDING SYSTEM VALUE"
-                } else {
-                    ""
-                },
-                values.join(", ")
-            )
+            insert_row(&target, &names, overriding, &values)
         })
         .collect())
 }

@@ -146,14 +146,23 @@ fn squash_at_twenty(backend: Backend) {
     assert!(text.contains("-- migrate:down\n"), "{text}");
     p.ok(&["check"]);
     let shown = p.ok(&["show", "sq20"]);
-    assert!(shown.contains("Replaces: 20 revisions, r01 .. r20 (files present"), "{shown}");
+    assert!(
+        shown.contains("Replaces: 20 revisions, r01 .. r20 (files present"),
+        "{shown}"
+    );
 
     // Offline scripts follow the same rules: from base the squash runs
     // alone; from r07 the rest run and the squash is recorded in their place.
     let script = p.ok(&["upgrade", "--sql"]);
-    assert!(script.contains("-- upgrade sq20") && !script.contains("-- upgrade r05"), "{script}");
+    assert!(
+        script.contains("-- upgrade sq20") && !script.contains("-- upgrade r05"),
+        "{script}"
+    );
     let script = p.ok(&["upgrade", "r07:head", "--sql"]);
-    assert!(script.contains("-- upgrade r08") && script.contains("-- record squash sq20"), "{script}");
+    assert!(
+        script.contains("-- upgrade r08") && script.contains("-- record squash sq20"),
+        "{script}"
+    );
     assert!(!script.contains("-- upgrade sq20"), "{script}");
 
     // The squashed rows: the squash and what follows it.
