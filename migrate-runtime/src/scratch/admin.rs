@@ -20,6 +20,9 @@ pub(super) fn drop_sql(dialect: Dialect, name: &str) -> String {
     }
 }
 
+/// Why an administrative statement failed (only servers have them: a
+/// SQLite-only build never builds one).
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub(super) enum AdminError {
     Connect(Box<dyn std::error::Error + Send + Sync>),
     Sql(Box<dyn std::error::Error + Send + Sync>),
@@ -28,6 +31,7 @@ pub(super) enum AdminError {
 /// Runs one statement on the dev server's own database, on a connection
 /// of its own (CREATE/DROP DATABASE cannot run in a transaction).
 pub(super) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminError> {
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     use sqlx::Connection;
     let text = admin.driver_text();
     match admin.dialect() {
@@ -58,6 +62,7 @@ pub(super) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminErro
 
 /// The databases on the server whose name starts with [`SCRATCH_PREFIX`].
 pub(super) async fn list(admin: &DatabaseUrl, dialect: Dialect) -> Result<Vec<String>, AdminError> {
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     use sqlx::{Connection, Row};
     let text = admin.driver_text();
     let pattern = "migrate\\_scratch\\_%";
