@@ -175,7 +175,7 @@ fn body(squashed: &SquashDraft, dialect: Dialect, replaced: usize, with_data: bo
             }
         }
         None => text.push_str(
-            "-- migrate:down irreversible\n-- (the schema holds views, functions or triggers whose drop is not derived)\n",
+            "-- migrate:down irreversible\n-- (the schema holds an object whose drop cannot be derived from the catalog)\n",
         ),
     }
     text

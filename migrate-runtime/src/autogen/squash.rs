@@ -25,7 +25,7 @@ pub struct SquashDraft {
     /// The up statements: the schema, then (with data) the rows.
     pub up: Vec<String>,
     /// The down statements (dropping what up creates), or `None` when the
-    /// schema holds objects whose drop cannot be derived: irreversible.
+    /// schema holds an object whose drop cannot be derived: irreversible.
     pub down: Option<Vec<String>>,
     /// Whether up may run inside the runtime's transaction.
     pub transaction: bool,
@@ -55,12 +55,16 @@ impl Pipeline<'_> {
         let empty = Schema::default();
         let created = draft(&empty, &schema, &Hints::new(), dialect);
         let mut up: Vec<String> = created.up.iter().map(|s| s.sql.clone()).collect();
-        up.extend(objects(&schema.other_objects, dialect)?);
-        let down = schema.other_objects.is_empty().then(|| {
-            draft(&schema, &empty, &Hints::new(), dialect)
-                .up
+        // Triggers come after the rows, so that loading them fires none
+        // (an audit trigger would record the seed rows twice).
+        let (objects, triggers) = objects(&schema.other_objects, dialect)?;
+        up.extend(objects);
+        let down = drops(&schema.other_objects, dialect).map(|(before, after)| {
+            let tables = draft(&schema, &empty, &Hints::new(), dialect).up;
+            before
                 .into_iter()
-                .map(|s| s.sql)
+                .chain(tables.into_iter().map(|s| s.sql))
+                .chain(after)
                 .collect()
         });
         let mut data = Vec::new();
@@ -78,6 +82,7 @@ impl Pipeline<'_> {
                 up.extend(reset_sequence(table, dialect));
             }
         }
+        up.extend(triggers);
         let result = SquashDraft {
             up,
             down,
@@ -130,7 +135,8 @@ impl Pipeline<'_> {
                 })?;
             }
             let left = self.read(j).await?;
-            let remaining = draft_sql(&left, &Schema::default(), dialect);
+            let mut remaining = draft_sql(&left, &Schema::default(), dialect);
+            remaining.extend(object_difference(&left.other_objects, &[]));
             if !remaining.is_empty() {
                 return Err(AutogenError::SquashMismatch { remaining });
             }
@@ -171,8 +177,12 @@ fn object_difference(got: &[OtherObject], want: &[OtherObject]) -> Vec<String> {
 }
 
 /// Statements recreating the objects the diff leaves out, from the
-/// catalog's definitions: functions first, then views, then triggers.
-fn objects(objects: &[OtherObject], dialect: Dialect) -> Result<Vec<String>, AutogenError> {
+/// catalog's definitions: extensions, functions, views and the rest, then
+/// (apart) the triggers.
+fn objects(
+    objects: &[OtherObject],
+    dialect: Dialect,
+) -> Result<(Vec<String>, Vec<String>), AutogenError> {
     let rank = |k: &ObjectKind| match k {
         ObjectKind::Extension => 0,
         ObjectKind::Function | ObjectKind::Procedure => 1,
@@ -183,6 +193,7 @@ fn objects(objects: &[OtherObject], dialect: Dialect) -> Result<Vec<String>, Aut
     let mut sorted: Vec<&OtherObject> = objects.iter().collect();
     sorted.sort_by_key(|o| rank(&o.kind));
     let mut out = Vec::new();
+    let mut triggers = Vec::new();
     let mut unsupported = Vec::new();
     for o in sorted {
         let def = o.definition.as_deref().map(str::trim).unwrap_or_default();
@@ -203,9 +214,15 @@ fn objects(objects: &[OtherObject], dialect: Dialect) -> Result<Vec<String>, Aut
             ObjectKind::Extension if dialect == Dialect::Postgres => {
                 Some(format!("CREATE EXTENSION IF NOT EXISTS {name}"))
             }
+            // MySQL's catalog holds a trigger's timing, event, table and
+            // body: all but its name.
+            ObjectKind::Trigger if dialect == Dialect::MySql && !def.is_empty() => {
+                Some(format!("CREATE TRIGGER {name} {def}"))
+            }
             _ => None,
         };
         match sql {
+            Some(sql) if o.kind == ObjectKind::Trigger => triggers.push(sql),
             Some(sql) => out.push(sql),
             None => unsupported.push(format!("{} {}", o.kind, o.name)),
         }
@@ -215,7 +232,51 @@ fn objects(objects: &[OtherObject], dialect: Dialect) -> Result<Vec<String>, Aut
             objects: unsupported,
         });
     }
-    Ok(out)
+    Ok((out, triggers))
+}
+
+/// The drops of the objects outside the diff: views before the tables go,
+/// routines, domains, sequences and extensions after; triggers go with
+/// their tables. `None` when one of them has no drop we can write: the
+/// squash is then irreversible.
+fn drops(objects: &[OtherObject], dialect: Dialect) -> Option<(Vec<String>, Vec<String>)> {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for o in objects.iter().rev() {
+        let name = routine_name(dialect, &o.name);
+        match &o.kind {
+            ObjectKind::View => before.push(format!("DROP VIEW {name}")),
+            ObjectKind::MaterializedView => before.push(format!("DROP MATERIALIZED VIEW {name}")),
+            ObjectKind::Trigger => {}
+            ObjectKind::Function if dialect != Dialect::Sqlite => {
+                after.push(format!("DROP FUNCTION {name}"))
+            }
+            ObjectKind::Procedure if dialect != Dialect::Sqlite => {
+                after.push(format!("DROP PROCEDURE {name}"))
+            }
+            ObjectKind::Sequence => after.push(format!("DROP SEQUENCE {name}")),
+            ObjectKind::Domain if dialect == Dialect::Postgres => {
+                after.push(format!("DROP DOMAIN {name}"))
+            }
+            ObjectKind::Extension if dialect == Dialect::Postgres => {
+                after.push(format!("DROP EXTENSION {name}"))
+            }
+            _ => return None,
+        }
+    }
+    Some((before, after))
+}
+
+/// A name as SQL; a routine's catalog name carries its argument types
+/// (`touch()`, `add(integer, integer)`), which stay outside the quotes.
+fn routine_name(dialect: Dialect, name: &migrate_schema::QualifiedName) -> String {
+    match name.name.split_once('(') {
+        Some((base, args)) => {
+            let mut bare = name.clone();
+            bare.name = base.to_owned();
+            format!("{}({args}", qualified(dialect, &bare))
+        }
+        None => qualified(dialect, name),
+    }
 }
 
 /// The columns a row is written with: generated ones are the engine's.
