@@ -134,6 +134,11 @@ mod engine;
 pub mod scratch;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod stairway;
 
 pub use self::url::{DatabaseUrl, Redactor, UrlError};
 pub use backup::BackupError;

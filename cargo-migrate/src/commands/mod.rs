@@ -11,5 +11,6 @@ mod migrate;
 mod revision;
 mod schema;
 mod scratch;
+mod stairway;
 
 pub(crate) use dispatch::{dispatch, Env};

@@ -13,6 +13,7 @@ mod exec;
 mod pipeline;
 mod rows;
 
+pub(crate) use error::split;
 pub use error::{AutogenError, Stage};
 pub use pipeline::{read_live, Pipeline, SchemaFile, Verification};
 pub use rows::row_inserts;
