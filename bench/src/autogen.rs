@@ -27,7 +27,7 @@ fn table_sql(i: usize) -> String {
     )
 }
 
-fn write_graph(dir: &Path, n: usize) -> String {
+pub(crate) fn write_graph(dir: &Path, n: usize) -> String {
     std::fs::create_dir_all(dir).unwrap();
     let mut schema = String::new();
     for i in 1..=n {

@@ -9,6 +9,7 @@
 //! `MIGRATE_TEST_MYSQL_URL` set, PostgreSQL and MariaDB figures are added.
 
 mod autogen;
+mod stairway;
 
 use migrate_runtime::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use migrate_runtime::sqlx::{self, Connection, Executor, MySqlPool, PgPool, SqlitePool};
@@ -209,6 +210,9 @@ async fn main() {
     if section("autogen") {
         autogen::run(tmp.path()).await;
     }
+    if section("stairway") {
+        stairway::run(tmp.path()).await;
+    }
 }
 
 /// 1,000 small migrations on a fresh SQLite file: raw SQL, sqlx, ours.
@@ -292,11 +296,11 @@ async fn apply(tmp: &Path, runs: usize) {
 }
 
 /// Whether to run a section: all of them unless some are named on the
-/// command line (`apply`, `noop`, `servers`, `autogen`).
+/// command line (`apply`, `noop`, `servers`, `autogen`, `stairway`).
 fn section(name: &str) -> bool {
     let named: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| ["apply", "noop", "servers", "autogen"].contains(&a.as_str()))
+        .filter(|a| ["apply", "noop", "servers", "autogen", "stairway"].contains(&a.as_str()))
         .collect();
     named.is_empty() || named.iter().any(|a| a == name)
 }

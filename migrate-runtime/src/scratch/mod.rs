@@ -20,6 +20,7 @@ use std::time::{Duration, SystemTime};
 mod admin;
 mod names;
 
+#[cfg(feature = "testing")]
 pub(crate) use names::name_with;
 
 use admin::{create_sql, drop_sql, exec, list, AdminError};
@@ -145,6 +146,7 @@ impl ScratchServer {
 
     /// The URL of database `name` on the dev server, password hidden;
     /// `None` in memory.
+    #[cfg(feature = "testing")]
     pub(crate) fn shown(&self, name: &str) -> Option<String> {
         self.admin
             .as_ref()

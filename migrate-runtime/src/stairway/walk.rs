@@ -52,7 +52,7 @@ pub(super) async fn run(s: Stairway<'_>) -> Result<StairwayReport, StairwayError
     Ok(report)
 }
 
-async fn scratch<'a>(s: &Stairway<'_>, live: &'a mut Vec<ScratchDb>) -> Result<Db, StairwayError> {
+async fn scratch(s: &Stairway<'_>, live: &mut Vec<ScratchDb>) -> Result<Db, StairwayError> {
     live.push(s.server.create().await?);
     Ok(live.last().expect("just pushed").db.clone())
 }
