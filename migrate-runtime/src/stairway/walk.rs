@@ -139,9 +139,13 @@ async fn walk(
     }
     // The end of the walk (with `from`, revisions before it on other
     // branches may still be missing).
-    let r = migrator.upgrade(&db, "heads").await.map_err(replay)?;
+    let mut applied_more = false;
+    if !s.migrations.is_empty() {
+        let r = migrator.upgrade(&db, "heads").await.map_err(replay)?;
+        applied_more = !r.steps.is_empty();
+    }
     let end = match known.take() {
-        Some(schema) if r.steps.is_empty() => schema,
+        Some(schema) if !applied_more => schema,
         _ => read(s, &db).await?,
     };
     let heads = graph.heads();
@@ -253,4 +257,40 @@ async fn check(
 
 fn dialect(s: &Stairway<'_>) -> Dialect {
     s.server.dialect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::down_target;
+    use migrate_graph::{Graph, Node};
+
+    fn node<'a>(id: &'a str, parents: &[&'a str]) -> Node<'a> {
+        Node {
+            id,
+            file_name: id,
+            parents: parents.to_vec(),
+            depends_on: Vec::new(),
+            branch_labels: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_revision_is_reverted_alone_on_its_own_line() {
+        // a -> b -> d (merge of b and c), a -> c; and a second root r.
+        let graph = Graph::build([
+            node("a", &[]),
+            node("b", &["a"]),
+            node("c", &["a"]),
+            node("d", &["b", "c"]),
+            node("r", &[]),
+        ])
+        .unwrap();
+        let target = |id: &str| down_target(&graph, graph.index_of(id).unwrap());
+        assert_eq!(target("a"), "a@base");
+        assert_eq!(target("r"), "r@base");
+        assert_eq!(target("b"), "b@a");
+        assert_eq!(target("c"), "c@a");
+        // A merge goes down to the parent applied last.
+        assert_eq!(target("d"), "d@c");
+    }
 }

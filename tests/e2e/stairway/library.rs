@@ -72,6 +72,8 @@ each_backend!(
     heads_whose_order_matters,
     desired_schema_end,
     from_only_and_progress,
+    failing_down_statement,
+    merge_revision,
 );
 
 async fn forgotten_index(backend: Backend) {
@@ -216,4 +218,37 @@ async fn from_only_and_progress(backend: Backend) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("zz"), "{err}");
+}
+
+async fn failing_down_statement(backend: Backend) {
+    let revs = [
+        cases::base(),
+        crate::support::rev("b2", &["a1"])
+            .up("CREATE TABLE u (id INTEGER);")
+            .down("DROP TABLE no_such_table;"),
+    ];
+    let report = run(backend, &revs).await;
+    let failed: Vec<_> = report.failures().collect();
+    assert_eq!(failed.len(), 1, "{report:#?}");
+    match &failed[0].outcome {
+        Outcome::Failed(Failure::Step {
+            stage: Stage::Down,
+            error,
+        }) => assert!(error.contains("no_such_table"), "{error}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Two heads merged: the merge and both branches each revert alone.
+async fn merge_revision(backend: Backend) {
+    let mut revs = cases::two_heads();
+    revs.push(
+        crate::support::rev("d", &["b", "c"])
+            .up("CREATE TABLE td (id INTEGER);")
+            .down("DROP TABLE td;"),
+    );
+    let report = run(backend, &revs).await;
+    assert!(report.passed(), "{report:#?}");
+    assert_eq!(report.revisions.len(), 4);
+    assert!(report.orders.is_none(), "one head after the merge");
 }
