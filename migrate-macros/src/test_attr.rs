@@ -134,8 +134,10 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
         #[::core::prelude::v1::test]
         fn #name() #output {
             #inner #body
-            let migrations: &'static #krate::__private::testing::Migrations = &#migrations;
-            #krate::__private::testing::run(migrations, #at, #name)
+            // Named so that it cannot shadow a test called `migrations`.
+            let __migrate_runtime_set: &'static #krate::__private::testing::Migrations =
+                &#migrations;
+            #krate::__private::testing::run(__migrate_runtime_set, #at, #name)
         }
     })
 }

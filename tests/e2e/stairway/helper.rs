@@ -6,7 +6,7 @@
 //! dropped.
 
 use super::each_backend;
-use crate::support::{files, int, migrations, rev, strings, Backend};
+use crate::support::{files, int, rev, strings, Backend};
 use migrate_runtime::sqlx;
 use migrate_runtime::testing::TestDb;
 use migrate_runtime::{Db, Migrations};
@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 /// `people`, then a data migration filling `shout` from `name`.
 static PEOPLE: LazyLock<&'static Migrations> = LazyLock::new(|| {
-    migrations(&files(&[
+    crate::support::migrations(&files(&[
         rev("p1", &[])
             .up("CREATE TABLE people (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(50));")
             .down("DROP TABLE people;"),
@@ -66,8 +66,10 @@ async fn parallel_two(db: TestDb) {
     only_mine(&db, 2).await;
 }
 
-#[migrate_runtime::test(migrations = *PEOPLE)]
-async fn parallel_three(db: TestDb) -> Result<(), sqlx::Error> {
+// `crate =` names the runtime (here under its own name); a test may be
+// called `migrations`.
+#[migrate_runtime::test(migrations = *PEOPLE, crate = migrate_runtime)]
+async fn migrations(db: TestDb) -> Result<(), sqlx::Error> {
     only_mine(&db, 3).await;
     Ok(())
 }
