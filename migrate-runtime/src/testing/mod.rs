@@ -6,25 +6,38 @@
 //! The attribute gives the test a [`TestDb`]; the test returns `()` or a
 //! `Result`, and fails by panicking or returning `Err`:
 //!
-//! ```ignore
+//! ```no_run
 //! use migrate_runtime::testing::TestDb;
-//! use migrate_runtime::{migrations, Migrations};
+//! use migrate_runtime::Migrations;
+//! use std::sync::LazyLock;
 //!
-//! static MIGRATIONS: Migrations = migrations!("migrations");
+//! // In a service: `static MIGRATIONS: Migrations = migrations!("migrations");`
+//! static MIGRATIONS: LazyLock<Migrations> = LazyLock::new(|| {
+//!     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/todo-service/migrations");
+//!     Migrations::from_dir(dir).unwrap()
+//! });
 //!
 //! #[migrate_runtime::test(migrations = MIGRATIONS)]
-//! async fn signup_stores_the_user(db: TestDb) -> Result<(), Box<dyn std::error::Error>> {
-//!     let pool = db.sqlite().expect("DATABASE_URL is unset: in-memory SQLite");
-//!     sqlx::query("INSERT INTO users (email) VALUES ('a@example.com')").execute(pool).await?;
+//! async fn starts_at_the_heads(db: TestDb) -> Result<(), migrate_runtime::Error> {
+//!     let status = db.migrator().status(db.db()).await?;
+//!     assert!(status.pending.is_empty());
 //!     Ok(())
 //! }
 //!
 //! // A data migration: stop before it, seed, upgrade, check.
-//! #[migrate_runtime::test(migrations = MIGRATIONS, at = "20240101_split_name")]
-//! async fn names_are_split(db: TestDb) {
-//!     // ... insert rows the old way ...
+//! #[migrate_runtime::test(migrations = MIGRATIONS, at = "1f3a9c0b7d42")]
+//! async fn due_dates_start_empty(db: TestDb) {
+//!     // ... rows in the old shape, through db.db() ...
 //!     db.upgrade("heads").await.unwrap();
-//!     // ... check the new columns ...
+//!     // ... assertions on the new shape ...
+//! }
+//!
+//! // The same without the attribute.
+//! async fn by_hand() -> Result<(), Box<dyn std::error::Error>> {
+//!     let db = TestDb::options(&MIGRATIONS).at("1f3a9c0b7d42").create().await?;
+//!     db.upgrade("heads").await?;
+//!     db.finish().await?; // dropped: the test passed
+//!     Ok(())
 //! }
 //! ```
 //!
