@@ -14,8 +14,9 @@
 //! - **Several heads**: on two more scratch databases the heads are applied
 //!   one after the other, each with its ancestors, in file-name order (`heads
 //!   in order`) and in reverse (`heads reversed`); these and the walk (the
-//!   graph's apply order) must end in the same schema. Two orders always
-//!   differ there, since no head is an ancestor of another.
+//!   graph's apply order) must end in the same schema; an order in which
+//!   a revision does not apply is a mismatch too. Two orders always differ
+//!   there, since no head is an ancestor of another.
 //! - **A desired schema** ([`Stairway::schema`], `schema.sql`): the end of
 //!   the walk must equal it.
 //!

@@ -155,7 +155,9 @@ pub struct Mismatch {
     pub expected: String,
     /// The second.
     pub actual: String,
-    /// The SQL that turns the first into the second.
+    /// The SQL that turns the first into the second; or, when the
+    /// migrations do not apply in the second order, one line
+    /// `-- does not apply: <revision, statement, message>`.
     pub differences: Vec<String>,
 }
 

@@ -152,19 +152,21 @@ async fn walk(
     if heads.len() > 1 {
         let ids: Vec<&str> = heads.iter().map(|&h| graph.id(h)).collect();
         let reversed: Vec<&str> = ids.iter().rev().copied().collect();
-        let mut ends = vec![("the apply order".to_owned(), end.clone())];
+        let mut ends = vec![("the apply order".to_owned(), Ok(end.clone()))];
         for (label, order) in [("heads in order", &ids), ("heads reversed", &reversed)] {
             let db = scratch(s, live).await?;
-            for head in order.iter() {
-                migrator.upgrade(&db, head).await.map_err(replay)?;
-            }
             ends.push((
                 format!("{label} ({})", order.join(", ")),
-                read(s, &db).await?,
+                in_order(s, &migrator, &db, order).await?,
             ));
         }
         let mismatch = ends[1..].iter().find_map(|(label, schema)| {
-            differences(&ends[0].1, schema, dialect).map(|differences| Mismatch {
+            let differences = match schema {
+                Ok(schema) => differences(&end, schema, dialect)?,
+                // An order in which the migrations do not even apply.
+                Err(failed) => vec![format!("-- does not apply: {failed}")],
+            };
+            Some(Mismatch {
                 expected: ends[0].0.clone(),
                 actual: label.clone(),
                 differences,
@@ -196,6 +198,24 @@ async fn walk(
         });
     }
     Ok(report)
+}
+
+/// The heads applied one after the other on `db`, each with its
+/// ancestors, then the schema; `Err` with what failed when a revision does
+/// not apply in that order.
+async fn in_order(
+    s: &Stairway<'_>,
+    migrator: &Migrator<'_>,
+    db: &Db,
+    heads: &[&str],
+) -> Result<Result<Schema, String>, StairwayError> {
+    for head in heads {
+        if let Err(e) = migrator.upgrade(db, head).await {
+            let (what, source) = split(e, None);
+            return Ok(Err(format!("{what}: {source}")));
+        }
+    }
+    Ok(Ok(read(s, db).await?))
 }
 
 /// Up, down, up again for revision `i`; the outcome and, when it passed,

@@ -85,3 +85,17 @@ pub(crate) fn order_dependent() -> Vec<Rev> {
             .down("DROP TABLE copy;"),
     ]
 }
+
+/// Two heads where `c` reads a column only `b` adds: the apply order (b
+/// first) works, the reverse order does not apply at all.
+pub(crate) fn order_fails() -> Vec<Rev> {
+    vec![
+        base(),
+        rev("b", &["a1"])
+            .up("ALTER TABLE t ADD COLUMN x INTEGER;")
+            .down("ALTER TABLE t DROP COLUMN x;"),
+        rev("c", &["a1"])
+            .up("CREATE TABLE copy AS SELECT x FROM t;")
+            .down("DROP TABLE copy;"),
+    ]
+}

@@ -70,6 +70,7 @@ each_backend!(
     irreversible_is_stepped_over,
     two_heads_in_either_order,
     heads_whose_order_matters,
+    heads_in_an_order_that_fails,
     desired_schema_end,
     from_only_and_progress,
     failing_down_statement,
@@ -251,4 +252,16 @@ async fn merge_revision(backend: Backend) {
     assert!(report.passed(), "{report:#?}");
     assert_eq!(report.revisions.len(), 4);
     assert!(report.orders.is_none(), "one head after the merge");
+}
+
+async fn heads_in_an_order_that_fails(backend: Backend) {
+    let report = run(backend, &cases::order_fails()).await;
+    assert_eq!(report.failures().count(), 0, "{report:#?}");
+    let m = report.orders.as_ref().unwrap().mismatch.as_ref().unwrap();
+    assert_eq!(m.actual, "heads reversed (c, b)");
+    let d = m.differences.join("\n");
+    assert!(
+        d.starts_with("-- does not apply: ") && d.contains("c (c.sql)"),
+        "{d}"
+    );
 }
