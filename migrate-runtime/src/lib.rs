@@ -89,7 +89,7 @@
 //! # Tests (feature `testing`)
 //!
 //! `#[migrate_runtime::test(migrations = MIGRATIONS)]` gives an `async fn`
-//! test its own freshly migrated database ([`testing::TestDb`]): in-memory
+//! test its own freshly migrated database (`testing::TestDb`): in-memory
 //! SQLite, or a new database on `DATABASE_URL`'s server, dropped when the
 //! test passes and kept (its URL printed) when it fails. `at = "rev"` stops
 //! at a revision so that the test seeds data there, then upgrades.
@@ -178,7 +178,7 @@ pub use sqlx;
 
 /// Runs an `async fn` test on its own freshly migrated database (feature
 /// `testing`): `#[migrate_runtime::test(migrations = MIGRATIONS)]`, with
-/// `at = "rev"` to stop at a revision. See the [`testing`] module.
+/// `at = "rev"` to stop at a revision. See the `testing` module.
 #[cfg(feature = "testing")]
 pub use migrate_macros::test;
 

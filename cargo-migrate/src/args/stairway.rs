@@ -26,3 +26,27 @@ pub(crate) struct TestArgs {
     #[command(flatten)]
     pub db: DbOpts,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::args::{Cli, Command};
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(["cargo-migrate", "migrate", "test"].iter().chain(args))
+    }
+
+    #[test]
+    fn options_parse_and_from_conflicts_with_only() {
+        let Cli::Migrate(a) =
+            parse(&["--only", "b2", "--json", "--dev-url", "postgres://h/d"]).unwrap();
+        let Command::Test(t) = a.command else {
+            panic!("not the test command")
+        };
+        assert_eq!(t.only.as_deref(), Some("b2"));
+        assert!(t.json && t.from.is_none());
+        assert_eq!(t.dev.dev_url.as_deref(), Some("postgres://h/d"));
+        let e = parse(&["--only", "b2", "--from", "a1"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+}
