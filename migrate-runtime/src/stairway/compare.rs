@@ -19,9 +19,9 @@ pub(super) fn differences(
     }
     for n in &d.not_generated {
         let how = match n.presence {
-            Presence::DesiredOnly => "only after",
-            Presence::CurrentOnly => "only before",
-            Presence::Changed => "changed",
+            Presence::DesiredOnly => "present, not expected",
+            Presence::CurrentOnly => "expected, missing",
+            Presence::Changed => "its definition differs",
             // No definition to compare: not a difference anyone can show.
             Presence::Unknown => continue,
         };

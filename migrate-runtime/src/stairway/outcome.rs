@@ -85,7 +85,8 @@ pub enum Failure {
         /// found (`CREATE INDEX ...` for an index a down forgot to drop,
         /// `DROP TABLE ...` for a table it dropped too many). Objects the
         /// renderer does not write (views, triggers, functions) appear as
-        /// `-- <kind> <name>: <how it differs>` lines.
+        /// `-- <kind> <name>: present, not expected` (or `expected,
+        /// missing`, `its definition differs`).
         differences: Vec<String>,
     },
 }

@@ -54,6 +54,10 @@
 //! test; a `TestDb` dropped without `finish` (a panic, an early `?`) keeps
 //! its database and prints where it is.
 //!
+//! An in-memory SQLite database lives in its pool's one connection: a test
+//! that holds it (an open transaction) must let it go before
+//! [`TestDb::upgrade`].
+//!
 //! Databases are named `migrate_test_<pid>_<unix time>_<host>_<n>`; unlike
 //! the scratch databases of autogenerate, leftovers are never cleaned
 //! automatically: they are the failures someone wants to look at.

@@ -74,6 +74,7 @@ each_backend!(
     desired_schema_end,
     from_only_and_progress,
     failing_down_statement,
+    forgotten_view,
     merge_revision,
 );
 
@@ -264,4 +265,17 @@ async fn heads_in_an_order_that_fails(backend: Backend) {
         d.starts_with("-- does not apply: ") && d.contains("c (c.sql)"),
         "{d}"
     );
+}
+
+/// Views are outside the diff's SQL, but a down that forgets one still fails.
+async fn forgotten_view(backend: Backend) {
+    let revs = [
+        cases::base(),
+        crate::support::rev("b2", &["a1"])
+            .up("CREATE VIEW names AS SELECT name FROM t;")
+            .down("SELECT 1;"),
+    ];
+    let report = run(backend, &revs).await;
+    let d = differences(&report, "b2", Stage::Down).join("\n");
+    assert!(d.contains("names: present, not expected"), "{d}");
 }
