@@ -255,7 +255,11 @@ impl Drop for TestDb {
         // Not finished: the test failed before the end (a panic, an early
         // return with `?`), so its database stays for inspection.
         if let Some(c) = self.cleanup.take() {
-            c.keep();
+            c.keep(if std::thread::panicking() {
+                "the test failed"
+            } else {
+                "a TestDb was dropped without `finish()`"
+            });
         }
     }
 }

@@ -63,13 +63,13 @@ where
             }
             Ok(r) => {
                 if let Some(c) = cleanup {
-                    c.keep();
+                    c.keep("the test failed");
                 }
                 r
             }
             Err(panic) => {
                 if let Some(c) = cleanup {
-                    c.keep();
+                    c.keep("the test failed");
                 }
                 resume_unwind(panic)
             }
@@ -86,11 +86,11 @@ impl Cleanup {
         }
     }
 
-    /// Leaves the database on its server and says where it is.
-    pub(super) fn keep(self) {
+    /// Leaves the database on its server and says where it is, and why.
+    pub(super) fn keep(self, why: &str) {
         if self.scratch.name.is_some() {
             eprintln!(
-                "migrate_runtime::test: the test failed; its database is kept: {}",
+                "migrate_runtime::test: {why}; its database is kept: {}",
                 self.shown
             );
         }
