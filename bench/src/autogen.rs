@@ -27,7 +27,7 @@ fn table_sql(i: usize) -> String {
     )
 }
 
-fn write_graph(dir: &Path, n: usize) -> String {
+pub(crate) fn write_graph(dir: &Path, n: usize) -> String {
     super::write_chain(dir, n, |i| (table_sql(i), format!("DROP TABLE t_{i};")));
     (1..=n).map(|i| table_sql(i) + "\n").collect()
 }

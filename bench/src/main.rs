@@ -10,6 +10,7 @@
 
 mod autogen;
 mod squash;
+mod stairway;
 
 use migrate_runtime::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use migrate_runtime::sqlx::{self, Connection, Executor, MySqlPool, PgPool, SqlitePool};
@@ -221,6 +222,9 @@ async fn main() {
     if section("squash") {
         squash::run(tmp.path()).await;
     }
+    if section("stairway") {
+        stairway::run(tmp.path()).await;
+    }
 }
 
 /// 1,000 small migrations on a fresh SQLite file: raw SQL, sqlx, ours.
@@ -304,11 +308,13 @@ async fn apply(tmp: &Path, runs: usize) {
 }
 
 /// Whether to run a section: all of them unless some are named on the
-/// command line (`apply`, `noop`, `servers`, `autogen`, `squash`).
+/// command line (`apply`, `noop`, `servers`, `autogen`, `squash`, `stairway`).
 fn section(name: &str) -> bool {
     let named: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| ["apply", "noop", "servers", "autogen", "squash"].contains(&a.as_str()))
+        .filter(|a| {
+            ["apply", "noop", "servers", "autogen", "squash", "stairway"].contains(&a.as_str())
+        })
         .collect();
     named.is_empty() || named.iter().any(|a| a == name)
 }

@@ -13,6 +13,7 @@ mod migrate;
 mod revision;
 mod schema;
 mod squash;
+mod stairway;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +26,7 @@ pub(crate) use migrate::{DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, Upgrade
 pub(crate) use revision::{MergeArgs, RevisionArgs};
 pub(crate) use schema::{AutogenOpts, DevOpts, DumpArgs, SchemaArgs, SchemaCommand};
 pub(crate) use squash::SquashArgs;
+pub(crate) use stairway::TestArgs;
 
 /// The `cargo` front: cargo runs `cargo-migrate migrate ARGS...`, so the first
 /// argument is the subcommand's own name, as in every cargo plugin.
@@ -175,4 +177,15 @@ pub(crate) enum Command {
 
     /// The schema layer: `schema dump` writes the desired-state SQL.
     Schema(SchemaArgs),
+
+    /// The stairway test: every revision upgraded, downgraded and upgraded
+    /// again on a scratch database, the schema compared after each step.
+    ///
+    /// A revision whose down leaves something behind or removes too much
+    /// fails, naming the revision and what differs, as SQL. Irreversible
+    /// revisions are stepped over. With several heads, the heads are also
+    /// applied in order and in reverse on scratch databases, and every order
+    /// must end in the same schema; with `schema` in migrate.toml the end
+    /// must equal it. Exit 1 when a check fails.
+    Test(TestArgs),
 }

@@ -171,6 +171,18 @@ pub(crate) enum CliError {
     #[error(transparent)]
     Autogen(#[from] migrate_runtime::autogen::AutogenError),
 
+    /// The stairway could not run (scratch database, schema.sql, a revision
+    /// its checks stand on).
+    #[error(transparent)]
+    Stairway(#[from] migrate_runtime::stairway::StairwayError),
+
+    /// `test` found a failing revision or end state; it was already printed.
+    #[error("the stairway test failed: {what}")]
+    StairwayFailed {
+        /// What failed, in words.
+        what: String,
+    },
+
     /// A rename hint (`--rename`, `-- @renamed`) that does not parse.
     #[error(transparent)]
     Hint(#[from] migrate_schema::HintError),

@@ -9,6 +9,7 @@
 
 mod expand;
 mod input;
+mod test_attr;
 mod track;
 
 use proc_macro::TokenStream;
@@ -32,4 +33,18 @@ pub fn migrations(input: TokenStream) -> TokenStream {
             quote::quote!({ #errors ::core::unreachable!() })
         })
         .into()
+}
+
+/// Makes an `async fn` test run on its own freshly migrated database; use
+/// it as `#[migrate_runtime::test(migrations = MIGRATIONS)]` (see
+/// `migrate_runtime::testing`).
+///
+/// Options: `migrations = EXPR` (required: anything that borrows as a
+/// `&'static Migrations`), `at = "rev"` (migrate only up to that target),
+/// `crate = path` (the runtime crate's name, default `::migrate_runtime`).
+/// The function takes one argument, a `TestDb`, and returns `()` or a
+/// `Result`.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(args.into(), item.into()).into()
 }

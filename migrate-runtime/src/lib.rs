@@ -81,6 +81,19 @@
 //! row in every table) before `cargo migrate revision --autogenerate`
 //! writes it.
 //!
+//! `stairway::Stairway` is the stairway test behind `cargo migrate test`:
+//! every revision upgraded, downgraded and upgraded again on a scratch
+//! database, the schema compared after each step; a service can run it
+//! from its own test suite.
+//!
+//! # Tests (feature `testing`)
+//!
+//! `#[migrate_runtime::test(migrations = MIGRATIONS)]` gives an `async fn`
+//! test its own freshly migrated database (`testing::TestDb`): in-memory
+//! SQLite, or a new database on `DATABASE_URL`'s server, dropped when the
+//! test passes and kept (its URL printed) when it fails. `at = "rev"` stops
+//! at a revision so that the test seeds data there, then upgrades.
+//!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 //!
@@ -128,12 +141,22 @@ mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
 #[cfg(all(
-    feature = "schema",
+    any(feature = "schema", feature = "testing"),
     any(feature = "sqlite", feature = "postgres", feature = "mysql")
 ))]
 pub mod scratch;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
+#[cfg(all(
+    feature = "schema",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod stairway;
+#[cfg(all(
+    feature = "testing",
+    any(feature = "sqlite", feature = "postgres", feature = "mysql")
+))]
+pub mod testing;
 
 pub use self::url::{DatabaseUrl, Redactor, UrlError};
 pub use backup::BackupError;
@@ -152,6 +175,12 @@ pub use types::{
 pub use db::{Database, Db};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use sqlx;
+
+/// Runs an `async fn` test on its own freshly migrated database (feature
+/// `testing`): `#[migrate_runtime::test(migrations = MIGRATIONS)]`, with
+/// `at = "rev"` to stop at a revision. See the `testing` module.
+#[cfg(feature = "testing")]
+pub use migrate_macros::test;
 
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value: `static MIGRATIONS: Migrations = migrations!("migrations");`.

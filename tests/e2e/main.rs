@@ -8,4 +8,5 @@ mod faults;
 mod fuzz_corpus;
 mod runtime;
 mod schema;
+mod stairway;
 mod support;

@@ -49,5 +49,6 @@ pub(crate) fn dispatch(
         Command::Lint(a) => super::lint::run(&a, env, out),
         Command::Check(a) => super::check::run(&a, env, out),
         Command::Schema(a) => super::schema::run(&a, env, out),
+        Command::Test(a) => super::stairway::run(&a, env, out),
     }
 }

@@ -11,5 +11,6 @@ mod revision;
 mod schema;
 mod scratch;
 mod squash;
+mod stairway;
 
 pub(crate) use dispatch::{dispatch, Env};

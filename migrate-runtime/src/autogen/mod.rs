@@ -14,6 +14,7 @@ mod pipeline;
 mod rows;
 mod squash;
 
+pub(crate) use error::split;
 pub use error::{AutogenError, Stage};
 pub use pipeline::{read_live, Pipeline, SchemaFile, Verification};
 pub use rows::row_inserts;

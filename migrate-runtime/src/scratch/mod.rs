@@ -20,6 +20,9 @@ use std::time::{Duration, SystemTime};
 mod admin;
 mod names;
 
+#[cfg(feature = "testing")]
+pub(crate) use names::name_with;
+
 use admin::{create_sql, drop_sql, exec, list, AdminError};
 use names::{is_leftover, new_name};
 
@@ -141,16 +144,30 @@ impl ScratchServer {
         self.dialect
     }
 
+    /// The URL of database `name` on the dev server, password hidden;
+    /// `None` in memory.
+    #[cfg(feature = "testing")]
+    pub(crate) fn shown(&self, name: &str) -> Option<String> {
+        self.admin
+            .as_ref()
+            .and_then(|a| a.with_database(name))
+            .map(|u| u.to_string())
+    }
+
     /// Creates a fresh, empty scratch database and registers it for
     /// [`drop_live`].
     pub async fn create(&self) -> Result<ScratchDb, ScratchError> {
+        self.create_as(new_name()).await
+    }
+
+    /// [`ScratchServer::create`] under the name `name` (ignored in memory).
+    pub(crate) async fn create_as(&self, name: String) -> Result<ScratchDb, ScratchError> {
         let Some(admin) = &self.admin else {
             return Ok(ScratchDb {
                 db: memory().await?,
                 name: None,
             });
         };
-        let name = new_name();
         let server = admin.to_string();
         exec(admin, &create_sql(self.dialect, &name))
             .await

@@ -8,11 +8,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 static SEQ: AtomicUsize = AtomicUsize::new(0);
 
 pub(super) fn new_name() -> String {
+    name_with(SCRATCH_PREFIX)
+}
+
+/// A name like a scratch database's, after another prefix: the test
+/// helper's databases, which the leftover cleaning must not take.
+pub(crate) fn name_with(prefix: &str) -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     format!(
-        "{SCRATCH_PREFIX}{}_{secs}_{}_{}",
+        "{prefix}{}_{secs}_{}_{}",
         std::process::id(),
         host_tag(),
         SEQ.fetch_add(1, Ordering::Relaxed)
