@@ -237,58 +237,19 @@ async fn check(
     i: usize,
     before: &Schema,
 ) -> Result<(Outcome, Option<Schema>), StairwayError> {
-    let id = graph.id(i);
-    let failed = |stage: Stage, e: crate::Error| {
-        let (what, source) = split(e, Some(id));
-        Outcome::Failed(Failure::Step {
-            stage,
-            error: format!("{what}: {source}"),
-        })
+    let steps = Steps {
+        id: graph.id(i),
+        down_to: down_target(graph, i),
+        irreversible: s.migrations.as_slice()[i].is_irreversible(),
     };
-    let differs = |stage: Stage, differences: Vec<String>| {
-        Outcome::Failed(Failure::Differs { stage, differences })
-    };
-    if let Err(e) = migrator.upgrade(db, id).await {
-        return Ok((failed(Stage::Up, e), None));
-    }
-    let after = read(s, db).await?;
-    if s.migrations.as_slice()[i].is_irreversible() {
-        return Ok((Outcome::Irreversible, Some(after)));
-    }
-    match migrator.downgrade(db, &down_target(graph, i)).await {
-        Err(e) => return Ok((failed(Stage::Down, e), None)),
-        Ok(r) if r.steps.len() != 1 || r.steps[0].revision != id => {
-            let reverted: Vec<&str> = r.steps.iter().map(|s| s.revision.as_str()).collect();
-            let error = format!("reverting {id} alone also reverted {}", reverted.join(", "));
-            return Ok((
-                Outcome::Failed(Failure::Step {
-                    stage: Stage::Down,
-                    error,
-                }),
-                None,
-            ));
-        }
-        Ok(_) => {}
-    }
-    let down = read(s, db).await?;
-    if let Some(d) = differences(before, &down, dialect(s)) {
-        return Ok((differs(Stage::Down, d), None));
-    }
-    if let Err(e) = migrator.upgrade(db, id).await {
-        return Ok((failed(Stage::UpAgain, e), None));
-    }
-    let again = read(s, db).await?;
-    if let Some(d) = differences(&after, &again, dialect(s)) {
-        return Ok((differs(Stage::UpAgain, d), None));
-    }
-    Ok((Outcome::Passed, Some(again)))
+    steps.round_trip(s, migrator, db, before, None).await
 }
 
 /// A squash whose replaced revisions are present: on the walk's database
 /// it only records itself in their place (no schema change, and a
 /// downgrade cannot stop inside it), so its SQL is checked where it runs,
 /// on a fresh database: up alone must give the schema the replaced
-/// revisions gave, down must leave an empty database, up again the same.
+/// revisions gave, down an empty database, up again the same.
 async fn check_squash(
     s: &Stairway<'_>,
     migrator: &Migrator<'_>,
@@ -298,46 +259,91 @@ async fn check_squash(
     i: usize,
     before: &Schema,
 ) -> Result<(Outcome, Option<Schema>), StairwayError> {
-    let id = graph.id(i);
-    let failed = |stage: Stage, e: crate::Error| {
-        let (what, source) = split(e, Some(id));
+    let steps = Steps {
+        id: graph.id(i),
+        down_to: "base".to_owned(),
+        irreversible: s.migrations.as_slice()[i].is_irreversible(),
+    };
+    if let Err(e) = migrator.upgrade(db, steps.id).await {
+        return Ok((steps.failed(Stage::Up, e), None));
+    }
+    let fresh = scratch(s, live).await?;
+    let (outcome, _) = steps
+        .round_trip(s, migrator, &fresh, &Schema::default(), Some(before))
+        .await?;
+    let passed = !matches!(outcome, Outcome::Failed(_));
+    Ok((outcome, passed.then(|| before.clone())))
+}
+
+/// One revision's three steps.
+struct Steps<'a> {
+    id: &'a str,
+    /// The downgrade target that reverts it alone.
+    down_to: String,
+    irreversible: bool,
+}
+
+impl Steps<'_> {
+    fn failed(&self, stage: Stage, e: crate::Error) -> Outcome {
+        let (what, source) = split(e, Some(self.id));
         Outcome::Failed(Failure::Step {
             stage,
             error: format!("{what}: {source}"),
         })
-    };
-    let differs = |stage: Stage, differences: Vec<String>| {
-        Outcome::Failed(Failure::Differs { stage, differences })
-    };
-    if let Err(e) = migrator.upgrade(db, id).await {
-        return Ok((failed(Stage::Up, e), None));
     }
-    let fresh = scratch(s, live).await?;
-    if let Err(e) = migrator.upgrade(&fresh, id).await {
-        return Ok((failed(Stage::Up, e), None));
+
+    /// Up (the result must be `expected` when given), down (back to
+    /// `start`), up again (the same as after the first up), on `db`.
+    async fn round_trip(
+        &self,
+        s: &Stairway<'_>,
+        migrator: &Migrator<'_>,
+        db: &Db,
+        start: &Schema,
+        expected: Option<&Schema>,
+    ) -> Result<(Outcome, Option<Schema>), StairwayError> {
+        let id = self.id;
+        let differs = |stage: Stage, differences: Vec<String>| {
+            Outcome::Failed(Failure::Differs { stage, differences })
+        };
+        if let Err(e) = migrator.upgrade(db, id).await {
+            return Ok((self.failed(Stage::Up, e), None));
+        }
+        let after = read(s, db).await?;
+        if let Some(d) = expected.and_then(|want| differences(want, &after, dialect(s))) {
+            return Ok((differs(Stage::Up, d), None));
+        }
+        if self.irreversible {
+            return Ok((Outcome::Irreversible, Some(after)));
+        }
+        match migrator.downgrade(db, &self.down_to).await {
+            Err(e) => return Ok((self.failed(Stage::Down, e), None)),
+            Ok(r) if r.steps.len() != 1 || r.steps[0].revision != id => {
+                let reverted: Vec<&str> = r.steps.iter().map(|s| s.revision.as_str()).collect();
+                let error = format!("reverting {id} alone also reverted {}", reverted.join(", "));
+                return Ok((
+                    Outcome::Failed(Failure::Step {
+                        stage: Stage::Down,
+                        error,
+                    }),
+                    None,
+                ));
+            }
+            Ok(_) => {}
+        }
+        let down = read(s, db).await?;
+        if let Some(d) = differences(start, &down, dialect(s)) {
+            return Ok((differs(Stage::Down, d), None));
+        }
+        if let Err(e) = migrator.upgrade(db, id).await {
+            return Ok((self.failed(Stage::UpAgain, e), None));
+        }
+        let again = read(s, db).await?;
+        if let Some(d) = differences(&after, &again, dialect(s)) {
+            return Ok((differs(Stage::UpAgain, d), None));
+        }
+        Ok((Outcome::Passed, Some(again)))
     }
-    let alone = read(s, &fresh).await?;
-    if let Some(d) = differences(before, &alone, dialect(s)) {
-        return Ok((differs(Stage::Up, d), None));
-    }
-    if s.migrations.as_slice()[i].is_irreversible() {
-        return Ok((Outcome::Irreversible, Some(before.clone())));
-    }
-    if let Err(e) = migrator.downgrade(&fresh, "base").await {
-        return Ok((failed(Stage::Down, e), None));
-    }
-    let empty = read(s, &fresh).await?;
-    if let Some(d) = differences(&Schema::default(), &empty, dialect(s)) {
-        return Ok((differs(Stage::Down, d), None));
-    }
-    if let Err(e) = migrator.upgrade(&fresh, id).await {
-        return Ok((failed(Stage::UpAgain, e), None));
-    }
-    let again = read(s, &fresh).await?;
-    if let Some(d) = differences(before, &again, dialect(s)) {
-        return Ok((differs(Stage::UpAgain, d), None));
-    }
-    Ok((Outcome::Passed, Some(before.clone())))
 }
 
 fn dialect(s: &Stairway<'_>) -> Dialect {
