@@ -44,6 +44,18 @@ pub(crate) async fn downgrade<B: Backend>(
     let mut st = run.start().await?;
     run.check(&st)?;
     let graph = run.graph();
+    // Rows of replaced revisions whose files are gone: only the squash's
+    // down can revert them, so it is recorded in their place first.
+    for s in st.pending.clone() {
+        if graph
+            .replaces(s)
+            .iter()
+            .all(|r| graph.index_of(r).is_none())
+        {
+            run.collapse(&mut st, s).await?;
+            run.commit().await?;
+        }
+    }
     let plan = graph.squash_downgrade(graph.plan_downgrade(target, &st.applied)?, st.recorded())?;
     // Refuse before running anything rather than stop half-way.
     let list = run.list();

@@ -110,6 +110,8 @@ fn squash_at_twenty(backend: Backend) {
     let at7 = database(&p, backend, Some("r07"));
     let at25 = database(&p, backend, Some("r25"));
     let stays_at7 = database(&p, backend, Some("r07"));
+    // Never upgraded after the squash: its rows are the replaced ones.
+    let legacy25 = database(&p, backend, Some("r25"));
 
     let r = p.run(&[
         "squash",
@@ -223,6 +225,13 @@ fn squash_at_twenty(backend: Backend) {
     let r = on(&p, &after, &["downgrade", "base"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!after.has_table("t1") && !after.has_table("t25"));
+
+    // A database still holding the replaced revisions' rows reverts
+    // through the squash's down.
+    let r = on(&p, &legacy25, &["downgrade", "base"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!legacy25.has_table("t1") && !legacy25.has_table("t25"));
+    assert!(rows(&legacy25).is_empty(), "{:?}", rows(&legacy25));
 
     // The database left at r07 cannot go on, and is told why.
     let r = on(&p, &stays_at7, &["upgrade"]);
