@@ -9,12 +9,16 @@
 //! `MIGRATE_TEST_MYSQL_URL` set, PostgreSQL and MariaDB figures are added.
 
 mod autogen;
+mod memory;
+mod servers;
 mod squash;
 mod stairway;
 
+use migrate_runtime::sqlx::migrate::{Migrate, Migrator};
 use migrate_runtime::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use migrate_runtime::sqlx::{self, Connection, Executor, MySqlPool, PgPool, SqlitePool};
-use migrate_runtime::Migrations;
+use migrate_runtime::sqlx::{self, Connection, Executor, SqlitePool};
+use migrate_runtime::{Database, Migrations};
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -28,20 +32,34 @@ fn server_up_sql(i: usize) -> String {
     format!("CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\nINSERT INTO t_{i} (id, name) VALUES (1, 'row {i}');")
 }
 
-/// Writes `n` migrations in our format to `<dir>/ours` and in sqlx's to `<dir>/sqlx`.
-fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
-    generate_with(dir, n, up_sql)
+/// `n` generated migrations: ours (written to `<dir>/ours` and read back),
+/// sqlx's (written to `<dir>/sqlx`), and the raw up SQL of each.
+struct Generated {
+    ours: Migrations,
+    sqlx_dir: PathBuf,
+    sqls: Vec<String>,
 }
 
-fn generate_with(dir: &Path, n: usize, up: fn(usize) -> String) -> (PathBuf, PathBuf) {
-    let ours = dir.join("ours");
-    let theirs = dir.join("sqlx");
-    std::fs::create_dir_all(&theirs).unwrap();
-    write_chain(&ours, n, |i| (up(i), format!("DROP TABLE t_{i};")));
-    for i in 1..=n {
-        std::fs::write(theirs.join(format!("{i}_step.sql")), up(i)).unwrap();
+impl Generated {
+    fn new(dir: &Path, n: usize, up: fn(usize) -> String) -> Generated {
+        let ours = dir.join("ours");
+        let sqlx_dir = dir.join("sqlx");
+        std::fs::create_dir_all(&sqlx_dir).unwrap();
+        write_chain(&ours, n, |i| (up(i), format!("DROP TABLE t_{i};")));
+        for i in 1..=n {
+            std::fs::write(sqlx_dir.join(format!("{i}_step.sql")), up(i)).unwrap();
+        }
+        Generated {
+            ours: Migrations::from_dir(&ours).unwrap(),
+            sqlx_dir,
+            sqls: (1..=n).map(up).collect(),
+        }
     }
-    (ours, theirs)
+
+    /// sqlx's migrator over its copy.
+    async fn sqlx_migrator(&self) -> Migrator {
+        Migrator::new(self.sqlx_dir.as_path()).await.unwrap()
+    }
 }
 
 /// Writes a chain of `n` revisions in our format to `dir`, revision `i`
@@ -89,6 +107,97 @@ fn fmt(d: Duration) -> String {
     }
 }
 
+/// The median time of `n` runs of `run`, one after the other.
+async fn median_time<F, Fut, T, E>(n: usize, mut run: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: std::fmt::Debug,
+{
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
+        run().await.unwrap();
+        times.push(start.elapsed());
+    }
+    median(times)
+}
+
+/// Our upgrade on a fresh database: the time to apply everything, then the
+/// no-op launch (median of 21).
+async fn apply_then_noop(set: &Migrations, db: &impl Database) -> (Duration, Duration) {
+    let start = Instant::now();
+    set.upgrade(db).await.unwrap();
+    let apply = start.elapsed();
+    (apply, median_time(21, || set.upgrade(db)).await)
+}
+
+/// sqlx's migrator on a fresh database: applied once, then its no-op run
+/// (median of 21), as the figure's suffix.
+async fn sqlx_noop<DB: sqlx::Database>(m: &Migrator, pool: &sqlx::Pool<DB>) -> String
+where
+    DB::Connection: Migrate,
+{
+    m.run(pool).await.unwrap();
+    let t = median_time(21, || m.run(pool)).await;
+    format!(", sqlx no-op {}", fmt(t))
+}
+
+/// How the baseline runs the raw SQL of the migrations.
+#[derive(Clone, Copy)]
+enum Raw {
+    /// A transaction per migration, on one connection throughout, as the
+    /// migrators use: taking one from the pool per transaction would make the
+    /// baseline slower (its return to the pool is asynchronous, so the pool
+    /// may open another, cold connection).
+    TxEach,
+    /// One transaction for everything.
+    TxOne,
+    /// Each migration's statements on one connection, committing implicitly
+    /// (MariaDB's DDL does).
+    Plain,
+}
+
+/// Runs the raw SQL of the migrations on `pool` the way `how` says.
+async fn raw<DB: sqlx::Database>(pool: &sqlx::Pool<DB>, sqls: &[String], how: Raw)
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    match how {
+        Raw::TxEach => {
+            let mut conn = pool.acquire().await.unwrap();
+            for sql in sqls {
+                let mut tx = conn.begin().await.unwrap();
+                exec(&mut tx, sql).await;
+                tx.commit().await.unwrap();
+            }
+        }
+        Raw::TxOne => {
+            let mut tx = pool.begin().await.unwrap();
+            for sql in sqls {
+                exec(&mut tx, sql).await;
+            }
+            tx.commit().await.unwrap();
+        }
+        Raw::Plain => {
+            let mut conn = pool.acquire().await.unwrap();
+            for sql in sqls {
+                exec(&mut conn, sql).await;
+            }
+        }
+    }
+}
+
+/// Runs one migration's statements on `conn`.
+async fn exec<DB: sqlx::Database>(conn: &mut DB::Connection, sql: &str)
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql)))
+        .await
+        .unwrap();
+}
+
 /// The runs compared on 1,000 migrations.
 #[derive(Clone, Copy)]
 enum Variant {
@@ -103,44 +212,24 @@ enum Variant {
 async fn fresh_run(
     tmp: &Path,
     variant: Variant,
-    sqls: &[String],
-    sqlx_migrator: &sqlx::migrate::Migrator,
-    ours: &Migrations,
+    generated: &Generated,
+    sqlx: &Migrator,
 ) -> Duration {
     let file = tmp.join("bench.db");
     let _ = std::fs::remove_file(&file);
     let pool = sqlite(&file).await;
     let start = Instant::now();
     match variant {
-        Variant::RawEach => {
-            // One connection throughout, as the migrators use: taking one
-            // from the pool per transaction would make the baseline slower
-            // (its return to the pool is asynchronous, so the pool may open
-            // another, cold connection).
-            let mut conn = pool.acquire().await.unwrap();
-            for sql in sqls {
-                let mut tx = conn.begin().await.unwrap();
-                tx.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-            }
-        }
-        Variant::RawOne => {
-            let mut tx = pool.begin().await.unwrap();
-            for sql in sqls {
-                tx.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-        }
-        Variant::Sqlx => sqlx_migrator.run(&pool).await.unwrap(),
+        Variant::RawEach => raw(&pool, &generated.sqls, Raw::TxEach).await,
+        Variant::RawOne => raw(&pool, &generated.sqls, Raw::TxOne).await,
+        Variant::Sqlx => sqlx.run(&pool).await.unwrap(),
         Variant::Ours => {
-            ours.upgrade(&pool).await.unwrap();
+            generated.ours.upgrade(&pool).await.unwrap();
         }
         Variant::OursGrouped => {
-            ours.migrator()
+            generated
+                .ours
+                .migrator()
                 .grouped(true)
                 .upgrade(&pool, "heads")
                 .await
@@ -155,53 +244,10 @@ async fn fresh_run(
     took
 }
 
-/// Peak resident memory of this process so far, from /proc (Linux), in bytes.
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
-/// Reads and validates one 50 MB migration: peak memory should stay a small
-/// multiple of the file (bytes read, the parsed sections, the embedded copy).
-fn memory() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut up = String::with_capacity(50 << 20);
-    let mut i = 0;
-    while up.len() < 50 << 20 {
-        up.push_str(&format!(
-            "INSERT INTO big (id, payload) VALUES ({i}, 'abcdefghijklmnopqrstuvwxyz0123456789');\n"
-        ));
-        i += 1;
-    }
-    let text = format!(
-        "-- Revision ID: big\n-- Revises:\n-- migrate:up\n{up}-- migrate:down\nDELETE FROM big;\n"
-    );
-    std::fs::write(tmp.path().join("0001_big.sql"), &text).unwrap();
-    let size = text.len() as u64;
-    drop((up, text));
-    let before = peak_rss();
-    let start = Instant::now();
-    let set = Migrations::from_dir(tmp.path()).unwrap();
-    let took = start.elapsed();
-    let after = peak_rss();
-    assert_eq!(set.len(), 1);
-    println!(
-        "50 MB migration: read + validate + embed {}, peak memory grew {:.1} MB for a {:.1} MB file ({:.2}x)",
-        fmt(took),
-        (after.saturating_sub(before)) as f64 / 1e6,
-        size as f64 / 1e6,
-        after.saturating_sub(before) as f64 / size as f64
-    );
-}
-
 #[tokio::main]
 async fn main() {
     if std::env::args().any(|a| a == "memory") {
-        memory();
+        memory::run();
         return;
     }
     let quick = std::env::args().any(|a| a == "--quick");
@@ -214,7 +260,7 @@ async fn main() {
         growth(tmp.path()).await;
     }
     if section("servers") {
-        servers(tmp.path()).await;
+        servers::run(tmp.path()).await;
     }
     if section("autogen") {
         autogen::run(tmp.path()).await;
@@ -230,12 +276,8 @@ async fn main() {
 /// 1,000 small migrations on a fresh SQLite file: raw SQL, sqlx, ours.
 async fn apply(tmp: &Path, runs: usize) {
     let n = 1000;
-    let (ours_dir, sqlx_dir) = generate(&tmp.join("n1000"), n);
-    let ours = Migrations::from_dir(&ours_dir).unwrap();
-    let sqlx_migrator = sqlx::migrate::Migrator::new(sqlx_dir.as_path())
-        .await
-        .unwrap();
-    let sqls: Vec<String> = (1..=n).map(up_sql).collect();
+    let generated = Generated::new(&tmp.join("n1000"), n, up_sql);
+    let sqlx_migrator = generated.sqlx_migrator().await;
 
     println!(
         "SQLite, {n} small migrations on a fresh file, median of {runs} ({} for one transaction; variants interleaved):",
@@ -251,14 +293,14 @@ async fn apply(tmp: &Path, runs: usize) {
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
     for _ in 0..runs {
         for (k, &v) in variants.iter().enumerate() {
-            times[k].push(fresh_run(tmp, v, &sqls, &sqlx_migrator, &ours).await);
+            times[k].push(fresh_run(tmp, v, &generated, &sqlx_migrator).await);
         }
     }
     // The single-transaction runs take a tenth of a second: more rounds of
     // them, for a steadier median.
     for _ in 0..4 * runs {
         for k in [1, 4] {
-            times[k].push(fresh_run(tmp, variants[k], &sqls, &sqlx_migrator, &ours).await);
+            times[k].push(fresh_run(tmp, variants[k], &generated, &sqlx_migrator).await);
         }
     }
     // Ratios within a round compare runs made seconds apart, under the same
@@ -325,39 +367,17 @@ async fn growth(tmp: &Path) {
     println!("Growth on SQLite, one run per size on fresh files; no-op launch (connect excluded) median of 21:");
     for size in [100, 1000, 10_000] {
         let dir = tmp.join(format!("noop{size}"));
-        let (ours_dir, sqlx_dir) = generate(&dir, size);
-        let set = Migrations::from_dir(&ours_dir).unwrap();
-        let sqlx_migrator = sqlx::migrate::Migrator::new(sqlx_dir.as_path())
-            .await
-            .unwrap();
-        let sqls: Vec<String> = (1..=size).map(up_sql).collect();
-        let raw_each = fresh_run(&dir, Variant::RawEach, &sqls, &sqlx_migrator, &set).await;
-        let raw_one = fresh_run(&dir, Variant::RawOne, &sqls, &sqlx_migrator, &set).await;
-        let grouped = fresh_run(&dir, Variant::OursGrouped, &sqls, &sqlx_migrator, &set).await;
+        let generated = Generated::new(&dir, size, up_sql);
+        let sqlx_migrator = generated.sqlx_migrator().await;
+        let run = |variant| fresh_run(&dir, variant, &generated, &sqlx_migrator);
+        let raw_each = run(Variant::RawEach).await;
+        let raw_one = run(Variant::RawOne).await;
+        let grouped = run(Variant::OursGrouped).await;
         let pool = sqlite(&dir.join("noop.db")).await;
-        let start = Instant::now();
-        set.upgrade(&pool).await.unwrap();
-        let apply = start.elapsed();
-        let noop = median(
-            futures_times(21, || async {
-                let start = Instant::now();
-                set.upgrade(&pool).await.unwrap();
-                start.elapsed()
-            })
-            .await,
-        );
+        let (apply, noop) = apply_then_noop(&generated.ours, &pool).await;
         let sqlx_noop = if size == 1000 {
             let pool2 = sqlite(&dir.join("sqlx.db")).await;
-            sqlx_migrator.run(&pool2).await.unwrap();
-            let t = median(
-                futures_times(21, || async {
-                    let start = Instant::now();
-                    sqlx_migrator.run(&pool2).await.unwrap();
-                    start.elapsed()
-                })
-                .await,
-            );
-            format!(", sqlx no-op {}", fmt(t))
+            sqlx_noop(&sqlx_migrator, &pool2).await
         } else {
             String::new()
         };
@@ -377,179 +397,4 @@ async fn growth(tmp: &Path) {
         );
         pool.close().await;
     }
-}
-
-/// A scratch database on a server: `(name, url)`, created empty.
-async fn scratch_db<DB: sqlx::Database>(
-    admin: &sqlx::Pool<DB>,
-    url: &str,
-    name: &str,
-    force: &str,
-) -> String
-where
-    for<'c> &'c sqlx::Pool<DB>: Executor<'c, Database = DB>,
-{
-    admin
-        .execute(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name}{force}"
-        )))
-        .await
-        .unwrap();
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-    format!("{base}/{name}")
-}
-
-/// PostgreSQL and MariaDB, when their URLs are set: applying against the
-/// raw SQL on a fresh database (PostgreSQL: a transaction per migration on
-/// one connection; MariaDB: each migration's statements, committing
-/// implicitly), and the no-op launch.
-async fn servers(tmp: &Path) {
-    if let Ok(url) = std::env::var("MIGRATE_TEST_POSTGRES_URL") {
-        let admin = PgPool::connect(&url).await.unwrap();
-        for size in [100, 1000, 10_000] {
-            let (ours_dir, sqlx_dir) =
-                generate_with(&tmp.join(format!("pg{size}")), size, server_up_sql);
-            let set = Migrations::from_dir(&ours_dir).unwrap();
-            let sqls: Vec<String> = (1..=size).map(server_up_sql).collect();
-            let name = format!("migrate_bench_{size}_{}", std::process::id());
-
-            let raw_pool = PgPool::connect(&scratch_db(&admin, &url, &name, " WITH (FORCE)").await)
-                .await
-                .unwrap();
-            let start = Instant::now();
-            let mut conn = raw_pool.acquire().await.unwrap();
-            for sql in &sqls {
-                let mut tx = conn.begin().await.unwrap();
-                tx.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-            }
-            let raw = start.elapsed();
-            drop(conn);
-            raw_pool.close().await;
-
-            let pool = PgPool::connect(&scratch_db(&admin, &url, &name, " WITH (FORCE)").await)
-                .await
-                .unwrap();
-            let start = Instant::now();
-            set.upgrade(&pool).await.unwrap();
-            let apply = start.elapsed();
-            let noop = median(
-                futures_times(21, || async {
-                    let start = Instant::now();
-                    set.upgrade(&pool).await.unwrap();
-                    start.elapsed()
-                })
-                .await,
-            );
-            pool.close().await;
-            let sqlx_noop = if size == 1000 {
-                let m = sqlx::migrate::Migrator::new(sqlx_dir.as_path())
-                    .await
-                    .unwrap();
-                let pool2 =
-                    PgPool::connect(&scratch_db(&admin, &url, &name, " WITH (FORCE)").await)
-                        .await
-                        .unwrap();
-                m.run(&pool2).await.unwrap();
-                let t = median(
-                    futures_times(21, || async {
-                        let start = Instant::now();
-                        m.run(&pool2).await.unwrap();
-                        start.elapsed()
-                    })
-                    .await,
-                );
-                pool2.close().await;
-                format!(", sqlx no-op {}", fmt(t))
-            } else {
-                String::new()
-            };
-            println!(
-                "  PostgreSQL {size:>5} revisions: per-tx raw {} / ours {} ({:.2}x, {:.0} µs/revision), no-op {}{sqlx_noop}",
-                fmt(raw),
-                fmt(apply),
-                apply.as_secs_f64() / raw.as_secs_f64(),
-                apply.as_secs_f64() * 1e6 / size as f64,
-                fmt(noop)
-            );
-            admin
-                .execute(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE {name} WITH (FORCE)"
-                )))
-                .await
-                .unwrap();
-        }
-    }
-
-    if let Ok(url) = std::env::var("MIGRATE_TEST_MYSQL_URL") {
-        // MariaDB: DDL commits implicitly, so every revision writes a
-        // `started` row, runs, and marks it applied (three commits).
-        let admin = MySqlPool::connect(&url).await.unwrap();
-        for size in [100, 1000] {
-            let (ours_dir, _) = generate_with(&tmp.join(format!("my{size}")), size, server_up_sql);
-            let set = Migrations::from_dir(&ours_dir).unwrap();
-            let sqls: Vec<String> = (1..=size).map(server_up_sql).collect();
-            let name = format!("migrate_bench_{size}_{}", std::process::id());
-
-            let raw_pool = MySqlPool::connect(&scratch_db(&admin, &url, &name, "").await)
-                .await
-                .unwrap();
-            let start = Instant::now();
-            let mut conn = raw_pool.acquire().await.unwrap();
-            for sql in &sqls {
-                conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())))
-                    .await
-                    .unwrap();
-            }
-            let raw = start.elapsed();
-            drop(conn);
-            raw_pool.close().await;
-
-            let pool = MySqlPool::connect(&scratch_db(&admin, &url, &name, "").await)
-                .await
-                .unwrap();
-            let start = Instant::now();
-            set.upgrade(&pool).await.unwrap();
-            let apply = start.elapsed();
-            let noop = median(
-                futures_times(21, || async {
-                    let start = Instant::now();
-                    set.upgrade(&pool).await.unwrap();
-                    start.elapsed()
-                })
-                .await,
-            );
-            pool.close().await;
-            println!(
-                "  MariaDB {size:>8} revisions: raw {} / ours {} ({:.2}x, {:.0} µs/revision), no-op {}",
-                fmt(raw),
-                fmt(apply),
-                apply.as_secs_f64() / raw.as_secs_f64(),
-                apply.as_secs_f64() * 1e6 / size as f64,
-                fmt(noop)
-            );
-            admin
-                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
-                .await
-                .unwrap();
-        }
-    }
-}
-
-async fn futures_times<F, Fut>(n: usize, mut f: F) -> Vec<Duration>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Duration>,
-{
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        out.push(f().await);
-    }
-    out
 }

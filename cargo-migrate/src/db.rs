@@ -30,15 +30,7 @@ pub(crate) struct Connection {
 impl Connection {
     /// Starts connecting to `url` on a one-worker runtime.
     pub(crate) fn start(url: &str) -> Result<Connection, CliError> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .map_err(|source| CliError::Io {
-                path: "tokio runtime".into(),
-                action: "start",
-                source,
-            })?;
+        let rt = runtime()?;
         let url = url.to_owned();
         let db = rt.spawn(async move { Db::connect(&url).await });
         Ok(Connection { rt: Some(rt), db })
@@ -101,6 +93,20 @@ impl Drop for Connection {
             rt.shutdown_background();
         }
     }
+}
+
+/// The async runtime of one invocation: one worker is enough for a command
+/// that talks to a database or two, and leaves the machine's other cores alone.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|source| CliError::Io {
+            path: "tokio runtime".into(),
+            action: "start",
+            source,
+        })
 }
 
 /// A migrator over the project's set (which owns a copy of its text).

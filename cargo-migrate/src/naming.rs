@@ -8,69 +8,9 @@ const PLACEHOLDERS: [&str; 9] = [
     "year", "month", "day", "hour", "minute", "second", "epoch", "rev", "slug",
 ];
 
-/// A point in time in UTC, broken down for templates and headers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Utc {
-    /// Seconds since the Unix epoch.
-    pub epoch: u64,
-    /// Calendar year.
-    pub year: i64,
-    /// 1-12.
-    pub month: u32,
-    /// 1-31.
-    pub day: u32,
-    /// 0-23.
-    pub hour: u32,
-    /// 0-59.
-    pub minute: u32,
-    /// 0-59.
-    pub second: u32,
-}
-
-impl Utc {
-    /// The current time.
-    pub(crate) fn now() -> Utc {
-        let epoch = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        Utc::from_epoch(epoch)
-    }
-
-    /// Breaks down seconds since the epoch (Howard Hinnant's civil-from-days),
-    /// so that a date needs no time-zone crate. UTC keeps file names sortable
-    /// across a team in several time zones.
-    pub(crate) fn from_epoch(epoch: u64) -> Utc {
-        let days = (epoch / 86_400) as i64;
-        let secs = (epoch % 86_400) as u32;
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Utc {
-            epoch,
-            year,
-            month,
-            day,
-            hour: secs / 3600,
-            minute: secs / 60 % 60,
-            second: secs % 60,
-        }
-    }
-
-    /// `2026-11-21 12:00:00+00:00`, the `Create Date:` format of DESIGN.md.
-    pub(crate) fn header(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00:00",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
-}
+/// When a revision is made: the `Create Date:` and the template's date
+/// placeholders, in UTC.
+pub(crate) use migrate_runtime::Utc;
 
 /// Checks that a template only uses known placeholders, contains `{rev}` (two
 /// revisions made in the same minute must not collide) and names a `.sql` file
@@ -217,7 +157,7 @@ pub(crate) fn file_text(rev: &NewRevision<'_>) -> String {
         .join(" ");
     text.push_str(&format!(
         "-- Create Date: {}\n-- Message: {}\n\n-- migrate:up\n\n\n-- migrate:down\n\n",
-        rev.created.header(),
+        rev.created.create_date(),
         message
     ));
     text
@@ -226,21 +166,6 @@ pub(crate) fn file_text(rev: &NewRevision<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(Utc::from_epoch(0).header(), "1970-01-01 00:00:00+00:00");
-        // 2026-11-21 12:00:00 UTC
-        assert_eq!(
-            Utc::from_epoch(1_795_262_400).header(),
-            "2026-11-21 12:00:00+00:00"
-        );
-        // A leap day.
-        assert_eq!(
-            Utc::from_epoch(951_782_400).header(),
-            "2000-02-29 00:00:00+00:00"
-        );
-    }
 
     #[test]
     fn default_template_matches_design() {

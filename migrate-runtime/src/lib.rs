@@ -113,6 +113,7 @@ mod offline;
 mod protocol;
 mod types;
 mod url;
+mod utc;
 
 /// What `migrations!` expands to names; not a stable API.
 #[doc(hidden)]
@@ -170,6 +171,7 @@ pub use types::{
     AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, Status, StepEvent,
     UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
 };
+pub use utc::Utc;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use db::{Database, Db};

@@ -3,6 +3,7 @@
 //! phases, the objects listed but not diffed, and the time to read 1,000
 //! tables.
 
+mod corpus;
 mod mysql;
 mod postgres;
 mod random;

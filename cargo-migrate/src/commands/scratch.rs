@@ -148,15 +148,7 @@ pub(crate) fn hints(
 /// Runs `work` on a fresh runtime. Ctrl-C cancels it and drops the scratch
 /// databases it had created before the command fails.
 pub(crate) fn run<T>(work: impl Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|source| CliError::Io {
-            path: "tokio runtime".into(),
-            action: "start",
-            source,
-        })?;
+    let rt = crate::db::runtime()?;
     let result = rt.block_on(async {
         tokio::select! {
             result = work => result,

@@ -2,11 +2,13 @@
 //! full definition, since MySQL forgets whatever a MODIFY does not repeat.
 
 use super::sql::{
-    columns, constraint, create_table, foreign_key, ident, index_parts, literal, qualified,
+    add_column, add_constraint, alter_table, check, collate, create_table, drop_column,
+    drop_constraint, drop_index, drop_table, foreign_key, generated, ident, index_parts, literal,
+    primary_key, qualified, rename_column, table_constraints, unique,
 };
 use super::Context;
 use crate::change::Change;
-use crate::model::{Column, Dialect, GeneratedKind, QualifiedName, Table};
+use crate::model::{Column, Dialect, QualifiedName, Table};
 
 const D: Dialect = Dialect::MySql;
 
@@ -27,7 +29,7 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
             vec![]
         }
         CreateTable { table } => vec![create(table)],
-        DropTable { table } => vec![format!("DROP TABLE {};", qualified(D, &table.name))],
+        DropTable { table } => vec![drop_table(D, &table.name)],
         RenameTable { from, to } => {
             vec![format!(
                 "RENAME TABLE {} TO {};",
@@ -35,26 +37,9 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
                 qualified(D, to)
             )]
         }
-        AddColumn { table, column } => {
-            vec![format!(
-                "{} ADD COLUMN {};",
-                alter(table),
-                column_def(column)
-            )]
-        }
-        DropColumn { table, column } => {
-            vec![format!(
-                "{} DROP COLUMN {};",
-                alter(table),
-                ident(D, &column.name)
-            )]
-        }
-        RenameColumn { table, from, to } => vec![format!(
-            "{} RENAME COLUMN {} TO {};",
-            alter(table),
-            ident(D, from),
-            ident(D, to)
-        )],
+        AddColumn { table, column } => vec![add_column(D, table, &column_def(column))],
+        DropColumn { table, column } => vec![drop_column(D, table, &column.name)],
+        RenameColumn { table, from, to } => vec![rename_column(D, table, from, to)],
         AlterColumn { table, to, .. } => {
             vec![format!(
                 "{} MODIFY COLUMN {};",
@@ -63,19 +48,10 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
             )]
         }
         AddPrimaryKey { table, key } => {
-            vec![format!(
-                "{} ADD PRIMARY KEY {};",
-                alter(table),
-                columns(D, &key.columns)
-            )]
+            vec![add_constraint(D, table, &primary_key(D, key))]
         }
         DropPrimaryKey { table, .. } => vec![format!("{} DROP PRIMARY KEY;", alter(table))],
-        AddUnique { table, unique } => vec![format!(
-            "{} ADD {}UNIQUE {};",
-            alter(table),
-            constraint(D, &unique.name),
-            columns(D, &unique.columns)
-        )],
+        AddUnique { table, unique: u } => vec![add_constraint(D, table, &unique(D, u))],
         DropUnique { table, unique } => {
             // MySQL names an unnamed unique key after its first column.
             let name = unique
@@ -89,7 +65,7 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
             table,
             foreign_key: fk,
         } => {
-            vec![format!("{} ADD {};", alter(table), foreign_key(D, fk))]
+            vec![add_constraint(D, table, &foreign_key(D, fk))]
         }
         DropForeignKey { table, foreign_key } => {
             let name = foreign_key.name.clone().unwrap_or_else(|| {
@@ -106,23 +82,10 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
                 ident(D, &name)
             )]
         }
-        AddCheck { table, check } => vec![format!(
-            "{} ADD {}CHECK ({});",
-            alter(table),
-            constraint(D, &check.name),
-            check.expression
-        )],
-        DropCheck { table, check } => {
-            let name = check
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("{}_chk_1", table.name));
-            vec![format!(
-                "{} DROP CONSTRAINT {};",
-                alter(table),
-                ident(D, &name)
-            )]
-        }
+        AddCheck { table, check: c } => vec![add_constraint(D, table, &check(D, c))],
+        DropCheck { table, check } => vec![drop_constraint(D, table, &check.name, || {
+            format!("{}_chk_1", table.name)
+        })],
         CreateIndex { table, index } => {
             let method = index.method_or_default();
             let (kind, using) = match method.as_str() {
@@ -147,13 +110,7 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
                 index_parts(D, &index.parts)
             )]
         }
-        DropIndex { table, index } => {
-            vec![format!(
-                "DROP INDEX {} ON {};",
-                ident(D, &index.name),
-                qualified(D, table)
-            )]
-        }
+        DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
         SetTableComment { table, comment } => vec![format!(
             "{} COMMENT = {};",
             alter(table),
@@ -163,55 +120,28 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
 }
 
 fn alter(table: &QualifiedName) -> String {
-    format!("ALTER TABLE {}", qualified(D, table))
+    alter_table(D, table)
 }
 
 fn create(table: &Table) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
-    if let Some(pk) = &table.primary_key {
-        lines.push(format!("PRIMARY KEY {}", columns(D, &pk.columns)));
-    }
-    for u in &table.uniques {
-        lines.push(format!(
-            "{}UNIQUE {}",
-            constraint(D, &u.name),
-            columns(D, &u.columns)
-        ));
-    }
-    for c in &table.checks {
-        lines.push(format!(
-            "{}CHECK ({})",
-            constraint(D, &c.name),
-            c.expression
-        ));
-    }
-    for fk in &table.foreign_keys {
-        lines.push(foreign_key(D, fk));
-    }
+    lines.extend(table_constraints(D, table, false, &[]));
     let tail = table
         .comment
         .as_ref()
         .map(|c| format!(" COMMENT = {}", literal(D, c)))
         .unwrap_or_default();
-    create_table(
-        &format!("CREATE TABLE {}", qualified(D, &table.name)),
-        &lines,
-        &tail,
-    )
+    create_table(D, &table.name, &lines, &tail)
 }
 
 /// The full column definition, as `CREATE TABLE`, `ADD COLUMN` and `MODIFY COLUMN` take it.
 pub(crate) fn column_def(c: &Column) -> String {
     let mut sql = format!("{} {}", ident(D, &c.name), c.data_type.raw);
     if let Some(collation) = &c.collation {
-        sql.push_str(&format!(" COLLATE {collation}"));
+        sql.push_str(&collate(D, collation));
     }
     if let Some(g) = &c.generated {
-        let kind = match g.kind {
-            GeneratedKind::Stored => "STORED",
-            GeneratedKind::Virtual => "VIRTUAL",
-        };
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expression));
+        sql.push_str(&generated(g));
     }
     // MariaDB refuses NULL / NOT NULL after a generated column's expression
     // (MySQL accepts both); a generated column is nullable by default on

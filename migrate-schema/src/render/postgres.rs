@@ -2,12 +2,13 @@
 //! line of a draft can be reviewed and warned about on its own.
 
 use super::sql::{
-    columns, constraint, create_table, foreign_key, ident, index_parts, literal,
-    postgres_default_name, qualified,
+    add_column, add_constraint, alter_table, check, collate, create_table, drop_column,
+    drop_constraint, drop_index, drop_table, foreign_key, generated, ident, index_parts, literal,
+    postgres_default_name, primary_key, qualified, rename_column, table_constraints, unique,
 };
 use super::Context;
 use crate::change::{Change, EnumPosition};
-use crate::model::{Column, Dialect, GeneratedKind, Identity, QualifiedName, Table};
+use crate::model::{Column, Dialect, Identity, QualifiedName, Table};
 
 mod alter;
 
@@ -81,7 +82,7 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
         }
         DropEnum { enum_type } => vec![format!("DROP TYPE {};", qualified(D, &enum_type.name))],
         CreateTable { table } => create(table),
-        DropTable { table } => vec![format!("DROP TABLE {};", qualified(D, &table.name))],
+        DropTable { table } => vec![drop_table(D, &table.name)],
         RenameTable { from, to } => {
             let mut out = Vec::new();
             let mut at = from.clone();
@@ -104,79 +105,38 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
             out
         }
         AddColumn { table, column } => {
-            let mut out = vec![format!(
-                "{} ADD COLUMN {};",
-                alter(table),
-                column_def(column)
-            )];
+            let mut out = vec![add_column(D, table, &column_def(column))];
             out.extend(column_comment(table, column));
             out
         }
-        DropColumn { table, column } => {
-            vec![format!(
-                "{} DROP COLUMN {};",
-                alter(table),
-                ident(D, &column.name)
-            )]
-        }
-        RenameColumn { table, from, to } => vec![format!(
-            "{} RENAME COLUMN {} TO {};",
-            alter(table),
-            ident(D, from),
-            ident(D, to)
-        )],
+        DropColumn { table, column } => vec![drop_column(D, table, &column.name)],
+        RenameColumn { table, from, to } => vec![rename_column(D, table, from, to)],
         AlterColumn { table, from, to } => alter_column(table, from, to, ctx),
-        AddPrimaryKey { table, key } => vec![format!(
-            "{} ADD {}PRIMARY KEY {};",
-            alter(table),
-            constraint(D, &key.name),
-            columns(D, &key.columns)
-        )],
-        DropPrimaryKey { table, key } => {
-            let name = key
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("{}_pkey", table.name));
-            vec![drop_constraint(table, &name)]
+        AddPrimaryKey { table, key } => {
+            vec![add_constraint(D, table, &primary_key(D, key))]
         }
-        AddUnique { table, unique } => vec![format!(
-            "{} ADD {}UNIQUE {};",
-            alter(table),
-            constraint(D, &unique.name),
-            columns(D, &unique.columns)
-        )],
-        DropUnique { table, unique } => {
-            let name = unique
-                .name
-                .clone()
-                .unwrap_or_else(|| postgres_default_name(&table.name, &unique.columns, "key"));
-            vec![drop_constraint(table, &name)]
-        }
+        DropPrimaryKey { table, key } => vec![drop_constraint(D, table, &key.name, || {
+            format!("{}_pkey", table.name)
+        })],
+        AddUnique { table, unique: u } => vec![add_constraint(D, table, &unique(D, u))],
+        DropUnique { table, unique } => vec![drop_constraint(D, table, &unique.name, || {
+            postgres_default_name(&table.name, &unique.columns, "key")
+        })],
         AddForeignKey {
             table,
             foreign_key: fk,
         } => {
-            vec![format!("{} ADD {};", alter(table), foreign_key(D, fk))]
+            vec![add_constraint(D, table, &foreign_key(D, fk))]
         }
         DropForeignKey { table, foreign_key } => {
-            let name = foreign_key.name.clone().unwrap_or_else(|| {
+            vec![drop_constraint(D, table, &foreign_key.name, || {
                 postgres_default_name(&table.name, &foreign_key.columns, "fkey")
-            });
-            vec![drop_constraint(table, &name)]
+            })]
         }
-        AddCheck { table, check } => vec![format!(
-            "{} ADD {}CHECK ({});",
-            alter(table),
-            constraint(D, &check.name),
-            check.expression
-        )],
-        DropCheck { table, check } => {
-            let name = check
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("{}_check", table.name));
-            vec![drop_constraint(table, &name)]
-        }
+        AddCheck { table, check: c } => vec![add_constraint(D, table, &check(D, c))],
+        DropCheck { table, check } => vec![drop_constraint(D, table, &check.name, || {
+            format!("{}_check", table.name)
+        })],
         CreateIndex { table, index } => {
             let method = index.method_or_default();
             let using = if method == "btree" {
@@ -197,13 +157,7 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
                 index_parts(D, &index.parts)
             )]
         }
-        DropIndex { table, index } => {
-            let name = QualifiedName {
-                schema: table.schema.clone(),
-                name: index.name.clone(),
-            };
-            vec![format!("DROP INDEX {};", qualified(D, &name))]
-        }
+        DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
         SetTableComment { table, comment } => vec![format!(
             "COMMENT ON TABLE {} IS {};",
             qualified(D, table),
@@ -215,11 +169,7 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
 }
 
 fn alter(table: &QualifiedName) -> String {
-    format!("ALTER TABLE {}", qualified(D, table))
-}
-
-fn drop_constraint(table: &QualifiedName, name: &str) -> String {
-    format!("{} DROP CONSTRAINT {};", alter(table), ident(D, name))
+    alter_table(D, table)
 }
 
 fn create_enum(name: &QualifiedName, values: &[String]) -> String {
@@ -233,32 +183,8 @@ fn create_enum(name: &QualifiedName, values: &[String]) -> String {
 
 fn create(table: &Table) -> Vec<String> {
     let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
-    if let Some(pk) = &table.primary_key {
-        lines.push(format!(
-            "{}PRIMARY KEY {}",
-            constraint(D, &pk.name),
-            columns(D, &pk.columns)
-        ));
-    }
-    for u in &table.uniques {
-        lines.push(format!(
-            "{}UNIQUE {}",
-            constraint(D, &u.name),
-            columns(D, &u.columns)
-        ));
-    }
-    for c in &table.checks {
-        lines.push(format!(
-            "{}CHECK ({})",
-            constraint(D, &c.name),
-            c.expression
-        ));
-    }
-    for fk in &table.foreign_keys {
-        lines.push(foreign_key(D, fk));
-    }
-    let head = format!("CREATE TABLE {}", qualified(D, &table.name));
-    let mut out = vec![create_table(&head, &lines, "")];
+    lines.extend(table_constraints(D, table, false, &[]));
+    let mut out = vec![create_table(D, &table.name, &lines, "")];
     if let Some(comment) = &table.comment {
         out.push(format!(
             "COMMENT ON TABLE {} IS {};",
@@ -275,14 +201,10 @@ fn create(table: &Table) -> Vec<String> {
 fn column_def(c: &Column) -> String {
     let mut sql = format!("{} {}", ident(D, &c.name), c.data_type.raw);
     if let Some(collation) = &c.collation {
-        sql.push_str(&format!(" COLLATE {}", ident(D, collation)));
+        sql.push_str(&collate(D, collation));
     }
     if let Some(g) = &c.generated {
-        let kind = match g.kind {
-            GeneratedKind::Stored => "STORED",
-            GeneratedKind::Virtual => "VIRTUAL",
-        };
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expression));
+        sql.push_str(&generated(g));
     }
     if let Some(identity) = c.identity {
         sql.push_str(&format!(

@@ -1,10 +1,14 @@
-//! Pieces of SQL every dialect shares: quoting and constraint clauses.
+//! Pieces of SQL every dialect shares: quoting, constraint clauses, the
+//! `CREATE TABLE` frame and the `ALTER TABLE` statements all three spell alike.
 //!
 //! Identifiers are always quoted (`"x"`, or `` `x` `` on MySQL): the model holds
 //! the catalog's exact names, and quoting keeps them exact whatever their case
 //! or whether they are keywords.
 
-use crate::model::{Dialect, FkAction, ForeignKey, IndexPart, QualifiedName};
+use crate::model::{
+    Check, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexPart, PrimaryKey,
+    QualifiedName, Table, Unique,
+};
 
 pub(crate) fn ident(dialect: Dialect, name: &str) -> String {
     match dialect {
@@ -41,6 +45,34 @@ pub(crate) fn constraint(dialect: Dialect, name: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// `[CONSTRAINT "name" ]PRIMARY KEY (...)`. MySQL calls every primary key
+/// `PRIMARY` whatever it is given, so no name is written there.
+pub(crate) fn primary_key(dialect: Dialect, key: &PrimaryKey) -> String {
+    let name = match dialect {
+        Dialect::MySql => String::new(),
+        Dialect::Postgres | Dialect::Sqlite => constraint(dialect, &key.name),
+    };
+    format!("{name}PRIMARY KEY {}", columns(dialect, &key.columns))
+}
+
+/// `[CONSTRAINT "name" ]UNIQUE (...)`.
+pub(crate) fn unique(dialect: Dialect, unique: &Unique) -> String {
+    format!(
+        "{}UNIQUE {}",
+        constraint(dialect, &unique.name),
+        columns(dialect, &unique.columns)
+    )
+}
+
+/// `[CONSTRAINT "name" ]CHECK (expression)`.
+pub(crate) fn check(dialect: Dialect, check: &Check) -> String {
+    format!(
+        "{}CHECK ({})",
+        constraint(dialect, &check.name),
+        check.expression
+    )
+}
+
 /// `FOREIGN KEY (...) REFERENCES t (...) [ON DELETE ..] [ON UPDATE ..]`.
 pub(crate) fn foreign_key(dialect: Dialect, fk: &ForeignKey) -> String {
     let mut sql = format!(
@@ -71,9 +103,144 @@ pub(crate) fn index_parts(dialect: Dialect, parts: &[IndexPart]) -> String {
     format!("({})", list.join(", "))
 }
 
-/// `CREATE TABLE name (\n    line,\n    line\n)` with the lines given.
-pub(crate) fn create_table(head: &str, lines: &[String], tail: &str) -> String {
-    format!("{head} (\n    {}\n){tail};", lines.join(",\n    "))
+/// ` COLLATE name`: quoted, but for MySQL, whose collation names are plain
+/// words its catalog prints unquoted.
+pub(crate) fn collate(dialect: Dialect, collation: &str) -> String {
+    match dialect {
+        Dialect::MySql => format!(" COLLATE {collation}"),
+        Dialect::Postgres | Dialect::Sqlite => format!(" COLLATE {}", ident(dialect, collation)),
+    }
+}
+
+/// ` GENERATED ALWAYS AS (expression) STORED|VIRTUAL`.
+pub(crate) fn generated(generated: &Generated) -> String {
+    let kind = match generated.kind {
+        GeneratedKind::Stored => "STORED",
+        GeneratedKind::Virtual => "VIRTUAL",
+    };
+    format!(" GENERATED ALWAYS AS ({}) {kind}", generated.expression)
+}
+
+/// The constraint lines of `CREATE TABLE`, after its columns: the primary key
+/// (unless `inline_key`: a column definition holds it), uniques, checks, and
+/// the table's foreign keys followed by `extra_fks`.
+pub(crate) fn table_constraints(
+    dialect: Dialect,
+    table: &Table,
+    inline_key: bool,
+    extra_fks: &[ForeignKey],
+) -> Vec<String> {
+    let key = table.primary_key.as_ref().filter(|_| !inline_key);
+    key.map(|k| primary_key(dialect, k))
+        .into_iter()
+        .chain(table.uniques.iter().map(|u| unique(dialect, u)))
+        .chain(table.checks.iter().map(|c| check(dialect, c)))
+        .chain(
+            table
+                .foreign_keys
+                .iter()
+                .chain(extra_fks)
+                .map(|fk| foreign_key(dialect, fk)),
+        )
+        .collect()
+}
+
+/// `CREATE TABLE name (\n    line,\n    line\n)tail;` with the lines given.
+pub(crate) fn create_table(
+    dialect: Dialect,
+    name: &QualifiedName,
+    lines: &[String],
+    tail: &str,
+) -> String {
+    format!(
+        "CREATE TABLE {} (\n    {}\n){tail};",
+        qualified(dialect, name),
+        lines.join(",\n    ")
+    )
+}
+
+/// `ALTER TABLE name`, the head of the statements below.
+pub(crate) fn alter_table(dialect: Dialect, table: &QualifiedName) -> String {
+    format!("ALTER TABLE {}", qualified(dialect, table))
+}
+
+/// `ALTER TABLE t ADD COLUMN definition;`.
+pub(crate) fn add_column(dialect: Dialect, table: &QualifiedName, definition: &str) -> String {
+    format!("{} ADD COLUMN {definition};", alter_table(dialect, table))
+}
+
+/// `ALTER TABLE t ADD clause;`, for a constraint clause built above.
+pub(crate) fn add_constraint(dialect: Dialect, table: &QualifiedName, clause: &str) -> String {
+    format!("{} ADD {clause};", alter_table(dialect, table))
+}
+
+/// `ALTER TABLE t DROP CONSTRAINT name;`, a constraint the catalog gave no
+/// name going by the one the engine gives it (`unnamed`).
+pub(crate) fn drop_constraint(
+    dialect: Dialect,
+    table: &QualifiedName,
+    name: &Option<String>,
+    unnamed: impl FnOnce() -> String,
+) -> String {
+    format!(
+        "{} DROP CONSTRAINT {};",
+        alter_table(dialect, table),
+        ident(dialect, &name.clone().unwrap_or_else(unnamed))
+    )
+}
+
+/// `ALTER TABLE t DROP COLUMN c;`.
+pub(crate) fn drop_column(dialect: Dialect, table: &QualifiedName, column: &str) -> String {
+    format!(
+        "{} DROP COLUMN {};",
+        alter_table(dialect, table),
+        ident(dialect, column)
+    )
+}
+
+/// `ALTER TABLE t RENAME COLUMN a TO b;`.
+pub(crate) fn rename_column(
+    dialect: Dialect,
+    table: &QualifiedName,
+    from: &str,
+    to: &str,
+) -> String {
+    format!(
+        "{} RENAME COLUMN {} TO {};",
+        alter_table(dialect, table),
+        ident(dialect, from),
+        ident(dialect, to)
+    )
+}
+
+/// `DROP TABLE t;`.
+pub(crate) fn drop_table(dialect: Dialect, table: &QualifiedName) -> String {
+    format!("DROP TABLE {};", qualified(dialect, table))
+}
+
+/// `DROP INDEX`: a MySQL index is named within its table, a PostgreSQL or
+/// SQLite one within its table's schema.
+pub(crate) fn drop_index(dialect: Dialect, table: &QualifiedName, index: &str) -> String {
+    match dialect {
+        Dialect::MySql => format!(
+            "DROP INDEX {} ON {};",
+            ident(dialect, index),
+            qualified(dialect, table)
+        ),
+        Dialect::Postgres | Dialect::Sqlite => format!(
+            "DROP INDEX {};",
+            qualified(dialect, &index_name(table, index))
+        ),
+    }
+}
+
+/// An index name qualified with its table's schema, where PostgreSQL and
+/// SQLite keep indexes.
+pub(crate) fn index_name(table: &QualifiedName, index: &str) -> QualifiedName {
+    QualifiedName {
+        schema: table.schema.clone(),
+        name: index.to_string(),
+    }
 }
 
 /// The name PostgreSQL gives an unnamed constraint, used to drop one whose
@@ -105,6 +272,35 @@ mod tests {
         assert_eq!(ident(Dialect::MySql, "we`ird"), "`we``ird`");
         assert_eq!(literal(Dialect::Postgres, "it's"), "'it''s'");
         assert_eq!(literal(Dialect::MySql, "a\\b'"), "'a\\\\b'''");
+    }
+
+    #[test]
+    fn mysql_primary_keys_are_never_named_and_inline_keys_are_left_out() {
+        let key = PrimaryKey {
+            name: Some("pk".into()),
+            columns: vec!["id".into()],
+        };
+        assert_eq!(primary_key(Dialect::MySql, &key), "PRIMARY KEY (`id`)");
+        assert_eq!(
+            primary_key(Dialect::Postgres, &key),
+            "CONSTRAINT \"pk\" PRIMARY KEY (\"id\")"
+        );
+        let table = Table {
+            primary_key: Some(key),
+            uniques: vec![Unique {
+                name: None,
+                columns: vec!["a".into()],
+            }],
+            ..Table::new("t")
+        };
+        assert_eq!(
+            table_constraints(Dialect::Sqlite, &table, true, &[]),
+            ["UNIQUE (\"a\")"]
+        );
+        assert_eq!(
+            table_constraints(Dialect::Sqlite, &table, false, &[]).len(),
+            2
+        );
     }
 
     #[test]

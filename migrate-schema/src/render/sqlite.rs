@@ -9,7 +9,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::sql::{ident, qualified};
+use super::sql::{
+    add_column, alter_table, drop_column, drop_index, drop_table, ident, rename_column,
+};
 use super::{Context, Statement};
 use crate::change::Change;
 use crate::model::{Column, Dialect, ForeignKey, GeneratedKind, QualifiedName, Table};
@@ -257,7 +259,6 @@ fn constrains(t: &Table, column: &str) -> bool {
 
 fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<String> {
     use Change::*;
-    let alter = |t: &QualifiedName| format!("ALTER TABLE {}", qualified(D, t));
     match change {
         CreateTable { table } => {
             let fks = tables
@@ -267,38 +268,17 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
                 .unwrap_or_default();
             vec![create(table, &table.name, fks)]
         }
-        DropTable { table } => vec![format!("DROP TABLE {};", qualified(D, &table.name))],
-        RenameTable { from, to } => {
-            vec![format!("{} RENAME TO {};", alter(from), ident(D, &to.name))]
-        }
-        AddColumn { table, column } => {
-            vec![format!(
-                "{} ADD COLUMN {};",
-                alter(table),
-                column_def(column, false)
-            )]
-        }
-        DropColumn { table, column } => {
-            vec![format!(
-                "{} DROP COLUMN {};",
-                alter(table),
-                ident(D, &column.name)
-            )]
-        }
-        RenameColumn { table, from, to } => vec![format!(
-            "{} RENAME COLUMN {} TO {};",
-            alter(table),
-            ident(D, from),
-            ident(D, to)
+        DropTable { table } => vec![drop_table(D, &table.name)],
+        RenameTable { from, to } => vec![format!(
+            "{} RENAME TO {};",
+            alter_table(D, from),
+            ident(D, &to.name)
         )],
+        AddColumn { table, column } => vec![add_column(D, table, &column_def(column, false))],
+        DropColumn { table, column } => vec![drop_column(D, table, &column.name)],
+        RenameColumn { table, from, to } => vec![rename_column(D, table, from, to)],
         CreateIndex { table, index } => vec![create_index(table, index)],
-        DropIndex { table, index } => {
-            let name = QualifiedName {
-                schema: table.schema.clone(),
-                name: index.name.clone(),
-            };
-            vec![format!("DROP INDEX {};", qualified(D, &name))]
-        }
+        DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
         // Foreign keys of created tables are inline; those of dropped tables go with them.
         AddForeignKey { .. } | DropForeignKey { .. } => vec![],
         SetTableComment { .. } | AlterColumn { .. } => {

@@ -2,7 +2,7 @@
 //! order the engine accepts them (an identity needs NOT NULL first, a default
 //! may not survive a type change).
 
-use super::super::sql::{ident, literal, qualified};
+use super::super::sql::{add_column, collate, drop_column, ident, literal, qualified};
 use super::super::Context;
 use super::{alter, column_comment, column_def, identity_words, D};
 use crate::diff::uses_enum;
@@ -23,12 +23,8 @@ pub(super) fn alter_column(
         } else {
             // A generation expression cannot be added to a column: the column
             // is replaced (its values are derived, nothing else is kept).
-            out.push(format!(
-                "{} DROP COLUMN {};",
-                alter(table),
-                ident(D, &to.name)
-            ));
-            out.push(format!("{} ADD COLUMN {};", alter(table), column_def(to)));
+            out.push(drop_column(D, table, &to.name));
+            out.push(add_column(D, table, &column_def(to)));
             out.extend(column_comment(table, to));
             return out;
         }
@@ -42,13 +38,13 @@ pub(super) fn alter_column(
             out.push(format!("{col} DROP DEFAULT;"));
             default_dropped = true;
         }
-        let collate = to
+        let collation = to
             .collation
             .as_ref()
-            .map(|c| format!(" COLLATE {}", ident(D, c)))
+            .map(|c| collate(D, c))
             .unwrap_or_default();
         out.push(format!(
-            "{col} TYPE {}{collate}{};",
+            "{col} TYPE {}{collation}{};",
             to.data_type.raw,
             using(from, to, ctx)
         ));

@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 
 use super::super::sql::{
-    columns, constraint, create_table, foreign_key, ident, index_parts, qualified,
+    alter_table, collate, columns, create_table, drop_table, generated, ident, index_name,
+    index_parts, qualified, table_constraints,
 };
 use super::{Tables, D};
-use crate::model::{Column, ForeignKey, GeneratedKind, Identity, Index, QualifiedName, Table};
+use crate::model::{Column, ForeignKey, Identity, Index, QualifiedName, Table};
 
 /// The documented 12-step rebuild of table `name` (its desired name, under
 /// which it exists once the renames before it ran), keeping the rows of every
@@ -48,10 +49,10 @@ pub(super) fn rebuild_table(name: &QualifiedName, tables: &Tables) -> Vec<String
             qualified(D, name)
         ));
     }
-    out.push(format!("DROP TABLE {};", qualified(D, name)));
+    out.push(drop_table(D, name));
     out.push(format!(
-        "ALTER TABLE {} RENAME TO {};",
-        qualified(D, &temp),
+        "{} RENAME TO {};",
+        alter_table(D, &temp),
         ident(D, &name.name)
     ));
     out.extend(desired.indexes.iter().map(|i| create_index(name, i)));
@@ -77,31 +78,8 @@ pub(super) fn create(table: &Table, name: &QualifiedName, extra_fks: &[ForeignKe
         .iter()
         .map(|c| column_def(c, inline_pk.as_deref() == Some(c.name.as_str())))
         .collect();
-    if let (Some(pk), None) = (&table.primary_key, &inline_pk) {
-        lines.push(format!(
-            "{}PRIMARY KEY {}",
-            constraint(D, &pk.name),
-            columns(D, &pk.columns)
-        ));
-    }
-    for u in &table.uniques {
-        lines.push(format!(
-            "{}UNIQUE {}",
-            constraint(D, &u.name),
-            columns(D, &u.columns)
-        ));
-    }
-    for c in &table.checks {
-        lines.push(format!(
-            "{}CHECK ({})",
-            constraint(D, &c.name),
-            c.expression
-        ));
-    }
-    for fk in table.foreign_keys.iter().chain(extra_fks) {
-        lines.push(foreign_key(D, fk));
-    }
-    create_table(&format!("CREATE TABLE {}", qualified(D, name)), &lines, "")
+    lines.extend(table_constraints(D, table, inline_pk.is_some(), extra_fks));
+    create_table(D, name, &lines, "")
 }
 
 pub(super) fn column_def(c: &Column, autoincrement_key: bool) -> String {
@@ -120,23 +98,16 @@ pub(super) fn column_def(c: &Column, autoincrement_key: bool) -> String {
         sql.push_str(&format!(" DEFAULT {default}"));
     }
     if let Some(collation) = &c.collation {
-        sql.push_str(&format!(" COLLATE {}", ident(D, collation)));
+        sql.push_str(&collate(D, collation));
     }
     if let Some(g) = &c.generated {
-        let kind = match g.kind {
-            GeneratedKind::Stored => "STORED",
-            GeneratedKind::Virtual => "VIRTUAL",
-        };
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expression));
+        sql.push_str(&generated(g));
     }
     sql
 }
 
 pub(super) fn create_index(table: &QualifiedName, index: &Index) -> String {
-    let name = QualifiedName {
-        schema: table.schema.clone(),
-        name: index.name.clone(),
-    };
+    let name = index_name(table, &index.name);
     let predicate = index
         .predicate
         .as_ref()

@@ -1,124 +1,43 @@
-//! The corpus: `tests/schema-corpus/mysql/<case>/{current,desired}.sql`,
-//! optionally `expected.up.sql` (the exact up statements), `rows.sql` (the
-//! rows to insert into current instead of generated ones) and `known-gap`
-//! (why the case fails today: a failure is then listed, not fatal, and a
-//! pass is an error so the marker gets removed).
+//! The MySQL corpus, `tests/schema-corpus/mysql/` (see [`super::super::corpus`]
+//! for its files): each phase runs on fresh scratch databases.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use migrate_runtime::Db;
 use migrate_schema::{draft, rename_hints, Change, Dialect, Hints, Schema, Table};
 
+use super::super::corpus::{self, check_up, nothing_to_do, Case, Corpus};
 use super::{apply, read, run, scratch};
-use crate::support::{int, workspace_root, Scratch};
+use crate::support::{int, Scratch};
 
 const D: Dialect = Dialect::MySql;
-/// Cases run at once: each holds a few scratch databases for a few seconds.
-const PARALLEL: usize = 4;
 
-struct Case {
-    name: String,
-    current: String,
-    desired: String,
-    expected_up: Option<String>,
-    rows: Option<String>,
-    known_gap: Option<String>,
-}
+/// The MySQL part of the corpus runner.
+struct MySql;
 
-fn cases() -> Vec<Case> {
-    let root = workspace_root().join("tests/schema-corpus/mysql");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    let read = |dir: &Path, file: &str| std::fs::read_to_string(dir.join(file)).ok();
-    dirs.iter()
-        .map(|dir| Case {
-            name: dir.file_name().unwrap().to_string_lossy().into_owned(),
-            current: read(dir, "current.sql").unwrap_or_default(),
-            desired: read(dir, "desired.sql")
-                .unwrap_or_else(|| panic!("{} has no desired.sql", dir.display())),
-            expected_up: read(dir, "expected.up.sql"),
-            rows: read(dir, "rows.sql"),
-            known_gap: read(dir, "known-gap").map(|r| r.trim().to_string()),
-        })
-        .collect()
+impl Corpus for MySql {
+    const NAME: &'static str = "mysql";
+    /// Each case holds a few scratch databases for a few seconds.
+    const WORKERS: usize = 4;
+    type Worker = ();
+
+    async fn worker() -> Option<()> {
+        scratch().await.map(drop)
+    }
+
+    async fn run_case(case: &Case, _: &()) -> Result<(), String> {
+        run_case(case).await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn corpus() {
-    if scratch().await.is_none() {
-        return;
-    }
-    let cases = cases();
-    assert!(cases.len() >= 50, "the corpus has {} cases", cases.len());
-    let mut failures = Vec::new();
-    let mut gaps = Vec::new();
-    for chunk in cases.chunks(PARALLEL) {
-        let handles: Vec<_> = chunk
-            .iter()
-            .map(|case| {
-                let (name, current, desired) = (
-                    case.name.clone(),
-                    case.current.clone(),
-                    case.desired.clone(),
-                );
-                let (expected, rows) = (case.expected_up.clone(), case.rows.clone());
-                tokio::spawn(async move {
-                    run_case(
-                        &name,
-                        &current,
-                        &desired,
-                        expected.as_deref(),
-                        rows.as_deref(),
-                    )
-                    .await
-                })
-            })
-            .collect();
-        for (case, handle) in chunk.iter().zip(handles) {
-            let outcome = handle
-                .await
-                .unwrap_or_else(|e| Err(format!("panicked: {e}")));
-            match (outcome, &case.known_gap) {
-                (Ok(()), None) => {}
-                (Ok(()), Some(_)) => failures.push(format!(
-                    "{}: passes although marked as a known gap: remove its `known-gap` file",
-                    case.name
-                )),
-                (Err(e), None) => failures.push(format!("{}: {e}", case.name)),
-                (Err(e), Some(reason)) => gaps.push(format!("{} ({reason}): {e}", case.name)),
-            }
-        }
-    }
-    for gap in &gaps {
-        eprintln!("KNOWN GAP {gap}\n");
-    }
-    eprintln!(
-        "mysql corpus: {} cases, {} known gaps, {} failures",
-        cases.len(),
-        gaps.len(),
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} case(s) failed:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    corpus::run::<MySql>().await;
 }
 
 /// The four phases and the run with rows, on fresh scratch databases.
-async fn run_case(
-    name: &str,
-    current: &str,
-    desired: &str,
-    expected_up: Option<&str>,
-    rows: Option<&str>,
-) -> Result<(), String> {
+async fn run_case(case: &Case) -> Result<(), String> {
+    let (name, current, desired) = (&case.name, &case.current, &case.desired);
     let hints = rename_hints(D, &format!("{name}/desired.sql"), desired)
         .map_err(|e| format!("rename hints: {e}"))?;
     let (_sa_db, a, sa) = fresh(current, "current.sql").await?;
@@ -128,16 +47,9 @@ async fn run_case(
     let up = draft(&sa, &sb, &hints, D);
     apply(&a, &up.sql(), "phase 1 (up)").await?;
     same(&read(&a).await?, &sb, "phase 1: up does not reach desired")?;
-    if let Some(expected) = expected_up {
-        let got = up.sql().join("\n");
-        if got.trim() != expected.trim() {
-            return Err(format!(
-                "phase 1: the up statements differ from expected.up.sql:\n{got}"
-            ));
-        }
-    }
+    check_up(case, &up)?;
     // (2) desired -> desired
-    empty(&sb, "phase 2: desired -> desired")?;
+    nothing_to_do(&sb, D, "phase 2: desired -> desired")?;
     // (3) desired -> current, on a copy of desired
     let down = draft(&sb, &sa, &hints.reversed(), D);
     let (_b2_db, b2, _) = fresh(desired, "desired.sql").await?;
@@ -148,12 +60,12 @@ async fn run_case(
         "phase 3: down does not return to current",
     )?;
     // (4) current -> current
-    empty(&sa, "phase 4: current -> current")?;
+    nothing_to_do(&sa, D, "phase 4: current -> current")?;
 
     // Phase 1 again with a row in every table of current.
     let (_a2_db, a2, _) = fresh(current, "current.sql").await?;
-    let fill = match rows {
-        Some(rows) => rows.to_string(),
+    let fill = match &case.rows {
+        Some(rows) => rows.clone(),
         None => filler_rows(&sa),
     };
     run(&a2, &fill, "inserting a row in every table").await?;
@@ -188,7 +100,7 @@ async fn run_case(
                 "phase 1 with rows: `{name}` has {count} rows after up, not 1"
             ));
         }
-        if rows.is_some() {
+        if case.rows.is_some() {
             continue;
         }
         // Generated rows fill every column: a kept (or renamed) column
@@ -248,15 +160,6 @@ fn same(got: &Schema, want: &Schema, what: &str) -> Result<(), String> {
             String::new()
         }
     ))
-}
-
-fn empty(schema: &Schema, what: &str) -> Result<(), String> {
-    let d = draft(schema, schema, &Hints::new(), D);
-    if d.sql().is_empty() && d.changes.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{what} is not empty: {:?}", d.sql()))
-    }
 }
 
 /// One `INSERT` per table with a value in every column that takes one

@@ -1,7 +1,5 @@
-//! The corpus: `tests/schema-corpus/postgres/<case>/{current,desired}.sql`,
-//! optionally `expected.up.sql` (the exact up statements, one per line group,
-//! as the draft prints them) and `rows.sql` (the rows to insert into current
-//! instead of generated ones).
+//! The PostgreSQL corpus, `tests/schema-corpus/postgres/` (see
+//! [`super::super::corpus`] for its files).
 //!
 //! Each case runs on three databases: A (current), B (desired) and R
 //! (current with a row in every table). Both sides are read, then
@@ -11,120 +9,36 @@
 //! 4. draft(A→A) is empty;
 //! 5. draft(A→B) applied to R succeeds, and the tables kept keep their rows.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-
 use migrate_runtime::Db;
 use migrate_schema::{draft, rename_hints, Dialect, Hints, QualifiedName, Schema};
 
+use super::super::corpus::{self, check_up, nothing_to_do, Case, Corpus};
 use super::{read, rows, run, scratch};
-use crate::support::{int, workspace_root, Scratch};
+use crate::support::{int, Scratch};
 
 const D: Dialect = Dialect::Postgres;
-/// Cases run at once, each worker on three databases of its own.
-const WORKERS: usize = 3;
 
-/// Cases that fail today, with the reason (a defect of the diff or the
-/// renderer, which this reader's branch does not touch). A failure of such a
-/// case is listed, not fatal; a pass is an error, so that the entry goes.
-const KNOWN_GAPS: &[(&str, &str)] = &[];
+/// The PostgreSQL part of the corpus runner.
+struct Postgres;
 
-struct Case {
-    name: String,
-    current: String,
-    desired: String,
-    expected_up: Option<String>,
-    rows: Option<String>,
-}
+impl Corpus for Postgres {
+    const NAME: &'static str = "postgres";
+    /// Each worker on three databases of its own.
+    const WORKERS: usize = 3;
+    type Worker = Dbs;
 
-fn cases() -> Vec<Case> {
-    let root = workspace_root().join("tests/schema-corpus/postgres");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    let read = |dir: &Path, file: &str| std::fs::read_to_string(dir.join(file)).ok();
-    dirs.iter()
-        .map(|dir| Case {
-            name: dir.file_name().unwrap().to_string_lossy().into_owned(),
-            current: read(dir, "current.sql").unwrap_or_default(),
-            desired: read(dir, "desired.sql")
-                .unwrap_or_else(|| panic!("{} has no desired.sql", dir.display())),
-            expected_up: read(dir, "expected.up.sql"),
-            rows: read(dir, "rows.sql"),
-        })
-        .collect()
+    async fn worker() -> Option<Dbs> {
+        Dbs::new().await
+    }
+
+    async fn run_case(case: &Case, dbs: &Dbs) -> Result<(), String> {
+        run_case(case, dbs).await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn corpus() {
-    if scratch().await.is_none() {
-        return;
-    }
-    let cases = cases();
-    assert!(cases.len() >= 50, "the corpus has {} cases", cases.len());
-    for (gap, _) in KNOWN_GAPS {
-        assert!(
-            cases.iter().any(|c| c.name == *gap),
-            "KNOWN_GAPS names {gap}, which is not a corpus case"
-        );
-    }
-    let only = std::env::var("SCHEMA_CORPUS_CASE").ok();
-    let selected: Vec<Case> = cases
-        .into_iter()
-        .filter(|c| only.as_ref().is_none_or(|o| c.name.contains(o.as_str())))
-        .collect();
-    let total = selected.len();
-    let queue = Arc::new(Mutex::new(selected));
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let queue = Arc::clone(&queue);
-            tokio::spawn(async move {
-                let mut outcomes = Vec::new();
-                let Some(dbs) = Dbs::new().await else {
-                    return outcomes;
-                };
-                loop {
-                    let Some(case) = queue.lock().unwrap().pop() else {
-                        break;
-                    };
-                    let outcome = run_case(&case, &dbs).await;
-                    outcomes.push((case.name, outcome));
-                }
-                outcomes
-            })
-        })
-        .collect();
-    let mut outcomes = Vec::new();
-    for worker in workers {
-        outcomes.extend(worker.await.expect("a corpus worker panicked"));
-    }
-    assert_eq!(outcomes.len(), total, "every case ran");
-    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut failures = Vec::new();
-    let mut gaps = Vec::new();
-    for (name, outcome) in outcomes {
-        let gap = KNOWN_GAPS.iter().find(|(gap, _)| *gap == name);
-        match (outcome, gap) {
-            (Ok(()), None) => {}
-            (Ok(()), Some(_)) => failures.push(format!(
-                "{name}: passes although listed in KNOWN_GAPS: remove it"
-            )),
-            (Err(e), None) => failures.push(format!("{name}: {e}")),
-            (Err(e), Some((_, why))) => gaps.push(format!("{name} ({why}): {e}")),
-        }
-    }
-    for gap in &gaps {
-        eprintln!("known gap: {gap}\n");
-    }
-    eprintln!(
-        "postgres corpus: {total} cases, {} failing, {} known gaps",
-        failures.len(),
-        gaps.len()
-    );
-    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+    corpus::run::<Postgres>().await;
 }
 
 /// The three databases a worker runs its cases on: creating databases is
@@ -173,31 +87,17 @@ async fn run_case(case: &Case, dbs: &Dbs) -> Result<(), String> {
     let mut errors = Vec::new();
 
     let up = draft(&current, &desired, &hints, D);
-    if std::env::var_os("SCHEMA_CORPUS_PRINT").is_some() {
-        eprintln!("== {}\n{}", case.name, up.sql().join("\n"));
-    }
-    if let Some(expected) = &case.expected_up {
-        let got = up.sql().join("\n");
-        if got.trim() != expected.trim() {
-            errors.push(format!("up statements differ from expected.up.sql:\n{got}"));
-        }
-    }
+    errors.extend(check_up(case, &up).err());
     if let Err(e) = reach(&dbs.a, &up.sql(), &desired, &hints).await {
         errors.push(format!("phase 1 (current → desired): {e}"));
     }
-    let same = draft(&desired, &desired, &Hints::new(), D);
-    if !same.is_empty() {
-        errors.push(format!("phase 2 (desired → desired): {:#?}", same.sql()));
-    }
+    errors.extend(nothing_to_do(&desired, D, "phase 2 (desired → desired)").err());
     let reversed = hints.reversed();
     let down = draft(&desired, &current, &reversed, D);
     if let Err(e) = reach(&dbs.b, &down.sql(), &current, &reversed).await {
         errors.push(format!("phase 3 (desired → current): {e}"));
     }
-    let same = draft(&current, &current, &Hints::new(), D);
-    if !same.is_empty() {
-        errors.push(format!("phase 4 (current → current): {:#?}", same.sql()));
-    }
+    errors.extend(nothing_to_do(&current, D, "phase 4 (current → current)").err());
     if let Err(e) = with_rows(&dbs.r, case, &current, &desired, &hints, &up.sql()).await {
         errors.push(format!("phase 1 with rows: {e}"));
     }

@@ -1,57 +1,38 @@
-//! The corpus under `tests/schema-corpus/sqlite`, each case played in four
-//! phases on scratch databases, then once more with rows.
-//!
-//! A case is a directory with `current.sql` and `desired.sql`, and
-//! optionally `expected.up.sql` (the exact up statements), `rows.sql` (the
-//! rows to insert into the current schema instead of one generated row per
-//! table) and `known-gap` (why the case is known to fail: it is still run
-//! and reported, but does not fail the test), `rows-fail` (why up must fail
-//! once the tables have rows: what the verification exists to catch). With `MIGRATE_CORPUS_PRINT`
-//! set, each case's up draft is printed, to write an `expected.up.sql`.
+//! The SQLite corpus, `tests/schema-corpus/sqlite/` (see
+//! [`super::super::corpus`] for its files), each case played in four phases
+//! on scratch databases, then once more with rows, whose values must survive.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 
 use migrate_runtime::catalog::read_schema;
 use migrate_runtime::Db;
 use migrate_schema::{draft, rename_hints, Hints, Schema, Table};
 
+use super::super::corpus::{self, check_up, nothing_to_do, Case, Corpus};
 use super::{database, D};
-use crate::support::{exec, int, strings, workspace_root};
+use crate::support::{exec, int, strings};
 
-struct Case {
-    name: String,
-    current: String,
-    desired: String,
-    expected_up: Option<String>,
-    rows: Option<String>,
-    known_gap: Option<String>,
-    rows_fail: Option<String>,
+/// The SQLite part of the corpus runner.
+struct Sqlite;
+
+impl Corpus for Sqlite {
+    const NAME: &'static str = "sqlite";
+    const WORKERS: usize = 1;
+    /// Each case makes its own databases.
+    type Worker = ();
+
+    async fn worker() -> Option<()> {
+        Some(())
+    }
+
+    async fn run_case(case: &Case, _: &()) -> Result<(), String> {
+        run_case(case).await
+    }
 }
 
-fn corpus_dir() -> PathBuf {
-    workspace_root().join("tests/schema-corpus/sqlite")
-}
-
-fn load_cases() -> Vec<Case> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("tests/schema-corpus/sqlite exists")
-        .map(|e| e.expect("a corpus entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    let read = |dir: &Path, file: &str| std::fs::read_to_string(dir.join(file)).ok();
-    dirs.iter()
-        .map(|dir| Case {
-            name: dir.file_name().unwrap().to_string_lossy().into_owned(),
-            current: read(dir, "current.sql").unwrap_or_default(),
-            desired: read(dir, "desired.sql").unwrap_or_default(),
-            expected_up: read(dir, "expected.up.sql"),
-            rows: read(dir, "rows.sql"),
-            known_gap: read(dir, "known-gap"),
-            rows_fail: read(dir, "rows-fail"),
-        })
-        .collect()
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corpus() {
+    corpus::run::<Sqlite>().await;
 }
 
 async fn read(db: &Db) -> Result<Schema, String> {
@@ -177,17 +158,7 @@ async fn run_case(case: &Case) -> Result<(), String> {
 
     // (1) current → desired.
     let up = draft(&current, &desired, &hints, D);
-    if std::env::var_os("MIGRATE_CORPUS_PRINT").is_some() {
-        eprintln!("=== {}\n{}", case.name, up.sql().join("\n"));
-    }
-    if let Some(expected) = &case.expected_up {
-        let got = up.sql().join("\n");
-        if got.trim() != expected.trim() {
-            return Err(format!(
-                "phase 1: up differs from expected.up.sql\n--- got:\n{got}\n--- expected:\n{expected}"
-            ));
-        }
-    }
+    check_up(case, &up)?;
     if up.is_empty() {
         return Err("phase 1: the up draft is empty".into());
     }
@@ -206,13 +177,7 @@ async fn run_case(case: &Case) -> Result<(), String> {
         ));
     }
     // (2) desired → desired.
-    let same = draft(&desired, &desired, &Hints::new(), D);
-    if !same.is_empty() {
-        return Err(format!(
-            "phase 2: desired → desired is not empty: {:?}",
-            same.sql()
-        ));
-    }
+    nothing_to_do(&desired, D, "phase 2: desired → desired")?;
     // (3) desired → current, on a copy of desired.
     let down = draft(&desired, &current, &hints.reversed(), D);
     let (_sb2, b2) = database(&case.desired).await?;
@@ -230,13 +195,7 @@ async fn run_case(case: &Case) -> Result<(), String> {
         ));
     }
     // (4) current → current.
-    let same = draft(&current, &current, &Hints::new(), D);
-    if !same.is_empty() {
-        return Err(format!(
-            "phase 4: current → current is not empty: {:?}",
-            same.sql()
-        ));
-    }
+    nothing_to_do(&current, D, "phase 4: current → current")?;
     // Phase 1 again with a row in every table: the rows of kept tables survive.
     let (_sr, r) = database(&case.current).await?;
     let rows = case
@@ -261,7 +220,7 @@ async fn run_case(case: &Case) -> Result<(), String> {
         (Some(why), Ok(())) => {
             return Err(format!(
                 "phase 1 with rows: up should fail ({}) but passes",
-                why.trim()
+                why
             ))
         }
         (Some(_), Err(_)) => return Ok(()),
@@ -306,37 +265,4 @@ async fn run_case(case: &Case) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn corpus() {
-    let cases = load_cases();
-    assert!(
-        cases.len() >= 50,
-        "the corpus has {} cases, fewer than 50",
-        cases.len()
-    );
-    let mut failed = Vec::new();
-    let mut gaps = Vec::new();
-    for case in &cases {
-        match (run_case(case).await, &case.known_gap) {
-            (Ok(()), Some(_)) => failed.push(format!(
-                "{}: marked known-gap but passes (remove the known-gap file)",
-                case.name
-            )),
-            (Ok(()), None) => {}
-            (Err(e), Some(gap)) => gaps.push(format!("{}: {}\n    ({e})", case.name, gap.trim())),
-            (Err(e), None) => failed.push(format!("{}: {e}", case.name)),
-        }
-    }
-    for gap in &gaps {
-        eprintln!("KNOWN GAP {gap}");
-    }
-    eprintln!(
-        "sqlite corpus: {} cases, {} failed, {} known gaps",
-        cases.len(),
-        failed.len(),
-        gaps.len()
-    );
-    assert!(failed.is_empty(), "failing cases:\n{}", failed.join("\n\n"));
 }
