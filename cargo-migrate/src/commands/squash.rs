@@ -59,6 +59,22 @@ pub(crate) fn run(args: &SquashArgs, env: &Env<'_>, out: &mut dyn Write) -> Resu
         replaces.len(),
         graph.describe(to)
     )?;
+    let labels: Vec<&str> = replaces
+        .iter()
+        .filter_map(|id| graph.index_of(id))
+        .flat_map(|i| graph.declared_labels(i))
+        .map(String::as_str)
+        .collect();
+    if !labels.is_empty() {
+        render::warning(
+            env.reporter,
+            &format!(
+                "branch label(s) {} are declared on replaced revisions: once their files are deleted, targets such as `{}@head` no longer resolve; declare them on a revision after the squash first",
+                labels.join(", "),
+                labels[0]
+            ),
+        );
+    }
     for t in &squashed.data {
         let what = if args.with_data {
             "included"
