@@ -15,6 +15,7 @@ mod failures;
 mod locking;
 mod offline;
 mod processes;
+mod squash;
 mod targets;
 
 use crate::support::{rev, strings, version_rows, Rev};
