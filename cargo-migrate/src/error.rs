@@ -206,7 +206,7 @@ pub(crate) enum CliError {
         dialect: &'static str,
     },
     /// A schema command that cannot tell which database kind to use.
-    #[error("`{command}` needs to know the kind of database: pass --database-url (or set {env}), or --dev-url")]
+    #[error("`{command}` needs to know the kind of database: pass --database-url (or set {env}), or --dev-url; for in-memory SQLite scratch databases, `dialect = \"sqlite\"` in migrate.toml is enough")]
     NoSchemaDialect {
         /// The command.
         command: &'static str,

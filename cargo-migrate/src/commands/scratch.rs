@@ -23,7 +23,8 @@ pub(crate) struct Target {
 
 impl Target {
     /// From the database URL and `--dev-url` / `dev_url`: the URL gives the
-    /// kind; the dev URL (else the URL itself) gives the server.
+    /// kind; the dev URL (else the URL itself) gives the server. Without
+    /// either, `dialect = "sqlite"` in migrate.toml means in-memory SQLite.
     pub(crate) fn resolve(
         env: &Env<'_>,
         dev: &DevOpts,
@@ -35,6 +36,8 @@ impl Target {
         let dialect = match (&url, &dev) {
             (Some(u), _) => u.dialect(),
             (None, Some(d)) => d.dialect(),
+            // SQLite needs no server: the config's dialect is enough.
+            (None, None) if env.settings.dialect == Some(Dialect::Sqlite) => Dialect::Sqlite,
             (None, None) => {
                 return Err(CliError::NoSchemaDialect {
                     command,

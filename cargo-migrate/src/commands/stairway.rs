@@ -11,7 +11,7 @@ use migrate_runtime::scratch::ScratchServer;
 use migrate_runtime::stairway::{
     EndCheck, Failure, Outcome, RevisionReport, Stairway, StairwayReport,
 };
-use migrate_runtime::{Dialect, Migrations, DEFAULT_TABLE};
+use migrate_runtime::{Migrations, DEFAULT_TABLE};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 
@@ -61,10 +61,6 @@ pub(crate) fn run(args: &TestArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
 /// the database URL), or in memory when migrate.toml says `dialect =
 /// "sqlite"` and no URL is given.
 fn server(args: &TestArgs, env: &Env<'_>) -> Result<ScratchServer, CliError> {
-    let no_url = env.url.is_none() && args.dev.dev_url.is_none() && env.settings.dev_url.is_none();
-    if no_url && env.settings.dialect == Some(Dialect::Sqlite) {
-        return Ok(ScratchServer::sqlite());
-    }
     Ok(Target::resolve(env, &args.dev, "test")?.server)
 }
 

@@ -49,7 +49,7 @@ impl<'a> Revisions<'a> {
                     id: m.id(),
                     file_name: m.file_name(),
                     message: m.message(),
-                    parents: strs(m.parents()),
+                    parents: Vec::new(),
                     depends_on: strs(m.depends_on()),
                     labels: strs(m.branch_labels()),
                     create_date: None,
@@ -58,6 +58,7 @@ impl<'a> Revisions<'a> {
                 .collect(),
             home: Home::Build,
         }
+        .with_graph_parents()
     }
 
     /// The revisions read from `dir`, shown by path, as `cargo migrate`
@@ -73,7 +74,7 @@ impl<'a> Revisions<'a> {
                     id: &r.id,
                     file_name: &r.file_name,
                     message: r.message(),
-                    parents: strs(&r.parents),
+                    parents: Vec::new(),
                     depends_on: strs(&r.depends_on),
                     labels: strs(&r.branch_labels),
                     create_date: r.create_date.as_deref(),
@@ -82,6 +83,18 @@ impl<'a> Revisions<'a> {
                 .collect(),
             home: Home::Dir(dir),
         }
+        .with_graph_parents()
+    }
+
+    /// Parents as the graph has them: the `Revises:` ids, except where a
+    /// squash stands for the revision named (after the last revision it
+    /// replaces, or in place of deleted ones).
+    fn with_graph_parents(mut self) -> Self {
+        let graph = self.graph;
+        for (i, entry) in self.list.iter_mut().enumerate() {
+            entry.parents = graph.parents(i).iter().map(|&p| graph.id(p)).collect();
+        }
+        self
     }
 
     /// The graph; node `i` is revision `i`.
@@ -209,9 +222,6 @@ impl<'a> Revisions<'a> {
         writeln!(out, "Rev: {}{}", self.id(i), self.flags(i, current))?;
         if parents.len() > 1 {
             writeln!(out, "Merges: {}", parents.join(", "))?;
-        } else if graph.is_squash(i) && graph.parents(i).is_empty() {
-            // The revision it revises is one it replaces, and gone.
-            writeln!(out, "Parent: <base>")?;
         } else {
             writeln!(
                 out,
