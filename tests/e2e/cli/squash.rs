@@ -152,6 +152,12 @@ fn squash_at_twenty(backend: Backend) {
         shown.contains("Replaces: 20 revisions, r01 .. r20 (files present"),
         "{shown}"
     );
+    // History draws the graph: r21 follows the squash, which follows r20.
+    let history = p.ok(&["history"]);
+    assert!(
+        history.contains("sq20 -> r21,") && history.contains("r20 -> sq20,"),
+        "{history}"
+    );
 
     // Offline scripts follow the same rules: from base the squash runs
     // alone; from r07 the rest run and the squash is recorded in their place.
