@@ -65,7 +65,7 @@ impl Item for Index {
     fn key(&self) -> Self::Key {
         (
             self.unique,
-            self.parts.clone(),
+            self.parts.iter().map(IndexPart::normalized).collect(),
             self.predicate.clone(),
             self.method_or_default(),
         )

@@ -134,7 +134,7 @@ impl T {
     pub(crate) fn index(mut self, name: &str, columns: &[&str]) -> Self {
         let parts = columns
             .iter()
-            .map(|c| IndexPart::Column(c.to_string()))
+            .map(|c| IndexPart::column(c.to_string()))
             .collect();
         self.t.indexes.push(Index {
             name: name.into(),

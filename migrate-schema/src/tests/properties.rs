@@ -88,7 +88,7 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         (true, k) => t.indexes.push(Index {
                             name: format!("{name}_{c}_idx"),
                             unique: k == 2,
-                            parts: vec![IndexPart::Column(c.clone())],
+                            parts: vec![IndexPart::column(c.clone())],
                             predicate: (k == 3).then(|| format!("{c} IS NOT NULL")),
                             method: None,
                         }),
