@@ -88,7 +88,13 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         (true, k) => t.indexes.push(Index {
                             name: format!("{name}_{c}_idx"),
                             unique: k == 2,
-                            parts: vec![IndexPart::column(c.clone())],
+                            // Odd positions descending, so that order
+                            // changes show up among the random pairs.
+                            parts: vec![IndexPart::column(c.clone()).with_order(if i % 2 == 1 {
+                                SortOrder::Desc
+                            } else {
+                                SortOrder::Asc
+                            })],
                             predicate: (k == 3).then(|| format!("{c} IS NOT NULL")),
                             method: None,
                         }),
