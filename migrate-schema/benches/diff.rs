@@ -34,6 +34,7 @@ fn wide(n: usize, changed: bool) -> Schema {
                 name: format!("{name}_label_idx"),
                 unique: false,
                 parts: vec![IndexPart::column("label")],
+                include: Vec::new(),
                 predicate: None,
                 method: None,
             });

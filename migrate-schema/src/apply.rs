@@ -152,6 +152,7 @@ fn rename_column(
                 rename(c);
             }
         }
+        index.include.iter_mut().for_each(rename);
     }
     for t in &mut s.tables {
         for fk in &mut t.foreign_keys {

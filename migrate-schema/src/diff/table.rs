@@ -81,6 +81,7 @@ impl Renames {
                     *c = self.column(name, c);
                 }
             }
+            index.include = self.columns(name, &index.include);
         }
         t
     }

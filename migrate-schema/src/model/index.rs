@@ -13,6 +13,10 @@ pub struct Index {
     pub unique: bool,
     /// Key parts in order.
     pub parts: Vec<IndexPart>,
+    /// PostgreSQL's `INCLUDE (...)` columns: stored in the index, not part
+    /// of its key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
     /// The `WHERE` predicate of a partial index, as the catalog prints it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,

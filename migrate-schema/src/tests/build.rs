@@ -140,6 +140,7 @@ impl T {
             name: name.into(),
             unique: false,
             parts,
+            include: Vec::new(),
             predicate: None,
             method: None,
         });

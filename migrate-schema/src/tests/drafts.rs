@@ -193,6 +193,7 @@ fn indexes_on_new_tables_take_no_lock_warning() {
         name: "posts_user_id_idx".into(),
         unique: false,
         parts: vec![IndexPart::column("user_id")],
+        include: Vec::new(),
         predicate: None,
         method: None,
     });

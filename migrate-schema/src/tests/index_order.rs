@@ -1,6 +1,7 @@
-//! Index key parts' order, NULL placement and prefix length: the diff sees a
-//! change to any of them, each dialect writes what it has syntax for, and
-//! schemas serialized before these fields existed still read.
+//! Index key parts' order, NULL placement and prefix length, and INCLUDE
+//! columns: the diff sees a change to any of them, each dialect writes what
+//! it has syntax for, and schemas serialized before these fields existed
+//! still read.
 
 use super::build::{schema, table};
 use crate::*;
@@ -10,6 +11,7 @@ fn with_parts(d: Dialect, parts: Vec<IndexPart>) -> Schema {
         name: "ev_at".into(),
         unique: false,
         parts,
+        include: Vec::new(),
         predicate: None,
         method: None,
     };
@@ -130,4 +132,38 @@ fn parts_serialize_flat_and_plain_parts_read_as_before() {
         r#"{"column":"a","order":"desc","nulls":"last","prefix_length":10}"#
     );
     assert_eq!(serde_json::from_str::<IndexPart>(&json).unwrap(), full);
+}
+
+#[test]
+fn include_columns_are_compared_written_and_renamed() {
+    let d = Dialect::Postgres;
+    let covering = |include: &[&str], column: &str| {
+        let mut s = with_parts(d, vec![at().with_order(SortOrder::Desc)]);
+        s.tables[0].columns[2].name = column.into();
+        s.tables[0].indexes[0].include = include.iter().map(|c| c.to_string()).collect();
+        s
+    };
+    let up = draft(
+        &covering(&[], "kind"),
+        &covering(&["kind"], "kind"),
+        &Hints::new(),
+        d,
+    );
+    assert_eq!(
+        up.sql(),
+        [
+            r#"DROP INDEX "ev_at";"#,
+            r#"CREATE INDEX "ev_at" ON "ev" ("at" DESC) INCLUDE ("kind");"#
+        ]
+    );
+    let mut hints = Hints::new();
+    hints.rename_column("ev", "kind", "category");
+    let cur = covering(&["kind"], "kind");
+    let des = covering(&["category"], "category");
+    let up = draft(&cur, &des, &hints, d);
+    assert_eq!(
+        up.sql(),
+        [r#"ALTER TABLE "ev" RENAME COLUMN "kind" TO "category";"#]
+    );
+    assert_eq!(apply(&cur, &up.changes).unwrap(), des);
 }

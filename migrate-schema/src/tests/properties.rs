@@ -99,6 +99,7 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                             name: format!("{name}_{c}_idx"),
                             unique: k == 2,
                             parts: vec![IndexPart::column(c.clone()).with_order(order(i))],
+                            include: Vec::new(),
                             predicate: (k == 3).then(|| format!("{c} IS NOT NULL")),
                             method: None,
                         }),

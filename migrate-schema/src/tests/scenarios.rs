@@ -240,6 +240,7 @@ pub(crate) fn partial_expression_index(d: Dialect) -> Pair {
         name: "users_lower_name_idx".into(),
         unique: true,
         parts: vec![IndexPart::expression("lower(name)")],
+        include: Vec::new(),
         predicate: Some("name <> ''".into()),
         method: None,
     };

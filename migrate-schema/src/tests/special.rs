@@ -174,6 +174,7 @@ pub(crate) fn pg_gin_index_and_comment_removed(d: Dialect) -> Pair {
         name: "docs_body_idx".into(),
         unique: false,
         parts: vec![IndexPart::column("body")],
+        include: Vec::new(),
         predicate: None,
         method: Some("gin".into()),
     };
@@ -213,6 +214,7 @@ pub(crate) fn mysql_fulltext_and_hash_indexes(d: Dialect) -> Pair {
         name: name.into(),
         unique: false,
         parts: vec![IndexPart::column(column)],
+        include: Vec::new(),
         predicate: None,
         method: Some(method.into()),
     };

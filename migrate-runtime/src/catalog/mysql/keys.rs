@@ -295,6 +295,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
             name,
             unique,
             parts: model,
+            include: Vec::new(),
             predicate: None,
             method,
         }),

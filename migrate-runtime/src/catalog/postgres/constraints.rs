@@ -35,7 +35,8 @@ const CONSTRAINTS: &str = concat!(
 /// Key parts: `indkey` (0 for an expression), for expressions only the
 /// expression as `pg_get_indexdef` prints that key column (without its
 /// order: given a column number it prints the bare key), and `indoption`,
-/// whose bit 0 is `DESC` and bit 1 `NULLS FIRST`. Indexes that back
+/// whose bit 0 is `DESC` and bit 1 `NULLS FIRST`; then the `INCLUDE`
+/// columns, the attributes after the key ones (always plain columns). Indexes that back
 /// a primary key, unique or exclusion constraint of their table are the
 /// constraint's, not listed again.
 const INDEXES: &str = concat!(
@@ -46,7 +47,10 @@ const INDEXES: &str = concat!(
                               THEN pg_get_indexdef(i.indexrelid, k, true) END
                   FROM generate_series(1, i.indnkeyatts) k
                   ORDER BY k),
-            ARRAY(SELECT i.indoption[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
+            ARRAY(SELECT i.indoption[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+            ARRAY(SELECT i.indkey[k - 1]
+                  FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
+                  ORDER BY k)
      FROM pg_index i
      JOIN pg_class ic ON ic.oid = i.indexrelid
      JOIN pg_am am ON am.oid = ic.relam
@@ -163,11 +167,13 @@ pub(super) async fn indexes(
                 ordered(part, option)
             })
             .collect();
+        let include: Vec<i16> = row.try_get(8)?;
         let method: String = row.try_get(3)?;
         table.indexes.push(Index {
             name: row.try_get(1)?,
             unique: row.try_get(2)?,
             parts,
+            include: column_names(names, rel, &include),
             predicate: row.try_get(4)?,
             method: (method != "btree").then_some(method),
         });

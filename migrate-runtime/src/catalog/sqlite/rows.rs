@@ -231,6 +231,7 @@ fn fill_indexes(
                     name: first.index.clone(),
                     unique: first.unique != 0,
                     parts,
+                    include: Vec::new(),
                     predicate,
                     method: None,
                 });

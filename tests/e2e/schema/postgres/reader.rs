@@ -30,6 +30,7 @@ CREATE UNIQUE INDEX users_active ON users (email, created) WHERE score > 0;
 CREATE INDEX users_tags ON users USING gin (tags);
 CREATE INDEX users_created_brin ON users USING brin (created);
 CREATE INDEX users_email_hash ON users USING hash (email);
+CREATE INDEX users_created_covering ON users (created) INCLUDE (email, score);
 CREATE TABLE billing.invoices (
     id serial PRIMARY KEY,
     user_id bigint,
@@ -158,11 +159,12 @@ async fn columns_keys_and_indexes() {
                 })
                 .collect();
             format!(
-                "{} unique={} method={:?} parts={} where={:?}",
+                "{} unique={} method={:?} parts={} include={:?} where={:?}",
                 i.name,
                 i.unique,
                 i.method,
                 parts.join("|"),
+                i.include,
                 i.predicate
             )
         })
@@ -170,11 +172,12 @@ async fn columns_keys_and_indexes() {
     assert_eq!(
         indexes,
         [
-            "users_active unique=true method=None parts=col:email|col:created where=Some(\"(score > (0)::numeric)\")",
-            "users_created_brin unique=false method=Some(\"brin\") parts=col:created where=None",
-            "users_email_hash unique=false method=Some(\"hash\") parts=col:email where=None",
-            "users_lower_email unique=false method=None parts=expr:lower(email::text) desc|col:id nulls first where=None",
-            "users_tags unique=false method=Some(\"gin\") parts=col:tags where=None",
+            "users_active unique=true method=None parts=col:email|col:created include=[] where=Some(\"(score > (0)::numeric)\")",
+            "users_created_brin unique=false method=Some(\"brin\") parts=col:created include=[] where=None",
+            "users_created_covering unique=false method=None parts=col:created include=[\"email\", \"score\"] where=None",
+            "users_email_hash unique=false method=Some(\"hash\") parts=col:email include=[] where=None",
+            "users_lower_email unique=false method=None parts=expr:lower(email::text) desc|col:id nulls first include=[] where=None",
+            "users_tags unique=false method=Some(\"gin\") parts=col:tags include=[] where=None",
         ],
         "indexes backing the key and the unique constraint are not listed"
     );
