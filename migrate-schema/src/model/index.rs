@@ -1,5 +1,6 @@
 //! Indexes and their key parts: what each part sorts on, in which order, and
-//! (MySQL) on how much of the column.
+//! (MySQL) on how much of the column; (PostgreSQL) the columns an index
+//! carries besides its key.
 
 use serde::{Deserialize, Serialize};
 

@@ -36,9 +36,9 @@ const CONSTRAINTS: &str = concat!(
 /// expression as `pg_get_indexdef` prints that key column (without its
 /// order: given a column number it prints the bare key), and `indoption`,
 /// whose bit 0 is `DESC` and bit 1 `NULLS FIRST`; then the `INCLUDE`
-/// columns, the attributes after the key ones (always plain columns). Indexes that back
-/// a primary key, unique or exclusion constraint of their table are the
-/// constraint's, not listed again.
+/// columns, the attributes after the key ones (always plain columns).
+/// Indexes that back a primary key, unique or exclusion constraint of their
+/// table are the constraint's, not listed again.
 const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8, ic.relname::text, i.indisunique, am.amname::text,
             pg_get_expr(i.indpred, i.indrelid),
