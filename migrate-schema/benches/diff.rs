@@ -33,7 +33,8 @@ fn wide(n: usize, changed: bool) -> Schema {
             t.indexes.push(Index {
                 name: format!("{name}_label_idx"),
                 unique: false,
-                parts: vec![IndexPart::Column("label".into())],
+                parts: vec![IndexPart::column("label")],
+                include: Vec::new(),
                 predicate: None,
                 method: None,
             });

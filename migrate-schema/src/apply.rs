@@ -4,7 +4,7 @@
 //! the CLI can use it to show the state a draft leads to without a database.
 
 use crate::change::{Change, EnumPosition};
-use crate::model::{Column, IndexPart, QualifiedName, Schema, Table};
+use crate::model::{Column, IndexKey, QualifiedName, Schema, Table};
 
 /// A change that does not fit the schema it is applied to.
 #[derive(Debug, thiserror::Error)]
@@ -148,10 +148,11 @@ fn rename_column(
     }
     for index in &mut t.indexes {
         for part in &mut index.parts {
-            if let IndexPart::Column(c) = part {
+            if let IndexKey::Column(c) = &mut part.key {
                 rename(c);
             }
         }
+        index.include.iter_mut().for_each(rename);
     }
     for t in &mut s.tables {
         for fk in &mut t.foreign_keys {

@@ -104,8 +104,8 @@ pub use error::{HintError, HintErrorKind};
 pub use hints::{rename_hints, Hints};
 pub use model::{
     normalize_type, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Generated,
-    GeneratedKind, Identity, Index, IndexPart, ObjectKind, OtherObject, PrimaryKey, QualifiedName,
-    Schema, Table, TypeShape, Unique,
+    GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,
+    PrimaryKey, QualifiedName, Schema, SortOrder, Table, TypeShape, Unique,
 };
 pub use render::{draft, Draft, NotGenerated, Presence, Statement};
 pub use warn::{Warning, WarningKind};

@@ -57,7 +57,7 @@ impl Item for Check {
 }
 
 impl Item for Index {
-    type Key = (bool, Vec<IndexPart>, Option<String>, String);
+    type Key = (bool, Vec<IndexPart>, Vec<String>, Option<String>, String);
     const MATCH_BY_CONTENT: bool = false;
     fn item_name(&self) -> Option<&str> {
         Some(&self.name)
@@ -65,7 +65,8 @@ impl Item for Index {
     fn key(&self) -> Self::Key {
         (
             self.unique,
-            self.parts.clone(),
+            self.parts.iter().map(IndexPart::normalized).collect(),
+            self.include.clone(),
             self.predicate.clone(),
             self.method_or_default(),
         )

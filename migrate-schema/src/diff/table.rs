@@ -6,7 +6,7 @@ use super::items::{unmatched, unmatched_unless, Item};
 use super::plan::{Phase, Plan};
 use crate::change::Change;
 use crate::hints::Hints;
-use crate::model::{Column, ForeignKey, IndexPart, QualifiedName, Table};
+use crate::model::{Column, ForeignKey, IndexKey, QualifiedName, Table};
 
 /// Renames accepted from the hints: they passed the sanity checks of
 /// [`Hints`] against the two schemas.
@@ -77,10 +77,11 @@ impl Renames {
         }
         for index in &mut t.indexes {
             for part in &mut index.parts {
-                if let IndexPart::Column(c) = part {
+                if let IndexKey::Column(c) = &mut part.key {
                     *c = self.column(name, c);
                 }
             }
+            index.include = self.columns(name, &index.include);
         }
         t
     }

@@ -1,14 +1,16 @@
 //! The schema model: what a catalog reader fills and the diff compares.
 
+mod index;
 mod name;
 mod schema;
 mod table;
 mod types;
 
+pub use index::{Index, IndexKey, IndexPart, NullsOrder, SortOrder};
 pub use name::{Dialect, QualifiedName};
 pub use schema::{EnumType, ObjectKind, OtherObject, Schema};
 pub use table::{
-    Check, Column, FkAction, ForeignKey, Generated, GeneratedKind, Identity, Index, IndexPart,
-    PrimaryKey, Table, Unique,
+    Check, Column, FkAction, ForeignKey, Generated, GeneratedKind, Identity, PrimaryKey, Table,
+    Unique,
 };
 pub use types::{normalize_type, ColumnType, TypeShape};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColumnType, QualifiedName};
+use super::{ColumnType, Index, QualifiedName};
 
 /// A table as the catalog describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,42 +222,4 @@ pub struct Check {
     pub name: Option<String>,
     /// The expression as the catalog prints it, without the `CHECK (...)` around it.
     pub expression: String,
-}
-
-/// An index that backs no constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Index {
-    /// The index name.
-    pub name: String,
-    /// Whether it is a unique index.
-    #[serde(default)]
-    pub unique: bool,
-    /// Key parts in order.
-    pub parts: Vec<IndexPart>,
-    /// The `WHERE` predicate of a partial index, as the catalog prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub predicate: Option<String>,
-    /// The access method (`btree`, `hash`, `gin`, `gist`, `fulltext`...);
-    /// `None` means the engine's default, compared equal to `btree`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
-}
-
-impl Index {
-    /// The access method, lowercase, with the default spelled `btree`.
-    pub fn method_or_default(&self) -> String {
-        self.method
-            .as_deref()
-            .map_or_else(|| "btree".to_string(), str::to_lowercase)
-    }
-}
-
-/// One key part of an index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IndexPart {
-    /// A column, by name.
-    Column(String),
-    /// An expression as the catalog prints it.
-    Expression(String),
 }

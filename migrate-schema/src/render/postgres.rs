@@ -2,7 +2,7 @@
 //! line of a draft can be reviewed and warned about on its own.
 
 use super::sql::{
-    add_column, add_constraint, alter_table, check, collate, create_table, drop_column,
+    add_column, add_constraint, alter_table, check, collate, columns, create_table, drop_column,
     drop_constraint, drop_index, drop_table, foreign_key, generated, ident, index_parts, literal,
     postgres_default_name, primary_key, qualified, rename_column, table_constraints, unique,
 };
@@ -144,13 +144,17 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
             } else {
                 format!(" USING {method}")
             };
+            let include = match index.include.as_slice() {
+                [] => String::new(),
+                names => format!(" INCLUDE {}", columns(D, names)),
+            };
             let predicate = index
                 .predicate
                 .as_ref()
                 .map(|p| format!(" WHERE {p}"))
                 .unwrap_or_default();
             vec![format!(
-                "CREATE {}INDEX {} ON {}{using} {}{predicate};",
+                "CREATE {}INDEX {} ON {}{using} {}{include}{predicate};",
                 if index.unique { "UNIQUE " } else { "" },
                 ident(D, &index.name),
                 qualified(D, table),

@@ -6,8 +6,8 @@
 //! or whether they are keywords.
 
 use crate::model::{
-    Check, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexPart, PrimaryKey,
-    QualifiedName, Table, Unique,
+    Check, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexKey, IndexPart,
+    NullsOrder, PrimaryKey, QualifiedName, SortOrder, Table, Unique,
 };
 
 pub(crate) fn ident(dialect: Dialect, name: &str) -> String {
@@ -91,16 +91,37 @@ pub(crate) fn foreign_key(dialect: Dialect, fk: &ForeignKey) -> String {
     sql
 }
 
-/// Index key parts: quoted columns, expressions in parentheses.
+/// Index key parts: quoted columns, expressions in parentheses, each with
+/// its order.
 pub(crate) fn index_parts(dialect: Dialect, parts: &[IndexPart]) -> String {
-    let list: Vec<String> = parts
-        .iter()
-        .map(|p| match p {
-            IndexPart::Column(c) => ident(dialect, c),
-            IndexPart::Expression(e) => format!("({e})"),
-        })
-        .collect();
+    let list: Vec<String> = parts.iter().map(|p| index_part(dialect, p)).collect();
     format!("({})", list.join(", "))
+}
+
+/// One key part: `"col"`, `` `col`(10) `` or `(expression)`, then ` DESC` and
+/// (PostgreSQL) ` NULLS FIRST|LAST` when not what the order implies. A prefix
+/// length is MySQL's only, and NULL placement PostgreSQL's: other dialects
+/// have no syntax for them, and their readers never fill them.
+fn index_part(dialect: Dialect, part: &IndexPart) -> String {
+    let mut sql = match &part.key {
+        IndexKey::Column(c) => ident(dialect, c),
+        IndexKey::Expression(e) => format!("({e})"),
+    };
+    if let (Some(length), Dialect::MySql, IndexKey::Column(_)) =
+        (part.prefix_length, dialect, &part.key)
+    {
+        sql.push_str(&format!("({length})"));
+    }
+    if part.order == SortOrder::Desc {
+        sql.push_str(" DESC");
+    }
+    if let (Some(nulls), Dialect::Postgres) = (part.normalized_nulls(), dialect) {
+        sql.push_str(match nulls {
+            NullsOrder::First => " NULLS FIRST",
+            NullsOrder::Last => " NULLS LAST",
+        });
+    }
+    sql
 }
 
 /// ` COLLATE name`: quoted, but for MySQL, whose collation names are plain

@@ -134,12 +134,13 @@ impl T {
     pub(crate) fn index(mut self, name: &str, columns: &[&str]) -> Self {
         let parts = columns
             .iter()
-            .map(|c| IndexPart::Column(c.to_string()))
+            .map(|c| IndexPart::column(c.to_string()))
             .collect();
         self.t.indexes.push(Index {
             name: name.into(),
             unique: false,
             parts,
+            include: Vec::new(),
             predicate: None,
             method: None,
         });

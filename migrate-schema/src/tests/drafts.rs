@@ -192,7 +192,8 @@ fn indexes_on_new_tables_take_no_lock_warning() {
     des.tables[0].indexes.push(Index {
         name: "posts_user_id_idx".into(),
         unique: false,
-        parts: vec![IndexPart::Column("user_id".into())],
+        parts: vec![IndexPart::column("user_id")],
+        include: Vec::new(),
         predicate: None,
         method: None,
     });

@@ -5,6 +5,7 @@
 mod build;
 mod corpus;
 mod drafts;
+mod index_order;
 mod properties;
 mod scale;
 mod scenarios;

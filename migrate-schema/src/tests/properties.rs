@@ -22,6 +22,16 @@ const TYPES: [&str; 7] = [
     "e0",
 ];
 
+/// Index order by column position: odd ones descending, so that descending
+/// parts go through the diff, rendering and apply of every random pair.
+fn order(position: usize) -> SortOrder {
+    if position % 2 == 1 {
+        SortOrder::Desc
+    } else {
+        SortOrder::Asc
+    }
+}
+
 fn column() -> impl Strategy<Value = (usize, bool, bool, bool, usize)> {
     (
         0..TYPES.len(),
@@ -88,7 +98,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         (true, k) => t.indexes.push(Index {
                             name: format!("{name}_{c}_idx"),
                             unique: k == 2,
-                            parts: vec![IndexPart::Column(c.clone())],
+                            parts: vec![IndexPart::column(c.clone()).with_order(order(i))],
+                            include: Vec::new(),
                             predicate: (k == 3).then(|| format!("{c} IS NOT NULL")),
                             method: None,
                         }),

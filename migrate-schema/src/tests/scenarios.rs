@@ -239,7 +239,8 @@ pub(crate) fn partial_expression_index(d: Dialect) -> Pair {
     let index = Index {
         name: "users_lower_name_idx".into(),
         unique: true,
-        parts: vec![IndexPart::Expression("lower(name)".into())],
+        parts: vec![IndexPart::expression("lower(name)")],
+        include: Vec::new(),
         predicate: Some("name <> ''".into()),
         method: None,
     };

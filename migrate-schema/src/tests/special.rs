@@ -173,7 +173,8 @@ pub(crate) fn pg_gin_index_and_comment_removed(d: Dialect) -> Pair {
     let gin = Index {
         name: "docs_body_idx".into(),
         unique: false,
-        parts: vec![IndexPart::Column("body".into())],
+        parts: vec![IndexPart::column("body")],
+        include: Vec::new(),
         predicate: None,
         method: Some("gin".into()),
     };
@@ -212,7 +213,8 @@ pub(crate) fn mysql_fulltext_and_hash_indexes(d: Dialect) -> Pair {
     let index = |name: &str, column: &str, method: &str| Index {
         name: name.into(),
         unique: false,
-        parts: vec![IndexPart::Column(column.into())],
+        parts: vec![IndexPart::column(column)],
+        include: Vec::new(),
         predicate: None,
         method: Some(method.into()),
     };

@@ -11,7 +11,8 @@ use migrate_runtime::autogen::read_live;
 use migrate_runtime::Db;
 use migrate_schema::{diff, Hints, Schema};
 
-/// Revision `k` of the graph: a table referencing `t1`, an index, a seed
+/// Revision `k` of the graph: a table referencing `t1`, an index (on
+/// `name DESC` in revision 4, which the squashed schema must keep), a seed
 /// row in revision 3, a column added to `t2` in revision 5.
 fn revision(k: usize) -> (String, String) {
     let fk = if k > 1 {
@@ -19,8 +20,9 @@ fn revision(k: usize) -> (String, String) {
     } else {
         ""
     };
+    let order = if k == 4 { " DESC" } else { "" };
     let mut up = format!(
-        "CREATE TABLE t{k} (\n    id INTEGER NOT NULL PRIMARY KEY,\n    name VARCHAR(50) NOT NULL{fk}\n);\nCREATE INDEX t{k}_name ON t{k} (name);\n"
+        "CREATE TABLE t{k} (\n    id INTEGER NOT NULL PRIMARY KEY,\n    name VARCHAR(50) NOT NULL{fk}\n);\nCREATE INDEX t{k}_name ON t{k} (name{order});\n"
     );
     let mut down = format!("DROP TABLE t{k};\n");
     if k == 3 {
@@ -145,6 +147,12 @@ fn squash_at_twenty(backend: Backend) {
         "{text}"
     );
     assert!(text.contains("INSERT INTO"), "{text}");
+    assert!(
+        ["\"name\" DESC)", "`name` DESC)"]
+            .iter()
+            .any(|key| text.contains(key)),
+        "t4_name keeps its order: {text}"
+    );
     assert!(text.contains("-- migrate:down\n"), "{text}");
     p.ok(&["check"]);
     let shown = p.ok(&["show", "sq20"]);

@@ -54,8 +54,8 @@ fn types(d: Dialect) -> &'static [(&'static str, &'static str)] {
 }
 
 /// A random schema: up to three tables with an integer primary key, a few
-/// columns (type, nullability, default), maybe a unique column, an index,
-/// and a foreign key to the first table.
+/// columns (type, nullability, default), maybe a unique column, an index
+/// (ascending or descending), and a foreign key to the first table.
 fn random_ddl(rng: &mut Rng, d: Dialect) -> String {
     let types = types(d);
     let int = types[0].0;
@@ -97,7 +97,10 @@ fn random_ddl(rng: &mut Rng, d: Dialect) -> String {
         }
         out.push_str(&format!("CREATE TABLE {table} ({});\n", columns.join(", ")));
         if let Some(c) = indexed.last().filter(|_| rng.chance(50)) {
-            out.push_str(&format!("CREATE INDEX {table}_{c}_idx ON {table} ({c});\n"));
+            let order = if rng.chance(40) { " DESC" } else { "" };
+            out.push_str(&format!(
+                "CREATE INDEX {table}_{c}_idx ON {table} ({c}{order});\n"
+            ));
         }
         first = false;
     }

@@ -4,7 +4,7 @@
 
 use migrate_schema::{
     Check, ColumnType, Dialect, FkAction, ForeignKey, Index, IndexPart, PrimaryKey, QualifiedName,
-    Unique,
+    SortOrder, Unique,
 };
 use std::collections::HashMap;
 
@@ -238,34 +238,23 @@ impl Part {
         })
     }
 
-    /// The key part as the model holds it. A prefix length or a descending
-    /// order has no field in [`IndexPart`], so such parts are kept as the
-    /// SQL text MySQL prints, for the diff to see them change.
+    /// The key part as the model holds it. MariaDB reports a `SUB_PART`
+    /// for spatial keys (the whole geometry), which no key part can write.
     fn model(&self) -> IndexPart {
-        let spatial = self.index_type == "spatial";
-        let mut sql = match (&self.expression, &self.column) {
-            (Some(expression), _) => {
-                if !self.descending {
-                    return IndexPart::Expression(expression.clone());
-                }
-                format!("({expression})")
-            }
-            (None, Some(column)) => {
-                let plain = (self.sub_part.is_none() || spatial) && !self.descending;
-                if plain {
-                    return IndexPart::Column(column.clone());
-                }
-                format!("`{}`", column.replace('`', "``"))
-            }
-            (None, None) => String::new(),
+        let mut part = match (&self.expression, &self.column) {
+            (Some(expression), _) => IndexPart::expression(expression.clone()),
+            (None, column) => IndexPart::column(column.clone().unwrap_or_default()),
         };
-        if let (Some(length), false) = (self.sub_part, spatial) {
-            sql.push_str(&format!("({length})"));
-        }
         if self.descending {
-            sql.push_str(" DESC");
+            part = part.with_order(SortOrder::Desc);
         }
-        IndexPart::Expression(sql)
+        let spatial = self.index_type == "spatial";
+        match self.sub_part.and_then(|n| u32::try_from(n).ok()) {
+            Some(length) if !spatial && self.expression.is_none() => {
+                part.with_prefix_length(length)
+            }
+            _ => part,
+        }
     }
 }
 
@@ -287,10 +276,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
     let model: Vec<IndexPart> = parts.iter().map(Part::model).collect();
     let columns: Option<Vec<String>> = model
         .iter()
-        .map(|p| match p {
-            IndexPart::Column(c) => Some(c.clone()),
-            IndexPart::Expression(_) => None,
-        })
+        .map(|p| p.plain_column().map(str::to_string))
         .collect();
     match columns {
         Some(columns) if name == "PRIMARY" => {
@@ -309,6 +295,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
             name,
             unique,
             parts: model,
+            include: Vec::new(),
             predicate: None,
             method,
         }),

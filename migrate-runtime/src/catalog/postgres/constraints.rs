@@ -2,7 +2,8 @@
 //! one for every index that backs no constraint.
 
 use migrate_schema::{
-    Check, FkAction, ForeignKey, Index, IndexPart, ObjectKind, OtherObject, PrimaryKey, Unique,
+    Check, FkAction, ForeignKey, Index, IndexPart, NullsOrder, ObjectKind, OtherObject, PrimaryKey,
+    SortOrder, Unique,
 };
 use sqlx::{PgConnection, Row};
 
@@ -31,10 +32,13 @@ const CONSTRAINTS: &str = concat!(
     user_namespace!()
 );
 
-/// Key parts: `indkey` (0 for an expression) and, for expressions only, the
-/// expression as `pg_get_indexdef` prints that key column. Indexes that back
-/// a primary key, unique or exclusion constraint of their table are the
-/// constraint's, not listed again.
+/// Key parts: `indkey` (0 for an expression), for expressions only the
+/// expression as `pg_get_indexdef` prints that key column (without its
+/// order: given a column number it prints the bare key), and `indoption`,
+/// whose bit 0 is `DESC` and bit 1 `NULLS FIRST`; then the `INCLUDE`
+/// columns, the attributes after the key ones (always plain columns).
+/// Indexes that back a primary key, unique or exclusion constraint of their
+/// table are the constraint's, not listed again.
 const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8, ic.relname::text, i.indisunique, am.amname::text,
             pg_get_expr(i.indpred, i.indrelid),
@@ -42,6 +46,10 @@ const INDEXES: &str = concat!(
             ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0
                               THEN pg_get_indexdef(i.indexrelid, k, true) END
                   FROM generate_series(1, i.indnkeyatts) k
+                  ORDER BY k),
+            ARRAY(SELECT i.indoption[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+            ARRAY(SELECT i.indkey[k - 1]
+                  FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
                   ORDER BY k)
      FROM pg_index i
      JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -146,19 +154,26 @@ pub(super) async fn indexes(
         };
         let keys: Vec<i16> = row.try_get(5)?;
         let printed: Vec<Option<String>> = row.try_get(6)?;
+        let options: Vec<i16> = row.try_get(7)?;
         let parts = keys
             .into_iter()
             .zip(printed)
-            .map(|(key, printed)| match printed {
-                Some(expression) if key == 0 => IndexPart::Expression(expression),
-                _ => IndexPart::Column(column_names(names, rel, &[key]).remove(0)),
+            .zip(options)
+            .map(|((key, printed), option)| {
+                let part = match printed {
+                    Some(expression) if key == 0 => IndexPart::expression(expression),
+                    _ => IndexPart::column(column_names(names, rel, &[key]).remove(0)),
+                };
+                ordered(part, option)
             })
             .collect();
+        let include: Vec<i16> = row.try_get(8)?;
         let method: String = row.try_get(3)?;
         table.indexes.push(Index {
             name: row.try_get(1)?,
             unique: row.try_get(2)?,
             parts,
+            include: column_names(names, rel, &include),
             predicate: row.try_get(4)?,
             method: (method != "btree").then_some(method),
         });
@@ -166,9 +181,49 @@ pub(super) async fn indexes(
     Ok(())
 }
 
+/// `INDOPTION_DESC`: the key part sorts descending.
+const INDOPTION_DESC: i16 = 1;
+/// `INDOPTION_NULLS_FIRST`: NULLs sort first.
+const INDOPTION_NULLS_FIRST: i16 = 2;
+
+/// `part` with the order and NULL placement its `indoption` bits say, NULL
+/// placement left `None` when it is the order's default.
+fn ordered(part: IndexPart, option: i16) -> IndexPart {
+    let order = if option & INDOPTION_DESC != 0 {
+        SortOrder::Desc
+    } else {
+        SortOrder::Asc
+    };
+    let nulls = if option & INDOPTION_NULLS_FIRST != 0 {
+        NullsOrder::First
+    } else {
+        NullsOrder::Last
+    };
+    let part = part.with_order(order);
+    if nulls == order.default_nulls() {
+        part
+    } else {
+        part.with_nulls(nulls)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indoption_bits() {
+        let part = || IndexPart::column("a");
+        assert_eq!(ordered(part(), 0), part());
+        assert_eq!(ordered(part(), 3), part().with_order(SortOrder::Desc));
+        assert_eq!(
+            ordered(part(), 1),
+            part()
+                .with_order(SortOrder::Desc)
+                .with_nulls(NullsOrder::Last)
+        );
+        assert_eq!(ordered(part(), 2), part().with_nulls(NullsOrder::First));
+    }
 
     #[test]
     fn referential_action_codes() {

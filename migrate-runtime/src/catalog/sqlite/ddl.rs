@@ -217,8 +217,8 @@ fn index_parts(create: &CreateIndex) -> IndexDdl {
         .columns
         .iter()
         .map(|c| match strip_collate(&c.column.expr) {
-            Expr::Identifier(ident) => IndexPart::Column(ident.value.clone()),
-            other => IndexPart::Expression(text(other)),
+            Expr::Identifier(ident) => IndexPart::column(ident.value.clone()),
+            other => IndexPart::expression(text(other)),
         })
         .collect();
     IndexDdl {
@@ -330,10 +330,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             i.parts,
-            vec![
-                IndexPart::Expression("lower(b)".into()),
-                IndexPart::Column("a".into())
-            ]
+            vec![IndexPart::expression("lower(b)"), IndexPart::column("a")]
         );
         assert_eq!(i.predicate.as_deref(), Some("a > 0"));
     }

@@ -45,7 +45,8 @@ const COLUMNS: &str = tables_joined!(
 );
 
 const INDEXES: &str = tables_joined!(
-    "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial, x.seqno, x.cid, x.name",
+    "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial, x.seqno, x.cid, x.name, \
+     x.\"desc\"",
     "pragma_index_list(m.name) l JOIN pragma_index_xinfo(l.name) x ON x.key = 1",
     "m.name, l.name, x.seqno"
 );

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use migrate_schema::{
     Column, ColumnType, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, Identity, Index,
-    IndexPart, PrimaryKey, QualifiedName, Table, Unique,
+    IndexPart, PrimaryKey, QualifiedName, SortOrder, Table, Unique,
 };
 
 use super::ddl::{self, DdlError, TableDdl};
@@ -40,6 +40,7 @@ pub(super) struct IndexRow {
     seqno: i64,
     cid: i64,
     column: Option<String>,
+    desc: i64,
 }
 
 /// A `pragma_foreign_key_list` row with its table.
@@ -207,12 +208,16 @@ fn fill_indexes(
                     let parsed_part = usize::try_from(row.seqno)
                         .ok()
                         .and_then(|i| parsed.parts.get(i).cloned());
-                    parts.push(match (&row.column, parsed_part) {
-                        (Some(column), _) if row.cid >= 0 => IndexPart::Column(column.clone()),
+                    let part = match (&row.column, parsed_part) {
+                        (Some(column), _) if row.cid >= 0 => IndexPart::column(column.clone()),
                         (_, Some(part)) => part,
                         (column, None) => {
-                            IndexPart::Column(column.clone().unwrap_or_else(|| "rowid".into()))
+                            IndexPart::column(column.clone().unwrap_or_else(|| "rowid".into()))
                         }
+                    };
+                    parts.push(match row.desc {
+                        0 => part,
+                        _ => part.with_order(SortOrder::Desc),
                     });
                 }
                 let predicate = if first.partial != 0 {
@@ -226,6 +231,7 @@ fn fill_indexes(
                     name: first.index.clone(),
                     unique: first.unique != 0,
                     parts,
+                    include: Vec::new(),
                     predicate,
                     method: None,
                 });
@@ -333,7 +339,8 @@ positional!(IndexRow {
     partial,
     seqno,
     cid,
-    column
+    column,
+    desc
 });
 positional!(ForeignKeyRow {
     table,

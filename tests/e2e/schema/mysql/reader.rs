@@ -3,7 +3,7 @@
 use migrate_runtime::catalog::read_schema;
 use migrate_schema::{
     draft, Dialect, FkAction, GeneratedKind, Hints, Identity, IndexPart, ObjectKind, Presence,
-    QualifiedName, Schema, Table,
+    QualifiedName, Schema, SortOrder, Table,
 };
 
 use super::{read, run, scratch};
@@ -35,6 +35,7 @@ CREATE TABLE things (
     CONSTRAINT a_positive CHECK (a > 0),
     UNIQUE KEY things_ab (a, b),
     INDEX things_b_prefix (b(5)),
+    INDEX things_a_desc (a DESC, b(3) DESC),
     FULLTEXT INDEX things_body_ft (body),
     SPATIAL INDEX things_geo (geo)
 );
@@ -141,16 +142,25 @@ async fn reads_every_column_key_and_constraint_option() {
     // InnoDB's index for the foreign key is listed: it outlives the key.
     assert_eq!(
         index("things_parent_fk").parts,
-        [IndexPart::Column("parent_id".into())]
+        [IndexPart::column("parent_id")]
     );
     assert_eq!(index("things_body_ft").method.as_deref(), Some("fulltext"));
     assert_eq!(index("things_geo").method.as_deref(), Some("spatial"));
-    assert_eq!(index("things_geo").parts, [IndexPart::Column("geo".into())]);
+    assert_eq!(index("things_geo").parts, [IndexPart::column("geo")]);
     assert_eq!(
         index("things_b_prefix").parts,
-        [IndexPart::Expression("`b`(5)".into())]
+        [IndexPart::column("b").with_prefix_length(5)]
     );
-    assert_eq!(things.indexes.len(), 4, "{:?}", things.indexes);
+    assert_eq!(
+        index("things_a_desc").parts,
+        [
+            IndexPart::column("a").with_order(SortOrder::Desc),
+            IndexPart::column("b")
+                .with_prefix_length(3)
+                .with_order(SortOrder::Desc)
+        ]
+    );
+    assert_eq!(things.indexes.len(), 5, "{:?}", things.indexes);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

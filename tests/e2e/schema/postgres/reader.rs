@@ -1,8 +1,8 @@
 //! What the reader makes of each option, and what it lists without diffing.
 
 use migrate_schema::{
-    Check, FkAction, Generated, GeneratedKind, Identity, IndexPart, ObjectKind, QualifiedName,
-    Schema, Table, Unique,
+    Check, FkAction, Generated, GeneratedKind, Identity, IndexKey, NullsOrder, ObjectKind,
+    QualifiedName, Schema, SortOrder, Table, Unique,
 };
 
 use super::{read, run, scratch};
@@ -25,11 +25,12 @@ CREATE TABLE users (
 );
 COMMENT ON TABLE users IS 'People';
 COMMENT ON COLUMN users.email IS 'Where mail goes';
-CREATE INDEX users_lower_email ON users (lower(email), id);
+CREATE INDEX users_lower_email ON users (lower(email) DESC, id NULLS FIRST);
 CREATE UNIQUE INDEX users_active ON users (email, created) WHERE score > 0;
 CREATE INDEX users_tags ON users USING gin (tags);
 CREATE INDEX users_created_brin ON users USING brin (created);
 CREATE INDEX users_email_hash ON users USING hash (email);
+CREATE INDEX users_created_covering ON users (created) INCLUDE (email, score);
 CREATE TABLE billing.invoices (
     id serial PRIMARY KEY,
     user_id bigint,
@@ -140,17 +141,30 @@ async fn columns_keys_and_indexes() {
             let parts: Vec<String> = i
                 .parts
                 .iter()
-                .map(|p| match p {
-                    IndexPart::Column(c) => format!("col:{c}"),
-                    IndexPart::Expression(e) => format!("expr:{e}"),
+                .map(|p| {
+                    let key = match &p.key {
+                        IndexKey::Column(c) => format!("col:{c}"),
+                        IndexKey::Expression(e) => format!("expr:{e}"),
+                    };
+                    let order = match p.order {
+                        SortOrder::Asc => "",
+                        SortOrder::Desc => " desc",
+                    };
+                    let nulls = match p.nulls {
+                        None => "",
+                        Some(NullsOrder::First) => " nulls first",
+                        Some(NullsOrder::Last) => " nulls last",
+                    };
+                    format!("{key}{order}{nulls}")
                 })
                 .collect();
             format!(
-                "{} unique={} method={:?} parts={} where={:?}",
+                "{} unique={} method={:?} parts={} include={:?} where={:?}",
                 i.name,
                 i.unique,
                 i.method,
                 parts.join("|"),
+                i.include,
                 i.predicate
             )
         })
@@ -158,11 +172,12 @@ async fn columns_keys_and_indexes() {
     assert_eq!(
         indexes,
         [
-            "users_active unique=true method=None parts=col:email|col:created where=Some(\"(score > (0)::numeric)\")",
-            "users_created_brin unique=false method=Some(\"brin\") parts=col:created where=None",
-            "users_email_hash unique=false method=Some(\"hash\") parts=col:email where=None",
-            "users_lower_email unique=false method=None parts=expr:lower(email::text)|col:id where=None",
-            "users_tags unique=false method=Some(\"gin\") parts=col:tags where=None",
+            "users_active unique=true method=None parts=col:email|col:created include=[] where=Some(\"(score > (0)::numeric)\")",
+            "users_created_brin unique=false method=Some(\"brin\") parts=col:created include=[] where=None",
+            "users_created_covering unique=false method=None parts=col:created include=[\"email\", \"score\"] where=None",
+            "users_email_hash unique=false method=Some(\"hash\") parts=col:email include=[] where=None",
+            "users_lower_email unique=false method=None parts=expr:lower(email::text) desc|col:id nulls first include=[] where=None",
+            "users_tags unique=false method=Some(\"gin\") parts=col:tags include=[] where=None",
         ],
         "indexes backing the key and the unique constraint are not listed"
     );

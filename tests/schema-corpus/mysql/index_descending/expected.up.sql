@@ -1,0 +1,1 @@
+CREATE INDEX `d_created` ON `d` (`created` DESC);

@@ -1,0 +1,1 @@
+CREATE INDEX `d_body` ON `d` (`body`(20));

@@ -1,0 +1,1 @@
+CREATE TABLE pages (id INT PRIMARY KEY, slug VARCHAR(200) NOT NULL, body TEXT, INDEX pages_slug (slug(10)), INDEX pages_body (body(20)));

@@ -1,0 +1,3 @@
+DROP INDEX "events_created";
+CREATE INDEX "events_created" ON "events" ("created_at" DESC);
+CREATE INDEX "events_kind_recent" ON "events" ((lower(kind)) DESC, "created_at" DESC, "id");

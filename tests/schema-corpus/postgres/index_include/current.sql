@@ -1,0 +1,3 @@
+CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, total numeric(10, 2), status text, paid boolean);
+CREATE INDEX orders_customer ON orders (customer_id) INCLUDE (total);
+CREATE INDEX orders_kept ON orders (status) INCLUDE (total, customer_id);

@@ -1,0 +1,2 @@
+DROP INDEX "ev_at";
+CREATE INDEX "ev_at" ON "ev" ("at" DESC);
