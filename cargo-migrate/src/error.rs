@@ -191,14 +191,9 @@ pub(crate) enum CliError {
     #[error("no desired schema: set `schema = \"schema.sql\"` in migrate.toml (a file or a directory of .sql files), or pass --to-db URL or --to-cmd COMMAND")]
     NoSchema,
 
-    /// A squash point with a revision branching off before it.
-    #[error("cannot squash here: {child} builds on {inside}, which the squash would replace; squash at a revision after the branches merge (or at {inside} itself)")]
-    SquashBranch {
-        /// The replaced revision the branch starts from.
-        inside: String,
-        /// The revision branching off.
-        child: String,
-    },
+    /// `squash --to` names a revision a squash cannot end at.
+    #[error(transparent)]
+    SquashPoint(#[from] migrate_graph::SquashPointError),
     /// `--dialect` names a server kind that neither URL points at.
     #[error("`squash --dialect {dialect}` needs a {dialect} server for its scratch databases: pass --dev-url (or --database-url) pointing at one")]
     SquashServer {

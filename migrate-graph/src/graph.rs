@@ -392,6 +392,12 @@ impl Graph {
         self.replaced_by.get(id).copied()
     }
 
+    /// The revisions squash `i` replaces whose files are present, as nodes:
+    /// none once they are deleted (and none for an ordinary revision).
+    pub fn replaced_nodes(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.replaces[i].iter().filter_map(|r| self.index_of(r))
+    }
+
     /// Whether any revision is a squash revision.
     pub fn has_squashes(&self) -> bool {
         !self.squash_present.is_empty()
@@ -403,13 +409,7 @@ impl Graph {
         let mut out: Vec<(usize, Vec<usize>)> = self
             .squash_present
             .keys()
-            .map(|&s| {
-                let members = self.replaces[s]
-                    .iter()
-                    .filter_map(|r| self.index_of(r))
-                    .collect();
-                (s, members)
-            })
+            .map(|&s| (s, self.replaced_nodes(s).collect()))
             .collect();
         out.sort_by_key(|&(s, _)| self.position[s]);
         out

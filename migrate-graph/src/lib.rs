@@ -62,6 +62,7 @@ pub use parse::{decode, parse_file, ParseError, ParseErrorKind};
 pub use plan::StampPlan;
 pub use revision::{Down, HeaderLines, Revision, Section};
 pub use source::{read_dir, SourceError, SourceFile};
+pub use squash::SquashPointError;
 pub use target::{Anchor, Range, Spec, Target, TargetError};
 pub use track::{clean_dir, tracks_dir, BuildScript};
 pub use validate::{load, load_unmerged, MigrationSet, ValidationError, ValidationErrors};

@@ -295,12 +295,7 @@ impl crate::Graph {
     /// Whether applying squash `s` only records the collapse of replaced
     /// revisions already applied (rather than running its SQL).
     pub fn collapses(&self, s: usize, applied: &crate::Applied) -> bool {
-        self.is_squash(s)
-            && self
-                .replaces(s)
-                .iter()
-                .filter_map(|r| self.index_of(r))
-                .any(|m| applied.contains(m))
+        self.replaced_nodes(s).any(|m| applied.contains(m))
     }
 
     /// A downgrade plan with squashes taken into account. `recorded` holds
@@ -330,5 +325,70 @@ impl crate::Graph {
             plan.retain(|i| !members.contains(i));
         }
         Ok(plan)
+    }
+}
+
+/// Why a revision cannot be where a new squash ends.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SquashPointError {
+    /// A revision outside the prefix builds on one inside it.
+    #[error("cannot squash here: {child} builds on {inside}, which the squash would replace; squash at a revision after the branches merge (or at {inside} itself)")]
+    Branch {
+        /// The revision inside the prefix.
+        inside: String,
+        /// The revision outside that builds on it.
+        child: String,
+    },
+    /// The prefix holds a squash whose replaced files are still present.
+    #[error("cannot squash here: squash revision {inner} is in the way and its replaced files are still present; delete them first (once every database is past it), then squash again")]
+    Nested {
+        /// The squash inside the prefix.
+        inner: String,
+    },
+    /// A revision of the prefix is already replaced by a squash.
+    #[error("cannot squash here: {revision} is already replaced by squash revision {squash}; squash at {squash} or after it")]
+    Replaced {
+        /// The replaced revision.
+        revision: String,
+        /// The squash replacing it.
+        squash: String,
+    },
+}
+
+impl crate::Graph {
+    /// What a new squash ending at `to` replaces: `to` and everything
+    /// before it, in apply order; refused when that is not a closed prefix
+    /// a squash may stand for (the rules `Replaces:` is validated by).
+    pub fn squash_prefix(&self, to: usize) -> Result<Vec<usize>, SquashPointError> {
+        let mut set = self.ancestors([to]);
+        set.insert(to);
+        for i in set.iter() {
+            let outside = self
+                .children(i)
+                .iter()
+                .chain(self.dependents(i))
+                .find(|&&c| i != to && !set.contains(c));
+            if let Some(&child) = outside {
+                return Err(SquashPointError::Branch {
+                    inside: self.describe(i),
+                    child: self.describe(child),
+                });
+            }
+            // Inside an existing squash (one that is itself in the prefix
+            // is the nested case below).
+            if let Some(s) = self.replaced_by(self.id(i)).filter(|&s| !set.contains(s)) {
+                return Err(SquashPointError::Replaced {
+                    revision: self.describe(i),
+                    squash: self.describe(s),
+                });
+            }
+            if self.replaced_nodes(i).next().is_some() {
+                return Err(SquashPointError::Nested {
+                    inner: self.describe(i),
+                });
+            }
+        }
+        Ok(self.in_order(&set))
     }
 }

@@ -69,9 +69,7 @@ impl Migrator<'_> {
         for i in plan {
             if direction == Direction::Up && graph.collapses(i, &applied) {
                 let replaced: Vec<usize> = graph
-                    .replaces(i)
-                    .iter()
-                    .filter_map(|r| graph.index_of(r))
+                    .replaced_nodes(i)
                     .filter(|&m| rows.contains(m))
                     .collect();
                 push_collapse(&mut out, &sql, &list[i], &replaced, list);

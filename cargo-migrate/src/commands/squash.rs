@@ -4,11 +4,10 @@
 use super::revision::{write, NewFile};
 use super::scratch::{self, Target};
 use super::Env;
-use crate::args::{DialectArg, SquashArgs};
+use crate::args::SquashArgs;
 use crate::error::CliError;
 use crate::project::Project;
 use crate::render;
-use migrate_graph::{Graph, TargetError};
 use migrate_runtime::autogen::{Pipeline, SquashDraft};
 use migrate_runtime::scratch::ScratchServer;
 use migrate_runtime::{Dialect, Migrations, DEFAULT_TABLE};
@@ -19,7 +18,11 @@ pub(crate) fn run(args: &SquashArgs, env: &Env<'_>, out: &mut dyn Write) -> Resu
     let project = Project::load(&env.settings.source)?;
     let graph = project.graph();
     let to = graph.resolve_revision(&args.to)?;
-    let replaces = prefix(graph, to)?;
+    let replaces: Vec<String> = graph
+        .squash_prefix(to)?
+        .into_iter()
+        .map(|i| graph.id(i).to_owned())
+        .collect();
     let target = target(args, env)?;
     let table = env
         .settings
@@ -92,55 +95,14 @@ pub(crate) fn run(args: &SquashArgs, env: &Env<'_>, out: &mut dyn Write) -> Resu
     Ok(())
 }
 
-/// The ids a squash at `to` replaces, in apply order: `to` and everything
-/// before it. Refused when another revision branches off inside, or when a
-/// squash inside still has its replaced files (delete them first).
-fn prefix(graph: &Graph, to: usize) -> Result<Vec<String>, CliError> {
-    let mut set = graph.ancestors([to]);
-    set.insert(to);
-    for i in set.iter() {
-        for &child in graph.children(i).iter().chain(graph.dependents(i)) {
-            if i != to && !set.contains(child) {
-                return Err(CliError::SquashBranch {
-                    inside: graph.describe(i),
-                    child: graph.describe(child),
-                });
-            }
-        }
-        if graph.is_squash(i)
-            && graph
-                .replaces(i)
-                .iter()
-                .any(|r| graph.index_of(r).is_some())
-        {
-            return Err(TargetError::InsideSquash {
-                squash: graph.describe(i),
-                target: graph.describe(to),
-            }
-            .into());
-        }
-    }
-    Ok(graph
-        .in_order(&set)
-        .into_iter()
-        .map(|i| graph.id(i).to_owned())
-        .collect())
-}
-
-/// The dialect and scratch server: `--dialect`, else the URLs (as the other
-/// schema commands), else `dialect` in migrate.toml when that is SQLite.
+/// The dialect and scratch server: `--dialect`, else as the other schema
+/// commands (the URLs, else `dialect = "sqlite"` in migrate.toml).
 fn target(args: &SquashArgs, env: &Env<'_>) -> Result<Target, CliError> {
-    let wanted = args.dialect.map(|d| match d {
-        DialectArg::Sqlite => Dialect::Sqlite,
-        DialectArg::Postgres => Dialect::Postgres,
-        DialectArg::Mysql => Dialect::MySql,
-    });
-    let sqlite = || Target {
-        dialect: Dialect::Sqlite,
-        server: ScratchServer::sqlite(),
-    };
-    match wanted {
-        Some(Dialect::Sqlite) => Ok(sqlite()),
+    match args.dialect.map(Dialect::from) {
+        Some(Dialect::Sqlite) => Ok(Target {
+            dialect: Dialect::Sqlite,
+            server: ScratchServer::sqlite(),
+        }),
         Some(dialect) => {
             let target = Target::resolve(env, &args.dev, "squash")?;
             if target.dialect != dialect {
@@ -150,14 +112,7 @@ fn target(args: &SquashArgs, env: &Env<'_>) -> Result<Target, CliError> {
             }
             Ok(target)
         }
-        None => match Target::resolve(env, &args.dev, "squash") {
-            Err(CliError::NoSchemaDialect { .. })
-                if env.settings.dialect == Some(Dialect::Sqlite) =>
-            {
-                Ok(sqlite())
-            }
-            other => other,
-        },
+        None => Target::resolve(env, &args.dev, "squash"),
     }
 }
 

@@ -232,3 +232,49 @@ fn plans_run_the_squash_alone_or_collapse() {
         .unwrap();
     assert_eq!(ids(&down), ["r4", "r3", "r2", "r1"]);
 }
+
+#[test]
+fn where_a_new_squash_may_end() {
+    let set = load(&chain(false)).unwrap();
+    let g = set.graph();
+    let ids = |v: Vec<usize>| {
+        v.into_iter()
+            .map(|i| g.id(i).to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Over an earlier squash whose files are gone: fine.
+    assert_eq!(
+        ids(g.squash_prefix(g.index_of("r4").unwrap()).unwrap()),
+        ["s3", "r4"]
+    );
+
+    let set = load(&chain(true)).unwrap();
+    let g = set.graph();
+    let err = g.squash_prefix(g.index_of("r4").unwrap()).unwrap_err();
+    assert!(
+        matches!(err, crate::SquashPointError::Nested { .. }),
+        "{err}"
+    );
+    let err = g.squash_prefix(g.index_of("r2").unwrap()).unwrap_err();
+    assert!(
+        matches!(err, crate::SquashPointError::Replaced { .. }),
+        "{err}"
+    );
+
+    // A branch off the middle of the prefix.
+    let files = vec![
+        file("a1", "", None),
+        file("b2", "a1", None),
+        file("c3", "b2", None),
+        file("x1", "a1", None),
+        file("m4", "c3, x1", None),
+    ];
+    let set = load(&files).unwrap();
+    let g = set.graph();
+    let err = g.squash_prefix(g.index_of("b2").unwrap()).unwrap_err();
+    assert!(
+        err.to_string().contains("x1") && err.to_string().contains("a1"),
+        "{err}"
+    );
+    assert_eq!(g.squash_prefix(g.index_of("m4").unwrap()).unwrap().len(), 5);
+}

@@ -8,12 +8,14 @@
 //! The diff and the SQL come from [`migrate_schema::draft`]; this module only
 //! runs things on databases.
 
+mod compare;
 mod error;
 mod exec;
 mod pipeline;
 mod rows;
 mod squash;
 
+pub(crate) use compare::differences;
 pub(crate) use error::split;
 pub use error::{AutogenError, Stage};
 pub use pipeline::{read_live, Pipeline, SchemaFile, Verification};

@@ -6,9 +6,9 @@
 use super::exec::exec;
 use super::pipeline::Pipeline;
 use super::rows::{insert_row, qualified, quote, referenced_first};
-use super::AutogenError;
+use super::{differences, AutogenError};
 use crate::{Db, Dialect};
-use migrate_schema::{diff, draft, Hints, Identity, ObjectKind, OtherObject, Schema, Table};
+use migrate_schema::{draft, Hints, Identity, ObjectKind, OtherObject, Schema, Table};
 
 /// The rows one table held after the replaced revisions ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,8 +110,7 @@ impl Pipeline<'_> {
             })?;
         }
         let got = self.read(j).await?;
-        let mut remaining: Vec<String> = draft_sql(&got, schema, dialect);
-        remaining.extend(object_difference(&got.other_objects, &schema.other_objects));
+        let mut remaining = differences(schema, &got, dialect).unwrap_or_default();
         if with_data {
             for t in &draft.data {
                 let n = count(&db, &t.table).await?;
@@ -135,45 +134,12 @@ impl Pipeline<'_> {
                 })?;
             }
             let left = self.read(j).await?;
-            let mut remaining = draft_sql(&left, &Schema::default(), dialect);
-            remaining.extend(object_difference(&left.other_objects, &[]));
-            if !remaining.is_empty() {
+            if let Some(remaining) = differences(&Schema::default(), &left, dialect) {
                 return Err(AutogenError::SquashMismatch { remaining });
             }
         }
         Ok(())
     }
-}
-
-/// The SQL that would turn `got` into `want`: empty when they match.
-fn draft_sql(got: &Schema, want: &Schema, dialect: Dialect) -> Vec<String> {
-    if diff(got, want, &Hints::new()).is_empty() {
-        return Vec::new();
-    }
-    draft(got, want, &Hints::new(), dialect)
-        .up
-        .into_iter()
-        .map(|s| s.sql)
-        .collect()
-}
-
-/// Objects outside the diff present on one side only.
-fn object_difference(got: &[OtherObject], want: &[OtherObject]) -> Vec<String> {
-    let key = |o: &OtherObject| (o.kind.to_string(), o.name.to_string());
-    let got_keys: Vec<_> = got.iter().map(key).collect();
-    let want_keys: Vec<_> = want.iter().map(key).collect();
-    let mut out = Vec::new();
-    for k in &want_keys {
-        if !got_keys.contains(k) {
-            out.push(format!("-- {} {} is missing", k.0, k.1));
-        }
-    }
-    for k in &got_keys {
-        if !want_keys.contains(k) {
-            out.push(format!("-- {} {} is extra", k.0, k.1));
-        }
-    }
-    out
 }
 
 /// Statements recreating the objects the diff leaves out, from the

@@ -47,11 +47,7 @@ pub(crate) async fn downgrade<B: Backend>(
     // Rows of replaced revisions whose files are gone: only the squash's
     // down can revert them, so it is recorded in their place first.
     for s in st.pending.clone() {
-        if graph
-            .replaces(s)
-            .iter()
-            .all(|r| graph.index_of(r).is_none())
-        {
+        if graph.replaced_nodes(s).next().is_none() {
             run.collapse(&mut st, s).await?;
             run.commit().await?;
         }

@@ -106,11 +106,9 @@ impl<B: Backend> Run<'_, '_, B> {
             self.write(&row, false, action).await?;
         }
         tracing::info!(target: "migrate", squash = m.id(), replaced = rows.len(), "recorded the squash in place of the revisions it replaces");
-        for r in graph.replaces(s) {
-            if let Some(i) = graph.index_of(r) {
-                if let Some(rec) = st.rows_of.as_mut() {
-                    rec.remove(i);
-                }
+        if let Some(rec) = st.rows_of.as_mut() {
+            for i in graph.replaced_nodes(s) {
+                rec.remove(i);
             }
         }
         st.replaced.retain(|r| graph.replaced_by(r) != Some(s));

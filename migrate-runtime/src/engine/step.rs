@@ -107,15 +107,11 @@ impl<B: Backend> Run<'_, '_, B> {
                 if squash {
                     // A squash that ran its own SQL stands for what it
                     // replaces; reverted, it takes them along.
-                    for r in graph.replaces(i) {
-                        if let Some(m) = graph.index_of(r) {
-                            match direction {
-                                Direction::Up => st.applied.insert(m),
-                                Direction::Down => {
-                                    st.applied.remove(m);
-                                    true
-                                }
-                            };
+                    for m in graph.replaced_nodes(i) {
+                        if direction == Direction::Up {
+                            st.applied.insert(m);
+                        } else {
+                            st.applied.remove(m);
                         }
                     }
                 }

@@ -108,15 +108,22 @@ fn unknown_database(e: &sqlx::Error) -> bool {
     })
 }
 
-#[cfg(feature = "postgres")]
-async fn pg_connect(admin: &DatabaseUrl, text: &str) -> Result<sqlx::PgConnection, AdminError> {
-    use sqlx::Connection;
-    match sqlx::PgConnection::connect(text).await {
+/// A connection to the dev server for administrative statements. When the
+/// URL names a database that does not exist yet, its server is reached
+/// through `fallback`, a database that always exists there (`postgres`;
+/// MySQL's `information_schema`, which needs no privilege).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn connect<C: sqlx::Connection>(
+    admin: &DatabaseUrl,
+    text: &str,
+    fallback: &str,
+) -> Result<C, AdminError> {
+    match C::connect(text).await {
         Err(e) if unknown_database(&e) => {
             let fallback = admin
-                .with_database("postgres")
+                .with_database(fallback)
                 .ok_or_else(|| AdminError::Connect(Box::new(e)))?;
-            sqlx::PgConnection::connect(&fallback.driver_text())
+            C::connect(&fallback.driver_text())
                 .await
                 .map_err(|e| AdminError::Connect(Box::new(e)))
         }
@@ -124,22 +131,15 @@ async fn pg_connect(admin: &DatabaseUrl, text: &str) -> Result<sqlx::PgConnectio
     }
 }
 
+#[cfg(feature = "postgres")]
+async fn pg_connect(admin: &DatabaseUrl, text: &str) -> Result<sqlx::PgConnection, AdminError> {
+    connect(admin, text, "postgres").await
+}
+
 #[cfg(feature = "mysql")]
 async fn mysql_connect(
     admin: &DatabaseUrl,
     text: &str,
 ) -> Result<sqlx::MySqlConnection, AdminError> {
-    use sqlx::Connection;
-    match sqlx::MySqlConnection::connect(text).await {
-        Err(e) if unknown_database(&e) => {
-            // `information_schema` always exists and needs no privilege.
-            let fallback = admin
-                .with_database("information_schema")
-                .ok_or_else(|| AdminError::Connect(Box::new(e)))?;
-            sqlx::MySqlConnection::connect(&fallback.driver_text())
-                .await
-                .map_err(|e| AdminError::Connect(Box::new(e)))
-        }
-        other => other.map_err(|e| AdminError::Connect(Box::new(e))),
-    }
+    connect(admin, text, "information_schema").await
 }

@@ -43,7 +43,6 @@
 //! On PostgreSQL or MariaDB pass `ScratchServer::new(dialect, &dev_url)`: a
 //! temporary database is created there and always dropped.
 
-mod compare;
 mod error;
 mod outcome;
 mod walk;

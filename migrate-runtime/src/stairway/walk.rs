@@ -1,10 +1,9 @@
 //! The walk itself: scratch databases, the three steps of each revision,
 //! and the end checks.
 
-use super::compare::differences;
 use super::outcome::{EndCheck, Failure, Mismatch, Outcome, RevisionReport, Stage};
 use super::{Stairway, StairwayError, StairwayReport};
-use crate::autogen::{split, Pipeline};
+use crate::autogen::{differences, split, Pipeline};
 use crate::catalog::read_schema;
 use crate::scratch::ScratchDb;
 use crate::{Db, Dialect, LockStrategy, Migrator};
@@ -116,12 +115,7 @@ async fn walk(
             Some(schema) if !applied_more => schema,
             _ => read(s, &db).await?,
         };
-        let squash_of_present = graph.is_squash(i)
-            && graph
-                .replaces(i)
-                .iter()
-                .any(|r| graph.index_of(r).is_some());
-        let (outcome, now) = if squash_of_present {
+        let (outcome, now) = if graph.replaced_nodes(i).next().is_some() {
             check_squash(s, &migrator, &db, live, graph, i, &before).await?
         } else {
             check(s, &migrator, &db, graph, i, &before).await?

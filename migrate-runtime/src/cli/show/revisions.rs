@@ -242,11 +242,7 @@ impl<'a> Revisions<'a> {
         }
         let replaced = graph.replaces(i);
         if let (Some(first), Some(last)) = (replaced.first(), replaced.last()) {
-            let state = if graph
-                .squashes()
-                .iter()
-                .any(|(s, m)| *s == i && !m.is_empty())
-            {
+            let state = if graph.replaced_nodes(i).next().is_some() {
                 "files present: databases part-way through run the rest"
             } else {
                 "files deleted"

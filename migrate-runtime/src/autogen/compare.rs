@@ -1,4 +1,5 @@
-//! Two schemas compared, the difference rendered as SQL in the dialect.
+//! Two schemas compared, the difference rendered as SQL in the dialect:
+//! what the stairway reports and what a squash's check refuses.
 
 use crate::Dialect;
 use migrate_schema::{draft, Hints, Presence, Schema};
@@ -6,7 +7,7 @@ use migrate_schema::{draft, Hints, Presence, Schema};
 /// `None` when `actual` is `expected`; else the SQL that turns `expected`
 /// into `actual` (what differs), then a comment line per object outside
 /// the diff (view, trigger...) that differs.
-pub(super) fn differences(
+pub(crate) fn differences(
     expected: &Schema,
     actual: &Schema,
     dialect: Dialect,
