@@ -5,9 +5,9 @@
 //! and verified (up and down, on empty tables and with a row in each).
 //! The target: under 2 s.
 
+use migrate_devtools::autogen::{Pipeline, SchemaFile};
+use migrate_devtools::scratch::ScratchServer;
 use migrate_graph::SourceFile;
-use migrate_runtime::autogen::{Pipeline, SchemaFile};
-use migrate_runtime::scratch::ScratchServer;
 use migrate_runtime::{Dialect, Migrations};
 use migrate_schema::{draft, Hints};
 use std::path::Path;

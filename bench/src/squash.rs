@@ -13,8 +13,8 @@
 //! The replaced files stay in the set, as they do until every database is
 //! past the squash. The target: at least 5x faster.
 
-use migrate_runtime::autogen::Pipeline;
-use migrate_runtime::scratch::ScratchServer;
+use migrate_devtools::autogen::Pipeline;
+use migrate_devtools::scratch::ScratchServer;
 use migrate_runtime::sqlx::{self, PgPool};
 use migrate_runtime::{DatabaseUrl, Db, Dialect, Migrations};
 use std::path::Path;

@@ -3,8 +3,8 @@
 //! downgraded, read back, upgraded again and read back on an in-memory
 //! scratch database. The target: under 10 s.
 
-use migrate_runtime::scratch::ScratchServer;
-use migrate_runtime::stairway::Stairway;
+use migrate_devtools::scratch::ScratchServer;
+use migrate_devtools::stairway::Stairway;
 use migrate_runtime::Migrations;
 use std::path::Path;
 use std::time::Instant;

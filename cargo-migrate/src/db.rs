@@ -4,7 +4,7 @@
 
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_runtime::cli::{print, LockArgs, RunArgs};
+use migrate_cli::{print, LockArgs, RunArgs};
 use migrate_runtime::{Db, Direction, Migrations, Migrator, Status};
 use std::io::Write;
 

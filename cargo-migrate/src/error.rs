@@ -169,12 +169,12 @@ pub(crate) enum CliError {
     /// The autogenerate pipeline failed (scratch database, schema.sql,
     /// verification).
     #[error(transparent)]
-    Autogen(#[from] migrate_runtime::autogen::AutogenError),
+    Autogen(#[from] migrate_devtools::autogen::AutogenError),
 
     /// The stairway could not run (scratch database, schema.sql, a revision
     /// its checks stand on).
     #[error(transparent)]
-    Stairway(#[from] migrate_runtime::stairway::StairwayError),
+    Stairway(#[from] migrate_devtools::stairway::StairwayError),
 
     /// `test` found a failing revision or end state; it was already printed.
     #[error("the stairway test failed: {what}")]

@@ -1,7 +1,7 @@
 //! The process exit codes, named so that scripts and the `--help` text
 //! agree: the runtime's, which the application's own `migrate` shares.
 
-pub use migrate_runtime::cli::exit::{FAILURE, SUCCESS, USAGE};
+pub use migrate_cli::exit::{FAILURE, SUCCESS, USAGE};
 
 /// The exit-code table shown at the end of `cargo migrate --help`.
 pub(crate) const HELP: &str = "\

@@ -22,7 +22,7 @@ mod settings;
 use args::{Cli, Command};
 use clap::{CommandFactory, FromArgMatches};
 use error::CliError;
-use migrate_runtime::cli::Reporter;
+use migrate_cli::Reporter;
 use settings::{Inputs, Settings, UrlOrigin};
 use std::ffi::OsString;
 use std::io::Write;

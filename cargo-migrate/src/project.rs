@@ -2,8 +2,8 @@
 //! migrate-graph, plus the small lookups the CLI needs on top of the graph.
 
 use crate::error::CliError;
+use migrate_cli::show::Revisions;
 use migrate_graph::{Anchor, Applied, Graph, MigrationSet, Revision, Spec};
-use migrate_runtime::cli::show::Revisions;
 use std::path::{Path, PathBuf};
 
 /// A loaded migrations directory.

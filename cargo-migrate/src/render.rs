@@ -9,8 +9,8 @@
 //! put into its message.
 
 use crate::error::CliError;
+use migrate_cli::Reporter;
 use migrate_graph::{normalize, SourceFile, ValidationError};
-use migrate_runtime::cli::Reporter;
 use std::fmt::Write as _;
 use std::path::Path;
 

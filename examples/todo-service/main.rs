@@ -20,7 +20,7 @@
 //! SQL is portable across SQLite, PostgreSQL and MariaDB/MySQL.
 
 use clap::Parser;
-use migrate_runtime::cli::MigrateCommand;
+use migrate_cli::MigrateCommand;
 use migrate_runtime::sqlx::{self, Row};
 use migrate_runtime::{migrations, Db, Migrations};
 use std::process::ExitCode;

@@ -63,7 +63,7 @@ pub use plan::StampPlan;
 pub use revision::{Down, HeaderLines, Revision, Section};
 pub use source::{read_dir, SourceError, SourceFile};
 pub use squash::SquashPointError;
-pub use target::{Anchor, Range, Spec, Target, TargetError};
+pub use target::{Anchor, Range, Spec, Target, TargetError, ToSpec};
 pub use track::{clean_dir, tracks_dir, BuildScript};
 pub use validate::{load, load_unmerged, MigrationSet, ValidationError, ValidationErrors};
 

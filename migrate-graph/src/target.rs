@@ -186,6 +186,46 @@ impl fmt::Display for Range {
     }
 }
 
+/// A target as a caller holds it: text still to parse (`"head"`, `"-1"`,
+/// a `String` from a command line) or a [`Spec`] parsed already, so that a
+/// command line that parsed its argument to report a syntax error early
+/// hands the parsed value on instead of its text.
+///
+/// ```
+/// use migrate_graph::{Spec, ToSpec};
+/// let parsed = Spec::parse("head-1").unwrap();
+/// assert_eq!("head-1".to_spec().unwrap(), parsed);
+/// assert_eq!(parsed.to_spec().unwrap(), parsed);
+/// ```
+pub trait ToSpec {
+    /// The spec this names.
+    fn to_spec(&self) -> Result<Spec, TargetError>;
+}
+
+impl ToSpec for Spec {
+    fn to_spec(&self) -> Result<Spec, TargetError> {
+        Ok(self.clone())
+    }
+}
+
+impl ToSpec for str {
+    fn to_spec(&self) -> Result<Spec, TargetError> {
+        Spec::parse(self)
+    }
+}
+
+impl ToSpec for String {
+    fn to_spec(&self) -> Result<Spec, TargetError> {
+        Spec::parse(self)
+    }
+}
+
+impl<T: ToSpec + ?Sized> ToSpec for &T {
+    fn to_spec(&self) -> Result<Spec, TargetError> {
+        (**self).to_spec()
+    }
+}
+
 impl Spec {
     /// A spec from its parts; it displays as it would be typed.
     pub fn new(branch: Option<String>, anchor: Anchor, relative: i64) -> Spec {

@@ -36,12 +36,12 @@ pub fn migrations(input: TokenStream) -> TokenStream {
 }
 
 /// Makes an `async fn` test run on its own freshly migrated database; use
-/// it as `#[migrate_runtime::test(migrations = MIGRATIONS)]` (see
-/// `migrate_runtime::testing`).
+/// it as `#[migrate_devtools::test(migrations = MIGRATIONS)]` (see
+/// `migrate_devtools::testing`).
 ///
 /// Options: `migrations = EXPR` (required: anything that borrows as a
 /// `&'static Migrations`), `at = "rev"` (migrate only up to that target),
-/// `crate = path` (the runtime crate's name, default `::migrate_runtime`).
+/// `crate = path` (the devtools crate's name, default `::migrate_devtools`).
 /// The function takes one argument, a `TestDb`, and returns `()` or a
 /// `Result`.
 #[proc_macro_attribute]

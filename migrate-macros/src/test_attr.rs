@@ -1,4 +1,4 @@
-//! `#[migrate_runtime::test(migrations = EXPR, at = "rev", crate = path)]`:
+//! `#[migrate_devtools::test(migrations = EXPR, at = "rev", crate = path)]`:
 //! the `async fn` becomes a `#[test]` that runs it on its own database
 //! through `<crate>::__private::testing::run`.
 //!
@@ -27,7 +27,7 @@ struct Args {
 fn parse_args(args: TokenStream) -> Result<Args, Failure> {
     let mut migrations = None;
     let mut at = quote!(::core::option::Option::None);
-    let mut krate = quote!(::migrate_runtime);
+    let mut krate = quote!(::migrate_devtools);
     let tokens: Vec<TokenTree> = args.into_iter().collect();
     for part in tokens.split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ',')) {
         let [key, eq, value @ ..] = part else {
@@ -62,7 +62,7 @@ fn parse_args(args: TokenStream) -> Result<Args, Failure> {
     let migrations = migrations.ok_or_else(|| {
         (
             Span::call_site(),
-            "name the migration set: `#[migrate_runtime::test(migrations = MIGRATIONS)]`".into(),
+            "name the migration set: `#[migrate_devtools::test(migrations = MIGRATIONS)]`".into(),
         )
     })?;
     Ok(Args {
@@ -105,7 +105,7 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
     {
         return Err((
             sig[fn_at].span(),
-            "a `#[migrate_runtime::test]` function must be `async fn`".into(),
+            "a `#[migrate_devtools::test]` function must be `async fn`".into(),
         ));
     }
     let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(params))) =

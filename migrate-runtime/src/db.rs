@@ -25,8 +25,11 @@ mod sealed {
     pub trait Sealed {}
 
     /// Which pool a [`Database`](super::Database) is.
-    #[doc(hidden)]
+    ///
+    /// Non-exhaustive: which variants exist depends on the runtime's
+    /// features, which another crate in the build may turn on.
     #[derive(Clone, Copy, Debug)]
+    #[non_exhaustive]
     pub enum BackendRef<'a> {
         /// SQLite.
         #[cfg(feature = "sqlite")]

@@ -71,35 +71,18 @@
 //! The directory of the database must be writable, as it must for SQLite's
 //! own journal.
 //!
-//! # Schema (feature `schema`)
+//! # What is elsewhere
 //!
-//! `catalog::read_schema` reads a live database into `migrate-schema`'s
-//! model; `scratch` makes and always drops the throw-away databases
-//! autogenerate works on (in memory for SQLite, on a dev server otherwise);
-//! `autogen::Pipeline` replays the migrations and runs the desired schema
-//! on them, and verifies a draft (up and down, on empty tables and with a
-//! row in every table) before `cargo migrate revision --autogenerate`
-//! writes it.
-//!
-//! `stairway::Stairway` is the stairway test behind `cargo migrate test`:
-//! every revision upgraded, downgraded and upgraded again on a scratch
-//! database, the schema compared after each step; a service can run it
-//! from its own test suite.
-//!
-//! # Tests (feature `testing`)
-//!
-//! `#[migrate_runtime::test(migrations = MIGRATIONS)]` gives an `async fn`
-//! test its own freshly migrated database (`testing::TestDb`): in-memory
-//! SQLite, or a new database on `DATABASE_URL`'s server, dropped when the
-//! test passes and kept (its URL printed) when it fails. `at = "rev"` stops
-//! at a revision so that the test seeds data there, then upgrades.
+//! This crate is what a service links to migrate itself, and nothing else.
+//! The schema toolkit (catalog readers, scratch databases, autogenerate, the
+//! stairway, squash and the per-test database helper) is `migrate-devtools`;
+//! the commands (`cargo migrate`'s database commands and an application's
+//! own `migrate` command) are `migrate-cli`. Both use only this crate's
+//! public API.
 //!
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 //!
-//! With the `cli` feature, the `cli` module gives the application its own `migrate`
-//! command (`myapp migrate upgrade|downgrade|current|history|heads|check|stamp|resolve`)
-//! over the embedded set, for containers without cargo or source tree.
 //! [`Migrator::backup`] (and `upgrade --backup DIR`) backs the database up
 //! before an upgrade that has something to apply.
 #![deny(missing_docs)]
@@ -120,44 +103,14 @@ mod utc;
 #[path = "private.rs"]
 pub mod __private;
 
-#[cfg(all(
-    feature = "schema",
-    any(feature = "sqlite", feature = "postgres", feature = "mysql")
-))]
-pub mod autogen;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod backend;
-#[cfg(all(
-    feature = "schema",
-    any(feature = "sqlite", feature = "postgres", feature = "mysql")
-))]
-pub mod catalog;
-#[cfg(all(
-    feature = "cli",
-    any(feature = "sqlite", feature = "postgres", feature = "mysql")
-))]
-pub mod cli;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
-#[cfg(all(
-    any(feature = "schema", feature = "testing"),
-    any(feature = "sqlite", feature = "postgres", feature = "mysql")
-))]
-pub mod scratch;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
-#[cfg(all(
-    feature = "schema",
-    any(feature = "sqlite", feature = "postgres", feature = "mysql")
-))]
-pub mod stairway;
-#[cfg(all(
-    feature = "testing",
-    any(feature = "sqlite", feature = "postgres", feature = "mysql")
-))]
-pub mod testing;
 
 pub use self::url::{DatabaseUrl, Redactor, UrlError};
 pub use backup::BackupError;
@@ -174,15 +127,9 @@ pub use types::{
 pub use utc::Utc;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub use db::{Database, Db};
+pub use db::{BackendRef, Database, Db};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use sqlx;
-
-/// Runs an `async fn` test on its own freshly migrated database (feature
-/// `testing`): `#[migrate_runtime::test(migrations = MIGRATIONS)]`, with
-/// `at = "rev"` to stop at a revision. See the `testing` module.
-#[cfg(feature = "testing")]
-pub use migrate_macros::test;
 
 /// Validates a migration directory at compile time and embeds it as a
 /// [`Migrations`] value: `static MIGRATIONS: Migrations = migrations!("migrations");`.

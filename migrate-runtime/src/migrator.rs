@@ -224,7 +224,7 @@ mod online {
     use crate::engine::{ops, with_run};
     use crate::error::Error;
     use crate::types::{Report, Status};
-    use migrate_graph::Spec;
+    use migrate_graph::ToSpec;
 
     impl Migrations {
         /// Upgrades `db` to every head, under the migration lock: what a
@@ -239,26 +239,27 @@ mod online {
 
     impl Migrator<'_> {
         /// Applies the missing revisions up to `target` (`head`, `heads`, an
-        /// id or prefix, `+1`, `<rev>+2`, `<label>@head`, ...), in apply
-        /// order, each in its own transaction where the database allows.
-        pub async fn upgrade<D: Database + ?Sized>(
+        /// id or prefix, `+1`, `<rev>+2`, `<label>@head`, ...: text, or a
+        /// [`Spec`](migrate_graph::Spec) parsed already), in apply order,
+        /// each in its own transaction where the database allows.
+        pub async fn upgrade<D: Database + ?Sized, T: ToSpec + ?Sized>(
             &self,
             db: &D,
-            target: &str,
+            target: &T,
         ) -> Result<Report, Error> {
-            let target = Spec::parse(target)?;
+            let target = target.to_spec()?;
             with_run!(self, db, |run| ops::upgrade(&mut run, &target))
         }
 
         /// Reverts, newest first, what was built on `target` (`base`, `-1`,
         /// an id, `<label>@base`, ...), as Alembic does. Fails before
         /// running anything if one of them is irreversible.
-        pub async fn downgrade<D: Database + ?Sized>(
+        pub async fn downgrade<D: Database + ?Sized, T: ToSpec + ?Sized>(
             &self,
             db: &D,
-            target: &str,
+            target: &T,
         ) -> Result<Report, Error> {
-            let target = Spec::parse(target)?;
+            let target = target.to_spec()?;
             with_run!(self, db, |run| ops::downgrade(&mut run, &target))
         }
 
@@ -268,15 +269,15 @@ mod online {
         /// &["base"], false)` clears the table; with `purge` the table is
         /// emptied first (also clearing failed and unknown rows). The rows
         /// change in one transaction on every backend.
-        pub async fn stamp<D: Database + ?Sized>(
+        pub async fn stamp<D: Database + ?Sized, T: ToSpec>(
             &self,
             db: &D,
-            targets: &[&str],
+            targets: &[T],
             purge: bool,
         ) -> Result<Report, Error> {
             let targets = targets
                 .iter()
-                .map(|t| Spec::parse(t))
+                .map(|t| t.to_spec())
                 .collect::<Result<Vec<_>, _>>()?;
             with_run!(self, db, |run| ops::stamp(&mut run, &targets, purge))
         }

@@ -49,13 +49,3 @@ pub const fn migration(raw: RawMigration) -> Migration {
 pub const fn set(list: &'static [Migration]) -> Migrations {
     Migrations::from_static(list)
 }
-
-/// What `#[migrate_runtime::test]` expands to names.
-#[cfg(all(
-    feature = "testing",
-    any(feature = "sqlite", feature = "postgres", feature = "mysql")
-))]
-pub mod testing {
-    pub use crate::testing::{run, TestDb};
-    pub use crate::Migrations;
-}

@@ -285,13 +285,10 @@ impl DatabaseUrl {
         out
     }
 
-    /// The text to hand to sqlx: `mariadb://` spelled `mysql://`, SQLite's
-    /// scheme in lowercase, a `key=value` string as a URL.
-    #[cfg_attr(
-        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
-        allow(dead_code)
-    )]
-    pub(crate) fn driver_text(&self) -> Cow<'_, str> {
+    /// The text to hand to sqlx's `connect`: `mariadb://` spelled
+    /// `mysql://`, SQLite's scheme in lowercase, a `key=value` string as a
+    /// URL. It holds the password: never print it (print `self`).
+    pub fn driver_text(&self) -> Cow<'_, str> {
         match &self.form {
             Form::Sqlite { prefix } => {
                 Cow::Owned(format!("{prefix}{}", &self.text[prefix.len()..]))
@@ -324,8 +321,7 @@ impl DatabaseUrl {
 
     /// The same server and credentials with another database: how scratch
     /// databases are reached on a dev server. `None` for SQLite.
-    #[cfg_attr(not(feature = "schema"), allow(dead_code))]
-    pub(crate) fn with_database(&self, name: &str) -> Option<DatabaseUrl> {
+    pub fn with_database(&self, name: &str) -> Option<DatabaseUrl> {
         let text = match &self.form {
             Form::Sqlite { .. } => return None,
             Form::Url(url) => {

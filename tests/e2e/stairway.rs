@@ -1,5 +1,5 @@
-//! The stairway test (`migrate_runtime::stairway`, `cargo migrate test`)
-//! and the test helper (`#[migrate_runtime::test]`, `testing::TestDb`), on
+//! The stairway test (`migrate_devtools::stairway`, `cargo migrate test`)
+//! and the test helper (`#[migrate_devtools::test]`, `testing::TestDb`), on
 //! every backend.
 
 mod cases;

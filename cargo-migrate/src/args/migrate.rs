@@ -5,7 +5,7 @@
 
 use super::{DbOpts, DialectArg};
 use clap::Args as ClapArgs;
-use migrate_runtime::cli::{DowngradeOptions, LockArgs, ResolveOptions, UpgradeOptions};
+use migrate_cli::{DowngradeOptions, LockArgs, ResolveOptions, UpgradeOptions};
 
 /// Offline script options.
 #[derive(Debug, ClapArgs)]

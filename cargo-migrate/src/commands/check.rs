@@ -1,7 +1,7 @@
 //! `check`: the macro's validation rules on the files, plus, with a database,
 //! pending revisions, drift, unknown and failed revisions. For CI. The
 //! database's problems and the report are the runtime's
-//! ([`migrate_runtime::cli::show::Check`]), as the application's own
+//! ([`migrate_cli::show::Check`]), as the application's own
 //! `migrate check` prints them; the files, the lint and the schema are
 //! this command line's own.
 
@@ -11,8 +11,8 @@ use crate::db;
 use crate::error::CliError;
 use crate::project::Project;
 use crate::render;
+use migrate_cli::show::{Check, Problem};
 use migrate_graph::ValidationError;
-use migrate_runtime::cli::show::{Check, Problem};
 use std::io::Write;
 
 /// Runs `check`.

@@ -3,7 +3,7 @@
 use crate::args::Command;
 use crate::error::CliError;
 use crate::settings::Settings;
-use migrate_runtime::cli::Reporter;
+use migrate_cli::Reporter;
 use std::io::Write;
 
 /// What every command may use besides its own arguments.

@@ -1,15 +1,15 @@
 //! Read-only commands: `current`, `history`, `heads`, `branches`, `show`.
 //! Text output follows Alembic's layout so that its users read it at a
 //! glance; what `cargo migrate` and the application's own `migrate` both
-//! print comes from [`migrate_runtime::cli::show`].
+//! print comes from [`migrate_cli::show`].
 
 use super::Env;
 use crate::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::db;
 use crate::error::CliError;
 use crate::project::Project;
+use migrate_cli::show::{self, write_json, Position, RevisionJson};
 use migrate_graph::Down;
-use migrate_runtime::cli::show::{self, write_json, Position, RevisionJson};
 use serde::Serialize;
 use std::io::Write;
 

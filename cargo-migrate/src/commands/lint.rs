@@ -31,7 +31,7 @@ pub(crate) fn run(args: &LintArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
     let findings = migrate_lint::lint(&set, dialect);
     let errors = count(&findings, Severity::Error);
     if args.json {
-        migrate_runtime::cli::show::write_json(out, &findings)?;
+        migrate_cli::show::write_json(out, &findings)?;
     } else {
         let mut text = String::new();
         for f in &findings {

@@ -8,8 +8,8 @@ use crate::args::{
 use crate::db::{self, RunOptions};
 use crate::error::CliError;
 use crate::project::Project;
+use migrate_cli::{print, LockArgs, RunArgs};
 use migrate_graph::Target;
-use migrate_runtime::cli::{print, LockArgs, RunArgs};
 use migrate_runtime::{Dialect, Direction};
 use std::io::Write;
 

@@ -6,7 +6,7 @@ use super::Env;
 use crate::args::{CheckArgs, DumpArgs, SchemaArgs, SchemaCommand};
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_runtime::autogen::{read_live, Pipeline};
+use migrate_devtools::autogen::{read_live, Pipeline};
 use migrate_runtime::{Db, Migrations, DEFAULT_TABLE};
 use migrate_schema::{diff, draft, Hints, Schema};
 use serde::Serialize;

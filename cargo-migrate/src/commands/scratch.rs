@@ -5,8 +5,8 @@
 use super::Env;
 use crate::args::DevOpts;
 use crate::error::CliError;
-use migrate_runtime::autogen::SchemaFile;
-use migrate_runtime::scratch::{drop_live, ScratchServer};
+use migrate_devtools::autogen::SchemaFile;
+use migrate_devtools::scratch::{drop_live, ScratchServer};
 use migrate_runtime::{DatabaseUrl, Dialect};
 use migrate_schema::Hints;
 use std::future::Future;
@@ -53,7 +53,7 @@ impl Target {
                     .or(url.as_ref())
                     .expect("one of them gave the dialect"),
             )
-            .map_err(migrate_runtime::autogen::AutogenError::from)?,
+            .map_err(migrate_devtools::autogen::AutogenError::from)?,
         };
         Ok(Target { dialect, server })
     }

@@ -8,8 +8,8 @@ use crate::args::SquashArgs;
 use crate::error::CliError;
 use crate::project::Project;
 use crate::render;
-use migrate_runtime::autogen::{Pipeline, SquashDraft};
-use migrate_runtime::scratch::ScratchServer;
+use migrate_devtools::autogen::{Pipeline, SquashDraft};
+use migrate_devtools::scratch::ScratchServer;
 use migrate_runtime::{Dialect, Migrations, DEFAULT_TABLE};
 use std::io::Write;
 

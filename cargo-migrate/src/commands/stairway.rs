@@ -6,9 +6,9 @@ use super::Env;
 use crate::args::TestArgs;
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_runtime::cli::show::write_json;
-use migrate_runtime::scratch::ScratchServer;
-use migrate_runtime::stairway::{
+use migrate_cli::show::write_json;
+use migrate_devtools::scratch::ScratchServer;
+use migrate_devtools::stairway::{
     EndCheck, Failure, Outcome, RevisionReport, Stairway, StairwayReport,
 };
 use migrate_runtime::{Migrations, DEFAULT_TABLE};

@@ -7,7 +7,7 @@
 
 use super::harness::{Backend, Project, Scratch};
 use super::session::per_backend;
-use migrate_runtime::autogen::read_live;
+use migrate_devtools::autogen::read_live;
 use migrate_runtime::Db;
 use migrate_schema::{diff, Hints, Schema};
 

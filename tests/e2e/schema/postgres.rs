@@ -14,7 +14,7 @@ mod rows;
 mod timing;
 
 use crate::support::{exec, Backend, Scratch};
-use migrate_runtime::catalog::read_schema;
+use migrate_devtools::catalog::read_schema;
 use migrate_runtime::Db;
 use migrate_schema::Schema;
 

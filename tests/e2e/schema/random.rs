@@ -5,7 +5,7 @@
 
 use crate::on_each_backend;
 use crate::support::{exec, Scratch};
-use migrate_runtime::catalog::read_schema;
+use migrate_devtools::catalog::read_schema;
 use migrate_runtime::{Db, Dialect};
 use migrate_schema::{draft, Hints, Schema};
 

@@ -5,7 +5,7 @@ mod corpus;
 
 use std::time::Instant;
 
-use migrate_runtime::catalog::read_schema;
+use migrate_devtools::catalog::read_schema;
 use migrate_runtime::Db;
 use migrate_schema::{draft, Dialect, Hints, ObjectKind, Schema};
 

@@ -1,4 +1,4 @@
-//! The test helper: `#[migrate_runtime::test]` and `testing::TestDb`.
+//! The test helper: `#[migrate_devtools::test]` and `testing::TestDb`.
 //! Tests running in parallel each see their own database; `at = ` stops at
 //! a revision so that a test seeds data and then upgrades through a data
 //! migration; a failing test's database is kept and named (checked in a
@@ -7,8 +7,8 @@
 
 use super::each_backend;
 use crate::support::{files, int, rev, strings, Backend};
+use migrate_devtools::testing::TestDb;
 use migrate_runtime::sqlx;
-use migrate_runtime::testing::TestDb;
 use migrate_runtime::{Db, Migrations};
 use std::sync::LazyLock;
 
@@ -56,25 +56,25 @@ async fn only_mine(db: &TestDb, mine: i64) {
     );
 }
 
-#[migrate_runtime::test(migrations = PEOPLE)]
+#[migrate_devtools::test(migrations = PEOPLE)]
 async fn parallel_one(db: TestDb) {
     only_mine(&db, 1).await;
 }
 
-#[migrate_runtime::test(migrations = PEOPLE)]
+#[migrate_devtools::test(migrations = PEOPLE)]
 async fn parallel_two(db: TestDb) {
     only_mine(&db, 2).await;
 }
 
-// `crate =` names the runtime (here under its own name); a test may be
+// `crate =` names migrate-devtools (here under its own name); a test may be
 // called `migrations`.
-#[migrate_runtime::test(migrations = *PEOPLE, crate = migrate_runtime)]
+#[migrate_devtools::test(migrations = *PEOPLE, crate = migrate_devtools)]
 async fn migrations(db: TestDb) -> Result<(), sqlx::Error> {
     only_mine(&db, 3).await;
     Ok(())
 }
 
-#[migrate_runtime::test(migrations = PEOPLE, at = "p1")]
+#[migrate_devtools::test(migrations = PEOPLE, at = "p1")]
 async fn seeded_before_a_data_migration(db: TestDb) {
     exec(db.db(), "INSERT INTO people (id, name) VALUES (1, 'ada')").await;
     let report = db.upgrade("heads").await.unwrap();
@@ -85,7 +85,7 @@ async fn seeded_before_a_data_migration(db: TestDb) {
 
 /// Fails (with the variable set) after making its database: the child
 /// process of `failing_tests_keep_their_database` runs it.
-#[migrate_runtime::test(migrations = PEOPLE)]
+#[migrate_devtools::test(migrations = PEOPLE)]
 async fn fixture_panics(db: TestDb) {
     if std::env::var_os(FIXTURE_ENV).is_some() {
         exec(db.db(), "INSERT INTO people (id, name) VALUES (7, 'kept')").await;
@@ -94,7 +94,7 @@ async fn fixture_panics(db: TestDb) {
 }
 
 /// Returns `Err` with the variable set.
-#[migrate_runtime::test(migrations = PEOPLE, at = "p1")]
+#[migrate_devtools::test(migrations = PEOPLE, at = "p1")]
 async fn fixture_returns_err(db: TestDb) -> Result<(), String> {
     let _ = db.name();
     if std::env::var_os(FIXTURE_ENV).is_some() {

@@ -1,4 +1,4 @@
-//! `migrate_runtime::stairway::Stairway` on each backend: a down that
+//! `migrate_devtools::stairway::Stairway` on each backend: a down that
 //! forgets an index or drops too much fails naming the revision and the SQL
 //! that differs; a data migration passes; irreversible revisions are
 //! stepped over; heads in either order; the end against a desired schema;
@@ -7,10 +7,10 @@
 use super::cases;
 use super::each_backend;
 use crate::support::{files, rev, Backend, Rev};
+use migrate_devtools::autogen::SchemaFile;
+use migrate_devtools::scratch::ScratchServer;
+use migrate_devtools::stairway::{Failure, Outcome, Stage, Stairway, StairwayReport};
 use migrate_graph::SourceFile;
-use migrate_runtime::autogen::SchemaFile;
-use migrate_runtime::scratch::ScratchServer;
-use migrate_runtime::stairway::{Failure, Outcome, Stage, Stairway, StairwayReport};
 use migrate_runtime::{DatabaseUrl, Migrations};
 use std::sync::{Arc, Mutex};
 

@@ -1,6 +1,6 @@
 //! What the reader makes of each option, checked field by field.
 
-use migrate_runtime::catalog::read_schema;
+use migrate_devtools::catalog::read_schema;
 use migrate_schema::{
     draft, Dialect, FkAction, GeneratedKind, Hints, Identity, IndexPart, ObjectKind, Presence,
     QualifiedName, Schema, SortOrder, Table,

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use migrate_runtime::catalog::read_schema;
+use migrate_devtools::catalog::read_schema;
 use migrate_runtime::Db;
 use migrate_schema::{draft, rename_hints, Hints, Schema, Table};
 

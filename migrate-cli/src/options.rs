@@ -1,0 +1,170 @@
+//! The options of the commands that change the database, as both command
+//! lines take them: the application's `migrate` and `cargo migrate` flatten
+//! the same [`LockArgs`] into `upgrade`, `downgrade`, `stamp` and `resolve`,
+//! and the same [`UpgradeOptions`] and [`DowngradeOptions`] (targets, with
+//! [`RunArgs`]) into `upgrade` and `downgrade`, and [`ResolveOptions`] into
+//! `resolve`. Each adds its own `--sql`, confirmation and database options
+//! around them.
+
+use super::print;
+use clap::{ArgGroup, Args, ValueEnum};
+use migrate_runtime::{LockStrategy, Migrator, UnknownPolicy};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How concurrent migrators are kept apart, and what a run tolerates.
+/// Flatten it into a subcommand (`#[command(flatten)] lock: LockArgs`) and
+/// hand the migrator to [`LockArgs::apply`].
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct LockArgs {
+    /// How concurrent migrators are kept apart.
+    ///
+    /// `session` holds an advisory lock (PostgreSQL, MySQL) or a lock file next
+    /// to the database (SQLite) for the whole run; `transaction` takes it in each revision's
+    /// transaction, for poolers such as PgBouncer; `none` is for databases
+    /// without advisory locks.
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = LockMode::Session)]
+    pub lock: LockMode,
+
+    /// Seconds to wait for another migrator's lock before giving up.
+    #[arg(long, value_name = "SECONDS")]
+    pub lock_timeout: Option<u64>,
+
+    /// Seconds a migration's SQL may wait for a lock another session holds
+    /// (an ALTER TABLE behind a long transaction) before it fails naming the
+    /// statement: PostgreSQL lock_timeout, MySQL lock_wait_timeout, SQLite's
+    /// busy timeout. Default: the database's own setting.
+    #[arg(long, value_name = "SECONDS")]
+    pub statement_lock_timeout: Option<u64>,
+
+    /// Go on when the database has applied revisions that these migrations
+    /// lack, as an older build or checkout must during a rollback.
+    #[arg(long)]
+    pub allow_unknown: bool,
+}
+
+/// `--lock` values: [`LockStrategy`] as the command line spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LockMode {
+    /// One lock for the whole run.
+    Session,
+    /// A lock per revision transaction.
+    Transaction,
+    /// No lock.
+    None,
+}
+
+impl From<LockMode> for LockStrategy {
+    fn from(mode: LockMode) -> LockStrategy {
+        match mode {
+            LockMode::Session => LockStrategy::Session,
+            LockMode::Transaction => LockStrategy::Transaction,
+            LockMode::None => LockStrategy::None,
+        }
+    }
+}
+
+impl LockArgs {
+    /// `m` with these options: lock strategy, both timeouts, the policy on
+    /// revisions the set lacks.
+    pub fn apply<'m>(&self, m: Migrator<'m>) -> Migrator<'m> {
+        let mut m = m.lock(self.lock.into());
+        if let Some(secs) = self.lock_timeout {
+            m = m.lock_timeout(Duration::from_secs(secs));
+        }
+        if let Some(secs) = self.statement_lock_timeout {
+            m = m.statement_lock_timeout(Duration::from_secs(secs));
+        }
+        if self.allow_unknown {
+            m = m.unknown(UnknownPolicy::Allow);
+        }
+        m
+    }
+}
+
+/// How `upgrade` and `downgrade` run: what they print, how they group the
+/// revisions into transactions.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct RunArgs {
+    /// Print each revision as it runs, even when stdout is not a terminal.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Run all the revisions in one transaction (PostgreSQL, SQLite), so the
+    /// run applies completely or not at all; `transaction:false` revisions
+    /// still run outside it, and MySQL commits DDL regardless.
+    #[arg(long)]
+    pub single_transaction: bool,
+}
+
+impl RunArgs {
+    /// Whether progress lines go out ([`print::show_progress`]).
+    pub fn progress(&self) -> bool {
+        print::show_progress(self.verbose)
+    }
+
+    /// `m` with these options, printing progress when [`RunArgs::progress`].
+    pub fn apply<'m>(&self, m: Migrator<'m>) -> Migrator<'m> {
+        print::progress(m.grouped(self.single_transaction), self.progress())
+    }
+}
+
+/// `upgrade`'s target and how it runs.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct UpgradeOptions {
+    /// Where to go: `head` (default), `heads`, `+1`, an id or prefix,
+    /// `<label>@head`; with `--sql`, also `FROM:TO`.
+    #[arg(
+        value_name = "TARGET",
+        default_value = "head",
+        allow_hyphen_values = true
+    )]
+    pub target: String,
+
+    /// How the run prints and groups its revisions.
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// Back the database up into DIR first, when something is pending:
+    /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
+    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
+    /// DIR fails before any revision runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
+    pub backup: Option<PathBuf>,
+}
+
+/// `downgrade`'s target and how it runs.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct DowngradeOptions {
+    /// Where to go: `-1`, `base`, an id or prefix, `<label>@-1`; with
+    /// `--sql`, also `FROM:TO`.
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: String,
+
+    /// How the run prints and groups its revisions.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `resolve`'s revision and what to record for it.
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
+#[non_exhaustive]
+pub struct ResolveOptions {
+    /// The failed revision (id or unique prefix).
+    #[arg(value_name = "REV")]
+    pub revision: String,
+
+    /// Its changes are all in the schema: record it as applied (or, for a
+    /// failed downgrade, as reverted).
+    #[arg(long)]
+    pub applied: bool,
+
+    /// None of its changes are in the schema: forget the attempt.
+    #[arg(long)]
+    pub rolled_back: bool,
+}

@@ -1,0 +1,285 @@
+//! [`Pipeline`]: scratch databases for one autogenerate or schema check,
+//! dropped together at the end.
+
+use super::error::split;
+use super::exec::{exec, run_script};
+use super::{row_inserts, AutogenError, Stage};
+use crate::catalog::read_schema;
+use crate::scratch::{ScratchDb, ScratchServer};
+use migrate_runtime::{Db, LockStrategy, Migrations, Migrator, StepEvent};
+use migrate_schema::{diff, draft, Hints, Schema};
+use std::sync::Arc;
+
+/// One file of the desired schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaFile {
+    /// How errors name it (`schema.sql`, `schema/010_users.sql`, `--to-cmd output`).
+    pub name: String,
+    /// Its SQL.
+    pub text: String,
+}
+
+/// What a successful verification noticed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Verification {
+    /// Tables no row could be inserted into (type without a literal, a
+    /// check constraint the made-up row breaks), with the database's
+    /// message: the draft was verified on them empty only.
+    pub tables_without_rows: Vec<String>,
+}
+
+type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync>;
+
+/// The scratch databases of one run: create them with [`Pipeline::current`]
+/// and [`Pipeline::desired`], check a draft with [`Pipeline::verify`], and
+/// always end with [`Pipeline::finish`], which drops them (a Ctrl-C handler
+/// calls [`crate::scratch::drop_live`] instead).
+pub struct Pipeline<'m> {
+    server: ScratchServer,
+    pub(super) migrations: &'m Migrations,
+    table: String,
+    hook: Option<Hook>,
+    pub(super) live: Vec<ScratchDb>,
+    cleaned: bool,
+    /// The scratch database holding the replayed migrations.
+    current: Option<usize>,
+}
+
+impl std::fmt::Debug for Pipeline<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("server", &self.server)
+            .field("table", &self.table)
+            .field("live", &self.live)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'m> Pipeline<'m> {
+    /// A pipeline for `migrations` on scratch databases of `server`.
+    pub fn new(migrations: &'m Migrations, server: ScratchServer) -> Pipeline<'m> {
+        Pipeline {
+            server,
+            migrations,
+            table: migrate_runtime::DEFAULT_TABLE.to_owned(),
+            hook: None,
+            live: Vec::new(),
+            cleaned: false,
+            current: None,
+        }
+    }
+
+    /// The version table name (left out of every schema read).
+    pub fn table(mut self, table: impl Into<String>) -> Self {
+        self.table = table.into();
+        self
+    }
+
+    /// Called after each revision of the replay (progress for long graphs).
+    pub fn on_step(mut self, hook: impl Fn(&StepEvent) + Send + Sync + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// The dialect of the scratch databases.
+    pub fn dialect(&self) -> migrate_runtime::Dialect {
+        self.server.dialect()
+    }
+
+    pub(super) async fn scratch(&mut self) -> Result<usize, AutogenError> {
+        if !self.cleaned {
+            self.cleaned = true;
+            self.server.clean_leftovers().await?;
+        }
+        self.live.push(self.server.create().await?);
+        Ok(self.live.len() - 1)
+    }
+
+    pub(super) fn migrator<'a>(&self, migrations: &'a Migrations) -> Migrator<'a> {
+        // A scratch database is this run's alone: no lock to take. One
+        // transaction for the whole replay where the engine allows it.
+        let mut m = migrations
+            .migrator()
+            .table(self.table.clone())
+            .lock(LockStrategy::None)
+            .grouped(true);
+        if let Some(hook) = &self.hook {
+            let hook = Arc::clone(hook);
+            m = m.on_step(move |e| hook(e));
+        }
+        m
+    }
+
+    pub(super) async fn read(&self, i: usize) -> Result<Schema, AutogenError> {
+        Ok(read_schema(&self.live[i].db, &[self.table.as_str()]).await?)
+    }
+
+    /// The current state: the migration graph replayed from base to the
+    /// heads on a fresh scratch database, read back.
+    pub async fn current(&mut self) -> Result<Schema, AutogenError> {
+        let i = self.scratch().await?;
+        let migrator = self.migrator(self.migrations);
+        if !self.migrations.is_empty() {
+            migrator
+                .upgrade(&self.live[i].db, "heads")
+                .await
+                .map_err(|e| {
+                    let (failed, source) = split(e, None);
+                    AutogenError::Replay { failed, source }
+                })?;
+        }
+        self.current = Some(i);
+        self.read(i).await
+    }
+
+    /// The desired state: `files` run in order on a fresh scratch database,
+    /// read back. A failing statement names its file and line.
+    pub async fn desired(&mut self, files: &[SchemaFile]) -> Result<Schema, AutogenError> {
+        let mut i = self.scratch().await?;
+        if self.dialect() == migrate_runtime::Dialect::Sqlite {
+            // Each file in one call (thousands of statements in one round
+            // trip); only if one fails, again statement by statement on a
+            // fresh database, to name the failing line.
+            let mut batch_ok = true;
+            for f in files {
+                if exec(&self.live[i].db, &f.text).await.is_err() {
+                    batch_ok = false;
+                    break;
+                }
+            }
+            if batch_ok {
+                return self.read(i).await;
+            }
+            i = self.scratch().await?;
+        }
+        for f in files {
+            run_script(&self.live[i].db, &f.name, &f.text).await?;
+        }
+        self.read(i).await
+    }
+
+    /// Checks a draft before it is written. `with_draft` is the migration
+    /// set with the draft's revision added on `parents`; `current` and
+    /// `desired` are what [`Pipeline::current`] and the desired side read.
+    /// On the replayed scratch database: up must reach `desired` and down
+    /// return to `current`, once with empty tables and once with a row in
+    /// every table.
+    pub async fn verify(
+        &mut self,
+        with_draft: &Migrations,
+        parents: &[String],
+        current: &Schema,
+        desired: &Schema,
+    ) -> Result<Verification, AutogenError> {
+        if self.current.is_none() {
+            self.current().await?;
+        }
+        let i = self.current.expect("replayed above");
+        let down_to = parents.first().map_or("base", String::as_str).to_owned();
+        let migrator = self.migrator(with_draft);
+        let db = self.live[i].db.clone();
+        let mut report = Verification::default();
+        // The draft is the revision the replayed set lacks.
+        let ids: Vec<String> = with_draft
+            .as_slice()
+            .iter()
+            .filter(|m| self.migrations.get(m.id()).is_none())
+            .map(|m| m.id().to_owned())
+            .collect();
+        for (up, down) in [
+            (Stage::UpEmpty, Stage::DownEmpty),
+            (Stage::UpRows, Stage::DownRows),
+        ] {
+            if up == Stage::UpRows {
+                let rows = row_inserts(current, db.dialect());
+                // All at once first (one round trip for a thousand tables);
+                // one by one only if some row is refused, to name its table.
+                let all: Vec<&str> = rows.iter().map(|(_, sql)| sql.as_str()).collect();
+                if exec(&db, &format!("{};", all.join(";\n"))).await.is_err() {
+                    if db.dialect() != migrate_runtime::Dialect::Postgres {
+                        // PostgreSQL ran the batch as one transaction; the
+                        // others kept the rows before the failure (SQLite
+                        // accepts MySQL's backquotes): start again empty.
+                        for (table, _) in rows.iter().rev() {
+                            let _ = exec(&db, &format!("DELETE FROM {}", quoted(table))).await;
+                        }
+                    }
+                    for (table, sql) in &rows {
+                        if let Err(e) = exec(&db, sql).await {
+                            report.tables_without_rows.push(format!("{table}: {e}"));
+                        }
+                    }
+                }
+            }
+            migrator
+                .upgrade(&db, "heads")
+                .await
+                .map_err(|e| verify_error(e, up, &ids))?;
+            self.expect(i, up, desired, "desired").await?;
+            migrator
+                .downgrade(&db, &down_to)
+                .await
+                .map_err(|e| verify_error(e, down, &ids))?;
+            self.expect(i, down, current, "current").await?;
+        }
+        Ok(report)
+    }
+
+    async fn expect(
+        &self,
+        i: usize,
+        stage: Stage,
+        want: &Schema,
+        target: &'static str,
+    ) -> Result<(), AutogenError> {
+        let got = self.read(i).await?;
+        if diff(&got, want, &Hints::new()).is_empty() {
+            return Ok(());
+        }
+        let remaining = draft(&got, want, &Hints::new(), self.dialect())
+            .up
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        Err(AutogenError::Mismatch {
+            stage,
+            target,
+            remaining,
+        })
+    }
+
+    /// Drops every scratch database of this pipeline. Call it on every
+    /// path; the first error is returned after all were tried.
+    pub async fn finish(mut self) -> Result<(), AutogenError> {
+        let mut first = None;
+        for scratch in std::mem::take(&mut self.live) {
+            if let Err(e) = self.server.drop(scratch).await {
+                first.get_or_insert(e);
+            }
+        }
+        first.map_or(Ok(()), |e| Err(e.into()))
+    }
+}
+
+fn quoted(name: &migrate_schema::QualifiedName) -> String {
+    let q = |s: &str| format!("`{}`", s.replace('`', "``"));
+    match &name.schema {
+        Some(s) => format!("{}.{}", q(s), q(&name.name)),
+        None => q(&name.name),
+    }
+}
+
+fn verify_error(e: migrate_runtime::Error, stage: Stage, ids: &[String]) -> AutogenError {
+    let (failed, source) = split(e, ids.first().map(String::as_str));
+    AutogenError::Verify {
+        stage,
+        failed,
+        source,
+    }
+}
+
+/// The schema of a live database (`--to-db`, `schema dump --from-db`,
+/// drift checks), without the version table `table`.
+pub async fn read_live(db: &Db, table: &str) -> Result<Schema, AutogenError> {
+    Ok(read_schema(db, &[table]).await?)
+}
