@@ -1,6 +1,9 @@
 //! Everything a command can fail with. Commands return these; only
-//! [`crate::render`] turns them into text.
+//! [`crate::render`] turns them into text. What the database commands fail
+//! with is migrate-cli's [`CmdError`], shared with the application's own
+//! `migrate` command and wrapped here.
 
+use migrate_cli::CmdError;
 use migrate_graph::{SourceError, SourceFile, TargetError, ValidationError};
 use std::path::PathBuf;
 
@@ -43,33 +46,6 @@ pub(crate) enum CliError {
         /// The files, to show the offending lines.
         files: Vec<SourceFile>,
     },
-
-    /// A target that does not parse or resolve.
-    #[error(transparent)]
-    Target(#[from] TargetError),
-
-    /// The runtime failed (connect, lock, drift, SQL, ...).
-    #[error(transparent)]
-    Runtime(#[from] migrate_runtime::Error),
-
-    /// A database command without a URL.
-    #[error(
-        "`{command}` needs a database: pass --database-url, or set {env} (a `.env` file works too)"
-    )]
-    NoDatabaseUrl {
-        /// The command.
-        command: &'static str,
-        /// The variable to set.
-        env: String,
-    },
-
-    /// `--sql` without a dialect to write.
-    #[error("offline SQL needs a dialect: pass --dialect sqlite|postgres|mysql, or a database URL to take it from")]
-    NoDialect,
-
-    /// A database URL that does not parse or names no supported database.
-    #[error(transparent)]
-    Url(#[from] migrate_runtime::UrlError),
 
     /// `revision` without `--head` while there are several heads.
     #[error("there are {} heads: {}; a new revision must build on one of them", .heads.len(), .heads.join(", "))]
@@ -128,22 +104,6 @@ pub(crate) enum CliError {
         ancestor: String,
         /// The descendant, described.
         descendant: String,
-    },
-
-    /// A target that names no single revision where one is needed.
-    #[error("`{input}` {reason}")]
-    NotARevision {
-        /// The text given.
-        input: String,
-        /// Why it is not one revision.
-        reason: &'static str,
-    },
-
-    /// `check` found problems; they were already printed.
-    #[error("check failed: {count} problem(s)")]
-    CheckFailed {
-        /// How many.
-        count: usize,
     },
 
     /// `lint` found error-level findings; they were already printed.
@@ -227,9 +187,9 @@ pub(crate) enum CliError {
         left: Vec<String>,
     },
 
-    /// Writing the command's output failed (other than a closed pipe).
-    #[error("cannot write output: {0}")]
-    Output(#[source] std::io::Error),
+    /// A database command failed, as it does on both command lines.
+    #[error(transparent)]
+    Cmd(#[from] CmdError),
 }
 
 impl CliError {
@@ -246,8 +206,12 @@ impl CliError {
             CliError::NotAHead { .. } => Some(
                 "pass --splice to start a new branch from it on purpose, or build on a head (see `cargo migrate heads`)".to_owned(),
             ),
-            CliError::Target(TargetError::MultipleHeads { .. })
-            | CliError::Runtime(migrate_runtime::Error::Target(TargetError::MultipleHeads { .. })) => Some(
+            CliError::Cmd(
+                CmdError::Target(TargetError::MultipleHeads { .. })
+                | CmdError::Runtime(migrate_runtime::Error::Target(
+                    TargetError::MultipleHeads { .. },
+                )),
+            ) => Some(
                 "or join them with `cargo migrate merge -m \"merge heads\" heads`".to_owned(),
             ),
             CliError::NotAtHeads { .. } => Some("run `cargo migrate upgrade heads`".to_owned()),
@@ -255,3 +219,21 @@ impl CliError {
         }
     }
 }
+
+/// The errors the database commands share convert through [`CmdError`], so
+/// that `?` works on them in every command.
+macro_rules! through_cmd {
+    ($($t:ty),*) => {$(
+        impl From<$t> for CliError {
+            fn from(e: $t) -> CliError {
+                CliError::Cmd(e.into())
+            }
+        }
+    )*};
+}
+through_cmd!(
+    TargetError,
+    migrate_runtime::Error,
+    migrate_runtime::UrlError,
+    std::io::Error
+);

@@ -95,11 +95,11 @@ fn run(argv: Vec<OsString>) -> u8 {
         reporter: &reporter,
     };
     let result = commands::dispatch(args.command, &env, &mut out)
-        .and_then(|()| out.flush().map_err(CliError::Output));
+        .and_then(|()| out.flush().map_err(CliError::from));
     match result {
         Ok(()) => exit::SUCCESS,
         // The reader went away (`| head`): it had all it wanted.
-        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(CliError::Cmd(e)) if e.is_broken_pipe() => exit::SUCCESS,
         Err(e) => {
             // Whatever was printed before the error still belongs to the user.
             let _ = out.flush();
@@ -152,14 +152,6 @@ fn db_opts(command: &Command) -> Option<&args::DbOpts> {
         | Command::Heads(_)
         | Command::Branches(_)
         | Command::Show(_) => None,
-    }
-}
-
-impl From<std::io::Error> for CliError {
-    /// Only writes to the command's output convert implicitly; file errors
-    /// carry their path through [`CliError::Io`].
-    fn from(e: std::io::Error) -> CliError {
-        CliError::Output(e)
     }
 }
 

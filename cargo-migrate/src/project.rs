@@ -3,7 +3,7 @@
 
 use crate::error::CliError;
 use migrate_cli::show::Revisions;
-use migrate_graph::{Anchor, Applied, Graph, MigrationSet, Revision, Spec};
+use migrate_graph::{Graph, MigrationSet, Revision};
 use std::path::{Path, PathBuf};
 
 /// A loaded migrations directory.
@@ -52,20 +52,6 @@ impl Project {
     /// Resolves a target that must name exactly one revision: an id, prefix,
     /// label, `head`, `heads` with one head, `<label>@head`, `<rev>+N`.
     pub(crate) fn resolve_one(&self, text: &str) -> Result<usize, CliError> {
-        let graph = self.graph();
-        let spec = Spec::parse(text)?;
-        if spec.anchor == Anchor::Current {
-            return Err(CliError::NotARevision {
-                input: migrate_graph::split::shorten(&spec.to_string()),
-                reason: "counts from the database's current revision; give a revision id, `head` or `<label>@head` here",
-            });
-        }
-        graph
-            .resolve_one(&spec, &Applied::empty(graph.len()))?
-            .ok_or(CliError::NotARevision {
-                input: migrate_graph::split::shorten(&spec.to_string()),
-                reason:
-                    "is base, before every revision; give a revision id, `head` or `<label>@head`",
-            })
+        Ok(migrate_cli::resolve_one(self.graph(), text)?)
     }
 }

@@ -30,8 +30,8 @@ pub(crate) fn report(err: &CliError, reporter: &Reporter) -> u8 {
         return crate::exit::FAILURE;
     }
     let hint = match err {
-        CliError::Runtime(e) => reporter.hint(e).or_else(|| err.hint()),
-        CliError::Url(_) => reporter.url_hint(),
+        CliError::Cmd(migrate_cli::CmdError::Runtime(e)) => reporter.hint(e).or_else(|| err.hint()),
+        CliError::Cmd(e @ migrate_cli::CmdError::Url(_)) => e.hint(reporter),
         _ => err.hint(),
     };
     reporter.report(err, hint.as_deref())

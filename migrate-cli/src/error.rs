@@ -1,11 +1,16 @@
-//! What the application's `migrate` command fails with, and the hints only
-//! it gives; [`super::report`] prints them as `cargo migrate` does.
+//! What the database commands fail with, on both command lines:
+//! `cargo migrate` wraps [`CmdError`] in its own error (for what only it
+//! does: files, config, autogenerate), the application's `migrate` returns
+//! it as is. Each command line adds its own hints ([`CmdError::hint`] holds
+//! the shared ones).
 
 use super::report::Reporter;
 
-/// A command's failure.
+/// A database command's failure. Messages are lowercase fragments that say
+/// what to do.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum CmdError {
+#[non_exhaustive]
+pub enum CmdError {
     /// The runtime failed (connect, lock, drift, unknown revisions, SQL, ...).
     #[error(transparent)]
     Runtime(#[from] migrate_runtime::Error),
@@ -14,15 +19,32 @@ pub(crate) enum CmdError {
     #[error(transparent)]
     Target(#[from] migrate_graph::TargetError),
 
-    /// A database URL that does not parse.
+    /// A database URL that does not parse or names no supported database.
     #[error(transparent)]
     Url(#[from] migrate_runtime::UrlError),
 
     /// A database command without a URL or pool.
-    #[error("`{command}` needs a database: pass --database-url, or set DATABASE_URL (a `.env` file works too)")]
+    #[error(
+        "`{command}` needs a database: pass --database-url, or set {env} (a `.env` file works too)"
+    )]
     NoDatabaseUrl {
         /// The command.
         command: &'static str,
+        /// The variable to set.
+        env: String,
+    },
+
+    /// `--sql` without a dialect to write.
+    #[error("offline SQL needs a dialect: pass --dialect sqlite|postgres|mysql, or a database URL to take it from")]
+    NoDialect,
+
+    /// A target that names no single revision where one is needed.
+    #[error("`{input}` {reason}")]
+    NotARevision {
+        /// The text given.
+        input: String,
+        /// Why it is not one revision.
+        reason: &'static str,
     },
 
     /// `stamp` or `resolve` without `--yes` while stdin is not a terminal.
@@ -46,48 +68,41 @@ pub(crate) enum CmdError {
         count: usize,
     },
 
-    /// Writing the output failed (other than a closed pipe).
+    /// Writing the command's output failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
 }
 
 impl From<std::io::Error> for CmdError {
+    /// Only writes to the command's output convert implicitly.
     fn from(e: std::io::Error) -> CmdError {
         CmdError::Output(e)
     }
 }
 
 impl CmdError {
-    /// The exit code: usage errors 2, everything else 1.
-    pub(crate) fn code(&self) -> u8 {
+    /// The exit code: usage errors [`exit::USAGE`](super::exit::USAGE),
+    /// everything else [`exit::FAILURE`](super::exit::FAILURE).
+    pub fn code(&self) -> u8 {
         match self {
             CmdError::NeedsYes { .. } => super::exit::USAGE,
             _ => super::exit::FAILURE,
         }
     }
 
-    /// A second line that says what to do: this command's own advice, else
-    /// what any runtime error or URL calls for.
-    pub(crate) fn hint(&self, reporter: &Reporter) -> Option<String> {
+    /// The hint both command lines give: what a runtime error (a failed
+    /// connection, say) or a URL calls for, saying where the URL came from.
+    pub fn hint(&self, reporter: &Reporter) -> Option<String> {
         match self {
-            CmdError::Runtime(migrate_runtime::Error::Target(
-                migrate_graph::TargetError::MultipleHeads { .. },
-            ))
-            | CmdError::Target(migrate_graph::TargetError::MultipleHeads { .. }) => {
-                Some("`upgrade heads` brings every branch up".to_owned())
-            }
-            CmdError::Runtime(migrate_runtime::Error::UnknownApplied { .. }) => Some(
-                "this binary is older than the database: deploy the build that applied them, or pass --allow-unknown to go on without touching them".to_owned(),
-            ),
             CmdError::Runtime(e) => reporter.hint(e),
             CmdError::Url(_) => reporter.url_hint(),
             _ => None,
         }
     }
 
-    /// Prints the error on stderr; returns its exit code.
-    pub(crate) fn report(&self, reporter: &Reporter) -> u8 {
-        reporter.report(self, self.hint(reporter).as_deref());
-        self.code()
+    /// Whether this is a write to a closed pipe (`migrate history | head`),
+    /// which counts as success: the reader had all it wanted.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CmdError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }

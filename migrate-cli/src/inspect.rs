@@ -3,25 +3,26 @@
 //! name where the CLI shows a path.
 
 use super::args::{CheckArgs, CurrentArgs, HeadsArgs, HistoryArgs};
-use super::change::Cx;
+use super::context::{status, Context};
 use super::error::CmdError;
 use super::show::{self, Check, Revisions};
+use migrate_runtime::Migrations;
 use std::io::Write;
 
 /// `current [-v] [--json]`: the database's applied heads.
 pub(crate) async fn current(
-    cx: &Cx<'_>,
+    cx: &Context<'_, Migrations>,
     a: &CurrentArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
-    let status = cx.status("current").await?;
+    let status = status(cx, "current").await?;
     let revs = Revisions::embedded(cx.migrations);
     Ok(show::current(out, &revs, &status, a.verbose, a.json)?)
 }
 
 /// `history [-r RANGE] [-v] [--json]`: the embedded revisions, newest first.
 pub(crate) async fn history(
-    cx: &Cx<'_>,
+    cx: &Context<'_, Migrations>,
     a: &HistoryArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
@@ -32,15 +33,7 @@ pub(crate) async fn history(
         .transpose()?;
     // Only a range counted from the current revision (`-3:`) needs the database.
     let status = match &range {
-        Some((_, true)) => {
-            let m = cx.migrator();
-            let what = "history with a relative range";
-            Some(
-                cx.conn
-                    .with(what, async |db| Ok(m.status(db).await?))
-                    .await?,
-            )
-        }
+        Some((_, true)) => Some(status(cx, "history with a relative range").await?),
         _ => None,
     };
     let revs = Revisions::embedded(cx.migrations);
@@ -51,7 +44,7 @@ pub(crate) async fn history(
 
 /// `heads [-v] [--json]`: the embedded heads.
 pub(crate) fn heads(
-    cx: &Cx<'_>,
+    cx: &Context<'_, Migrations>,
     a: &HeadsArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
@@ -62,11 +55,11 @@ pub(crate) fn heads(
 /// `check [--json]`: the embedded set is valid (it compiled); this checks
 /// the database against it. Exits 1 on any problem, for CI and probes.
 pub(crate) async fn check(
-    cx: &Cx<'_>,
+    cx: &Context<'_, Migrations>,
     a: &CheckArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
-    let status = cx.status("check").await?;
+    let status = status(cx, "check").await?;
     let revs = Revisions::embedded(cx.migrations);
     let mut check = Check::of(&revs);
     check.database(&revs, &status);

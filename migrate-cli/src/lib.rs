@@ -48,7 +48,8 @@ compile_error!("migrate-cli needs a backend: enable `sqlite`, `postgres` or `mys
 
 mod args;
 mod change;
-mod conn;
+mod context;
+mod database;
 mod error;
 pub mod exit;
 mod inspect;
@@ -60,6 +61,10 @@ pub mod show;
 mod standalone;
 
 pub use args::MigrateCommand;
+pub use change::{downgrade, resolve, stamp, upgrade, Stamp};
+pub use context::{resolve_one, status, Confirm, Context, Load, Lookup, Offline, Policy};
+pub use database::Database;
+pub use error::CmdError;
 pub use options::{DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, UpgradeOptions};
 pub use report::Reporter;
 pub use standalone::main;

@@ -2,10 +2,12 @@
 //! stderr, the exit code returned.
 
 use super::args::{Command, MigrateCommand};
-use super::conn::Conn;
+use super::context::{Context, Offline, Policy};
+use super::database::Database;
 use super::error::CmdError;
 use super::report::Reporter;
 use super::{change, exit, inspect};
+use migrate_graph::TargetError;
 use migrate_runtime::{Db, Migrations};
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,61 +22,92 @@ impl MigrateCommand {
             .clone()
             .or_else(dotenv_url)
             .or_else(|| self.default_url.clone());
-        ExitCode::from(self.execute(migrations, Conn::Url(url)).await)
+        let reporter = url
+            .as_deref()
+            .map(|u| Reporter::for_url(u, None))
+            .unwrap_or_default();
+        let database = Database::url(url.as_deref(), "DATABASE_URL");
+        ExitCode::from(self.execute(migrations, database, &reporter).await)
     }
 
     /// Runs the command against the service's own pool (`Db::from(pool)`);
     /// `--database-url` is then ignored. Returns the exit code.
     pub async fn run_with(&self, migrations: &Migrations, db: &Db) -> ExitCode {
-        ExitCode::from(self.execute(migrations, Conn::Given(db)).await)
+        let reporter = Reporter::default();
+        ExitCode::from(
+            self.execute(migrations, Database::Pool(db), &reporter)
+                .await,
+        )
     }
 
     /// Runs the command and returns the exit code as a number ([`exit`]).
-    async fn execute(&self, migrations: &Migrations, conn: Conn<'_>) -> u8 {
+    async fn execute(
+        &self,
+        migrations: &Migrations,
+        database: Database<'_>,
+        reporter: &Reporter,
+    ) -> u8 {
         // Not locked: the lock is not `Send`, and the step hooks print
         // progress lines to stdout from whichever thread runs the step.
         let mut out = std::io::BufWriter::new(std::io::stdout());
-        let reporter = conn
-            .url()
-            .map(|u| Reporter::for_url(u, None))
-            .unwrap_or_default();
+        let cx = Context {
+            migrations,
+            database,
+            table: self.table.as_deref(),
+            reporter,
+            policy: Policy::APP,
+        };
         let result = self
-            .dispatch(migrations, &conn, &reporter, &mut out)
+            .dispatch(&cx, &mut out)
             .await
             .and_then(|()| out.flush().map_err(CmdError::Output));
         match result {
             Ok(()) => exit::SUCCESS,
-            Err(CmdError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+            Err(e) if e.is_broken_pipe() => exit::SUCCESS,
             Err(e) => {
                 let _ = out.flush();
-                e.report(&reporter)
+                reporter.report(&e, hint(&e, reporter).as_deref());
+                e.code()
             }
         }
     }
 
     async fn dispatch(
         &self,
-        migrations: &Migrations,
-        conn: &Conn<'_>,
-        reporter: &Reporter,
+        cx: &Context<'_, Migrations>,
         out: &mut (dyn Write + Send),
     ) -> Result<(), CmdError> {
-        let cx = change::Cx {
-            migrations,
-            conn,
-            reporter,
-            table: self.table.as_deref(),
-        };
+        let sql = |sql: bool| sql.then_some(Offline::Database);
         match &self.command {
-            Command::Upgrade(a) => change::upgrade(&cx, a, out).await,
-            Command::Downgrade(a) => change::downgrade(&cx, a, out).await,
-            Command::Stamp(a) => change::stamp(&cx, a, out).await,
-            Command::Resolve(a) => change::resolve(&cx, a, out).await,
-            Command::Current(a) => inspect::current(&cx, a, out).await,
-            Command::History(a) => inspect::history(&cx, a, out).await,
-            Command::Heads(a) => inspect::heads(&cx, a, out),
-            Command::Check(a) => inspect::check(&cx, a, out).await,
+            Command::Upgrade(a) => change::upgrade(cx, &a.up, &a.lock, sql(a.sql), out).await,
+            Command::Downgrade(a) => change::downgrade(cx, &a.down, &a.lock, sql(a.sql), out).await,
+            Command::Stamp(a) => {
+                let stamp = change::Stamp::new(&a.targets)
+                    .accept_checksum(a.accept_checksum.as_deref())
+                    .yes(a.yes);
+                change::stamp(cx, &stamp, &a.lock, out).await
+            }
+            Command::Resolve(a) => change::resolve(cx, &a.resolve, a.yes, &a.lock, out).await,
+            Command::Current(a) => inspect::current(cx, a, out).await,
+            Command::History(a) => inspect::history(cx, a, out).await,
+            Command::Heads(a) => inspect::heads(cx, a, out),
+            Command::Check(a) => inspect::check(cx, a, out).await,
         }
+    }
+}
+
+/// The application's own advice first (it cannot merge heads, and an
+/// unknown revision means an older binary), then the shared hints.
+fn hint(e: &CmdError, reporter: &Reporter) -> Option<String> {
+    match e {
+        CmdError::Runtime(migrate_runtime::Error::Target(TargetError::MultipleHeads { .. }))
+        | CmdError::Target(TargetError::MultipleHeads { .. }) => {
+            Some("`upgrade heads` brings every branch up".to_owned())
+        }
+        CmdError::Runtime(migrate_runtime::Error::UnknownApplied { .. }) => Some(
+            "this binary is older than the database: deploy the build that applied them, or pass --allow-unknown to go on without touching them".to_owned(),
+        ),
+        _ => e.hint(reporter),
     }
 }
 

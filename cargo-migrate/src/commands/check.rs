@@ -18,10 +18,6 @@ use std::io::Write;
 /// Runs `check`.
 pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
     let dir = &env.settings.source;
-    let connection = match (env.url, args.offline) {
-        (Some(url), false) => Some(db::Connection::start(url)?),
-        _ => None,
-    };
     let files = migrate_graph::read_dir(dir)?;
     let mut found: Vec<(Problem, String)> = Vec::new();
 
@@ -72,9 +68,10 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         }
     }
 
-    if let (Some(project), Some(connection)) = (&project, connection) {
+    if let (Some(project), Some(_), false) = (&project, env.url, args.offline) {
         let table = env.settings.table(args.db.table.as_deref());
-        let status = connection.status(project, table.as_deref())?;
+        let cx = env.context(project, &table);
+        let status = db::block_on(migrate_cli::status(&cx, "check"))?;
         check.database(&project.revisions(), &status);
     }
 
@@ -100,6 +97,6 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
 
     match check.finish(out, args.json, env.reporter)? {
         0 => Ok(()),
-        count => Err(CliError::CheckFailed { count }),
+        count => Err(migrate_cli::CmdError::CheckFailed { count }.into()),
     }
 }

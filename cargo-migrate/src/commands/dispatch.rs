@@ -3,7 +3,7 @@
 use crate::args::Command;
 use crate::error::CliError;
 use crate::settings::Settings;
-use migrate_cli::Reporter;
+use migrate_cli::{Context, Database, Policy, Reporter};
 use std::io::Write;
 
 /// What every command may use besides its own arguments.
@@ -16,13 +16,25 @@ pub(crate) struct Env<'a> {
     pub reporter: &'a Reporter,
 }
 
-impl Env<'_> {
-    /// The URL, or the error that says how to give one.
-    pub(crate) fn require_url(&self, command: &'static str) -> Result<&str, CliError> {
-        self.url.ok_or_else(|| CliError::NoDatabaseUrl {
-            command,
-            env: self.settings.url_env().to_owned(),
-        })
+impl<'a> Env<'a> {
+    /// The context of migrate-cli's database commands: the directory read
+    /// when needed, the URL (a missing one names the variable migrate.toml
+    /// says), `table`, and `cargo migrate`'s [`Policy`].
+    pub(crate) fn context<'c, L>(
+        &self,
+        migrations: &'c L,
+        table: &'c Option<String>,
+    ) -> Context<'c, L>
+    where
+        'a: 'c,
+    {
+        Context {
+            migrations,
+            database: Database::url(self.url, self.settings.url_env()),
+            table: table.as_deref(),
+            reporter: self.reporter,
+            policy: Policy::CARGO,
+        }
     }
 }
 

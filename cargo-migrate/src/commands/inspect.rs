@@ -5,7 +5,7 @@
 
 use super::Env;
 use crate::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
-use crate::db;
+use crate::db::{self, Dir};
 use crate::error::CliError;
 use crate::project::Project;
 use migrate_cli::show::{self, write_json, Position, RevisionJson};
@@ -19,10 +19,10 @@ pub(crate) fn current(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let connection = db::Connection::start(env.require_url("current")?)?;
-    let project = Project::load(&env.settings.source)?;
+    let dir = Dir::new(&env.settings.source);
     let table = env.settings.table(args.db.table.as_deref());
-    let status = connection.status(&project, table.as_deref())?;
+    let status = db::block_on(migrate_cli::status(&env.context(&dir, &table), "current"))?;
+    let project = dir.project()?;
     show::current(out, &project.revisions(), &status, args.verbose, args.json)?;
     let position = Position::of(project.graph(), &status);
     if args.check_heads && !position.at_heads() {
@@ -52,24 +52,22 @@ pub(crate) fn history(
         .map(show::history_range)
         .transpose()?;
     let relative = range.as_ref().is_some_and(|(_, relative)| *relative);
-    let connection = if args.indicate_current || relative {
+    let dir = Dir::new(&env.settings.source);
+    let status = if args.indicate_current || relative {
         let what = if relative {
             "history with a relative range"
         } else {
             "history --indicate-current"
         };
-        Some(db::Connection::start(env.require_url(what)?)?)
+        let table = env.settings.table(args.db.table.as_deref());
+        Some(db::block_on(migrate_cli::status(
+            &env.context(&dir, &table),
+            what,
+        ))?)
     } else {
         None
     };
-    let project = Project::load(&env.settings.source)?;
-    let status = match connection {
-        Some(connection) => {
-            let table = env.settings.table(args.db.table.as_deref());
-            Some(connection.status(&project, table.as_deref())?)
-        }
-        None => None,
-    };
+    let project = dir.project()?;
     let range = range.as_ref().map(|(r, _)| r);
     let list = show::history_revisions(project.graph(), range, status.as_ref())?;
     let current = status.map(|s| Position::of(project.graph(), &s).nodes);

@@ -1,0 +1,193 @@
+//! What a database command works with, and the few choices in which the
+//! two command lines differ ([`Policy`], [`Offline`]), decided once by
+//! whoever builds the [`Context`].
+
+use super::database::Database;
+use super::error::CmdError;
+use super::report::Reporter;
+use migrate_graph::{Anchor, Applied, Graph, Spec};
+use migrate_runtime::{Dialect, Migrations, Migrator};
+use std::borrow::Cow;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Where the migrations come from: the set a binary embeds, or (for
+/// `cargo migrate`) a directory read when the command needs it, so that a
+/// command's own mistakes are reported before the directory's.
+pub trait Load: Sync {
+    /// What loading fails with; the shared commands' errors convert into it.
+    type Error: From<CmdError> + Send;
+
+    /// The migrations.
+    fn load(&self) -> Result<Cow<'_, Migrations>, Self::Error>;
+}
+
+impl Load for Migrations {
+    type Error = CmdError;
+
+    fn load(&self) -> Result<Cow<'_, Migrations>, CmdError> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+/// What every database command works with.
+pub struct Context<'a, L: ?Sized> {
+    /// The migrations.
+    pub migrations: &'a L,
+    /// The database.
+    pub database: Database<'a>,
+    /// The version table (`--table`, `table` in migrate.toml), if not the default.
+    pub table: Option<&'a str>,
+    /// Prints diagnostics without passwords.
+    pub reporter: &'a Reporter,
+    /// How this command line differs from the other.
+    pub policy: Policy,
+}
+
+impl<L: Load + ?Sized> Context<'_, L> {
+    /// A migrator over `set` with this context's table.
+    pub(crate) fn migrator<'m>(&self, set: &'m Migrations) -> Migrator<'m> {
+        let mut m = set.migrator();
+        if let Some(t) = self.table {
+            m = m.table(t);
+        }
+        m
+    }
+}
+
+/// The database's state against the migrations, for the read commands;
+/// `command` is named when there is no database to ask. Connecting overlaps
+/// loading the migrations.
+pub async fn status<L: Load + ?Sized>(
+    cx: &Context<'_, L>,
+    command: &'static str,
+) -> Result<migrate_runtime::Status, L::Error> {
+    let db = cx.database.connect(command)?;
+    let set = cx.migrations.load()?;
+    let m = cx.migrator(&set);
+    Ok(db.with(async |db| m.status(db).await).await?)
+}
+
+/// The choices in which `cargo migrate` and an application's `migrate`
+/// command differ (see the crate's documentation for the table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Policy {
+    /// Whether `stamp` and `resolve` ask first.
+    pub confirm: Confirm,
+    /// How `resolve` and `stamp --accept-checksum` name their revision.
+    pub lookup: Lookup,
+}
+
+impl Policy {
+    /// The application's `migrate`: confirms, takes ids and prefixes.
+    pub const APP: Policy = Policy {
+        confirm: Confirm::Ask,
+        lookup: Lookup::Revision,
+    };
+
+    /// `cargo migrate`: does not confirm, takes any target naming one revision.
+    pub const CARGO: Policy = Policy {
+        confirm: Confirm::Never,
+        lookup: Lookup::Target,
+    };
+}
+
+/// Whether the commands that change the version table without running SQL
+/// (`stamp`, `resolve`) confirm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Ask on the terminal, or require `--yes` when stdin is not one: a
+    /// production binary's operator may not know what a stamp does. The
+    /// question comes before connecting.
+    Ask,
+    /// Do not ask: a developer's tool. Connecting overlaps loading the files.
+    Never,
+}
+
+/// How a command that needs one revision reads its argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// An id, unique prefix or branch label.
+    Revision,
+    /// Any target that names one revision: also `head`, `<label>@head`, `<rev>+N`.
+    Target,
+}
+
+/// Where `--sql` takes its dialect from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offline {
+    /// The pool's or the URL's (the application: it has no `--dialect`).
+    Database,
+    /// `--dialect` when given, else the URL's (`cargo migrate`).
+    Dialect(Option<Dialect>),
+}
+
+impl Offline {
+    /// The script's dialect.
+    pub(crate) fn dialect(
+        self,
+        database: &Database<'_>,
+        command: &'static str,
+    ) -> Result<Dialect, CmdError> {
+        match self {
+            Offline::Database => database.dialect(command),
+            Offline::Dialect(Some(d)) => Ok(d),
+            Offline::Dialect(None) => database.url_dialect()?.ok_or(CmdError::NoDialect),
+        }
+    }
+}
+
+impl Lookup {
+    /// The one revision `text` names.
+    pub(crate) fn resolve(self, graph: &Graph, text: &str) -> Result<usize, CmdError> {
+        match self {
+            Lookup::Revision => Ok(graph.resolve_revision(text)?),
+            Lookup::Target => resolve_one(graph, text),
+        }
+    }
+}
+
+/// Resolves a target that must name exactly one revision: an id, prefix,
+/// label, `head`, `heads` with one head, `<label>@head`, `<rev>+N`.
+pub fn resolve_one(graph: &Graph, text: &str) -> Result<usize, CmdError> {
+    let spec = Spec::parse(text)?;
+    if spec.anchor == Anchor::Current {
+        return Err(CmdError::NotARevision {
+            input: migrate_graph::split::shorten(&spec.to_string()),
+            reason: "counts from the database's current revision; give a revision id, `head` or `<label>@head` here",
+        });
+    }
+    graph
+        .resolve_one(&spec, &Applied::empty(graph.len()))?
+        .ok_or(CmdError::NotARevision {
+            input: migrate_graph::split::shorten(&spec.to_string()),
+            reason: "is base, before every revision; give a revision id, `head` or `<label>@head`",
+        })
+}
+
+impl Confirm {
+    /// Asks `question` (unless `yes` or [`Confirm::Never`]).
+    pub(crate) fn ask(
+        self,
+        command: &'static str,
+        yes: bool,
+        question: &str,
+    ) -> Result<(), CmdError> {
+        if yes || self == Confirm::Never {
+            return Ok(());
+        }
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            return Err(CmdError::NeedsYes { command });
+        }
+        eprint!("{question} [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        stdin.lock().read_line(&mut answer)?;
+        if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+            Ok(())
+        } else {
+            Err(CmdError::Cancelled { command })
+        }
+    }
+}
