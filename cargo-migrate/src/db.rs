@@ -4,6 +4,7 @@
 
 use crate::error::CliError;
 use crate::project::Project;
+use migrate_cli::show::Revisions;
 use migrate_runtime::Migrations;
 use std::borrow::Cow;
 use std::future::Future;
@@ -42,6 +43,10 @@ impl migrate_cli::Load for Dir<'_> {
     fn load(&self) -> Result<Cow<'_, Migrations>, CliError> {
         Ok(Cow::Owned(Migrations::from_set(&self.project()?.set)))
     }
+
+    fn revisions(&self) -> Result<Revisions<'_>, CliError> {
+        Ok(self.project()?.revisions())
+    }
 }
 
 impl migrate_cli::Load for Project {
@@ -49,6 +54,10 @@ impl migrate_cli::Load for Project {
 
     fn load(&self) -> Result<Cow<'_, Migrations>, CliError> {
         Ok(Cow::Owned(Migrations::from_set(&self.set)))
+    }
+
+    fn revisions(&self) -> Result<Revisions<'_>, CliError> {
+        Ok(Project::revisions(self))
     }
 }
 

@@ -117,15 +117,6 @@ pub(crate) enum CliError {
     #[error("`lint` needs the SQL dialect: pass --dialect, set a database URL, or add `dialect = \"postgres\"` (or sqlite, mysql) to migrate.toml")]
     LintNoDialect,
 
-    /// `current --check-heads` and the database is behind (or elsewhere).
-    #[error("the database is not at the heads: it is at {current}, the heads are {heads}")]
-    NotAtHeads {
-        /// The database's heads, or `base`.
-        current: String,
-        /// The directory's heads.
-        heads: String,
-    },
-
     /// The autogenerate pipeline failed (scratch database, schema.sql,
     /// verification).
     #[error(transparent)]
@@ -214,7 +205,9 @@ impl CliError {
             ) => Some(
                 "or join them with `cargo migrate merge -m \"merge heads\" heads`".to_owned(),
             ),
-            CliError::NotAtHeads { .. } => Some("run `cargo migrate upgrade heads`".to_owned()),
+            CliError::Cmd(CmdError::NotAtHeads { .. }) => {
+                Some("run `cargo migrate upgrade heads`".to_owned())
+            }
             _ => None,
         }
     }

@@ -5,6 +5,7 @@
 use super::database::Database;
 use super::error::CmdError;
 use super::report::Reporter;
+use super::show::Revisions;
 use migrate_graph::{Anchor, Applied, Graph, Spec};
 use migrate_runtime::{Dialect, Migrations, Migrator};
 use std::borrow::Cow;
@@ -19,6 +20,10 @@ pub trait Load: Sync {
 
     /// The migrations.
     fn load(&self) -> Result<Cow<'_, Migrations>, Self::Error>;
+
+    /// The revisions as the read commands show them: by file name in a
+    /// build, by path in a directory.
+    fn revisions(&self) -> Result<Revisions<'_>, Self::Error>;
 }
 
 impl Load for Migrations {
@@ -26,6 +31,10 @@ impl Load for Migrations {
 
     fn load(&self) -> Result<Cow<'_, Migrations>, CmdError> {
         Ok(Cow::Borrowed(self))
+    }
+
+    fn revisions(&self) -> Result<Revisions<'_>, CmdError> {
+        Ok(Revisions::embedded(self))
     }
 }
 

@@ -61,6 +61,15 @@ pub enum CmdError {
         command: &'static str,
     },
 
+    /// `current --check-heads` and the database is behind (or elsewhere).
+    #[error("the database is not at the heads: it is at {current}, the heads are {heads}")]
+    NotAtHeads {
+        /// The database's heads, or `base`.
+        current: String,
+        /// The set's heads.
+        heads: String,
+    },
+
     /// `check` found problems; they were already printed.
     #[error("check failed: {count} problem(s)")]
     CheckFailed {

@@ -55,6 +55,7 @@ pub mod exit;
 mod inspect;
 mod options;
 pub mod print;
+mod read;
 pub mod report;
 mod run;
 pub mod show;
@@ -66,5 +67,6 @@ pub use context::{resolve_one, status, Confirm, Context, Load, Lookup, Offline, 
 pub use database::Database;
 pub use error::CmdError;
 pub use options::{DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, UpgradeOptions};
+pub use read::{current, heads, history, Current, History};
 pub use report::Reporter;
 pub use standalone::main;

@@ -6,7 +6,7 @@ use super::context::{Context, Offline, Policy};
 use super::database::Database;
 use super::error::CmdError;
 use super::report::Reporter;
-use super::{change, exit, inspect};
+use super::{change, exit, inspect, read};
 use migrate_graph::TargetError;
 use migrate_runtime::{Db, Migrations};
 use std::io::Write;
@@ -88,9 +88,14 @@ impl MigrateCommand {
                 change::stamp(cx, &stamp, &a.lock, out).await
             }
             Command::Resolve(a) => change::resolve(cx, &a.resolve, a.yes, &a.lock, out).await,
-            Command::Current(a) => inspect::current(cx, a, out).await,
-            Command::History(a) => inspect::history(cx, a, out).await,
-            Command::Heads(a) => inspect::heads(cx, a, out),
+            Command::Current(a) => {
+                read::current(cx, &read::Current::new(a.verbose, a.json), out).await
+            }
+            Command::History(a) => {
+                let opts = read::History::new(a.rev_range.as_deref(), a.verbose, a.json);
+                read::history(cx, &opts, out).await
+            }
+            Command::Heads(a) => read::heads(cx, a.verbose, a.json, out),
             Command::Check(a) => inspect::check(cx, a, out).await,
         }
     }

@@ -1,14 +1,15 @@
 //! Read-only commands: `current`, `history`, `heads`, `branches`, `show`.
 //! Text output follows Alembic's layout so that its users read it at a
-//! glance; what `cargo migrate` and the application's own `migrate` both
-//! print comes from [`migrate_cli::show`].
+//! glance. `current`, `history` and `heads` are migrate-cli's, as the
+//! application's own `migrate` runs them; what both print comes from
+//! [`migrate_cli::show`].
 
 use super::Env;
 use crate::args::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 use crate::db::{self, Dir};
 use crate::error::CliError;
 use crate::project::Project;
-use migrate_cli::show::{self, write_json, Position, RevisionJson};
+use migrate_cli::show::{write_json, RevisionJson};
 use migrate_graph::Down;
 use serde::Serialize;
 use std::io::Write;
@@ -21,21 +22,8 @@ pub(crate) fn current(
 ) -> Result<(), CliError> {
     let dir = Dir::new(&env.settings.source);
     let table = env.settings.table(args.db.table.as_deref());
-    let status = db::block_on(migrate_cli::status(&env.context(&dir, &table), "current"))?;
-    let project = dir.project()?;
-    show::current(out, &project.revisions(), &status, args.verbose, args.json)?;
-    let position = Position::of(project.graph(), &status);
-    if args.check_heads && !position.at_heads() {
-        return Err(CliError::NotAtHeads {
-            current: if position.at.is_empty() {
-                "base".to_owned()
-            } else {
-                position.at.join(", ")
-            },
-            heads: position.heads.join(", "),
-        });
-    }
-    Ok(())
+    let opts = migrate_cli::Current::new(args.verbose, args.json).check_heads(args.check_heads);
+    db::block_on(migrate_cli::current(&env.context(&dir, &table), &opts, out))
 }
 
 /// `history`: revisions newest first, Alembic-style.
@@ -44,54 +32,18 @@ pub(crate) fn history(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    // The database is needed for `--indicate-current` and for ranges that
-    // count from the current revision (`-3:`); everything else is files only.
-    let range = args
-        .rev_range
-        .as_deref()
-        .map(show::history_range)
-        .transpose()?;
-    let relative = range.as_ref().is_some_and(|(_, relative)| *relative);
     let dir = Dir::new(&env.settings.source);
-    let status = if args.indicate_current || relative {
-        let what = if relative {
-            "history with a relative range"
-        } else {
-            "history --indicate-current"
-        };
-        let table = env.settings.table(args.db.table.as_deref());
-        Some(db::block_on(migrate_cli::status(
-            &env.context(&dir, &table),
-            what,
-        ))?)
-    } else {
-        None
-    };
-    let project = dir.project()?;
-    let range = range.as_ref().map(|(r, _)| r);
-    let list = show::history_revisions(project.graph(), range, status.as_ref())?;
-    let current = status.map(|s| Position::of(project.graph(), &s).nodes);
-    let revs = project.revisions();
-    show::history(
-        out,
-        &revs,
-        &list,
-        current.as_deref(),
-        args.verbose,
-        args.json,
-    )?;
-    Ok(())
+    let table = env.settings.table(args.db.table.as_deref());
+    let opts = migrate_cli::History::new(args.rev_range.as_deref(), args.verbose, args.json)
+        .indicate_current(args.indicate_current);
+    db::block_on(migrate_cli::history(&env.context(&dir, &table), &opts, out))
 }
 
 /// `heads`: the directory's heads.
 pub(crate) fn heads(args: &HeadsArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let project = Project::load(&env.settings.source)?;
-    Ok(show::heads(
-        out,
-        &project.revisions(),
-        args.verbose,
-        args.json,
-    )?)
+    let dir = Dir::new(&env.settings.source);
+    let cx = env.context(&dir, &None);
+    migrate_cli::heads(&cx, args.verbose, args.json, out)
 }
 
 /// `branches`: branch points with the revisions they lead to, then labels.
