@@ -3,7 +3,7 @@
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
 
-use super::options::{DowngradeOptions, LockArgs, ResolveOptions, UpgradeOptions};
+use super::options::{DowngradeOptions, LockArgs, ResolveOptions, StampTargets, UpgradeOptions};
 use clap::{Args, Subcommand};
 
 /// `myapp migrate ...`: the migration commands over the migrations this
@@ -176,18 +176,8 @@ pub(crate) struct CheckArgs {
 /// `stamp` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct StampArgs {
-    /// The state to record: revisions, `head`, `heads`, `base`, `<label>@head`.
-    #[arg(
-        value_name = "TARGET",
-        allow_negative_numbers = true,
-        required_unless_present = "accept_checksum",
-        conflicts_with = "accept_checksum"
-    )]
-    pub targets: Vec<String>,
-
-    /// Accept the edited file of applied revision REV: record its current checksum.
-    #[arg(long, value_name = "REV")]
-    pub accept_checksum: Option<String>,
+    #[command(flatten)]
+    pub stamp: StampTargets,
 
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(short, long)]

@@ -6,7 +6,9 @@
 use super::context::{Confirm, Context, Load, Offline};
 use super::database::Pending;
 use super::error::CmdError;
-use super::options::{DowngradeOptions, LockArgs, ResolveOptions, RunArgs, UpgradeOptions};
+use super::options::{
+    DowngradeOptions, LockArgs, ResolveOptions, RunArgs, StampTargets, UpgradeOptions,
+};
 use super::print;
 use migrate_graph::{Spec, Target, TargetError, ToSpec};
 use migrate_runtime::{Direction, Migrations};
@@ -128,21 +130,16 @@ pub struct Stamp<'a> {
 }
 
 impl<'a> Stamp<'a> {
-    /// Records `targets`, asking first where the policy says so.
-    pub fn new(targets: &'a [String]) -> Stamp<'a> {
+    /// Records the targets (or accepts a checksum), asking first where the
+    /// policy says so.
+    pub fn new(targets: &'a StampTargets) -> Stamp<'a> {
         Stamp {
-            targets,
-            accept_checksum: None,
+            targets: &targets.targets,
+            accept_checksum: targets.accept_checksum.as_deref(),
             purge: false,
             yes: false,
             sql: None,
         }
-    }
-
-    /// `--accept-checksum REV`.
-    pub fn accept_checksum(mut self, rev: Option<&'a str>) -> Self {
-        self.accept_checksum = rev;
-        self
     }
 
     /// `--purge`.

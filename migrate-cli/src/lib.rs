@@ -66,7 +66,9 @@ pub use change::{downgrade, resolve, stamp, upgrade, Stamp};
 pub use context::{resolve_one, status, Confirm, Context, Load, Lookup, Offline, Policy};
 pub use database::Database;
 pub use error::CmdError;
-pub use options::{DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, UpgradeOptions};
+pub use options::{
+    DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, StampTargets, UpgradeOptions,
+};
 pub use read::{current, heads, history, Current, History};
 pub use report::Reporter;
 pub use standalone::main;

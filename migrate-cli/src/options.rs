@@ -2,8 +2,8 @@
 //! lines take them: the application's `migrate` and `cargo migrate` flatten
 //! the same [`LockArgs`] into `upgrade`, `downgrade`, `stamp` and `resolve`,
 //! and the same [`UpgradeOptions`] and [`DowngradeOptions`] (targets, with
-//! [`RunArgs`]) into `upgrade` and `downgrade`, and [`ResolveOptions`] into
-//! `resolve`. Each adds its own `--sql`, confirmation and database options
+//! [`RunArgs`]) into `upgrade` and `downgrade`, [`StampTargets`] into
+//! `stamp` and [`ResolveOptions`] into `resolve`. Each adds its own `--sql`, confirmation and database options
 //! around them.
 
 use super::print;
@@ -167,4 +167,22 @@ pub struct ResolveOptions {
     /// None of its changes are in the schema: forget the attempt.
     #[arg(long)]
     pub rolled_back: bool,
+}
+
+/// `stamp`'s targets, or the revision whose edited file to accept.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct StampTargets {
+    /// The state to record: revisions, `head`, `heads`, `base`, `<label>@head`.
+    #[arg(
+        value_name = "TARGET",
+        allow_negative_numbers = true,
+        required_unless_present = "accept_checksum",
+        conflicts_with = "accept_checksum"
+    )]
+    pub targets: Vec<String>,
+
+    /// Accept the edited file of applied revision REV: record its current checksum.
+    #[arg(long, value_name = "REV")]
+    pub accept_checksum: Option<String>,
 }

@@ -82,9 +82,7 @@ impl MigrateCommand {
             Command::Upgrade(a) => change::upgrade(cx, &a.up, &a.lock, sql(a.sql), out).await,
             Command::Downgrade(a) => change::downgrade(cx, &a.down, &a.lock, sql(a.sql), out).await,
             Command::Stamp(a) => {
-                let stamp = change::Stamp::new(&a.targets)
-                    .accept_checksum(a.accept_checksum.as_deref())
-                    .yes(a.yes);
+                let stamp = change::Stamp::new(&a.stamp).yes(a.yes);
                 change::stamp(cx, &stamp, &a.lock, out).await
             }
             Command::Resolve(a) => change::resolve(cx, &a.resolve, a.yes, &a.lock, out).await,

@@ -1,11 +1,12 @@
 //! The options of the commands that change the database or print the SQL
 //! that would: `upgrade`, `downgrade`, `stamp`, `resolve`. The lock options
-//! and the targets and run options of `upgrade`, `downgrade` and `resolve`
-//! are the runtime's, shared with the application's own `migrate` command.
+//! and the targets and run options of `upgrade`, `downgrade`, `stamp` and
+//! `resolve` are migrate-cli's, shared with the application's own `migrate`
+//! command.
 
 use super::{DbOpts, DialectArg};
 use clap::Args as ClapArgs;
-use migrate_cli::{DowngradeOptions, LockArgs, ResolveOptions, UpgradeOptions};
+use migrate_cli::{DowngradeOptions, LockArgs, ResolveOptions, StampTargets, UpgradeOptions};
 
 /// Offline script options.
 #[derive(Debug, ClapArgs)]
@@ -56,26 +57,17 @@ pub(crate) struct DowngradeArgs {
     pub lock: LockArgs,
 }
 
-/// `stamp` options.
+/// `stamp` options: the application's, plus `--purge` and `--sql`.
 #[derive(Debug, ClapArgs)]
+#[command(mut_arg("accept_checksum", |a| a.conflicts_with_all(["purge", "sql"])))]
 pub(crate) struct StampArgs {
-    /// The state to record: revisions, `head`, `heads`, `base`, `<label>@head`.
-    #[arg(
-        value_name = "TARGET",
-        allow_negative_numbers = true,
-        required_unless_present = "accept_checksum",
-        conflicts_with = "accept_checksum"
-    )]
-    pub targets: Vec<String>,
-
     /// Start from an empty record instead of the current one, so targets may
     /// overlap (a revision with its own ancestor).
     #[arg(long)]
     pub purge: bool,
 
-    /// Accept the edited file of applied revision REV: record its current checksum.
-    #[arg(long, value_name = "REV", conflicts_with_all = ["purge", "sql"])]
-    pub accept_checksum: Option<String>,
+    #[command(flatten)]
+    pub stamp: StampTargets,
 
     #[command(flatten)]
     pub sql: SqlOpts,

@@ -47,7 +47,7 @@ fn stamp_takes_targets_or_accept_checksum() {
     let Command::Stamp(s) = a.command else {
         panic!()
     };
-    assert_eq!(s.targets, ["a", "-1"]);
+    assert_eq!(s.stamp.targets, ["a", "-1"]);
     assert!(s.purge && s.sql.sql);
 }
 

@@ -8,7 +8,7 @@ use super::Env;
 use crate::args::{DbOpts, DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs};
 use crate::db::{self, Dir};
 use crate::error::CliError;
-use migrate_cli::Offline;
+use migrate_cli::{Context, Offline};
 use std::io::Write;
 
 /// `upgrade [TARGET]`.
@@ -17,10 +17,10 @@ pub(crate) fn upgrade(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let (dir, table) = source(env, &args.db);
-    let cx = env.context(&dir, &table);
     let sql = offline(&args.sql);
-    db::block_on(migrate_cli::upgrade(&cx, &args.up, &args.lock, sql, out))
+    run(env, &args.db, async |cx| {
+        migrate_cli::upgrade(cx, &args.up, &args.lock, sql, out).await
+    })
 }
 
 /// `downgrade TARGET`.
@@ -29,48 +29,42 @@ pub(crate) fn downgrade(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let (dir, table) = source(env, &args.db);
-    let cx = env.context(&dir, &table);
     let sql = offline(&args.sql);
-    db::block_on(migrate_cli::downgrade(
-        &cx, &args.down, &args.lock, sql, out,
-    ))
+    run(env, &args.db, async |cx| {
+        migrate_cli::downgrade(cx, &args.down, &args.lock, sql, out).await
+    })
 }
 
 /// `stamp TARGET... [--purge] [--sql]` and `stamp --accept-checksum REV`.
 pub(crate) fn stamp(args: &StampArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
-    let (dir, table) = source(env, &args.db);
-    let cx = env.context(&dir, &table);
-    let stamp = migrate_cli::Stamp::new(&args.targets)
-        .accept_checksum(args.accept_checksum.as_deref())
+    let stamp = migrate_cli::Stamp::new(&args.stamp)
         .purge(args.purge)
         .sql(offline(&args.sql));
-    db::block_on(migrate_cli::stamp(&cx, &stamp, &args.lock, out))
+    run(env, &args.db, async |cx| {
+        migrate_cli::stamp(cx, &stamp, &args.lock, out).await
+    })
 }
 
-/// `resolve REV --applied|--rolled-back`.
+/// `resolve REV --applied|--rolled-back`; never asks ([`migrate_cli::Policy::CARGO`]).
 pub(crate) fn resolve(
     args: &ResolveArgs,
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let (dir, table) = source(env, &args.db);
-    let cx = env.context(&dir, &table);
-    db::block_on(migrate_cli::resolve(
-        &cx,
-        &args.resolve,
-        false,
-        &args.lock,
-        out,
-    ))
+    run(env, &args.db, async |cx| {
+        migrate_cli::resolve(cx, &args.resolve, false, &args.lock, out).await
+    })
 }
 
-/// The directory and the table: `--table`, else migrate.toml's.
-fn source<'e>(env: &'e Env<'_>, db: &DbOpts) -> (Dir<'e>, Option<String>) {
-    (
-        Dir::new(&env.settings.source),
-        env.settings.table(db.table.as_deref()),
-    )
+/// Runs `command` over the directory, with `--table` or migrate.toml's table.
+fn run(
+    env: &Env<'_>,
+    db: &DbOpts,
+    command: impl AsyncFnOnce(&Context<'_, Dir<'_>>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let dir = Dir::new(&env.settings.source);
+    let table = env.settings.table(db.table.as_deref());
+    db::block_on(command(&env.context(&dir, &table)))
 }
 
 /// `--sql`: the script's dialect is `--dialect`, else the URL's.
