@@ -200,3 +200,78 @@ impl Confirm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn todo() -> Migrations {
+        Migrations::from_dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/todo-service/migrations"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn cargo_migrate_names_a_revision_by_any_target_the_app_by_id() {
+        let set = todo();
+        let head = Lookup::Target.resolve(set.graph(), "head").unwrap();
+        assert_eq!(set.graph().id(head), "c41d7e5a9f20");
+        assert!(matches!(
+            Lookup::Revision.resolve(set.graph(), "head"),
+            Err(CmdError::Target(_))
+        ));
+        let by_prefix = Lookup::Revision.resolve(set.graph(), "8b2e").unwrap();
+        assert_eq!(set.graph().id(by_prefix), "8b2e4d6f0a13");
+        assert!(matches!(
+            Lookup::Target.resolve(set.graph(), "base"),
+            Err(CmdError::NotARevision { .. })
+        ));
+        assert!(matches!(
+            Lookup::Target.resolve(set.graph(), "-1"),
+            Err(CmdError::NotARevision { .. })
+        ));
+    }
+
+    #[test]
+    fn offline_scripts_take_the_dialect_from_the_flag_then_the_url() {
+        let none = Database::url(None, "DATABASE_URL");
+        let pg = Database::url(Some("postgres://u:secret@h/db"), "DATABASE_URL");
+        let bad = Database::url(Some("nope://x"), "DATABASE_URL");
+        let flag = Offline::Dialect(Some(Dialect::MySql));
+        assert_eq!(flag.dialect(&none, "upgrade").unwrap(), Dialect::MySql);
+        assert_eq!(flag.dialect(&bad, "upgrade").unwrap(), Dialect::MySql);
+        let from_url = Offline::Dialect(None);
+        assert_eq!(from_url.dialect(&pg, "upgrade").unwrap(), Dialect::Postgres);
+        assert!(matches!(
+            from_url.dialect(&none, "upgrade"),
+            Err(CmdError::NoDialect)
+        ));
+        assert!(matches!(
+            from_url.dialect(&bad, "upgrade"),
+            Err(CmdError::Url(_))
+        ));
+        // The application has no --dialect: without a URL it asks for one.
+        assert_eq!(
+            Offline::Database.dialect(&pg, "upgrade").unwrap(),
+            Dialect::Postgres
+        );
+        let err = Offline::Database.dialect(&none, "upgrade").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`upgrade` needs a database: pass --database-url, or set DATABASE_URL (a `.env` file works too)"
+        );
+    }
+
+    #[test]
+    fn only_an_unconfirmed_ask_can_stop_a_command() {
+        assert!(Confirm::Never.ask("stamp", false, "?").is_ok());
+        assert!(Confirm::Ask.ask("stamp", true, "?").is_ok());
+        if !std::io::stdin().is_terminal() {
+            let err = Confirm::Ask.ask("stamp", false, "?").unwrap_err();
+            assert!(matches!(err, CmdError::NeedsYes { command: "stamp" }));
+            assert_eq!(err.code(), crate::exit::USAGE);
+        }
+    }
+}

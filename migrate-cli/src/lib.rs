@@ -10,12 +10,30 @@
 //! (`upgrade --backup DIR` aside, which the user asks for) or drops the
 //! schema: there is no `init`, `revision`, `merge`, `reset` or `fresh`.
 //!
-//! `cargo migrate` is built on the same pieces, so that the two command
-//! lines cannot drift apart: the options of the commands that change the
-//! database ([`LockArgs`], [`UpgradeOptions`], [`DowngradeOptions`],
-//! [`ResolveOptions`]), the lines printed while and after
-//! they run ([`print`](mod@print)), what the read commands print ([`show`]), the error
-//! renderer ([`Reporter`]) and the exit codes ([`exit`]).
+//! `cargo migrate` runs the same functions: [`upgrade`], [`downgrade`],
+//! [`stamp`], [`resolve`], [`current`], [`history`] and [`heads`] take a
+//! [`Context`] (the migrations through [`Load`]: the embedded set, or
+//! `cargo migrate`'s directory read when needed; the [`Database`]: a pool,
+//! or a URL parsed once and connected to while the migrations load; the
+//! version table; the [`Reporter`]) and fail with one [`CmdError`]. Both
+//! command lines flatten the same options ([`LockArgs`], [`UpgradeOptions`],
+//! [`DowngradeOptions`], [`StampTargets`], [`ResolveOptions`]) and print
+//! through [`print`](mod@print) and [`show`]. `check` is the exception: the
+//! application's checks the database only, `cargo migrate check` also the
+//! files, the lint and the schema; both report through [`show::Check`].
+//!
+//! Where the two command lines differ, the difference is an option of the
+//! shared function, decided once by whoever builds the context:
+//!
+//! | choice | application's `migrate` | `cargo migrate` |
+//! | --- | --- | --- |
+//! | [`Policy::confirm`] (`stamp`, `resolve`) | [`Confirm::Ask`]: asks, needs `--yes` off a terminal (exit 2); resolves and asks before connecting | [`Confirm::Never`]: no question, no `--yes`; connects while the files load |
+//! | [`Policy::lookup`] (`resolve REV`, `stamp --accept-checksum REV`) | [`Lookup::Revision`]: id, prefix or label | [`Lookup::Target`]: any target naming one revision (`head`, `<label>@head`, `<rev>+1`) |
+//! | `--sql` dialect ([`Offline`]) | [`Offline::Database`]: the pool's or URL's | [`Offline::Dialect`]: `--dialect`, else the URL's |
+//! | [`Stamp::purge`], [`Stamp::sql`] | not offered | `stamp --purge`, `stamp --sql` |
+//! | [`Current::check_heads`], [`History::indicate_current`] | not offered; `history` marks nothing | `--check-heads`, `-i`; `history` marks the current revisions whenever it read the database |
+//! | missing URL | names `DATABASE_URL` | names `database_url_env` from migrate.toml |
+//! | hints | its own for several heads and for an older binary, then [`CmdError::hint`] | its own (`cargo migrate merge`, `upgrade heads`), then [`CmdError::hint`] |
 //!
 //! ```ignore
 //! use clap::Parser;

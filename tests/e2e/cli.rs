@@ -5,6 +5,7 @@
 
 mod autogen;
 mod autogen_errors;
+mod both_command_lines;
 mod branches;
 mod errors;
 mod harness;
