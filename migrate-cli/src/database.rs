@@ -28,49 +28,52 @@ impl Database<'_> {
         }
     }
 
-    /// The parsed URL, or the error that says how to give one.
-    fn parsed(&self, command: &'static str) -> Result<Option<&DatabaseUrl>, CmdError> {
+    /// The URL, parsed; `None` without one.
+    fn parsed(&self) -> Result<Option<&DatabaseUrl>, CmdError> {
         match self {
-            Database::Pool(_) => Ok(None),
-            Database::Url { url: None, env } => Err(CmdError::NoDatabaseUrl {
-                command,
-                env: env.clone(),
-            }),
             Database::Url { url: Some(url), .. } => {
                 Ok(Some(url.as_ref().as_ref().map_err(Clone::clone)?))
             }
+            _ => Ok(None),
         }
+    }
+
+    /// The error for a command that needs a database and has none.
+    fn missing(&self, command: &'static str) -> CmdError {
+        let env = match self {
+            Database::Url { env, .. } => env.clone(),
+            Database::Pool(_) => String::new(),
+        };
+        CmdError::NoDatabaseUrl { command, env }
     }
 
     /// The dialect of the pool or the URL (the application's offline
     /// scripts); `command` is named when there is neither.
     pub(crate) fn dialect(&self, command: &'static str) -> Result<Dialect, CmdError> {
-        match self {
-            Database::Pool(db) => Ok(db.dialect()),
-            Database::Url { .. } => Ok(self.parsed(command)?.expect("not a pool").dialect()),
+        match (self, self.parsed()?) {
+            (Database::Pool(db), _) => Ok(db.dialect()),
+            (_, Some(url)) => Ok(url.dialect()),
+            (_, None) => Err(self.missing(command)),
         }
     }
 
     /// The URL's dialect, or `None` without a URL (`cargo migrate`'s
     /// offline scripts, which then ask for `--dialect`).
     pub(crate) fn url_dialect(&self) -> Result<Option<Dialect>, CmdError> {
-        match self {
-            Database::Url { url: None, .. } => Ok(None),
-            _ => self.dialect("").map(Some),
-        }
+        Ok(self.parsed()?.map(DatabaseUrl::dialect))
     }
 
     /// Starts connecting (in the background, so that loading the migrations
     /// overlaps it), or fails at once when there is no URL.
     pub(crate) fn connect(&self, command: &'static str) -> Result<Pending<'_>, CmdError> {
-        match (self, self.parsed(command)?) {
+        match (self, self.parsed()?) {
             (Database::Pool(db), _) => Ok(Pending::Pool(db)),
             (_, Some(url)) => {
                 let url = url.clone();
                 let task = tokio::spawn(async move { Db::connect_url(&url).await });
                 Ok(Pending::Connecting(Abort(task)))
             }
-            (_, None) => unreachable!("`parsed` fails without a URL"),
+            (_, None) => Err(self.missing(command)),
         }
     }
 }
