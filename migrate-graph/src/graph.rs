@@ -1,5 +1,7 @@
 //! The revision graph: parents, `Depends On` edges, branch labels, heads and the
-//! deterministic apply order.
+//! deterministic apply order. Built from `node`s, reporting `graph_error`s,
+//! with `squash_layout` bending references into squashes; the squash
+//! queries in `squash` are methods on this graph and import it.
 
 use crate::bitset::Applied;
 use crate::graph_error::GraphError;

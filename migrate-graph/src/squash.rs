@@ -15,6 +15,11 @@
 //!
 //! Deleting some of the replaced files but not all is refused: a database
 //! in the middle of them could no longer be brought forward.
+//!
+//! This file holds what a built graph does with its squashes (applied sets,
+//! plans, where a new squash may end); how they bend edges while the graph
+//! is built is `squash_layout`, which `graph` imports. This file imports
+//! `graph`, never the other way.
 
 impl crate::Graph {
     /// Adds to `applied` what its squashes imply: the replaced revisions of
