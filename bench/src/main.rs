@@ -67,19 +67,16 @@ impl Generated {
 pub(crate) fn write_chain(dir: &Path, n: usize, revision: impl Fn(usize) -> (String, String)) {
     std::fs::create_dir_all(dir).unwrap();
     for i in 1..=n {
-        let revises = if i == 1 {
-            String::new()
-        } else {
-            format!("r{:011}", i - 1)
-        };
         let (up, down) = revision(i);
-        std::fs::write(
-            dir.join(format!("{i:06}_step.sql")),
-            format!(
-                "-- Revision ID: r{i:011}\n-- Revises: {revises}\n-- Message: step {i}\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"
-            ),
-        )
-        .unwrap();
+        let mut file = migrate_graph::RevisionFile::new(format!("r{i:011}"));
+        if i > 1 {
+            file.parents = vec![format!("r{:011}", i - 1)];
+        }
+        file.message = Some(format!("step {i}"));
+        file.up = migrate_graph::SectionText::new(format!("{up}\n\n"));
+        file.down =
+            migrate_graph::DownText::Sql(migrate_graph::SectionText::new(format!("{down}\n")));
+        std::fs::write(dir.join(format!("{i:06}_step.sql")), file.render()).unwrap();
     }
 }
 

@@ -1,5 +1,5 @@
-//! New revisions: ids, file names from the template, slugs, dates, and the
-//! text of a fresh migration file.
+//! New revisions: ids, file names from the template, slugs and dates. The
+//! file's text comes from `migrate_graph::RevisionFile`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -108,61 +108,6 @@ pub(crate) fn random_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What goes into a new file's header.
-pub(crate) struct NewRevision<'a> {
-    /// The id.
-    pub id: &'a str,
-    /// Parent ids; empty for a base.
-    pub parents: &'a [String],
-    /// `Depends On:` ids.
-    pub depends_on: &'a [String],
-    /// `Branch Labels:`.
-    pub branch_labels: &'a [String],
-    /// `Replaces:` (a squash revision).
-    pub replaces: &'a [String],
-    /// When.
-    pub created: &'a Utc,
-    /// The message.
-    pub message: &'a str,
-}
-
-/// The text of a new migration file, in the header format of DESIGN.md. Both
-/// sections are empty, which is a valid no-op until SQL is written.
-pub(crate) fn file_text(rev: &NewRevision<'_>) -> String {
-    let mut text = format!("-- Revision ID: {}\n-- Revises:", rev.id);
-    if !rev.parents.is_empty() {
-        text.push(' ');
-        text.push_str(&rev.parents.join(", "));
-    }
-    text.push('\n');
-    if !rev.depends_on.is_empty() {
-        text.push_str(&format!("-- Depends On: {}\n", rev.depends_on.join(", ")));
-    }
-    if !rev.branch_labels.is_empty() {
-        text.push_str(&format!(
-            "-- Branch Labels: {}\n",
-            rev.branch_labels.join(", ")
-        ));
-    }
-    if !rev.replaces.is_empty() {
-        text.push_str(&format!("-- Replaces: {}\n", rev.replaces.join(", ")));
-    }
-    // A message is one header line: folding line breaks keeps the file parseable.
-    let message: String = rev
-        .message
-        .split(['\r', '\n'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    text.push_str(&format!(
-        "-- Create Date: {}\n-- Message: {}\n\n-- migrate:up\n\n\n-- migrate:down\n\n",
-        rev.created.create_date(),
-        message
-    ));
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,25 +154,5 @@ mod tests {
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         assert_ne!(random_id(), id);
-    }
-
-    #[test]
-    fn new_files_parse() {
-        let at = Utc::from_epoch(1_795_262_400);
-        let parents = vec!["a1".to_owned(), "b2".to_owned()];
-        let text = file_text(&NewRevision {
-            id: "c3",
-            parents: &parents,
-            depends_on: &["d4".to_owned()],
-            branch_labels: &[],
-            replaces: &[],
-            created: &at,
-            message: "merge\nheads",
-        });
-        let rev = migrate_graph::parse_file("x.sql", &text).unwrap();
-        assert_eq!(rev.parents, parents);
-        assert_eq!(rev.depends_on, ["d4"]);
-        assert_eq!(rev.message(), "merge heads");
-        assert!(!rev.up.has_sql());
     }
 }

@@ -4,7 +4,10 @@
 //! graph operation under 10 ms, in release. Run with `cargo bench -p migrate-graph`.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
-use migrate_graph::{load, read_dir, Applied, Graph, MigrationSet, Node, SourceFile, Spec};
+use migrate_graph::{
+    load, read_dir, Applied, DownText, Graph, MigrationSet, Node, RevisionFile, SectionText,
+    SourceFile, Spec,
+};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -77,32 +80,25 @@ fn file_name(i: usize, id: &str) -> String {
 fn files(n: usize) -> Vec<SourceFile> {
     let revs = history(n);
     let ids: Vec<String> = (0..n).map(rev_id).collect();
-    let list = |v: &[usize]| {
-        v.iter()
-            .map(|&j| ids[j].as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |v: &[usize]| v.iter().map(|&j| ids[j].clone()).collect();
     revs.iter()
         .enumerate()
         .map(|(i, r)| {
             let id = &ids[i];
-            let depends = if r.deps.is_empty() {
-                String::new()
-            } else {
-                format!("-- Depends On: {}\n", list(&r.deps))
-            };
-            let text = format!(
-                "-- Revision ID: {id}\n-- Revises: {parents}\n{depends}\
-                 -- Create Date: 2024-01-01 12:00:00+00:00\n-- Message: add table t{i}\n\n\
-                 -- migrate:up\n\
-                 CREATE TABLE t{i} (\n    id BIGINT PRIMARY KEY,\n    name TEXT NOT NULL,\n    \
+            let mut file = RevisionFile::new(id.as_str());
+            file.parents = list(&r.parents);
+            file.depends_on = list(&r.deps);
+            file.create_date = Some("2024-01-01 12:00:00+00:00".to_owned());
+            file.message = Some(format!("add table t{i}"));
+            file.up = SectionText::new(format!(
+                "CREATE TABLE t{i} (\n    id BIGINT PRIMARY KEY,\n    name TEXT NOT NULL,\n    \
                  created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP\n);\n\
-                 CREATE INDEX t{i}_name_idx ON t{i} (name);\n\n\
-                 -- migrate:down\nDROP INDEX t{i}_name_idx;\nDROP TABLE t{i};\n",
-                parents = list(&r.parents),
-            );
-            SourceFile::new(file_name(i, id), text)
+                 CREATE INDEX t{i}_name_idx ON t{i} (name);\n\n"
+            ));
+            file.down = DownText::Sql(SectionText::new(format!(
+                "DROP INDEX t{i}_name_idx;\nDROP TABLE t{i};\n"
+            )));
+            SourceFile::new(file_name(i, id), file.render())
         })
         .collect()
 }

@@ -8,12 +8,19 @@
 //! three share this crate, a directory that compiles is exactly a directory that
 //! `cargo migrate check` accepts.
 //!
-//! Which file holds what: `parse` (the file format), `validate` (the rules,
-//! with `tx_control` for transaction statements), `graph` (edges, heads and
-//! the apply order), `target` (the target grammar), `resolve` (where a target
-//! points), `plan` (what upgrade, downgrade, stamp and offline scripts do),
-//! [`split`] (statements of a section, per [`Dialect`]) and `track` (build
-//! scripts). Imports flow from the planners down to the graph, never back.
+//! Which file holds what: `parse` (the file format's reader),
+//! `revision_file` (its one writer, [`RevisionFile`]), `validate` (the
+//! rules, with `tx_control` for transaction statements), `graph` (edges,
+//! heads and the apply order, built from `node`s, reporting `graph_error`s,
+//! with `squash_layout` bending edges into squashes), `squash` (what a
+//! squash means for applied sets and plans), `target` (the target grammar),
+//! `resolve` (where a target points), `plan` (what upgrade, downgrade, stamp
+//! and offline scripts do), [`split`] (statements of a section, per
+//! [`Dialect`]) and `track` (build scripts).
+//!
+//! Imports flow one way, never back: `validate` → `parse` → `revision`;
+//! `revision_file` → `parse`; `plan`, `resolve` and `squash` → `graph` →
+//! `squash_layout` → `graph_error` → `node`.
 //!
 //! ```
 //! use migrate_graph::{load, SourceFile};
@@ -39,13 +46,17 @@ mod bitset;
 mod checksum;
 mod dialect;
 mod graph;
+mod graph_error;
+mod node;
 mod parse;
 mod plan;
 mod resolve;
 mod revision;
+mod revision_file;
 mod source;
 pub mod split;
 mod squash;
+mod squash_layout;
 mod target;
 mod track;
 mod tx_control;
@@ -57,10 +68,13 @@ mod tests;
 pub use bitset::Applied;
 pub use checksum::{normalize, Checksum};
 pub use dialect::Dialect;
-pub use graph::{Graph, GraphError, Node, Relation};
+pub use graph::Graph;
+pub use graph_error::GraphError;
+pub use node::{Node, Relation};
 pub use parse::{decode, parse_file, ParseError, ParseErrorKind};
 pub use plan::StampPlan;
 pub use revision::{Down, HeaderLines, Revision, Section};
+pub use revision_file::{DownText, RevisionFile, SectionText};
 pub use source::{read_dir, SourceError, SourceFile};
 pub use squash::SquashPointError;
 pub use target::{Anchor, Range, Spec, Target, TargetError, ToSpec};

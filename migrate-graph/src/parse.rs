@@ -4,6 +4,7 @@
 use crate::checksum::{normalize, Checksum};
 use crate::revision::{has_sql, Down, HeaderLines, Revision, Section};
 use crate::{is_valid_id, MAX_ID_LEN, RESERVED_IDS};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A file that is not a well-formed migration, with where and why.
@@ -173,10 +174,38 @@ struct Marker {
 /// assert_eq!(rev.up.sql, "CREATE TABLE users (id INT);");
 /// ```
 pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
+    parse_with_layout(file_name, text).map(|(revision, _)| revision)
+}
+
+/// Where a parsed file keeps what [`Revision`] drops: the exact section
+/// text, free header comments, and header lines given with empty values.
+/// Ranges index `text`, the normalized file.
+pub(crate) struct Layout<'a> {
+    /// The file with CRLF folded to LF and the BOM dropped.
+    pub text: Cow<'a, str>,
+    /// Free `--` comment lines of the header, after the `--`, trimmed.
+    pub comments: Vec<Range<usize>>,
+    /// Between the `-- migrate:up` line and the `-- migrate:down` line.
+    pub up_body: Range<usize>,
+    /// After the `-- migrate:down` line.
+    pub down_body: Range<usize>,
+    /// Whether a `Create Date:` line is present (its value may be empty).
+    pub has_create_date: bool,
+    /// Whether a `Message:` line is present (its value may be empty).
+    pub has_message: bool,
+}
+
+/// [`parse_file`], keeping the [`Layout`] the writer needs to give back the
+/// same text. Ranges are kept rather than strings so the runtime's load
+/// path copies nothing extra.
+pub(crate) fn parse_with_layout<'a>(
+    file_name: &str,
+    text: &'a str,
+) -> Result<(Revision, Layout<'a>), ParseError> {
     // Hash the text as given: normalizing twice would fold `\r\r\n` twice.
     let checksum = Checksum::of(text);
-    let text = normalize(text);
-    let text: &str = &text;
+    let normalized = normalize(text);
+    let text: &str = &normalized;
     let err = |line: usize, span: Range<usize>, kind| ParseError {
         file: file_name.to_owned(),
         line,
@@ -188,6 +217,7 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
     let mut up: Option<Marker> = None;
     let mut down: Option<Marker> = None;
     let mut unchecked = false;
+    let mut comments = Vec::new();
     let mut offset = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
@@ -241,23 +271,28 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         let Some(comment) = line.strip_prefix("--") else {
             return Err(err(line_no, span, ParseErrorKind::SqlBeforeUp));
         };
-        let Some((key, value)) = comment.split_once(':') else {
+        let known = comment.split_once(':').and_then(|(key, value)| {
+            let key = key.trim();
+            KEYS.iter()
+                .position(|known| known.eq_ignore_ascii_case(key))
+                .map(|k| (k, value))
+        });
+        let Some((k, value)) = known else {
+            let at = start
+                + (raw.len() - raw.trim_start().len())
+                + "--".len()
+                + (comment.len() - comment.trim_start().len());
+            comments.push(at..at + comment.trim().len());
             continue;
         };
-        let key = key.trim();
-        if let Some(k) = KEYS
-            .iter()
-            .position(|known| known.eq_ignore_ascii_case(key))
-        {
-            if values[k].is_some() {
-                return Err(err(
-                    line_no,
-                    span,
-                    ParseErrorKind::DuplicateHeader { key: KEYS[k] },
-                ));
-            }
-            values[k] = Some((value.trim().to_owned(), line_no));
+        if values[k].is_some() {
+            return Err(err(
+                line_no,
+                span,
+                ParseErrorKind::DuplicateHeader { key: KEYS[k] },
+            ));
         }
+        values[k] = Some((value.trim().to_owned(), line_no));
     }
 
     let [id, revises, depends_on, labels, create_date, message, replaces] = values;
@@ -355,7 +390,15 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
         })
     };
 
-    Ok(Revision {
+    let layout = Layout {
+        comments,
+        up_body: up.body_start..down.start,
+        down_body: down.body_start..end,
+        has_create_date: create_date.is_some(),
+        has_message: message.is_some(),
+        text: Cow::Borrowed(""),
+    };
+    let revision = Revision {
         id,
         parents,
         depends_on,
@@ -377,7 +420,14 @@ pub fn parse_file(file_name: &str, text: &str) -> Result<Revision, ParseError> {
             down: down.line,
         },
         unchecked,
-    })
+    };
+    Ok((
+        revision,
+        Layout {
+            text: normalized,
+            ..layout
+        },
+    ))
 }
 
 /// The text after `-- migrate:` (or `--migrate:`), if this line is a marker.

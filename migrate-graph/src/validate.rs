@@ -2,7 +2,9 @@
 //! check`, and two more: ids fit the version table (checked as the file
 //! parses), and a transactional section holds no transaction control.
 
-use crate::graph::{Graph, GraphError, Node, Relation};
+use crate::graph::Graph;
+use crate::graph_error::GraphError;
+use crate::node::{Node, Relation};
 use crate::parse::{decode, parse_file, ParseError};
 use crate::revision::{Revision, Section};
 use crate::source::SourceFile;

@@ -7,12 +7,12 @@
 //! ancestors there. Run with `cargo bench -p migrate-lint`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use migrate_graph::{load, Dialect, MigrationSet, SourceFile};
+use migrate_graph::{load, Dialect, DownText, MigrationSet, RevisionFile, SectionText, SourceFile};
 use std::time::Duration;
 
 const FILES: usize = 1_000;
 
-fn file(i: usize, parents: &str) -> SourceFile {
+fn file(i: usize, parents: &[String]) -> SourceFile {
     let extra = if i.is_multiple_of(10) {
         format!(
             "CREATE FUNCTION f_{i}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.n := NEW.n + 1;\n  RETURN NEW;\nEND;\n$$;\n"
@@ -20,17 +20,22 @@ fn file(i: usize, parents: &str) -> SourceFile {
     } else {
         String::new()
     };
-    let text = format!(
-        "-- Revision ID: r{i:05}\n-- Revises: {parents}\n-- Message: step {i}\n\n-- migrate:up\n\
-         CREATE TABLE t_{i} (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, n INT, created_at TIMESTAMP);\n\
+    let prev = i.saturating_sub(1);
+    let mut file = RevisionFile::new(format!("r{i:05}"));
+    file.parents = parents.to_vec();
+    file.message = Some(format!("step {i}"));
+    file.up = SectionText::new(format!(
+        "CREATE TABLE t_{i} (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, n INT, created_at TIMESTAMP);\n\
          CREATE INDEX t_{i}_name ON t_{i} (name);\n\
          ALTER TABLE t_{prev} ADD COLUMN note TEXT;\n\
          -- migrate:allow set-not-null backfilled in the previous revision\n\
          ALTER TABLE t_{prev} ALTER COLUMN n SET NOT NULL;\n\
-         UPDATE t_{prev} SET note = 'step {i}' WHERE id > 10;\n{extra}\n\
-         -- migrate:down\nALTER TABLE t_{prev} DROP COLUMN note;\nDROP TABLE t_{i};\n",
-        prev = i.saturating_sub(1),
-    );
+         UPDATE t_{prev} SET note = 'step {i}' WHERE id > 10;\n{extra}\n"
+    ));
+    file.down = DownText::Sql(SectionText::new(format!(
+        "ALTER TABLE t_{prev} DROP COLUMN note;\nDROP TABLE t_{i};\n"
+    )));
+    let text = file.render();
     SourceFile::new(format!("{i:05}_step.sql"), text)
 }
 
@@ -38,18 +43,18 @@ fn file(i: usize, parents: &str) -> SourceFile {
 fn set(n: usize) -> MigrationSet {
     let mut files = Vec::with_capacity(n);
     let mut i = 0;
-    let mut tip = String::new();
+    let mut tip: Vec<String> = Vec::new();
     while files.len() < n {
         if i % 100 == 50 && files.len() + 3 <= n {
             let (a, b, m) = (i, i + 1, i + 2);
             files.push(file(a, &tip));
             files.push(file(b, &tip));
-            files.push(file(m, &format!("r{a:05}, r{b:05}")));
-            tip = format!("r{m:05}");
+            files.push(file(m, &[format!("r{a:05}"), format!("r{b:05}")]));
+            tip = vec![format!("r{m:05}")];
             i += 3;
         } else {
             files.push(file(i, &tip));
-            tip = format!("r{i:05}");
+            tip = vec![format!("r{i:05}")];
             i += 1;
         }
     }

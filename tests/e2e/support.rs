@@ -10,7 +10,7 @@
 
 #![allow(dead_code)] // Each test module uses its own subset.
 
-use migrate_graph::SourceFile;
+use migrate_graph::{DownText, RevisionFile, SectionText, SourceFile};
 use migrate_runtime::sqlx::{self, Connection, Row};
 use migrate_runtime::{Db, Dialect, Migrations};
 use std::path::{Path, PathBuf};
@@ -303,26 +303,27 @@ macro_rules! on_each_backend {
 /// A migration file being written: `rev("b2", &["a1"]).up("...").down("...").file()`.
 #[derive(Clone, Debug)]
 pub struct Rev {
-    id: String,
-    revises: Vec<String>,
-    headers: Vec<String>,
+    file: RevisionFile,
     up: String,
-    up_marker: String,
+    up_transaction: bool,
     down: String,
-    down_marker: String,
+    down_transaction: bool,
+    irreversible: bool,
     name: Option<String>,
 }
 
 /// Starts a migration file with id `id` revising `revises`.
 pub fn rev(id: &str, revises: &[&str]) -> Rev {
+    let mut file = RevisionFile::new(id);
+    file.parents = revises.iter().map(|s| s.to_string()).collect();
+    file.message = Some(format!("revision {id}"));
     Rev {
-        id: id.to_owned(),
-        revises: revises.iter().map(|s| s.to_string()).collect(),
-        headers: vec![format!("Message: revision {id}")],
+        file,
         up: String::new(),
-        up_marker: String::new(),
+        up_transaction: true,
         down: String::new(),
-        down_marker: String::new(),
+        down_transaction: true,
+        irreversible: false,
         name: None,
     }
 }
@@ -340,23 +341,36 @@ impl Rev {
     }
     /// Marks the up section `transaction:false`.
     pub fn up_no_tx(mut self) -> Rev {
-        self.up_marker = " transaction:false".to_owned();
+        self.up_transaction = false;
         self
     }
     /// Marks the down section `transaction:false`.
     pub fn down_no_tx(mut self) -> Rev {
-        self.down_marker = " transaction:false".to_owned();
+        self.down_transaction = false;
+        self.irreversible = false;
         self
     }
     /// `-- migrate:down irreversible`.
     pub fn irreversible(mut self) -> Rev {
-        self.down_marker = " irreversible".to_owned();
+        self.irreversible = true;
         self.down.clear();
         self
     }
     /// An extra `-- Key: Value` header, e.g. `Branch Labels: feature`.
     pub fn header(mut self, header: &str) -> Rev {
-        self.headers.push(header.to_owned());
+        let (key, value) = header
+            .split_once(':')
+            .unwrap_or_else(|| panic!("`{header}` is not `Key: Value`"));
+        let value = value.trim();
+        let list = || value.split(',').map(|s| s.trim().to_owned()).collect();
+        match key.trim() {
+            "Depends On" => self.file.depends_on = list(),
+            "Branch Labels" => self.file.branch_labels = list(),
+            "Replaces" => self.file.replaces = list(),
+            "Create Date" => self.file.create_date = Some(value.to_owned()),
+            "Message" => self.file.message = Some(value.to_owned()),
+            other => panic!("`{other}` is not a header key the test helper writes"),
+        }
         self
     }
     /// The file name (default `<id>.sql`; files apply in name order among ready revisions).
@@ -366,23 +380,25 @@ impl Rev {
     }
     /// `(file name, text)`.
     pub fn file(&self) -> (String, String) {
-        let mut text = format!(
-            "-- Revision ID: {}\n-- Revises: {}\n",
-            self.id,
-            self.revises.join(", ")
-        );
-        for h in &self.headers {
-            text.push_str(&format!("-- {h}\n"));
-        }
-        text.push_str(&format!(
-            "\n-- migrate:up{}\n{}\n\n-- migrate:down{}\n{}\n",
-            self.up_marker, self.up, self.down_marker, self.down
-        ));
+        let mut file = self.file.clone();
+        // A blank line between the up SQL and the down marker.
+        file.up = SectionText {
+            text: format!("{}\n\n", self.up),
+            transaction: self.up_transaction,
+        };
+        file.down = if self.irreversible {
+            DownText::Irreversible("\n".to_owned())
+        } else {
+            DownText::Sql(SectionText {
+                text: format!("{}\n", self.down),
+                transaction: self.down_transaction,
+            })
+        };
         (
             self.name
                 .clone()
-                .unwrap_or_else(|| format!("{}.sql", self.id)),
-            text,
+                .unwrap_or_else(|| format!("{}.sql", file.id)),
+            file.render(),
         )
     }
 }

@@ -2,7 +2,7 @@
 //! run on scratch databases, both read back, diffed, the draft verified
 //! there, and only then written as an ordinary revision file.
 
-use super::revision::{parents, write, NewFile};
+use super::new_revision::{parents, write, NewFile, Sections};
 use super::scratch::{self, Target};
 use super::Env;
 use crate::args::RevisionArgs;
@@ -10,7 +10,7 @@ use crate::error::CliError;
 use crate::project::Project;
 use crate::render;
 use migrate_devtools::autogen::{read_live, Pipeline, SchemaFile, Verification};
-use migrate_graph::SourceFile;
+use migrate_graph::{DownText, RevisionFile, SectionText, SourceFile};
 use migrate_runtime::{Db, Migrations, DEFAULT_TABLE};
 use migrate_schema::{draft, Draft, Hints};
 use std::io::Write;
@@ -57,7 +57,7 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
     })?;
 
     let (up, written) = outcome;
-    let Some((body, verification)) = written else {
+    let Some((sections, verification)) = written else {
         writeln!(out, "no changes")?;
         not_generated(env, &up);
         return Ok(());
@@ -72,7 +72,7 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
             depends_on: &depends_on,
             labels: &args.branch_label,
             replaces: &[],
-            body: Some(&body),
+            sections: Some(sections),
         },
     )?;
     writeln!(out, "created {}", path.display())?;
@@ -91,7 +91,7 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
 
 /// The up draft (for what it says on stderr) and, unless there is nothing
 /// to do, the file's sections and what verification noticed.
-type Drafted = (Draft, Option<(String, Verification)>);
+type Drafted = (Draft, Option<(Sections, Verification)>);
 
 /// Objects not generated, on stderr (they are also listed in the file).
 fn not_generated(env: &Env<'_>, up: &Draft) {
@@ -133,17 +133,15 @@ async fn drafted(
         return Ok((up, None));
     }
     let down = draft(&desired, &current, &hints.reversed(), dialect);
-    let body = body(&up, &down);
+    let sections = sections(&up, &down);
 
     // The draft as a revision of the graph, under a temporary id.
     let mut sources = migrate_graph::read_dir(&project.dir)?;
-    sources.push(SourceFile::new(
-        format!("{VERIFY_ID}.sql"),
-        format!(
-            "-- Revision ID: {VERIFY_ID}\n-- Revises: {}\n\n{body}",
-            parents.join(", ")
-        ),
-    ));
+    let mut file = RevisionFile::new(VERIFY_ID);
+    file.parents = parents.to_vec();
+    file.up = sections.up.clone();
+    file.down = sections.down.clone();
+    sources.push(SourceFile::new(format!("{VERIFY_ID}.sql"), file.render()));
     let set = migrate_graph::load_unmerged(&sources).map_err(|errors| CliError::Invalid {
         dir: project.dir.clone(),
         errors: errors.0,
@@ -153,30 +151,27 @@ async fn drafted(
     let verification = pipeline
         .verify(&with_draft, parents, &current, &desired)
         .await?;
-    Ok((up, Some((body, verification))))
+    Ok((up, Some((sections, verification))))
 }
 
 /// The two sections of the revision file: each draft's comment blocks
 /// (warnings, objects not generated, notes) above its SQL.
-pub(crate) fn body(up: &Draft, down: &Draft) -> String {
-    let marker = |name: &str, d: &Draft| {
-        if d.transaction {
-            format!("-- migrate:{name}\n")
-        } else {
-            format!("-- migrate:{name} transaction:false\n")
-        }
+fn sections(up: &Draft, down: &Draft) -> Sections {
+    let section = |d: &Draft, text: String| SectionText {
+        text,
+        transaction: d.transaction,
     };
-    let mut text = marker("up", up);
-    text.push_str(&up.script());
-    text.push('\n');
-    if down.up.is_empty() {
-        // Nothing renders the way back (the up only adds what down cannot
-        // remove): say so rather than leave a section that looks forgotten.
-        text.push_str("-- migrate:down irreversible\n");
-        text.push_str(&down.script());
-    } else {
-        text.push_str(&marker("down", down));
-        text.push_str(&down.script());
+    Sections {
+        comments: Vec::new(),
+        // A blank line between the up SQL and the down marker.
+        up: section(up, format!("{}\n", up.script())),
+        down: if down.up.is_empty() {
+            // Nothing renders the way back (the up only adds what down
+            // cannot remove): say so rather than leave a section that
+            // looks forgotten.
+            DownText::Irreversible(down.script())
+        } else {
+            DownText::Sql(section(down, down.script()))
+        },
     }
-    text
 }

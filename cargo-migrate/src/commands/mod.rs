@@ -1,4 +1,11 @@
 //! One module per subcommand (related ones share a module); `dispatch` picks one.
+//!
+//! Imports flow one way, from `dispatch` down to the commands and from the
+//! commands down to what they share: `revision` hands `--autogenerate` to
+//! `autogen`; `revision`, `autogen` and `squash` write their file through
+//! `new_revision`; `autogen`, `squash`, `schema` and `stairway` reach
+//! scratch databases through `scratch`. No module imports one above it,
+//! except that every command takes the `Env` that `dispatch` defines.
 
 mod autogen;
 mod check;
@@ -7,6 +14,7 @@ mod init;
 mod inspect;
 mod lint;
 mod migrate;
+mod new_revision;
 mod revision;
 mod schema;
 mod scratch;

@@ -1,7 +1,7 @@
 //! `squash --to REV -m MSG`: one revision replacing REV and everything
 //! before it, its SQL read from a scratch database where they ran.
 
-use super::revision::{write, NewFile};
+use super::new_revision::{write, NewFile, Sections};
 use super::scratch::{self, Target};
 use super::Env;
 use crate::args::SquashArgs;
@@ -10,6 +10,7 @@ use crate::project::Project;
 use crate::render;
 use migrate_devtools::autogen::{Pipeline, SquashDraft};
 use migrate_devtools::scratch::ScratchServer;
+use migrate_graph::{DownText, SectionText};
 use migrate_runtime::{Dialect, Migrations, DEFAULT_TABLE};
 use std::io::Write;
 
@@ -41,7 +42,7 @@ pub(crate) fn run(args: &SquashArgs, env: &Env<'_>, out: &mut dyn Write) -> Resu
         finished?;
         Ok(squashed)
     })?;
-    let body = body(&squashed, target.dialect, replaces.len(), args.with_data);
+    let sections = sections(&squashed, target.dialect, replaces.len(), args.with_data);
     let path = write(
         &project,
         env,
@@ -52,7 +53,7 @@ pub(crate) fn run(args: &SquashArgs, env: &Env<'_>, out: &mut dyn Write) -> Resu
             depends_on: &[],
             labels: &[],
             replaces: &replaces,
-            body: Some(&body),
+            sections: Some(sections),
         },
     )?;
     writeln!(
@@ -116,38 +117,41 @@ fn target(args: &SquashArgs, env: &Env<'_>) -> Result<Target, CliError> {
     }
 }
 
-/// The file's sections.
-fn body(squashed: &SquashDraft, dialect: Dialect, replaced: usize, with_data: bool) -> String {
-    let mut text = format!(
-        "-- The schema that the {replaced} replaced revisions build, as the {} catalog \
-         describes it{}.\n-- migrate:up{}\n",
-        dialect.name(),
-        if with_data {
-            ", with the rows they inserted"
-        } else {
-            ""
+/// The file's sections, each statement followed by a blank line.
+fn sections(
+    squashed: &SquashDraft,
+    dialect: Dialect,
+    replaced: usize,
+    with_data: bool,
+) -> Sections {
+    let statements = |list: &[String]| {
+        let mut text = String::new();
+        for sql in list {
+            text.push_str(sql.trim_end_matches(';'));
+            text.push_str(";\n\n");
+        }
+        text
+    };
+    Sections {
+        comments: vec![format!(
+            "The schema that the {replaced} replaced revisions build, as the {} catalog describes it{}.",
+            dialect.name(),
+            if with_data {
+                ", with the rows they inserted"
+            } else {
+                ""
+            },
+        )],
+        up: SectionText {
+            text: statements(&squashed.up),
+            transaction: squashed.transaction,
         },
-        if squashed.transaction {
-            ""
-        } else {
-            " transaction:false"
-        }
-    );
-    for sql in &squashed.up {
-        text.push_str(sql.trim_end_matches(';'));
-        text.push_str(";\n\n");
+        down: match &squashed.down {
+            Some(down) => DownText::Sql(SectionText::new(statements(down))),
+            None => DownText::Irreversible(
+                "-- (the schema holds an object whose drop cannot be derived from the catalog)\n"
+                    .to_owned(),
+            ),
+        },
     }
-    match &squashed.down {
-        Some(down) => {
-            text.push_str("-- migrate:down\n");
-            for sql in down {
-                text.push_str(sql.trim_end_matches(';'));
-                text.push_str(";\n\n");
-            }
-        }
-        None => text.push_str(
-            "-- migrate:down irreversible\n-- (the schema holds an object whose drop cannot be derived from the catalog)\n",
-        ),
-    }
-    text
 }

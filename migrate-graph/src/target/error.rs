@@ -136,6 +136,9 @@ fn hint(suggestions: &[String]) -> String {
     if suggestions.is_empty() {
         "; see `cargo migrate history` for the ids".to_owned()
     } else {
-        format!("; did you mean {}?", crate::graph::quote_list(suggestions))
+        format!(
+            "; did you mean {}?",
+            crate::graph_error::quote_list(suggestions)
+        )
     }
 }

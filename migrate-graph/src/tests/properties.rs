@@ -3,7 +3,10 @@
 
 use super::{after_downgrade, after_upgrade, ids, plan_down, plan_stamp, plan_up};
 use crate::validate::load_unmerged;
-use crate::{parse_file, Applied, Checksum, Down, Graph, Node, SourceFile};
+use crate::{
+    parse_file, Applied, Checksum, Down, DownText, Graph, Node, RevisionFile, SectionText,
+    SourceFile,
+};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use sha2::{Digest, Sha256};
@@ -78,27 +81,14 @@ impl Dag {
 
     /// The file `render` would write for node `i`.
     fn file(&self, i: usize) -> SourceFile {
-        let list = |v: &[usize]| {
-            v.iter()
-                .map(|&j| self.ids[j].as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut text = format!(
-            "-- Revision ID: {}\n-- Revises: {}\n",
-            self.ids[i],
-            list(&self.parents[i])
-        );
-        if !self.deps[i].is_empty() {
-            text += &format!("-- Depends On: {}\n", list(&self.deps[i]));
-        }
-        if !self.labels[i].is_empty() {
-            text += &format!("-- Branch Labels: {}\n", self.labels[i].join(", "));
-        }
-        text += &format!(
-            "\n-- migrate:up\nCREATE TABLE t{i} (id INT);\n\n-- migrate:down\nDROP TABLE t{i};\n"
-        );
-        SourceFile::new(self.files[i].clone(), text)
+        let ids = |v: &[usize]| v.iter().map(|&j| self.ids[j].clone()).collect();
+        let mut file = RevisionFile::new(self.ids[i].clone());
+        file.parents = ids(&self.parents[i]);
+        file.depends_on = ids(&self.deps[i]);
+        file.branch_labels = self.labels[i].clone();
+        file.up = SectionText::new(format!("CREATE TABLE t{i} (id INT);\n\n"));
+        file.down = DownText::Sql(SectionText::new(format!("DROP TABLE t{i};\n")));
+        SourceFile::new(self.files[i].clone(), file.render())
     }
 }
 
@@ -592,4 +582,110 @@ fn render(h: &Header, b: &Body, crlf: &[bool]) -> (String, crate::revision::Head
         };
     }
     (text, at)
+}
+
+/// Section text as files hold it: whole lines with no marker among them.
+fn section_text() -> impl Strategy<Value = String> {
+    sql_lines().prop_map(|lines| lines.iter().map(|l| format!("{l}\n")).collect())
+}
+
+fn revision_file() -> impl Strategy<Value = RevisionFile> {
+    // Single-line values without surrounding spaces, as the header holds them.
+    let value = "[^\\s\\p{Cc}]([^\\p{Cc}]{0,30}[^\\s\\p{Cc}])?";
+    let optional = prop::option::of(prop_oneof![Just(String::new()), value]);
+    // A free comment must not read as a `Key:` line or a marker.
+    let comment = "[a-z][a-z ]{0,20}[a-z]";
+    (
+        (
+            ident(),
+            prop::collection::vec(ident(), 0..3),
+            prop::collection::vec(ident(), 0..3),
+            prop::collection::vec(ident(), 0..3),
+            prop::collection::vec(ident(), 0..3),
+        ),
+        (optional.clone(), optional, any::<bool>()),
+        prop::collection::vec(comment, 0..3),
+        body(),
+        (section_text(), section_text()),
+    )
+        .prop_map(
+            |(
+                (id, parents, depends_on, branch_labels, replaces),
+                (create_date, message, unchecked),
+                comments,
+                body,
+                (up, down),
+            )| {
+                // `body()` keeps up SQL paired with down SQL or `irreversible`;
+                // take its shape with whole-line text.
+                let has_sql = |text: &str| crate::revision::has_sql(text);
+                let up_text = if body.up.is_empty() {
+                    String::new()
+                } else {
+                    up
+                };
+                let down = match body.down {
+                    None => {
+                        DownText::Irreversible(if has_sql(&down) { String::new() } else { down })
+                    }
+                    Some(_) if has_sql(&up_text) && !has_sql(&down) => DownText::Sql(SectionText {
+                        text: format!("{down}SELECT 1;\n"),
+                        transaction: body.down_transaction,
+                    }),
+                    Some(_) => DownText::Sql(SectionText {
+                        text: down,
+                        transaction: body.down_transaction,
+                    }),
+                };
+                RevisionFile {
+                    id,
+                    parents,
+                    depends_on,
+                    branch_labels,
+                    replaces,
+                    create_date,
+                    message,
+                    unchecked,
+                    comments,
+                    up: SectionText {
+                        text: up_text,
+                        transaction: body.up_transaction,
+                    },
+                    down,
+                }
+            },
+        )
+}
+
+proptest! {
+    /// The writer and the reader agree: any file rendered from values parses
+    /// back to them (through `RevisionFile::parse` and `parse_file` alike),
+    /// and a parsed file in the canonical form renders to the same text.
+    #[test]
+    fn revision_file_round_trip(file in revision_file()) {
+        let text = file.render();
+        let back = RevisionFile::parse("rev.sql", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        prop_assert_eq!(&back, &file);
+        prop_assert_eq!(back.render(), text.clone());
+
+        let rev = parse_file("rev.sql", &text).unwrap();
+        prop_assert_eq!(&rev.id, &file.id);
+        prop_assert_eq!(&rev.parents, &file.parents);
+        prop_assert_eq!(&rev.depends_on, &file.depends_on);
+        prop_assert_eq!(&rev.branch_labels, &file.branch_labels);
+        prop_assert_eq!(&rev.replaces, &file.replaces);
+        prop_assert_eq!(rev.create_date.as_deref(), file.create_date.as_deref().filter(|s| !s.is_empty()));
+        prop_assert_eq!(rev.message.as_deref(), file.message.as_deref().filter(|s| !s.is_empty()));
+        prop_assert_eq!(rev.unchecked, file.unchecked);
+        prop_assert_eq!(rev.up.sql.as_str(), file.up.text.trim());
+        prop_assert_eq!(rev.up.transaction, file.up.transaction);
+        match (&rev.down, &file.down) {
+            (Down::Irreversible, DownText::Irreversible(_)) => {}
+            (Down::Sql(s), DownText::Sql(want)) => {
+                prop_assert_eq!(s.sql.as_str(), want.text.trim());
+                prop_assert_eq!(s.transaction, want.transaction);
+            }
+            (got, want) => prop_assert!(false, "down {:?}, wanted {:?}", got, want),
+        }
+    }
 }

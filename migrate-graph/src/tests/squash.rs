@@ -1,16 +1,21 @@
 //! Squash revisions in the graph: both layouts (replaced files present or
 //! deleted), and every rule `migrations!` and `check` enforce.
 
-use crate::{load, GraphError, SourceFile, ValidationError};
+use crate::{load, DownText, GraphError, RevisionFile, SectionText, SourceFile, ValidationError};
 
 fn file(id: &str, parents: &str, replaces: Option<&str>) -> SourceFile {
-    let replaces = replaces.map_or(String::new(), |r| format!("-- Replaces: {r}\n"));
-    SourceFile::new(
-        format!("{id}.sql"),
-        format!(
-            "-- Revision ID: {id}\n-- Revises: {parents}\n{replaces}-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n"
-        ),
-    )
+    let list = |ids: &str| {
+        ids.split(", ")
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut file = RevisionFile::new(id);
+    file.parents = list(parents);
+    file.replaces = replaces.map_or_else(Vec::new, list);
+    file.up = SectionText::new("SELECT 1;\n");
+    file.down = DownText::Sql(SectionText::new("SELECT 1;\n"));
+    SourceFile::new(format!("{id}.sql"), file.render())
 }
 
 /// r1 <- r2 <- r3 <- r4 <- r5, squashed at r3 by `s3`.
