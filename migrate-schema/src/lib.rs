@@ -83,6 +83,10 @@
 //! runtime's verification (up then down on scratch databases, compared with
 //! [`diff`]) is the real test; `apply` lets tests and `--dry-run` outputs show
 //! the state a draft leads to.
+//!
+//! # Imports
+//!
+//! `render`, `apply` → `diff`, `warn` → `change`, `hints` → `model`, `error`
 #![deny(missing_docs)]
 
 mod apply;

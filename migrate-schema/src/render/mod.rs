@@ -1,5 +1,10 @@
 //! Drafts: the SQL for a diff in one dialect, with its warnings and notes.
+//!
+//! # Imports
+//!
+//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `context`, `sql`
 
+mod context;
 mod draft;
 mod mysql;
 mod postgres;
@@ -7,5 +12,6 @@ mod script;
 mod sql;
 mod sqlite;
 
-pub(crate) use draft::Context;
-pub use draft::{draft, Draft, NotGenerated, Presence, Statement};
+pub(crate) use context::Context;
+pub use context::Statement;
+pub use draft::{draft, Draft, NotGenerated, Presence};
