@@ -7,6 +7,10 @@
 //!
 //! The diff and the SQL come from [`migrate_schema::draft`]; this module only
 //! runs things on databases.
+//!
+//! # Imports
+//!
+//! `squash` → `pipeline` → `compare`, `exec` → `error`
 
 mod compare;
 mod error;

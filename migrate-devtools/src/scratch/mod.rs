@@ -11,6 +11,10 @@
 //! registered with [`drop_live`] from its signal handler; and whatever a
 //! killed run left behind (its process is gone, or it is older than an hour)
 //! is dropped by the next run ([`ScratchServer::clean_leftovers`]).
+//!
+//! # Imports
+//!
+//! `admin`, `names`
 
 use migrate_runtime::DatabaseUrl;
 use migrate_runtime::{Db, Dialect};
