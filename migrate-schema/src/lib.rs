@@ -104,12 +104,17 @@ mod tests;
 pub use apply::{apply, ApplyError};
 pub use change::{Change, EnumPosition};
 pub use diff::{diff, Diff};
-pub use error::{HintError, HintErrorKind};
+pub use error::{HintError, HintErrorKind, NotRecreatable};
 pub use hints::{rename_hints, Hints};
 pub use model::{
     normalize_type, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Generated,
     GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,
     PrimaryKey, QualifiedName, Schema, SortOrder, Table, TypeShape, Unique,
 };
-pub use render::{draft, Draft, NotGenerated, Presence, Statement};
+pub use render::quote;
+pub use render::{
+    create_database, delete_rows, draft, drop_database, drop_objects, insert_row, recreate_objects,
+    reset_sequences, row_inserts, select_literals, Draft, Dropped, NotGenerated, Presence,
+    Recreated, Statement,
+};
 pub use warn::{Warning, WarningKind};
