@@ -77,6 +77,16 @@
 //! listed, not written). [`Draft::transaction`] says whether the section can
 //! run in the runtime's transaction (`transaction:false` otherwise).
 //!
+//! # Other SQL
+//!
+//! Every other piece of SQL the workspace generates comes from here too, so
+//! that one [`quote`] module spells every name and string: [`row_inserts`]
+//! (a plausible row per table, to verify a draft on tables holding data);
+//! [`select_literals`], [`insert_row`], [`reset_sequences`] and
+//! [`delete_rows`] (a squash's rows); [`recreate_objects`] and
+//! [`drop_objects`] (the objects the diff leaves out); [`create_database`]
+//! and [`drop_database`] (scratch databases).
+//!
 //! # Checking a draft without a database
 //!
 //! [`apply`] plays changes on a model the way the engine plays their SQL. The

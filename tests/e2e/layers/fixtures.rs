@@ -1,9 +1,9 @@
 //! The checks on small crates written in memory: each rule fails on a
 //! deliberate violation, naming its files and lines, and passes without it.
 
-use super::{
-    check_crate, check_crate_with, check_dependencies, stated_layers, workspace_dependencies,
-};
+use super::deps::{check_dependencies, workspace_dependencies};
+use super::stated::{stated_layers, Stated};
+use super::{check_crate, check_crate_with};
 use std::collections::BTreeMap;
 
 fn crate_of(files: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -163,10 +163,10 @@ fn a_stale_name_or_a_wrapped_line_in_the_doc_fails() {
     }
     assert_eq!(
         stated_layers("//! A.\n//!\n//! # Imports\n//!\n//! `a`, `b` → `c`\n//!\n//! Why.\n"),
-        Some(Ok((
-            5,
-            vec![vec!["a".into(), "b".into()], vec!["c".into()]]
-        )))
+        Some(Ok(Stated {
+            line: 5,
+            layers: vec![vec!["a".into(), "b".into()], vec!["c".into()]]
+        }))
     );
     assert_eq!(stated_layers("//! Nothing stated.\n"), None);
 }
