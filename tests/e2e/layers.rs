@@ -61,7 +61,8 @@ const KNOWN: &[Known] = &[
     // `connect` builds `Error`s and `Error` names `connect`'s failure kinds.
     ("migrate-runtime", "", "connect", "error"),
     ("migrate-runtime", "", "error", "connect"),
-    // `Graph::new` asks `squash` where squashes sit; `squash` walks nodes.
+    // `Graph::build` asks `squash` how squashes bend its edges; `squash`
+    // takes the graph's `Node`s and returns `GraphError`s.
     ("migrate-graph", "", "graph", "squash"),
     ("migrate-graph", "", "squash", "graph"),
     // `revision --autogenerate` hands over to `autogen`, which writes the
