@@ -19,9 +19,10 @@
 //!
 //! # Imports
 //!
-//! `testing` and `stairway` → `autogen` → `catalog`, `scratch` →
-//! `migrate-runtime`, `migrate-schema`. Nothing imports back up that chain
-//! (`tests/e2e/layers.rs` fails when something does).
+//! `testing`, `stairway` → `autogen` → `catalog`, `scratch`
+//!
+//! Below them, `migrate-runtime` and `migrate-schema`. Nothing imports back
+//! up that chain (`tests/e2e/layers.rs` fails when something does).
 //!
 //! Enable the backends the runtime enables (`sqlite`, the default,
 //! `postgres`, `mysql`).

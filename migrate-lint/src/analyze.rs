@@ -2,7 +2,7 @@
 //! revision itself created (empty, so nothing there is dangerous) and
 //! whether the section runs in a transaction.
 
-use crate::history::Tables;
+use crate::history::{Effect, Tables};
 use crate::rules::Rule;
 use migrate_graph::Dialect;
 use sqlparser::ast::{
@@ -11,15 +11,6 @@ use sqlparser::ast::{
 };
 use sqlparser::keywords::Keyword;
 use std::collections::HashSet;
-
-/// What a revision changed in the set of tables, in statement order: the
-/// history replays these for the revisions after it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Effect {
-    Create(String),
-    Drop(String),
-    Rename(String, String),
-}
 
 /// The state of one revision's up section while its statements are read.
 pub(crate) struct Ctx<'a> {

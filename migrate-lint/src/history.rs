@@ -6,9 +6,17 @@
 //! point, a `Depends On:` or a revision on another branch gets its state
 //! rebuilt from its own ancestors, so a sibling branch's tables never leak in.
 
-use crate::analyze::Effect;
 use migrate_graph::Graph;
 use std::collections::HashMap;
+
+/// What a revision changed in the set of tables, in statement order: [`History`]
+/// replays these for the revisions after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Effect {
+    Create(String),
+    Drop(String),
+    Rename(String, String),
+}
 
 /// Table names (as [`crate::analyze::key`] folds them), each with the
 /// revision that created it, or `None` when a rename carried it from a table

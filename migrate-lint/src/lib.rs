@@ -15,6 +15,10 @@
 //! (`migrations!("migrations", dialect = "postgres")`), so the macro and
 //! `cargo migrate lint` read SQL the same way. A file whose SQL no grammar
 //! reads says `-- migrate:unchecked` in its header.
+//!
+//! # Imports
+//!
+//! `lint` → `analyze`, `allow` → `history`, `rules`, `syntax`
 #![deny(missing_docs)]
 
 mod allow;

@@ -3,6 +3,10 @@
 //!
 //! Objects are matched through hash maps keyed by name, so the work is linear
 //! in the number of objects. Renames come only from [`Hints`].
+//!
+//! # Imports
+//!
+//! `table` → `items`, `plan`
 
 mod items;
 mod plan;

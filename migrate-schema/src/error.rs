@@ -1,6 +1,7 @@
-//! Errors of this crate: only user-written input can be wrong here (rename
-//! hints in `schema.sql` and on the command line); models from catalogs are
-//! taken as they are.
+//! Errors of this crate: user-written input that cannot be read (rename
+//! hints in `schema.sql` and on the command line), and objects a catalog
+//! gave no SQL to recreate from; models from catalogs are otherwise taken
+//! as they are.
 
 /// A rename hint that could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -58,4 +59,13 @@ pub enum HintErrorKind {
         /// The renamed object.
         name: String,
     },
+}
+
+/// Objects outside the diff whose SQL cannot be written from what the
+/// catalog gave (no definition, or no `CREATE` this dialect has).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("objects that cannot be recreated from the catalog: {}", objects.join(", "))]
+pub struct NotRecreatable {
+    /// `kind name` of each object.
+    pub objects: Vec<String>,
 }

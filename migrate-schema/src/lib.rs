@@ -77,12 +77,26 @@
 //! listed, not written). [`Draft::transaction`] says whether the section can
 //! run in the runtime's transaction (`transaction:false` otherwise).
 //!
+//! # Other SQL
+//!
+//! Every other piece of SQL the workspace generates comes from here too, so
+//! that one [`quote`] module spells every name and string: [`row_inserts`]
+//! (a plausible row per table, to verify a draft on tables holding data);
+//! [`select_literals`], [`insert_row`], [`reset_sequences`] and
+//! [`delete_rows`] (a squash's rows); [`recreate_objects`] and
+//! [`drop_objects`] (the objects the diff leaves out); [`create_database`]
+//! and [`drop_database`] (scratch databases).
+//!
 //! # Checking a draft without a database
 //!
 //! [`apply`] plays changes on a model the way the engine plays their SQL. The
 //! runtime's verification (up then down on scratch databases, compared with
 //! [`diff`]) is the real test; `apply` lets tests and `--dry-run` outputs show
 //! the state a draft leads to.
+//!
+//! # Imports
+//!
+//! `render`, `apply` → `diff`, `warn` → `change`, `hints` → `model`, `error`
 #![deny(missing_docs)]
 
 mod apply;
@@ -100,12 +114,17 @@ mod tests;
 pub use apply::{apply, ApplyError};
 pub use change::{Change, EnumPosition};
 pub use diff::{diff, Diff};
-pub use error::{HintError, HintErrorKind};
+pub use error::{HintError, HintErrorKind, NotRecreatable};
 pub use hints::{rename_hints, Hints};
 pub use model::{
     normalize_type, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Generated,
     GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,
     PrimaryKey, QualifiedName, Schema, SortOrder, Table, TypeShape, Unique,
 };
-pub use render::{draft, Draft, NotGenerated, Presence, Statement};
+pub use render::quote;
+pub use render::{
+    create_database, delete_rows, draft, drop_database, drop_objects, insert_row, recreate_objects,
+    reset_sequences, row_inserts, select_literals, Draft, Dropped, NotGenerated, Presence,
+    Recreated, Statement,
+};
 pub use warn::{Warning, WarningKind};

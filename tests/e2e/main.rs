@@ -6,6 +6,7 @@ mod app;
 mod cli;
 mod faults;
 mod fuzz_corpus;
+mod layers;
 mod runtime;
 mod schema;
 mod stairway;

@@ -7,17 +7,19 @@
 //!
 //! The diff and the SQL come from [`migrate_schema::draft`]; this module only
 //! runs things on databases.
+//!
+//! # Imports
+//!
+//! `squash` → `pipeline` → `compare`, `exec` → `error`
 
 mod compare;
 mod error;
 mod exec;
 mod pipeline;
-mod rows;
 mod squash;
 
 pub(crate) use compare::differences;
 pub(crate) use error::split;
 pub use error::{AutogenError, Stage};
 pub use pipeline::{read_live, Pipeline, SchemaFile, Verification};
-pub use rows::row_inserts;
 pub use squash::{SquashDraft, TableRows};

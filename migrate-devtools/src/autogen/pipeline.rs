@@ -3,11 +3,11 @@
 
 use super::error::split;
 use super::exec::{exec, run_script};
-use super::{row_inserts, AutogenError, Stage};
+use super::{AutogenError, Stage};
 use crate::catalog::read_schema;
 use crate::scratch::{ScratchDb, ScratchServer};
 use migrate_runtime::{Db, LockStrategy, Migrations, Migrator, StepEvent};
-use migrate_schema::{diff, draft, Hints, Schema};
+use migrate_schema::{delete_rows, diff, draft, row_inserts, Hints, Schema};
 use std::sync::Arc;
 
 /// One file of the desired schema.
@@ -198,10 +198,10 @@ impl<'m> Pipeline<'m> {
                 if exec(&db, &format!("{};", all.join(";\n"))).await.is_err() {
                     if db.dialect() != migrate_runtime::Dialect::Postgres {
                         // PostgreSQL ran the batch as one transaction; the
-                        // others kept the rows before the failure (SQLite
-                        // accepts MySQL's backquotes): start again empty.
+                        // others kept the rows before the failure: start
+                        // again empty.
                         for (table, _) in rows.iter().rev() {
-                            let _ = exec(&db, &format!("DELETE FROM {}", quoted(table))).await;
+                            let _ = exec(&db, &delete_rows(db.dialect(), table)).await;
                         }
                     }
                     for (table, sql) in &rows {
@@ -258,14 +258,6 @@ impl<'m> Pipeline<'m> {
             }
         }
         first.map_or(Ok(()), |e| Err(e.into()))
-    }
-}
-
-fn quoted(name: &migrate_schema::QualifiedName) -> String {
-    let q = |s: &str| format!("`{}`", s.replace('`', "``"));
-    match &name.schema {
-        Some(s) => format!("{}.{}", q(s), q(&name.name)),
-        None => q(&name.name),
     }
 }
 

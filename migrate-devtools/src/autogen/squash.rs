@@ -5,10 +5,13 @@
 
 use super::exec::exec;
 use super::pipeline::Pipeline;
-use super::rows::{insert_row, qualified, quote, referenced_first};
 use super::{differences, AutogenError};
 use migrate_runtime::{Db, Dialect};
-use migrate_schema::{draft, Hints, Identity, ObjectKind, OtherObject, Schema, Table};
+use migrate_schema::quote::qualified;
+use migrate_schema::{
+    draft, drop_objects, insert_row, recreate_objects, reset_sequences, select_literals, Hints,
+    Identity, Schema, Table,
+};
 
 /// The rows one table held after the replaced revisions ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,18 +60,20 @@ impl Pipeline<'_> {
         let mut up: Vec<String> = created.up.iter().map(|s| s.sql.clone()).collect();
         // Triggers come after the rows, so that loading them fires none
         // (an audit trigger would record the seed rows twice).
-        let (objects, triggers) = objects(&schema.other_objects, dialect)?;
-        up.extend(objects);
-        let down = drops(&schema.other_objects, dialect).map(|(before, after)| {
+        let objects = recreate_objects(&schema.other_objects, dialect)
+            .map_err(|e| AutogenError::SquashUnsupported { objects: e.objects })?;
+        up.extend(objects.objects);
+        let down = drop_objects(&schema.other_objects, dialect).map(|drops| {
             let tables = draft(&schema, &empty, &Hints::new(), dialect).up;
-            before
+            drops
+                .before_tables
                 .into_iter()
                 .chain(tables.into_iter().map(|s| s.sql))
-                .chain(after)
+                .chain(drops.after_tables)
                 .collect()
         });
         let mut data = Vec::new();
-        for table in referenced_first(&schema) {
+        for table in schema.referenced_first() {
             let rows = dump(&db, table, dialect).await?;
             if rows.is_empty() {
                 continue;
@@ -79,10 +84,10 @@ impl Pipeline<'_> {
             });
             if with_data {
                 up.extend(rows);
-                up.extend(reset_sequence(table, dialect));
+                up.extend(reset_sequences(dialect, table));
             }
         }
-        up.extend(triggers);
+        up.extend(objects.triggers);
         let result = SquashDraft {
             up,
             down,
@@ -142,109 +147,6 @@ impl Pipeline<'_> {
     }
 }
 
-/// Statements recreating the objects the diff leaves out, from the
-/// catalog's definitions: extensions, functions, views and the rest, then
-/// (apart) the triggers.
-fn objects(
-    objects: &[OtherObject],
-    dialect: Dialect,
-) -> Result<(Vec<String>, Vec<String>), AutogenError> {
-    let rank = |k: &ObjectKind| match k {
-        ObjectKind::Extension => 0,
-        ObjectKind::Function | ObjectKind::Procedure => 1,
-        ObjectKind::View => 2,
-        ObjectKind::MaterializedView => 3,
-        _ => 4,
-    };
-    let mut sorted: Vec<&OtherObject> = objects.iter().collect();
-    sorted.sort_by_key(|o| rank(&o.kind));
-    let mut out = Vec::new();
-    let mut triggers = Vec::new();
-    let mut unsupported = Vec::new();
-    for o in sorted {
-        let def = o.definition.as_deref().map(str::trim).unwrap_or_default();
-        let name = qualified(dialect, &o.name);
-        let starts_create = def
-            .get(..6)
-            .is_some_and(|w| w.eq_ignore_ascii_case("create"));
-        let sql = match &o.kind {
-            _ if starts_create => Some(def.trim_end_matches(';').to_owned()),
-            ObjectKind::View if !def.is_empty() => Some(format!(
-                "CREATE VIEW {name} AS {}",
-                def.trim_end_matches(';')
-            )),
-            ObjectKind::MaterializedView if !def.is_empty() => Some(format!(
-                "CREATE MATERIALIZED VIEW {name} AS {}",
-                def.trim_end_matches(';')
-            )),
-            ObjectKind::Extension if dialect == Dialect::Postgres => {
-                Some(format!("CREATE EXTENSION IF NOT EXISTS {name}"))
-            }
-            // MySQL's catalog holds a trigger's timing, event, table and
-            // body: all but its name.
-            ObjectKind::Trigger if dialect == Dialect::MySql && !def.is_empty() => {
-                Some(format!("CREATE TRIGGER {name} {def}"))
-            }
-            _ => None,
-        };
-        match sql {
-            Some(sql) if o.kind == ObjectKind::Trigger => triggers.push(sql),
-            Some(sql) => out.push(sql),
-            None => unsupported.push(format!("{} {}", o.kind, o.name)),
-        }
-    }
-    if !unsupported.is_empty() {
-        return Err(AutogenError::SquashUnsupported {
-            objects: unsupported,
-        });
-    }
-    Ok((out, triggers))
-}
-
-/// The drops of the objects outside the diff: views before the tables go,
-/// routines, domains, sequences and extensions after; triggers go with
-/// their tables. `None` when one of them has no drop we can write: the
-/// squash is then irreversible.
-fn drops(objects: &[OtherObject], dialect: Dialect) -> Option<(Vec<String>, Vec<String>)> {
-    let (mut before, mut after) = (Vec::new(), Vec::new());
-    for o in objects.iter().rev() {
-        let name = routine_name(dialect, &o.name);
-        match &o.kind {
-            ObjectKind::View => before.push(format!("DROP VIEW {name}")),
-            ObjectKind::MaterializedView => before.push(format!("DROP MATERIALIZED VIEW {name}")),
-            ObjectKind::Trigger => {}
-            ObjectKind::Function if dialect != Dialect::Sqlite => {
-                after.push(format!("DROP FUNCTION {name}"))
-            }
-            ObjectKind::Procedure if dialect != Dialect::Sqlite => {
-                after.push(format!("DROP PROCEDURE {name}"))
-            }
-            ObjectKind::Sequence => after.push(format!("DROP SEQUENCE {name}")),
-            ObjectKind::Domain if dialect == Dialect::Postgres => {
-                after.push(format!("DROP DOMAIN {name}"))
-            }
-            ObjectKind::Extension if dialect == Dialect::Postgres => {
-                after.push(format!("DROP EXTENSION {name}"))
-            }
-            _ => return None,
-        }
-    }
-    Some((before, after))
-}
-
-/// A name as SQL; a routine's catalog name carries its argument types
-/// (`touch()`, `add(integer, integer)`), which stay outside the quotes.
-fn routine_name(dialect: Dialect, name: &migrate_schema::QualifiedName) -> String {
-    match name.name.split_once('(') {
-        Some((base, args)) => {
-            let mut bare = name.clone();
-            bare.name = base.to_owned();
-            format!("{}({args}", qualified(dialect, &bare))
-        }
-        None => qualified(dialect, name),
-    }
-}
-
 /// The columns a row is written with: generated ones are the engine's.
 fn written_columns(table: &Table) -> Vec<&str> {
     table
@@ -262,15 +164,7 @@ async fn dump(db: &Db, table: &Table, dialect: Dialect) -> Result<Vec<String>, A
     if columns.is_empty() {
         return Ok(Vec::new());
     }
-    let quote_fn = match dialect {
-        Dialect::Sqlite => "quote",
-        Dialect::Postgres => "quote_nullable",
-        Dialect::MySql => "QUOTE",
-    };
-    let names: Vec<String> = columns.iter().map(|c| quote(dialect, c)).collect();
-    let select: Vec<String> = names.iter().map(|c| format!("{quote_fn}({c})")).collect();
-    let target = qualified(dialect, &table.name);
-    let sql = format!("SELECT {} FROM {target}", select.join(", "));
+    let sql = select_literals(dialect, &table.name, &columns);
     let rows = fetch_text(db, &sql, columns.len()).await?;
     let overriding = dialect == Dialect::Postgres
         && table
@@ -284,37 +178,9 @@ async fn dump(db: &Db, table: &Table, dialect: Dialect) -> Result<Vec<String>, A
                 .into_iter()
                 .map(|v| v.unwrap_or_else(|| "NULL".to_owned()))
                 .collect();
-            insert_row(&target, &names, overriding, &values)
+            insert_row(dialect, &table.name, &columns, overriding, &values)
         })
         .collect())
-}
-
-/// On PostgreSQL, rows written with their ids leave the sequences behind:
-/// move each to the largest id, as the replayed revisions left it.
-fn reset_sequence(table: &Table, dialect: Dialect) -> Vec<String> {
-    if dialect != Dialect::Postgres {
-        // MySQL's AUTO_INCREMENT and SQLite's rowid follow inserted ids.
-        return Vec::new();
-    }
-    let target = qualified(dialect, &table.name);
-    let literal = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    table
-        .columns
-        .iter()
-        .filter(|c| {
-            c.identity.is_some()
-                || c.data_type.normalized.contains("serial")
-                || c.default.as_deref().is_some_and(|d| d.contains("nextval("))
-        })
-        .map(|c| {
-            let col = quote(dialect, &c.name);
-            format!(
-                "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(max({col}), 1), max({col}) IS NOT NULL) FROM {target}",
-                literal(&target),
-                literal(&c.name)
-            )
-        })
-        .collect()
 }
 
 async fn count(db: &Db, table: &str) -> Result<usize, AutogenError> {

@@ -2,6 +2,12 @@
 //! catalog reader per dialect, so that both sides of a diff (the migrations
 //! replayed on a scratch database, and the desired state executed on
 //! another) are normalized by the same engine and read by the same code.
+//!
+//! # Imports
+//!
+//! `mysql`, `postgres`, `sqlite`
+//!
+//! One layer: no dialect's reader uses another's.
 
 #[cfg(feature = "mysql")]
 mod mysql;

@@ -1,24 +1,9 @@
-//! Statements on the dev server's own database: CREATE and DROP DATABASE,
-//! and the list of scratch databases, each on a connection of its own.
+//! Statements on the dev server's own database (CREATE and DROP DATABASE,
+//! whose text is migrate-schema's) and the list of scratch databases, each
+//! on a connection of its own.
 
 use migrate_runtime::DatabaseUrl;
 use migrate_runtime::Dialect;
-
-pub(super) fn create_sql(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("CREATE DATABASE `{name}`"),
-        _ => format!("CREATE DATABASE \"{name}\""),
-    }
-}
-
-pub(super) fn drop_sql(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("DROP DATABASE IF EXISTS `{name}`"),
-        // FORCE (PostgreSQL 13+): a connection a cancelled run left open
-        // must not keep the database alive.
-        _ => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-    }
-}
 
 /// Why an administrative statement failed (only servers have them: a
 /// SQLite-only build never builds one).

@@ -11,6 +11,10 @@
 //! registered with [`drop_live`] from its signal handler; and whatever a
 //! killed run left behind (its process is gone, or it is older than an hour)
 //! is dropped by the next run ([`ScratchServer::clean_leftovers`]).
+//!
+//! # Imports
+//!
+//! `admin`, `names`
 
 use migrate_runtime::DatabaseUrl;
 use migrate_runtime::{Db, Dialect};
@@ -22,7 +26,8 @@ mod names;
 
 pub(crate) use names::name_with;
 
-use admin::{create_sql, drop_sql, exec, list, AdminError};
+use admin::{exec, list, AdminError};
+use migrate_schema::{create_database, drop_database};
 use names::{is_leftover, new_name};
 
 /// What every scratch database's name starts with.
@@ -167,7 +172,7 @@ impl ScratchServer {
             });
         };
         let server = admin.to_string();
-        exec(admin, &create_sql(self.dialect, &name))
+        exec(admin, &create_database(self.dialect, &name))
             .await
             .map_err(|e| match e {
                 AdminError::Connect(source) => ScratchError::Connect {
@@ -190,7 +195,10 @@ impl ScratchServer {
                 name: Some(name),
             }),
             Err(e) => {
-                if exec(admin, &drop_sql(self.dialect, &name)).await.is_ok() {
+                if exec(admin, &drop_database(self.dialect, &name))
+                    .await
+                    .is_ok()
+                {
                     unregister(&name);
                 }
                 Err(ScratchError::Connect {
@@ -207,7 +215,7 @@ impl ScratchServer {
         let (Some(admin), Some(name)) = (&self.admin, scratch.name) else {
             return Ok(());
         };
-        let result = exec(admin, &drop_sql(self.dialect, &name)).await;
+        let result = exec(admin, &drop_database(self.dialect, &name)).await;
         match result {
             Ok(()) => {
                 unregister(&name);
@@ -239,7 +247,10 @@ impl ScratchServer {
             if is_leftover(&name, SystemTime::now()) {
                 // Another run may drop it at the same time: IF EXISTS, and a
                 // failure here is not this run's problem.
-                if exec(admin, &drop_sql(self.dialect, &name)).await.is_ok() {
+                if exec(admin, &drop_database(self.dialect, &name))
+                    .await
+                    .is_ok()
+                {
                     dropped.push(name);
                 }
             }
@@ -255,7 +266,10 @@ pub async fn drop_live() -> Vec<String> {
     let live: Vec<Live> = std::mem::take(&mut *LIVE.lock().unwrap_or_else(|e| e.into_inner()));
     let mut failed = Vec::new();
     for l in live {
-        if exec(&l.admin, &drop_sql(l.dialect, &l.name)).await.is_err() {
+        if exec(&l.admin, &drop_database(l.dialect, &l.name))
+            .await
+            .is_err()
+        {
             failed.push(l.name);
         }
     }

@@ -42,6 +42,10 @@
 //!
 //! On PostgreSQL or MariaDB pass `ScratchServer::new(dialect, &dev_url)`: a
 //! temporary database is created there and always dropped.
+//!
+//! # Imports
+//!
+//! `walk` → `error`, `outcome`
 
 mod error;
 mod outcome;

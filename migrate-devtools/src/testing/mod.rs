@@ -61,6 +61,10 @@
 //! Databases are named `migrate_test_<pid>_<unix time>_<host>_<n>`; unlike
 //! the scratch databases of autogenerate, leftovers are never cleaned
 //! automatically: they are the failures someone wants to look at.
+//!
+//! # Imports
+//!
+//! `run` → `error`
 
 mod error;
 mod run;

@@ -1,5 +1,9 @@
 //! Rename hints: the only way a rename reaches a draft (a drop and an add are
 //! otherwise indistinguishable from a rename, and guessing loses data).
+//!
+//! # Imports
+//!
+//! `renamed`
 
 mod renamed;
 

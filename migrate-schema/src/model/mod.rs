@@ -1,4 +1,8 @@
 //! The schema model: what a catalog reader fills and the diff compares.
+//!
+//! # Imports
+//!
+//! `schema` → `table` → `index`, `types` → `name`
 
 mod index;
 mod name;

@@ -1,6 +1,7 @@
 //! The whole schema of one database: namespaces, enum types, tables and the
 //! objects the diff lists without generating SQL for them.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,45 @@ impl Schema {
     /// The table named `name`.
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.iter().find(|t| &t.name == name)
+    }
+
+    /// The tables in an order where every referenced table comes before the
+    /// tables that reference it (self-references and cycles keep name
+    /// order): the order rows can be inserted in.
+    pub fn referenced_first(&self) -> Vec<&Table> {
+        let mut deps: BTreeMap<&QualifiedName, BTreeSet<&QualifiedName>> = BTreeMap::new();
+        for t in &self.tables {
+            let entry = deps.entry(&t.name).or_default();
+            for fk in &t.foreign_keys {
+                if fk.referenced_table != t.name && self.table(&fk.referenced_table).is_some() {
+                    entry.insert(&fk.referenced_table);
+                }
+            }
+        }
+        let mut done: BTreeSet<&QualifiedName> = BTreeSet::new();
+        let mut order = Vec::new();
+        while done.len() < deps.len() {
+            let ready: Vec<&QualifiedName> = deps
+                .iter()
+                .filter(|(n, d)| !done.contains(*n) && d.iter().all(|x| done.contains(x)))
+                .map(|(n, _)| *n)
+                .collect();
+            let next = if ready.is_empty() {
+                // A cycle: take the first left, its references may fail.
+                deps.keys()
+                    .copied()
+                    .filter(|n| !done.contains(n))
+                    .take(1)
+                    .collect()
+            } else {
+                ready
+            };
+            for n in next {
+                done.insert(n);
+                order.extend(self.table(n));
+            }
+        }
+        order
     }
 }
 

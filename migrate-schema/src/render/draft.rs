@@ -4,21 +4,13 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::context::{Context, Statement};
 use super::{mysql, postgres, sqlite};
 use crate::change::Change;
 use crate::diff::diff;
 use crate::hints::Hints;
 use crate::model::{Dialect, OtherObject, Schema};
 use crate::warn::{warnings, Warning};
-
-/// One SQL statement of a draft.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Statement {
-    /// The statement, ending with `;`.
-    pub sql: String,
-    /// The change it comes from, described (`add column users.email`).
-    pub change: String,
-}
 
 /// A migration draft in one direction.
 ///
@@ -78,13 +70,6 @@ pub enum Presence {
     Changed,
     /// On both sides; the reader gave no definition to compare.
     Unknown,
-}
-
-/// What a renderer sees besides the change itself.
-pub(crate) struct Context<'a> {
-    pub(crate) current: &'a Schema,
-    pub(crate) desired: &'a Schema,
-    pub(crate) changes: &'a [Change],
 }
 
 /// The draft that turns `current` into `desired` on `dialect`.

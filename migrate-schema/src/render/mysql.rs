@@ -1,10 +1,11 @@
 //! MySQL and MariaDB statements. Column changes use `MODIFY COLUMN` with the
 //! full definition, since MySQL forgets whatever a MODIFY does not repeat.
 
+use super::quote::{ident, literal, qualified};
 use super::sql::{
     add_column, add_constraint, alter_table, check, collate, create_table, drop_column,
-    drop_constraint, drop_index, drop_table, foreign_key, generated, ident, index_parts, literal,
-    primary_key, qualified, rename_column, table_constraints, unique,
+    drop_constraint, drop_index, drop_table, foreign_key, generated, index_parts, primary_key,
+    rename_column, table_constraints, unique,
 };
 use super::Context;
 use crate::change::Change;

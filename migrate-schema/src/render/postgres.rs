@@ -1,10 +1,11 @@
 //! PostgreSQL statements: one `ALTER TABLE` action per statement, so that each
 //! line of a draft can be reviewed and warned about on its own.
 
+use super::quote::{ident, literal, qualified};
 use super::sql::{
     add_column, add_constraint, alter_table, check, collate, columns, create_table, drop_column,
-    drop_constraint, drop_index, drop_table, foreign_key, generated, ident, index_parts, literal,
-    postgres_default_name, primary_key, qualified, rename_column, table_constraints, unique,
+    drop_constraint, drop_index, drop_table, foreign_key, generated, index_parts,
+    postgres_default_name, primary_key, rename_column, table_constraints, unique,
 };
 use super::Context;
 use crate::change::{Change, EnumPosition};

@@ -1,37 +1,11 @@
-//! Pieces of SQL every dialect shares: quoting, constraint clauses, the
+//! Pieces of SQL every dialect shares: constraint clauses, the
 //! `CREATE TABLE` frame and the `ALTER TABLE` statements all three spell alike.
-//!
-//! Identifiers are always quoted (`"x"`, or `` `x` `` on MySQL): the model holds
-//! the catalog's exact names, and quoting keeps them exact whatever their case
-//! or whether they are keywords.
 
+use super::quote::{ident, qualified};
 use crate::model::{
     Check, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexKey, IndexPart,
     NullsOrder, PrimaryKey, QualifiedName, SortOrder, Table, Unique,
 };
-
-pub(crate) fn ident(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
-        Dialect::Postgres | Dialect::Sqlite => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
-}
-
-pub(crate) fn qualified(dialect: Dialect, name: &QualifiedName) -> String {
-    match &name.schema {
-        Some(schema) => format!("{}.{}", ident(dialect, schema), ident(dialect, &name.name)),
-        None => ident(dialect, &name.name),
-    }
-}
-
-pub(crate) fn literal(dialect: Dialect, text: &str) -> String {
-    let escaped = text.replace('\'', "''");
-    match dialect {
-        // MySQL reads backslash escapes in strings unless NO_BACKSLASH_ESCAPES.
-        Dialect::MySql => format!("'{}'", escaped.replace('\\', "\\\\")),
-        Dialect::Postgres | Dialect::Sqlite => format!("'{escaped}'"),
-    }
-}
 
 pub(crate) fn columns(dialect: Dialect, names: &[String]) -> String {
     let list: Vec<String> = names.iter().map(|c| ident(dialect, c)).collect();
@@ -286,14 +260,6 @@ pub(crate) fn postgres_default_name(table: &str, columns: &[String], suffix: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting_doubles_the_quote_character() {
-        assert_eq!(ident(Dialect::Postgres, "we\"ird"), "\"we\"\"ird\"");
-        assert_eq!(ident(Dialect::MySql, "we`ird"), "`we``ird`");
-        assert_eq!(literal(Dialect::Postgres, "it's"), "'it''s'");
-        assert_eq!(literal(Dialect::MySql, "a\\b'"), "'a\\\\b'''");
-    }
 
     #[test]
     fn mysql_primary_keys_are_never_named_and_inline_keys_are_left_out() {

@@ -9,9 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::sql::{
-    add_column, alter_table, drop_column, drop_index, drop_table, ident, rename_column,
-};
+use super::quote::ident;
+use super::sql::{add_column, alter_table, drop_column, drop_index, drop_table, rename_column};
 use super::{Context, Statement};
 use crate::change::Change;
 use crate::model::{Column, Dialect, ForeignKey, GeneratedKind, QualifiedName, Table};

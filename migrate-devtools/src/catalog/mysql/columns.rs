@@ -3,7 +3,7 @@
 //! MySQL's literals are quoted here and both servers' expressions are put
 //! in the parentheses `DEFAULT (expr)` needs.
 
-use migrate_schema::{Column, ColumnType, Dialect, Generated, GeneratedKind, Identity};
+use migrate_schema::{quote, Column, ColumnType, Dialect, Generated, GeneratedKind, Identity};
 
 use super::{text, Server, Tables};
 
@@ -87,7 +87,7 @@ pub(super) fn default(
     if is_numeric_type(data_type) || is_literal_token(&raw) && !is_text_type(data_type) {
         return Some(raw);
     }
-    Some(quote(&raw))
+    Some(quote::literal(Dialect::MySql, &raw))
 }
 
 /// Appends `ON UPDATE CURRENT_TIMESTAMP` (which lives in `EXTRA`) to the
@@ -159,11 +159,6 @@ fn is_text_type(data_type: &str) -> bool {
             data_type,
             "enum" | "set" | "date" | "datetime" | "timestamp" | "time"
         )
-}
-
-/// A MySQL string literal, escaped the way the renderer's literals are.
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! `REFERENTIAL_CONSTRAINTS` the foreign keys, `CHECK_CONSTRAINTS` the checks.
 
 use migrate_schema::{
-    Check, ColumnType, Dialect, FkAction, ForeignKey, Index, IndexPart, PrimaryKey, QualifiedName,
-    SortOrder, Unique,
+    quote, Check, ColumnType, Dialect, FkAction, ForeignKey, Index, IndexPart, PrimaryKey,
+    QualifiedName, SortOrder, Unique,
 };
 use std::collections::HashMap;
 
@@ -187,8 +187,7 @@ async fn read_checks(
 /// (and dropping the check) lets the draft write `json`, which recreates
 /// exactly that on MariaDB and is the native type on MySQL.
 fn is_mariadb_json(table: &mut migrate_schema::Table, name: &str, expression: &str) -> bool {
-    let quoted = format!("`{}`", name.replace('`', "``"));
-    if expression != format!("json_valid({quoted})") {
+    if expression != format!("json_valid({})", quote::ident(Dialect::MySql, name)) {
         return false;
     }
     let Some(column) = table.columns.iter_mut().find(|c| c.name == name) else {

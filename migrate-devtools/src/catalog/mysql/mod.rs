@@ -7,6 +7,10 @@
 //! parts); `SELECT VERSION()` tells which one is answering and each module
 //! folds both spellings into what the diff expects (see migrate-schema's
 //! "Filling the model from a catalog").
+//!
+//! # Imports
+//!
+//! `columns`, `keys`, `objects`
 
 mod columns;
 mod keys;

@@ -1,7 +1,7 @@
 //! Objects the diff lists but does not generate: views, functions,
 //! procedures, triggers, events and MariaDB sequences, in one query.
 
-use migrate_schema::{ObjectKind, OtherObject, QualifiedName, Schema};
+use migrate_schema::{quote, Dialect, ObjectKind, OtherObject, QualifiedName, Schema};
 
 use super::text;
 
@@ -23,7 +23,7 @@ pub(super) async fn read(
 ) -> Result<(), sqlx::Error> {
     // Definitions name the database (`db`.`t`): each scratch database has
     // its own name, so it is left out for the two sides to compare equal.
-    let qualifier = format!("`{}`.", database.replace('`', "``"));
+    let qualifier = format!("{}.", quote::ident(Dialect::MySql, database));
     for row in sqlx::query(OBJECTS).fetch_all(&mut *conn).await? {
         let kind = match text(&row, 0)?.unwrap_or_default().as_str() {
             "view" => ObjectKind::View,

@@ -7,6 +7,10 @@
 //! Every query keeps to user namespaces (not `pg_*`, not `information_schema`)
 //! and skips objects that belong to an extension: those come and go with
 //! `CREATE EXTENSION`, which is listed instead.
+//!
+//! # Imports
+//!
+//! `constraints`, `objects`, `tables`
 
 mod constraints;
 mod objects;

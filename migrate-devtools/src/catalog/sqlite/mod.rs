@@ -6,6 +6,10 @@
 //!
 //! Each pragma is joined to `sqlite_schema` in one query, so reading a
 //! schema takes four queries whatever the number of tables.
+//!
+//! # Imports
+//!
+//! `rows` → `ddl` → `default`, `untyped`
 
 mod ddl;
 mod default;

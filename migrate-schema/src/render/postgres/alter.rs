@@ -2,7 +2,8 @@
 //! order the engine accepts them (an identity needs NOT NULL first, a default
 //! may not survive a type change).
 
-use super::super::sql::{add_column, collate, drop_column, ident, literal, qualified};
+use super::super::quote::{ident, literal, qualified};
+use super::super::sql::{add_column, collate, drop_column};
 use super::super::Context;
 use super::{alter, column_comment, column_def, identity_words, D};
 use crate::diff::uses_enum;

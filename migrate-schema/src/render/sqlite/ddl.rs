@@ -3,9 +3,10 @@
 
 use std::collections::HashSet;
 
+use super::super::quote::{ident, qualified};
 use super::super::sql::{
-    alter_table, collate, columns, create_table, drop_table, generated, ident, index_name,
-    index_parts, qualified, table_constraints,
+    alter_table, collate, columns, create_table, drop_table, generated, index_name, index_parts,
+    table_constraints,
 };
 use super::{Tables, D};
 use crate::model::{Column, ForeignKey, Identity, Index, QualifiedName, Table};

@@ -1,10 +1,12 @@
-//! A plausible row for every table, so that a draft is also verified on
-//! tables that hold data: `ADD COLUMN ... NOT NULL` without a default passes
-//! on an empty table and fails in production.
+//! Rows as SQL: a plausible row for every table, so that a draft is also
+//! verified on tables that hold data (`ADD COLUMN ... NOT NULL` without a
+//! default passes on an empty table and fails in production); the `INSERT`
+//! of a row whose values are literals already; the query that reads a
+//! table's rows back as such literals; and, on PostgreSQL, the statements
+//! that move sequences past ids inserted as they were.
 
-use migrate_runtime::Dialect;
-use migrate_schema::{QualifiedName, Schema, Table};
-use std::collections::{BTreeMap, BTreeSet};
+use super::quote::{ident, literal as quote_literal, qualified};
+use crate::model::{Dialect, Identity, QualifiedName, Schema, Table};
 
 /// One `INSERT` per table, referenced tables first, each row made of one
 /// value per column chosen from its type. A column in a foreign key takes
@@ -14,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Tables a value cannot be found for are skipped.
 pub fn row_inserts(schema: &Schema, dialect: Dialect) -> Vec<(QualifiedName, String)> {
     let mut out = Vec::new();
-    for table in referenced_first(schema) {
+    for table in schema.referenced_first() {
         if let Some(sql) = insert(schema, table, dialect) {
             out.push((table.name.clone(), sql));
         }
@@ -42,36 +44,46 @@ fn insert(schema: &Schema, table: &Table, dialect: Dialect) -> Option<String> {
         let ty = referenced.unwrap_or_else(|| column.data_type.normalized.clone());
         match literal(&ty, dialect, schema) {
             Some(value) => {
-                if column.identity == Some(migrate_schema::Identity::Always) {
+                if column.identity == Some(Identity::Always) {
                     overriding = true;
                 }
-                names.push(quote(dialect, &column.name));
+                names.push(column.name.as_str());
                 values.push(value);
             }
             None if column.nullable || column.default.is_some() || column.identity.is_some() => {}
             None => return None,
         }
     }
-    let target = qualified(dialect, &table.name);
     if names.is_empty() {
+        let target = qualified(dialect, &table.name);
         return Some(match dialect {
             Dialect::MySql => format!("INSERT INTO {target} () VALUES ()"),
             _ => format!("INSERT INTO {target} DEFAULT VALUES"),
         });
     }
-    Some(insert_row(&target, &names, overriding, &values))
+    Some(insert_row(
+        dialect,
+        &table.name,
+        &names,
+        overriding,
+        &values,
+    ))
 }
 
-/// `INSERT INTO target (names) [OVERRIDING SYSTEM VALUE] VALUES (values)`;
-/// `overriding` writes ids into PostgreSQL `GENERATED ALWAYS` columns.
-pub(crate) fn insert_row(
-    target: &str,
-    names: &[String],
+/// `INSERT INTO table (columns) [OVERRIDING SYSTEM VALUE] VALUES (values)`,
+/// `values` being SQL literals already; `overriding` writes ids into
+/// PostgreSQL `GENERATED ALWAYS` columns.
+pub fn insert_row(
+    dialect: Dialect,
+    table: &QualifiedName,
+    columns: &[&str],
     overriding: bool,
     values: &[String],
 ) -> String {
+    let names: Vec<String> = columns.iter().map(|c| ident(dialect, c)).collect();
     format!(
-        "INSERT INTO {target} ({}){} VALUES ({})",
+        "INSERT INTO {} ({}){} VALUES ({})",
+        qualified(dialect, table),
         names.join(", "),
         if overriding {
             " OVERRIDING SYSTEM VALUE"
@@ -99,10 +111,7 @@ fn literal(ty: &str, dialect: Dialect, schema: &Schema) -> Option<String> {
         .iter()
         .find(|e| e.name.name == base || e.name.to_string() == base)
     {
-        return e
-            .values
-            .first()
-            .map(|v| format!("'{}'", v.replace('\'', "''")));
+        return e.values.first().map(|v| quote_literal(dialect, v));
     }
     let word = base.split_whitespace().next().unwrap_or(base);
     match word {
@@ -173,62 +182,63 @@ fn digits(ty: &str) -> Option<usize> {
     inner.trim().parse().ok()
 }
 
-/// Tables in an order where every referenced table comes before the tables
-/// that reference it (self-references and cycles keep name order).
-pub(crate) fn referenced_first(schema: &Schema) -> Vec<&Table> {
-    let mut deps: BTreeMap<&QualifiedName, BTreeSet<&QualifiedName>> = BTreeMap::new();
-    for t in &schema.tables {
-        let entry = deps.entry(&t.name).or_default();
-        for fk in &t.foreign_keys {
-            if fk.referenced_table != t.name && schema.table(&fk.referenced_table).is_some() {
-                entry.insert(&fk.referenced_table);
-            }
-        }
-    }
-    let mut done: BTreeSet<&QualifiedName> = BTreeSet::new();
-    let mut order = Vec::new();
-    while done.len() < deps.len() {
-        let ready: Vec<&QualifiedName> = deps
-            .iter()
-            .filter(|(n, d)| !done.contains(*n) && d.iter().all(|x| done.contains(x)))
-            .map(|(n, _)| *n)
-            .collect();
-        let next = if ready.is_empty() {
-            // A cycle: take the first left, its references may fail.
-            deps.keys()
-                .copied()
-                .filter(|n| !done.contains(n))
-                .take(1)
-                .collect()
-        } else {
-            ready
-        };
-        for n in next {
-            done.insert(n);
-            order.extend(schema.table(n));
-        }
-    }
-    order
+/// `DELETE FROM table`: every row gone, the table kept.
+pub fn delete_rows(dialect: Dialect, table: &QualifiedName) -> String {
+    format!("DELETE FROM {}", qualified(dialect, table))
 }
 
-pub(crate) fn quote(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
-        _ => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
+/// The query reading every row of `table` with each of `columns` as the
+/// database writes it as a literal (`NULL` as SQL NULL), so that no value
+/// passes through Rust types on its way into [`insert_row`].
+pub fn select_literals(dialect: Dialect, table: &QualifiedName, columns: &[&str]) -> String {
+    let quote_fn = match dialect {
+        Dialect::Sqlite => "quote",
+        Dialect::Postgres => "quote_nullable",
+        Dialect::MySql => "QUOTE",
+    };
+    let select: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{quote_fn}({})", ident(dialect, c)))
+        .collect();
+    format!(
+        "SELECT {} FROM {}",
+        select.join(", "),
+        qualified(dialect, table)
+    )
 }
 
-pub(crate) fn qualified(dialect: Dialect, name: &QualifiedName) -> String {
-    match &name.schema {
-        Some(s) => format!("{}.{}", quote(dialect, s), quote(dialect, &name.name)),
-        None => quote(dialect, &name.name),
+/// On PostgreSQL, rows written with their ids leave the sequences behind:
+/// one statement per serial or identity column of `table` moving its
+/// sequence to the largest id. Nothing elsewhere: MySQL's `AUTO_INCREMENT`
+/// and SQLite's rowid follow inserted ids.
+pub fn reset_sequences(dialect: Dialect, table: &Table) -> Vec<String> {
+    if dialect != Dialect::Postgres {
+        return Vec::new();
     }
+    let target = qualified(dialect, &table.name);
+    table
+        .columns
+        .iter()
+        .filter(|c| {
+            c.identity.is_some()
+                || c.data_type.normalized.contains("serial")
+                || c.default.as_deref().is_some_and(|d| d.contains("nextval("))
+        })
+        .map(|c| {
+            let col = ident(dialect, &c.name);
+            format!(
+                "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(max({col}), 1), max({col}) IS NOT NULL) FROM {target}",
+                quote_literal(dialect, &target),
+                quote_literal(dialect, &c.name)
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use migrate_schema::{Column, ColumnType, FkAction, ForeignKey};
+    use crate::model::{Column, ColumnType, FkAction, ForeignKey};
 
     fn col(d: Dialect, name: &str, ty: &str, nullable: bool) -> Column {
         let mut c = Column::new(name, ColumnType::new(d, ty));
