@@ -23,11 +23,11 @@ pub(crate) enum Kind {
     Transaction,
 }
 
-impl<B: Backend> Run<'_, '_, B> {
+impl<B: Backend> Run<'_, B> {
     /// Polls `kind` until it is taken or the lock timeout runs out.
     pub(crate) async fn poll_lock(&mut self, kind: Kind) -> Result<(), Error> {
         let begun = Instant::now();
-        let timeout = self.m.lock_timeout;
+        let timeout = self.opts.lock_timeout;
         let mut pause = FIRST_BACKOFF;
         let mut said = false;
         loop {
@@ -60,23 +60,21 @@ impl<B: Backend> Run<'_, '_, B> {
     /// Takes the session lock unless it is held, then sets the statement
     /// lock timeout, if one is configured, for the migration SQL to come.
     pub(crate) async fn acquire(&mut self) -> Result<(), Error> {
-        if self.locked {
+        if self.s.locked() {
             return Ok(());
         }
         self.poll_lock(Kind::Session).await?;
-        self.locked = true;
         Ok(())
     }
 
     /// Releases the session lock if held. A failure is logged: the session
     /// then closes the connection, which releases it on the server.
     pub(crate) async fn release(&mut self) {
-        if !self.locked {
+        if !self.s.locked() {
             return;
         }
         if let Err(e) = self.s.unlock().await {
             tracing::warn!(target: "migrate", error = %e, "releasing the migration lock failed; closing the connection, which releases it");
         }
-        self.locked = false;
     }
 }

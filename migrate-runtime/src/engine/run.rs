@@ -1,9 +1,9 @@
 //! One run: a session, the options it runs with, and what it holds.
 
+use super::options::{Hooks, Options};
 use super::state::{self, Allowed, Policy, Reader, State};
-use crate::embedded::Migration;
+use crate::embedded::{Migration, Migrations};
 use crate::error::{Action, Error};
-use crate::migrator::Migrator;
 use crate::protocol::TableName;
 use crate::session::{Backend, ErrorClass, Session};
 use crate::types::{Direction, LockStrategy, StepEvent};
@@ -22,11 +22,10 @@ pub(crate) struct Locks {
     pub(crate) xact: bool,
 }
 
-/// The open transaction, if any, and what waits on its commit.
+/// What waits on the open transaction's commit (whether one is open is
+/// the session's to say: [`Session::in_tx`]).
 #[derive(Debug, Default)]
 pub(crate) struct Tx {
-    /// A transaction is open.
-    pub(crate) open: bool,
     /// A grouped run's savepoint is set, to release before the commit.
     pub(crate) guarded: bool,
     /// Steps done inside it, reported once it commits.
@@ -51,16 +50,19 @@ pub(crate) enum Table {
 }
 
 /// A run in progress.
-pub(crate) struct Run<'a, 'm, B: Backend> {
+pub(crate) struct Run<'m, B: Backend> {
+    /// The connection, which alone knows whether the lock is held and a
+    /// transaction is open.
     pub(crate) s: Session<B>,
-    pub(crate) m: &'a Migrator<'m>,
+    /// The migration set.
+    set: &'m Migrations,
+    pub(crate) opts: Options,
+    pub(crate) hooks: Hooks,
     /// The application's pool, for a second connection that asks what a
     /// long step waits for.
     pub(crate) pool: sqlx::Pool<B::Db>,
 
     pub(crate) locks: Locks,
-    /// The session lock is held.
-    pub(crate) locked: bool,
     pub(crate) tx: Tx,
     pub(crate) table: Table,
     /// Steps committed, in order.
@@ -72,17 +74,19 @@ pub(crate) struct Run<'a, 'm, B: Backend> {
     warned: bool,
 }
 
-impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
-    /// Opens a session on `pool` for the migrator's table.
+impl<'m, B: Backend> Run<'m, B> {
+    /// Opens a session on `pool` for the options' table.
     pub(crate) async fn open(
-        m: &'a Migrator<'m>,
+        set: &'m Migrations,
+        opts: Options,
+        hooks: Hooks,
         pool: &sqlx::Pool<B::Db>,
-    ) -> Result<Run<'a, 'm, B>, Error> {
-        let table = TableName::parse(&m.table)?;
+    ) -> Result<Run<'m, B>, Error> {
+        let table = TableName::parse(&opts.table)?;
         let s = Session::<B>::open(pool, &table)
             .await
             .map_err(|e| db_error(Action::Open, &table.display(), e, None))?;
-        let locks = match m.lock {
+        let locks = match opts.lock {
             LockStrategy::Session => Locks {
                 session: true,
                 xact: false,
@@ -102,10 +106,11 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
         };
         Ok(Run {
             s,
-            m,
+            set,
+            opts,
+            hooks,
             pool: pool.clone(),
             locks,
-            locked: false,
             tx: Tx::default(),
             table: Table::Exists,
             done: Vec::new(),
@@ -116,12 +121,12 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
 
     /// The graph.
     pub(crate) fn graph(&self) -> &'m Graph {
-        self.m.migrations.graph()
+        self.set.graph()
     }
 
     /// The migrations, in graph index order.
     pub(crate) fn list(&self) -> &'m [Migration] {
-        self.m.migrations.as_slice()
+        self.set.as_slice()
     }
 
     /// The version table as resolved by the session, for messages.
@@ -132,8 +137,8 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
     /// A reader of rows against this run's graph.
     pub(crate) fn reader<'t>(&'t self, table: &'t str) -> Reader<'t> {
         Reader {
-            graph: self.m.migrations.graph(),
-            list: self.m.migrations.as_slice(),
+            graph: self.set.graph(),
+            list: self.set.as_slice(),
             table,
         }
     }
@@ -159,8 +164,8 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
     pub(crate) fn check(&mut self, st: &State) -> Result<(), Error> {
         let table = self.table_name();
         let policy = Policy {
-            drift: self.m.drift,
-            unknown: self.m.unknown,
+            drift: self.opts.drift,
+            unknown: self.opts.unknown,
         };
         let Allowed { unknown, drifted } = state::check(&self.reader(&table), st, policy)?;
         if !self.warned {
@@ -203,7 +208,7 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
             direction,
             duration: took,
         };
-        if self.tx.open {
+        if self.s.in_tx() {
             self.tx.uncommitted.push(event);
         } else {
             self.fire(event);
@@ -220,7 +225,7 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
             duration_ms = event.duration.as_millis() as u64,
             "migration step done"
         );
-        for hook in &self.m.hooks {
+        for hook in &self.hooks.on_step {
             hook(&event);
         }
         self.done.push(event);

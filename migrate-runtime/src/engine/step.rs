@@ -77,7 +77,7 @@ fn needed(st: &State, i: usize, direction: Direction) -> bool {
     }
 }
 
-impl<B: Backend> Run<'_, '_, B> {
+impl<B: Backend> Run<'_, B> {
     /// Runs the planned steps. Under the session lock the state read at the
     /// start stays true, so nothing is read again; with the transaction-scoped
     /// lock each transaction re-reads, and a step found done (or undone) by
@@ -117,11 +117,11 @@ impl<B: Backend> Run<'_, '_, B> {
                 }
             }
             // One transaction per revision: commit now.
-            if self.tx.open && !self.m.grouped {
+            if self.s.in_tx() && !self.opts.grouped {
                 self.commit().await?;
             }
         }
-        if self.tx.open {
+        if self.s.in_tx() {
             self.commit().await?;
         }
         Ok(Report {
@@ -158,7 +158,7 @@ impl<B: Backend> Run<'_, '_, B> {
             return Err(self.migration_error(step, failure, true));
         }
         // A grouped run checks its one savepoint before it commits instead.
-        let kept_open = match self.m.grouped {
+        let kept_open = match self.opts.grouped {
             true => Ok(()),
             false => self.s.check_open().await,
         };
@@ -172,7 +172,7 @@ impl<B: Backend> Run<'_, '_, B> {
             });
         }
         let written = match step.direction {
-            Direction::Up if self.m.grouped => {
+            Direction::Up if self.opts.grouped => {
                 // Sent in chunks, inside this same transaction.
                 self.tx.rows.push((step.index, millis(begun.elapsed())));
                 if self.tx.rows.len() >= super::tx::CHUNK {
@@ -249,7 +249,7 @@ impl<B: Backend> Run<'_, '_, B> {
                 .set_state(Values::Bind, id, RowState::Applied, started),
         };
         self.write(&claim, true, record(step)).await?;
-        if self.tx.open {
+        if self.s.in_tx() {
             // A grouped transaction or the claim's transaction-scoped lock:
             // the section must run outside it.
             self.commit().await?;

@@ -13,7 +13,7 @@ use crate::types::Direction;
 /// values, under the 999 of old SQLite builds.
 pub(crate) const CHUNK: usize = 128;
 
-impl<B: Backend> Run<'_, '_, B> {
+impl<B: Backend> Run<'_, B> {
     /// Opens a transaction unless one is open. With the transaction-scoped
     /// lock, takes it and returns a fresh read of the table, which the
     /// caller must use: another migrator may have moved on meanwhile.
@@ -22,8 +22,8 @@ impl<B: Backend> Run<'_, '_, B> {
     /// group (checked before it commits), where a savepoint per step would
     /// double the cost of the small steps such runs are made of.
     pub(crate) async fn begin(&mut self, guarded: bool) -> Result<Option<State>, Error> {
-        if self.tx.open {
-            if guarded && !self.m.grouped {
+        if self.s.in_tx() {
+            if guarded && !self.opts.grouped {
                 self.s
                     .mark()
                     .await
@@ -35,8 +35,7 @@ impl<B: Backend> Run<'_, '_, B> {
             .begin(guarded)
             .await
             .map_err(|e| self.error(Action::Begin, e))?;
-        self.tx.open = true;
-        self.tx.guarded = guarded && self.m.grouped;
+        self.tx.guarded = guarded && self.opts.grouped;
         if self.table == Table::Pending {
             self.create_table().await?;
             self.table = Table::CreatedInTx;
@@ -99,7 +98,6 @@ impl<B: Backend> Run<'_, '_, B> {
             };
             return Err(self.error(action, e));
         }
-        self.tx.open = false;
         if self.table == Table::CreatedInTx {
             self.table = Table::Exists;
         }
@@ -113,13 +111,12 @@ impl<B: Backend> Run<'_, '_, B> {
     /// more than a rollback error, which only gets logged (the connection is
     /// then closed, which rolls back too).
     pub(crate) async fn rollback(&mut self) {
-        if !self.tx.open {
+        if !self.s.in_tx() {
             return;
         }
         if let Err(e) = self.s.rollback().await {
             tracing::warn!(target: "migrate", error = %e, "rollback failed; the connection will be closed");
         } else {
-            self.tx.open = false;
             if self.table == Table::CreatedInTx {
                 self.table = Table::Pending;
             }
@@ -142,7 +139,7 @@ impl<B: Backend> Run<'_, '_, B> {
 
     /// Creates a pending version table before a write outside a transaction.
     pub(crate) async fn ensure_created(&mut self) -> Result<(), Error> {
-        if self.table == Table::Pending && !self.tx.open {
+        if self.table == Table::Pending && !self.s.in_tx() {
             self.create_table().await?;
         }
         Ok(())
@@ -219,7 +216,7 @@ impl<B: Backend> Run<'_, '_, B> {
             self.acquire().await?;
             return Ok(false);
         }
-        if self.locks.xact && !self.locked {
+        if self.locks.xact && !self.s.locked() {
             self.acquire().await?;
             return Ok(true);
         }
@@ -227,7 +224,7 @@ impl<B: Backend> Run<'_, '_, B> {
     }
 
     async fn start_locked(&mut self) -> Result<State, Error> {
-        if let Some(timeout) = self.m.statement_lock_timeout {
+        if let Some(timeout) = self.opts.statement_lock_timeout {
             self.s
                 .set_statement_lock_timeout(timeout)
                 .await
@@ -237,7 +234,7 @@ impl<B: Backend> Run<'_, '_, B> {
         if let Some(state) = self.read_opt().await? {
             return Ok(state);
         }
-        if self.locks.session && self.locked && self.s.sql().transactional_ddl() {
+        if self.locks.session && self.s.locked() && self.s.sql().transactional_ddl() {
             // Nobody else creates it while the lock is held: create it with
             // the first transaction's work, one commit (and fsync) fewer.
             self.table = Table::Pending;
@@ -247,7 +244,7 @@ impl<B: Backend> Run<'_, '_, B> {
         if let Err(e) = self.s.create_table().await {
             // Without the session lock two migrators may race to create it:
             // a failed create is forgiven when the table exists afterwards.
-            if !self.tx.open {
+            if !self.s.in_tx() {
                 if let Ok(Some(state)) = self.read_opt().await {
                     return Ok(state);
                 }
@@ -335,7 +332,7 @@ impl<B: Backend> Run<'_, '_, B> {
     pub(crate) async fn finish<T>(mut self, result: Result<T, Error>) -> Result<T, Error> {
         let ok = result.is_ok();
         let mut ended = Ok(());
-        if self.tx.open {
+        if self.s.in_tx() {
             if ok {
                 ended = self.commit().await;
             } else {
@@ -353,7 +350,7 @@ impl<B: Backend> Run<'_, '_, B> {
                 }
             }
         }
-        if self.ran_sql && !self.tx.open {
+        if self.ran_sql && !self.s.in_tx() {
             self.s.restore(true).await;
         }
         self.release().await;

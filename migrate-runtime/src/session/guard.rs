@@ -41,6 +41,16 @@ impl<DB: sqlx::Database> Guard<DB> {
         self.in_tx = in_tx;
     }
 
+    /// Whether the session lock is held, as far as this connection knows.
+    pub(crate) fn locked(&self) -> bool {
+        self.locked
+    }
+
+    /// Whether a transaction is open.
+    pub(crate) fn in_tx(&self) -> bool {
+        self.in_tx
+    }
+
     /// Marks the connection as not fit for the pool, whatever happens next.
     pub(crate) fn set_tainted(&mut self) {
         self.tainted = true;

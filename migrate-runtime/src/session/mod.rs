@@ -3,6 +3,10 @@
 //! which holds only what differs between them.
 //!
 //! Methods return sqlx errors; the engine adds what it was doing.
+//!
+//! # Imports
+//!
+//! `backend` → `brief`, `driver`, `guard`
 
 mod backend;
 mod brief;
@@ -110,13 +114,25 @@ impl<B: Backend> Session<B> {
     /// the connection to be closed, never pooled.
     pub(crate) async fn unlock(&mut self) -> Result<(), sqlx::Error> {
         let (b, conn) = self.parts();
-        let released = b.unlock(conn).await?;
-        if released {
-            self.guard.set_locked(false);
-        } else {
+        let released = b.unlock(conn).await;
+        // Not held any more as far as the run goes, whatever the answer:
+        // a lock the server did not release goes with the connection,
+        // which is closed instead of pooled.
+        self.guard.set_locked(false);
+        if !matches!(released, Ok(true)) {
             self.guard.set_tainted();
         }
-        Ok(())
+        released.map(drop)
+    }
+
+    /// Whether this session holds the session lock: the one record of it.
+    pub(crate) fn locked(&self) -> bool {
+        self.guard.locked()
+    }
+
+    /// Whether a transaction is open on this session: the one record of it.
+    pub(crate) fn in_tx(&self) -> bool {
+        self.guard.in_tx()
     }
 
     /// One attempt at the transaction-scoped lock.
@@ -143,8 +159,9 @@ impl<B: Backend> Session<B> {
         };
         let result = self.exec(text).await.map(drop);
         if result.is_err() {
-            // A failed BEGIN opened nothing; a lost reply is handled by
-            // closing the connection, which the error path does anyway.
+            // A failed BEGIN opened nothing; a lost reply may have, and is
+            // handled by closing the connection instead of pooling it.
+            self.guard.set_in_tx(false);
             self.guard.set_tainted();
         }
         result
