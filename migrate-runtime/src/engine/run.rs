@@ -28,6 +28,10 @@ pub(crate) struct Locks {
 pub(crate) struct Tx {
     /// A grouped run's savepoint is set, to release before the commit.
     pub(crate) guarded: bool,
+    /// The open transaction holds finished work only, and commits with the
+    /// next transaction's start (one round trip between two steps), or
+    /// before anything else touches the session.
+    pub(crate) commit_due: bool,
     /// Steps done inside it, reported once it commits.
     pub(crate) uncommitted: Vec<StepEvent>,
     /// Version rows of a grouped run not yet sent: (revision, duration ms),

@@ -6,7 +6,7 @@ use super::state::{Hex, State};
 use crate::embedded::Migration;
 use crate::error::{Action, Error, StatementRef};
 use crate::protocol::Values;
-use crate::session::{Backend, ErrorClass, SqlFailure};
+use crate::session::{Backend, CloseFailure, ErrorClass, SqlFailure};
 use crate::types::{Direction, Report, RowState};
 use crate::Dialect;
 use std::time::Instant;
@@ -116,9 +116,10 @@ impl<B: Backend> Run<'_, B> {
                     }
                 }
             }
-            // One transaction per revision: commit now.
+            // One transaction per revision: it commits with the next one's
+            // start, or before anything else (`Run::settle`).
             if self.s.in_tx() && !self.opts.grouped {
-                self.commit().await?;
+                self.tx.commit_due = true;
             }
         }
         if self.s.in_tx() {
@@ -157,41 +158,19 @@ impl<B: Backend> Run<'_, B> {
             self.rollback().await;
             return Err(self.migration_error(step, failure, true));
         }
-        // A grouped run checks its one savepoint before it commits instead.
-        let kept_open = match self.opts.grouped {
-            true => Ok(()),
-            false => self.s.check_open().await,
-        };
-        if let Err(e) = kept_open {
-            self.rollback().await;
-            return Err(Error::TransactionEnded {
-                revision: step.id().to_owned(),
-                file: step.migration.file_name().to_owned(),
-                direction: step.direction,
-                source: Box::new(e),
-            });
+        if !self.opts.grouped {
+            return self.close_transactional(st, step, begun).await;
         }
+        // A grouped run checks its one savepoint before it commits instead,
+        // and sends its rows in chunks inside the same transaction.
         let written = match step.direction {
-            Direction::Up if self.opts.grouped => {
-                // Sent in chunks, inside this same transaction.
+            Direction::Up => {
                 self.tx.rows.push((step.index, millis(begun.elapsed())));
                 if self.tx.rows.len() >= super::tx::CHUNK {
                     self.flush().await
                 } else {
                     Ok(())
                 }
-            }
-            Direction::Up => {
-                let sum = Hex::of(&step.migration.checksum().0);
-                let ms = millis(begun.elapsed());
-                let row = self.s.sql().insert(
-                    Values::Bind,
-                    step.id(),
-                    sum.as_str(),
-                    RowState::Applied,
-                    ms,
-                );
-                self.write(&row, true, record(step)).await
             }
             Direction::Down => {
                 let row = self.s.sql().delete(Values::Bind, step.id());
@@ -209,8 +188,58 @@ impl<B: Backend> Run<'_, B> {
         Ok(())
     }
 
+    /// Ends a transactional step of its own transaction in one round trip
+    /// (see [`Session::close_step`](crate::session::Session::close_step)):
+    /// the savepoint proves the section kept the transaction open, the row
+    /// is written and must change exactly one row, and the session settings
+    /// are checked. Any failure rolls the step back with its row.
+    async fn close_transactional(
+        &mut self,
+        st: &mut State,
+        step: &Plan<'_>,
+        begun: Instant,
+    ) -> Result<(), Error> {
+        let row = match step.direction {
+            Direction::Up => {
+                let sum = Hex::of(&step.migration.checksum().0);
+                self.s.sql().insert(
+                    Values::Inline,
+                    step.id(),
+                    sum.as_str(),
+                    RowState::Applied,
+                    millis(begun.elapsed()),
+                )
+            }
+            Direction::Down => self.s.sql().delete(Values::Inline, step.id()),
+        };
+        let err = match self.s.close_step(&row).await {
+            Ok(changed) => match row.expect_rows {
+                Some(expected) if changed != expected => Error::RecordMismatch {
+                    action: record(step),
+                    table: self.table_name(),
+                    expected,
+                    changed,
+                },
+                _ => {
+                    self.record(st, step.index, step.direction, begun.elapsed());
+                    return Ok(());
+                }
+            },
+            Err(CloseFailure::Ended(e)) => Error::TransactionEnded {
+                revision: step.id().to_owned(),
+                file: step.migration.file_name().to_owned(),
+                direction: step.direction,
+                source: Box::new(e),
+            },
+            Err(CloseFailure::Row(e)) => self.error(record(step), e),
+        };
+        self.rollback().await;
+        Err(err)
+    }
+
     async fn claimed(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
         let begun = Instant::now();
+        self.settle().await?;
         self.ensure_created().await?;
         // Under the transaction-scoped lock, the step holds the session
         // lock while it runs outside a transaction: other migrators wait
@@ -282,6 +311,7 @@ impl<B: Backend> Run<'_, B> {
 
     async fn row_only(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
         let begun = Instant::now();
+        self.settle().await?;
         self.ensure_created().await?;
         if self.locks.xact && !self.begin_step(st, step, false).await? {
             return Ok(());

@@ -6,7 +6,7 @@ use super::run::{Run, Table};
 use super::state::State;
 use crate::error::{Action, Corruption, Error};
 use crate::protocol::{Stmt, Values};
-use crate::session::Backend;
+use crate::session::{Backend, Chained};
 use crate::types::Direction;
 
 /// How many version rows a grouped run sends in one `INSERT`: 512 bound
@@ -22,7 +22,19 @@ impl<B: Backend> Run<'_, B> {
     /// group (checked before it commits), where a savepoint per step would
     /// double the cost of the small steps such runs are made of.
     pub(crate) async fn begin(&mut self, guarded: bool) -> Result<Option<State>, Error> {
-        if self.s.in_tx() {
+        if self.s.in_tx() && self.tx.commit_due {
+            // The previous step's commit and this transaction's start: one
+            // round trip.
+            let action = self.commit_action();
+            match self.s.commit_and_begin(guarded).await {
+                Ok(()) => self.committed(),
+                Err(Chained::Commit(e)) => return Err(self.error(action, e)),
+                Err(Chained::Begin(e)) => {
+                    self.committed();
+                    return Err(self.error(Action::Begin, e));
+                }
+            }
+        } else if self.s.in_tx() {
             if guarded && !self.opts.grouped {
                 self.s
                     .mark()
@@ -30,11 +42,12 @@ impl<B: Backend> Run<'_, B> {
                     .map_err(|e| self.error(Action::Begin, e))?;
             }
             return Ok(None);
+        } else {
+            self.s
+                .begin(guarded)
+                .await
+                .map_err(|e| self.error(Action::Begin, e))?;
         }
-        self.s
-            .begin(guarded)
-            .await
-            .map_err(|e| self.error(Action::Begin, e))?;
         self.tx.guarded = guarded && self.opts.grouped;
         if self.table == Table::Pending {
             self.create_table().await?;
@@ -81,30 +94,49 @@ impl<B: Backend> Run<'_, B> {
         if let Err(e) = self.s.commit().await {
             // Every statement succeeded, yet the commit failed (a deferred
             // constraint or trigger, say): name what the transaction held.
-            let action = match self.tx.uncommitted.first() {
-                Some(first) => Action::Commit {
-                    direction: first.direction,
-                    revisions: self
-                        .tx
-                        .uncommitted
-                        .iter()
-                        .map(|e| e.revision.clone())
-                        .collect(),
-                },
-                None => Action::Commit {
-                    direction: Direction::Up,
-                    revisions: Vec::new(),
-                },
-            };
-            return Err(self.error(action, e));
+            return Err(self.error(self.commit_action(), e));
         }
+        self.committed();
+        Ok(())
+    }
+
+    /// Commits a transaction left open for [`Run::begin`] to commit with
+    /// the next one, before anything else uses the session.
+    pub(crate) async fn settle(&mut self) -> Result<(), Error> {
+        if self.tx.commit_due && self.s.in_tx() {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// What a commit of the open transaction records, for its error.
+    fn commit_action(&self) -> Action {
+        match self.tx.uncommitted.first() {
+            Some(first) => Action::Commit {
+                direction: first.direction,
+                revisions: self
+                    .tx
+                    .uncommitted
+                    .iter()
+                    .map(|e| e.revision.clone())
+                    .collect(),
+            },
+            None => Action::Commit {
+                direction: Direction::Up,
+                revisions: Vec::new(),
+            },
+        }
+    }
+
+    /// After a commit: the table it created exists, its steps are reported.
+    fn committed(&mut self) {
+        self.tx.commit_due = false;
         if self.table == Table::CreatedInTx {
             self.table = Table::Exists;
         }
         for event in std::mem::take(&mut self.tx.uncommitted) {
             self.fire(event);
         }
-        Ok(())
     }
 
     /// Rolls back after a failed step; the failure being reported matters
@@ -124,6 +156,7 @@ impl<B: Backend> Run<'_, B> {
         self.tx.uncommitted.clear();
         self.tx.rows.clear();
         self.tx.guarded = false;
+        self.tx.commit_due = false;
     }
 
     /// Creates the version table now (in the open transaction, if any).
@@ -333,7 +366,9 @@ impl<B: Backend> Run<'_, B> {
         let ok = result.is_ok();
         let mut ended = Ok(());
         if self.s.in_tx() {
-            if ok {
+            // A due commit holds finished steps only: it commits whatever
+            // the outcome.
+            if ok || self.tx.commit_due {
                 ended = self.commit().await;
             } else {
                 self.rollback().await;

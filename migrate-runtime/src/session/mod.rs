@@ -15,7 +15,7 @@ mod guard;
 
 pub(crate) use backend::{Backend, ErrorClass};
 pub(crate) use brief::Brief;
-pub(crate) use driver::Driver;
+pub(crate) use driver::{Batch, Driver};
 use guard::Guard;
 
 use crate::protocol::{Stmt, TableName, VersionSql};
@@ -42,6 +42,24 @@ pub(crate) struct SqlFailure {
     /// running any of it, so a syntax error finishes no statement).
     pub(crate) position: Option<usize>,
     pub(crate) source: sqlx::Error,
+}
+
+/// Why the round trip that ends a transactional step failed.
+#[derive(Debug)]
+pub(crate) enum CloseFailure {
+    /// The savepoint is gone: the section ended the transaction.
+    Ended(sqlx::Error),
+    /// The version row's statement failed.
+    Row(sqlx::Error),
+}
+
+/// Why a commit chained with the next transaction's start failed.
+#[derive(Debug)]
+pub(crate) enum Chained {
+    /// The commit failed; the transaction is still open.
+    Commit(sqlx::Error),
+    /// The commit succeeded, the new transaction did not start.
+    Begin(sqlx::Error),
 }
 
 /// One version-table row as read, before interpretation.
@@ -165,6 +183,69 @@ impl<B: Backend> Session<B> {
             self.guard.set_tainted();
         }
         result
+    }
+
+    /// Commits the open transaction and opens the next (with the savepoint
+    /// when `guarded`) in one round trip: what a run does between two
+    /// transactional steps.
+    pub(crate) async fn commit_and_begin(&mut self, guarded: bool) -> Result<(), Chained> {
+        let text = if guarded {
+            format!("COMMIT; {}; SAVEPOINT {GUARD_SAVEPOINT}", B::begin_sql())
+        } else {
+            format!("COMMIT; {}", B::begin_sql())
+        };
+        let batch = B::Db::batch(self.guard.conn(), sql_str(&text)).await;
+        match batch.failure {
+            None => Ok(()),
+            Some(e) if batch.changed.is_empty() => Err(Chained::Commit(e)),
+            Some(e) => {
+                // Committed, but what follows opened nothing or may have
+                // opened something: the connection is closed, not pooled.
+                self.guard.set_in_tx(false);
+                self.guard.set_tainted();
+                Err(Chained::Begin(e))
+            }
+        }
+    }
+
+    /// Ends a transactional step in one round trip, before its commit:
+    /// releases the savepoint (which fails when the section ended the
+    /// transaction), runs `row` (the step's version-row statement, values
+    /// inlined) and, where session settings are checked after every step,
+    /// reads them, putting them back if the section changed them. Returns
+    /// the rows `row` changed.
+    pub(crate) async fn close_step(&mut self, row: &Stmt) -> Result<u64, CloseFailure> {
+        debug_assert!(row.args.is_empty(), "the row's values are inlined");
+        let mut text = format!("RELEASE SAVEPOINT {GUARD_SAVEPOINT}; {}", row.sql);
+        let read = B::STEP_SETTINGS.filter(|_| B::RESTORE_EVERY_STEP);
+        if let Some(query) = read {
+            text.push_str("; ");
+            text.push_str(query);
+        }
+        let Batch {
+            changed,
+            rows,
+            failure,
+        } = B::Db::batch(self.guard.conn(), sql_str(&text)).await;
+        let kept = match failure {
+            Some(e) if changed.is_empty() => return Err(CloseFailure::Ended(e)),
+            Some(e) if changed.len() == 1 => return Err(CloseFailure::Row(e)),
+            Some(e) => Err(e),
+            None if read.is_some() => match (self.backend.as_ref(), rows.first()) {
+                (Some(b), Some(r)) => b.settings_kept(r),
+                _ => Ok(false),
+            },
+            None => Ok(!B::RESTORE_EVERY_STEP),
+        };
+        match kept {
+            Ok(true) => {}
+            Ok(false) => self.restore(false).await,
+            Err(e) => {
+                tracing::warn!(target: "migrate", error = %e, "could not check the session settings after a migration; the connection will be closed rather than returned to the pool");
+                self.guard.set_tainted();
+            }
+        }
+        Ok(changed[1])
     }
 
     /// Sets the savepoint for the next section of a transaction that is
