@@ -3,25 +3,22 @@
 //! write, release. Generic over the session's [`Backend`](crate::session::Backend);
 //! the dialect files and the protocol hold all SQL.
 //!
-//! The engine is given plain values ([`Options`], [`Hooks`]) and a set; it
+//! The engine is given plain values ([`Options`], [`Hooks`], in `run.rs`) and a set; it
 //! never imports the migrator that builds them. The session alone knows
 //! whether the lock is held and a transaction is open.
 //!
 //! # Imports
 //!
-//! `ops` → `step`, `squash`, `watch` → `tx` → `lock` → `run` → `options`, `state`
+//! `ops` → `step`, `squash`, `watch` → `tx` → `run` → `state`
 //!
-//! `state` (rows in, state and policy errors out; pure), `options` (what a
-//! run is told), `run` (a run's session, options and what it holds),
-//! `lock` (polling the lock), `tx` (transactions, reads under the lock, the
-//! end of a run), `squash` (what rows mean when a squash replaces
+//! `state` (rows in, state and policy errors out; pure), `run` (what a run
+//! is told, its session, what it holds, polling the lock), `tx`
+//! (transactions, reads under the lock, the end of a run), `squash` (what rows mean when a squash replaces
 //! revisions, and the collapse), `watch` (what a long step waits for),
 //! `step` (one revision: a plan and one executor per strategy), `ops` (one
 //! function per operation, the backup step among upgrade's).
 
-mod lock;
 pub(crate) mod ops;
-mod options;
 mod run;
 mod squash;
 mod state;
@@ -29,8 +26,7 @@ mod step;
 mod tx;
 mod watch;
 
-pub(crate) use options::{Hooks, Options};
-pub(crate) use run::Run;
+pub(crate) use run::{Hooks, Options, Run};
 
 /// Runs `$body` (an expression using `$run`, a `&mut Run` of whichever
 /// backend `$db` is) and ends the run on every path: one arm per enabled

@@ -117,7 +117,7 @@ impl<B: Backend> Run<'_, B> {
                 }
             }
             // One transaction per revision: it commits with the next one's
-            // start, or before anything else (`Run::settle`).
+            // start, or before anything else (`Run::commit_if_due`).
             if self.s.in_tx() && !self.opts.grouped {
                 self.tx.commit_due = true;
             }
@@ -239,7 +239,7 @@ impl<B: Backend> Run<'_, B> {
 
     async fn claimed(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
         let begun = Instant::now();
-        self.settle().await?;
+        self.commit_if_due().await?;
         self.ensure_created().await?;
         // Under the transaction-scoped lock, the step holds the session
         // lock while it runs outside a transaction: other migrators wait
@@ -311,7 +311,7 @@ impl<B: Backend> Run<'_, B> {
 
     async fn row_only(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
         let begun = Instant::now();
-        self.settle().await?;
+        self.commit_if_due().await?;
         self.ensure_created().await?;
         if self.locks.xact && !self.begin_step(st, step, false).await? {
             return Ok(());

@@ -1,8 +1,7 @@
 //! Transaction bookkeeping, reading the version table under the lock, and
 //! the end of a run (commit or roll back, release, hand the connection back).
 
-use super::lock::Kind;
-use super::run::{Run, Table};
+use super::run::{Kind, Run, Table};
 use super::state::State;
 use crate::error::{Action, Corruption, Error};
 use crate::protocol::{Stmt, Values};
@@ -102,7 +101,7 @@ impl<B: Backend> Run<'_, B> {
 
     /// Commits a transaction left open for [`Run::begin`] to commit with
     /// the next one, before anything else uses the session.
-    pub(crate) async fn settle(&mut self) -> Result<(), Error> {
+    pub(crate) async fn commit_if_due(&mut self) -> Result<(), Error> {
         if self.tx.commit_due && self.s.in_tx() {
             self.commit().await?;
         }
