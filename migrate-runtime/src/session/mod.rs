@@ -79,6 +79,13 @@ pub(crate) struct Session<B: Backend> {
     /// `None` only while being closed.
     backend: Option<B>,
     sql: VersionSql,
+    /// The settings were last read (or put back) as the run wants them,
+    /// and no migration SQL ran since: the end of the run need not read
+    /// them again unless the run changed them on purpose.
+    settled: bool,
+    /// The run set the statement lock timeout (the settings it wants then
+    /// differ from those it found).
+    configured: bool,
     /// Statements that recur on every step, made once.
     savepoint: SqlStr,
     release: SqlStr,
@@ -100,6 +107,8 @@ impl<B: Backend> Session<B> {
             guard,
             backend: Some(backend),
             sql: VersionSql::resolved(B::DIALECT, &resolved, table),
+            settled: true,
+            configured: false,
             savepoint: sql_str(&format!("SAVEPOINT {GUARD_SAVEPOINT}")),
             release: sql_str(&format!("RELEASE SAVEPOINT {GUARD_SAVEPOINT}")),
         })
@@ -123,7 +132,7 @@ impl<B: Backend> Session<B> {
         let (b, conn) = self.parts();
         let got = b.try_lock(conn).await?;
         if got {
-            self.guard.set_locked(true);
+            self.guard.locked = true;
         }
         Ok(got)
     }
@@ -136,21 +145,21 @@ impl<B: Backend> Session<B> {
         // Not held any more as far as the run goes, whatever the answer:
         // a lock the server did not release goes with the connection,
         // which is closed instead of pooled.
-        self.guard.set_locked(false);
+        self.guard.locked = false;
         if !matches!(released, Ok(true)) {
-            self.guard.set_tainted();
+            self.guard.tainted = true;
         }
         released.map(drop)
     }
 
     /// Whether this session holds the session lock: the one record of it.
     pub(crate) fn locked(&self) -> bool {
-        self.guard.locked()
+        self.guard.locked
     }
 
     /// Whether a transaction is open on this session: the one record of it.
     pub(crate) fn in_tx(&self) -> bool {
-        self.guard.in_tx()
+        self.guard.in_tx
     }
 
     /// One attempt at the transaction-scoped lock.
@@ -169,7 +178,7 @@ impl<B: Backend> Session<B> {
     pub(crate) async fn begin(&mut self, guarded: bool) -> Result<(), sqlx::Error> {
         // Marked first: if BEGIN's reply is lost the connection may be in a
         // transaction, and must not go back to the pool.
-        self.guard.set_in_tx(true);
+        self.guard.in_tx = true;
         let text = if guarded {
             sql_str(&format!("{}; SAVEPOINT {GUARD_SAVEPOINT}", B::begin_sql()))
         } else {
@@ -179,8 +188,8 @@ impl<B: Backend> Session<B> {
         if result.is_err() {
             // A failed BEGIN opened nothing; a lost reply may have, and is
             // handled by closing the connection instead of pooling it.
-            self.guard.set_in_tx(false);
-            self.guard.set_tainted();
+            self.guard.in_tx = false;
+            self.guard.tainted = true;
         }
         result
     }
@@ -201,8 +210,8 @@ impl<B: Backend> Session<B> {
             Some(e) => {
                 // Committed, but what follows opened nothing or may have
                 // opened something: the connection is closed, not pooled.
-                self.guard.set_in_tx(false);
-                self.guard.set_tainted();
+                self.guard.in_tx = false;
+                self.guard.tainted = true;
                 Err(Chained::Begin(e))
             }
         }
@@ -235,14 +244,16 @@ impl<B: Backend> Session<B> {
                 (Some(b), Some(r)) => b.settings_kept(r),
                 _ => Ok(false),
             },
-            None => Ok(!B::RESTORE_EVERY_STEP),
+            None if B::RESTORE_EVERY_STEP => Ok(false),
+            // Checked after steps outside a transaction and at the end only.
+            None => return Ok(changed[1]),
         };
         match kept {
-            Ok(true) => {}
+            Ok(true) => self.settled = true,
             Ok(false) => self.restore(false).await,
             Err(e) => {
                 tracing::warn!(target: "migrate", error = %e, "could not check the session settings after a migration; the connection will be closed rather than returned to the pool");
-                self.guard.set_tainted();
+                self.guard.tainted = true;
             }
         }
         Ok(changed[1])
@@ -264,14 +275,14 @@ impl<B: Backend> Session<B> {
     /// Commits.
     pub(crate) async fn commit(&mut self) -> Result<(), sqlx::Error> {
         self.exec(sql_str("COMMIT")).await?;
-        self.guard.set_in_tx(false);
+        self.guard.in_tx = false;
         Ok(())
     }
 
     /// Rolls back.
     pub(crate) async fn rollback(&mut self) -> Result<(), sqlx::Error> {
         self.exec(sql_str("ROLLBACK")).await?;
-        self.guard.set_in_tx(false);
+        self.guard.in_tx = false;
         Ok(())
     }
 
@@ -329,6 +340,7 @@ impl<B: Backend> Session<B> {
 
     /// Runs a migration section.
     pub(crate) async fn run_section(&mut self, sql: &str, in_tx: bool) -> Result<(), SqlFailure> {
+        self.settled = false;
         let (b, conn) = self.parts();
         b.run_section(conn, sql, in_tx).await
     }
@@ -338,6 +350,7 @@ impl<B: Backend> Session<B> {
         &mut self,
         timeout: std::time::Duration,
     ) -> Result<(), sqlx::Error> {
+        self.configured = true;
         let (b, conn) = self.parts();
         b.set_statement_lock_timeout(conn, timeout).await
     }
@@ -345,13 +358,17 @@ impl<B: Backend> Session<B> {
     /// Puts back session settings a migration changed; see [`Backend::restore`].
     /// A session that cannot be restored is closed at the end, not pooled.
     pub(crate) async fn restore(&mut self, at_end: bool) {
+        if self.settled && !(at_end && self.configured) {
+            // Read since the last section ran, and found as wanted.
+            return;
+        }
         let (b, conn) = self.parts();
         match b.restore(conn, at_end).await {
-            Ok(true) => {}
-            Ok(false) => self.guard.set_tainted(),
+            Ok(true) => self.settled = !at_end,
+            Ok(false) => self.guard.tainted = true,
             Err(e) => {
                 tracing::warn!(target: "migrate", error = %e, "could not check the session settings after a migration; the connection will be closed rather than returned to the pool");
-                self.guard.set_tainted();
+                self.guard.tainted = true;
             }
         }
     }
