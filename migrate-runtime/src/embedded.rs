@@ -5,7 +5,6 @@
 //! compile time), owned when read from a directory (so it is freed with the
 //! set, and reading many sets leaks nothing).
 
-use crate::__private::RawMigration;
 use migrate_graph::{Checksum, Down, Graph, MigrationSet, Node, Revision};
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -254,4 +253,36 @@ pub enum LoadError {
     /// The files break a validation rule.
     #[error("{0}")]
     Invalid(#[from] migrate_graph::ValidationErrors),
+}
+
+/// One embedded revision as the macro writes it, field by field: a struct
+/// literal names what each value is, where a long argument list would not.
+#[derive(Clone, Copy)]
+pub struct RawMigration {
+    /// `Revision ID:`.
+    pub id: &'static str,
+    /// The file name inside the migrations directory.
+    pub file_name: &'static str,
+    /// `Message:`, or empty.
+    pub message: &'static str,
+    /// `Revises:`.
+    pub parents: &'static [Cow<'static, str>],
+    /// `Depends On:`.
+    pub depends_on: &'static [Cow<'static, str>],
+    /// `Branch Labels:`.
+    pub branch_labels: &'static [Cow<'static, str>],
+    /// `Replaces:` (a squash revision's replaced ids).
+    pub replaces: &'static [Cow<'static, str>],
+    /// The up SQL.
+    pub up: &'static str,
+    /// Whether the up SQL runs in a transaction.
+    pub up_transaction: bool,
+    /// The down SQL, `None` when irreversible.
+    pub down: Option<&'static str>,
+    /// Whether the down SQL runs in a transaction.
+    pub down_transaction: bool,
+    /// Checksum of the normalized file text.
+    pub checksum: [u8; 32],
+    /// Position in the apply order.
+    pub order: u32,
 }

@@ -22,7 +22,7 @@ pub enum Error {
         /// The URL, password redacted.
         url: String,
         /// Why, as far as the driver's error tells.
-        kind: crate::connect::ConnectFailure,
+        kind: crate::failure::ConnectFailure,
         /// The driver's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,

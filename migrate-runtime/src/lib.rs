@@ -85,12 +85,23 @@
 //!
 //! [`Migrator::backup`] (and `upgrade --backup DIR`) backs the database up
 //! before an upgrade that has something to apply.
+//!
+//! # Imports
+//!
+//! Modules import only modules on a lower layer (listed after them); modules
+//! on one layer do not import each other:
+//!
+//! `__private`, `connect`, `offline` → `migrator` → `engine` → `backend` → `session` → `protocol` → `error` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
+//!
+//! The migrator builds plain options and hooks for the engine and calls it;
+//! the engine never reads the migrator back.
 #![deny(missing_docs)]
 
 mod backup;
 mod connect;
 mod embedded;
 mod error;
+mod failure;
 mod migrator;
 mod offline;
 mod protocol;
@@ -114,9 +125,9 @@ mod session;
 
 pub use self::url::{DatabaseUrl, Redactor, UrlError};
 pub use backup::BackupError;
-pub use connect::ConnectFailure;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, Action, Corruption, Error, StatementRef};
+pub use failure::ConnectFailure;
 pub use migrate_graph as core;
 pub use migrate_graph::Dialect;
 pub use migrator::{Migrator, DEFAULT_TABLE};

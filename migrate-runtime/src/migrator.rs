@@ -6,7 +6,8 @@
 
 use crate::embedded::Migrations;
 use crate::types::{
-    DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
+    DriftPolicy, Hook, LockStrategy, StepEvent, UnknownPolicy, WaitEvent, WaitHook,
+    DEFAULT_LOCK_TIMEOUT,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,12 +15,6 @@ use std::time::Duration;
 
 /// The version table's name unless [`Migrator::table`] says otherwise.
 pub const DEFAULT_TABLE: &str = "migrate_versions";
-
-/// A callback run after each step.
-pub(crate) type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync + 'static>;
-
-/// A callback run while a step takes long.
-pub(crate) type WaitHook = Arc<dyn Fn(&WaitEvent) + Send + Sync + 'static>;
 
 /// Runs a migration set against a database, with options.
 ///
@@ -221,7 +216,7 @@ mod online {
     use super::Migrator;
     use crate::db::Database;
     use crate::embedded::Migrations;
-    use crate::engine::{ops, with_run};
+    use crate::engine::{ops, with_run, Hooks, Options};
     use crate::error::Error;
     use crate::types::{Report, Status};
     use migrate_graph::ToSpec;
@@ -238,6 +233,28 @@ mod online {
     }
 
     impl Migrator<'_> {
+        /// What the engine is told: plain values, so it never reads back
+        /// into the migrator.
+        fn options(&self) -> Options {
+            Options {
+                table: self.table.clone(),
+                lock: self.lock,
+                lock_timeout: self.lock_timeout,
+                drift: self.drift,
+                unknown: self.unknown,
+                grouped: self.grouped,
+                statement_lock_timeout: self.statement_lock_timeout,
+                backup: self.backup.clone(),
+            }
+        }
+
+        fn hooks(&self) -> Hooks {
+            Hooks {
+                on_step: self.hooks.clone(),
+                on_wait: self.wait_hooks.clone(),
+            }
+        }
+
         /// Applies the missing revisions up to `target` (`head`, `heads`, an
         /// id or prefix, `+1`, `<rev>+2`, `<label>@head`, ...: text, or a
         /// [`Spec`](migrate_graph::Spec) parsed already), in apply order,
@@ -248,7 +265,9 @@ mod online {
             target: &T,
         ) -> Result<Report, Error> {
             let target = target.to_spec()?;
-            with_run!(self, db, |run| ops::upgrade(&mut run, &target))
+            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
+                ops::upgrade(&mut run, &target)
+            })
         }
 
         /// Reverts, newest first, what was built on `target` (`base`, `-1`,
@@ -260,7 +279,9 @@ mod online {
             target: &T,
         ) -> Result<Report, Error> {
             let target = target.to_spec()?;
-            with_run!(self, db, |run| ops::downgrade(&mut run, &target))
+            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
+                ops::downgrade(&mut run, &target)
+            })
         }
 
         /// Makes the version table say `targets` (and their ancestors) are
@@ -279,13 +300,17 @@ mod online {
                 .iter()
                 .map(|t| t.to_spec())
                 .collect::<Result<Vec<_>, _>>()?;
-            with_run!(self, db, |run| ops::stamp(&mut run, &targets, purge))
+            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
+                ops::stamp(&mut run, &targets, purge)
+            })
         }
 
         /// The database's state against this migration set. Read-only: takes
         /// no lock and does not create the version table.
         pub async fn status<D: Database + ?Sized>(&self, db: &D) -> Result<Status, Error> {
-            with_run!(self, db, |run| ops::status(&mut run))
+            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
+                ops::status(&mut run)
+            })
         }
 
         /// Accepts an intentional edit of an applied revision (a fixed
@@ -296,7 +321,9 @@ mod online {
             db: &D,
             revision: &str,
         ) -> Result<(), Error> {
-            with_run!(self, db, |run| ops::accept_checksum(&mut run, revision))
+            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
+                ops::accept_checksum(&mut run, revision)
+            })
         }
 
         /// Settles a revision that an interrupted or failed non-transactional
@@ -311,7 +338,9 @@ mod online {
             revision: &str,
             applied: bool,
         ) -> Result<(), Error> {
-            with_run!(self, db, |run| ops::resolve(&mut run, revision, applied))
+            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
+                ops::resolve(&mut run, revision, applied)
+            })
         }
     }
 }

@@ -5,39 +5,7 @@
 pub use migrate_macros::migrations;
 pub use std::borrow::Cow;
 
-pub use crate::embedded::{Migration, Migrations};
-
-/// One embedded revision as the macro writes it, field by field: a struct
-/// literal names what each value is, where a long argument list would not.
-#[derive(Clone, Copy)]
-pub struct RawMigration {
-    /// `Revision ID:`.
-    pub id: &'static str,
-    /// The file name inside the migrations directory.
-    pub file_name: &'static str,
-    /// `Message:`, or empty.
-    pub message: &'static str,
-    /// `Revises:`.
-    pub parents: &'static [Cow<'static, str>],
-    /// `Depends On:`.
-    pub depends_on: &'static [Cow<'static, str>],
-    /// `Branch Labels:`.
-    pub branch_labels: &'static [Cow<'static, str>],
-    /// `Replaces:` (a squash revision's replaced ids).
-    pub replaces: &'static [Cow<'static, str>],
-    /// The up SQL.
-    pub up: &'static str,
-    /// Whether the up SQL runs in a transaction.
-    pub up_transaction: bool,
-    /// The down SQL, `None` when irreversible.
-    pub down: Option<&'static str>,
-    /// Whether the down SQL runs in a transaction.
-    pub down_transaction: bool,
-    /// Checksum of the normalized file text.
-    pub checksum: [u8; 32],
-    /// Position in the apply order.
-    pub order: u32,
-}
+pub use crate::embedded::{Migration, Migrations, RawMigration};
 
 /// A migration from its raw fields; `const`, so that the whole set is built
 /// at compile time and `static MIGRATIONS: Migrations = migrations!(..)` holds.

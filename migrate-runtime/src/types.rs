@@ -1,5 +1,6 @@
 //! Plain data the runtime reports and is configured with.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which way a step moved.
@@ -152,3 +153,9 @@ pub struct Status {
 
 /// How long a migrator waits for the lock by default.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A callback run after each step.
+pub(crate) type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync + 'static>;
+
+/// A callback run while a step takes long.
+pub(crate) type WaitHook = Arc<dyn Fn(&WaitEvent) + Send + Sync + 'static>;

@@ -11,6 +11,10 @@
 //! `url/parse.rs` reads URLs and `sqlite:` texts, `url/key_value.rs` libpq
 //! strings, and `url/secrets.rs` knows what is secret and how a URL is shown
 //! without it.
+//!
+//! # Imports
+//!
+//! `tests` → `key_value`, `parse` → `secrets`
 
 mod key_value;
 mod parse;

@@ -16,6 +16,7 @@ mod locking;
 mod offline;
 mod processes;
 mod squash;
+mod steps;
 mod targets;
 
 use crate::support::{rev, strings, version_rows, Rev};

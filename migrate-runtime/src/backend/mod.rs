@@ -4,6 +4,12 @@
 //! migration may leave changed. Everything the dialects share is the
 //! generic [`Session`](crate::session::Session); every statement of the
 //! version table is in [`protocol`](crate::protocol).
+//!
+//! # Imports
+//!
+//! `mysql`, `postgres`, `sqlite`
+//!
+//! Each imports only the session and the protocol, never another dialect.
 
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;

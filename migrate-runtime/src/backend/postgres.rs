@@ -192,6 +192,12 @@ impl Backend for Pg {
         Some(self.pid)
     }
 
+    const STEP_SETTINGS: Option<&'static str> = Some(READ_SETTINGS);
+
+    fn settings_kept(&self, row: &Row<Self>) -> Result<bool, sqlx::Error> {
+        Ok(settings(row, 0)? == self.expected)
+    }
+
     async fn waiting_for(pool: &sqlx::PgPool, id: i64) -> Result<Option<String>, sqlx::Error> {
         let mut conn = pool.acquire().await?;
         let row = fetch_one(&mut conn, BLOCKERS, &[Arg::Int(id)]).await?;

@@ -1,43 +1,57 @@
-//! Taking one backup: the directory checked, then `VACUUM INTO` or a dump tool.
+//! Preparing one backup (the directory checked, the tool found) and
+//! running its dump tool; `VACUUM INTO` runs on the engine's connection.
 
 use super::{name, BackupError};
-use crate::engine::Run;
-use crate::error::Error;
-use crate::session::{sql_str, Backend};
+use crate::url::DatabaseUrl;
 use crate::Dialect;
-use sqlx::ConnectOptions;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-/// Backs the run's database up into `dir`, named after `heads` (the
-/// revisions it is at); returns the file written.
-pub(crate) async fn take<B: Backend>(
-    run: &mut Run<'_, '_, B>,
+/// A backup about to be taken: the file it goes to, and how.
+pub(crate) enum Backup {
+    /// `VACUUM INTO` the file, run by the caller on its own connection
+    /// (SQLite needs no tool, and sees the run's own view of the file).
+    Vacuum {
+        /// The backup file.
+        file: PathBuf,
+        /// The statement that writes it.
+        sql: String,
+    },
+    /// A dump tool found on `PATH`.
+    Tool {
+        /// The backup file.
+        file: PathBuf,
+        dialect: Dialect,
+        tool: PathBuf,
+        server: Server,
+    },
+}
+
+/// Checks `dir` (creating it) and finds what writes a backup of the
+/// database at `url` (the pool's own options, password included: what the
+/// dump tools need to reach the same database), named after `heads`, the
+/// revisions it is at. Fails before anything runs.
+pub(crate) fn prepare(
+    dialect: Dialect,
+    url: &str,
     dir: &Path,
     heads: &[String],
-) -> Result<PathBuf, Error> {
+) -> Result<Backup, BackupError> {
     writable(dir)?;
-    // The pool's own options, password included: what the dump tools need
-    // to reach the same database (the application may have given no URL).
-    let url = run.pool.connect_options().to_url_lossy().to_string();
-    let url = url::Url::parse(&url).ok();
+    let url = url::Url::parse(url).ok();
     let now = SystemTime::now();
-    let file = match B::DIALECT {
+    Ok(match dialect {
         Dialect::Sqlite => {
             let db = url
                 .as_ref()
                 .map_or_else(|| "memory".to_owned(), sqlite_name);
             let file = dir.join(name::file_name(&db, heads, now, "sqlite"));
             let literal = file.to_string_lossy().replace('\'', "''");
-            run.s
-                .exec(sql_str(&format!("VACUUM INTO '{literal}'")))
-                .await
-                .map_err(|e| BackupError::Sqlite {
-                    file: file.clone(),
-                    source: Box::new(e),
-                })?;
-            file
+            Backup::Vacuum {
+                sql: format!("VACUUM INTO '{literal}'"),
+                file,
+            }
         }
         Dialect::Postgres => {
             let server = Server::of(url.as_ref());
@@ -47,8 +61,12 @@ pub(crate) async fn take<B: Backend>(
                 package: "the PostgreSQL client tools (Debian: postgresql-client)",
             })?;
             let file = dir.join(name::file_name(&server.database, heads, now, "sql"));
-            pg_dump(&tool, &server, &file).await?;
-            file
+            Backup::Tool {
+                file,
+                dialect,
+                tool,
+                server,
+            }
         }
         Dialect::MySql => {
             let server = Server::of(url.as_ref());
@@ -60,12 +78,39 @@ pub(crate) async fn take<B: Backend>(
                 },
             )?;
             let file = dir.join(name::file_name(&server.database, heads, now, "sql"));
-            my_dump(&tool, &server, &file).await?;
-            file
+            Backup::Tool {
+                file,
+                dialect,
+                tool,
+                server,
+            }
         }
-    };
-    tracing::info!(target: "migrate", file = %file.display(), "backup taken before upgrading");
-    Ok(file)
+    })
+}
+
+impl Backup {
+    /// The file the backup goes to.
+    pub(crate) fn file(&self) -> &Path {
+        match self {
+            Backup::Vacuum { file, .. } | Backup::Tool { file, .. } => file,
+        }
+    }
+
+    /// Runs the dump tool; a `Vacuum` is the caller's to run.
+    pub(crate) async fn dump(&self) -> Result<(), BackupError> {
+        match self {
+            Backup::Vacuum { .. } => Ok(()),
+            Backup::Tool {
+                file,
+                dialect: Dialect::MySql,
+                tool,
+                server,
+            } => my_dump(tool, server, file).await,
+            Backup::Tool {
+                file, tool, server, ..
+            } => pg_dump(tool, server, file).await,
+        }
+    }
 }
 
 /// Creates `dir` if needed and proves it writable, before anything else.
@@ -100,7 +145,7 @@ fn sqlite_name(url: &url::Url) -> String {
 }
 
 /// Where a server database is, from the pool's options.
-struct Server {
+pub(crate) struct Server {
     host: Option<String>,
     port: Option<u16>,
     user: String,
@@ -256,7 +301,7 @@ async fn run_tool(
     if let Some(pw) = password.filter(|p| !p.is_empty()) {
         stderr = stderr.replace(pw, "***");
     }
-    let stderr = crate::DatabaseUrl::redact_in(&stderr);
+    let stderr = DatabaseUrl::redact_in(&stderr);
     let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
     Err(BackupError::ToolFailed {
         tool,

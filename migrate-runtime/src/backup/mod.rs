@@ -10,6 +10,10 @@
 //!
 //! A file is named `<database>-at-<revision>-<UTC timestamp>.<ext>`: the
 //! database, the revision(s) it was at (`base` when none), and when.
+//!
+//! # Imports
+//!
+//! `dump` → `error`, `name`
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod dump;
@@ -18,5 +22,5 @@ mod error;
 mod name;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
-pub(crate) use dump::take;
+pub(crate) use dump::{prepare, Backup};
 pub use error::BackupError;

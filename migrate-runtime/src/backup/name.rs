@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use crate::Utc;
+use crate::utc::Utc;
 
 /// The file name of a backup of `database` at `heads` (empty: `base`),
 /// taken at `now`.

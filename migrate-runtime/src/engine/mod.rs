@@ -3,15 +3,21 @@
 //! write, release. Generic over the session's [`Backend`](crate::session::Backend);
 //! the dialect files and the protocol hold all SQL.
 //!
-//! Files, in the one direction their imports flow:
-//! `state` (rows in, state and policy errors out; pure) ← `run` (a run's
-//! session, options and what it holds) ← `lock` (polling the lock) ← `tx`
-//! (transactions, reads under the lock, the end of a run) ← `squash` (what
-//! rows mean when a squash replaces revisions, and the collapse) ← `step`
-//! (one revision: a plan and one executor per strategy) ← `ops` (one
-//! function per operation).
+//! The engine is given plain values ([`Options`], [`Hooks`], in `run.rs`) and a set; it
+//! never imports the migrator that builds them. The session alone knows
+//! whether the lock is held and a transaction is open.
+//!
+//! # Imports
+//!
+//! `ops` → `step`, `squash`, `watch` → `tx` → `run` → `state`
+//!
+//! `state` (rows in, state and policy errors out; pure), `run` (what a run
+//! is told, its session, what it holds, polling the lock), `tx`
+//! (transactions, reads under the lock, the end of a run), `squash` (what rows mean when a squash replaces
+//! revisions, and the collapse), `watch` (what a long step waits for),
+//! `step` (one revision: a plan and one executor per strategy), `ops` (one
+//! function per operation, the backup step among upgrade's).
 
-mod lock;
 pub(crate) mod ops;
 mod run;
 mod squash;
@@ -20,38 +26,41 @@ mod step;
 mod tx;
 mod watch;
 
-pub(crate) use run::Run;
+pub(crate) use run::{Hooks, Options, Run};
 
 /// Runs `$body` (an expression using `$run`, a `&mut Run` of whichever
 /// backend `$db` is) and ends the run on every path: one arm per enabled
 /// backend, each monomorphized, with nothing to convert on the way back.
 macro_rules! with_run {
-    ($migrator:expr, $db:expr, |$run:ident| $body:expr) => {{
+    ($set:expr, $options:expr, $hooks:expr, $db:expr, |$run:ident| $body:expr) => {{
         match $crate::db::Database::backend($db) {
             #[cfg(feature = "sqlite")]
             $crate::db::BackendRef::Sqlite(pool) => {
                 #[allow(unused_mut)]
-                let mut $run =
-                    $crate::engine::Run::<$crate::backend::sqlite::Lite>::open($migrator, pool)
-                        .await?;
+                let mut $run = $crate::engine::Run::<$crate::backend::sqlite::Lite>::open(
+                    $set, $options, $hooks, pool,
+                )
+                .await?;
                 let result = $body.await;
                 $run.finish(result).await
             }
             #[cfg(feature = "postgres")]
             $crate::db::BackendRef::Postgres(pool) => {
                 #[allow(unused_mut)]
-                let mut $run =
-                    $crate::engine::Run::<$crate::backend::postgres::Pg>::open($migrator, pool)
-                        .await?;
+                let mut $run = $crate::engine::Run::<$crate::backend::postgres::Pg>::open(
+                    $set, $options, $hooks, pool,
+                )
+                .await?;
                 let result = $body.await;
                 $run.finish(result).await
             }
             #[cfg(feature = "mysql")]
             $crate::db::BackendRef::MySql(pool) => {
                 #[allow(unused_mut)]
-                let mut $run =
-                    $crate::engine::Run::<$crate::backend::mysql::My>::open($migrator, pool)
-                        .await?;
+                let mut $run = $crate::engine::Run::<$crate::backend::mysql::My>::open(
+                    $set, $options, $hooks, pool,
+                )
+                .await?;
                 let result = $body.await;
                 $run.finish(result).await
             }

@@ -1,27 +1,29 @@
-//! The operations, one function each: upgrade, downgrade, stamp, status,
-//! accept a checksum, resolve a failed step.
+//! The operations, one function each: upgrade (with its backup step),
+//! downgrade, stamp, status, accept a checksum, resolve a failed step.
 
 use super::run::Run;
 use super::state::State;
+use crate::backup::{self, Backup, BackupError};
 use crate::error::{Action, Error};
 use crate::protocol::Values;
-use crate::session::Backend;
+use crate::session::{sql_str, Backend};
 use crate::types::{Direction, Report, RowState, Status};
 use migrate_graph::{Anchor, Applied, Spec};
+use std::path::{Path, PathBuf};
 
 /// Applies the missing revisions up to `target`.
 pub(crate) async fn upgrade<B: Backend>(
-    run: &mut Run<'_, '_, B>,
+    run: &mut Run<'_, B>,
     target: &Spec,
 ) -> Result<Report, Error> {
     let mut st = run.start().await?;
     run.check(&st)?;
     let graph = run.graph();
     let plan = graph.squash_upgrade(graph.plan_upgrade(target, &st.applied)?, &st.applied);
-    let backup = match &run.m.backup {
+    let backup = match run.opts.backup.clone() {
         Some(dir) if !plan.is_empty() => {
             let at = run.heads(&st.applied);
-            Some(crate::backup::take(run, dir, &at).await?)
+            Some(take_backup(run, &dir, &at).await?)
         }
         _ => None,
     };
@@ -36,9 +38,33 @@ pub(crate) async fn upgrade<B: Backend>(
     Ok(report)
 }
 
+/// Backs the database up into `dir` before the first step, named after
+/// `heads`: a failed backup leaves the database untouched.
+async fn take_backup<B: Backend>(
+    run: &mut Run<'_, B>,
+    dir: &Path,
+    heads: &[String],
+) -> Result<PathBuf, Error> {
+    use sqlx::ConnectOptions;
+    let url = run.pool.connect_options().to_url_lossy().to_string();
+    let backup = backup::prepare(B::DIALECT, &url, dir, heads)?;
+    if let Backup::Vacuum { file, sql } = &backup {
+        run.s
+            .exec(sql_str(sql))
+            .await
+            .map_err(|e| BackupError::Sqlite {
+                file: file.clone(),
+                source: Box::new(e),
+            })?;
+    }
+    backup.dump().await?;
+    tracing::info!(target: "migrate", file = %backup.file().display(), "backup taken before upgrading");
+    Ok(backup.file().to_owned())
+}
+
 /// Reverts what was built on `target`, newest first.
 pub(crate) async fn downgrade<B: Backend>(
-    run: &mut Run<'_, '_, B>,
+    run: &mut Run<'_, B>,
     target: &Spec,
 ) -> Result<Report, Error> {
     let mut st = run.start().await?;
@@ -66,7 +92,7 @@ pub(crate) async fn downgrade<B: Backend>(
 
 /// Makes the version table say `targets` are applied, running no SQL.
 pub(crate) async fn stamp<B: Backend>(
-    run: &mut Run<'_, '_, B>,
+    run: &mut Run<'_, B>,
     targets: &[Spec],
     purge: bool,
 ) -> Result<Report, Error> {
@@ -106,7 +132,7 @@ pub(crate) async fn stamp<B: Backend>(
         let stmt = run.s.sql().delete_many(Values::Bind, &gone);
         run.write(&stmt, false, Action::Write).await?;
     }
-    if run.tx.open {
+    if run.s.in_tx() {
         run.commit().await?;
     }
     let ids = |set: &Applied| -> Vec<String> {
@@ -132,7 +158,7 @@ pub(crate) async fn stamp<B: Backend>(
 }
 
 /// The database's state against the migration set; takes no lock.
-pub(crate) async fn status<B: Backend>(run: &mut Run<'_, '_, B>) -> Result<Status, Error> {
+pub(crate) async fn status<B: Backend>(run: &mut Run<'_, B>) -> Result<Status, Error> {
     let graph = run.graph();
     let pending = |applied: &Applied| -> Result<Vec<String>, Error> {
         let plan = graph.plan_upgrade(&Anchor::Heads.into(), applied)?;
@@ -166,10 +192,10 @@ pub(crate) async fn status<B: Backend>(run: &mut Run<'_, '_, B>) -> Result<Statu
 /// Reads under the lock and in a transaction, for the small writes of
 /// `accept_checksum` and `resolve`; fails when `revision` has no row.
 async fn start_small_write<B: Backend>(
-    run: &mut Run<'_, '_, B>,
+    run: &mut Run<'_, B>,
     revision: &str,
 ) -> Result<State, Error> {
-    let not_recorded = |run: &Run<'_, '_, B>| Error::NotRecorded {
+    let not_recorded = |run: &Run<'_, B>| Error::NotRecorded {
         revision: revision.to_owned(),
         table: run.table_name(),
     };
@@ -188,7 +214,7 @@ async fn start_small_write<B: Backend>(
 
 /// Records the current file's checksum for an applied revision.
 pub(crate) async fn accept_checksum<B: Backend>(
-    run: &mut Run<'_, '_, B>,
+    run: &mut Run<'_, B>,
     revision: &str,
 ) -> Result<(), Error> {
     let i = run.graph().resolve_revision(revision)?;
@@ -206,7 +232,7 @@ pub(crate) async fn accept_checksum<B: Backend>(
 
 /// Settles a revision a failed or interrupted step left started or failed.
 pub(crate) async fn resolve<B: Backend>(
-    run: &mut Run<'_, '_, B>,
+    run: &mut Run<'_, B>,
     revision: &str,
     applied: bool,
 ) -> Result<(), Error> {

@@ -1,14 +1,54 @@
-//! One run: a session, the options it runs with, and what it holds.
+//! One run: what it is told (plain [`Options`] and [`Hooks`], built by the
+//! caller, so the engine never reads back into the migrator), its session,
+//! what it holds, and taking the migration lock.
+//!
+//! The lock is a try-lock polled with back-off: polling (rather than a
+//! blocking lock call) bounds every wait by the lock timeout and keeps a
+//! waiter out of the holder's way: a waiter blocked inside a transaction
+//! would hold up a holder's `CREATE INDEX CONCURRENTLY`, which waits for
+//! every older transaction.
 
 use super::state::{self, Allowed, Policy, Reader, State};
-use crate::embedded::Migration;
+use crate::embedded::{Migration, Migrations};
 use crate::error::{Action, Error};
-use crate::migrator::Migrator;
 use crate::protocol::TableName;
 use crate::session::{Backend, ErrorClass, Session};
-use crate::types::{Direction, LockStrategy, StepEvent};
+use crate::types::{
+    Direction, DriftPolicy, Hook, LockStrategy, StepEvent, UnknownPolicy, WaitHook,
+};
 use migrate_graph::{Applied, Graph};
-use std::time::Duration;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How a run behaves.
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    /// The version table as configured (`name` or `schema.name`).
+    pub(crate) table: String,
+    /// How concurrent migrators are kept apart.
+    pub(crate) lock: LockStrategy,
+    /// How long to poll for the migration lock.
+    pub(crate) lock_timeout: Duration,
+    /// What an edited applied revision does.
+    pub(crate) drift: DriftPolicy,
+    /// What applied revisions unknown to the set do.
+    pub(crate) unknown: UnknownPolicy,
+    /// One transaction for the whole run (PostgreSQL and SQLite).
+    pub(crate) grouped: bool,
+    /// How long migration SQL may wait for another session's lock.
+    pub(crate) statement_lock_timeout: Option<Duration>,
+    /// Where an upgrade with something to apply backs the database up first.
+    pub(crate) backup: Option<PathBuf>,
+}
+
+/// Who hears about the run while it goes.
+#[derive(Clone, Default)]
+pub(crate) struct Hooks {
+    /// Called after each step is committed.
+    pub(crate) on_step: Vec<Hook>,
+    /// Called while a step runs long.
+    pub(crate) on_wait: Vec<WaitHook>,
+}
 
 /// Which locks a run takes.
 #[derive(Clone, Copy, Debug)]
@@ -22,13 +62,16 @@ pub(crate) struct Locks {
     pub(crate) xact: bool,
 }
 
-/// The open transaction, if any, and what waits on its commit.
+/// What waits on the open transaction's commit (whether one is open is
+/// the session's to say: [`Session::in_tx`]).
 #[derive(Debug, Default)]
 pub(crate) struct Tx {
-    /// A transaction is open.
-    pub(crate) open: bool,
     /// A grouped run's savepoint is set, to release before the commit.
     pub(crate) guarded: bool,
+    /// The open transaction holds finished work only, and commits with the
+    /// next transaction's start (one round trip between two steps), or
+    /// before anything else touches the session.
+    pub(crate) commit_due: bool,
     /// Steps done inside it, reported once it commits.
     pub(crate) uncommitted: Vec<StepEvent>,
     /// Version rows of a grouped run not yet sent: (revision, duration ms),
@@ -51,16 +94,19 @@ pub(crate) enum Table {
 }
 
 /// A run in progress.
-pub(crate) struct Run<'a, 'm, B: Backend> {
+pub(crate) struct Run<'m, B: Backend> {
+    /// The connection, which alone knows whether the lock is held and a
+    /// transaction is open.
     pub(crate) s: Session<B>,
-    pub(crate) m: &'a Migrator<'m>,
+    /// The migration set.
+    set: &'m Migrations,
+    pub(crate) opts: Options,
+    pub(crate) hooks: Hooks,
     /// The application's pool, for a second connection that asks what a
     /// long step waits for.
     pub(crate) pool: sqlx::Pool<B::Db>,
 
     pub(crate) locks: Locks,
-    /// The session lock is held.
-    pub(crate) locked: bool,
     pub(crate) tx: Tx,
     pub(crate) table: Table,
     /// Steps committed, in order.
@@ -72,17 +118,19 @@ pub(crate) struct Run<'a, 'm, B: Backend> {
     warned: bool,
 }
 
-impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
-    /// Opens a session on `pool` for the migrator's table.
+impl<'m, B: Backend> Run<'m, B> {
+    /// Opens a session on `pool` for the options' table.
     pub(crate) async fn open(
-        m: &'a Migrator<'m>,
+        set: &'m Migrations,
+        opts: Options,
+        hooks: Hooks,
         pool: &sqlx::Pool<B::Db>,
-    ) -> Result<Run<'a, 'm, B>, Error> {
-        let table = TableName::parse(&m.table)?;
+    ) -> Result<Run<'m, B>, Error> {
+        let table = TableName::parse(&opts.table)?;
         let s = Session::<B>::open(pool, &table)
             .await
             .map_err(|e| db_error(Action::Open, &table.display(), e, None))?;
-        let locks = match m.lock {
+        let locks = match opts.lock {
             LockStrategy::Session => Locks {
                 session: true,
                 xact: false,
@@ -102,10 +150,11 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
         };
         Ok(Run {
             s,
-            m,
+            set,
+            opts,
+            hooks,
             pool: pool.clone(),
             locks,
-            locked: false,
             tx: Tx::default(),
             table: Table::Exists,
             done: Vec::new(),
@@ -116,12 +165,12 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
 
     /// The graph.
     pub(crate) fn graph(&self) -> &'m Graph {
-        self.m.migrations.graph()
+        self.set.graph()
     }
 
     /// The migrations, in graph index order.
     pub(crate) fn list(&self) -> &'m [Migration] {
-        self.m.migrations.as_slice()
+        self.set.as_slice()
     }
 
     /// The version table as resolved by the session, for messages.
@@ -132,8 +181,8 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
     /// A reader of rows against this run's graph.
     pub(crate) fn reader<'t>(&'t self, table: &'t str) -> Reader<'t> {
         Reader {
-            graph: self.m.migrations.graph(),
-            list: self.m.migrations.as_slice(),
+            graph: self.set.graph(),
+            list: self.set.as_slice(),
             table,
         }
     }
@@ -159,8 +208,8 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
     pub(crate) fn check(&mut self, st: &State) -> Result<(), Error> {
         let table = self.table_name();
         let policy = Policy {
-            drift: self.m.drift,
-            unknown: self.m.unknown,
+            drift: self.opts.drift,
+            unknown: self.opts.unknown,
         };
         let Allowed { unknown, drifted } = state::check(&self.reader(&table), st, policy)?;
         if !self.warned {
@@ -203,7 +252,7 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
             direction,
             duration: took,
         };
-        if self.tx.open {
+        if self.s.in_tx() {
             self.tx.uncommitted.push(event);
         } else {
             self.fire(event);
@@ -220,7 +269,7 @@ impl<'a, 'm, B: Backend> Run<'a, 'm, B> {
             duration_ms = event.duration.as_millis() as u64,
             "migration step done"
         );
-        for hook in &self.m.hooks {
+        for hook in &self.hooks.on_step {
             hook(&event);
         }
         self.done.push(event);
@@ -245,4 +294,73 @@ pub(crate) fn db_error(
 /// Milliseconds, saturating.
 pub(crate) fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Shortest and longest pause between two attempts.
+const FIRST_BACKOFF: Duration = Duration::from_millis(10);
+const MAX_BACKOFF: Duration = Duration::from_millis(500);
+
+/// Which lock to poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Held until released or the connection ends.
+    Session,
+    /// Held until the open transaction ends.
+    Transaction,
+}
+
+impl<B: Backend> Run<'_, B> {
+    /// Polls `kind` until it is taken or the lock timeout runs out.
+    pub(crate) async fn poll_lock(&mut self, kind: Kind) -> Result<(), Error> {
+        let begun = Instant::now();
+        let timeout = self.opts.lock_timeout;
+        let mut pause = FIRST_BACKOFF;
+        let mut said = false;
+        loop {
+            let got = match kind {
+                Kind::Session => self.s.try_lock().await,
+                Kind::Transaction => self.s.try_xact_lock().await,
+            };
+            if got.map_err(|e| self.error(Action::Lock, e))? {
+                if said {
+                    tracing::info!(target: "migrate", waited_ms = begun.elapsed().as_millis() as u64, "took the migration lock");
+                }
+                return Ok(());
+            }
+            let waited = begun.elapsed();
+            if waited >= timeout {
+                return Err(Error::LockTimeout {
+                    waited,
+                    hint: B::LOCK_HINT,
+                });
+            }
+            if !said {
+                tracing::info!(target: "migrate", table = %self.table_name(), "another migrator holds the migration lock; waiting");
+                said = true;
+            }
+            tokio::time::sleep(pause.min(timeout - waited)).await;
+            pause = (pause * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    /// Takes the session lock unless it is held, then sets the statement
+    /// lock timeout, if one is configured, for the migration SQL to come.
+    pub(crate) async fn acquire(&mut self) -> Result<(), Error> {
+        if self.s.locked() {
+            return Ok(());
+        }
+        self.poll_lock(Kind::Session).await?;
+        Ok(())
+    }
+
+    /// Releases the session lock if held. A failure is logged: the session
+    /// then closes the connection, which releases it on the server.
+    pub(crate) async fn release(&mut self) {
+        if !self.s.locked() {
+            return;
+        }
+        if let Err(e) = self.s.unlock().await {
+            tracing::warn!(target: "migrate", error = %e, "releasing the migration lock failed; closing the connection, which releases it");
+        }
+    }
 }

@@ -61,7 +61,7 @@ impl Reader<'_> {
     }
 }
 
-impl<B: Backend> Run<'_, '_, B> {
+impl<B: Backend> Run<'_, B> {
     /// Records squash `s` in place of the rows of the revisions it
     /// replaces, in a transaction left open for the caller to commit (with
     /// the step, or the group): a crash leaves either all the old rows or

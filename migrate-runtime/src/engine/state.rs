@@ -110,7 +110,9 @@ impl Reader<'_> {
             self.note(&mut st, revision, checksum, state)?;
         }
         st.unknown.sort();
-        self.settle(&mut st)?;
+        if self.graph.has_squashes() {
+            self.settle(&mut st)?;
+        }
         Ok(st)
     }
 
@@ -136,7 +138,9 @@ impl Reader<'_> {
                 .map_or(usize::MAX, |i| graph.position(i))
         });
         st.unknown.sort();
-        self.settle(&mut st)?;
+        if self.graph.has_squashes() {
+            self.settle(&mut st)?;
+        }
         Ok(st)
     }
 

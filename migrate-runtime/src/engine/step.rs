@@ -6,7 +6,7 @@ use super::state::{Hex, State};
 use crate::embedded::Migration;
 use crate::error::{Action, Error, StatementRef};
 use crate::protocol::Values;
-use crate::session::{Backend, ErrorClass, SqlFailure};
+use crate::session::{Backend, CloseFailure, ErrorClass, SqlFailure};
 use crate::types::{Direction, Report, RowState};
 use crate::Dialect;
 use std::time::Instant;
@@ -77,7 +77,7 @@ fn needed(st: &State, i: usize, direction: Direction) -> bool {
     }
 }
 
-impl<B: Backend> Run<'_, '_, B> {
+impl<B: Backend> Run<'_, B> {
     /// Runs the planned steps. Under the session lock the state read at the
     /// start stays true, so nothing is read again; with the transaction-scoped
     /// lock each transaction re-reads, and a step found done (or undone) by
@@ -116,12 +116,13 @@ impl<B: Backend> Run<'_, '_, B> {
                     }
                 }
             }
-            // One transaction per revision: commit now.
-            if self.tx.open && !self.m.grouped {
-                self.commit().await?;
+            // One transaction per revision: it commits with the next one's
+            // start, or before anything else (`Run::commit_if_due`).
+            if self.s.in_tx() && !self.opts.grouped {
+                self.tx.commit_due = true;
             }
         }
-        if self.tx.open {
+        if self.s.in_tx() {
             self.commit().await?;
         }
         Ok(Report {
@@ -157,41 +158,19 @@ impl<B: Backend> Run<'_, '_, B> {
             self.rollback().await;
             return Err(self.migration_error(step, failure, true));
         }
-        // A grouped run checks its one savepoint before it commits instead.
-        let kept_open = match self.m.grouped {
-            true => Ok(()),
-            false => self.s.check_open().await,
-        };
-        if let Err(e) = kept_open {
-            self.rollback().await;
-            return Err(Error::TransactionEnded {
-                revision: step.id().to_owned(),
-                file: step.migration.file_name().to_owned(),
-                direction: step.direction,
-                source: Box::new(e),
-            });
+        if !self.opts.grouped {
+            return self.close_transactional(st, step, begun).await;
         }
+        // A grouped run checks its one savepoint before it commits instead,
+        // and sends its rows in chunks inside the same transaction.
         let written = match step.direction {
-            Direction::Up if self.m.grouped => {
-                // Sent in chunks, inside this same transaction.
+            Direction::Up => {
                 self.tx.rows.push((step.index, millis(begun.elapsed())));
                 if self.tx.rows.len() >= super::tx::CHUNK {
                     self.flush().await
                 } else {
                     Ok(())
                 }
-            }
-            Direction::Up => {
-                let sum = Hex::of(&step.migration.checksum().0);
-                let ms = millis(begun.elapsed());
-                let row = self.s.sql().insert(
-                    Values::Bind,
-                    step.id(),
-                    sum.as_str(),
-                    RowState::Applied,
-                    ms,
-                );
-                self.write(&row, true, record(step)).await
             }
             Direction::Down => {
                 let row = self.s.sql().delete(Values::Bind, step.id());
@@ -209,8 +188,58 @@ impl<B: Backend> Run<'_, '_, B> {
         Ok(())
     }
 
+    /// Ends a transactional step of its own transaction in one round trip
+    /// (see [`Session::close_step`](crate::session::Session::close_step)):
+    /// the savepoint proves the section kept the transaction open, the row
+    /// is written and must change exactly one row, and the session settings
+    /// are checked. Any failure rolls the step back with its row.
+    async fn close_transactional(
+        &mut self,
+        st: &mut State,
+        step: &Plan<'_>,
+        begun: Instant,
+    ) -> Result<(), Error> {
+        let row = match step.direction {
+            Direction::Up => {
+                let sum = Hex::of(&step.migration.checksum().0);
+                self.s.sql().insert(
+                    Values::Inline,
+                    step.id(),
+                    sum.as_str(),
+                    RowState::Applied,
+                    millis(begun.elapsed()),
+                )
+            }
+            Direction::Down => self.s.sql().delete(Values::Inline, step.id()),
+        };
+        let err = match self.s.close_step(&row).await {
+            Ok(changed) => match row.expect_rows {
+                Some(expected) if changed != expected => Error::RecordMismatch {
+                    action: record(step),
+                    table: self.table_name(),
+                    expected,
+                    changed,
+                },
+                _ => {
+                    self.record(st, step.index, step.direction, begun.elapsed());
+                    return Ok(());
+                }
+            },
+            Err(CloseFailure::Ended(e)) => Error::TransactionEnded {
+                revision: step.id().to_owned(),
+                file: step.migration.file_name().to_owned(),
+                direction: step.direction,
+                source: Box::new(e),
+            },
+            Err(CloseFailure::Row(e)) => self.error(record(step), e),
+        };
+        self.rollback().await;
+        Err(err)
+    }
+
     async fn claimed(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
         let begun = Instant::now();
+        self.commit_if_due().await?;
         self.ensure_created().await?;
         // Under the transaction-scoped lock, the step holds the session
         // lock while it runs outside a transaction: other migrators wait
@@ -249,7 +278,7 @@ impl<B: Backend> Run<'_, '_, B> {
                 .set_state(Values::Bind, id, RowState::Applied, started),
         };
         self.write(&claim, true, record(step)).await?;
-        if self.tx.open {
+        if self.s.in_tx() {
             // A grouped transaction or the claim's transaction-scoped lock:
             // the section must run outside it.
             self.commit().await?;
@@ -282,6 +311,7 @@ impl<B: Backend> Run<'_, '_, B> {
 
     async fn row_only(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
         let begun = Instant::now();
+        self.commit_if_due().await?;
         self.ensure_created().await?;
         if self.locks.xact && !self.begin_step(st, step, false).await? {
             return Ok(());

@@ -1,19 +1,18 @@
 //! Transaction bookkeeping, reading the version table under the lock, and
 //! the end of a run (commit or roll back, release, hand the connection back).
 
-use super::lock::Kind;
-use super::run::{Run, Table};
+use super::run::{Kind, Run, Table};
 use super::state::State;
 use crate::error::{Action, Corruption, Error};
 use crate::protocol::{Stmt, Values};
-use crate::session::Backend;
+use crate::session::{Backend, Chained};
 use crate::types::Direction;
 
 /// How many version rows a grouped run sends in one `INSERT`: 512 bound
 /// values, under the 999 of old SQLite builds.
 pub(crate) const CHUNK: usize = 128;
 
-impl<B: Backend> Run<'_, '_, B> {
+impl<B: Backend> Run<'_, B> {
     /// Opens a transaction unless one is open. With the transaction-scoped
     /// lock, takes it and returns a fresh read of the table, which the
     /// caller must use: another migrator may have moved on meanwhile.
@@ -22,21 +21,33 @@ impl<B: Backend> Run<'_, '_, B> {
     /// group (checked before it commits), where a savepoint per step would
     /// double the cost of the small steps such runs are made of.
     pub(crate) async fn begin(&mut self, guarded: bool) -> Result<Option<State>, Error> {
-        if self.tx.open {
-            if guarded && !self.m.grouped {
+        if self.s.in_tx() && self.tx.commit_due {
+            // The previous step's commit and this transaction's start: one
+            // round trip.
+            let action = self.commit_action();
+            match self.s.commit_and_begin(guarded).await {
+                Ok(()) => self.committed(),
+                Err(Chained::Commit(e)) => return Err(self.error(action, e)),
+                Err(Chained::Begin(e)) => {
+                    self.committed();
+                    return Err(self.error(Action::Begin, e));
+                }
+            }
+        } else if self.s.in_tx() {
+            if guarded && !self.opts.grouped {
                 self.s
                     .mark()
                     .await
                     .map_err(|e| self.error(Action::Begin, e))?;
             }
             return Ok(None);
+        } else {
+            self.s
+                .begin(guarded)
+                .await
+                .map_err(|e| self.error(Action::Begin, e))?;
         }
-        self.s
-            .begin(guarded)
-            .await
-            .map_err(|e| self.error(Action::Begin, e))?;
-        self.tx.open = true;
-        self.tx.guarded = guarded && self.m.grouped;
+        self.tx.guarded = guarded && self.opts.grouped;
         if self.table == Table::Pending {
             self.create_table().await?;
             self.table = Table::CreatedInTx;
@@ -82,44 +93,61 @@ impl<B: Backend> Run<'_, '_, B> {
         if let Err(e) = self.s.commit().await {
             // Every statement succeeded, yet the commit failed (a deferred
             // constraint or trigger, say): name what the transaction held.
-            let action = match self.tx.uncommitted.first() {
-                Some(first) => Action::Commit {
-                    direction: first.direction,
-                    revisions: self
-                        .tx
-                        .uncommitted
-                        .iter()
-                        .map(|e| e.revision.clone())
-                        .collect(),
-                },
-                None => Action::Commit {
-                    direction: Direction::Up,
-                    revisions: Vec::new(),
-                },
-            };
-            return Err(self.error(action, e));
+            return Err(self.error(self.commit_action(), e));
         }
-        self.tx.open = false;
+        self.committed();
+        Ok(())
+    }
+
+    /// Commits a transaction left open for [`Run::begin`] to commit with
+    /// the next one, before anything else uses the session.
+    pub(crate) async fn commit_if_due(&mut self) -> Result<(), Error> {
+        if self.tx.commit_due && self.s.in_tx() {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// What a commit of the open transaction records, for its error.
+    fn commit_action(&self) -> Action {
+        match self.tx.uncommitted.first() {
+            Some(first) => Action::Commit {
+                direction: first.direction,
+                revisions: self
+                    .tx
+                    .uncommitted
+                    .iter()
+                    .map(|e| e.revision.clone())
+                    .collect(),
+            },
+            None => Action::Commit {
+                direction: Direction::Up,
+                revisions: Vec::new(),
+            },
+        }
+    }
+
+    /// After a commit: the table it created exists, its steps are reported.
+    fn committed(&mut self) {
+        self.tx.commit_due = false;
         if self.table == Table::CreatedInTx {
             self.table = Table::Exists;
         }
         for event in std::mem::take(&mut self.tx.uncommitted) {
             self.fire(event);
         }
-        Ok(())
     }
 
     /// Rolls back after a failed step; the failure being reported matters
     /// more than a rollback error, which only gets logged (the connection is
     /// then closed, which rolls back too).
     pub(crate) async fn rollback(&mut self) {
-        if !self.tx.open {
+        if !self.s.in_tx() {
             return;
         }
         if let Err(e) = self.s.rollback().await {
             tracing::warn!(target: "migrate", error = %e, "rollback failed; the connection will be closed");
         } else {
-            self.tx.open = false;
             if self.table == Table::CreatedInTx {
                 self.table = Table::Pending;
             }
@@ -127,6 +155,7 @@ impl<B: Backend> Run<'_, '_, B> {
         self.tx.uncommitted.clear();
         self.tx.rows.clear();
         self.tx.guarded = false;
+        self.tx.commit_due = false;
     }
 
     /// Creates the version table now (in the open transaction, if any).
@@ -142,7 +171,7 @@ impl<B: Backend> Run<'_, '_, B> {
 
     /// Creates a pending version table before a write outside a transaction.
     pub(crate) async fn ensure_created(&mut self) -> Result<(), Error> {
-        if self.table == Table::Pending && !self.tx.open {
+        if self.table == Table::Pending && !self.s.in_tx() {
             self.create_table().await?;
         }
         Ok(())
@@ -219,7 +248,7 @@ impl<B: Backend> Run<'_, '_, B> {
             self.acquire().await?;
             return Ok(false);
         }
-        if self.locks.xact && !self.locked {
+        if self.locks.xact && !self.s.locked() {
             self.acquire().await?;
             return Ok(true);
         }
@@ -227,7 +256,7 @@ impl<B: Backend> Run<'_, '_, B> {
     }
 
     async fn start_locked(&mut self) -> Result<State, Error> {
-        if let Some(timeout) = self.m.statement_lock_timeout {
+        if let Some(timeout) = self.opts.statement_lock_timeout {
             self.s
                 .set_statement_lock_timeout(timeout)
                 .await
@@ -237,7 +266,7 @@ impl<B: Backend> Run<'_, '_, B> {
         if let Some(state) = self.read_opt().await? {
             return Ok(state);
         }
-        if self.locks.session && self.locked && self.s.sql().transactional_ddl() {
+        if self.locks.session && self.s.locked() && self.s.sql().transactional_ddl() {
             // Nobody else creates it while the lock is held: create it with
             // the first transaction's work, one commit (and fsync) fewer.
             self.table = Table::Pending;
@@ -247,7 +276,7 @@ impl<B: Backend> Run<'_, '_, B> {
         if let Err(e) = self.s.create_table().await {
             // Without the session lock two migrators may race to create it:
             // a failed create is forgiven when the table exists afterwards.
-            if !self.tx.open {
+            if !self.s.in_tx() {
                 if let Ok(Some(state)) = self.read_opt().await {
                     return Ok(state);
                 }
@@ -335,8 +364,10 @@ impl<B: Backend> Run<'_, '_, B> {
     pub(crate) async fn finish<T>(mut self, result: Result<T, Error>) -> Result<T, Error> {
         let ok = result.is_ok();
         let mut ended = Ok(());
-        if self.tx.open {
-            if ok {
+        if self.s.in_tx() {
+            // A due commit holds finished steps only: it commits whatever
+            // the outcome.
+            if ok || self.tx.commit_due {
                 ended = self.commit().await;
             } else {
                 self.rollback().await;
@@ -353,7 +384,7 @@ impl<B: Backend> Run<'_, '_, B> {
                 }
             }
         }
-        if self.ran_sql && !self.tx.open {
+        if self.ran_sql && !self.s.in_tx() {
             self.s.restore(true).await;
         }
         self.release().await;

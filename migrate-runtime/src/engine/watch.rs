@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const FIRST_NOTICE: Duration = Duration::from_secs(5);
 const MAX_GAP: Duration = Duration::from_secs(60);
 
-impl<B: Backend> Run<'_, '_, B> {
+impl<B: Backend> Run<'_, B> {
     /// Runs a migration section; while it runs long, asks the database (on
     /// another connection of the pool) what it waits for, and tells the
     /// log and the wait hooks.
@@ -51,7 +51,7 @@ impl<B: Backend> Run<'_, '_, B> {
                         waiting_for = event.waiting_for.as_deref().unwrap_or("nothing the database reports"),
                         "a migration step is still running"
                     );
-                    for hook in &self.m.wait_hooks {
+                    for hook in &self.hooks.on_wait {
                         hook(&event);
                     }
                     gap = (gap * 2).min(MAX_GAP);

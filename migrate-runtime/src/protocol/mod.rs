@@ -6,6 +6,10 @@
 //! Online runs bind the values ([`Values::Bind`]); offline scripts inline
 //! them as literals ([`Values::Inline`]). Both call the same builders, so a
 //! script a DBA runs writes byte-for-byte the rows an online run writes.
+//!
+//! # Imports
+//!
+//! `statements` → `table`
 
 // Without a backend feature only the offline scripts use the protocol,
 // which leaves the statements that only a session runs unused.

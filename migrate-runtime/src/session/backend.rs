@@ -158,6 +158,18 @@ pub(crate) trait Backend: Send + Sized + 'static {
     /// ran outside one and at the end.
     const RESTORE_EVERY_STEP: bool = true;
 
+    /// A query for the settings [`Backend::restore`] puts back, sent in the
+    /// same round trip as a transactional step's version row so that the
+    /// check after every step costs no round trip of its own; its row goes
+    /// to [`Backend::settings_kept`]. `None`: the step calls `restore`.
+    const STEP_SETTINGS: Option<&'static str> = None;
+
+    /// Whether the row of [`Backend::STEP_SETTINGS`] shows the settings as
+    /// the run wants them; when not, the session calls `restore`.
+    fn settings_kept(&self, _row: &Row<Self>) -> Result<bool, sqlx::Error> {
+        Ok(false)
+    }
+
     /// Called when a session is dropped without being closed (a panic, a
     /// cancelled future) with its connection detached from the pool when it
     /// may hold a lock or a transaction. The default drops the connection,

@@ -55,6 +55,12 @@ pub(crate) trait Driver: sqlx::Database {
     /// An integer column, type-checked by the driver; NULL is an error.
     fn int(row: &Self::Row, index: usize) -> Result<i64, sqlx::Error>;
 
+    /// Runs the runtime's own statements as one text, in one round trip:
+    /// the rows each finished statement changed, the rows the queries among
+    /// them returned, and the failure, if one failed (the database runs
+    /// none after it).
+    fn batch(conn: &mut Self::Connection, sql: SqlStr) -> impl Future<Output = Batch<Self>> + Send;
+
     /// Runs a whole section through the driver's multi-statement execution,
     /// counting the statements the database finished, so that a failure can
     /// name the statement. (The count is free: the driver hands over every
@@ -63,6 +69,16 @@ pub(crate) trait Driver: sqlx::Database {
         conn: &mut Self::Connection,
         sql: SqlStr,
     ) -> impl Future<Output = Result<(), SqlFailure>> + Send;
+}
+
+/// What a [`Driver::batch`] returned.
+pub(crate) struct Batch<DB: sqlx::Database> {
+    /// Rows changed, one entry per statement, in order.
+    pub(crate) changed: Vec<u64>,
+    /// Rows the queries returned, in order.
+    pub(crate) rows: Vec<DB::Row>,
+    /// The statement that failed (its number is `changed.len()`) and why.
+    pub(crate) failure: Option<sqlx::Error>,
 }
 
 /// Implements [`Driver`] for one sqlx database type.
@@ -133,6 +149,30 @@ macro_rules! driver {
 
             fn int(row: &<$db as sqlx::Database>::Row, index: usize) -> Result<i64, sqlx::Error> {
                 sqlx::Row::try_get(row, index)
+            }
+
+            async fn batch(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                sql: SqlStr,
+            ) -> Batch<$db> {
+                use futures_util::StreamExt;
+                let mut results = sqlx::raw_sql(sql).fetch_many(conn);
+                let mut out = Batch {
+                    changed: Vec::new(),
+                    rows: Vec::new(),
+                    failure: None,
+                };
+                while let Some(result) = results.next().await {
+                    match result {
+                        Ok(sqlx::Either::Left(done)) => out.changed.push(done.rows_affected()),
+                        Ok(sqlx::Either::Right(row)) => out.rows.push(row),
+                        Err(source) => {
+                            out.failure = Some(source);
+                            break;
+                        }
+                    }
+                }
+                out
             }
 
             async fn run_many(

@@ -8,9 +8,12 @@
 /// dropped mid-run, where no async cleanup can run.
 pub(crate) struct Guard<DB: sqlx::Database> {
     conn: Option<sqlx::pool::PoolConnection<DB>>,
-    locked: bool,
-    in_tx: bool,
-    tainted: bool,
+    /// A session lock tied to the connection is held: the one record of it.
+    pub(super) locked: bool,
+    /// A transaction is open: the one record of it.
+    pub(super) in_tx: bool,
+    /// The connection is not fit for the pool, whatever happens next.
+    pub(super) tainted: bool,
 }
 
 impl<DB: sqlx::Database> Guard<DB> {
@@ -29,21 +32,6 @@ impl<DB: sqlx::Database> Guard<DB> {
         self.conn
             .as_mut()
             .expect("the connection is only taken on close")
-    }
-
-    /// Records whether a session lock tied to the connection is held.
-    pub(crate) fn set_locked(&mut self, locked: bool) {
-        self.locked = locked;
-    }
-
-    /// Records whether a transaction is open.
-    pub(crate) fn set_in_tx(&mut self, in_tx: bool) {
-        self.in_tx = in_tx;
-    }
-
-    /// Marks the connection as not fit for the pool, whatever happens next.
-    pub(crate) fn set_tainted(&mut self) {
-        self.tainted = true;
     }
 
     /// Detaches the connection from the pool if it may hold a lock, an open

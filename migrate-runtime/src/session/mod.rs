@@ -3,6 +3,10 @@
 //! which holds only what differs between them.
 //!
 //! Methods return sqlx errors; the engine adds what it was doing.
+//!
+//! # Imports
+//!
+//! `backend` → `brief`, `driver`, `guard`
 
 mod backend;
 mod brief;
@@ -11,7 +15,7 @@ mod guard;
 
 pub(crate) use backend::{Backend, ErrorClass};
 pub(crate) use brief::Brief;
-pub(crate) use driver::Driver;
+pub(crate) use driver::{Batch, Driver};
 use guard::Guard;
 
 use crate::protocol::{Stmt, TableName, VersionSql};
@@ -40,6 +44,24 @@ pub(crate) struct SqlFailure {
     pub(crate) source: sqlx::Error,
 }
 
+/// Why the round trip that ends a transactional step failed.
+#[derive(Debug)]
+pub(crate) enum CloseFailure {
+    /// The savepoint is gone: the section ended the transaction.
+    Ended(sqlx::Error),
+    /// The version row's statement failed.
+    Row(sqlx::Error),
+}
+
+/// Why a commit chained with the next transaction's start failed.
+#[derive(Debug)]
+pub(crate) enum Chained {
+    /// The commit failed; the transaction is still open.
+    Commit(sqlx::Error),
+    /// The commit succeeded, the new transaction did not start.
+    Begin(sqlx::Error),
+}
+
 /// One version-table row as read, before interpretation.
 #[derive(Clone, Debug)]
 pub(crate) struct RawRow {
@@ -57,6 +79,13 @@ pub(crate) struct Session<B: Backend> {
     /// `None` only while being closed.
     backend: Option<B>,
     sql: VersionSql,
+    /// The settings were last read (or put back) as the run wants them,
+    /// and no migration SQL ran since: the end of the run need not read
+    /// them again unless the run changed them on purpose.
+    settled: bool,
+    /// The run set the statement lock timeout (the settings it wants then
+    /// differ from those it found).
+    configured: bool,
     /// Statements that recur on every step, made once.
     savepoint: SqlStr,
     release: SqlStr,
@@ -78,6 +107,8 @@ impl<B: Backend> Session<B> {
             guard,
             backend: Some(backend),
             sql: VersionSql::resolved(B::DIALECT, &resolved, table),
+            settled: true,
+            configured: false,
             savepoint: sql_str(&format!("SAVEPOINT {GUARD_SAVEPOINT}")),
             release: sql_str(&format!("RELEASE SAVEPOINT {GUARD_SAVEPOINT}")),
         })
@@ -101,7 +132,7 @@ impl<B: Backend> Session<B> {
         let (b, conn) = self.parts();
         let got = b.try_lock(conn).await?;
         if got {
-            self.guard.set_locked(true);
+            self.guard.locked = true;
         }
         Ok(got)
     }
@@ -110,13 +141,25 @@ impl<B: Backend> Session<B> {
     /// the connection to be closed, never pooled.
     pub(crate) async fn unlock(&mut self) -> Result<(), sqlx::Error> {
         let (b, conn) = self.parts();
-        let released = b.unlock(conn).await?;
-        if released {
-            self.guard.set_locked(false);
-        } else {
-            self.guard.set_tainted();
+        let released = b.unlock(conn).await;
+        // Not held any more as far as the run goes, whatever the answer:
+        // a lock the server did not release goes with the connection,
+        // which is closed instead of pooled.
+        self.guard.locked = false;
+        if !matches!(released, Ok(true)) {
+            self.guard.tainted = true;
         }
-        Ok(())
+        released.map(drop)
+    }
+
+    /// Whether this session holds the session lock: the one record of it.
+    pub(crate) fn locked(&self) -> bool {
+        self.guard.locked
+    }
+
+    /// Whether a transaction is open on this session: the one record of it.
+    pub(crate) fn in_tx(&self) -> bool {
+        self.guard.in_tx
     }
 
     /// One attempt at the transaction-scoped lock.
@@ -135,7 +178,7 @@ impl<B: Backend> Session<B> {
     pub(crate) async fn begin(&mut self, guarded: bool) -> Result<(), sqlx::Error> {
         // Marked first: if BEGIN's reply is lost the connection may be in a
         // transaction, and must not go back to the pool.
-        self.guard.set_in_tx(true);
+        self.guard.in_tx = true;
         let text = if guarded {
             sql_str(&format!("{}; SAVEPOINT {GUARD_SAVEPOINT}", B::begin_sql()))
         } else {
@@ -143,11 +186,77 @@ impl<B: Backend> Session<B> {
         };
         let result = self.exec(text).await.map(drop);
         if result.is_err() {
-            // A failed BEGIN opened nothing; a lost reply is handled by
-            // closing the connection, which the error path does anyway.
-            self.guard.set_tainted();
+            // A failed BEGIN opened nothing; a lost reply may have, and is
+            // handled by closing the connection instead of pooling it.
+            self.guard.in_tx = false;
+            self.guard.tainted = true;
         }
         result
+    }
+
+    /// Commits the open transaction and opens the next (with the savepoint
+    /// when `guarded`) in one round trip: what a run does between two
+    /// transactional steps.
+    pub(crate) async fn commit_and_begin(&mut self, guarded: bool) -> Result<(), Chained> {
+        let text = if guarded {
+            format!("COMMIT; {}; SAVEPOINT {GUARD_SAVEPOINT}", B::begin_sql())
+        } else {
+            format!("COMMIT; {}", B::begin_sql())
+        };
+        let batch = B::Db::batch(self.guard.conn(), sql_str(&text)).await;
+        match batch.failure {
+            None => Ok(()),
+            Some(e) if batch.changed.is_empty() => Err(Chained::Commit(e)),
+            Some(e) => {
+                // Committed, but what follows opened nothing or may have
+                // opened something: the connection is closed, not pooled.
+                self.guard.in_tx = false;
+                self.guard.tainted = true;
+                Err(Chained::Begin(e))
+            }
+        }
+    }
+
+    /// Ends a transactional step in one round trip, before its commit:
+    /// releases the savepoint (which fails when the section ended the
+    /// transaction), runs `row` (the step's version-row statement, values
+    /// inlined) and, where session settings are checked after every step,
+    /// reads them, putting them back if the section changed them. Returns
+    /// the rows `row` changed.
+    pub(crate) async fn close_step(&mut self, row: &Stmt) -> Result<u64, CloseFailure> {
+        debug_assert!(row.args.is_empty(), "the row's values are inlined");
+        let mut text = format!("RELEASE SAVEPOINT {GUARD_SAVEPOINT}; {}", row.sql);
+        let read = B::STEP_SETTINGS.filter(|_| B::RESTORE_EVERY_STEP);
+        if let Some(query) = read {
+            text.push_str("; ");
+            text.push_str(query);
+        }
+        let Batch {
+            changed,
+            rows,
+            failure,
+        } = B::Db::batch(self.guard.conn(), sql_str(&text)).await;
+        let kept = match failure {
+            Some(e) if changed.is_empty() => return Err(CloseFailure::Ended(e)),
+            Some(e) if changed.len() == 1 => return Err(CloseFailure::Row(e)),
+            Some(e) => Err(e),
+            None if read.is_some() => match (self.backend.as_ref(), rows.first()) {
+                (Some(b), Some(r)) => b.settings_kept(r),
+                _ => Ok(false),
+            },
+            None if B::RESTORE_EVERY_STEP => Ok(false),
+            // Checked after steps outside a transaction and at the end only.
+            None => return Ok(changed[1]),
+        };
+        match kept {
+            Ok(true) => self.settled = true,
+            Ok(false) => self.restore(false).await,
+            Err(e) => {
+                tracing::warn!(target: "migrate", error = %e, "could not check the session settings after a migration; the connection will be closed rather than returned to the pool");
+                self.guard.tainted = true;
+            }
+        }
+        Ok(changed[1])
     }
 
     /// Sets the savepoint for the next section of a transaction that is
@@ -166,14 +275,14 @@ impl<B: Backend> Session<B> {
     /// Commits.
     pub(crate) async fn commit(&mut self) -> Result<(), sqlx::Error> {
         self.exec(sql_str("COMMIT")).await?;
-        self.guard.set_in_tx(false);
+        self.guard.in_tx = false;
         Ok(())
     }
 
     /// Rolls back.
     pub(crate) async fn rollback(&mut self) -> Result<(), sqlx::Error> {
         self.exec(sql_str("ROLLBACK")).await?;
-        self.guard.set_in_tx(false);
+        self.guard.in_tx = false;
         Ok(())
     }
 
@@ -231,6 +340,7 @@ impl<B: Backend> Session<B> {
 
     /// Runs a migration section.
     pub(crate) async fn run_section(&mut self, sql: &str, in_tx: bool) -> Result<(), SqlFailure> {
+        self.settled = false;
         let (b, conn) = self.parts();
         b.run_section(conn, sql, in_tx).await
     }
@@ -240,6 +350,7 @@ impl<B: Backend> Session<B> {
         &mut self,
         timeout: std::time::Duration,
     ) -> Result<(), sqlx::Error> {
+        self.configured = true;
         let (b, conn) = self.parts();
         b.set_statement_lock_timeout(conn, timeout).await
     }
@@ -247,13 +358,17 @@ impl<B: Backend> Session<B> {
     /// Puts back session settings a migration changed; see [`Backend::restore`].
     /// A session that cannot be restored is closed at the end, not pooled.
     pub(crate) async fn restore(&mut self, at_end: bool) {
+        if self.settled && !(at_end && self.configured) {
+            // Read since the last section ran, and found as wanted.
+            return;
+        }
         let (b, conn) = self.parts();
         match b.restore(conn, at_end).await {
-            Ok(true) => {}
-            Ok(false) => self.guard.set_tainted(),
+            Ok(true) => self.settled = !at_end,
+            Ok(false) => self.guard.tainted = true,
             Err(e) => {
                 tracing::warn!(target: "migrate", error = %e, "could not check the session settings after a migration; the connection will be closed rather than returned to the pool");
-                self.guard.set_tainted();
+                self.guard.tainted = true;
             }
         }
     }
