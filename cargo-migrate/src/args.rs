@@ -1,6 +1,10 @@
 //! The raw command line, as clap parses it. Nothing here reads files or the
 //! environment beyond what clap itself does; [`crate::settings`] turns these
 //! values, the config file and the environment into the settings commands use.
+//!
+//! # Imports
+//!
+//! `check`, `inspect`, `migrate`, `revision`, `squash`, `stairway` → `schema` → `db`, `global`, `init`
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
 

@@ -6,6 +6,10 @@
 //! function from its arguments to output on stdout or a [`error::CliError`];
 //! `render.rs` is the only place errors become text, and `exit.rs` names the
 //! exit codes.
+//!
+//! # Imports
+//!
+//! `commands` → `db`, `render`, `settings` → `naming`, `project` → `args`, `dotenv`, `error`, `exit`
 #![deny(missing_docs)]
 
 mod args;

@@ -58,6 +58,10 @@
 //!     }
 //! }
 //! ```
+//!
+//! # Imports
+//!
+//! `standalone`, `run` → `change`, `inspect`, `read` → `args`, `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 

@@ -40,6 +40,10 @@
 //! let plan = graph.plan_upgrade(&head, &applied).unwrap();
 //! assert_eq!(plan.iter().map(|&i| graph.id(i)).collect::<Vec<_>>(), ["b2"]);
 //! ```
+//!
+//! # Imports
+//!
+//! `revision_file`, `squash`, `track`, `validate` → `parse`, `plan`, `source`, `tx_control` → `resolve`, `revision`, `split` → `checksum`, `graph`, `target` → `bitset`, `dialect`, `squash_layout` → `graph_error` → `node`
 #![deny(missing_docs)]
 
 mod bitset;

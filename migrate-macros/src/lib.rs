@@ -6,6 +6,10 @@
 //! `$crate` in front (`migrations!($crate; "dir")`), and every path the
 //! expansion names starts there, at `$crate::__private`. So the application
 //! may rename the runtime dependency, and need not depend on this crate.
+//!
+//! # Imports
+//!
+//! `expand`, `test_attr` → `input`, `track`
 
 mod expand;
 mod input;

@@ -88,10 +88,10 @@
 //!
 //! # Imports
 //!
-//! Modules import only modules on a lower layer (listed after them); modules
-//! on one layer do not import each other:
-//!
 //! `__private`, `connect`, `offline` → `migrator` → `engine` → `backend` → `session` → `protocol` → `error` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
+//!
+//! Modules import only modules on a lower layer (listed after them); modules
+//! on one layer do not import each other (`tests/e2e/layers.rs` checks it).
 //!
 //! The migrator builds plain options and hooks for the engine and calls it;
 //! the engine never reads the migrator back.

@@ -14,7 +14,7 @@
 //!
 //! # Imports
 //!
-//! `tests` → `key_value`, `parse` → `secrets`
+//! `key_value`, `parse` → `secrets`
 
 mod key_value;
 mod parse;

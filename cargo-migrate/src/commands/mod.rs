@@ -6,10 +6,15 @@
 //! `new_revision`; `autogen`, `squash`, `schema` and `stairway` reach
 //! scratch databases through `scratch`. No module imports one above it,
 //! except that every command takes the `Env` that `dispatch` defines.
+//!
+//! # Imports
+//!
+//! `dispatch` → `check`, `init`, `inspect`, `migrate`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
 
 mod autogen;
 mod check;
 mod dispatch;
+mod env;
 mod init;
 mod inspect;
 mod lint;
@@ -21,4 +26,5 @@ mod scratch;
 mod squash;
 mod stairway;
 
-pub(crate) use dispatch::{dispatch, Env};
+pub(crate) use dispatch::dispatch;
+pub(crate) use env::Env;

@@ -7,6 +7,10 @@
 //!
 //! JSON field names are a stable interface for scripts: add fields, never
 //! rename or remove them.
+//!
+//! # Imports
+//!
+//! `check`, `read` → `json` → `revisions`
 
 mod check;
 mod json;
