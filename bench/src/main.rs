@@ -7,9 +7,14 @@
 //! so that a drift of the disk's fsync speed over the minutes of a run
 //! affects them alike. With `MIGRATE_TEST_POSTGRES_URL` and
 //! `MIGRATE_TEST_MYSQL_URL` set, PostgreSQL and MariaDB figures are added.
+//!
+//! `migrate-bench process [--rounds N] [--revisions N]` (run by
+//! `scripts/bench-process`) times whole command-line processes instead:
+//! `cargo-migrate` beside sqlx-cli, refinery and psql/sqlite3.
 
 mod autogen;
 mod memory;
+mod process;
 mod servers;
 mod squash;
 mod stairway;
@@ -247,6 +252,11 @@ async fn main() {
         memory::run();
         return;
     }
+    if std::env::args().any(|a| a == "process") {
+        let tmp = tempfile::tempdir().unwrap();
+        process::run(tmp.path(), flag("--rounds", 5), flag("--revisions", 1000)).await;
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let runs = if quick { 3 } else { 5 };
     let tmp = tempfile::tempdir().unwrap();
@@ -344,6 +354,17 @@ async fn apply(tmp: &Path, runs: usize) {
         fmt(ours_grouped),
         ours_grouped.as_secs_f64() / raw_one.as_secs_f64()
     );
+}
+
+/// The number after `name` on the command line, or `default`.
+fn flag(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).map_or(default, |i| {
+        match args.get(i + 1).map(|v| v.parse()) {
+            Some(Ok(n)) if n > 0 => n,
+            _ => panic!("{name} takes a positive number"),
+        }
+    })
 }
 
 /// Whether to run a section: all of them unless some are named on the

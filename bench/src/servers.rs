@@ -94,7 +94,7 @@ where
 }
 
 /// The benchmark's database on a server, recreated empty for each run.
-struct Server<'a, DB: sqlx::Database> {
+pub(crate) struct Server<'a, DB: sqlx::Database> {
     admin: &'a sqlx::Pool<DB>,
     url: &'a str,
     name: String,
@@ -107,7 +107,21 @@ where
     for<'c> &'c sqlx::Pool<DB>: Executor<'c, Database = DB>,
 {
     fn new(admin: &'a sqlx::Pool<DB>, url: &'a str, size: usize, force: &'static str) -> Self {
-        let name = format!("migrate_bench_{size}_{}", std::process::id());
+        Self::named(
+            admin,
+            url,
+            format!("migrate_bench_{size}_{}", std::process::id()),
+            force,
+        )
+    }
+
+    /// The database `name` on the server of `url`, managed through `admin`.
+    pub(crate) fn named(
+        admin: &'a sqlx::Pool<DB>,
+        url: &'a str,
+        name: String,
+        force: &'static str,
+    ) -> Self {
         Server {
             admin,
             url,
@@ -117,7 +131,7 @@ where
     }
 
     /// Creates the database empty (dropping what is there) and returns its URL.
-    async fn fresh(&self) -> String {
+    pub(crate) async fn fresh(&self) -> String {
         self.drop_database().await;
         self.admin
             .execute(sqlx::AssertSqlSafe(format!(
@@ -130,7 +144,7 @@ where
         format!("{base}/{}", self.name)
     }
 
-    async fn drop_database(&self) {
+    pub(crate) async fn drop_database(&self) {
         self.admin
             .execute(sqlx::AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {}{}",
