@@ -88,7 +88,7 @@
 //!
 //! # Imports
 //!
-//! `__private`, `connect`, `offline` → `migrator` → `engine` → `backend` → `session` → `protocol` → `error` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
+//! `__private`, `connect`, `offline` → `migrator` → `engine` → `backend` → `session` → `protocol` → `error`, `options` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
 //!
 //! Modules import only modules on a lower layer (listed after them); modules
 //! on one layer do not import each other (`tests/e2e/layers.rs` checks it).
@@ -104,6 +104,7 @@ mod error;
 mod failure;
 mod migrator;
 mod offline;
+mod options;
 mod protocol;
 mod types;
 mod url;

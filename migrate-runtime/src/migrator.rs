@@ -5,10 +5,8 @@
 //! offline ones (`offline.rs`) print SQL scripts and need no database.
 
 use crate::embedded::Migrations;
-use crate::types::{
-    DriftPolicy, Hook, LockStrategy, StepEvent, UnknownPolicy, WaitEvent, WaitHook,
-    DEFAULT_LOCK_TIMEOUT,
-};
+use crate::options::{Hooks, Options};
+use crate::types::{DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, WaitEvent};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,34 +42,8 @@ pub const DEFAULT_TABLE: &str = "migrate_versions";
 #[derive(Clone)]
 pub struct Migrator<'m> {
     pub(crate) migrations: &'m Migrations,
-    pub(crate) table: String,
-    pub(crate) lock: LockStrategy,
-    pub(crate) lock_timeout: Duration,
-    pub(crate) drift: DriftPolicy,
-    pub(crate) unknown: UnknownPolicy,
-    pub(crate) grouped: bool,
-    pub(crate) statement_lock_timeout: Option<Duration>,
-    pub(crate) hooks: Vec<Hook>,
-    pub(crate) wait_hooks: Vec<WaitHook>,
-    pub(crate) backup: Option<PathBuf>,
-}
-
-impl std::fmt::Debug for Migrator<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Migrator")
-            .field("revisions", &self.migrations.len())
-            .field("table", &self.table)
-            .field("lock", &self.lock)
-            .field("lock_timeout", &self.lock_timeout)
-            .field("drift", &self.drift)
-            .field("unknown", &self.unknown)
-            .field("grouped", &self.grouped)
-            .field("statement_lock_timeout", &self.statement_lock_timeout)
-            .field("hooks", &self.hooks.len())
-            .field("wait_hooks", &self.wait_hooks.len())
-            .field("backup", &self.backup)
-            .finish()
-    }
+    pub(crate) options: Options,
+    pub(crate) hooks: Hooks,
 }
 
 impl Migrations {
@@ -83,21 +55,23 @@ impl Migrations {
     }
 }
 
+impl std::fmt::Debug for Migrator<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Migrator")
+            .field("revisions", &self.migrations.len())
+            .field("options", &self.options)
+            .field("hooks", &self.hooks)
+            .finish()
+    }
+}
+
 impl<'m> Migrator<'m> {
     /// A migrator with default options; the same as [`Migrations::migrator`].
     pub fn new(migrations: &'m Migrations) -> Migrator<'m> {
         Migrator {
             migrations,
-            table: DEFAULT_TABLE.to_owned(),
-            lock: LockStrategy::default(),
-            lock_timeout: DEFAULT_LOCK_TIMEOUT,
-            drift: DriftPolicy::default(),
-            unknown: UnknownPolicy::default(),
-            grouped: false,
-            statement_lock_timeout: None,
-            hooks: Vec::new(),
-            wait_hooks: Vec::new(),
-            backup: None,
+            options: Options::new(DEFAULT_TABLE),
+            hooks: Hooks::default(),
         }
     }
 
@@ -107,7 +81,7 @@ impl<'m> Migrator<'m> {
     /// [`Error::InvalidTableName`](crate::Error::InvalidTableName) before any
     /// SQL runs.
     pub fn table(mut self, name: impl Into<String>) -> Self {
-        self.table = name.into();
+        self.options.table = name.into();
         self
     }
 
@@ -122,27 +96,27 @@ impl<'m> Migrator<'m> {
     /// version table again. MySQL and SQLite have no transaction-scoped
     /// locks, so both use their session lock for this strategy.
     pub fn lock(mut self, strategy: LockStrategy) -> Self {
-        self.lock = strategy;
+        self.options.lock = strategy;
         self
     }
 
     /// How long to wait for another migrator's lock before failing with
     /// [`Error::LockTimeout`](crate::Error::LockTimeout). Default 10 minutes.
     pub fn lock_timeout(mut self, timeout: Duration) -> Self {
-        self.lock_timeout = timeout;
+        self.options.lock_timeout = timeout;
         self
     }
 
     /// What an applied revision whose file changed since does; see [`DriftPolicy`].
     pub fn drift(mut self, policy: DriftPolicy) -> Self {
-        self.drift = policy;
+        self.options.drift = policy;
         self
     }
 
     /// What applied revisions unknown to this set do; see [`UnknownPolicy`].
     /// Allowed unknown rows are left alone and ignored for planning.
     pub fn unknown(mut self, policy: UnknownPolicy) -> Self {
-        self.unknown = policy;
+        self.options.unknown = policy;
         self
     }
 
@@ -152,7 +126,7 @@ impl<'m> Migrator<'m> {
     /// outside: the transaction is committed before it and a new one begun
     /// after. No effect on MySQL, whose DDL commits implicitly.
     pub fn grouped(mut self, grouped: bool) -> Self {
-        self.grouped = grouped;
+        self.options.grouped = grouped;
         self
     }
 
@@ -164,14 +138,14 @@ impl<'m> Migrator<'m> {
     /// own setting applies (on PostgreSQL, by default, no limit). Set for
     /// the run and restored before the connection goes back to the pool.
     pub fn statement_lock_timeout(mut self, timeout: Duration) -> Self {
-        self.statement_lock_timeout = Some(timeout);
+        self.options.statement_lock_timeout = Some(timeout);
         self
     }
 
     /// Calls `hook` after each step is committed, with the revision, direction
     /// and duration; for logs or metrics. May be given several times.
     pub fn on_step(mut self, hook: impl Fn(&StepEvent) + Send + Sync + 'static) -> Self {
-        self.hooks.push(Arc::new(hook));
+        self.hooks.on_step.push(Arc::new(hook));
         self
     }
 
@@ -181,7 +155,7 @@ impl<'m> Migrator<'m> {
     /// migration stuck behind another session's lock does not look hung.
     /// The runtime also logs it as a `tracing` warning.
     pub fn on_wait(mut self, hook: impl Fn(&WaitEvent) + Send + Sync + 'static) -> Self {
-        self.wait_hooks.push(Arc::new(hook));
+        self.hooks.on_wait.push(Arc::new(hook));
         self
     }
 
@@ -196,13 +170,13 @@ impl<'m> Migrator<'m> {
     /// [`Error::Backup`](crate::Error::Backup) before any revision runs.
     /// No backup is taken when nothing is pending, nor by downgrade or stamp.
     pub fn backup(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.backup = Some(dir.into());
+        self.options.backup = Some(dir.into());
         self
     }
 
     /// The version table name as configured.
     pub fn table_name(&self) -> &str {
-        &self.table
+        &self.options.table
     }
 
     /// The migration set.
@@ -216,7 +190,7 @@ mod online {
     use super::Migrator;
     use crate::db::Database;
     use crate::embedded::Migrations;
-    use crate::engine::{ops, with_run, Hooks, Options};
+    use crate::engine::{ops, with_run};
     use crate::error::Error;
     use crate::types::{Report, Status};
     use migrate_graph::ToSpec;
@@ -233,28 +207,6 @@ mod online {
     }
 
     impl Migrator<'_> {
-        /// What the engine is told: plain values, so it never reads back
-        /// into the migrator.
-        fn options(&self) -> Options {
-            Options {
-                table: self.table.clone(),
-                lock: self.lock,
-                lock_timeout: self.lock_timeout,
-                drift: self.drift,
-                unknown: self.unknown,
-                grouped: self.grouped,
-                statement_lock_timeout: self.statement_lock_timeout,
-                backup: self.backup.clone(),
-            }
-        }
-
-        fn hooks(&self) -> Hooks {
-            Hooks {
-                on_step: self.hooks.clone(),
-                on_wait: self.wait_hooks.clone(),
-            }
-        }
-
         /// Applies the missing revisions up to `target` (`head`, `heads`, an
         /// id or prefix, `+1`, `<rev>+2`, `<label>@head`, ...: text, or a
         /// [`Spec`](migrate_graph::Spec) parsed already), in apply order,
@@ -265,9 +217,13 @@ mod online {
             target: &T,
         ) -> Result<Report, Error> {
             let target = target.to_spec()?;
-            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
-                ops::upgrade(&mut run, &target)
-            })
+            with_run!(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                |run| { ops::upgrade(&mut run, &target) }
+            )
         }
 
         /// Reverts, newest first, what was built on `target` (`base`, `-1`,
@@ -279,9 +235,13 @@ mod online {
             target: &T,
         ) -> Result<Report, Error> {
             let target = target.to_spec()?;
-            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
-                ops::downgrade(&mut run, &target)
-            })
+            with_run!(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                |run| { ops::downgrade(&mut run, &target) }
+            )
         }
 
         /// Makes the version table say `targets` (and their ancestors) are
@@ -300,17 +260,25 @@ mod online {
                 .iter()
                 .map(|t| t.to_spec())
                 .collect::<Result<Vec<_>, _>>()?;
-            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
-                ops::stamp(&mut run, &targets, purge)
-            })
+            with_run!(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                |run| { ops::stamp(&mut run, &targets, purge) }
+            )
         }
 
         /// The database's state against this migration set. Read-only: takes
         /// no lock and does not create the version table.
         pub async fn status<D: Database + ?Sized>(&self, db: &D) -> Result<Status, Error> {
-            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
-                ops::status(&mut run)
-            })
+            with_run!(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                |run| { ops::status(&mut run) }
+            )
         }
 
         /// Accepts an intentional edit of an applied revision (a fixed
@@ -321,9 +289,13 @@ mod online {
             db: &D,
             revision: &str,
         ) -> Result<(), Error> {
-            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
-                ops::accept_checksum(&mut run, revision)
-            })
+            with_run!(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                |run| { ops::accept_checksum(&mut run, revision) }
+            )
         }
 
         /// Settles a revision that an interrupted or failed non-transactional
@@ -338,9 +310,13 @@ mod online {
             revision: &str,
             applied: bool,
         ) -> Result<(), Error> {
-            with_run!(self.migrations, self.options(), self.hooks(), db, |run| {
-                ops::resolve(&mut run, revision, applied)
-            })
+            with_run!(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                |run| { ops::resolve(&mut run, revision, applied) }
+            )
         }
     }
 }

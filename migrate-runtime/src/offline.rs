@@ -39,7 +39,7 @@ impl Migrator<'_> {
         range: &str,
         direction: Direction,
     ) -> Result<String, Error> {
-        let table = TableName::parse(&self.table)?;
+        let table = TableName::parse(&self.options.table)?;
         let sql = VersionSql::new(dialect, &table);
         let graph = self.migrations.graph();
         let list = self.migrations.as_slice();
@@ -108,7 +108,7 @@ impl Migrator<'_> {
         targets: &[&str],
         purge: bool,
     ) -> Result<String, Error> {
-        let table = TableName::parse(&self.table)?;
+        let table = TableName::parse(&self.options.table)?;
         let sql = VersionSql::new(dialect, &table);
         let graph = self.migrations.graph();
         let list = self.migrations.as_slice();

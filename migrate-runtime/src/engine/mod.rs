@@ -3,7 +3,7 @@
 //! write, release. Generic over the session's [`Backend`](crate::session::Backend);
 //! the dialect files and the protocol hold all SQL.
 //!
-//! The engine is given plain values ([`Options`], [`Hooks`], in `run.rs`) and a set; it
+//! The engine is given plain values (`Options`, `Hooks`, in `options.rs`) and a set; it
 //! never imports the migrator that builds them. The session alone knows
 //! whether the lock is held and a transaction is open.
 //!
@@ -26,7 +26,7 @@ mod step;
 mod tx;
 mod watch;
 
-pub(crate) use run::{Hooks, Options, Run};
+pub(crate) use run::Run;
 
 /// Runs `$body` (an expression using `$run`, a `&mut Run` of whichever
 /// backend `$db` is) and ends the run on every path: one arm per enabled

@@ -1,5 +1,5 @@
-//! One run: what it is told (plain [`Options`] and [`Hooks`], built by the
-//! caller, so the engine never reads back into the migrator), its session,
+//! One run: what it is told (plain [`Options`] and [`Hooks`], which the
+//! migrator holds, so the engine never reads back into it), its session,
 //! what it holds, and taking the migration lock.
 //!
 //! The lock is a try-lock polled with back-off: polling (rather than a
@@ -11,44 +11,12 @@
 use super::state::{self, Allowed, Policy, Reader, State};
 use crate::embedded::{Migration, Migrations};
 use crate::error::{Action, Error};
+use crate::options::{Hooks, Options};
 use crate::protocol::TableName;
 use crate::session::{Backend, ErrorClass, Session};
-use crate::types::{
-    Direction, DriftPolicy, Hook, LockStrategy, StepEvent, UnknownPolicy, WaitHook,
-};
+use crate::types::{Direction, LockStrategy, StepEvent};
 use migrate_graph::{Applied, Graph};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// How a run behaves.
-#[derive(Clone, Debug)]
-pub(crate) struct Options {
-    /// The version table as configured (`name` or `schema.name`).
-    pub(crate) table: String,
-    /// How concurrent migrators are kept apart.
-    pub(crate) lock: LockStrategy,
-    /// How long to poll for the migration lock.
-    pub(crate) lock_timeout: Duration,
-    /// What an edited applied revision does.
-    pub(crate) drift: DriftPolicy,
-    /// What applied revisions unknown to the set do.
-    pub(crate) unknown: UnknownPolicy,
-    /// One transaction for the whole run (PostgreSQL and SQLite).
-    pub(crate) grouped: bool,
-    /// How long migration SQL may wait for another session's lock.
-    pub(crate) statement_lock_timeout: Option<Duration>,
-    /// Where an upgrade with something to apply backs the database up first.
-    pub(crate) backup: Option<PathBuf>,
-}
-
-/// Who hears about the run while it goes.
-#[derive(Clone, Default)]
-pub(crate) struct Hooks {
-    /// Called after each step is committed.
-    pub(crate) on_step: Vec<Hook>,
-    /// Called while a step runs long.
-    pub(crate) on_wait: Vec<WaitHook>,
-}
 
 /// Which locks a run takes.
 #[derive(Clone, Copy, Debug)]
