@@ -70,3 +70,27 @@ pub mod __private {
         pub use migrate_runtime::Migrations;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::NotBuilt;
+    use migrate_runtime::Dialect;
+
+    /// A backend the runtime has but this crate was built without names the
+    /// feature to turn on, for each dialect.
+    #[test]
+    fn a_missing_backend_names_its_feature() {
+        for (dialect, feature) in [
+            (Dialect::Sqlite, "`sqlite` feature"),
+            (Dialect::Postgres, "`postgres` feature"),
+            (Dialect::MySql, "`mysql` feature"),
+        ] {
+            let text = NotBuilt(dialect).to_string();
+            assert!(text.contains(feature), "{text}");
+            assert!(
+                text.starts_with("migrate-devtools was built without"),
+                "{text}"
+            );
+        }
+    }
+}
