@@ -100,3 +100,20 @@ pub async fn assert_applied(db: &Db, ids: &[&str], context: &str) {
 pub fn step_ids(report: &migrate_runtime::Report) -> Vec<&str> {
     report.steps.iter().map(|s| s.revision.as_str()).collect()
 }
+
+/// `err` is the runtime's refusal of a step whose version-row write changed
+/// no row, naming `revision`.
+pub fn assert_row_unchanged(err: &migrate_runtime::Error, revision: &str) {
+    assert!(
+        matches!(
+            err,
+            migrate_runtime::Error::RecordMismatch {
+                expected: 1,
+                changed: 0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(revision), "{err}");
+}
