@@ -29,7 +29,11 @@ use std::process::ExitCode;
 static MIGRATIONS: Migrations = migrations!("todo-service/migrations");
 
 /// Where the data lives when `DATABASE_URL` is not set: a file next to where
-/// the binary runs, created on first start.
+/// the binary runs, created on first start. This example chooses a default
+/// on purpose, so that `cargo run` works with no set-up, and says so on
+/// stderr when it uses it; `migrate` commands take it only through the
+/// explicit `default_database_url` below (without that call they refuse to
+/// run without a URL). A production service would leave both out.
 const DEFAULT_URL: &str = "sqlite:todo.db";
 
 /// A to-do service that migrates its own database.
@@ -69,7 +73,15 @@ async fn serve() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.to_owned());
+    let url = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            eprintln!(
+                "todo-service: DATABASE_URL is not set: using the example's default, {DEFAULT_URL}"
+            );
+            DEFAULT_URL.to_owned()
+        }
+    };
     let db = Db::connect(&url).await?;
 
     let report = MIGRATIONS.upgrade(&db).await?;

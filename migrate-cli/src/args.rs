@@ -3,7 +3,9 @@
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
 
-use super::options::{DowngradeOptions, LockArgs, ResolveOptions, StampTargets, UpgradeOptions};
+use super::options::{
+    DialectArg, DowngradeOptions, LockArgs, ResolveOptions, StampTargets, UpgradeOptions,
+};
 use clap::{Args, Subcommand};
 
 /// `myapp migrate ...`: the migration commands over the migrations this
@@ -53,7 +55,10 @@ pub struct MigrateCommand {
 impl MigrateCommand {
     /// Uses `url` when neither `--database-url`, `DATABASE_URL` nor `.env`
     /// gives one, as a service with a built-in default (`sqlite:app.db`)
-    /// needs.
+    /// needs. Without this call a missing URL is an error naming
+    /// `DATABASE_URL`: a command that runs in production must not create a
+    /// database of its own by accident. When the default is used, a line
+    /// on stderr says so.
     pub fn default_database_url(mut self, url: impl Into<String>) -> Self {
         self.default_url = Some(url.into());
         self
@@ -65,7 +70,7 @@ const EXIT_HELP: &str = "\
 Exit codes:
   0  success (output cut short by a closed pipe counts as success)
   1  user error or failed check: the reason is on stderr
-  2  usage error: the command line is wrong, or `stamp`/`resolve` lack --yes off a terminal";
+  2  usage error: the command line is wrong, or `stamp`/`resolve`/`downgrade` lack --yes off a terminal";
 
 /// The subcommands, named as in Alembic and `cargo migrate`.
 #[derive(Debug, Clone, Subcommand)]
@@ -76,6 +81,8 @@ pub(crate) enum Command {
     /// revision where the database allows it.
     Upgrade(UpgradeArgs),
     /// Revert revisions down to TARGET (`-1`, `base`, an id, `<label>@-1`, ...).
+    ///
+    /// Asks for confirmation; `--yes` is required when stdin is not a terminal.
     Downgrade(DowngradeArgs),
     /// Show the revisions the database is at (its applied heads).
     Current(CurrentArgs),
@@ -103,6 +110,10 @@ pub(crate) struct UpgradeArgs {
     #[arg(long)]
     pub sql: bool,
 
+    /// SQL dialect of the script; default: the database's.
+    #[arg(long, value_name = "NAME", value_enum, requires = "sql")]
+    pub dialect: Option<DialectArg>,
+
     #[command(flatten)]
     pub up: UpgradeOptions,
 
@@ -117,8 +128,16 @@ pub(crate) struct DowngradeArgs {
     #[arg(long)]
     pub sql: bool,
 
+    /// SQL dialect of the script; default: the database's.
+    #[arg(long, value_name = "NAME", value_enum, requires = "sql")]
+    pub dialect: Option<DialectArg>,
+
     #[command(flatten)]
     pub down: DowngradeOptions,
+
+    /// Do it without asking (required when stdin is not a terminal).
+    #[arg(short, long)]
+    pub yes: bool,
 
     #[command(flatten)]
     pub lock: LockArgs,
@@ -237,6 +256,17 @@ mod tests {
         let m = parse(&["current", "--database-url", "sqlite:x.db"]).unwrap();
         assert_eq!(m.database_url.as_deref(), Some("sqlite:x.db"));
         assert!(parse(&["downgrade"]).is_err());
+        let m = parse(&["downgrade", "base", "--yes", "--backup", "b"]).unwrap();
+        assert!(matches!(m.command, Command::Downgrade(ref d) if d.yes && d.down.backup.is_some()));
+        assert!(parse(&["downgrade", "base", "--sql", "--backup", "b"]).is_err());
+        let m = parse(&["upgrade", "--sql", "--dialect", "postgres"]).unwrap();
+        assert!(
+            matches!(m.command, Command::Upgrade(ref u) if u.dialect == Some(DialectArg::Postgres))
+        );
+        assert!(
+            parse(&["upgrade", "--dialect", "postgres"]).is_err(),
+            "--dialect needs --sql"
+        );
         assert!(parse(&["upgrade", "--sql", "--backup", "d"]).is_err());
         assert!(parse(&["resolve", "abc", "--yes"]).is_err());
         let m = parse(&["stamp", "head", "-y"]).unwrap();

@@ -31,11 +31,14 @@ pub async fn upgrade<L: Load + ?Sized, W: Write + ?Sized>(
         run: &up.run,
         lock,
         backup: up.backup.as_deref(),
+        yes: true,
     };
     move_to(cx, &mv, out).await
 }
 
-/// `downgrade TARGET [--sql]`; `sql` is `Some` with `--sql`.
+/// `downgrade TARGET [--sql] [--backup DIR]`; `sql` is `Some` with
+/// `--sql`. Asks first where the policy says so ([`Confirm::Ask`]; `--yes`
+/// is [`DowngradeOptions::yes`]): the down sections may drop data.
 pub async fn downgrade<L: Load + ?Sized, W: Write + ?Sized>(
     cx: &Context<'_, L>,
     down: &DowngradeOptions,
@@ -49,7 +52,8 @@ pub async fn downgrade<L: Load + ?Sized, W: Write + ?Sized>(
         sql,
         run: &down.run,
         lock,
-        backup: None,
+        backup: down.backup.as_deref(),
+        yes: down.yes,
     };
     move_to(cx, &mv, out).await
 }
@@ -62,6 +66,8 @@ struct Move<'a> {
     run: &'a RunArgs,
     lock: &'a LockArgs,
     backup: Option<&'a Path>,
+    /// Confirmed in advance (`--yes`); upgrades never ask.
+    yes: bool,
 }
 
 async fn move_to<L: Load + ?Sized, W: Write + ?Sized>(
@@ -94,6 +100,13 @@ async fn move_to<L: Load + ?Sized, W: Write + ?Sized>(
     let Some(spec) = spec else {
         return Err(CmdError::from(TargetError::range_not_allowed(mv.target)).into());
     };
+    if mv.direction == Direction::Down {
+        let question = format!(
+            "downgrade to {}, running the down sections of the revisions above it (they may drop tables and their data)?",
+            mv.target
+        );
+        cx.policy.confirm.ask(command, mv.yes, &question)?;
+    }
     let db = cx.database.connect(command)?;
     let set = cx.migrations.load()?;
     let mut m = mv.run.apply(mv.lock.apply(cx.migrator(&set)));

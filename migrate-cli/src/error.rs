@@ -47,8 +47,9 @@ pub enum CmdError {
         reason: &'static str,
     },
 
-    /// `stamp` or `resolve` without `--yes` while stdin is not a terminal.
-    #[error("`{command}` changes the version table without running the migrations' SQL: pass --yes to confirm (stdin is not a terminal, so it cannot ask)")]
+    /// `stamp`, `resolve` or `downgrade` without `--yes` while stdin is not
+    /// a terminal.
+    #[error("`{command}` {}: pass --yes to confirm (stdin is not a terminal, so it cannot ask); nothing was changed", needs_yes_reason(command))]
     NeedsYes {
         /// The command.
         command: &'static str,
@@ -80,6 +81,14 @@ pub enum CmdError {
     /// Writing the command's output failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
+}
+
+/// What a command that asks first would do, for [`CmdError::NeedsYes`].
+fn needs_yes_reason(command: &str) -> &'static str {
+    match command {
+        "downgrade" => "runs the down sections of the revisions it reverts, which may drop tables and their data",
+        _ => "changes the version table without running the migrations' SQL",
+    }
 }
 
 impl From<std::io::Error> for CmdError {

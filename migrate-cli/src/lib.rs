@@ -27,12 +27,12 @@
 //!
 //! | choice | application's `migrate` | `cargo migrate` |
 //! | --- | --- | --- |
-//! | [`Policy::confirm`] (`stamp`, `resolve`) | [`Confirm::Ask`]: asks, needs `--yes` off a terminal (exit 2); resolves and asks before connecting | [`Confirm::Never`]: no question, no `--yes`; connects while the files load |
+//! | [`Policy::confirm`] (`stamp`, `resolve`, `downgrade`) | [`Confirm::Ask`]: asks, needs `--yes` off a terminal (exit 2); resolves and asks before connecting | [`Confirm::Never`]: no question, no `--yes`; connects while the files load |
 //! | [`Policy::lookup`] (`resolve REV`, `stamp --accept-checksum REV`) | [`Lookup::Revision`]: id, prefix or label | [`Lookup::Target`]: any target naming one revision (`head`, `<label>@head`, `<rev>+1`) |
-//! | `--sql` dialect ([`Offline`]) | [`Offline::Database`]: the pool's or URL's | [`Offline::Dialect`]: `--dialect`, else the URL's |
+//! | `--sql` dialect ([`Offline`]) | `--dialect`, else [`Offline::Database`]: the pool's or URL's | [`Offline::Dialect`]: `--dialect`, else the URL's |
 //! | [`Stamp::purge`], [`Stamp::sql`] | not offered | `stamp --purge`, `stamp --sql` |
 //! | [`Current::check_heads`], [`History::indicate_current`] | not offered; `history` marks nothing | `--check-heads`, `-i`; `history` marks the current revisions whenever it read the database |
-//! | missing URL | names `DATABASE_URL` | names `database_url_env` from migrate.toml |
+//! | missing URL | an error naming `DATABASE_URL`, unless the application set a default ([`MigrateCommand::default_database_url`], said on stderr when used) | names `database_url_env` from migrate.toml |
 //! | hints | its own for several heads and for an older binary, then [`CmdError::hint`] | its own (`cargo migrate merge`, `upgrade heads`), then [`CmdError::hint`] |
 //!
 //! ```ignore
@@ -89,7 +89,8 @@ pub use context::{resolve_one, status, Confirm, Context, Load, Lookup, Offline, 
 pub use database::Database;
 pub use error::CmdError;
 pub use options::{
-    DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, StampTargets, UpgradeOptions,
+    DialectArg, DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, StampTargets,
+    UpgradeOptions,
 };
 pub use read::{current, heads, history, Current, History};
 pub use report::Reporter;

@@ -8,7 +8,7 @@
 
 use super::print;
 use clap::{ArgGroup, Args, ValueEnum};
-use migrate_runtime::{LockStrategy, Migrator, UnknownPolicy};
+use migrate_runtime::{Dialect, LockStrategy, Migrator, UnknownPolicy};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -130,8 +130,9 @@ pub struct UpgradeOptions {
 
     /// Back the database up into DIR first, when something is pending:
     /// SQLite with VACUUM INTO, PostgreSQL with pg_dump, MariaDB/MySQL with
-    /// mariadb-dump or mysqldump (on PATH). A missing tool or an unwritable
-    /// DIR fails before any revision runs.
+    /// mariadb-dump or mysqldump (on PATH). The file is created 0600 and a
+    /// new DIR 0700; an existing DIR that other users can enter is refused.
+    /// A missing tool or an unusable DIR fails before any revision runs.
     #[arg(long, value_name = "DIR", conflicts_with = "sql")]
     pub backup: Option<PathBuf>,
 }
@@ -148,6 +149,41 @@ pub struct DowngradeOptions {
     /// How the run prints and groups its revisions.
     #[command(flatten)]
     pub run: RunArgs,
+
+    /// Back the database up into DIR first, when something is to be
+    /// reverted (as `upgrade --backup`): a downgrade's down sections may
+    /// drop tables and their data.
+    #[arg(long, value_name = "DIR", conflicts_with = "sql")]
+    pub backup: Option<PathBuf>,
+
+    /// Confirmed in advance: the application's `downgrade --yes`, which
+    /// [`Confirm::Ask`](crate::Confirm::Ask) needs off a terminal. Not a
+    /// flag of its own: `cargo migrate` never asks.
+    #[arg(skip)]
+    pub yes: bool,
+}
+
+/// `--dialect` values: the dialect of an offline script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// SQLite 3.
+    Sqlite,
+    /// PostgreSQL.
+    #[value(alias = "postgresql")]
+    Postgres,
+    /// MySQL and MariaDB.
+    #[value(alias = "mariadb")]
+    Mysql,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Dialect {
+        match d {
+            DialectArg::Sqlite => Dialect::Sqlite,
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Mysql => Dialect::MySql,
+        }
+    }
 }
 
 /// `resolve`'s revision and what to record for it.

@@ -5,6 +5,7 @@ use super::args::{Command, MigrateCommand};
 use super::context::{Context, Offline, Policy};
 use super::database::Database;
 use super::error::CmdError;
+use super::options::DialectArg;
 use super::report::Reporter;
 use super::{change, exit, inspect, read};
 use migrate_graph::TargetError;
@@ -17,11 +18,17 @@ impl MigrateCommand {
     /// `DATABASE_URL` or a `DATABASE_URL` line in `./.env`, printing its
     /// output and errors; returns the exit code.
     pub async fn run(&self, migrations: &Migrations) -> ExitCode {
-        let url = self
-            .database_url
-            .clone()
-            .or_else(dotenv_url)
-            .or_else(|| self.default_url.clone());
+        let url = self.database_url.clone().or_else(dotenv_url);
+        // The application's default, on purpose (`default_database_url`),
+        // and said: never a database created where nobody asked for one.
+        let url = url.or_else(|| {
+            let default = self.default_url.clone()?;
+            eprintln!(
+                "note: no --database-url and no DATABASE_URL: using this application's default, {}",
+                migrate_runtime::redact_url(&default)
+            );
+            Some(default)
+        });
         let reporter = url
             .as_deref()
             .map(|u| Reporter::for_url(u, None))
@@ -77,10 +84,22 @@ impl MigrateCommand {
         cx: &Context<'_, Migrations>,
         out: &mut (dyn Write + Send),
     ) -> Result<(), CmdError> {
-        let sql = |sql: bool| sql.then_some(Offline::Database);
+        // `--dialect`, else the pool's or the URL's.
+        let sql = |sql: bool, dialect: Option<DialectArg>| {
+            sql.then_some(match dialect {
+                Some(d) => Offline::Dialect(Some(d.into())),
+                None => Offline::Database,
+            })
+        };
         match &self.command {
-            Command::Upgrade(a) => change::upgrade(cx, &a.up, &a.lock, sql(a.sql), out).await,
-            Command::Downgrade(a) => change::downgrade(cx, &a.down, &a.lock, sql(a.sql), out).await,
+            Command::Upgrade(a) => {
+                change::upgrade(cx, &a.up, &a.lock, sql(a.sql, a.dialect), out).await
+            }
+            Command::Downgrade(a) => {
+                let mut down = a.down.clone();
+                down.yes = a.yes;
+                change::downgrade(cx, &down, &a.lock, sql(a.sql, a.dialect), out).await
+            }
             Command::Stamp(a) => {
                 let stamp = change::Stamp::new(&a.stamp).yes(a.yes);
                 change::stamp(cx, &stamp, &a.lock, out).await

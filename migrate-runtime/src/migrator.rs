@@ -159,16 +159,18 @@ impl<'m> Migrator<'m> {
         self
     }
 
-    /// Before an upgrade that has something to apply, backs the database
-    /// up into `dir` (created if missing), named
+    /// Before an upgrade (or downgrade) that has something to apply (or
+    /// revert), backs the database up into `dir`, named
     /// `<database>-at-<revision>-<UTC time>.<ext>`; the path is in
     /// [`Report::backup`](crate::Report::backup). SQLite is copied with
     /// `VACUUM INTO`; PostgreSQL needs `pg_dump` and MariaDB/MySQL
     /// `mariadb-dump` or `mysqldump` on `PATH`, which get the password
     /// through their environment or a private option file, never their
-    /// command line. A missing tool or an unwritable directory fails with
+    /// command line, and the URL's TLS options. The file is created 0600,
+    /// a missing `dir` 0700; an existing `dir` that other users can enter
+    /// is refused. A missing tool or an unusable directory fails with
     /// [`Error::Backup`](crate::Error::Backup) before any revision runs.
-    /// No backup is taken when nothing is pending, nor by downgrade or stamp.
+    /// No backup is taken when nothing is to run, nor by stamp.
     pub fn backup(mut self, dir: impl Into<PathBuf>) -> Self {
         self.options.backup = Some(dir.into());
         self

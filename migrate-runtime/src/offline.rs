@@ -61,12 +61,21 @@ impl Migrator<'_> {
             }
         }
         let mut out = header(direction_name(direction), range, dialect, &table);
+        out.push_str(stop_at_first_failure(dialect));
         if start.is_empty() && direction == Direction::Up {
             out.push_str(&sql.create_table());
             out.push_str(";\n\n");
         }
         let mut applied = start;
+        // The revision before, and whether it should now be recorded.
+        let mut before: Option<(&str, bool)> = None;
         for i in plan {
+            if let Some(guard) = before.and_then(|(id, up)| sql.offline_guard(id, up)) {
+                out.push_str("-- go on only if the revision above went through\n");
+                push_line(&mut out, &guard);
+                out.push('\n');
+            }
+            before = Some((list[i].id(), direction == Direction::Up));
             if direction == Direction::Up && graph.collapses(i, &applied) {
                 let replaced: Vec<usize> = graph
                     .replaced_nodes(i)
@@ -191,6 +200,37 @@ fn header(what: &str, range: &str, dialect: Dialect, table: &TableName) -> Strin
         dialect.name(),
         table.display()
     )
+}
+
+/// How the script stops at its first failed revision with the database's
+/// own client at its defaults, said in its header (and, for SQLite, done).
+///
+/// - PostgreSQL: psql goes on after an error; each revision after the
+///   first is preceded by a guard (`VersionSql::offline_guard`) that turns
+///   the session read-only when the one before is not recorded, so nothing
+///   later runs or is recorded. A `transaction:false` revision runs
+///   statement by statement outside a transaction: a failure inside one is
+///   only stopped by `ON_ERROR_STOP`.
+/// - MySQL/MariaDB: the `mysql`/`mariadb` client stops at the first error
+///   unless `--force`; DDL commits at once, so no guard in SQL could undo
+///   a half-run revision, and none is added.
+/// - SQLite: the `sqlite3` shell goes on after an error, and a failed
+///   statement leaves its transaction open, so the revision's row would be
+///   recorded and committed. Plain SQL cannot stop it: the script turns on
+///   the shell's `.bail` (another client fails on that line, before
+///   anything runs).
+fn stop_at_first_failure(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "-- stops at a failed revision with any client: each revision checks that the one before \
+             it is recorded, and if not makes the session read-only.\n\
+             -- transaction:false revisions run statement by statement: to stop inside one, run \
+             with `psql -v ON_ERROR_STOP=1`.\n\n",
+        Dialect::MySql => "-- run it with the mysql or mariadb client without --force: it stops at the first error. \
+             MySQL commits DDL at once: a revision that failed half-way stays half-applied, unrecorded.\n\n",
+        Dialect::Sqlite => "-- for the sqlite3 shell, which goes on after an error by default: `.bail on` stops it \
+             at the first one. With another client, delete that line and stop at the first error.\n\
+             .bail on\n\n",
+    }
 }
 
 fn push_line(out: &mut String, statement: &str) {

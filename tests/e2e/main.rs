@@ -7,6 +7,7 @@ mod cli;
 mod faults;
 mod fuzz_corpus;
 mod layers;
+mod ops;
 mod runtime;
 mod schema;
 mod stairway;

@@ -1,6 +1,9 @@
 //! Preparing one backup (the directory checked, the tool found) and
 //! running its dump tool; `VACUUM INTO` runs on the engine's connection.
 
+use super::private::{self, SecretDir};
+use super::server::Server;
+use super::tls::{self, Flavor};
 use super::{name, BackupError};
 use crate::url::DatabaseUrl;
 use crate::Dialect;
@@ -38,10 +41,10 @@ pub(crate) fn prepare(
     dir: &Path,
     heads: &[String],
 ) -> Result<Backup, BackupError> {
-    writable(dir)?;
+    private::directory(dir)?;
     let url = url::Url::parse(url).ok();
     let now = SystemTime::now();
-    Ok(match dialect {
+    let backup = match dialect {
         Dialect::Sqlite => {
             let db = url
                 .as_ref()
@@ -85,7 +88,14 @@ pub(crate) fn prepare(
                 server,
             }
         }
-    })
+    };
+    // Created 0600 before any data goes in; the tools keep the mode.
+    let file = backup.file();
+    private::file(file).map_err(|source| BackupError::Directory {
+        dir: file.to_owned(),
+        source,
+    })?;
+    Ok(backup)
 }
 
 impl Backup {
@@ -113,24 +123,6 @@ impl Backup {
     }
 }
 
-/// Creates `dir` if needed and proves it writable, before anything else.
-fn writable(dir: &Path) -> Result<(), BackupError> {
-    let err = |source| BackupError::Directory {
-        dir: dir.to_owned(),
-        source,
-    };
-    std::fs::create_dir_all(dir).map_err(err)?;
-    let probe = dir.join(format!(".migrate-backup-probe-{}", std::process::id()));
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&probe)
-        .map_err(err)?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
-}
-
 /// The file stem of a SQLite database (sqlx writes a relative file name as
 /// the URL's host).
 fn sqlite_name(url: &url::Url) -> String {
@@ -141,56 +133,6 @@ fn sqlite_name(url: &url::Url) -> String {
     match raw.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
         _ => raw.into_owned(),
-    }
-}
-
-/// Where a server database is, from the pool's options.
-pub(crate) struct Server {
-    host: Option<String>,
-    port: Option<u16>,
-    user: String,
-    password: Option<String>,
-    database: String,
-    query: Vec<(String, String)>,
-}
-
-impl Server {
-    fn of(url: Option<&url::Url>) -> Server {
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        };
-        let Some(url) = url else {
-            return Server {
-                host: None,
-                port: None,
-                user: String::new(),
-                password: None,
-                database: "database".to_owned(),
-                query: Vec::new(),
-            };
-        };
-        Server {
-            host: url
-                .host_str()
-                .map(|h| decode(h.trim_start_matches('[').trim_end_matches(']'))),
-            port: url.port(),
-            user: decode(url.username()),
-            password: url.password().map(decode),
-            database: decode(url.path().trim_start_matches('/')),
-            query: url
-                .query_pairs()
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        }
-    }
-
-    fn param(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -213,17 +155,15 @@ async fn pg_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError
     if let Some(pw) = &s.password {
         cmd.env("PGPASSWORD", pw);
     }
-    for (key, var) in [
-        ("sslmode", "PGSSLMODE"),
-        ("sslrootcert", "PGSSLROOTCERT"),
-        ("sslcert", "PGSSLCERT"),
-        ("sslkey", "PGSSLKEY"),
-    ] {
-        if let Some(v) = s.param(key) {
-            cmd.env(var, v);
-        }
-    }
-    run_tool(cmd, file, s.password.as_deref()).await
+    let mut secret = None;
+    let env = tls::pg_env(s, &mut secret).map_err(|source| BackupError::Spawn {
+        tool: tool_name(tool),
+        source,
+    })?;
+    cmd.envs(env);
+    let result = run_tool(cmd, file, s.password.as_deref()).await;
+    drop(secret);
+    result
 }
 
 /// `mariadb-dump` / `mysqldump`, the password in an option file only this
@@ -255,14 +195,14 @@ async fn my_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError
     if !s.user.is_empty() {
         cmd.arg(format!("--user={}", s.user));
     }
-    if s.param("ssl-mode")
-        .is_some_and(|m| m.eq_ignore_ascii_case("disabled"))
-    {
-        cmd.arg("--skip-ssl");
-    }
+    let mut inline = None;
+    cmd.args(tls::my_args(s, Flavor::of(tool), &mut inline).map_err(spawn)?);
+    // Routines, events and triggers are part of the database: a backup
+    // without them does not restore it.
     cmd.args([
         "--single-transaction",
         "--routines",
+        "--events",
         "--triggers",
         "--no-tablespaces",
     ]);
@@ -270,7 +210,7 @@ async fn my_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError
     cmd.arg(&s.database);
     cmd.env_remove("MYSQL_PWD");
     let result = run_tool(cmd, file, s.password.as_deref()).await;
-    drop(secret);
+    drop((secret, inline));
     result
 }
 
@@ -337,48 +277,6 @@ fn is_executable(p: &Path) -> bool {
     p.is_file() || p.with_extension("exe").is_file()
 }
 
-/// A temporary directory only this user can enter, removed on drop.
-struct SecretDir(PathBuf);
-
-impl SecretDir {
-    fn new() -> std::io::Result<SecretDir> {
-        let nanos = SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("migrate-backup-{}-{nanos}", std::process::id()));
-        let mut builder = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(&dir)?;
-        Ok(SecretDir(dir))
-    }
-
-    fn write(&self, name: &str, text: &str) -> std::io::Result<PathBuf> {
-        use std::io::Write;
-        let path = self.0.join(name);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        options.open(&path)?.write_all(text.as_bytes())?;
-        Ok(path)
-    }
-}
-
-impl Drop for SecretDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,29 +287,5 @@ mod tests {
         assert_eq!(sqlite_name(&abs), "app");
         let rel = url::Url::parse("sqlite://todo.db?mode=rwc").unwrap();
         assert_eq!(sqlite_name(&rel), "todo");
-    }
-
-    #[test]
-    fn server_options_are_decoded() {
-        let u = url::Url::parse("postgres://app:p%40ss@db:6000/orders?sslmode=require").unwrap();
-        let s = Server::of(Some(&u));
-        assert_eq!(s.password.as_deref(), Some("p@ss"));
-        assert_eq!((s.host.as_deref(), s.port), (Some("db"), Some(6000)));
-        assert_eq!(s.database, "orders");
-        assert_eq!(s.param("sslmode"), Some("require"));
-    }
-
-    #[test]
-    fn the_secret_file_is_private_and_removed() {
-        let dir = SecretDir::new().unwrap();
-        let file = dir.write("x.cnf", "[client]\n").unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(file.metadata().unwrap().permissions().mode() & 0o777, 0o600);
-        }
-        let root = dir.0.clone();
-        drop(dir);
-        assert!(!root.exists());
     }
 }

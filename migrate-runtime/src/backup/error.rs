@@ -16,6 +16,15 @@ pub enum BackupError {
         #[source]
         source: std::io::Error,
     },
+    /// The backup directory exists and other users can enter it: backups
+    /// hold the data, so it is refused rather than changed.
+    #[error("the backup directory {} is open to other users (mode {mode:o}); backups hold the whole database: make it private (`chmod 700 {}`) or name a directory that does not exist yet (created with mode 700); nothing was migrated", .dir.display(), .dir.display())]
+    OpenDirectory {
+        /// The directory.
+        dir: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The dump tool the database needs is not on `PATH`.
     #[error("cannot back up the {database} database: {tool} is not on PATH; install {package} (or put it on PATH), or upgrade without a backup; nothing was migrated")]
     ToolMissing {

@@ -6,20 +6,31 @@
 //! external tool). PostgreSQL goes through `pg_dump` and MariaDB/MySQL
 //! through `mariadb-dump` (or `mysqldump`), found on `PATH`; the password
 //! reaches them through `PGPASSWORD` or a `--defaults-extra-file` readable
-//! only by this user, never through their command line (`dump.rs`).
+//! only by this user, never through their command line (`dump.rs`), and
+//! the URL's TLS options as the tool takes them (`tls.rs`).
+//!
+//! Backups hold the data: the file is created 0600 before anything is
+//! written into it, a new directory 0700, and an existing directory that
+//! other users can enter is refused (`private.rs`).
 //!
 //! A file is named `<database>-at-<revision>-<UTC timestamp>.<ext>`: the
 //! database, the revision(s) it was at (`base` when none), and when.
 //!
 //! # Imports
 //!
-//! `dump` → `error`, `name`
+//! `dump` → `tls` → `private`, `server` → `error`, `name`
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod dump;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod name;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod private;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod server;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod tls;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) use dump::{prepare, Backup};

@@ -49,16 +49,17 @@ async fn take_backup<B: Backend>(
     let url = run.pool.connect_options().to_url_lossy().to_string();
     let backup = backup::prepare(B::DIALECT, &url, dir, heads)?;
     if let Backup::Vacuum { file, sql } = &backup {
-        run.s
-            .exec(sql_str(sql))
-            .await
-            .map_err(|e| BackupError::Sqlite {
+        run.s.exec(sql_str(sql)).await.map_err(|e| {
+            // The empty private file made for it must not look like a backup.
+            let _ = std::fs::remove_file(file);
+            BackupError::Sqlite {
                 file: file.clone(),
                 source: Box::new(e),
-            })?;
+            }
+        })?;
     }
     backup.dump().await?;
-    tracing::info!(target: "migrate", file = %backup.file().display(), "backup taken before upgrading");
+    tracing::info!(target: "migrate", file = %backup.file().display(), "backup taken before migrating");
     Ok(backup.file().to_owned())
 }
 
@@ -87,7 +88,17 @@ pub(crate) async fn downgrade<B: Backend>(
             file: list[i].file_name().to_owned(),
         });
     }
-    run.apply(&mut st, &plan, Direction::Down).await
+    // As upgrade's: only when something is to be reverted, before it is.
+    let backup = match run.opts.backup.clone() {
+        Some(dir) if !plan.is_empty() => {
+            let at = run.heads(&st.applied);
+            Some(take_backup(run, &dir, &at).await?)
+        }
+        _ => None,
+    };
+    let mut report = run.apply(&mut st, &plan, Direction::Down).await?;
+    report.backup = backup;
+    Ok(report)
 }
 
 /// Makes the version table say `targets` are applied, running no SQL.

@@ -250,6 +250,44 @@ impl VersionSql {
         p.finish(sql, Some(revisions.len() as u64))
     }
 
+    /// An offline script's guard before the next revision (PostgreSQL): when
+    /// `revision`, the one before, is not where it should be (recorded as
+    /// applied when `applied`, else gone), it failed; the guard then makes
+    /// the session read-only, so that nothing after it runs or is recorded
+    /// whatever the client does after an error (psql goes on by default).
+    /// A `DO` block, so plain SQL for any client. `None` on other dialects.
+    pub(crate) fn offline_guard(&self, revision: &str, applied: bool) -> Option<String> {
+        if self.dialect != Dialect::Postgres {
+            return None;
+        }
+        let mut p = self.params(Values::Inline);
+        let id = p.text(revision);
+        let (row, state) = if applied {
+            let state = p.text(state_text(RowState::Applied));
+            (
+                format!(
+                    "NOT EXISTS (SELECT 1 FROM {} WHERE revision = {id} AND state = {state})",
+                    self.quoted
+                ),
+                "applied",
+            )
+        } else {
+            (
+                format!(
+                    "EXISTS (SELECT 1 FROM {} WHERE revision = {id})",
+                    self.quoted
+                ),
+                "reverted",
+            )
+        };
+        Some(format!(
+            "DO $migrate$ BEGIN IF current_setting('default_transaction_read_only') = 'off' AND {row} THEN \
+             PERFORM set_config('default_transaction_read_only', 'on', false); \
+             RAISE WARNING 'migrate: revision % was not {state}, so it failed: nothing after it runs (this session is now read-only)', {id}; \
+             END IF; END $migrate$"
+        ))
+    }
+
     /// Forgets every revision (`stamp --purge`).
     pub(crate) fn delete_all(&self) -> Stmt {
         Stmt {

@@ -104,13 +104,13 @@ fn every_command_and_its_exit_code() {
             r.stderr.starts_with("error: ") && r.stderr.contains("`nope`"),
             "{r:?}"
         );
-        let r = run(&["downgrade", "zzz"]);
+        let r = run(&["downgrade", "zzz", "--yes"]);
         expect(&r, 1);
         // Usage errors: clap's, exit 2.
         expect(&run(&["downgrade"]), 2);
         expect(&run(&["frobnicate"]), 2);
 
-        let r = run(&["downgrade", "-1", "-v"]);
+        let r = run(&["downgrade", "-1", "-v", "--yes"]);
         expect(&r, 0);
         assert!(
             r.stdout

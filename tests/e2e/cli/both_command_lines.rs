@@ -28,7 +28,15 @@ fn both_command_lines_print_the_same_and_differ_only_by_policy() {
     let app_dir = tempfile::tempdir().unwrap();
     p.url = Some(format!("sqlite:{}", p.path().join("cargo.db").display()));
     let app_url = format!("sqlite:{}", app_dir.path().join("app.db").display());
-    let both = |args: &[&str]| -> (Ran, Ran) { (p.run(args), app(&app_url, app_dir.path(), args)) };
+    // The application asks before a downgrade (--yes off a terminal);
+    // cargo migrate never asks. The rest is the same.
+    let both = |args: &[&str]| -> (Ran, Ran) {
+        let mut app_args = args.to_vec();
+        if args[0] == "downgrade" && !args.contains(&"--sql") {
+            app_args.push("--yes");
+        }
+        (p.run(args), app(&app_url, app_dir.path(), &app_args))
+    };
 
     for args in [
         &["upgrade", "--sql"][..],

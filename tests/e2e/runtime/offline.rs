@@ -24,7 +24,7 @@ async fn offline_scripts_run_on_the_database(scratch: Scratch) {
     let first = m
         .offline_script(dialect, "base:cc03", Direction::Up)
         .unwrap();
-    exec(&db, &first)
+    exec(&db, &sqlx_runnable(&first))
         .await
         .unwrap_or_else(|e| panic!("{e}\n{first}"));
     assert_applied(&db, &["aa01", "bb02", "cc03"], "offline base:cc03").await;
@@ -36,7 +36,7 @@ async fn offline_scripts_run_on_the_database(scratch: Scratch) {
         !rest.contains("CREATE TABLE IF NOT EXISTS"),
         "no table DDL past base:\n{rest}"
     );
-    exec(&db, &rest)
+    exec(&db, &sqlx_runnable(&rest))
         .await
         .unwrap_or_else(|e| panic!("{e}\n{rest}"));
     assert_applied(
@@ -55,7 +55,7 @@ async fn offline_scripts_run_on_the_database(scratch: Scratch) {
     let down = m
         .offline_script(dialect, "ff06:bb02", Direction::Down)
         .unwrap();
-    exec(&db, &down)
+    exec(&db, &sqlx_runnable(&down))
         .await
         .unwrap_or_else(|e| panic!("{e}\n{down}"));
     assert_applied(&db, &["aa01", "bb02"], "offline downgrade").await;
@@ -79,6 +79,17 @@ async fn offline_scripts_run_on_the_database(scratch: Scratch) {
         .unwrap_or_else(|e| panic!("{e}\n{purge}"));
     assert_eq!(version_rows(&db, TABLE).await, ["aa01:applied"]);
     db.close().await;
+}
+
+/// A script as sqlx runs it: without the `sqlite3` shell's `.bail on`
+/// line, which only the shell understands (`ops::offline` runs the scripts
+/// as printed, with each database's own client).
+fn sqlx_runnable(script: &str) -> String {
+    script
+        .lines()
+        .filter(|l| *l != ".bail on")
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// The text rules, per dialect: `BEGIN;`/`COMMIT;` around each revision on
@@ -134,6 +145,20 @@ fn offline_script_text() {
         .unwrap();
     assert!(!lite.contains("CREATE TABLE IF NOT EXISTS"), "{lite}");
     assert!(lite.starts_with("-- upgrade aa01:heads"));
+    // Stopping at a failed revision: a guard before each PostgreSQL
+    // revision but the first, the sqlite3 shell's `.bail`, MySQL's client
+    // named in the header (`ops::offline` runs them with the clients).
+    assert_eq!(pg.matches("DO $migrate$").count(), 2, "{pg}");
+    assert!(
+        pg.contains("WHERE revision = 'aa01' AND state = 'applied'")
+            && pg.contains("WHERE revision = 'bb02' AND state = 'applied'"),
+        "{pg}"
+    );
+    assert!(lite.contains("\n.bail on\n"), "{lite}");
+    assert!(
+        !my.contains("DO $migrate$") && my.contains("without --force"),
+        "{my}"
+    );
 
     let down = m
         .offline_script(Dialect::Postgres, "cc03:aa01", Direction::Down)
