@@ -7,7 +7,7 @@
 //! command line; [`main`] is a ready `main` for a binary that has none.
 //! Messages, progress lines (`  -> id  message  (ms)`) and exit codes
 //! ([`exit`]) are those of `cargo migrate`. Nothing here writes files
-//! (`upgrade --backup DIR` aside, which the user asks for) or drops the
+//! (`upgrade`/`downgrade --backup DIR` aside, which the user asks for) or drops the
 //! schema: there is no `init`, `revision`, `merge`, `reset` or `fresh`.
 //!
 //! `cargo migrate` runs the same functions: [`upgrade`], [`downgrade`],

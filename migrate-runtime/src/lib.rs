@@ -83,8 +83,9 @@
 //! Without a backend feature (`sqlite`, `postgres`, `mysql`) the crate still
 //! offers the embedded set, the graph and offline SQL scripts, without sqlx.
 //!
-//! [`Migrator::backup`] (and `upgrade --backup DIR`) backs the database up
-//! before an upgrade that has something to apply.
+//! [`Migrator::backup`] (and `upgrade`/`downgrade --backup DIR`) backs the
+//! database up, into a file only its owner can read, before an upgrade or
+//! downgrade that has something to run.
 //!
 //! # Imports
 //!

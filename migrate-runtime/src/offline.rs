@@ -22,7 +22,11 @@ impl Migrator<'_> {
     /// Starting from base, the script first creates the version table. Each
     /// revision's SQL is followed by its version-row `INSERT` (or `DELETE`),
     /// inside `BEGIN;` / `COMMIT;` on PostgreSQL and SQLite; `transaction:false`
-    /// sections, and everything on MySQL, run without a transaction.
+    /// sections, and everything on MySQL, run without a transaction. The
+    /// script stops at its first failed revision with the database's own
+    /// client at its defaults (see `stop_at_first_failure`): a guard
+    /// before each PostgreSQL revision, `.bail on` for the sqlite3 shell,
+    /// the header's advice for MySQL.
     ///
     /// ```
     /// use migrate_runtime::{Dialect, Direction, Migrations};
