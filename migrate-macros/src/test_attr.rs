@@ -83,13 +83,25 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
         }
     };
     // Outer attributes (`#` then `[...]`) stay on the generated `#[test]`.
+    // `#[should_panic]` makes a panic the passing outcome: the runner must
+    // know, to drop the database of a test that passed that way.
     let mut attrs = TokenStream::new();
+    let mut should_panic = false;
     let mut i = 0;
     while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(g))) =
         (tokens.get(i), tokens.get(i + 1))
     {
         if p.as_char() != '#' || g.delimiter() != Delimiter::Bracket {
             break;
+        }
+        let path: Vec<String> = g
+            .stream()
+            .into_iter()
+            .take_while(|t| !matches!(t, TokenTree::Group(_)) && !matches!(t, TokenTree::Punct(p) if p.as_char() == '='))
+            .map(|t| t.to_string())
+            .collect();
+        if path.last().is_some_and(|last| last == "should_panic") {
+            should_panic = true;
         }
         attrs.extend([tokens[i].clone(), tokens[i + 1].clone()]);
         i += 2;
@@ -129,6 +141,11 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
         at,
         krate,
     } = args;
+    let runner = if should_panic {
+        quote!(run_should_panic)
+    } else {
+        quote!(run)
+    };
     Ok(quote! {
         #attrs
         #[::core::prelude::v1::test]
@@ -137,7 +154,7 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
             // Named so that it cannot shadow a test called `migrations`.
             let __migrate_runtime_set: &'static #krate::__private::testing::Migrations =
                 &#migrations;
-            #krate::__private::testing::run(__migrate_runtime_set, #at, #name)
+            #krate::__private::testing::#runner(__migrate_runtime_set, #at, #name)
         }
     })
 }
