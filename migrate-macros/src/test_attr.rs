@@ -97,7 +97,10 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
         let path: Vec<String> = g
             .stream()
             .into_iter()
-            .take_while(|t| !matches!(t, TokenTree::Group(_)) && !matches!(t, TokenTree::Punct(p) if p.as_char() == '='))
+            .take_while(|t| {
+                !matches!(t, TokenTree::Group(_))
+                    && !matches!(t, TokenTree::Punct(p) if p.as_char() == '=')
+            })
             .map(|t| t.to_string())
             .collect();
         if path.last().is_some_and(|last| last == "should_panic") {

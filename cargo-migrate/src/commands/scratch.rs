@@ -275,8 +275,14 @@ mod tests {
 
     #[test]
     fn the_program_name_leaves_out_assignments_and_arguments() {
-        assert_eq!(program_name("PGPASSWORD=s3cret pg_dump -s -h db app"), "pg_dump");
-        assert_eq!(program_name("/usr/bin/mariadb-dump -uroot -ps3cret shop"), "mariadb-dump");
+        assert_eq!(
+            program_name("PGPASSWORD=s3cret pg_dump -s -h db app"),
+            "pg_dump"
+        );
+        assert_eq!(
+            program_name("/usr/bin/mariadb-dump -uroot -ps3cret shop"),
+            "mariadb-dump"
+        );
         assert_eq!(program_name("  "), "the command");
     }
 }

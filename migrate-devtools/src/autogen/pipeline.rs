@@ -293,7 +293,10 @@ async fn other_databases(db: &Db, own: Option<&str>) -> Vec<String> {
                 .fetch_all(p)
                 .await
                 .unwrap_or_default();
-        return names.into_iter().filter(|n| Some(n.as_str()) != own).collect();
+        return names
+            .into_iter()
+            .filter(|n| Some(n.as_str()) != own)
+            .collect();
     }
     let _ = (db, own);
     Vec::new()

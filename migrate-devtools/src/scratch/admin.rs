@@ -68,13 +68,17 @@ impl Conn {
             #[cfg(feature = "postgres")]
             Dialect::Postgres => match sqlx::PgConnection::connect(&text).await {
                 Err(e) if unknown_database(&e) => {
-                    let other = url.with_database("postgres").ok_or(AdminError::Connect(Box::new(e)))?;
+                    let other = url
+                        .with_database("postgres")
+                        .ok_or(AdminError::Connect(Box::new(e)))?;
                     sqlx::PgConnection::connect(&other.driver_text())
                         .await
                         .map(Conn::Pg)
                         .map_err(|e| AdminError::Connect(Box::new(e)))
                 }
-                other => other.map(Conn::Pg).map_err(|e| AdminError::Connect(Box::new(e))),
+                other => other
+                    .map(Conn::Pg)
+                    .map_err(|e| AdminError::Connect(Box::new(e))),
             },
             #[cfg(feature = "mysql")]
             Dialect::MySql => match sqlx::MySqlConnection::connect(&text).await {
@@ -87,7 +91,9 @@ impl Conn {
                         .map(Conn::My)
                         .map_err(|e| AdminError::Connect(Box::new(e)))
                 }
-                other => other.map(Conn::My).map_err(|e| AdminError::Connect(Box::new(e))),
+                other => other
+                    .map(Conn::My)
+                    .map_err(|e| AdminError::Connect(Box::new(e))),
             },
             other => Err(AdminError::Connect(
                 crate::NotBuilt(other).to_string().into(),
@@ -120,7 +126,12 @@ impl Conn {
             for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
         {
             (0..r.len())
-                .map(|i| r.try_get::<Option<String>, _>(i).ok().flatten().unwrap_or_default())
+                .map(|i| {
+                    r.try_get::<Option<String>, _>(i)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                })
                 .collect()
         }
         match self {
@@ -173,7 +184,10 @@ pub(crate) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminErro
 /// reports.
 pub(crate) fn create_sql(dialect: Dialect, name: &str) -> String {
     match dialect {
-        Dialect::Postgres => format!("CREATE DATABASE {} TEMPLATE template0", ident(dialect, name)),
+        Dialect::Postgres => format!(
+            "CREATE DATABASE {} TEMPLATE template0",
+            ident(dialect, name)
+        ),
         _ => format!("CREATE DATABASE {}", ident(dialect, name)),
     }
 }
@@ -217,11 +231,18 @@ async fn revoke_grants(c: &mut Conn, name: &str) {
     let d = Dialect::MySql;
     let who = |u: &str, h: &str| format!("{}@{}", literal(d, u), literal(d, h));
     if let Ok(rows) = c
-        .rows("SELECT CAST(User AS CHAR), CAST(Host AS CHAR) FROM mysql.db WHERE Db = ?", &[name])
+        .rows(
+            "SELECT CAST(User AS CHAR), CAST(Host AS CHAR) FROM mysql.db WHERE Db = ?",
+            &[name],
+        )
         .await
     {
         for r in rows {
-            let sql = format!("REVOKE ALL PRIVILEGES ON {}.* FROM {}", ident(d, name), who(&r[0], &r[1]));
+            let sql = format!(
+                "REVOKE ALL PRIVILEGES ON {}.* FROM {}",
+                ident(d, name),
+                who(&r[0], &r[1])
+            );
             let _ = c.exec(&sql).await;
         }
     }
@@ -300,7 +321,11 @@ async fn list_on(c: &mut Conn, dialect: Dialect) -> Result<Vec<Listed>, AdminErr
 
 /// Marks `name` kept, so that no cleaner drops it: a comment on the
 /// database, which its owner may set and anyone may read.
-pub(crate) async fn mark_kept(admin: &DatabaseUrl, name: &str, why: &str) -> Result<(), AdminError> {
+pub(crate) async fn mark_kept(
+    admin: &DatabaseUrl,
+    name: &str,
+    why: &str,
+) -> Result<(), AdminError> {
     let d = admin.dialect();
     let text = literal(d, &format!("{KEPT_COMMENT}: {why}"));
     let sql = match d {

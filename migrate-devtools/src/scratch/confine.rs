@@ -77,14 +77,20 @@ pub fn outside_one_database(
                 .unwrap_or("");
             match kind {
                 "DATABASE" => return global("another database"),
-                "SCHEMA" if mysql => return global("another database (a MySQL schema is a database)"),
+                "SCHEMA" if mysql => {
+                    return global("another database (a MySQL schema is a database)")
+                }
                 "ROLE" | "USER" | "GROUP" => {
                     return global("a role or user, which belongs to the whole server")
                 }
                 "TABLESPACE" => return global("a tablespace, which belongs to the whole server"),
                 "SYSTEM" => return global("the server's configuration"),
-                "SUBSCRIPTION" => return global("a subscription, which connects to another server"),
-                "SERVER" if mysql => return global("a server definition, which belongs to the whole server"),
+                "SUBSCRIPTION" => {
+                    return global("a subscription, which connects to another server")
+                }
+                "SERVER" if mysql => {
+                    return global("a server definition, which belongs to the whole server")
+                }
                 _ => {}
             }
         }
@@ -97,17 +103,35 @@ pub fn outside_one_database(
             }
             let on = words.iter().position(|x| x == "ON");
             match on.map(|i| w(i + 1)) {
-                None => return out(format!("`{}` without ON changes role membership (roles belong to the whole server)", w(0))),
+                None => return out(format!(
+                    "`{}` without ON changes role membership (roles belong to the whole server)",
+                    w(0)
+                )),
                 Some("DATABASE") | Some("TABLESPACE") => {
-                    return out(format!("`{} ... ON {}` acts on {}", w(0), w(on.unwrap() + 1), "an object of the whole server"))
+                    return out(format!(
+                        "`{} ... ON {}` acts on {}",
+                        w(0),
+                        w(on.unwrap() + 1),
+                        "an object of the whole server"
+                    ))
                 }
                 _ => {}
             }
         }
-        "SET" if mysql && (matches!(w(1), "GLOBAL" | "PERSIST" | "PERSIST_ONLY" | "PASSWORD" | "DEFAULT") || sql.contains("@@global")) => {
-            return out("`SET` of a global variable or a password acts on the whole server".to_owned())
+        "SET"
+            if mysql
+                && (matches!(
+                    w(1),
+                    "GLOBAL" | "PERSIST" | "PERSIST_ONLY" | "PASSWORD" | "DEFAULT"
+                ) || sql.contains("@@global")) =>
+        {
+            return out(
+                "`SET` of a global variable or a password acts on the whole server".to_owned(),
+            )
         }
-        "FLUSH" | "KILL" | "SHUTDOWN" | "RESET" | "PURGE" | "INSTALL" | "UNINSTALL" | "CHANGE" if mysql => {
+        "FLUSH" | "KILL" | "SHUTDOWN" | "RESET" | "PURGE" | "INSTALL" | "UNINSTALL" | "CHANGE"
+            if mysql =>
+        {
             return out(format!("`{}` acts on the whole server", w(0)))
         }
         "COPY" if words.iter().any(|x| x == "PROGRAM") => {
@@ -119,7 +143,10 @@ pub fn outside_one_database(
         // `db.name`: a word followed by a period, naming another database.
         for pair in significant(&tokens).windows(2) {
             if let [Token::Word(a), Token::Period] = pair {
-                if other_databases.iter().any(|d| d.eq_ignore_ascii_case(&a.value)) {
+                if other_databases
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(&a.value))
+                {
                     return out(format!("`{}.` names the database {}", a.value, a.value));
                 }
             }
@@ -132,7 +159,10 @@ pub fn outside_one_database(
 /// one database, as `file:line: reason`: what to warn about before they
 /// are replayed on a shared dev server. Lines count from the section's
 /// first line.
-pub fn outside_statements(migrations: &migrate_runtime::Migrations, dialect: Dialect) -> Vec<String> {
+pub fn outside_statements(
+    migrations: &migrate_runtime::Migrations,
+    dialect: Dialect,
+) -> Vec<String> {
     let mut found = Vec::new();
     for m in migrations.as_slice() {
         for (section, sql) in [("up", Some(m.up_sql())), ("down", m.down_sql())] {
@@ -176,9 +206,15 @@ pub fn strip_leading_comments(sql: &str) -> &str {
     let mut rest = sql.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix("--") {
-            rest = after.find('\n').map_or("", |i| &after[i + 1..]).trim_start();
+            rest = after
+                .find('\n')
+                .map_or("", |i| &after[i + 1..])
+                .trim_start();
         } else if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.find("*/").map_or("", |i| &after[i + 2..]).trim_start();
+            rest = after
+                .find("*/")
+                .map_or("", |i| &after[i + 2..])
+                .trim_start();
         } else {
             return rest;
         }

@@ -38,7 +38,11 @@ pub(crate) fn same_server(dev: &DatabaseUrl, target: &DatabaseUrl) -> Option<Str
                 "{} and {} both reach {} port {port}",
                 dev.host().unwrap_or_default(),
                 target.host().unwrap_or_default(),
-                if common.is_loopback() { "this machine's".to_owned() } else { common.to_string() }
+                if common.is_loopback() {
+                    "this machine's".to_owned()
+                } else {
+                    common.to_string()
+                }
             ))
         }
     }
@@ -93,13 +97,17 @@ mod tests {
             "postgres://dev@localhost:5432/postgres",
             "postgres://dev@127.0.0.1/other",
             "postgres://dev@[::1]:5432/x",
-            "postgres://dev@/x?host=/var/run/postgresql",
+            "postgres://dev@localhost/x?host=/var/run/postgresql",
         ] {
             assert!(same_server(&url(dev), &target).is_some(), "{dev}");
         }
         let my = url("mysql://app:pw@localhost/shop");
         assert!(same_server(&url("mysql://root@127.0.0.1:3306/x"), &my).is_some());
-        assert!(same_server(&url("mysql://root@localhost/x?socket=/run/mysqld/mysqld.sock"), &my).is_some());
+        assert!(same_server(
+            &url("mysql://root@localhost/x?socket=/run/mysqld/mysqld.sock"),
+            &my
+        )
+        .is_some());
     }
 
     #[test]
@@ -107,7 +115,7 @@ mod tests {
         let target = url("postgres://app:pw@127.0.0.1:5432/app");
         for dev in [
             "postgres://dev@127.0.0.1:5433/postgres",
-            "postgres://dev@/x?host=/tmp/private&port=5999",
+            "postgres://dev@localhost/x?host=/tmp/private&port=5999",
             "mysql://dev@127.0.0.1:5432/x",
         ] {
             assert!(same_server(&url(dev), &target).is_none(), "{dev}");

@@ -33,8 +33,8 @@ mod liveness;
 mod names;
 mod private;
 
-pub(crate) use names::name_with;
 pub use confine::{outside_one_database, outside_statements, strip_leading_comments, Outside};
+pub(crate) use names::name_with;
 
 use admin::{create_sql, drop_database, exec, list, mark_kept, AdminError};
 use liveness::Mark;
@@ -313,7 +313,9 @@ impl ScratchServer {
             Place::Dev(url) => Some(url.clone()),
             Place::Private(l) => l.server.get().map(|p| p.admin().clone()),
         };
-        admin.and_then(|a| a.with_database(name)).map(|u| u.to_string())
+        admin
+            .and_then(|a| a.with_database(name))
+            .map(|u| u.to_string())
     }
 
     /// Creates a fresh, empty scratch database, marks it alive and
@@ -431,7 +433,10 @@ impl ScratchServer {
         let shown = admin.with_database(&name).map(|u| u.to_string());
         std::thread::scope(|s| {
             s.spawn(|| {
-                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     let _ = rt.block_on(mark_kept(&admin, &name, why));
                 }
             });

@@ -62,7 +62,10 @@ mod tests {
         let b = name_with("migrate_scratch_");
         assert_ne!(a, b);
         assert!(a.len() <= 63, "{a}");
-        assert!(young(a.strip_prefix("migrate_scratch_").unwrap(), SystemTime::now()));
+        assert!(young(
+            a.strip_prefix("migrate_scratch_").unwrap(),
+            SystemTime::now()
+        ));
     }
 
     #[test]

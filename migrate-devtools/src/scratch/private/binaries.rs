@@ -160,7 +160,10 @@ mod tests {
 
     #[test]
     fn majors_come_from_the_first_version_word() {
-        assert_eq!(major_of("postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)"), Some(15));
+        assert_eq!(
+            major_of("postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)"),
+            Some(15)
+        );
         assert_eq!(major_of("10.11.19-MariaDB-0+deb12u1"), Some(10));
         assert_eq!(major_of("PostgreSQL 16beta1"), Some(16));
         assert_eq!(major_of("no digits"), None);

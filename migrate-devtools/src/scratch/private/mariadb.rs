@@ -5,6 +5,7 @@
 
 use super::binaries::{is_root, mariadb_install};
 use super::process::{private_dir, run_setup, Watched};
+use super::template;
 use super::Started;
 
 /// Starts one.
@@ -25,7 +26,13 @@ pub(super) fn start() -> Result<Started, String> {
         "--skip-test-db".into(),
         "--skip-name-resolve".into(),
     ]);
-    if let Err(e) = run_setup(&install.install_db, &setup, None, &dir) {
+    let initialised = if template::restore(&install.install_db, "mariadb", &data) {
+        Ok(())
+    } else {
+        run_setup(&install.install_db, &setup, None, &dir)
+            .inspect(|()| template::store(&install.install_db, "mariadb", &data))
+    };
+    if let Err(e) = initialised {
         let _ = std::fs::remove_dir_all(&dir);
         return Err(e);
     }
@@ -57,10 +64,7 @@ pub(super) fn start() -> Result<Started, String> {
     };
     Ok(Started {
         watched,
-        url: format!(
-            "mysql://root@localhost/mysql?socket={}",
-            socket.display()
-        ),
+        url: format!("mysql://root@localhost/mysql?socket={}", socket.display()),
         major: install.major,
         product: "MariaDB",
     })

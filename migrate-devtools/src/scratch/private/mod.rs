@@ -12,12 +12,13 @@
 //!
 //! # Imports
 //!
-//! `mariadb`, `postgres` → `process` → `binaries`
+//! `mariadb`, `postgres` → `process`, `template` → `binaries`
 
 mod binaries;
 mod mariadb;
 mod postgres;
 mod process;
+mod template;
 
 use super::admin::Conn;
 use migrate_runtime::{DatabaseUrl, Dialect};
@@ -134,7 +135,10 @@ impl Private {
 
     /// Stops the server and removes its directory (waiting for both).
     pub(crate) fn stop(&self) {
-        self.watched.lock().unwrap_or_else(|e| e.into_inner()).stop();
+        self.watched
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .stop();
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::binaries::{postgres_installs, server_user};
 use super::process::{private_dir, run_setup, Watched};
+use super::template;
 use super::Started;
 
 /// Starts one, preferring major version `prefer`.
@@ -20,23 +21,29 @@ pub(super) fn start(prefer: Option<u32>) -> Result<Started, String> {
     let ids = user.as_ref().map(|(u, g, _)| (*u, *g));
     let dir = private_dir(ids).map_err(|e| format!("cannot create a private directory: {e}"))?;
     let data = dir.join("data");
-    let setup = run_setup(
-        &chosen.bin.join("initdb"),
-        &[
-            "-D".into(),
-            data.display().to_string(),
-            "-U".into(),
-            "postgres".into(),
-            "-A".into(),
-            "trust".into(),
-            "-E".into(),
-            "UTF8".into(),
-            "--no-locale".into(),
-            "--no-sync".into(),
-        ],
-        ids,
-        &dir,
-    );
+    let initdb = chosen.bin.join("initdb");
+    let setup = if template::restore(&initdb, "pg", &data) {
+        Ok(())
+    } else {
+        run_setup(
+            &initdb,
+            &[
+                "-D".into(),
+                data.display().to_string(),
+                "-U".into(),
+                "postgres".into(),
+                "-A".into(),
+                "trust".into(),
+                "-E".into(),
+                "UTF8".into(),
+                "--no-locale".into(),
+                "--no-sync".into(),
+            ],
+            ids,
+            &dir,
+        )
+        .inspect(|()| template::store(&initdb, "pg", &data))
+    };
     if let Err(e) = setup {
         let _ = std::fs::remove_dir_all(&dir);
         return Err(e);
