@@ -8,6 +8,7 @@ mod faults;
 mod fuzz_corpus;
 mod layers;
 mod runtime;
+mod sandbox;
 mod schema;
 mod stairway;
 mod support;

@@ -197,9 +197,21 @@ pub(crate) fn create_sql(dialect: Dialect, name: &str) -> String {
 /// DATABASE` leaves behind. PostgreSQL's backends of connections closed a
 /// moment ago may still be exiting: "being accessed by other users" is
 /// retried for a few seconds.
-pub(crate) async fn drop_database(admin: &DatabaseUrl, name: &str) -> Result<(), AdminError> {
+///
+/// `own`: the database is this process's (created and still registered
+/// here), so the sessions still in it are this process's too (a statement
+/// of a cancelled run, which the server does not notice is abandoned):
+/// they are ended first. The cleaner never passes `own`.
+pub(crate) async fn drop_database(
+    admin: &DatabaseUrl,
+    name: &str,
+    own: bool,
+) -> Result<(), AdminError> {
     let dialect = admin.dialect();
     let mut c = Conn::open(admin).await?;
+    if own {
+        end_sessions(&mut c, dialect, name).await;
+    }
     if dialect == Dialect::MySql {
         revoke_grants(&mut c, name).await;
     }
@@ -216,6 +228,37 @@ pub(crate) async fn drop_database(admin: &DatabaseUrl, name: &str) -> Result<(),
     };
     c.close().await;
     result
+}
+
+/// Ends the sessions in this process's own database `name` (best effort).
+async fn end_sessions(c: &mut Conn, dialect: Dialect, name: &str) {
+    match dialect {
+        Dialect::Postgres => {
+            let _ = c
+                .rows(
+                    "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity \
+                     WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[name],
+                )
+                .await;
+        }
+        _ => {
+            if let Ok(rows) = c
+                .rows(
+                    "SELECT CAST(ID AS CHAR) FROM information_schema.PROCESSLIST \
+                     WHERE DB = ? AND ID <> CONNECTION_ID()",
+                    &[name],
+                )
+                .await
+            {
+                for r in rows {
+                    if r[0].bytes().all(|b| b.is_ascii_digit()) && !r[0].is_empty() {
+                        let _ = c.exec(&format!("KILL {}", r[0])).await;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// PostgreSQL 55006: the database is being accessed by other users.

@@ -103,10 +103,12 @@ pub fn outside_one_database(
             }
             let on = words.iter().position(|x| x == "ON");
             match on.map(|i| w(i + 1)) {
-                None => return out(format!(
+                None => {
+                    return out(format!(
                     "`{}` without ON changes role membership (roles belong to the whole server)",
                     w(0)
-                )),
+                ))
+                }
                 Some("DATABASE") | Some("TABLESPACE") => {
                     return out(format!(
                         "`{} ... ON {}` acts on {}",

@@ -368,7 +368,7 @@ impl ScratchServer {
                 mark: Some(mark),
             }),
             Err(source) => {
-                if drop_database(&admin, &name).await.is_ok() {
+                if drop_database(&admin, &name, true).await.is_ok() {
                     unregister(&name);
                 }
                 Err(ScratchError::Connect { server, source })
@@ -388,7 +388,7 @@ impl ScratchServer {
         let Some(admin) = self.admin().await? else {
             return Ok(());
         };
-        match drop_database(&admin, &name).await {
+        match drop_database(&admin, &name, true).await {
             Ok(()) => {
                 unregister(&name);
                 Ok(())
@@ -470,7 +470,7 @@ impl ScratchServer {
             }
             // Another run may drop it at the same time, or its owner may
             // have just connected: a failure is not this run's problem.
-            if drop_database(admin, &l.name).await.is_ok() {
+            if drop_database(admin, &l.name, false).await.is_ok() {
                 dropped.push(l.name);
             }
         }
@@ -486,7 +486,7 @@ pub async fn drop_live() -> Vec<String> {
     let live: Vec<Live> = std::mem::take(&mut *LIVE.lock().unwrap_or_else(|e| e.into_inner()));
     let mut failed = Vec::new();
     for l in live.into_iter().filter(|l| !l.private) {
-        if drop_database(&l.admin, &l.name).await.is_err() {
+        if drop_database(&l.admin, &l.name, true).await.is_err() {
             failed.push(l.name);
         }
     }
