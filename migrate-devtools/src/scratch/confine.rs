@@ -142,14 +142,43 @@ pub fn outside_one_database(
         _ => {}
     }
     if mysql {
-        // `db.name`: a word followed by a period, naming another database.
-        for pair in significant(&tokens).windows(2) {
+        let sig = significant(&tokens);
+        // `db.name`: a word followed by a period, naming one of the
+        // server's other databases.
+        for pair in sig.windows(2) {
             if let [Token::Word(a), Token::Period] = pair {
                 if other_databases
                     .iter()
                     .any(|d| d.eq_ignore_ascii_case(&a.value))
                 {
                     return out(format!("`{}.` names the database {}", a.value, a.value));
+                }
+            }
+        }
+        // An object name in two parts where MySQL expects an object (after
+        // TABLE, INTO, FROM, ...): the first part is a database, whether
+        // or not this server has it.
+        for triple in sig.windows(3) {
+            if let [Token::Word(k), Token::Word(a), Token::Period] = triple {
+                let object_follows = k.quote_style.is_none()
+                    && matches!(
+                        k.value.to_ascii_uppercase().as_str(),
+                        "TABLE"
+                            | "INTO"
+                            | "FROM"
+                            | "UPDATE"
+                            | "JOIN"
+                            | "VIEW"
+                            | "REFERENCES"
+                            | "TRIGGER"
+                            | "PROCEDURE"
+                            | "FUNCTION"
+                            | "EXISTS"
+                            | "LIKE"
+                            | "EVENT"
+                    );
+                if object_follows {
+                    return out(format!("`{}.` names another database", a.value));
                 }
             }
         }
@@ -245,6 +274,7 @@ mod tests {
             "INSERT INTO `shop`.orders VALUES (1)",
             "-- a comment\nUSE shop",
             "RENAME USER a TO b",
+            "DELETE FROM elsewhere.orders",
         ] {
             assert!(refused(Dialect::MySql, sql), "{sql}");
         }

@@ -40,7 +40,7 @@ fn migrations(s: &Sandbox, backend: Backend, p: &Production) {
                 2,
                 "r2",
                 "r1",
-                &format!("CREATE TABLE t2 (id INT);\nCREATE DATABASE IF NOT EXISTS {o};\nCREATE TABLE IF NOT EXISTS {o}.orders (id INT PRIMARY KEY, card TEXT);\nDELETE FROM {o}.orders;\nREVOKE ALL PRIVILEGES ON {o}.* FROM '{r}'@'%';"),
+                &format!("CREATE TABLE t2 (id INT);\nCREATE DATABASE IF NOT EXISTS {o};\nCREATE TABLE IF NOT EXISTS {o}.orders (id INT PRIMARY KEY, card TEXT);\nDELETE FROM {o}.orders;\nGRANT SELECT ON {o}.* TO '{r}'@'%';\nREVOKE ALL PRIVILEGES ON {o}.* FROM '{r}'@'%';"),
                 "DROP TABLE t2;",
             );
         }
