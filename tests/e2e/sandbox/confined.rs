@@ -39,7 +39,7 @@ fn hostile(backend: Backend, p: &Production) -> Vec<(String, &'static str, &'sta
             (
                 format!("CREATE TABLE t (id INT);\nDROP TABLE {o}.orders;\n"),
                 ":2:",
-                "names the database",
+                "names",
             ),
             (format!("DROP DATABASE {o};\n"), ":1:", "DROP DATABASE"),
             (
