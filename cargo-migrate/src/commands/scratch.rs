@@ -170,7 +170,7 @@ pub(crate) fn command_output(command: &str) -> Result<SchemaFile, CliError> {
 fn program_name(command: &str) -> String {
     let word = command
         .split_whitespace()
-        .find(|w| !(w.contains('=') && !w.starts_with('=')))
+        .find(|w| !w.contains('=') || w.starts_with('='))
         .unwrap_or("");
     let word = word.trim_matches(|c| c == '"' || c == '\'');
     let name = word.rsplit('/').next().unwrap_or(word);

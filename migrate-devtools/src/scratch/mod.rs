@@ -136,7 +136,7 @@ pub struct ScratchServer {
 enum Place {
     Memory,
     /// A dev server named by the user, connected to its own database.
-    Dev(DatabaseUrl),
+    Dev(Box<DatabaseUrl>),
     /// A private server, started on first use.
     Private(Arc<Lazy>),
 }
@@ -192,7 +192,7 @@ impl ScratchServer {
             dialect,
             place: match dialect {
                 Dialect::Sqlite => Place::Memory,
-                _ => Place::Dev(dev.clone()),
+                _ => Place::Dev(Box::new(dev.clone())),
             },
         })
     }
@@ -289,7 +289,7 @@ impl ScratchServer {
     async fn admin(&self) -> Result<Option<DatabaseUrl>, ScratchError> {
         match &self.place {
             Place::Memory => Ok(None),
-            Place::Dev(url) => Ok(Some(url.clone())),
+            Place::Dev(url) => Ok(Some((**url).clone())),
             Place::Private(lazy) => {
                 let dialect = self.dialect;
                 let p = lazy
@@ -310,7 +310,7 @@ impl ScratchServer {
     pub(crate) fn shown(&self, name: &str) -> Option<String> {
         let admin = match &self.place {
             Place::Memory => None,
-            Place::Dev(url) => Some(url.clone()),
+            Place::Dev(url) => Some((**url).clone()),
             Place::Private(l) => l.server.get().map(|p| p.admin().clone()),
         };
         admin
@@ -427,7 +427,7 @@ impl ScratchServer {
         let name = scratch.name.clone()?;
         unregister(&name);
         let admin = match &self.place {
-            Place::Dev(url) => url.clone(),
+            Place::Dev(url) => (**url).clone(),
             _ => return None,
         };
         let shown = admin.with_database(&name).map(|u| u.to_string());

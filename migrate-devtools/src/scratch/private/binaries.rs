@@ -52,7 +52,7 @@ pub(crate) fn postgres_installs() -> Vec<PgInstall> {
             found.push(PgInstall { bin: real, major });
         }
     }
-    found.sort_by(|a, b| b.major.cmp(&a.major));
+    found.sort_by_key(|i| std::cmp::Reverse(i.major));
     found
 }
 
