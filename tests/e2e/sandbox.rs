@@ -9,7 +9,7 @@
 //! server and drops a passing `#[should_panic]` test's database.
 
 mod confined;
-mod harness;
+pub(crate) mod harness;
 mod helper;
 mod liveness;
 mod outside;

@@ -33,19 +33,19 @@ pub(crate) struct Piece {
     text: String,
 }
 
-/// The statements of `files`, each checked: the first that would act
+/// The statements of `files` (name, text), each checked: the first that would act
 /// outside the scratch database stops everything before anything ran.
 /// `others` are the server's other databases (MySQL qualifiers). pg_dump's
 /// `\restrict` / `\unrestrict` lines (2025 minor releases) are dropped:
 /// they guard psql sessions and mean nothing here.
-pub(crate) fn checked(
+pub(crate) fn checked<'a>(
     dialect: Dialect,
-    files: &[super::SchemaFile],
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
     others: &[String],
 ) -> Result<Vec<Piece>, AutogenError> {
     let mut pieces = Vec::new();
-    for f in files {
-        for statement in split(&f.text, dialect) {
+    for (name, text) in files {
+        for statement in split(text, dialect) {
             let mut text = statement.text;
             let mut line = statement.line;
             loop {
@@ -63,14 +63,14 @@ pub(crate) fn checked(
             }
             if let Some(outside) = outside_one_database(dialect, text, others) {
                 return Err(AutogenError::Confined {
-                    file: f.name.clone(),
+                    file: name.to_owned(),
                     line,
                     statement: shorten(text),
                     reason: outside.reason,
                 });
             }
             pieces.push(Piece {
-                file: f.name.clone(),
+                file: name.to_owned(),
                 line,
                 text: text.to_owned(),
             });

@@ -144,7 +144,11 @@ impl<'m> Pipeline<'m> {
         let mut i = self.scratch().await?;
         let name = self.live[i].name.clone();
         let others = other_databases(&self.live[i].db, name.as_deref()).await;
-        let pieces = checked(dialect, files, &others)?;
+        let pieces = checked(
+            dialect,
+            files.iter().map(|f| (f.name.as_str(), f.text.as_str())),
+            &others,
+        )?;
         if dialect == migrate_runtime::Dialect::Sqlite {
             // Each file in one call (thousands of statements in one round
             // trip); only if one fails, again statement by statement on a

@@ -64,7 +64,7 @@ pub enum ScratchError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// `CREATE DATABASE` failed (most often: the user lacks the privilege).
-    #[error("cannot create the scratch database {name} on {server}: the user of dev_url must be allowed to CREATE DATABASE there (or leave dev_url unset: a private server is started)")]
+    #[error("cannot create the scratch database {name} on {server}: the user of the dev server (--dev-url, MIGRATE_DEV_URL or dev_url) must be allowed to CREATE DATABASE there (or leave them unset: a private server is started)")]
     Create {
         /// The database it tried to create.
         name: String,
