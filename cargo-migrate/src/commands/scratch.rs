@@ -122,10 +122,10 @@ pub(crate) fn schema_files(env: &Env<'_>) -> Result<Vec<SchemaFile>, CliError> {
     paths.iter().map(|p| read(p)).collect()
 }
 
-/// The DDL printed by `--to-cmd`, run by the shell. Its stderr goes
-/// straight to ours (the program's own words); a failure is reported with
-/// the program's name and exit status only, never the command line, which
-/// may hold `PGPASSWORD=...` or `-p<password>`.
+/// The DDL printed by `--to-cmd`, run by the shell. A failure is reported
+/// with the program's name and exit status only: never the command line,
+/// which may hold `PGPASSWORD=...` or `-p<password>`, nor what the program
+/// wrote on stderr, which may quote it (run the command by hand to see).
 pub(crate) fn command_output(command: &str) -> Result<SchemaFile, CliError> {
     let mut cmd = if cfg!(windows) {
         let mut c = std::process::Command::new("cmd");
@@ -140,7 +140,6 @@ pub(crate) fn command_output(command: &str) -> Result<SchemaFile, CliError> {
     let output = cmd
         .arg(command)
         .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
         .output()
         .map_err(|e| CliError::ToCmd {
             command: program.clone(),
