@@ -132,7 +132,7 @@ impl Cleanup {
 fn say_kept(why: &str, kept: Option<&str>, private: bool) {
     match kept {
         Some(url) => eprintln!(
-            "migrate_devtools::test: {why}; its database is kept: {url} (drop it when done)"
+            "migrate_devtools::test: {why}; its database is kept: {url}"
         ),
         None if private => eprintln!(
             "migrate_devtools::test: {why}; its database was on this test binary's private server, which is removed when it exits (set {} to keep failed tests' databases)",

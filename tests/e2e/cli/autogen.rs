@@ -314,7 +314,10 @@ fn renames_from_flags_and_desired_state_from_a_command() {
     ]);
     // Its program and exit status only: a command line or its stderr may
     // hold a password.
-    assert!(err.contains("`--to-cmd echo` failed (exit status: 3)"), "{err}");
+    assert!(
+        err.contains("`--to-cmd echo` failed (exit status: 3)"),
+        "{err}"
+    );
     assert!(!err.contains("broken"), "{err}");
 }
 
