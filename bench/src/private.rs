@@ -53,7 +53,7 @@ pub(crate) async fn run(tmp: &Path, rounds: usize, n: usize) {
             .unwrap();
         let up = draft(&current, &desired, &Hints::new(), Dialect::Postgres);
         let down = draft(&desired, &current, &Hints::new(), Dialect::Postgres);
-        assert_eq!(up.up.len(), 1, "one table to add");
+        assert!(!up.up.is_empty(), "the audit table to add");
         let mut files = migrate_graph::read_dir(&dir).unwrap();
         files.push(SourceFile::new(
             "zz_draft.sql".to_owned(),
