@@ -161,3 +161,38 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+    use quote::quote;
+
+    /// A `#[should_panic]` test's database is dropped when it panics: the
+    /// runner must be told.
+    #[test]
+    fn should_panic_tests_get_the_runner_that_expects_a_panic() {
+        let plain = expand(
+            quote!(migrations = M),
+            quote!(
+                async fn t(db: TestDb) {}
+            ),
+        )
+        .to_string();
+        assert!(
+            plain.contains(":: run (") && !plain.contains("run_should_panic"),
+            "{plain}"
+        );
+        for attr in [
+            quote!(#[should_panic]),
+            quote!(#[should_panic(expected = "x")]),
+        ] {
+            let out = expand(
+                quote!(migrations = M),
+                quote!(#attr #[ignore] async fn t(db: TestDb) {}),
+            )
+            .to_string();
+            assert!(out.contains("run_should_panic"), "{out}");
+            assert!(out.contains("should_panic"), "{out}");
+        }
+    }
+}
