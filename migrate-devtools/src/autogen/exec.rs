@@ -83,6 +83,10 @@ pub(crate) fn checked<'a>(
 /// that the session is still in `database` (`None`: SQLite, nothing to
 /// check). The connection is closed at the end, not returned to the pool,
 /// so its session settings reach nothing else.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql")),
+    allow(unused_macros, unused_variables)
+)]
 pub(crate) async fn run_confined(
     db: &Db,
     pieces: &[Piece],

@@ -6,6 +6,11 @@
 //! The statements are written here rather than in migrate-schema's
 //! renderer: they are this module's protocol with the server (names,
 //! comments, locks), not schema SQL.
+// A SQLite-only build has no server to talk to: what is here is unused.
+#![cfg_attr(
+    not(any(feature = "postgres", feature = "mysql")),
+    allow(unused_variables, dead_code, unreachable_code)
+)]
 
 use migrate_runtime::{DatabaseUrl, Dialect};
 use migrate_schema::quote::{ident, literal};
@@ -38,6 +43,10 @@ pub(crate) enum Conn {
     Pg(sqlx::PgConnection),
     #[cfg(feature = "mysql")]
     My(sqlx::MySqlConnection),
+    /// A SQLite-only build has no server connections.
+    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+    #[allow(dead_code)]
+    Never(std::convert::Infallible),
 }
 
 impl std::fmt::Debug for Conn {
@@ -60,6 +69,10 @@ impl Conn {
     /// A connection to `url`'s database; when that database does not exist
     /// yet, to one that always does (`postgres`; MySQL's
     /// `information_schema`).
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(unused_variables)
+    )]
     pub(crate) async fn open(url: &DatabaseUrl) -> Result<Conn, AdminError> {
         #[cfg(any(feature = "postgres", feature = "mysql"))]
         use sqlx::Connection;
@@ -102,13 +115,19 @@ impl Conn {
     }
 
     /// Runs one statement.
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(unreachable_code)
+    )]
     pub(crate) async fn exec(&mut self, sql: &str) -> Result<(), AdminError> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        let r = match self {
+        let r: Result<(), sqlx::Error> = match self {
             #[cfg(feature = "postgres")]
             Conn::Pg(c) => sqlx::raw_sql(sql).execute(c).await.map(|_| ()),
             #[cfg(feature = "mysql")]
             Conn::My(c) => sqlx::raw_sql(sql).execute(c).await.map(|_| ()),
+            #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+            Conn::Never(n) => match *n {},
         };
         r.map_err(|e| AdminError::Sql(Box::new(e)))
     }
@@ -151,6 +170,11 @@ impl Conn {
                 .await
                 .map(|rs| rs.iter().map(texts).collect())
                 .map_err(|e| AdminError::Sql(Box::new(e))),
+            #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+            Conn::Never(n) => {
+                let _ = (sql, binds);
+                match *n {}
+            }
         }
     }
 
@@ -167,6 +191,8 @@ impl Conn {
             Conn::My(c) => {
                 let _ = c.close().await;
             }
+            #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+            Conn::Never(n) => match n {},
         }
     }
 }
