@@ -8,12 +8,17 @@
 //! affects them alike. With `MIGRATE_TEST_POSTGRES_URL` and
 //! `MIGRATE_TEST_MYSQL_URL` set, PostgreSQL and MariaDB figures are added.
 //!
+//! `migrate-bench private [--rounds N] [--revisions N]` (run by
+//! `scripts/bench-scratch`) times autogenerate with the private scratch
+//! server, and the share spent starting it.
+//!
 //! `migrate-bench process [--rounds N] [--revisions N]` (run by
 //! `scripts/bench-process`) times whole command-line processes instead:
 //! `cargo-migrate` beside sqlx-cli, refinery and psql/sqlite3.
 
 mod autogen;
 mod memory;
+mod private;
 mod process;
 mod servers;
 mod squash;
@@ -250,6 +255,11 @@ async fn fresh_run(
 async fn main() {
     if std::env::args().any(|a| a == "memory") {
         memory::run();
+        return;
+    }
+    if std::env::args().any(|a| a == "private") {
+        let tmp = tempfile::tempdir().unwrap();
+        private::run(tmp.path(), flag("--rounds", 4), flag("--revisions", 100)).await;
         return;
     }
     if std::env::args().any(|a| a == "process") {

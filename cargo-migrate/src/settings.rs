@@ -45,6 +45,9 @@ pub(crate) struct ConfigFile {
     pub schema: Option<PathBuf>,
     /// The server scratch databases are created on.
     pub dev_url: Option<String>,
+    /// The name of the database whose own server may also serve as the dev
+    /// server: an opt-in, by name, for a server meant for both.
+    pub dev_url_same_server: Option<String>,
 }
 
 /// Where the database URL came from, for messages.
@@ -77,6 +80,9 @@ pub(crate) struct Settings {
     pub schema: Option<PathBuf>,
     /// `dev_url` from the config.
     pub dev_url: Option<String>,
+    /// `dev_url_same_server` from the config: the database (by name) whose
+    /// server may be the dev server.
+    pub dev_url_same_server: Option<String>,
 }
 
 /// The raw inputs settings are resolved from, gathered by `lib.rs`.
@@ -144,6 +150,7 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_URL_ENV.to_owned()),
             schema,
             dev_url: config.dev_url,
+            dev_url_same_server: config.dev_url_same_server,
         })
     }
 

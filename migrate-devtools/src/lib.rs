@@ -66,7 +66,7 @@ pub use migrate_macros::test;
 pub mod __private {
     /// The names the attribute's expansion uses.
     pub mod testing {
-        pub use crate::testing::{run, TestDb};
+        pub use crate::testing::{run, run_should_panic, TestDb};
         pub use migrate_runtime::Migrations;
     }
 }

@@ -83,13 +83,28 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
         }
     };
     // Outer attributes (`#` then `[...]`) stay on the generated `#[test]`.
+    // `#[should_panic]` makes a panic the passing outcome: the runner must
+    // know, to drop the database of a test that passed that way.
     let mut attrs = TokenStream::new();
+    let mut should_panic = false;
     let mut i = 0;
     while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(g))) =
         (tokens.get(i), tokens.get(i + 1))
     {
         if p.as_char() != '#' || g.delimiter() != Delimiter::Bracket {
             break;
+        }
+        let path: Vec<String> = g
+            .stream()
+            .into_iter()
+            .take_while(|t| {
+                !matches!(t, TokenTree::Group(_))
+                    && !matches!(t, TokenTree::Punct(p) if p.as_char() == '=')
+            })
+            .map(|t| t.to_string())
+            .collect();
+        if path.last().is_some_and(|last| last == "should_panic") {
+            should_panic = true;
         }
         attrs.extend([tokens[i].clone(), tokens[i + 1].clone()]);
         i += 2;
@@ -129,6 +144,11 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
         at,
         krate,
     } = args;
+    let runner = if should_panic {
+        quote!(run_should_panic)
+    } else {
+        quote!(run)
+    };
     Ok(quote! {
         #attrs
         #[::core::prelude::v1::test]
@@ -137,7 +157,42 @@ fn expand_inner(args: TokenStream, item: TokenStream) -> Result<TokenStream, Fai
             // Named so that it cannot shadow a test called `migrations`.
             let __migrate_runtime_set: &'static #krate::__private::testing::Migrations =
                 &#migrations;
-            #krate::__private::testing::run(__migrate_runtime_set, #at, #name)
+            #krate::__private::testing::#runner(__migrate_runtime_set, #at, #name)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+    use quote::quote;
+
+    /// A `#[should_panic]` test's database is dropped when it panics: the
+    /// runner must be told.
+    #[test]
+    fn should_panic_tests_get_the_runner_that_expects_a_panic() {
+        let plain = expand(
+            quote!(migrations = M),
+            quote!(
+                async fn t(db: TestDb) {}
+            ),
+        )
+        .to_string();
+        assert!(
+            plain.contains(":: run (") && !plain.contains("run_should_panic"),
+            "{plain}"
+        );
+        for attr in [
+            quote!(#[should_panic]),
+            quote!(#[should_panic(expected = "x")]),
+        ] {
+            let out = expand(
+                quote!(migrations = M),
+                quote!(#attr #[ignore] async fn t(db: TestDb) {}),
+            )
+            .to_string();
+            assert!(out.contains("run_should_panic"), "{out}");
+            assert!(out.contains("should_panic"), "{out}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod fuzz_corpus;
 mod layers;
 mod ops;
 mod runtime;
+mod sandbox;
 mod schema;
 mod stairway;
 mod support;

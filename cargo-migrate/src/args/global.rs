@@ -22,7 +22,7 @@ pub(crate) struct GlobalOpts {
     /// Config file to read instead of `./migrate.toml`.
     ///
     /// Keys: `source`, `table`, `file_template`, `truncate_slug_length`,
-    /// `database_url_env`, `schema`, `dev_url`, `dialect`. A missing default file is fine; a missing file
+    /// `database_url_env`, `schema`, `dev_url`, `dev_url_same_server`, `dialect`. A missing default file is fine; a missing file
     /// named here is an error.
     #[arg(
         long,

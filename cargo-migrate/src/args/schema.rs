@@ -53,9 +53,13 @@ pub(crate) struct DevOpts {
     /// Server for the scratch databases (PostgreSQL, MariaDB): a user there
     /// must be allowed to CREATE DATABASE.
     ///
-    /// Default: `dev_url` in migrate.toml, else the server of the database
-    /// URL. Scratch databases are named `migrate_scratch_<pid>_<time>_...`
-    /// and dropped on every path, Ctrl-C included.
+    /// Default: `dev_url` in migrate.toml, else a private server started
+    /// from the installed server binaries (initdb/postgres,
+    /// mariadb-install-db/mariadbd) in a temporary directory, on a Unix
+    /// socket only, and removed at the end. The database URL's own server
+    /// is refused unless migrate.toml says `dev_url_same_server = "<its
+    /// database>"`. Scratch databases are named `migrate_scratch_<time>_<random>`
+    /// and dropped on every path, Ctrl-C, SIGTERM and SIGHUP included.
     #[arg(
         long,
         value_name = "URL",

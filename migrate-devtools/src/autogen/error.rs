@@ -36,6 +36,21 @@ pub enum AutogenError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A statement of the desired schema would act outside its scratch
+    /// database (another database, a role or user, the server's
+    /// configuration), or left the session in another database. Nothing of
+    /// the file ran when the statement was caught before running.
+    #[error("{file}:{line}: the desired schema may only create objects in its own database, but {reason}: `{statement}`; remove it (a dump for the desired schema needs no USE, \\connect, CREATE DATABASE, roles or grants: e.g. pg_dump --schema-only without --create, mariadb-dump --no-data DATABASE without --databases)")]
+    Confined {
+        /// The file (`schema.sql`, `--to-cmd output`).
+        file: String,
+        /// The 1-based line the statement starts on.
+        line: usize,
+        /// The statement, shortened.
+        statement: String,
+        /// What it does.
+        reason: String,
+    },
     /// A draft's statement failed while it was verified.
     #[error("the draft fails verification ({stage}), so it was not written: {failed}")]
     Verify {

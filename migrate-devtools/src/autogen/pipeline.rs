@@ -2,7 +2,7 @@
 //! dropped together at the end.
 
 use super::error::split;
-use super::exec::{exec, run_script};
+use super::exec::{checked, exec, run_confined};
 use super::{AutogenError, Stage};
 use crate::catalog::read_schema;
 use crate::scratch::{ScratchDb, ScratchServer};
@@ -133,10 +133,23 @@ impl<'m> Pipeline<'m> {
     }
 
     /// The desired state: `files` run in order on a fresh scratch database,
-    /// read back. A failing statement names its file and line.
+    /// read back. A failing statement names its file and line. The files
+    /// run confined: a statement that would act outside the scratch
+    /// database (`USE`, `\connect`, `CREATE/DROP DATABASE`, roles and
+    /// users, `ALTER SYSTEM`, another database's tables) is refused before
+    /// anything runs, and the rest runs in order on one connection, its
+    /// current database checked after each statement.
     pub async fn desired(&mut self, files: &[SchemaFile]) -> Result<Schema, AutogenError> {
+        let dialect = self.dialect();
         let mut i = self.scratch().await?;
-        if self.dialect() == migrate_runtime::Dialect::Sqlite {
+        let name = self.live[i].name.clone();
+        let others = other_databases(&self.live[i].db, name.as_deref()).await;
+        let pieces = checked(
+            dialect,
+            files.iter().map(|f| (f.name.as_str(), f.text.as_str())),
+            &others,
+        )?;
+        if dialect == migrate_runtime::Dialect::Sqlite {
             // Each file in one call (thousands of statements in one round
             // trip); only if one fails, again statement by statement on a
             // fresh database, to name the failing line.
@@ -152,9 +165,7 @@ impl<'m> Pipeline<'m> {
             }
             i = self.scratch().await?;
         }
-        for f in files {
-            run_script(&self.live[i].db, &f.name, &f.text).await?;
-        }
+        run_confined(&self.live[i].db, &pieces, name.as_deref()).await?;
         self.read(i).await
     }
 
@@ -274,4 +285,23 @@ fn verify_error(e: migrate_runtime::Error, stage: Stage, ids: &[String]) -> Auto
 /// drift checks), without the version table `table`.
 pub async fn read_live(db: &Db, table: &str) -> Result<Schema, AutogenError> {
     Ok(read_schema(db, &[table]).await?)
+}
+
+/// The server's other databases (MySQL/MariaDB, where `db.table` reaches
+/// them from any session): what a desired schema must not name.
+async fn other_databases(db: &Db, own: Option<&str>) -> Vec<String> {
+    #[cfg(feature = "mysql")]
+    if let Db::MySql(p) = db {
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT CAST(SCHEMA_NAME AS CHAR) FROM information_schema.SCHEMATA")
+                .fetch_all(p)
+                .await
+                .unwrap_or_default();
+        return names
+            .into_iter()
+            .filter(|n| Some(n.as_str()) != own)
+            .collect();
+    }
+    let _ = (db, own);
+    Vec::new()
 }

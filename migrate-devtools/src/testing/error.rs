@@ -11,7 +11,26 @@ pub enum TestDbError {
     Url(#[from] migrate_runtime::UrlError),
     /// The database could not be created or dropped on the server.
     #[error(transparent)]
-    Scratch(#[from] ScratchError),
+    Scratch(ScratchError),
+    /// The server named for test databases refused `CREATE DATABASE`.
+    #[error("cannot create the test database {name} on {server}: the user of MIGRATE_TEST_DATABASE_URL must be allowed to CREATE DATABASE (or unset it: a private server is started)")]
+    Create {
+        /// The database.
+        name: String,
+        /// The server, password hidden.
+        server: String,
+        /// The database's message.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// No private server could be started for the test databases.
+    #[error("cannot start a private {dialect} server for test databases: {reason}; or set MIGRATE_TEST_DATABASE_URL to a server whose user may CREATE DATABASE")]
+    Private {
+        /// Its kind.
+        dialect: migrate_runtime::Dialect,
+        /// What went wrong.
+        reason: String,
+    },
     /// The migrations failed on the new database; it is kept.
     #[error("the migrations fail on the test database {database} (kept for inspection)")]
     Migrate {
@@ -21,4 +40,24 @@ pub enum TestDbError {
         #[source]
         source: migrate_runtime::Error,
     },
+}
+
+impl TestDbError {
+    /// The scratch layer's error, with hints for tests (which have no
+    /// `--dev-url`).
+    pub(crate) fn from_scratch(e: ScratchError) -> TestDbError {
+        match e {
+            ScratchError::Create {
+                name,
+                server,
+                source,
+            } => TestDbError::Create {
+                name,
+                server,
+                source,
+            },
+            ScratchError::Private { dialect, reason } => TestDbError::Private { dialect, reason },
+            other => TestDbError::Scratch(other),
+        }
+    }
 }

@@ -1,7 +1,25 @@
-//! A freshly migrated database per test (feature `testing`): in-memory
-//! SQLite, or on PostgreSQL and MariaDB a new database on the server of
-//! `DATABASE_URL`, dropped when the test passes and kept, with its URL
-//! (password hidden) printed, when it fails.
+//! A freshly migrated database per test: in-memory SQLite, or on
+//! PostgreSQL and MariaDB a new database, dropped when the test passes and
+//! kept, with its URL (password hidden) printed, when it fails.
+//!
+//! # Which server
+//!
+//! A developer's shell often exports a `DATABASE_URL` that names a shared
+//! or production server; test databases must never be created there. So
+//! `DATABASE_URL` only chooses the *kind* of database:
+//!
+//! - `MIGRATE_TEST_DATABASE_URL` set: test databases are created on that
+//!   server (its user needs `CREATE DATABASE`). This variable exists for
+//!   tests alone, so setting it is a decision about test databases.
+//! - else `DATABASE_URL` names PostgreSQL or MariaDB/MySQL: a private server
+//!   of that kind is started once per test binary from the installed
+//!   server binaries (as `cargo migrate`'s scratch work does), on a Unix
+//!   socket in a private directory, and removed when the binary exits. A
+//!   failing test's database goes with it; set `MIGRATE_TEST_DATABASE_URL`
+//!   to keep those.
+//! - else (unset, or SQLite): in-memory SQLite.
+//!
+//! `TestDb::options(..).url(..)` names a server in code, and wins.
 //!
 //! The attribute gives the test a [`TestDb`]; the test returns `()` or a
 //! `Result`, and fails by panicking or returning `Err`:
@@ -58,9 +76,12 @@
 //! that holds it (an open transaction) must let it go before
 //! [`TestDb::upgrade`].
 //!
-//! Databases are named `migrate_test_<pid>_<unix time>_<host>_<n>`; unlike
-//! the scratch databases of autogenerate, leftovers are never cleaned
-//! automatically: they are the failures someone wants to look at.
+//! Databases are named `migrate_test_<unix time>_<random>` and carry the
+//! liveness mark of scratch databases (a session lock held while the test
+//! runs). Before its first database on a server, a test binary drops the
+//! test and scratch databases there whose mark is free (their run died:
+//! killed, timed out), except those a failing test kept: a kept database is
+//! marked with a comment, and stays until someone drops it.
 //!
 //! # Imports
 //!
@@ -70,13 +91,16 @@ mod error;
 mod run;
 
 pub use error::TestDbError;
-pub use run::{run, TestOutcome};
+pub use run::{run, run_should_panic, TestOutcome};
 
 use crate::scratch::{name_with, ScratchDb, ScratchServer};
-use migrate_runtime::{DatabaseUrl, Db, LockStrategy, Migrations, Migrator, Report};
+use migrate_runtime::{DatabaseUrl, Db, Dialect, LockStrategy, Migrations, Migrator, Report};
+use std::sync::{Mutex, OnceLock};
 
-/// What every test database's name starts with.
-pub const TEST_PREFIX: &str = "migrate_test_";
+pub use crate::scratch::TEST_PREFIX;
+
+/// The variable naming the server for test databases.
+pub const TEST_URL_ENV: &str = "MIGRATE_TEST_DATABASE_URL";
 
 /// A test's own database, migrated.
 #[derive(Debug)]
@@ -106,8 +130,8 @@ pub struct TestDbOptions {
 }
 
 impl TestDbOptions {
-    /// The server to create the database on, instead of `DATABASE_URL`'s.
-    /// A SQLite URL means in-memory SQLite.
+    /// The server to create the database on, instead of the one the
+    /// environment chooses. A SQLite URL means in-memory SQLite.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
@@ -128,23 +152,11 @@ impl TestDbOptions {
 
     /// Creates the database and migrates it.
     pub async fn create(self) -> Result<TestDb, TestDbError> {
-        let url = match self.url {
-            Some(url) => Some(url),
-            None => std::env::var("DATABASE_URL")
-                .ok()
-                .filter(|u| !u.trim().is_empty()),
-        };
-        let server = match url {
-            Some(url) => {
-                let url = DatabaseUrl::parse(&url)?;
-                match url.dialect() {
-                    migrate_runtime::Dialect::Sqlite => ScratchServer::sqlite(),
-                    dialect => ScratchServer::new(dialect, &url)?,
-                }
-            }
-            None => ScratchServer::sqlite(),
-        };
-        let scratch = server.create_as(name_with(TEST_PREFIX)).await?;
+        let server = server_for(self.url).await?;
+        let scratch = server
+            .create_as(name_with(TEST_PREFIX))
+            .await
+            .map_err(TestDbError::from_scratch)?;
         let shown = match &scratch.name {
             Some(name) => server.shown(name).unwrap_or_else(|| name.clone()),
             None => "sqlite::memory:".to_owned(),
@@ -174,8 +186,9 @@ impl TestDbOptions {
 }
 
 impl TestDb {
-    /// A new database migrated to the heads, on `DATABASE_URL`'s server
-    /// (in memory when it is unset or names SQLite).
+    /// A new database migrated to the heads: on `MIGRATE_TEST_DATABASE_URL`'s
+    /// server, else a private server of `DATABASE_URL`'s kind, else in
+    /// memory (see [the module](self)).
     pub async fn new(migrations: &'static Migrations) -> Result<TestDb, TestDbError> {
         TestDb::options(migrations).create().await
     }
@@ -248,7 +261,11 @@ impl TestDb {
     /// Ends a passing test: closes the pool and drops the database.
     pub async fn finish(mut self) -> Result<(), TestDbError> {
         match self.cleanup.take() {
-            Some(c) => Ok(c.server.drop(c.scratch).await?),
+            Some(c) => c
+                .server
+                .drop(c.scratch)
+                .await
+                .map_err(TestDbError::from_scratch),
             None => Ok(()),
         }
     }
@@ -259,11 +276,58 @@ impl Drop for TestDb {
         // Not finished: the test failed before the end (a panic, an early
         // return with `?`), so its database stays for inspection.
         if let Some(c) = self.cleanup.take() {
-            c.keep(if std::thread::panicking() {
+            c.keep_blocking(if std::thread::panicking() {
                 "the test failed"
             } else {
                 "a TestDb was dropped without `finish()`"
             });
         }
     }
+}
+
+/// Private servers of this test binary, one per kind, started on first use.
+static PRIVATE: OnceLock<Mutex<Vec<ScratchServer>>> = OnceLock::new();
+
+/// Servers this binary has cleaned leftovers on.
+static CLEANED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The server for a test database (see [the module](self)).
+async fn server_for(explicit: Option<String>) -> Result<ScratchServer, TestDbError> {
+    let env = |name: &str| std::env::var(name).ok().filter(|u| !u.trim().is_empty());
+    let named = explicit.or_else(|| env(TEST_URL_ENV));
+    if let Some(url) = named {
+        let url = DatabaseUrl::parse(&url)?;
+        let server = match url.dialect() {
+            Dialect::Sqlite => return Ok(ScratchServer::sqlite()),
+            dialect => ScratchServer::new(dialect, &url).map_err(TestDbError::from_scratch)?,
+        };
+        let key = url.to_string();
+        let first = {
+            let mut cleaned = CLEANED.lock().unwrap_or_else(|e| e.into_inner());
+            let first = !cleaned.contains(&key);
+            if first {
+                cleaned.push(key);
+            }
+            first
+        };
+        if first {
+            // Dead runs' leftovers; a failure here fails no test.
+            let _ = server.clean_leftovers().await;
+        }
+        return Ok(server);
+    }
+    let dialect = match env("DATABASE_URL").and_then(|u| DatabaseUrl::dialect_of(&u)) {
+        None | Some(Dialect::Sqlite) => return Ok(ScratchServer::sqlite()),
+        Some(d) => d,
+    };
+    let mut servers = PRIVATE
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(s) = servers.iter().find(|s| s.dialect() == dialect) {
+        return Ok(s.clone());
+    }
+    let server = ScratchServer::private(dialect, None);
+    servers.push(server.clone());
+    Ok(server)
 }

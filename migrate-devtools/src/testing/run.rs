@@ -39,6 +39,32 @@ where
     Fut: Future<Output = R>,
     R: TestOutcome,
 {
+    run_expecting(migrations, at, false, test)
+}
+
+/// [`run`] for a `#[should_panic]` test: a panic is its passing outcome,
+/// so its database is dropped then (and kept when it returns normally,
+/// which fails it).
+pub fn run_should_panic<F, Fut, R>(migrations: &'static Migrations, at: Option<&str>, test: F) -> R
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = R>,
+    R: TestOutcome,
+{
+    run_expecting(migrations, at, true, test)
+}
+
+fn run_expecting<F, Fut, R>(
+    migrations: &'static Migrations,
+    at: Option<&str>,
+    should_panic: bool,
+    test: F,
+) -> R
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = R>,
+    R: TestOutcome,
+{
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -54,25 +80,20 @@ where
         };
         let cleanup = db.cleanup.take();
         let outcome = CatchUnwind(Box::pin(test(db))).await;
+        let passed = match &outcome {
+            Ok(r) => r.passed() && !should_panic,
+            Err(_) => should_panic,
+        };
+        if let Some(c) = cleanup {
+            if passed {
+                c.drop_database().await;
+            } else {
+                c.keep("the test failed").await;
+            }
+        }
         match outcome {
-            Ok(r) if r.passed() => {
-                if let Some(c) = cleanup {
-                    c.drop_database().await;
-                }
-                r
-            }
-            Ok(r) => {
-                if let Some(c) = cleanup {
-                    c.keep("the test failed");
-                }
-                r
-            }
-            Err(panic) => {
-                if let Some(c) = cleanup {
-                    c.keep("the test failed");
-                }
-                resume_unwind(panic)
-            }
+            Ok(r) => r,
+            Err(panic) => resume_unwind(panic),
         }
     })
 }
@@ -86,14 +107,38 @@ impl Cleanup {
         }
     }
 
-    /// Leaves the database on its server and says where it is, and why.
-    pub(super) fn keep(self, why: &str) {
-        if self.scratch.name.is_some() {
-            eprintln!(
-                "migrate_devtools::test: {why}; its database is kept: {}",
-                self.shown
-            );
+    /// Leaves the database on its server, marked kept so that no cleaner
+    /// drops it, and says so in one line.
+    pub(super) async fn keep(self, why: &str) {
+        if self.scratch.name.is_none() {
+            return;
         }
+        let private = self.server.is_private();
+        let kept = self.server.keep(self.scratch, why).await;
+        say_kept(why, kept.as_deref(), private);
+    }
+
+    /// [`Cleanup::keep`] from a `Drop`.
+    pub(super) fn keep_blocking(self, why: &str) {
+        if self.scratch.name.is_none() {
+            return;
+        }
+        let private = self.server.is_private();
+        let kept = self.server.keep_blocking(self.scratch, why);
+        say_kept(why, kept.as_deref(), private);
+    }
+}
+
+fn say_kept(why: &str, kept: Option<&str>, private: bool) {
+    match kept {
+        Some(url) => eprintln!(
+            "migrate_devtools::test: {why}; its database is kept: {url}"
+        ),
+        None if private => eprintln!(
+            "migrate_devtools::test: {why}; its database was on this test binary's private server, which is removed when it exits (set {} to keep failed tests' databases)",
+            super::TEST_URL_ENV
+        ),
+        None => {}
     }
 }
 

@@ -3,7 +3,7 @@
 //! run left behind, and a draft that cannot pass verification.
 
 use super::autogen::schema_project;
-use super::harness::Backend;
+use super::harness::{Backend, Project, Scratch};
 use crate::support::on_own_runtime;
 use migrate_runtime::Db;
 
@@ -110,13 +110,26 @@ fn restricted_user(backend: Backend) -> Option<String> {
     Some(format!("{scheme}://{user}:Pw-nocreate-1@{host}"))
 }
 
+/// Lets the project use the database's own server as its dev server
+/// (`dev_url_same_server`), with `dev_url` when given.
+fn opt_in(p: &Project, db: &Scratch, dev_url: Option<&str>) {
+    let config = p.read("migrate.toml");
+    let dev = dev_url.map_or(String::new(), |u| format!("dev_url = \"{u}\"\n"));
+    p.write(
+        "migrate.toml",
+        &format!("{config}\n{dev}dev_url_same_server = \"{}\"\n", db.name),
+    );
+}
+
 per_backend!(a_dev_server_that_refuses_create_database:
     a_dev_server_that_refuses_create_database_postgres => Backend::Postgres,
     a_dev_server_that_refuses_create_database_mysql => Backend::MySql,
 );
 
 fn a_dev_server_that_refuses_create_database(backend: Backend) {
-    let (p, _db) = schema_project(backend, "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
+    let (p, db) = schema_project(backend, "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
+    // The dev server is the database's own: the project opts in by name.
+    opt_in(&p, &db, None);
     let dev = restricted_user(backend).expect("a server");
     let err = p.fail(&["revision", "--autogenerate", "-m", "t", "--dev-url", &dev]);
     assert!(err.contains("cannot create the scratch database"), "{err}");
@@ -133,6 +146,9 @@ per_backend!(scratch_databases_of_killed_runs_are_dropped_next_time:
 
 fn scratch_databases_of_killed_runs_are_dropped_next_time(backend: Backend) {
     let (p, db) = schema_project(backend, "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
+    // Leftovers are cleaned on dev servers (a private server has none):
+    // the database's own server, opted in.
+    opt_in(&p, &db, backend.server_url().as_deref());
     // A run killed long ago left this behind (its time is 2001).
     let leftover = format!(
         "migrate_scratch_{}_1000000000_00000000_0",
@@ -164,6 +180,7 @@ fn ctrl_c_drops_the_scratch_databases() {
         Backend::Postgres,
         "CREATE TABLE t (id INTEGER PRIMARY KEY);\n",
     );
+    opt_in(&p, &db, Backend::Postgres.server_url().as_deref());
     // A replay that takes a while: the run is interrupted inside it.
     let f = p.revision("slow", &[]);
     p.fill(&f, "SELECT pg_sleep(30);", "SELECT 1;");
@@ -174,19 +191,35 @@ fn ctrl_c_drops_the_scratch_databases() {
         .spawn()
         .unwrap();
     let pid = child.id();
-    let count = || {
-        db.query_i64(&format!(
-            "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'migrate\\_scratch\\_{pid}\\_%'"
-        ))
+    // Its scratch database: the one where the slow revision sleeps.
+    let sleeping = || {
+        crate::sandbox::harness::rows_on(
+            &db.url,
+            "SELECT datname::text FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND datname LIKE 'migrate\\_scratch\\_%'",
+        )
     };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while count() == 0 {
+    let count = |names: &Vec<String>| {
+        names
+            .iter()
+            .map(|n| {
+                db.query_i64(&format!(
+                    "SELECT COUNT(*) FROM pg_database WHERE datname = '{n}'"
+                ))
+            })
+            .sum::<i64>()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let ours = loop {
+        let names = sleeping();
+        if !names.is_empty() {
+            break names;
+        }
         assert!(
             std::time::Instant::now() < deadline,
             "no scratch database appeared"
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    };
     // Let the replay reach its sleep, then Ctrl-C.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let status = std::process::Command::new("kill")
@@ -198,7 +231,11 @@ fn ctrl_c_drops_the_scratch_databases() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(count(), 0, "the scratch databases are dropped: {stderr}");
+    assert_eq!(
+        count(&ours),
+        0,
+        "the scratch databases are dropped: {stderr}"
+    );
 }
 
 per_backend!(a_database_not_created_yet_still_gives_its_server:

@@ -180,7 +180,10 @@ async fn failing_tests_keep_their_database(backend: Backend) {
         child
             .args([&format!("stairway::helper::{fixture}"), "--exact"])
             .env(FIXTURE_ENV, "1")
-            .env("DATABASE_URL", server(backend));
+            // Test databases go to MIGRATE_TEST_DATABASE_URL's server
+            // (DATABASE_URL alone would mean a private server).
+            .env_remove("DATABASE_URL")
+            .env("MIGRATE_TEST_DATABASE_URL", server(backend));
         let out = tokio::task::spawn_blocking(move || child.output())
             .await
             .unwrap()
