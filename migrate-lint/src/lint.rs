@@ -6,7 +6,7 @@
 //! the way up): a down section exists to drop what its up created. Both
 //! sections are parsed, so a statement no grammar reads is reported in either.
 
-use crate::analyze::{self, names_key, Ctx};
+use crate::analyze::{self, ident_key, names_key, Ctx, Next};
 use crate::history::History;
 use crate::rules::{Rule, Severity};
 use crate::syntax::{parse_statement, parse_statements, Parsed, Statement};
@@ -100,7 +100,7 @@ fn findings_of(ctx: &mut Ctx<'_>, s: &Statement<'_>) -> (analyze::Found, bool) {
     }
     if !matches!(s.parsed, Parsed::Error(_)) {
         if let Some((what, statements)) = analyze::bodies(s.text, ctx.dialect) {
-            ctx.next_rename = None;
+            ctx.next = None;
             for text in statements {
                 let Ok(asts) = parse_statement(&text, ctx.dialect) else {
                     continue;
@@ -120,19 +120,25 @@ fn findings_of(ctx: &mut Ctx<'_>, s: &Statement<'_>) -> (analyze::Found, bool) {
     (found, dml)
 }
 
-/// `ALTER TABLE a RENAME TO b` as `(a, b)`, if the statement is one.
-fn rename_of(s: &Statement<'_>, dialect: Dialect) -> Option<(String, String)> {
+/// What the statement is, if it is one [`Next`] describes.
+fn next_of(s: &Statement<'_>, dialect: Dialect) -> Option<Next> {
     let Parsed::Ast(asts) = &s.parsed else {
         return None;
     };
     let [Ast::AlterTable(at)] = asts.as_slice() else {
         return None;
     };
-    let [AlterTableOperation::RenameTable { table_name }] = at.operations.as_slice() else {
-        return None;
-    };
-    let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
-    Some((names_key(dialect, &at.name), names_key(dialect, to)))
+    let table = names_key(dialect, &at.name);
+    match at.operations.as_slice() {
+        [AlterTableOperation::RenameTable { table_name }] => {
+            let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
+            Some(Next::Rename(table, names_key(dialect, to)))
+        }
+        [AlterTableOperation::AddColumn { column_def, .. }] => {
+            Some(Next::AddColumn(table, ident_key(&column_def.name)))
+        }
+        _ => None,
+    }
 }
 
 fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Finding>) {
@@ -145,7 +151,7 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
     let mut gap_start = 0;
     let mut statements = parse_statements(&revision.file_name, &revision.up, dialect).peekable();
     while let Some(s) = statements.next() {
-        ctx.next_rename = statements.peek().and_then(|n| rename_of(n, dialect));
+        ctx.next = statements.peek().and_then(|n| next_of(n, dialect));
         let (found, dml) = findings_of(ctx, &s);
         first_ddl |= analyze::is_ddl_text(s.text);
         report(revision, sql, &s, gap_start, found, dialect, findings);

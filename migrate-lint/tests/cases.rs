@@ -127,6 +127,11 @@ const CASES: &[Case] = &[
     case(Sqlite, "CREATE TABLE new_t (id INTEGER);\nINSERT INTO new_t (id) SELECT id FROM t;\nDROP TABLE t;", E, TX, &["drop-table"]),
     case(Sqlite, "CREATE TABLE new_t (id INTEGER);\nDROP TABLE t;\nALTER TABLE new_t RENAME TO t;", E, TX, &["drop-table"]),
     case(Sqlite, "CREATE TABLE new_t (id INTEGER);\nINSERT INTO new_t (id) SELECT id FROM u;\nDROP TABLE t;\nALTER TABLE new_t RENAME TO t;", E, TX, &["drop-table"]),
+    // A generated column dropped and added back (autogenerate's way to
+    // change its expression) holds no data of its own.
+    after(Postgres, "CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED);\n", "ALTER TABLE g DROP COLUMN b;\nALTER TABLE g ADD COLUMN b INT GENERATED ALWAYS AS (a * 3) STORED;", &["stored-generated-column"]),
+    after(Postgres, "CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED);\n", "ALTER TABLE g DROP COLUMN b;", &["drop-column"]),
+    after(Postgres, "CREATE TABLE g (a INT, b INT);\n", "ALTER TABLE g DROP COLUMN b;\nALTER TABLE g ADD COLUMN b INT GENERATED ALWAYS AS (a * 3) STORED;", &["drop-column", "stored-generated-column"]),
     // NOT NULL.
     case(Postgres, "ALTER TABLE t ALTER COLUMN c SET NOT NULL;", E, TX, &["set-not-null"]),
     case(Postgres, "ALTER TABLE t ALTER COLUMN c SET NOT NULL;", N, TX, &[]),

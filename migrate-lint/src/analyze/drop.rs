@@ -1,7 +1,7 @@
 //! `DROP` statements: tables (except the old table of a rebuild), indexes
 //! without CONCURRENTLY, databases, and anything dropped with `CASCADE`.
 
-use super::{Ctx, Found};
+use super::{Ctx, Found, Next};
 use crate::rules::Rule;
 use migrate_graph::Dialect;
 use sqlparser::ast::{DropBehavior, ObjectType, ReferentialAction, Statement as Ast};
@@ -82,9 +82,7 @@ fn rebuilt(ctx: &Ctx<'_>, table: &str) -> bool {
     let Some(into) = ctx.copies.get(table) else {
         return false;
     };
-    ctx.next_rename
-        .as_ref()
-        .is_some_and(|(from, to)| from == into && to == table)
+    matches!(&ctx.next, Some(Next::Rename(from, to)) if from == into && to == table)
 }
 
 fn object_is_database(ast: &Ast) -> bool {

@@ -47,9 +47,8 @@ pub(crate) struct Ctx<'a> {
     /// Tables whose rows were copied into a new table: `from → into` (the
     /// first half of a SQLite rebuild).
     pub copies: HashMap<String, String>,
-    /// The next statement's `ALTER TABLE a RENAME TO b`, if it is one: a
-    /// rebuild drops the old table just before the copy takes its name.
-    pub next_rename: Option<(String, String)>,
+    /// The next statement, if it completes what this one starts.
+    pub next: Option<Next>,
     /// Enum labels this transaction added, which it cannot use.
     pub enum_labels: Vec<String>,
     /// What the revision did, for the revisions after it.
@@ -75,7 +74,7 @@ impl<'a> Ctx<'a> {
             new_columns: HashSet::new(),
             new_indexes: HashSet::new(),
             copies: HashMap::new(),
-            next_rename: None,
+            next: None,
             enum_labels: Vec::new(),
             effects: Vec::new(),
         }
@@ -136,6 +135,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A next statement that makes this one safe.
+pub(crate) enum Next {
+    /// `ALTER TABLE a RENAME TO b`: a rebuild drops the old table just
+    /// before the copy takes its name.
+    Rename(String, String),
+    /// `ALTER TABLE t ADD COLUMN c`: a generated column dropped and added
+    /// back with a new expression loses nothing.
+    AddColumn(String, String),
+}
+
 /// The findings of one statement.
 pub(crate) fn statement(ctx: &mut Ctx<'_>, ast: &Ast, out: &mut Found) {
     match ast {
@@ -146,7 +155,7 @@ pub(crate) fn statement(ctx: &mut Ctx<'_>, ast: &Ast, out: &mut Found) {
                 let columns = ct
                     .columns
                     .iter()
-                    .map(|c| (ident_key(&c.name), names::type_key(&c.data_type)))
+                    .map(|c| (ident_key(&c.name), names::column_key(c)))
                     .collect();
                 ctx.create(table, columns);
             }

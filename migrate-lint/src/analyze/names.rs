@@ -3,7 +3,7 @@
 //! `users`), and a VARCHAR that only grows is not a type change.
 
 use migrate_graph::Dialect;
-use sqlparser::ast::{DataType, Ident, ObjectName, ObjectNamePart};
+use sqlparser::ast::{ColumnDef, ColumnOption, DataType, Ident, ObjectName, ObjectNamePart};
 
 /// An identifier as the database compares it.
 pub(crate) fn ident_key(ident: &Ident) -> String {
@@ -41,6 +41,26 @@ pub(crate) fn key(dialect: Dialect, name: &ObjectName) -> String {
 /// A type as the history keeps it: sqlparser's spelling, lowercased.
 pub(crate) fn type_key(data_type: &DataType) -> String {
     data_type.to_string().to_lowercase()
+}
+
+/// A column's type as the history keeps it, `generated ` before the type
+/// of a generated column (whose values are computed, not stored data).
+pub(crate) fn column_key(column: &ColumnDef) -> String {
+    let generated = column.options.iter().any(|o| {
+        matches!(
+            o.option,
+            ColumnOption::Generated {
+                generation_expr: Some(_),
+                ..
+            }
+        )
+    });
+    let ty = type_key(&column.data_type);
+    if generated {
+        format!("generated {ty}")
+    } else {
+        ty
+    }
 }
 
 /// The character-varying length of a type: `Some(Some(n))` for

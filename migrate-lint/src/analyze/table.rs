@@ -1,8 +1,8 @@
 //! `ALTER TABLE` and `CREATE INDEX`: column changes, constraints, indexes
 //! and table settings on a table that existed before the revision.
 
-use super::names::{ident_key, is_widening, type_key};
-use super::{Ctx, Found};
+use super::names::{column_key, ident_key, is_widening, type_key};
+use super::{Ctx, Found, Next};
 use crate::history::Effect;
 use crate::rules::Rule;
 use migrate_graph::Dialect;
@@ -41,7 +41,13 @@ pub(super) fn alter(ctx: &mut Ctx<'_>, table: &str, op: &AlterTableOperation, ou
         AlterTableOperation::DropColumn { column_names, .. } => {
             for c in column_names {
                 let column = ident_key(c);
-                if !ctx.is_new_column(table, &column) {
+                let generated = ctx
+                    .now
+                    .column_type(table, &column)
+                    .is_some_and(|t| t.starts_with("generated "));
+                let re_added = generated
+                    && matches!(&ctx.next, Some(Next::AddColumn(t, c)) if t == table && *c == column);
+                if !ctx.is_new_column(table, &column) && !re_added {
                     let what = format!("drops column `{column}` of {}", ctx.describe(table));
                     out.push((Rule::DropColumn, what));
                 }
@@ -168,7 +174,7 @@ fn add_column(ctx: &mut Ctx<'_>, table: &str, column_def: &ColumnDef, out: &mut 
             out.push((Rule::VolatileDefault, what));
         }
     }
-    let ty = type_key(&column_def.data_type);
+    let ty = column_key(column_def);
     ctx.new_columns.insert((table.to_owned(), column.clone()));
     ctx.effect(Effect::Column(table.to_owned(), column, ty));
 }
