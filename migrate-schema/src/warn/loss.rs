@@ -45,8 +45,10 @@ fn shape(dialect: Dialect, normalized: &str) -> TypeShape {
     match (dialect, TypeShape::of(base)) {
         // MySQL's bare FLOAT is single precision.
         (Dialect::MySql, TypeShape::Float(_)) if base == "float" => TypeShape::Float(32),
-        // SQLite stores every REAL as an 8-byte float.
+        // SQLite stores every REAL as an 8-byte float, and every integer,
+        // whatever its declared type, in up to 8 bytes.
         (Dialect::Sqlite, TypeShape::Float(_)) => TypeShape::Float(64),
+        (Dialect::Sqlite, TypeShape::Integer(_)) => TypeShape::Integer(64),
         (_, other) => other,
     }
 }
@@ -156,6 +158,7 @@ mod tests {
         assert!(loses(MySql, "int(11)", "float"));
         assert!(loses(MySql, "bigint unsigned", "double"));
         assert!(loses(Sqlite, "bigint", "double"));
+        assert!(loses(Sqlite, "INTEGER", "REAL"));
         // A double holds every 32-bit integer, a float every 16-bit one.
         assert!(!loses(Postgres, "integer", "double precision"));
         assert!(!loses(Postgres, "smallint", "real"));
