@@ -5,7 +5,6 @@ use crate::{lint, Finding, Rule, Severity};
 use migrate_graph::{load, Dialect, SourceFile};
 use Dialect::{MySql, Postgres, Sqlite};
 
-
 fn base(existed: bool) -> String {
     let t = if existed {
         "CREATE TABLE t (id INT, c INT, d TEXT);\n"
@@ -32,7 +31,10 @@ fn a_data_change_without_down_on_mysql() {
     let b = revision_b("UPDATE t SET c = 0;", " irreversible");
     let got = findings(&[("a.sql", base(true)), ("b.sql", b.clone())], MySql);
     let rules: Vec<_> = got.iter().map(|f| f.rule).collect();
-    assert_eq!(rules, [Rule::UpdateWithoutWhere, Rule::DataChangeWithoutDown]);
+    assert_eq!(
+        rules,
+        [Rule::UpdateWithoutWhere, Rule::DataChangeWithoutDown]
+    );
     assert_eq!(got[0].line, 4);
     // PostgreSQL rolls a failed revision back; the rule is MySQL's.
     let got = findings(&[("a.sql", base(true)), ("b.sql", b)], Postgres);
@@ -166,4 +168,75 @@ fn unchecked_files_are_skipped_and_bad_sql_never_panics() {
         assert!(got.iter().all(|f| f.rule == Rule::Unparsed), "{got:?}");
         assert!(!got.is_empty());
     }
+}
+
+#[test]
+fn messages_name_the_object_and_where_it_came_from() {
+    let cases: [(Dialect, &str, &str); 7] = [
+        (
+            Postgres,
+            "DO $$ BEGIN DROP TABLE t; END $$;",
+            "drops table `t` (created by revision a) (inside a DO block)",
+        ),
+        (
+            Postgres,
+            "CREATE TABLE archive.t (id INT);\nDROP TABLE t;",
+            "drops table `t` (created by revision a)",
+        ),
+        (
+            Postgres,
+            "ALTER TYPE mood ADD VALUE 'ecstatic';\nINSERT INTO t (d) VALUES ('ecstatic');",
+            "uses enum value 'ecstatic', added in the same transaction",
+        ),
+        (
+            Postgres,
+            "ALTER TABLE t ADD COLUMN e UUID DEFAULT gen_random_uuid();",
+            "adds column `e` with the volatile gen_random_uuid() default to table `t` (created by revision a)",
+        ),
+        (
+            MySql,
+            "ALTER TABLE t CONVERT TO CHARACTER SET latin1;",
+            "converts every text column of table `t` (created by revision a) to character set latin1",
+        ),
+        (
+            Sqlite,
+            "DELETE FROM t;",
+            "deletes every row of table `t` (created by revision a)",
+        ),
+        (
+            Postgres,
+            "DROP SCHEMA s CASCADE;",
+            "drops a schema with CASCADE, and everything that depends on it",
+        ),
+    ];
+    for (dialect, up, message) in cases {
+        let got = findings(
+            &[
+                ("a.sql", base(true)),
+                ("b.sql", revision_b(up, "\nSELECT 1;")),
+            ],
+            dialect,
+        );
+        let messages: Vec<&str> = got.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, [message], "{dialect} {up}");
+    }
+}
+
+#[test]
+fn a_not_null_check_validated_in_an_earlier_revision_makes_set_not_null_safe() {
+    let b = "-- Revision ID: b\n-- Revises: a\n-- migrate:up\nALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;\n-- migrate:down\nSELECT 1;\n";
+    let c = "-- Revision ID: c\n-- Revises: b\n-- migrate:up\nALTER TABLE t VALIDATE CONSTRAINT c_nn;\n-- migrate:down\nSELECT 1;\n";
+    let d = "-- Revision ID: d\n-- Revises: c\n-- migrate:up\nALTER TABLE t RENAME COLUMN c TO c2;\nALTER TABLE t ALTER COLUMN c2 SET NOT NULL;\nALTER TABLE t ALTER COLUMN d SET NOT NULL;\n-- migrate:down\nSELECT 1;\n";
+    let files = [
+        ("a.sql", base(true)),
+        ("b.sql", b.into()),
+        ("c.sql", c.into()),
+        ("d.sql", d.into()),
+    ];
+    let got: Vec<_> = findings(&files, Postgres)
+        .into_iter()
+        .map(|f| (f.rule, f.line))
+        .collect();
+    // The renamed column keeps its check; `d` has none.
+    assert_eq!(got, [(Rule::RenameColumn, 4), (Rule::SetNotNull, 6)]);
 }

@@ -28,7 +28,14 @@ const fn case(
     transaction: bool,
     expect: &'static [&'static str],
 ) -> Case {
-    Case { dialect, sql, existed, transaction, prior: "", expect }
+    Case {
+        dialect,
+        sql,
+        existed,
+        transaction,
+        prior: "",
+        expect,
+    }
 }
 
 /// A row whose revision `a` also runs `prior`.
@@ -38,7 +45,14 @@ const fn after(
     sql: &'static str,
     expect: &'static [&'static str],
 ) -> Case {
-    Case { dialect, sql, existed: E, transaction: TX, prior, expect }
+    Case {
+        dialect,
+        sql,
+        existed: E,
+        transaction: TX,
+        prior,
+        expect,
+    }
 }
 
 const T: &str = "CREATE TABLE t (id INT, c INT, d TEXT, v VARCHAR(50));\n";
@@ -123,6 +137,8 @@ const CASES: &[Case] = &[
     // SQLite's rebuild, as autogenerate writes it, keeps the rows.
     case(Sqlite, "CREATE TABLE \"new_t\" (\"id\" INTEGER, \"c\" INTEGER NOT NULL);\nINSERT INTO \"new_t\" (\"id\", \"c\") SELECT \"id\", \"c\" FROM \"t\";\nDROP TABLE \"t\";\nALTER TABLE \"new_t\" RENAME TO \"t\";", E, TX, &[]),
     case(Sqlite, "CREATE TABLE new_t (id INTEGER);\nINSERT INTO new_t (id) SELECT id FROM t;\nDROP TABLE t;\nALTER TABLE new_t RENAME TO t;\nALTER TABLE t DROP COLUMN id;", E, TX, &["drop-column"]),
+    // The same, wrapped as a draft writes it, with its foreign-key check.
+    case(Sqlite, "PRAGMA foreign_keys = OFF;\nPRAGMA legacy_alter_table = 1;\nBEGIN;\nCREATE TABLE \"new_t\" (\"id\" INTEGER, PRIMARY KEY (\"id\"));\nINSERT INTO \"new_t\" (\"id\") SELECT \"id\" FROM \"t\";\nDROP TABLE \"t\";\nALTER TABLE \"new_t\" RENAME TO \"t\";\nCREATE TEMP TABLE migrate_foreign_key_check (violations INTEGER CONSTRAINT \"violations\" CHECK (violations = 0));\nINSERT INTO temp.migrate_foreign_key_check SELECT count(*) FROM pragma_foreign_key_check;\nDROP TABLE temp.migrate_foreign_key_check;\nCOMMIT;\nPRAGMA legacy_alter_table = 0;\nPRAGMA foreign_keys = ON;", E, NO_TX, &[]),
     // A copy that is not renamed back is a drop.
     case(Sqlite, "CREATE TABLE new_t (id INTEGER);\nINSERT INTO new_t (id) SELECT id FROM t;\nDROP TABLE t;", E, TX, &["drop-table"]),
     case(Sqlite, "CREATE TABLE new_t (id INTEGER);\nDROP TABLE t;\nALTER TABLE new_t RENAME TO t;", E, TX, &["drop-table"]),
@@ -238,10 +254,18 @@ fn base(existed: bool, prior: &str) -> String {
 
 fn run(c: &Case) -> Vec<&'static str> {
     let create = if c.existed { "" } else { T };
-    let tx = if c.transaction { "" } else { " transaction:false" };
+    let tx = if c.transaction {
+        ""
+    } else {
+        " transaction:false"
+    };
     // Only MySQL's data-change rule reads the down section: give it one
     // unless the row is about that rule.
-    let down = if c.expect.contains(&"data-change-without-down") { " irreversible\n" } else { "\nSELECT 1;\n" };
+    let down = if c.expect.contains(&"data-change-without-down") {
+        " irreversible\n"
+    } else {
+        "\nSELECT 1;\n"
+    };
     let b = format!(
         "-- Revision ID: b\n-- Revises: a\n-- migrate:up{tx}\n{create}{}\n-- migrate:down{down}",
         c.sql
@@ -270,13 +294,20 @@ fn every_row_reports_exactly_its_rules() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} rows failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_rule_has_a_row() {
-    let listed: std::collections::HashSet<&str> =
-        CASES.iter().flat_map(|c| c.expect.iter().copied()).collect();
+    let listed: std::collections::HashSet<&str> = CASES
+        .iter()
+        .flat_map(|c| c.expect.iter().copied())
+        .collect();
     let missing: Vec<&str> = migrate_lint::Rule::ALL
         .iter()
         .map(|r| r.id())

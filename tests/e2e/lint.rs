@@ -26,12 +26,10 @@ async fn schema(backend: Backend, sql: &str) -> Result<(Scratch, Schema), String
 /// The error-level findings the draft does not itself warn about.
 fn unexplained(up: &Draft, findings: Vec<Finding>) -> Vec<Finding> {
     let warns = |k: WarningKind| up.warnings.iter().any(|w| w.kind == k);
-    let renames = up.changes.iter().any(|c| {
-        matches!(
-            c,
-            Change::RenameTable { .. } | Change::RenameColumn { .. }
-        )
-    });
+    let renames = up
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }));
     findings
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
@@ -56,7 +54,9 @@ fn lint_draft(backend: Backend, current: &str, up: &Draft) -> Vec<Finding> {
     } else {
         " transaction:false"
     };
-    let a = format!("-- Revision ID: a\n-- Revises:\n-- migrate:up\n{current}\n-- migrate:down\nSELECT 1;\n");
+    let a = format!(
+        "-- Revision ID: a\n-- Revises:\n-- migrate:up\n{current}\n-- migrate:down\nSELECT 1;\n"
+    );
     let b = format!(
         "-- Revision ID: b\n-- Revises: a\n-- migrate:up{tx}\n{}\n-- migrate:down\nSELECT 1;\n",
         up.sql().join("\n")

@@ -46,6 +46,14 @@ fn keyword(t: &Token) -> Option<Keyword> {
 /// What a statement's body is (`a DO block`, `function f`) and the
 /// statements in it, or `None` when it has no body.
 pub(crate) fn bodies(text: &str, dialect: Dialect) -> Option<(String, Vec<String>)> {
+    // Only these can hold a body: the others are not tokenized a second time.
+    let first = text.split(|c: char| !c.is_ascii_alphabetic()).next()?;
+    if !["DO", "CREATE", "DELIMITER"]
+        .iter()
+        .any(|k| first.eq_ignore_ascii_case(k))
+    {
+        return None;
+    }
     let tokens = all_tokens(text, dialect);
     let mut words: Vec<(usize, &Token)> = tokens
         .iter()
@@ -66,7 +74,8 @@ pub(crate) fn bodies(text: &str, dialect: Dialect) -> Option<(String, Vec<String
         Keyword::DO if dialect == Dialect::Postgres => "a DO block".to_owned(),
         Keyword::CREATE => {
             let (at, kind) = words.iter().take(8).find_map(|(i, t)| match keyword(t)? {
-                k @ (Keyword::FUNCTION | Keyword::PROCEDURE | Keyword::TRIGGER | Keyword::EVENT) => {
+                k
+                @ (Keyword::FUNCTION | Keyword::PROCEDURE | Keyword::TRIGGER | Keyword::EVENT) => {
                     Some((*i, k))
                 }
                 _ => None,
@@ -86,9 +95,7 @@ pub(crate) fn bodies(text: &str, dialect: Dialect) -> Option<(String, Vec<String
         for (_, t) in &words {
             match t {
                 Token::DollarQuotedString(s) => statements.extend(inner(&s.value, dialect)),
-                Token::SingleQuotedString(s) if after_as => {
-                    statements.extend(inner(s, dialect))
-                }
+                Token::SingleQuotedString(s) if after_as => statements.extend(inner(s, dialect)),
                 _ => {}
             }
             after_as = keyword(t) == Some(Keyword::AS);
@@ -147,10 +154,16 @@ mod tests {
         assert_eq!(got, ["DROP TABLE t", "TRUNCATE u"]);
         let f = "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS 'BEGIN DELETE FROM t; END'";
         let (what, got) = bodies(f, Dialect::Postgres).unwrap();
-        assert_eq!((what.as_str(), got.as_slice()), ("function f", &["DELETE FROM t".to_owned()][..]));
+        assert_eq!(
+            (what.as_str(), got.as_slice()),
+            ("function f", &["DELETE FROM t".to_owned()][..])
+        );
         let my = "CREATE PROCEDURE p() BEGIN DECLARE x INT; DROP TABLE t; END";
         let (what, got) = bodies(my, Dialect::MySql).unwrap();
-        assert_eq!((what.as_str(), got.as_slice()), ("procedure p", &["DROP TABLE t".to_owned()][..]));
+        assert_eq!(
+            (what.as_str(), got.as_slice()),
+            ("procedure p", &["DROP TABLE t".to_owned()][..])
+        );
         assert!(bodies("SELECT 1", Dialect::Postgres).is_none());
     }
 }

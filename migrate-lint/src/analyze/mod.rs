@@ -5,7 +5,7 @@
 //!
 //! # Imports
 //!
-//! `body` → `text`, `data`, `drop`, `table` → `names`
+//! `body`, `data`, `drop`, `table`, `text` → `names`
 
 mod body;
 mod data;

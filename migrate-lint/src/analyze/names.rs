@@ -15,9 +15,10 @@ pub(crate) fn ident_key(ident: &Ident) -> String {
 }
 
 /// A table's full name, `schema.table`, without the schema an unqualified
-/// name resolves to (PostgreSQL's `public`, SQLite's `main`): `public.t` is
-/// `t`, `archive.t` is another table. MySQL's `db.t` is kept qualified, as
-/// the current database is not known here.
+/// name resolves to (PostgreSQL's `public`, SQLite's `main`, and `temp`,
+/// which SQLite searches first): `public.t` is `t`, `archive.t` is another
+/// table. MySQL's `db.t` is kept qualified, as the current database is not
+/// known here.
 pub(crate) fn key(dialect: Dialect, name: &ObjectName) -> String {
     let mut parts: Vec<String> = name
         .0
@@ -27,12 +28,12 @@ pub(crate) fn key(dialect: Dialect, name: &ObjectName) -> String {
             other => other.to_string(),
         })
         .collect();
-    let default = match dialect {
-        Dialect::Postgres => "public",
-        Dialect::Sqlite => "main",
-        Dialect::MySql => "",
+    let default: &[&str] = match dialect {
+        Dialect::Postgres => &["public"],
+        Dialect::Sqlite => &["main", "temp"],
+        Dialect::MySql => &[],
     };
-    if parts.len() == 2 && parts[0] == default {
+    if parts.len() == 2 && default.contains(&parts[0].as_str()) {
         parts.remove(0);
     }
     parts.join(".")

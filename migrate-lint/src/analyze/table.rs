@@ -37,7 +37,9 @@ pub(super) fn create_index(ctx: &mut Ctx<'_>, ci: &CreateIndex, out: &mut Found)
 pub(super) fn alter(ctx: &mut Ctx<'_>, table: &str, op: &AlterTableOperation, out: &mut Found) {
     let existing = !ctx.is_new(table);
     match op {
-        AlterTableOperation::AddColumn { column_def, .. } => add_column(ctx, table, column_def, out),
+        AlterTableOperation::AddColumn { column_def, .. } => {
+            add_column(ctx, table, column_def, out)
+        }
         AlterTableOperation::DropColumn { column_names, .. } => {
             for c in column_names {
                 let column = ident_key(c);
@@ -73,8 +75,8 @@ pub(super) fn alter(ctx: &mut Ctx<'_>, table: &str, op: &AlterTableOperation, ou
             let to = ctx.key(to);
             // The last step of a rebuild: the copy takes the old name, and
             // the table it replaces held rows.
-            let rebuild = ctx.copies.get(&to).is_some_and(|into| into == table)
-                && ctx.now.get(&to).is_none();
+            let rebuild =
+                ctx.copies.get(&to).is_some_and(|into| into == table) && ctx.now.get(&to).is_none();
             if existing {
                 let what = format!("renames {} to `{to}`", ctx.describe(table));
                 out.push((Rule::RenameTable, what));
@@ -216,7 +218,15 @@ fn alter_column(
     let column = ident_key(column_name);
     match op {
         AlterColumnOperation::SetDataType { data_type, .. } => {
-            change_type(ctx, table, column_name, column_name, data_type, "changes", out);
+            change_type(
+                ctx,
+                table,
+                column_name,
+                column_name,
+                data_type,
+                "changes",
+                out,
+            );
         }
         AlterColumnOperation::SetNotNull => {
             let checked = ctx.pg() && ctx.now.not_null_checked(table, &column);

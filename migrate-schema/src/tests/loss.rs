@@ -66,7 +66,10 @@ fn a_smaller_character_set_is_data_loss() {
     );
     for to in ["ascii_general_ci", "utf8mb3_general_ci"] {
         let got = kinds([Some("utf8mb4_unicode_ci"), Some(to)]);
-        assert!(got.iter().any(|(k, _)| *k == WarningKind::DataLoss), "{to}: {got:?}");
+        assert!(
+            got.iter().any(|(k, _)| *k == WarningKind::DataLoss),
+            "{to}: {got:?}"
+        );
     }
     for c in [
         [None, Some("utf8mb4_bin")],
@@ -74,7 +77,10 @@ fn a_smaller_character_set_is_data_loss() {
         [Some("utf8mb3_general_ci"), None],
     ] {
         let got = kinds(c);
-        assert!(got.iter().all(|(k, _)| *k != WarningKind::DataLoss), "{c:?}: {got:?}");
+        assert!(
+            got.iter().all(|(k, _)| *k != WarningKind::DataLoss),
+            "{c:?}: {got:?}"
+        );
     }
 }
 
