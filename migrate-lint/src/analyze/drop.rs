@@ -16,7 +16,10 @@ pub(super) fn statement(ctx: &mut Ctx<'_>, ast: &Ast, out: &mut Found) {
         } => {
             for name in names {
                 let table = ctx.key(name);
-                if !ctx.is_new(&table) && !rebuilt(ctx, &table) {
+                if ctx.is_new(&table) {
+                } else if rebuilt(ctx, &table) {
+                    rebuild_losses(ctx, &table, out);
+                } else {
                     out.push((Rule::DropTable, format!("drops {}", ctx.describe(&table))));
                 }
                 ctx.drop_table(table);
@@ -83,6 +86,36 @@ fn rebuilt(ctx: &Ctx<'_>, table: &str) -> bool {
         return false;
     };
     matches!(&ctx.next, Some(Next::Rename(from, to)) if from == into && to == table)
+}
+
+/// The columns of `table` (as the history knows them) that its rebuilt copy
+/// does not have: a rebuild that leaves a column out drops its values.
+/// Generated columns hold no data of their own.
+fn rebuild_losses(ctx: &Ctx<'_>, table: &str, out: &mut Found) {
+    let (Some(old), Some(copy)) = (
+        ctx.now.get(table),
+        ctx.copies.get(table).and_then(|into| ctx.now.get(into)),
+    ) else {
+        return;
+    };
+    let mut lost: Vec<&String> = old
+        .columns
+        .iter()
+        // SQLite compares names without case, quoted or not.
+        .filter(|(c, ty)| {
+            !copy.columns.keys().any(|k| k.eq_ignore_ascii_case(c)) && !ty.starts_with("generated ")
+        })
+        .map(|(c, _)| c)
+        .filter(|c| !ctx.is_new_column(table, c))
+        .collect();
+    lost.sort();
+    for column in lost {
+        let what = format!(
+            "drops column `{column}` of {}, rebuilt without it",
+            ctx.describe(table)
+        );
+        out.push((Rule::DropColumn, what));
+    }
 }
 
 fn object_is_database(ast: &Ast) -> bool {
