@@ -6,8 +6,10 @@
 //! reports the statements that lose data, break the running version of the
 //! app, lock a busy table or fail outright: which rule, why, and the safe
 //! pattern. It knows whether the table a statement touches existed before
-//! the revision (the ancestors' effects, replayed) or was created by it, and
-//! whether the section runs in a transaction. `-- migrate:allow RULE reason`
+//! the revision (the ancestors' effects, replayed: tables by full name, their
+//! columns' types, their NOT NULL checks) or was created by it, and whether
+//! the section runs in a transaction. The statements inside `DO` blocks and
+//! routine, trigger and event bodies meet the same rules. `-- migrate:allow RULE reason`
 //! above a statement accepts a finding; the reason is required.
 //!
 //! [`parse_section`] and [`check_syntax`] are the parse the lint uses, shared

@@ -6,14 +6,14 @@
 //! the way up): a down section exists to drop what its up created. Both
 //! sections are parsed, so a statement no grammar reads is reported in either.
 
-use crate::analyze::{self, Ctx};
+use crate::analyze::{self, ident_key, names_key, Ctx, Next};
 use crate::history::History;
 use crate::rules::{Rule, Severity};
-use crate::syntax::{head_keywords, parse_statements, Parsed, Statement};
+use crate::syntax::{parse_statement, parse_statements, Parsed, Statement};
 use migrate_graph::split::shorten;
 use migrate_graph::{Dialect, Down, MigrationSet, Revision};
 use serde::Serialize;
-use std::collections::HashSet;
+use sqlparser::ast::{AlterTableOperation, RenameTableNameKind, Statement as Ast};
 
 /// One finding: where, which rule, and what to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -65,20 +65,80 @@ pub fn lint(set: &MigrationSet, dialect: Dialect) -> Vec<Finding> {
             history.record(i, before, Vec::new());
             continue;
         }
-        let mut ctx = Ctx {
-            dialect,
-            transaction: revision.up.transaction,
-            before: &before,
-            ids: &ids,
-            new_tables: HashSet::new(),
-            new_columns: HashSet::new(),
-            effects: Vec::new(),
-        };
+        let mut ctx = Ctx::new(dialect, revision.up.transaction, i, &ids, before);
         lint_revision(revision, &mut ctx, &mut findings);
         let effects = std::mem::take(&mut ctx.effects);
-        history.record(i, before, effects);
+        history.record(i, ctx.now, effects);
     }
     findings
+}
+
+/// The findings of one statement, read by the grammar or, where it cannot
+/// read it, from its tokens; a procedural body's statements included.
+fn findings_of(ctx: &mut Ctx<'_>, s: &Statement<'_>) -> (analyze::Found, bool) {
+    let mut found = Vec::new();
+    let mut dml = false;
+    analyze::enum_use(ctx, s.text, &mut found);
+    match &s.parsed {
+        Parsed::Ast(asts) => {
+            for ast in asts {
+                analyze::statement(ctx, ast, &mut found);
+                dml |= analyze::is_dml(ast);
+            }
+        }
+        Parsed::Opaque => {
+            analyze::opaque(ctx, s.text, &mut found);
+            dml = analyze::is_dml_text(s.text);
+        }
+        Parsed::Error(e) => found.push((
+            Rule::Unparsed,
+            format!(
+                "the {} grammar cannot read this statement: {}",
+                ctx.dialect, e.message
+            ),
+        )),
+    }
+    if !matches!(s.parsed, Parsed::Error(_)) {
+        if let Some((what, statements)) = analyze::bodies(s.text, ctx.dialect) {
+            ctx.next = None;
+            for text in statements {
+                let Ok(asts) = parse_statement(&text, ctx.dialect) else {
+                    continue;
+                };
+                let mut inner = Vec::new();
+                for ast in &asts {
+                    analyze::statement(ctx, ast, &mut inner);
+                }
+                found.extend(
+                    inner
+                        .into_iter()
+                        .map(|(rule, m)| (rule, format!("{m} (inside {what})"))),
+                );
+            }
+        }
+    }
+    (found, dml)
+}
+
+/// What the statement is, if it is one [`Next`] describes.
+fn next_of(s: &Statement<'_>, dialect: Dialect) -> Option<Next> {
+    let Parsed::Ast(asts) = &s.parsed else {
+        return None;
+    };
+    let [Ast::AlterTable(at)] = asts.as_slice() else {
+        return None;
+    };
+    let table = names_key(dialect, &at.name);
+    match at.operations.as_slice() {
+        [AlterTableOperation::RenameTable { table_name }] => {
+            let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
+            Some(Next::Rename(table, names_key(dialect, to)))
+        }
+        [AlterTableOperation::AddColumn { column_def, .. }] => {
+            Some(Next::AddColumn(table, ident_key(&column_def.name)))
+        }
+        _ => None,
+    }
 }
 
 fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Finding>) {
@@ -89,37 +149,10 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
     // (with where the text above it starts) for the MySQL rules.
     let mut first_dml: Option<(Statement<'_>, usize)> = None;
     let mut gap_start = 0;
-    for s in parse_statements(&revision.file_name, &revision.up, dialect) {
-        let mut found = Vec::new();
-        let mut dml = false;
-        match &s.parsed {
-            Parsed::Ast(asts) => {
-                for ast in asts {
-                    analyze::statement(ctx, ast, &mut found);
-                    dml |= analyze::is_dml(ast);
-                }
-            }
-            Parsed::Opaque => {
-                let head = head_keywords(s.text, dialect);
-                if dialect == Dialect::Postgres
-                    && ctx.transaction
-                    && analyze::says_concurrently(&head)
-                {
-                    found.push((
-                        Rule::ConcurrentlyInTransaction,
-                        "runs CONCURRENTLY in a section that runs in a transaction".into(),
-                    ));
-                }
-                dml = analyze::is_dml_text(s.text);
-            }
-            Parsed::Error(e) => found.push((
-                Rule::Unparsed,
-                format!(
-                    "the {dialect} grammar cannot read this statement: {}",
-                    e.message
-                ),
-            )),
-        }
+    let mut statements = parse_statements(&revision.file_name, &revision.up, dialect).peekable();
+    while let Some(s) = statements.next() {
+        ctx.next = statements.peek().and_then(|n| next_of(n, dialect));
+        let (found, dml) = findings_of(ctx, &s);
         first_ddl |= analyze::is_ddl_text(s.text);
         report(revision, sql, &s, gap_start, found, dialect, findings);
         if dml && first_dml.is_none() {
@@ -127,7 +160,6 @@ fn lint_revision(revision: &Revision, ctx: &mut Ctx<'_>, findings: &mut Vec<Find
         }
         gap_start = s.offset + s.text.len();
     }
-
     if let (Dialect::MySql, Some((dml, gap))) = (dialect, &first_dml) {
         if first_ddl {
             let what = "changes rows in a revision that also changes the schema".to_owned();

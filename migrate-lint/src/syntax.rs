@@ -149,7 +149,10 @@ pub fn check_syntax(revision: &Revision, dialect: Dialect) -> Vec<SyntaxError> {
 
 /// Parses one statement; an error carries the 1-based line and column in
 /// `text` and the parser's message without its location.
-fn parse_statement(text: &str, dialect: Dialect) -> Result<Vec<Ast>, (usize, usize, String)> {
+pub(crate) fn parse_statement(
+    text: &str,
+    dialect: Dialect,
+) -> Result<Vec<Ast>, (usize, usize, String)> {
     let result = match dialect {
         Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, text),
         Dialect::MySql => Parser::parse_sql(&MySqlDialect {}, text),
@@ -231,6 +234,17 @@ fn is_opaque(text: &str, dialect: Dialect) -> bool {
                     | Keyword::AGGREGATE
             )
         }),
+        // SQLite's `PRAGMA foreign_keys = OFF`, which sqlparser 0.64 refuses
+        // (its grammar knows `PRAGMA x = 1` but not keyword values).
+        Some(Keyword::PRAGMA) => dialect == Dialect::Sqlite,
+        // `VACUUM (FULL, ANALYZE) t`.
+        Some(Keyword::VACUUM) => dialect == Dialect::Postgres,
+        // MySQL's `ENGINE =` and `CONVERT TO CHARACTER SET`.
+        Some(Keyword::ALTER) => {
+            dialect == Dialect::MySql
+                && head.get(1) == Some(&Keyword::TABLE)
+                && (head.contains(&Keyword::ENGINE) || head.contains(&Keyword::CONVERT))
+        }
         // `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`.
         Some(Keyword::DROP | Keyword::REINDEX) => {
             dialect == Dialect::Postgres && head.contains(&Keyword::CONCURRENTLY)

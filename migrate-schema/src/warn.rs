@@ -1,5 +1,11 @@
 //! Warnings for the reviewer of a draft: data that may be lost, statements
 //! that fail on tables with rows, and locks or rewrites on busy tables.
+//!
+//! # Imports
+//!
+//! `loss`
+
+mod loss;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -161,6 +167,9 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
                             "MODIFY COLUMN with a new type copies the table, blocking writes",
                         );
                     }
+                }
+                if let Some(loss) = loss::column_loss(dialect, from, to) {
+                    warn(WarningKind::DataLoss, object.clone(), &loss);
                 }
                 if from.nullable && !to.nullable {
                     warn(

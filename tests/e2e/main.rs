@@ -7,6 +7,7 @@ mod cli;
 mod faults;
 mod fuzz_corpus;
 mod layers;
+mod lint;
 mod ops;
 mod runtime;
 mod sandbox;

@@ -6,6 +6,7 @@ mod build;
 mod corpus;
 mod drafts;
 mod index_order;
+mod loss;
 mod properties;
 mod scale;
 mod scenarios;
