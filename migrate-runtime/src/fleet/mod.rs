@@ -22,5 +22,5 @@ mod tenant;
 
 pub use lazy::Lazy;
 pub use report::{revision_key, FleetReport, Outcome, Progress, TenantResult};
-pub use runner::{Fleet, PROGRESS_INTERVAL};
+pub use runner::{stream, Fleet, PROGRESS_INTERVAL};
 pub use tenant::{shard_of, Tenant, TenantDb};

@@ -227,5 +227,10 @@ async fn one<E: Display>(
     }
 }
 
+/// A list of tenants as the stream [`Fleet::run`] takes.
+pub fn stream(tenants: impl IntoIterator<Item = Tenant>) -> impl Stream<Item = Tenant> {
+    futures_util::stream::iter(tenants)
+}
+
 /// How long a progress bar waits between redraws; callers may use it.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
