@@ -50,17 +50,23 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
     let mut already_done = 0;
     if let Some(spec) = &spec {
         let path = state_path(cmd);
-        let heads: Vec<&str> = set.graph().heads().iter().map(|&h| set.graph().id(h)).collect();
+        let heads: Vec<&str> = set
+            .graph()
+            .heads()
+            .iter()
+            .map(|&h| set.graph().id(h))
+            .collect();
         let key = run_key(&[
             op_name,
             &spec.to_string(),
             &heads.join(","),
             cx.table.unwrap_or(migrate_runtime::DEFAULT_TABLE),
         ]);
-        let (file, recorded) = StateFile::open(&path, &key).map_err(|source| CmdError::FleetState {
-            path: path.clone(),
-            source,
-        })?;
+        let (file, recorded) =
+            StateFile::open(&path, &key).map_err(|source| CmdError::FleetState {
+                path: path.clone(),
+                source,
+            })?;
         if !cmd.run.restart {
             let before = tenants.len();
             if cmd.run.only_failed {
@@ -88,14 +94,22 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
             reporter: cx.reporter,
             policy: cx.policy,
         };
-        let mig = || cmd.lock.apply(tcx.migrator(set)).grouped(cmd.single_transaction);
+        let mig = || {
+            cmd.lock
+                .apply(tcx.migrator(set))
+                .grouped(cmd.single_transaction)
+        };
         let result = match (cmd.op, &spec) {
-            (FleetOp::Upgrade, Some(spec)) => {
-                mig().upgrade(db, spec).await.map(|r| r.heads).map_err(CmdError::from)
-            }
-            (FleetOp::Downgrade, Some(spec)) => {
-                mig().downgrade(db, spec).await.map(|r| r.heads).map_err(CmdError::from)
-            }
+            (FleetOp::Upgrade, Some(spec)) => mig()
+                .upgrade(db, spec)
+                .await
+                .map(|r| r.heads)
+                .map_err(CmdError::from),
+            (FleetOp::Downgrade, Some(spec)) => mig()
+                .downgrade(db, spec)
+                .await
+                .map(|r| r.heads)
+                .map_err(CmdError::from),
             (FleetOp::Check, _) => status(&tcx, "check").await.and_then(problems),
             _ => status(&tcx, "current").await.map(|s| s.heads),
         };
@@ -206,14 +220,21 @@ fn state_path(cmd: &FleetCommand) -> PathBuf {
 fn problems(s: Status) -> Result<Vec<String>, CmdError> {
     let mut wrong = Vec::new();
     if !s.pending.is_empty() {
-        wrong.push(format!("{} pending ({})", s.pending.len(), s.pending.join(", ")));
+        wrong.push(format!(
+            "{} pending ({})",
+            s.pending.len(),
+            s.pending.join(", ")
+        ));
     }
     if !s.drifted.is_empty() {
         let ids: Vec<&str> = s.drifted.iter().map(|(id, _)| id.as_str()).collect();
         wrong.push(format!("edited since applied: {}", ids.join(", ")));
     }
     if !s.unknown.is_empty() {
-        wrong.push(format!("unknown to these migrations: {}", s.unknown.join(", ")));
+        wrong.push(format!(
+            "unknown to these migrations: {}",
+            s.unknown.join(", ")
+        ));
     }
     if !s.failed.is_empty() {
         wrong.push(format!("failed or interrupted: {}", s.failed.join(", ")));

@@ -118,8 +118,9 @@ fn tenant_named(control: &DatabaseUrl, name: &str, kind: NameKind) -> Result<Ten
         reason,
     };
     match kind {
-        NameKind::Schema => Tenant::schema(control, name)
-            .ok_or_else(|| bad("a schema tenant needs PostgreSQL and a name of letters, digits and `_`")),
+        NameKind::Schema => Tenant::schema(control, name).ok_or_else(|| {
+            bad("a schema tenant needs PostgreSQL and a name of letters, digits and `_`")
+        }),
         NameKind::Database if control.dialect() == crate::Dialect::Sqlite => {
             DatabaseUrl::parse(&format!("sqlite:{name}"))
                 .map(Tenant::url)
@@ -148,11 +149,23 @@ async fn query_names(
     let sql = || sqlx::AssertSqlSafe(sql.to_owned());
     let result = match &db {
         #[cfg(feature = "sqlite")]
-        Db::Sqlite(p) => bind(sqlx::query_scalar::<_, String>(sql()), binds).fetch_all(p).await,
+        Db::Sqlite(p) => {
+            bind(sqlx::query_scalar::<_, String>(sql()), binds)
+                .fetch_all(p)
+                .await
+        }
         #[cfg(feature = "postgres")]
-        Db::Postgres(p) => bind(sqlx::query_scalar::<_, String>(sql()), binds).fetch_all(p).await,
+        Db::Postgres(p) => {
+            bind(sqlx::query_scalar::<_, String>(sql()), binds)
+                .fetch_all(p)
+                .await
+        }
         #[cfg(feature = "mysql")]
-        Db::MySql(p) => bind(sqlx::query_scalar::<_, String>(sql()), binds).fetch_all(p).await,
+        Db::MySql(p) => {
+            bind(sqlx::query_scalar::<_, String>(sql()), binds)
+                .fetch_all(p)
+                .await
+        }
     };
     db.close().await;
     result.map_err(|e| TargetsError::Query {
