@@ -92,7 +92,9 @@ pub enum CmdError {
     },
 
     /// Tenants of a fleet failed (or were skipped); they were listed already.
-    #[error("{failed} tenant(s) failed and {skipped} were skipped: fix them and rerun with --only-failed (or the same command to finish)")]
+    #[error(
+        "{failed} tenant(s) of the fleet failed and {skipped} were not run; the summary lists them"
+    )]
     FleetFailed {
         /// How many failed.
         failed: usize,

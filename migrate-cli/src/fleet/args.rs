@@ -52,16 +52,20 @@ pub enum FleetOp {
 
 /// Where the tenants come from (one of them) and which share of them.
 #[derive(Debug, Clone, Args)]
-#[group(id = "fleet_targets", required = true, multiple = false, args = ["fleet", "fleet_query", "schemas"])]
 pub struct FleetTargets {
     /// A file of tenant database URLs, one a line; `#` starts a comment line.
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present_any = ["fleet_query", "schemas"],
+        conflicts_with_all = ["fleet_query", "schemas"]
+    )]
     pub fleet: Option<PathBuf>,
 
     /// SQL run on the database URL whose first column names the tenants:
     /// databases on its server (SQLite: file paths), or schemas with
     /// `--names schema`.
-    #[arg(long, value_name = "SQL")]
+    #[arg(long, value_name = "SQL", conflicts_with = "schemas")]
     pub fleet_query: Option<String>,
 
     /// What `--fleet-query` returns.
