@@ -91,6 +91,10 @@ pub enum CmdError {
         source: std::io::Error,
     },
 
+    /// A fleet's state table cannot be used.
+    #[error("{0}")]
+    FleetStateTable(String),
+
     /// Tenants of a fleet failed (or were skipped); they were listed already.
     #[error(
         "{failed} tenant(s) of the fleet failed and {skipped} were not run; the summary lists them"

@@ -5,12 +5,14 @@
 //!
 //! # Imports
 //!
-//! `run` → `args`, `state`, `summary`
+//! `run` → `args`, `summary`, `table` → `state`
 
 mod args;
 mod run;
 mod state;
 mod summary;
+mod table;
 
 pub use args::{FleetCommand, FleetOp, FleetRun, FleetTargets, Names};
 pub use run::fleet;
+pub use table::TableError;

@@ -3,7 +3,8 @@
 //! [`Fleet`], each tenant's end recorded, then the summary.
 
 use super::args::{FleetCommand, FleetOp, FleetTargets, Names};
-use super::state::{run_key, StateFile};
+use super::state::{run_key, Recorded, StateFile};
+use super::table::{StateTable, TableError};
 use super::summary::{self, Bar, Extra};
 use crate::context::{status, Context, Load};
 use crate::database::Database;
@@ -46,27 +47,17 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
         None => None,
     };
     // Only the operations that change tenants resume: a read is cheap to redo.
-    let mut state = None;
+    let mut store = None;
     let mut already_done = 0;
     if let Some(spec) = &spec {
-        let path = state_path(cmd);
-        let heads: Vec<&str> = set
-            .graph()
-            .heads()
-            .iter()
-            .map(|&h| set.graph().id(h))
-            .collect();
+        let heads: Vec<&str> = set.graph().heads().iter().map(|&h| set.graph().id(h)).collect();
         let key = run_key(&[
             op_name,
             &spec.to_string(),
             &heads.join(","),
             cx.table.unwrap_or(migrate_runtime::DEFAULT_TABLE),
         ]);
-        let (file, recorded) =
-            StateFile::open(&path, &key).map_err(|source| CmdError::FleetState {
-                path: path.clone(),
-                source,
-            })?;
+        let (opened, recorded) = Store::open(cmd, control, &key).await?;
         if !cmd.run.restart {
             let before = tenants.len();
             if cmd.run.only_failed {
@@ -76,15 +67,19 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
             }
             already_done = before - tenants.len();
         }
-        state = Some((file, path));
+        store = Some(opened);
     }
+    let ids: Vec<String> = match &store {
+        Some(Store::Table(_)) => tenants.iter().map(|t| t.id().to_owned()).collect(),
+        _ => Vec::new(),
+    };
     let fleet = Fleet::new()
         .jobs(cmd.run.jobs)
         .fail_fast(cmd.run.fail_fast)
         .canary(cmd.run.canary)
         .total(tenants.len());
     let mut bar = Bar::new(!cmd.run.json);
-    let mut state_error = None;
+    let mut state_error: Option<String> = None;
     let set: &Migrations = &set;
     let op = async |t: &Tenant, db: &Db| -> Result<Vec<String>, String> {
         let tcx = Context {
@@ -120,10 +115,10 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
             migrate_runtime::fleet::stream(tenants),
             op,
             |r| {
-                if let Some((file, _)) = state.as_mut() {
-                    let done = matches!(r.outcome, Outcome::Done(_));
+                if let Some(store) = store.as_mut() {
                     if !matches!(r.outcome, Outcome::Skipped) {
-                        if let Err(e) = file.record(&r.id, done) {
+                        let done = matches!(r.outcome, Outcome::Done(_));
+                        if let Err(e) = store.record(&r.id, done) {
                             state_error.get_or_insert(e);
                         }
                     }
@@ -134,12 +129,11 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
         .await;
     bar.clear();
     let mut kept = None;
-    if let Some((file, path)) = state {
-        if report.succeeded() {
-            // Nothing to resume: the next run starts afresh.
-            let _ = file.finish();
-        } else {
-            kept = Some(path.display().to_string());
+    if let Some(store) = store {
+        kept = (!report.succeeded()).then(|| store.name());
+        // Nothing left to resume: the next run starts afresh.
+        if let Err(e) = store.finish(report.succeeded(), &ids).await {
+            state_error.get_or_insert(e);
         }
     }
     if let Some(e) = state_error {
@@ -213,6 +207,69 @@ fn state_path(cmd: &FleetCommand) -> PathBuf {
             PathBuf::from(name)
         }
         None => PathBuf::from("migrate-fleet.state"),
+    }
+}
+
+/// Where the run's state is kept.
+enum Store {
+    /// A file, and its path.
+    File(StateFile, PathBuf),
+    /// A table of the database URL's database.
+    Table(StateTable),
+}
+
+impl Store {
+    /// The file or table of `cmd`, and what it recorded for `key`.
+    async fn open(
+        cmd: &FleetCommand,
+        control: Option<&DatabaseUrl>,
+        key: &str,
+    ) -> Result<(Store, Recorded), CmdError> {
+        if let Some(table) = &cmd.run.state_table {
+            let url = control.ok_or_else(|| CmdError::FleetStateTable(TableError::NoUrl.to_string()))?;
+            let (t, recorded) = StateTable::open(url, table, key)
+                .await
+                .map_err(|e| CmdError::FleetStateTable(e.to_string()))?;
+            return Ok((Store::Table(t), recorded));
+        }
+        let path = state_path(cmd);
+        let (file, recorded) =
+            StateFile::open(&path, key).map_err(|source| CmdError::FleetState {
+                path: path.clone(),
+                source,
+            })?;
+        Ok((Store::File(file, path), recorded))
+    }
+
+    /// Records one tenant's end.
+    fn record(&mut self, id: &str, done: bool) -> Result<(), String> {
+        match self {
+            Store::File(f, _) => f.record(id, done).map_err(|e| e.to_string()),
+            Store::Table(t) => {
+                t.record(id, done);
+                Ok(())
+            }
+        }
+    }
+
+    /// How the summary names it.
+    fn name(&self) -> String {
+        match self {
+            Store::File(_, path) => path.display().to_string(),
+            Store::Table(t) => format!("the table {}", t.name()),
+        }
+    }
+
+    /// Ends the run: with `succeeded`, forgets this run's tenants.
+    async fn finish(self, succeeded: bool, ids: &[String]) -> Result<(), String> {
+        match self {
+            Store::File(f, _) if succeeded => f.finish().map_err(|e| e.to_string()),
+            Store::File(..) => Ok(()),
+            Store::Table(t) => t
+                .finish(succeeded.then_some(ids))
+                .await
+                .map_err(|e| e.to_string()),
+        }
     }
 }
 
