@@ -4,8 +4,8 @@
 
 use super::args::{FleetCommand, FleetOp, FleetTargets, Names};
 use super::state::{run_key, Recorded, StateFile};
-use super::table::{StateTable, TableError};
 use super::summary::{self, Bar, Extra};
+use super::table::{StateTable, TableError};
 use crate::context::{status, Context, Load};
 use crate::database::Database;
 use crate::error::CmdError;
@@ -50,7 +50,12 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
     let mut store = None;
     let mut already_done = 0;
     if let Some(spec) = &spec {
-        let heads: Vec<&str> = set.graph().heads().iter().map(|&h| set.graph().id(h)).collect();
+        let heads: Vec<&str> = set
+            .graph()
+            .heads()
+            .iter()
+            .map(|&h| set.graph().id(h))
+            .collect();
         let key = run_key(&[
             op_name,
             &spec.to_string(),
@@ -226,7 +231,8 @@ impl Store {
         key: &str,
     ) -> Result<(Store, Recorded), CmdError> {
         if let Some(table) = &cmd.run.state_table {
-            let url = control.ok_or_else(|| CmdError::FleetStateTable(TableError::NoUrl.to_string()))?;
+            let url =
+                control.ok_or_else(|| CmdError::FleetStateTable(TableError::NoUrl.to_string()))?;
             let (t, recorded) = StateTable::open(url, table, key)
                 .await
                 .map_err(|e| CmdError::FleetStateTable(e.to_string()))?;

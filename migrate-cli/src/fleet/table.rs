@@ -54,7 +54,8 @@ impl StateTable {
         table: &str,
         key: &str,
     ) -> Result<(StateTable, Recorded), TableError> {
-        let ok = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let ok =
+            |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !table.split('.').all(ok) || table.split('.').count() > 2 {
             return Err(TableError::Name(table.to_owned()));
         }
@@ -135,7 +136,10 @@ impl StateTable {
         let mut result = written;
         if let (Ok(()), Some(ids)) = (&result, forget) {
             for chunk in ids.chunks(500) {
-                let keys: Vec<String> = chunk.iter().map(|id| format!("'{}'", run_key(&[id]))).collect();
+                let keys: Vec<String> = chunk
+                    .iter()
+                    .map(|id| format!("'{}'", run_key(&[id])))
+                    .collect();
                 let delete = format!(
                     "DELETE FROM {} WHERE run_key = '{}' AND tenant_key IN ({})",
                     self.table,
