@@ -3,6 +3,7 @@
 //! with three tenants made to fail, `--only-failed` after fixing them, a
 //! run killed half-way that resumes, and `current` over the fleet.
 
+mod library;
 mod servers;
 mod sqlite;
 
