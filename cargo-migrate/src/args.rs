@@ -205,5 +205,5 @@ pub(crate) enum Command {
     /// failures; exit 1 when any failed. `upgrade` and `downgrade` record
     /// which tenants are done, so the same command after a crash or Ctrl-C
     /// does only the rest (`--only-failed` retries the failures).
-    Fleet(FleetArgs),
+    Fleet(Box<FleetArgs>),
 }

@@ -97,7 +97,7 @@ pub(crate) enum Command {
     /// Run `upgrade`, `downgrade`, `current` or `check` over a fleet of
     /// tenant databases or schemas (`--fleet FILE`, `--fleet-query SQL`,
     /// `--schemas PATTERN`), `--jobs N` at once per server.
-    Fleet(super::fleet::FleetCommand),
+    Fleet(Box<super::fleet::FleetCommand>),
 }
 
 /// `upgrade` options.

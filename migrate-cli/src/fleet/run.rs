@@ -86,34 +86,35 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
     let mut bar = Bar::new(!cmd.run.json);
     let mut state_error: Option<String> = None;
     let set: &Migrations = &set;
-    let op = async |t: &Tenant, db: &Db| -> Result<Vec<String>, String> {
+    let (spec, table, reporter, policy) = (&spec, cx.table, cx.reporter, cx.policy);
+    let op = move |t: Tenant, db: Db| async move {
         let tcx = Context {
             migrations: set,
-            database: Database::Pool(db),
-            table: cx.table,
-            reporter: cx.reporter,
-            policy: cx.policy,
+            database: Database::Pool(&db),
+            table,
+            reporter,
+            policy,
         };
         let mig = || {
             cmd.lock
                 .apply(tcx.migrator(set))
                 .grouped(cmd.single_transaction)
         };
-        let result = match (cmd.op, &spec) {
+        let result = match (cmd.op, spec) {
             (FleetOp::Upgrade, Some(spec)) => mig()
-                .upgrade(db, spec)
+                .upgrade(&db, spec)
                 .await
                 .map(|r| r.heads)
                 .map_err(CmdError::from),
             (FleetOp::Downgrade, Some(spec)) => mig()
-                .downgrade(db, spec)
+                .downgrade(&db, spec)
                 .await
                 .map(|r| r.heads)
                 .map_err(CmdError::from),
             (FleetOp::Check, _) => status(&tcx, "check").await.and_then(problems),
             _ => status(&tcx, "current").await.map(|s| s.heads),
         };
-        result.map_err(|e| message(t, &e))
+        result.map_err(|e| message(&t, &e))
     };
     let report = fleet
         .run_with(
@@ -220,7 +221,7 @@ enum Store {
     /// A file, and its path.
     File(StateFile, PathBuf),
     /// A table of the database URL's database.
-    Table(StateTable),
+    Table(Box<StateTable>),
 }
 
 impl Store {
@@ -236,7 +237,7 @@ impl Store {
             let (t, recorded) = StateTable::open(url, table, key)
                 .await
                 .map_err(|e| CmdError::FleetStateTable(e.to_string()))?;
-            return Ok((Store::Table(t), recorded));
+            return Ok((Store::Table(Box::new(t)), recorded));
         }
         let path = state_path(cmd);
         let (file, recorded) =

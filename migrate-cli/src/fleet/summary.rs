@@ -37,11 +37,9 @@ impl Bar {
         self.last = Some(now);
         let total = p.done + p.failed + p.remaining.unwrap_or(0);
         let width = 30;
-        let filled = if total == 0 {
-            width
-        } else {
-            (p.done + p.failed) * width / total
-        };
+        let filled = ((p.done + p.failed) * width)
+            .checked_div(total)
+            .unwrap_or(width);
         let eta = p.eta().map(seconds).unwrap_or_else(|| "?".to_owned());
         eprint!(
             "\r\x1b[2K[{}{}] {} done, {} failed, {} remaining, {:.0}/s, ETA {eta}",

@@ -13,6 +13,7 @@ use crate::db::Db;
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Display;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// How many tenants may wait in the servers' queues, read ahead of the
@@ -30,7 +31,10 @@ const READ_AHEAD: usize = 1024;
 /// let m = migrations.migrator();
 /// let report = Fleet::new()
 ///     .jobs(8)
-///     .run(tenants, async |_tenant, db| m.upgrade(db, "heads").await.map(|r| r.heads))
+///     .run(tenants, |_tenant, db| {
+///         let m = &m;
+///         async move { m.upgrade(&db, "heads").await.map(|r| r.heads) }
+///     })
 ///     .await;
 /// println!("{} done, {} failed", report.done, report.failed.len());
 /// # }
@@ -94,13 +98,11 @@ impl Fleet {
     /// Runs `op` on every tenant of `tenants` and reports. `op` gets the
     /// tenant and its database (connected here from its URL and closed
     /// after, or the caller's pool) and returns the tenant's heads after.
-    pub async fn run<S, E>(
-        &self,
-        tenants: S,
-        op: impl AsyncFn(&Tenant, &Db) -> Result<Vec<String>, E>,
-    ) -> FleetReport
+    pub async fn run<S, F, Fut, E>(&self, tenants: S, op: F) -> FleetReport
     where
         S: Stream<Item = Tenant>,
+        F: Fn(Tenant, Db) -> Fut,
+        Fut: Future<Output = Result<Vec<String>, E>>,
         E: Display,
     {
         self.run_with(tenants, op, |_| {}, |_| {}).await
@@ -108,15 +110,21 @@ impl Fleet {
 
     /// [`Fleet::run`], calling `on_tenant` with each result as it comes (to
     /// record resumable state) and `on_progress` after each.
-    pub async fn run_with<S, E>(
+    ///
+    /// `op` takes the tenant and a handle to its pool (owned: a clone of the
+    /// pool is a pointer), so that its future borrows nothing of the
+    /// runner's and the whole run stays `Send` when `op`'s future is.
+    pub async fn run_with<S, F, Fut, E>(
         &self,
         tenants: S,
-        op: impl AsyncFn(&Tenant, &Db) -> Result<Vec<String>, E>,
+        op: F,
         mut on_tenant: impl FnMut(&TenantResult),
         mut on_progress: impl FnMut(&Progress),
     ) -> FleetReport
     where
         S: Stream<Item = Tenant>,
+        F: Fn(Tenant, Db) -> Fut,
+        Fut: Future<Output = Result<Vec<String>, E>>,
         E: Display,
     {
         let started = Instant::now();
@@ -212,15 +220,17 @@ fn skip(report: &mut FleetReport, on_tenant: &mut impl FnMut(&TenantResult), id:
 }
 
 /// One tenant: connect (from a URL), run, close.
-async fn one<E: Display>(
-    t: &Tenant,
-    op: &impl AsyncFn(&Tenant, &Db) -> Result<Vec<String>, E>,
-) -> Result<Vec<String>, String> {
+async fn one<F, Fut, E>(t: &Tenant, op: &F) -> Result<Vec<String>, String>
+where
+    F: Fn(Tenant, Db) -> Fut,
+    Fut: Future<Output = Result<Vec<String>, E>>,
+    E: Display,
+{
     match t.db() {
-        TenantDb::Pool(db) => op(t, db).await.map_err(|e| e.to_string()),
+        TenantDb::Pool(db) => op(t.clone(), db.clone()).await.map_err(|e| e.to_string()),
         TenantDb::Url(url) => {
             let db = Db::connect_url(url).await.map_err(|e| e.to_string())?;
-            let result = op(t, &db).await.map_err(|e| e.to_string());
+            let result = op(t.clone(), db.clone()).await.map_err(|e| e.to_string());
             db.close().await;
             result
         }
