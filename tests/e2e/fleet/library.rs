@@ -44,13 +44,14 @@ async fn a_slow_server_holds_back_only_its_own_tenants() {
     let fast_done = AtomicUsize::new(0);
     let notify = tokio::sync::Notify::new();
     let fleet = Fleet::new().jobs(1);
-    let run = fleet.run(stream(tenants), async |t, db| {
+    let (m, fast_done, notify) = (&m, &fast_done, &notify);
+    let run = fleet.run(stream(tenants), move |t: Tenant, db: Db| async move {
         if t.server() == "slow" {
             while fast_done.load(Ordering::SeqCst) < 10 {
                 let _ = tokio::time::timeout(Duration::from_millis(50), notify.notified()).await;
             }
         }
-        let heads = m.upgrade(db, "heads").await.map(|r| r.heads);
+        let heads = m.upgrade(&db, "heads").await.map(|r| r.heads);
         if t.server() == "fast" {
             fast_done.fetch_add(1, Ordering::SeqCst);
             notify.notify_waiters();
@@ -72,7 +73,8 @@ async fn fail_fast_and_canaries_stop_the_fleet() {
     // Tenant 1 fails: its directory does not exist.
     let mut tenants = sqlite_tenants(dir.path(), 10);
     tenants[1] = Tenant::url(DatabaseUrl::parse("sqlite:/nonexistent-fleet-dir/x.db").unwrap());
-    let op = async |_: &Tenant, db: &Db| m.upgrade(db, "heads").await.map(|r| r.heads);
+    let m = &m;
+    let op = move |_: Tenant, db: Db| async move { m.upgrade(&db, "heads").await.map(|r| r.heads) };
 
     let report = Fleet::new()
         .jobs(1)
