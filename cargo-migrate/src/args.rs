@@ -4,12 +4,13 @@
 //!
 //! # Imports
 //!
-//! `check`, `inspect`, `migrate`, `revision`, `squash`, `stairway` → `schema` → `db`, `global`, `init`
+//! `check`, `fleet`, `inspect`, `migrate`, `revision`, `squash`, `stairway` → `schema` → `db`, `global`, `init`
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
 mod check;
 mod db;
+mod fleet;
 mod global;
 mod init;
 mod inspect;
@@ -23,6 +24,7 @@ mod tests;
 
 pub(crate) use check::{CheckArgs, LintArgs};
 pub(crate) use db::{DbOpts, DialectArg};
+pub(crate) use fleet::FleetArgs;
 pub(crate) use global::GlobalOpts;
 pub(crate) use init::InitArgs;
 pub(crate) use inspect::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
@@ -192,4 +194,16 @@ pub(crate) enum Command {
     /// must end in the same schema; with `schema` in migrate.toml the end
     /// must equal it. Exit 1 when a check fails.
     Test(TestArgs),
+
+    /// Run `upgrade`, `downgrade`, `current` or `check` over a fleet of
+    /// tenant databases or PostgreSQL schemas.
+    ///
+    /// Tenants come from `--fleet FILE` (one URL a line), `--fleet-query
+    /// SQL` (run on the database URL) or `--schemas PATTERN` (PostgreSQL
+    /// schema per tenant); `--jobs N` run at once per server, each under
+    /// its own lock. A summary counts the tenants per revision and lists the
+    /// failures; exit 1 when any failed. `upgrade` and `downgrade` record
+    /// which tenants are done, so the same command after a crash or Ctrl-C
+    /// does only the rest (`--only-failed` retries the failures).
+    Fleet(Box<FleetArgs>),
 }

@@ -101,6 +101,10 @@ pub(crate) enum Command {
     ///
     /// Asks for confirmation; `--yes` is required when stdin is not a terminal.
     Resolve(ResolveArgs),
+    /// Run `upgrade`, `downgrade`, `current` or `check` over a fleet of
+    /// tenant databases or schemas (`--fleet FILE`, `--fleet-query SQL`,
+    /// `--schemas PATTERN`), `--jobs N` at once per server.
+    Fleet(Box<super::fleet::FleetCommand>),
 }
 
 /// `upgrade` options.

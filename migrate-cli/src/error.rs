@@ -78,6 +78,42 @@ pub enum CmdError {
         count: usize,
     },
 
+    /// A fleet's tenant list could not be read.
+    #[error(transparent)]
+    FleetTargets(#[from] migrate_runtime::fleet::targets::TargetsError),
+
+    /// A fleet's state file cannot be opened.
+    #[error("cannot open the fleet's state file {path}: pass --state FILE in a writable place")]
+    FleetState {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A fleet's state table cannot be used.
+    #[error("{0}")]
+    FleetStateTable(String),
+
+    /// Tenants of a fleet failed (or were skipped); they were listed already.
+    #[error(
+        "{failed} tenant(s) of the fleet failed and {skipped} were not run; the summary lists them"
+    )]
+    FleetFailed {
+        /// How many failed.
+        failed: usize,
+        /// How many were not run.
+        skipped: usize,
+    },
+
+    /// `fleet check` found a tenant out of step.
+    #[error("{problems}")]
+    TenantCheck {
+        /// What is wrong, on one line.
+        problems: String,
+    },
+
     /// Writing the command's output failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),

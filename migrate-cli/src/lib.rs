@@ -61,7 +61,7 @@
 //!
 //! # Imports
 //!
-//! `standalone`, `run` → `change`, `inspect`, `read` → `args`, `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
+//! `standalone`, `run` → `change`, `inspect`, `read` → `args` → `fleet` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 
@@ -74,6 +74,7 @@ mod context;
 mod database;
 mod error;
 pub mod exit;
+pub mod fleet;
 mod inspect;
 mod options;
 pub mod print;

@@ -114,6 +114,7 @@ impl MigrateCommand {
             }
             Command::Heads(a) => read::heads(cx, a.verbose, a.json, out),
             Command::Check(a) => inspect::check(cx, a, out).await,
+            Command::Fleet(a) => super::fleet::fleet(cx, a, out).await,
         }
     }
 }

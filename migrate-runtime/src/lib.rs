@@ -89,7 +89,7 @@
 //!
 //! # Imports
 //!
-//! `__private`, `connect`, `offline` → `migrator` → `engine` → `backend` → `session` → `protocol` → `error`, `options` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
+//! `__private`, `connect`, `fleet`, `offline` → `migrator` → `engine` → `backend` → `session` → `protocol` → `error`, `options` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
 //!
 //! Modules import only modules on a lower layer (listed after them); modules
 //! on one layer do not import each other (`tests/e2e/layers.rs` checks it).
@@ -122,6 +122,10 @@ mod backend;
 mod db;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod engine;
+/// Fleets: one operation over many tenant databases or schemas, a bounded
+/// number at once per server, with a report per revision and failure.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub mod fleet;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod session;
 

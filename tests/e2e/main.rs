@@ -5,6 +5,7 @@
 mod app;
 mod cli;
 mod faults;
+mod fleet;
 mod fuzz_corpus;
 mod layers;
 mod lint;
