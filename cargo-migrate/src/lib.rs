@@ -118,6 +118,43 @@ fn cargo_argv(mut argv: Vec<OsString>) -> Vec<OsString> {
     if argv.get(1).is_none_or(|a| a != "migrate") {
         argv.insert(1.min(argv.len()), OsString::from("migrate"));
     }
+    fleet_argv(argv)
+}
+
+/// `upgrade --fleet FILE ...` is `fleet upgrade --fleet FILE ...`: the issue
+/// and users write the operation first, the fleet command holds the one
+/// implementation. Only `upgrade`, `downgrade`, `current` and `check` given a
+/// fleet flag (`--fleet`, `--fleet-query`, `--schemas`) are rewritten.
+fn fleet_argv(mut argv: Vec<OsString>) -> Vec<OsString> {
+    const OPS: [&str; 4] = ["upgrade", "downgrade", "current", "check"];
+    const FLAGS: [&str; 3] = ["--fleet", "--fleet-query", "--schemas"];
+    // The subcommand is the first word after `migrate` that is neither an
+    // option nor the value of a global option (`--source DIR`, `--config F`).
+    let mut at = None;
+    let mut i = 2;
+    while i < argv.len() {
+        let word = argv[i].to_string_lossy();
+        if word == "--source" || word == "--config" {
+            i += 2;
+            continue;
+        }
+        if !word.starts_with('-') {
+            at = Some(i);
+            break;
+        }
+        i += 1;
+    }
+    let Some(at) = at else { return argv };
+    let is_op = OPS.iter().any(|op| argv[at] == *op);
+    let has_flag = argv[at + 1..].iter().any(|a| {
+        let a = a.to_string_lossy();
+        FLAGS
+            .iter()
+            .any(|f| a == *f || a.starts_with(&format!("{f}=")))
+    });
+    if is_op && has_flag {
+        argv.insert(at, OsString::from("fleet"));
+    }
     argv
 }
 
@@ -174,5 +211,22 @@ mod tests {
             "heads".into(),
         ]);
         assert_eq!(b, ["cargo-migrate", "migrate", "heads"]);
+    }
+
+    fn argv(words: &str) -> Vec<OsString> {
+        words.split(' ').map(OsString::from).collect()
+    }
+
+    #[test]
+    fn an_operation_with_a_fleet_flag_is_the_fleet_command() {
+        let a = cargo_argv(argv("cargo-migrate migrate upgrade --fleet t.txt -j 8"));
+        assert_eq!(a, argv("cargo-migrate migrate fleet upgrade --fleet t.txt -j 8"));
+        let b = cargo_argv(argv("cargo-migrate --source m current --schemas=t_%"));
+        assert_eq!(b, argv("cargo-migrate migrate --source m fleet current --schemas=t_%"));
+        // Without a fleet flag, and for other commands, nothing changes.
+        let c = cargo_argv(argv("cargo-migrate migrate upgrade head"));
+        assert_eq!(c, argv("cargo-migrate migrate upgrade head"));
+        let d = cargo_argv(argv("cargo-migrate migrate history --fleet x"));
+        assert_eq!(d, argv("cargo-migrate migrate history --fleet x"));
     }
 }
