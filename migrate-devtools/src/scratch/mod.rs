@@ -148,6 +148,12 @@ impl ScratchServer {
         self.dialect
     }
 
+    /// The URL of database `name` on the dev server (what the dump net hands
+    /// to pg_dump and mariadb-dump); `None` in memory.
+    pub(crate) fn url(&self, name: &str) -> Option<DatabaseUrl> {
+        self.admin.as_ref().and_then(|a| a.with_database(name))
+    }
+
     /// The URL of database `name` on the dev server, password hidden;
     /// `None` in memory.
     pub(crate) fn shown(&self, name: &str) -> Option<String> {
