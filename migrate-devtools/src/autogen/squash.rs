@@ -145,7 +145,9 @@ impl Pipeline<'_> {
                     .await
                     .map_err(|e| read_failed(&t.table, e))?;
                 if let Some(d) = rows::describe(&t.table, &want, &got) {
-                    remaining.push(format!("{d} (the replaced revisions' rows, then the squash's)"));
+                    remaining.push(format!(
+                        "{d} (the replaced revisions' rows, then the squash's)"
+                    ));
                 }
             }
         }
@@ -235,6 +237,7 @@ impl Pipeline<'_> {
             privileges: false,
             counters: false,
             exclude: vec![self.table.clone()],
+            literal: false,
         };
         let url = |k: usize| {
             self.live[k]
@@ -275,7 +278,10 @@ async fn positions(db: &Db, dialect: Dialect) -> Result<Vec<String>, AutogenErro
         Dialect::Sqlite => return Ok(Vec::new()),
     };
     let rows = fetch_text(db, sql, 1).await?;
-    Ok(rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect())
 }
 
 /// Every row of a query whose `width` columns are all text.

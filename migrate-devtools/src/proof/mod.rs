@@ -40,6 +40,12 @@ pub struct DumpOptions {
     pub counters: bool,
     /// Tables left out (the version table).
     pub exclude: Vec<String>,
+    /// Compare SQLite definitions as stored (white space and quoting
+    /// aside): the stairway, where both sides ran the same SQL. Off between
+    /// databases written by different SQL (squash, `check --schema`,
+    /// drift), where a table is compared by its column names in order and
+    /// views and triggers by their text, the rest being the model's.
+    pub literal: bool,
 }
 
 /// One database's schema as its server dumps it, normalized, by object.
@@ -48,6 +54,15 @@ pub struct SchemaDump {
     objects: Objects,
     /// SQLite's objects are stored as written: normalized when they differ.
     stored: bool,
+}
+
+impl SchemaDump {
+    fn semantic(objects: Objects) -> Objects {
+        objects
+            .into_iter()
+            .filter_map(|(k, v)| normalize::sqlite_semantic(&k, &v).map(|v| (k, v)))
+            .collect()
+    }
 }
 
 /// A dump, or why there is none.
@@ -102,9 +117,16 @@ pub async fn dump(db: &Db, url: Option<&DatabaseUrl>, options: &DumpOptions) -> 
             }
         }
     };
+    let sqlite = db.dialect() == Dialect::Sqlite;
+    if sqlite && !options.literal {
+        return Net::Dumped(SchemaDump {
+            objects: SchemaDump::semantic(objects),
+            stored: false,
+        });
+    }
     Net::Dumped(SchemaDump {
         objects,
-        stored: db.dialect() == Dialect::Sqlite,
+        stored: sqlite,
     })
 }
 

@@ -38,7 +38,9 @@ pub(crate) async fn column(db: &Db, sql: &str) -> Result<Vec<Option<String>>, sq
         #[cfg(feature = "postgres")]
         Db::Postgres(p) => {
             let mut c = p.acquire().await?;
-            sqlx::query("SET row_security = off").execute(&mut *c).await?;
+            sqlx::query("SET row_security = off")
+                .execute(&mut *c)
+                .await?;
             let rows = sqlx::query(sql).fetch_all(&mut *c).await;
             let _ = sqlx::query("RESET row_security").execute(&mut *c).await;
             rows?
@@ -88,10 +90,13 @@ pub async fn tables(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
 
 /// The fingerprint of `table` (as written in SQL; `bare` its name alone).
 pub async fn print(db: &Db, table: &str, bare: &str) -> Result<RowPrint, sqlx::Error> {
-    let count = text(db, &format!("SELECT CAST(count(*) AS CHAR(20)) FROM {table}"))
-        .await?
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0);
+    let count = text(
+        db,
+        &format!("SELECT CAST(count(*) AS CHAR(20)) FROM {table}"),
+    )
+    .await?
+    .and_then(|n| n.trim().parse().ok())
+    .unwrap_or(0);
     if count > HASHED_ROWS {
         return Ok(RowPrint { count, hash: None });
     }

@@ -16,7 +16,12 @@ pub(super) enum Output {
 
 /// The server's schema dump of the database `url` names, without the
 /// tables in `exclude`. With `privileges`, owners and grants are kept.
-pub(super) async fn dump(db: &Db, url: &DatabaseUrl, exclude: &[String], privileges: bool) -> Output {
+pub(super) async fn dump(
+    db: &Db,
+    url: &DatabaseUrl,
+    exclude: &[String],
+    privileges: bool,
+) -> Output {
     let Ok(parsed) = url::Url::parse(&url.driver_text()) else {
         return Output::NotRun(format!("{url} is not a URL the dump programs take"));
     };

@@ -54,7 +54,7 @@ fn common<T: PartialEq>(a: &[T], b: &[T]) -> Vec<(usize, usize)> {
 
 /// The column names of a table's dump lines, in order: the first word of
 /// each line inside its `CREATE TABLE (...)` that is not a constraint.
-fn columns(lines: &[String]) -> Vec<String> {
+pub(super) fn columns(lines: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut inside = false;
     for line in lines {
@@ -72,11 +72,24 @@ fn columns(lines: &[String]) -> Vec<String> {
         let upper = first.to_uppercase();
         if matches!(
             upper.as_str(),
-            "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "FOREIGN" | "CHECK" | "KEY" | "INDEX" | "FULLTEXT" | "SPATIAL" | "PERIOD"
+            "CONSTRAINT"
+                | "PRIMARY"
+                | "UNIQUE"
+                | "FOREIGN"
+                | "CHECK"
+                | "KEY"
+                | "INDEX"
+                | "FULLTEXT"
+                | "SPATIAL"
+                | "PERIOD"
         ) {
             continue;
         }
-        out.push(first.trim_matches(|c| c == '"' || c == '`' || c == ',').to_owned());
+        out.push(
+            first
+                .trim_matches(|c| c == '"' || c == '`' || c == ',')
+                .to_owned(),
+        );
     }
     out
 }

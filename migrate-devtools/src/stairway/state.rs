@@ -61,6 +61,7 @@ pub(super) fn options(s: &Stairway<'_>) -> DumpOptions {
         privileges: s.privileges,
         counters: true,
         exclude: vec![s.table.clone()],
+        literal: true,
     }
 }
 

@@ -126,7 +126,12 @@ impl Applied {
 
     /// Upgrades `t` through every applied revision: one upgrade per
     /// revision no later one stands on.
-    async fn replay(&self, graph: &Graph, migrator: &Migrator<'_>, t: &Target) -> Result<(), StairwayError> {
+    async fn replay(
+        &self,
+        graph: &Graph,
+        migrator: &Migrator<'_>,
+        t: &Target,
+    ) -> Result<(), StairwayError> {
         let mut under = std::collections::HashSet::new();
         for &i in &self.0 {
             under.extend(graph.parents(i).iter().copied());
@@ -197,10 +202,17 @@ async fn walk(
                 known = Some(now);
                 (Outcome::Accepted { differences }, false)
             }
-            Verdict::Failed { stage: Stage::Up, error, found } => {
+            Verdict::Failed {
+                stage: Stage::Up,
+                error,
+                found,
+            } => {
                 // Nothing after it applies: the walk ends here.
                 let failure = match error {
-                    Some(error) => Failure::Step { stage: Stage::Up, error },
+                    Some(error) => Failure::Step {
+                        stage: Stage::Up,
+                        error,
+                    },
                     None => Failure::Differs {
                         stage: Stage::Up,
                         differences: found.into_iter().map(|f| f.text).collect(),
@@ -208,7 +220,11 @@ async fn walk(
                 };
                 (Outcome::Failed(failure), true)
             }
-            Verdict::Failed { stage, error, found } => {
+            Verdict::Failed {
+                stage,
+                error,
+                found,
+            } => {
                 // Rebuild: a fresh scratch database brought to the state
                 // before the revision, where the model can say what the
                 // dumps saw as SQL, then upgraded through it; the walk goes
@@ -221,7 +237,10 @@ async fn walk(
                     let now = read(s, &t.db).await?;
                     differences = explain(&expected, &now, dialect);
                 }
-                migrator.upgrade(&fresh.db, graph.id(i)).await.map_err(replay)?;
+                migrator
+                    .upgrade(&fresh.db, graph.id(i))
+                    .await
+                    .map_err(replay)?;
                 if error.is_none() && !model && stage == Stage::UpAgain {
                     let expected = read(s, &fresh.db).await?;
                     let now = read(s, &t.db).await?;
@@ -294,7 +313,10 @@ async fn end_checks(
     if heads.len() > 1 {
         let ids: Vec<&str> = heads.iter().map(|&h| graph.id(h)).collect();
         let reversed: Vec<&str> = ids.iter().rev().copied().collect();
-        let mut ends = vec![("the apply order".to_owned(), Ok((end.clone(), end_dump.clone())))];
+        let mut ends = vec![(
+            "the apply order".to_owned(),
+            Ok((end.clone(), end_dump.clone())),
+        )];
         for (label, order) in [("heads in order", &ids), ("heads reversed", &reversed)] {
             let other = scratch(s, live).await?;
             ends.push((
