@@ -33,6 +33,11 @@ pub(crate) async fn run(tmp: &Path) {
         took.as_secs_f64(),
         took.as_secs_f64() * 1000.0 / n as f64
     );
+    if std::env::var("PROBE").is_ok() {
+        probe(tmp, 10).await;
+        probe(tmp, 1000).await;
+        return;
+    }
     per_revision_cost(tmp).await;
     postgres(tmp).await;
 }
@@ -56,6 +61,36 @@ async fn timed(stairway: Stairway<'_>) -> Vec<f64> {
 
 fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len().max(1) as f64
+}
+
+/// Where a revision's time goes at `n` tables (a probe, printed).
+pub(crate) async fn probe(tmp: &Path, n: usize) {
+    let dir = tmp.join(format!("probe-{n}"));
+    super::write_chain(&dir, n, |i| {
+        (
+            format!("CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, n INTEGER);\nCREATE INDEX t_{i}_name ON t_{i} (name);"),
+            format!("DROP TABLE t_{i};"),
+        )
+    });
+    let migrations = Migrations::from_dir(&dir).unwrap();
+    let server = ScratchServer::sqlite();
+    let s = server.create().await.unwrap();
+    let m = migrations.migrator().lock(migrate_runtime::LockStrategy::None);
+    let last = migrations.as_slice()[n - 1].id().to_owned();
+    let before = migrations.as_slice()[n - 2].id().to_owned();
+    m.upgrade(&s.db, &before).await.unwrap();
+    let t = Instant::now();
+    for _ in 0..10 {
+        m.upgrade(&s.db, &last).await.unwrap();
+        m.downgrade(&s.db, &format!("{last}@{before}")).await.unwrap();
+    }
+    let mig = t.elapsed().as_secs_f64() * 100.0;
+    let t = Instant::now();
+    for _ in 0..10 {
+        let _ = migrate_devtools::proof::dump(&s.db, None, &migrate_devtools::proof::DumpOptions { literal: true, ..Default::default() }).await;
+    }
+    let dump = t.elapsed().as_secs_f64() * 100.0;
+    println!("probe {n} tables: upgrade+downgrade {mig:.2} ms, dump {dump:.2} ms");
 }
 
 /// 1,000 revisions, 1,000 tables: the revisions at 1..10 tables against

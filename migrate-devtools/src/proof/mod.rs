@@ -19,7 +19,7 @@
 //!
 //! # Imports
 //!
-//! `tools` → `rows`; `normalize`, `words`
+//! `tools`, `normalize` → `rows`, `words`
 
 mod normalize;
 pub mod rows;
@@ -143,13 +143,15 @@ async fn sqlite_rows(
     } else {
         format!(" AND tbl_name NOT IN ({})", excluded.join(", "))
     };
+    // One aggregated value, not a row per object: a thousand tables cost
+    // one row's decoding.
     let sql = format!(
-        "SELECT type || char(31) || name || char(31) || sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'{not_in} ORDER BY type, name"
+        "SELECT group_concat(type || char(31) || name || char(31) || sql, char(30)) FROM (SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'{not_in} ORDER BY type, name)"
     );
-    Ok(rows::column(db, &sql)
-        .await?
-        .into_iter()
-        .flatten()
+    let all = rows::text(db, &sql).await?.unwrap_or_default();
+    Ok(all
+        .split('\u{1e}')
+        .filter(|r| !r.is_empty())
         .filter_map(|r| {
             let mut parts = r.splitn(3, '\u{1f}');
             Some((

@@ -174,6 +174,10 @@ async fn walk(
         // ancestors of `only`. A no-op in a plain walk.
         let mut applied_more = false;
         for &p in graph.parents(i).iter().chain(graph.depends_on(i)) {
+            if applied.0.contains(&p) {
+                // The walk applied it (a plain walk): no call needed.
+                continue;
+            }
             let r = migrator.upgrade(&t.db, graph.id(p)).await.map_err(replay)?;
             applied_more |= !r.steps.is_empty();
             applied.push(p);
