@@ -186,7 +186,8 @@ async fn walk(
             Some(snapshot) if !applied_more => snapshot,
             _ => t.snapshot(s, model).await?,
         };
-        let verdict = if graph.replaced_nodes(i).next().is_some() {
+        let squash = graph.replaced_nodes(i).next().is_some();
+        let verdict = if squash {
             check_squash(s, &migrator, &t, live, i, &before, model).await?
         } else {
             Steps::of(m, down_target(graph, i))
@@ -211,7 +212,12 @@ async fn walk(
                 error,
                 found,
             } => {
-                // Nothing after it applies: the walk ends here.
+                // Nothing after it applies: the walk ends here. A squash's
+                // own SQL ran on a database of its own: the walk's is intact.
+                let stop = !squash;
+                if squash {
+                    known = Some(before.clone());
+                }
                 let failure = match error {
                     Some(error) => Failure::Step {
                         stage: Stage::Up,
@@ -222,7 +228,7 @@ async fn walk(
                         differences: found.into_iter().map(|f| f.text).collect(),
                     },
                 };
-                (Outcome::Failed(failure), true)
+                (Outcome::Failed(failure), stop)
             }
             Verdict::Failed {
                 stage,
