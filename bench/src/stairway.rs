@@ -151,7 +151,9 @@ async fn raw_ddl(tables: usize) -> f64 {
         .connect("sqlite::memory:")
         .await
         .unwrap();
-    let create = |i: usize| format!("CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, n INTEGER);\nCREATE INDEX t_{i}_name ON t_{i} (name);");
+    let create = |i: usize| {
+        format!("CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, n INTEGER);\nCREATE INDEX t_{i}_name ON t_{i} (name);")
+    };
     for i in 1..=tables {
         pool.execute(sqlx::AssertSqlSafe(create(i))).await.unwrap();
     }

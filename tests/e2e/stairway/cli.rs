@@ -197,9 +197,12 @@ fn json_only_and_from(backend: Backend) {
         .collect();
     assert_eq!(ids, ["c3"]);
     // --from: that revision and the ones after it.
+    // b2 fails; the walk goes on to c3.
     let v = p.json(&["--from", "b2"], 1);
-    assert_eq!(v["revisions"].as_array().unwrap().len(), 1);
+    assert_eq!(v["revisions"].as_array().unwrap().len(), 2, "{v:#}");
     assert_eq!(v["revisions"][0]["id"], "b2");
+    assert_eq!(v["revisions"][0]["outcome"], "failed");
+    assert_eq!(v["revisions"][1]["outcome"], "passed");
     let p = Project::new(backend, &cases::data_migration());
     let v = p.json(&["--from", "b2"], 0);
     let ids: Vec<&str> = v["revisions"]
