@@ -117,16 +117,11 @@ on!(pg_sequence_options: postgres = Postgres);
 
 async fn column_re_added_at_the_end(b: Backend) {
     let base = "CREATE TABLE ciphers (id INTEGER, favorite INTEGER, name TEXT);";
-    let down = if b == Backend::Sqlite {
-        "ALTER TABLE ciphers ADD COLUMN favorite INTEGER;"
-    } else {
-        "ALTER TABLE ciphers ADD COLUMN favorite INTEGER;"
-    };
     fails_naming(
         b,
         (base, "DROP TABLE ciphers;"),
         "ALTER TABLE ciphers DROP COLUMN favorite;",
-        down,
+        "ALTER TABLE ciphers ADD COLUMN favorite INTEGER;",
         &["column favorite of ciphers moved from position 2 to 3"],
     )
     .await;
