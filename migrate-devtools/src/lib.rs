@@ -2,6 +2,8 @@
 //! and CI run before a migration ships, never what a service links to
 //! migrate itself.
 //!
+//! - [`proof`] is the dump net under every proof: the servers' own schema
+//!   dumps, normalized and compared.
 //! - [`catalog::read_schema`] reads a live database into `migrate-schema`'s
 //!   model.
 //! - [`scratch`] makes, and always drops, the throw-away databases the rest
@@ -19,7 +21,7 @@
 //!
 //! # Imports
 //!
-//! `testing`, `stairway` → `autogen` → `catalog`, `scratch`
+//! `testing`, `stairway` → `autogen` → `proof`, `catalog`, `scratch`
 //!
 //! Below them, `migrate-runtime` and `migrate-schema`. Nothing imports back
 //! up that chain (`tests/e2e/layers.rs` fails when something does).
@@ -33,6 +35,7 @@ compile_error!("migrate-devtools needs a backend: enable `sqlite`, `postgres` or
 
 pub mod autogen;
 pub mod catalog;
+pub mod proof;
 pub mod scratch;
 pub mod stairway;
 pub mod testing;

@@ -123,8 +123,8 @@ pub use model::{
 };
 pub use render::quote;
 pub use render::{
-    create_database, delete_rows, draft, drop_database, drop_objects, insert_row, recreate_objects,
-    reset_sequences, row_inserts, select_literals, Draft, Dropped, NotGenerated, Presence,
-    Recreated, Statement,
+    create_database, delete_rows, draft, drop_database, drop_objects, escape_cr, insert_row,
+    recreate_objects, reset_sequences, row_inserts, select_literals, select_typed_literals, Draft,
+    Dropped, NotGenerated, Presence, Recreated, Statement,
 };
 pub use warn::{Warning, WarningKind};

@@ -10,6 +10,7 @@ mod fuzz_corpus;
 mod layers;
 mod lint;
 mod ops;
+mod proofs;
 mod runtime;
 mod sandbox;
 mod schema;

@@ -33,6 +33,11 @@ pub(crate) struct CheckArgs {
     #[arg(long)]
     pub schema: bool,
 
+    /// With --schema: compare owners, grants and definers too (left out
+    /// of the schema dumps by default).
+    #[arg(long)]
+    pub privileges: bool,
+
     #[command(flatten)]
     pub dev: DevOpts,
 

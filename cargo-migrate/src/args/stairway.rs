@@ -20,6 +20,11 @@ pub(crate) struct TestArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Compare owners, grants and definers too (left out of the schema
+    /// dumps by default).
+    #[arg(long)]
+    pub privileges: bool,
+
     #[command(flatten)]
     pub dev: DevOpts,
 

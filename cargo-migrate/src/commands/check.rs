@@ -1,10 +1,16 @@
 //! `check`: the macro's validation rules on the files, plus, with a database,
-//! pending revisions, drift, unknown and failed revisions. For CI. The
+//! pending revisions, drift, unknown and failed revisions. For CI. With
+//! `--schema`, where the schema model finds no difference, the servers' own
+//! schema dumps are compared too (the dump net of
+//! [`migrate_devtools::proof`]): a view, trigger, policy... that differs
+//! fails `check` naming it; a server whose dump program cannot run fails it
+//! with `not compared: ...` rather than passing. The
 //! database's problems and the report are the runtime's
 //! ([`migrate_cli::show::Check`]), as the application's own
 //! `migrate check` prints them; the files, the lint and the schema are
 //! this command line's own.
 
+use super::scratch::{self, Target};
 use super::Env;
 use crate::args::CheckArgs;
 use crate::db;
@@ -83,8 +89,9 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
             .is_some_and(<[String]>::is_empty)
             .then_some(env.url)
             .flatten();
-        if let Some(found) = super::schema::check(args, env, project, live)? {
+        if let Some(mut found) = super::schema::check(args, env, project, live)? {
             check.schema_checked();
+            found.extend(net(args, env, project, live, &found)?);
             for p in found {
                 let mut text = format!("error: {}\n", p.message);
                 for statement in &p.sql {
@@ -99,4 +106,54 @@ pub(crate) fn run(args: &CheckArgs, env: &Env<'_>, out: &mut dyn Write) -> Resul
         0 => Ok(()),
         count => Err(migrate_cli::CmdError::CheckFailed { count }.into()),
     }
+}
+
+/// The dump net under the model's schema checks: run for each comparison
+/// the model passed (the migrations against the desired schema; the live
+/// database against the migrations).
+fn net(
+    args: &CheckArgs,
+    env: &Env<'_>,
+    project: &Project,
+    live: Option<&str>,
+    model: &[super::schema::SchemaProblem],
+) -> Result<Vec<super::schema::SchemaProblem>, CliError> {
+    let model_saw = |kind: &str| model.iter().any(|p| p.kind == kind);
+    if model_saw("schema") && (live.is_none() || model_saw("schema_drift")) {
+        return Ok(Vec::new());
+    }
+    let target = match Target::resolve(env, &args.dev, "check --schema") {
+        Ok(t) => t,
+        Err(_) => return Ok(Vec::new()),
+    };
+    let files = scratch::schema_files(env)?;
+    let table = env
+        .settings
+        .table(args.db.table.as_deref())
+        .unwrap_or_else(|| migrate_runtime::DEFAULT_TABLE.to_owned());
+    let live = match live {
+        Some(url) if !model_saw("schema_drift") => Some(migrate_runtime::DatabaseUrl::parse(url)?),
+        _ => None,
+    };
+    let migrations = migrate_runtime::Migrations::from_set(&project.set);
+    let found = scratch::run(async {
+        let mut pipeline =
+            migrate_devtools::autogen::Pipeline::new(&migrations, target.server).table(table);
+        let result = pipeline
+            .dump_net(&files, live.as_ref(), args.privileges)
+            .await;
+        let finished = pipeline.finish().await;
+        let found = result?;
+        finished?;
+        Ok(found)
+    })?;
+    Ok(found
+        .into_iter()
+        .filter(|f| !model_saw(f.kind))
+        .map(|f| super::schema::SchemaProblem {
+            kind: f.kind,
+            message: f.message,
+            sql: f.objects,
+        })
+        .collect())
 }

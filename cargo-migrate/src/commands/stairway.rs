@@ -24,7 +24,9 @@ pub(crate) fn run(args: &TestArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
         .table(args.db.table.as_deref())
         .unwrap_or_else(|| DEFAULT_TABLE.to_owned());
     let migrations = Migrations::from_set(&project.set);
-    let mut stairway = Stairway::new(&migrations, server).table(table);
+    let mut stairway = Stairway::new(&migrations, server)
+        .table(table)
+        .privileges(args.privileges);
     if let Some(rev) = &args.from {
         stairway = stairway.from(rev.clone());
     }
@@ -44,15 +46,26 @@ pub(crate) fn run(args: &TestArgs, env: &Env<'_>, out: &mut dyn Write) -> Result
     } else {
         write_text(out, &report)?;
     }
+    if let (true, Some(why)) = (report.passed(), &report.not_compared) {
+        // A pass means pass: what only the dumps see was not looked at.
+        return Err(CliError::StairwayFailed {
+            what: format!("not compared: the schema dumps ({why})"),
+        });
+    }
     if report.passed() {
         return Ok(());
     }
-    let what = match report.failures().next() {
-        Some(r) => format!("revision {} ({})", r.id, r.file),
-        None if report.orders.as_ref().is_some_and(|o| !o.passed()) => {
+    let failed: Vec<String> = report
+        .failures()
+        .map(|r| format!("{} ({})", r.id, r.file))
+        .collect();
+    let what = match failed.as_slice() {
+        [one] => format!("revision {one}"),
+        [_, ..] => format!("{} revisions: {}", failed.len(), failed.join(", ")),
+        [] if report.orders.as_ref().is_some_and(|o| !o.passed()) => {
             "the heads end in different schemas in different orders".to_owned()
         }
-        None => "the migrations do not end in the desired schema".to_owned(),
+        [] => "the migrations do not end in the desired schema".to_owned(),
     };
     Err(CliError::StairwayFailed { what })
 }
@@ -81,6 +94,7 @@ fn word(outcome: &Outcome) -> &'static str {
     match outcome {
         Outcome::Passed => "ok",
         Outcome::Irreversible => "irreversible",
+        Outcome::Accepted { .. } => "accepted",
         Outcome::Failed(_) => "FAILED",
         _ => "?",
     }
@@ -95,9 +109,25 @@ fn write_text(out: &mut dyn Write, report: &StairwayReport) -> std::io::Result<(
                 "irreversible  {} ({}): stepped over, its down is not checked",
                 r.id, r.file
             )?,
+            Outcome::Accepted { differences } => {
+                writeln!(
+                    out,
+                    "accepted      {} ({}): its known differences are allowed:",
+                    r.id, r.file
+                )?;
+                for d in differences {
+                    writeln!(out, "    {}", d.replace('\n', "\n    "))?;
+                }
+            }
             Outcome::Failed(f) => writeln!(out, "FAILED        {} ({}): {f}", r.id, r.file)?,
             _ => {}
         }
+    }
+    if let Some(why) = &report.not_compared {
+        writeln!(
+            out,
+            "not compared  the schema dumps: {why}; only what the schema model reads was compared"
+        )?;
     }
     for (name, check) in [("heads", &report.orders), ("schema", &report.desired)] {
         let Some(check) = check else { continue };
@@ -131,6 +161,8 @@ fn write_text(out: &mut dyn Write, report: &StairwayReport) -> std::io::Result<(
 struct ReportJson<'a> {
     dialect: String,
     passed: bool,
+    /// Why the schema dumps were not compared; `null` when they were.
+    not_compared: Option<&'a str>,
     revisions: Vec<RevisionJson<'a>>,
     /// `null` with one head or `--only`.
     heads: Option<EndJson<'a>>,
@@ -143,7 +175,7 @@ struct RevisionJson<'a> {
     id: &'a str,
     file: &'a str,
     message: &'a str,
-    /// `passed`, `irreversible` or `failed`.
+    /// `passed`, `irreversible`, `accepted` or `failed`.
     outcome: &'static str,
     /// On failure: `up`, `down` or `up_again`.
     stage: Option<&'static str>,
@@ -167,6 +199,7 @@ impl<'a> ReportJson<'a> {
         ReportJson {
             dialect: report.dialect.to_string(),
             passed: report.passed(),
+            not_compared: report.not_compared.as_deref(),
             revisions: report.revisions.iter().map(RevisionJson::new).collect(),
             heads: report.orders.as_ref().map(EndJson::new),
             schema: report.desired.as_ref().map(EndJson::new),
@@ -183,6 +216,7 @@ impl<'a> RevisionJson<'a> {
             outcome: match r.outcome {
                 Outcome::Passed => "passed",
                 Outcome::Irreversible => "irreversible",
+                Outcome::Accepted { .. } => "accepted",
                 _ => "failed",
             },
             stage: None,
@@ -196,6 +230,9 @@ impl<'a> RevisionJson<'a> {
             }
             Outcome::Failed(Failure::Differs { stage, differences }) => {
                 json.stage = Some(stage.key());
+                json.differences = differences.iter().map(String::as_str).collect();
+            }
+            Outcome::Accepted { differences } => {
                 json.differences = differences.iter().map(String::as_str).collect();
             }
             _ => {}

@@ -10,16 +10,18 @@
 //!
 //! # Imports
 //!
-//! `squash` → `pipeline` → `compare`, `exec` → `error`
+//! `squash`, `net` → `pipeline` → `compare`, `exec` → `error`
 
 mod compare;
 mod error;
 mod exec;
+mod net;
 mod pipeline;
 mod squash;
 
 pub(crate) use compare::differences;
 pub(crate) use error::split;
 pub use error::{AutogenError, Stage};
+pub use net::NetFinding;
 pub use pipeline::{read_live, Pipeline, SchemaFile, Verification};
 pub use squash::{SquashDraft, TableRows};

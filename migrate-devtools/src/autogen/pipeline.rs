@@ -35,9 +35,9 @@ type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync>;
 /// always end with [`Pipeline::finish`], which drops them (a Ctrl-C handler
 /// calls [`crate::scratch::drop_live`] instead).
 pub struct Pipeline<'m> {
-    server: ScratchServer,
+    pub(super) server: ScratchServer,
     pub(super) migrations: &'m Migrations,
-    table: String,
+    pub(super) table: String,
     hook: Option<Hook>,
     pub(super) live: Vec<ScratchDb>,
     cleaned: bool,

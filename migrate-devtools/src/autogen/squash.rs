@@ -2,15 +2,27 @@
 //! read from a scratch database where they ran, written as one script
 //! (and the rows they left, when asked), then checked on a fresh scratch
 //! database before anything is written.
+//!
+//! Fidelity: values are read as the database writes them as literals,
+//! binary ones as hex and MySQL `BIT` as `b'...'`, carriage returns
+//! escaped (a migration file's CR LF is read as LF); PostgreSQL rows are
+//! read with `row_security` off (an error, not a subset, when the user may
+//! not); sequence positions (PostgreSQL `setval`) and MariaDB
+//! `AUTO_INCREMENT` positions are carried with the rows. The check compares
+//! each table's rows by content hash, and the servers' schema dumps (the
+//! [`crate::proof`] net): an object the squash does not carry (a policy, a
+//! rule, a disabled trigger, `UNLOGGED`, a comment...) makes it refuse,
+//! naming the object.
 
 use super::exec::exec;
 use super::pipeline::Pipeline;
 use super::{differences, AutogenError};
+use crate::proof::{self, rows, DumpOptions, Net};
 use migrate_runtime::{Db, Dialect};
 use migrate_schema::quote::qualified;
 use migrate_schema::{
-    draft, drop_objects, insert_row, recreate_objects, reset_sequences, select_literals, Hints,
-    Identity, Schema, Table,
+    draft, drop_objects, escape_cr, insert_row, recreate_objects, reset_sequences,
+    select_typed_literals, Hints, Identity, Schema, Table,
 };
 
 /// The rows one table held after the replaced revisions ran.
@@ -20,6 +32,8 @@ pub struct TableRows {
     pub table: String,
     /// How many rows.
     pub rows: usize,
+    /// The table's name alone (for the content hash).
+    pub bare: String,
 }
 
 /// What `cargo migrate squash` writes, verified.
@@ -81,11 +95,15 @@ impl Pipeline<'_> {
             data.push(TableRows {
                 table: qualified(dialect, &table.name),
                 rows: rows.len(),
+                bare: table.name.name.clone(),
             });
             if with_data {
                 up.extend(rows);
                 up.extend(reset_sequences(dialect, table));
             }
+        }
+        if with_data {
+            up.extend(positions(&db, dialect).await?);
         }
         up.extend(objects.triggers);
         let result = SquashDraft {
@@ -94,12 +112,13 @@ impl Pipeline<'_> {
             transaction: created.transaction,
             data,
         };
-        self.check_squash(&schema, &result, with_data).await?;
+        self.check_squash(i, &schema, &result, with_data).await?;
         Ok(result)
     }
 
     async fn check_squash(
         &mut self,
+        source: usize,
         schema: &Schema,
         draft: &SquashDraft,
         with_data: bool,
@@ -117,12 +136,23 @@ impl Pipeline<'_> {
         let got = self.read(j).await?;
         let mut remaining = differences(schema, &got, dialect).unwrap_or_default();
         if with_data {
+            let from = self.live[source].db.clone();
             for t in &draft.data {
-                let n = count(&db, &t.table).await?;
-                if n != t.rows {
-                    remaining.push(format!("{}: {n} rows instead of {}", t.table, t.rows));
+                let want = rows::print(&from, &t.table, &t.bare)
+                    .await
+                    .map_err(|e| read_failed(&t.table, e))?;
+                let got = rows::print(&db, &t.table, &t.bare)
+                    .await
+                    .map_err(|e| read_failed(&t.table, e))?;
+                if let Some(d) = rows::describe(&t.table, &want, &got) {
+                    remaining.push(format!(
+                        "{d} (the replaced revisions' rows, then the squash's)"
+                    ));
                 }
             }
+        }
+        if remaining.is_empty() {
+            remaining.extend(self.net(source, j).await);
         }
         if !remaining.is_empty() {
             return Err(AutogenError::SquashMismatch { remaining });
@@ -164,7 +194,16 @@ async fn dump(db: &Db, table: &Table, dialect: Dialect) -> Result<Vec<String>, A
     if columns.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = select_literals(dialect, &table.name, &columns);
+    let typed: Vec<(&str, &str)> = columns
+        .iter()
+        .map(|&c| {
+            let ty = table
+                .column(c)
+                .map_or("", |col| col.data_type.normalized.as_str());
+            (c, ty)
+        })
+        .collect();
+    let sql = select_typed_literals(dialect, &table.name, &typed);
     let rows = fetch_text(db, &sql, columns.len()).await?;
     let overriding = dialect == Dialect::Postgres
         && table
@@ -176,21 +215,73 @@ async fn dump(db: &Db, table: &Table, dialect: Dialect) -> Result<Vec<String>, A
         .map(|values| {
             let values: Vec<String> = values
                 .into_iter()
-                .map(|v| v.unwrap_or_else(|| "NULL".to_owned()))
+                .map(|v| v.map_or_else(|| "NULL".to_owned(), |v| escape_cr(dialect, &v)))
                 .collect();
             insert_row(dialect, &table.name, &columns, overriding, &values)
         })
         .collect())
 }
 
-async fn count(db: &Db, table: &str) -> Result<usize, AutogenError> {
-    let sql = format!("SELECT CAST(count(*) AS CHAR(20)) FROM {table}");
-    let rows = fetch_text(db, &sql, 1).await?;
+fn read_failed(table: &str, e: sqlx::Error) -> AutogenError {
+    AutogenError::Replay {
+        failed: format!("reading the rows of {table}"),
+        source: Box::new(e),
+    }
+}
+
+impl Pipeline<'_> {
+    /// The dump net between the replayed scratch database `a` and the
+    /// squashed one `b`: what the schema model does not carry, named.
+    async fn net(&self, a: usize, b: usize) -> Vec<String> {
+        let options = DumpOptions {
+            privileges: false,
+            counters: false,
+            exclude: vec![self.table.clone()],
+            literal: false,
+        };
+        let url = |k: usize| {
+            self.live[k]
+                .name
+                .as_deref()
+                .and_then(|n| self.server.url(n))
+        };
+        let (ua, ub) = (url(a), url(b));
+        let da = proof::dump(&self.live[a].db, ua.as_ref(), &options).await;
+        let db = proof::dump(&self.live[b].db, ub.as_ref(), &options).await;
+        match (da, db) {
+            (Net::Dumped(x), Net::Dumped(y)) => {
+                let found = proof::compare(&x, &y);
+                if found.is_empty() {
+                    return Vec::new();
+                }
+                std::iter::once(
+                    "only the schema dump sees (the squash does not carry these objects):"
+                        .to_owned(),
+                )
+                .chain(found.iter().map(|d| d.text()))
+                .collect()
+            }
+            (Net::NotCompared(why), _) | (_, Net::NotCompared(why)) => {
+                vec![format!("not compared: the schema dumps ({why}); the squash is refused rather than passed unchecked")]
+            }
+        }
+    }
+}
+
+/// The positions rows leave behind, carried: each PostgreSQL sequence's
+/// `setval` (a sequence set to 100000 stays there), each MariaDB table's
+/// `AUTO_INCREMENT`.
+async fn positions(db: &Db, dialect: Dialect) -> Result<Vec<String>, AutogenError> {
+    let sql = match dialect {
+        Dialect::Postgres => "SELECT 'SELECT setval(' || quote_literal(quote_ident(schemaname) || '.' || quote_ident(sequencename)) || ', ' || last_value || ', true)' FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+        Dialect::MySql => "SELECT CONCAT('ALTER TABLE `', REPLACE(table_name, '`', '``'), '` AUTO_INCREMENT = ', auto_increment) FROM information_schema.tables WHERE table_schema = DATABASE() AND auto_increment IS NOT NULL AND auto_increment > 1 ORDER BY 1",
+        Dialect::Sqlite => return Ok(Vec::new()),
+    };
+    let rows = fetch_text(db, sql, 1).await?;
     Ok(rows
-        .first()
-        .and_then(|r| r[0].as_deref())
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0))
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect())
 }
 
 /// Every row of a query whose `width` columns are all text.
@@ -224,8 +315,20 @@ async fn fetch_text(
     match db {
         #[cfg(feature = "sqlite")]
         Db::Sqlite(p) => rows!(p, try_get),
+        // Row security off on the connection that reads: a table whose
+        // policies would hide rows from this user fails the squash instead
+        // of leaving them out.
         #[cfg(feature = "postgres")]
-        Db::Postgres(p) => rows!(p, try_get),
+        Db::Postgres(p) => {
+            let mut c = p.acquire().await.map_err(failed)?;
+            sqlx::query("SET row_security = off")
+                .execute(&mut *c)
+                .await
+                .map_err(failed)?;
+            let out = rows!(&mut *c, try_get);
+            let _ = sqlx::query("RESET row_security").execute(&mut *c).await;
+            out
+        }
         // QUOTE() of a binary column is a binary string.
         #[cfg(feature = "mysql")]
         Db::MySql(p) => rows!(p, try_get_unchecked),

@@ -305,6 +305,18 @@ impl ScratchServer {
         }
     }
 
+    /// The URL of database `name` on the server (what the dump net hands to
+    /// pg_dump and mariadb-dump); `None` in memory or before a private
+    /// server has started.
+    pub(crate) fn url(&self, name: &str) -> Option<DatabaseUrl> {
+        let admin = match &self.place {
+            Place::Memory => None,
+            Place::Dev(url) => Some((**url).clone()),
+            Place::Private(l) => l.server.get().map(|p| p.admin().clone()),
+        };
+        admin.and_then(|a| a.with_database(name))
+    }
+
     /// The URL of database `name` on the server, password hidden; `None`
     /// in memory.
     pub(crate) fn shown(&self, name: &str) -> Option<String> {

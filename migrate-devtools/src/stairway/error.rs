@@ -34,6 +34,19 @@ pub enum StairwayError {
     /// The desired schema (`schema.sql`) does not run.
     #[error(transparent)]
     Desired(AutogenError),
+    /// The dump net stopped working during the walk (it ran at its start).
+    #[error("the schema dump failed during the walk: {why}")]
+    Net {
+        /// The dump program's message.
+        why: String,
+    },
+    /// Reading the rows of a table a revision names failed.
+    #[error("reading the rows a revision changes failed")]
+    Rows {
+        /// The database's message.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Reading a scratch database's catalog failed.
     #[error(transparent)]
     Runtime(#[from] migrate_runtime::Error),

@@ -6,8 +6,27 @@
 //! For every revision, in apply order: upgrade it and read the schema;
 //! downgrade it (the schema must be the one before it); upgrade it again
 //! (the schema must be the one after it). An irreversible revision is
-//! applied and stepped over ([`Outcome::Irreversible`]). The walk stops at
-//! the first failing revision: the database is then in no known state.
+//! applied and stepped over ([`Outcome::Irreversible`]).
+//!
+//! Each step is compared by the server's own schema dump (the
+//! [`crate::proof`] net: every object, column positions included); only
+//! where two dumps differ is the schema model read, on a scratch database
+//! rebuilt at the revision, to write the difference as SQL. So a step costs
+//! a dump, not three catalog reads, whatever the size of the schema. On a
+//! server without the dump program the model alone compares
+//! ([`StairwayReport::not_compared`] says why).
+//!
+//! The rows of the tables a revision's SQL names (when it has an INSERT,
+//! UPDATE, DELETE...) are fingerprinted before it (count and content hash)
+//! and again after its down: seed rows a down does not remove fail it.
+//!
+//! A failing revision does not stop the walk: it goes on from a scratch
+//! database rebuilt at that revision (upgraded from base), so every
+//! revision is judged. It stops only at a revision whose up does not apply.
+//! A revision accepts a known difference with a line in its SQL:
+//! `-- migrate:allow stairway <object> <reason>` (the object by name, a
+//! table's name covering its columns, constraints and rows), giving
+//! [`Outcome::Accepted`].
 //!
 //! After a whole walk (without [`Stairway::only`]):
 //!
@@ -45,10 +64,12 @@
 //!
 //! # Imports
 //!
-//! `walk` → `error`, `outcome`
+//! `walk` → `steps` → `state` → `error`, `outcome`
 
 mod error;
 mod outcome;
+mod state;
+mod steps;
 mod walk;
 
 pub use error::StairwayError;
@@ -70,6 +91,7 @@ pub struct Stairway<'m> {
     only: Option<String>,
     desired: Option<Vec<SchemaFile>>,
     hook: Option<Hook>,
+    privileges: bool,
 }
 
 impl std::fmt::Debug for Stairway<'_> {
@@ -96,6 +118,7 @@ impl<'m> Stairway<'m> {
             only: None,
             desired: None,
             hook: None,
+            privileges: false,
         }
     }
 
@@ -123,6 +146,12 @@ impl<'m> Stairway<'m> {
     /// must equal the schema they create on a scratch database.
     pub fn schema(mut self, files: Vec<SchemaFile>) -> Self {
         self.desired = Some(files);
+        self
+    }
+
+    /// Compare owners, grants and definers too (`--privileges`).
+    pub fn privileges(mut self, yes: bool) -> Self {
+        self.privileges = yes;
         self
     }
 

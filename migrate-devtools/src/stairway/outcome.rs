@@ -9,9 +9,15 @@ use std::fmt;
 pub struct StairwayReport {
     /// The dialect of the scratch databases.
     pub dialect: Dialect,
-    /// The revisions checked, in apply order. The walk stops at the first
-    /// failing revision: the ones after it are not listed.
+    /// The revisions checked, in apply order. After a failing revision
+    /// the walk goes on from a scratch database rebuilt at it; it stops only
+    /// where a revision's up does not apply (the ones after it are not
+    /// listed).
     pub revisions: Vec<RevisionReport>,
+    /// `Some(why)` when the dump net could not run on this server (no
+    /// `pg_dump`...): the schema model alone compared each step, and what it
+    /// does not read was not compared. The CLI says `not compared: <why>`.
+    pub not_compared: Option<String>,
     /// With several heads: the end states of the different apply orders
     /// compared. `None` with one head, with `only`, or when the walk failed.
     pub orders: Option<EndCheck>,
@@ -31,7 +37,7 @@ impl StairwayReport {
             && self.desired.as_ref().is_none_or(EndCheck::passed)
     }
 
-    /// The revisions that failed (at most one: the walk stops there).
+    /// The revisions that failed.
     pub fn failures(&self) -> impl Iterator<Item = &RevisionReport> {
         self.revisions
             .iter()
@@ -60,6 +66,12 @@ pub enum Outcome {
     Passed,
     /// `-- migrate:down irreversible`: applied, its way back not checked.
     Irreversible,
+    /// Every difference found is accepted by a `-- migrate:allow stairway
+    /// <object> <reason>` line of the revision.
+    Accepted {
+        /// Each accepted difference, then `(accepted: <reason>)`.
+        differences: Vec<String>,
+    },
     /// The revision failed the check.
     Failed(Failure),
 }
@@ -81,12 +93,14 @@ pub enum Failure {
         /// or after the second upgrade (expected: the schema after the first).
         stage: Stage,
         /// What the schema has that the expected one lacks, or lacks that
-        /// it has, as the SQL that turns the expected schema into the one
-        /// found (`CREATE INDEX ...` for an index a down forgot to drop,
-        /// `DROP TABLE ...` for a table it dropped too many). Objects the
-        /// renderer does not write (views, triggers, functions) appear as
-        /// `-- <kind> <name>: present, not expected` (or `expected,
-        /// missing`, `its definition differs`).
+        /// it has: first as the SQL that turns the expected schema into the
+        /// one found (`CREATE INDEX ...` for an index a down forgot to drop,
+        /// `DROP TABLE ...` for a table it dropped too many), when the model
+        /// sees it; then, from the servers' own dumps, each object in words
+        /// (`view v: definition differs:`, `column c of t moved from
+        /// position 2 to 3`) with a line diff. What only the dump sees comes
+        /// after a line `only the schema dump sees:`. Rows a down left
+        /// behind: `rows of t: 0 before, 2 after ...`.
         differences: Vec<String>,
     },
 }

@@ -1,13 +1,15 @@
-//! The walk itself: scratch databases, the three steps of each revision,
-//! and the end checks.
+//! The walk itself: scratch databases, each revision's check (in
+//! `steps`), the rebuild after a failure, and the end checks.
 
 use super::outcome::{EndCheck, Failure, Mismatch, Outcome, RevisionReport, Stage};
+use super::state::{self, Snapshot, Target};
+use super::steps::{Steps, Verdict};
 use super::{Stairway, StairwayError, StairwayReport};
 use crate::autogen::{differences, split, Pipeline};
 use crate::catalog::read_schema;
 use crate::scratch::ScratchDb;
 use migrate_graph::Graph;
-use migrate_runtime::{Db, Dialect, LockStrategy, Migrator};
+use migrate_runtime::{Db, LockStrategy, Migrator};
 use migrate_schema::Schema;
 
 /// The graph nodes to check, in apply order.
@@ -51,9 +53,35 @@ pub(super) async fn run(s: Stairway<'_>) -> Result<StairwayReport, StairwayError
     Ok(report)
 }
 
-async fn scratch(s: &Stairway<'_>, live: &mut Vec<ScratchDb>) -> Result<Db, StairwayError> {
+async fn scratch(s: &Stairway<'_>, live: &mut Vec<ScratchDb>) -> Result<Target, StairwayError> {
     live.push(s.server.create().await?);
-    Ok(live.last().expect("just pushed").db.clone())
+    let made = live.last().expect("just pushed");
+    Ok(Target {
+        db: made.db.clone(),
+        url: made.name.as_deref().and_then(|n| s.server.url(n)),
+    })
+}
+
+/// Drops the scratch database `t` (a walk database replaced by a rebuilt
+/// one). In memory it stays open until the run ends.
+async fn retire(
+    s: &Stairway<'_>,
+    live: &mut Vec<ScratchDb>,
+    t: &Target,
+) -> Result<(), StairwayError> {
+    let Some(url) = t.url.as_ref().map(ToString::to_string) else {
+        return Ok(());
+    };
+    let at = live.iter().position(|l| {
+        l.name
+            .as_deref()
+            .and_then(|n| s.server.url(n))
+            .is_some_and(|u| u.to_string() == url)
+    });
+    if let Some(at) = at {
+        s.server.drop(live.remove(at)).await?;
+    }
+    Ok(())
 }
 
 fn migrator<'m>(s: &Stairway<'m>) -> Migrator<'m> {
@@ -84,6 +112,40 @@ fn down_target(graph: &Graph, i: usize) -> String {
     }
 }
 
+/// What the walk has applied, in order: replayed on a fresh scratch
+/// database, it rebuilds the walk's state.
+#[derive(Default)]
+struct Applied(Vec<usize>);
+
+impl Applied {
+    fn push(&mut self, i: usize) {
+        if !self.0.contains(&i) {
+            self.0.push(i);
+        }
+    }
+
+    /// Upgrades `t` through every applied revision: one upgrade per
+    /// revision no later one stands on.
+    async fn replay(
+        &self,
+        graph: &Graph,
+        migrator: &Migrator<'_>,
+        t: &Target,
+    ) -> Result<(), StairwayError> {
+        let mut under = std::collections::HashSet::new();
+        for &i in &self.0 {
+            under.extend(graph.parents(i).iter().copied());
+            under.extend(graph.depends_on(i).iter().copied());
+        }
+        for &i in &self.0 {
+            if !under.contains(&i) {
+                migrator.upgrade(&t.db, graph.id(i)).await.map_err(replay)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 async fn walk(
     s: &Stairway<'_>,
     checked: &[usize],
@@ -93,34 +155,123 @@ async fn walk(
     let graph = s.migrations.graph();
     let list = s.migrations.as_slice();
     let migrator = migrator(s);
-    let db = scratch(s, live).await?;
+    let mut t = scratch(s, live).await?;
+    let not_compared = state::probe(s, &t).await.err();
+    let model = not_compared.is_some();
     let mut report = StairwayReport {
         dialect,
         revisions: Vec::new(),
+        not_compared,
         orders: None,
         desired: None,
     };
-    // The schema as it stands, when known without reading it again.
-    let mut known: Option<Schema> = None;
+    let mut applied = Applied::default();
+    // The snapshot as it stands, when known without taking it again.
+    let mut known: Option<Snapshot> = None;
     for &i in checked {
         let m = &list[i];
         // What it stands on, unchecked: revisions before `from`, the
         // ancestors of `only`. A no-op in a plain walk.
         let mut applied_more = false;
         for &p in graph.parents(i).iter().chain(graph.depends_on(i)) {
-            let r = migrator.upgrade(&db, graph.id(p)).await.map_err(replay)?;
+            if applied.0.contains(&p) {
+                // The walk applied it (a plain walk): no call needed.
+                continue;
+            }
+            let r = migrator.upgrade(&t.db, graph.id(p)).await.map_err(replay)?;
             applied_more |= !r.steps.is_empty();
+            applied.push(p);
         }
         let before = match known.take() {
-            Some(schema) if !applied_more => schema,
-            _ => read(s, &db).await?,
+            Some(snapshot) if !applied_more => snapshot,
+            _ => t.snapshot(s, model).await?,
         };
-        let (outcome, now) = if graph.replaced_nodes(i).next().is_some() {
-            check_squash(s, &migrator, &db, live, graph, i, &before).await?
+        let squash = graph.replaced_nodes(i).next().is_some();
+        let verdict = if squash {
+            check_squash(s, &migrator, &t, live, i, &before, model).await?
         } else {
-            check(s, &migrator, &db, graph, i, &before).await?
+            Steps::of(m, down_target(graph, i))
+                .round_trip(s, &migrator, &t, &before, None, model)
+                .await?
         };
-        let failed = matches!(outcome, Outcome::Failed(_));
+        let (outcome, stop) = match verdict {
+            Verdict::Passed(now) => {
+                known = Some(now);
+                (Outcome::Passed, false)
+            }
+            Verdict::Irreversible(now) => {
+                known = Some(now);
+                (Outcome::Irreversible, false)
+            }
+            Verdict::Accepted(differences, now) => {
+                known = Some(now);
+                (Outcome::Accepted { differences }, false)
+            }
+            Verdict::Failed {
+                stage: Stage::Up,
+                error,
+                found,
+            } => {
+                // Nothing after it applies: the walk ends here. A squash's
+                // own SQL ran on a database of its own: the walk's is intact.
+                let stop = !squash;
+                if squash {
+                    known = Some(before.clone());
+                }
+                let failure = match error {
+                    Some(error) => Failure::Step {
+                        stage: Stage::Up,
+                        error,
+                    },
+                    None => Failure::Differs {
+                        stage: Stage::Up,
+                        differences: found.into_iter().map(|f| f.text).collect(),
+                    },
+                };
+                (Outcome::Failed(failure), stop)
+            }
+            Verdict::Failed {
+                stage,
+                error,
+                found,
+            } => {
+                // Rebuild: a fresh scratch database brought to the state
+                // before the revision, where the model can say what the
+                // dumps saw as SQL, then upgraded through it; the walk goes
+                // on there.
+                let fresh = scratch(s, live).await?;
+                applied.replay(graph, &migrator, &fresh).await?;
+                let mut differences = Vec::new();
+                if error.is_none() && !model && stage == Stage::Down {
+                    let expected = read(s, &fresh.db).await?;
+                    let now = read(s, &t.db).await?;
+                    differences = explain(&expected, &now, dialect);
+                }
+                migrator
+                    .upgrade(&fresh.db, graph.id(i))
+                    .await
+                    .map_err(replay)?;
+                if error.is_none() && !model && stage == Stage::UpAgain {
+                    let expected = read(s, &fresh.db).await?;
+                    let now = read(s, &t.db).await?;
+                    differences = explain(&expected, &now, dialect);
+                }
+                let schema_sql = !differences.is_empty();
+                let dumped: Vec<String> = found.into_iter().map(|f| f.text).collect();
+                if !schema_sql && !model && !dumped.iter().all(|d| d.starts_with("rows of ")) {
+                    differences.push("only the schema dump sees:".to_owned());
+                }
+                differences.extend(dumped);
+                retire(s, live, &t).await?;
+                t = fresh;
+                let failure = match error {
+                    Some(error) => Failure::Step { stage, error },
+                    None => Failure::Differs { stage, differences },
+                };
+                (Outcome::Failed(failure), false)
+            }
+        };
+        applied.push(i);
         let entry = RevisionReport {
             id: m.id().to_owned(),
             file: m.file_name().to_owned(),
@@ -131,41 +282,71 @@ async fn walk(
             hook(&entry);
         }
         report.revisions.push(entry);
-        if failed {
-            // The database is in no known state: nothing after this is judged.
+        if stop {
             return Ok(report);
         }
-        known = now;
     }
-    if s.only.is_some() {
+    if s.only.is_some() || report.failures().next().is_some() {
         return Ok(report);
     }
+    end_checks(s, &migrator, &t, live, &mut report).await?;
+    Ok(report)
+}
+
+/// The model's SQL for what differs (what it does not render: a comment).
+fn explain(expected: &Schema, now: &Schema, dialect: migrate_runtime::Dialect) -> Vec<String> {
+    differences(expected, now, dialect).unwrap_or_default()
+}
+
+/// The end of the walk: the heads in different orders, and the desired
+/// schema.
+async fn end_checks(
+    s: &Stairway<'_>,
+    migrator: &Migrator<'_>,
+    t: &Target,
+    live: &mut Vec<ScratchDb>,
+    report: &mut StairwayReport,
+) -> Result<(), StairwayError> {
+    let dialect = s.server.dialect();
+    let graph = s.migrations.graph();
     // The end of the walk (with `from`, revisions before it on other
     // branches may still be missing).
-    let mut applied_more = false;
     if !s.migrations.is_empty() {
-        let r = migrator.upgrade(&db, "heads").await.map_err(replay)?;
-        applied_more = !r.steps.is_empty();
+        migrator.upgrade(&t.db, "heads").await.map_err(replay)?;
     }
-    let end = match known.take() {
-        Some(schema) if !applied_more => schema,
-        _ => read(s, &db).await?,
+    let end = read(s, &t.db).await?;
+    let end_dump = match report.not_compared {
+        None => Some(t.snapshot(s, false).await?),
+        Some(_) => None,
     };
     let heads = graph.heads();
     if heads.len() > 1 {
         let ids: Vec<&str> = heads.iter().map(|&h| graph.id(h)).collect();
         let reversed: Vec<&str> = ids.iter().rev().copied().collect();
-        let mut ends = vec![("the apply order".to_owned(), Ok(end.clone()))];
+        let mut ends = vec![(
+            "the apply order".to_owned(),
+            Ok((end.clone(), end_dump.clone())),
+        )];
         for (label, order) in [("heads in order", &ids), ("heads reversed", &reversed)] {
-            let db = scratch(s, live).await?;
+            let other = scratch(s, live).await?;
             ends.push((
                 format!("{label} ({})", order.join(", ")),
-                in_order(s, &migrator, &db, order).await?,
+                in_order(s, migrator, &other, order, end_dump.is_some()).await?,
             ));
         }
-        let mismatch = ends[1..].iter().find_map(|(label, schema)| {
-            let differences = match schema {
-                Ok(schema) => differences(&end, schema, dialect)?,
+        let mismatch = ends[1..].iter().find_map(|(label, state)| {
+            let differences = match state {
+                Ok((schema, dump)) => differences(&end, schema, dialect).or_else(|| {
+                    let found = match (&end_dump, dump) {
+                        (Some(a), Some(b)) => state::compare(a, b, s),
+                        _ => Vec::new(),
+                    };
+                    (!found.is_empty()).then(|| {
+                        std::iter::once("only the schema dump sees:".to_owned())
+                            .chain(found.into_iter().map(|f| f.text))
+                            .collect()
+                    })
+                })?,
                 // An order in which the migrations do not even apply.
                 Err(failed) => vec![format!("-- does not apply: {failed}")],
             };
@@ -200,43 +381,32 @@ async fn walk(
             }),
         });
     }
-    Ok(report)
+    Ok(())
 }
 
-/// The heads applied one after the other on `db`, each with its
-/// ancestors, then the schema; `Err` with what failed when a revision does
-/// not apply in that order.
+type EndState = (Schema, Option<Snapshot>);
+
+/// The heads applied one after the other on `t`, each with its
+/// ancestors, then the schema (and its dump when `dump`); `Err` with what
+/// failed when a revision does not apply in that order.
 async fn in_order(
     s: &Stairway<'_>,
     migrator: &Migrator<'_>,
-    db: &Db,
+    t: &Target,
     heads: &[&str],
-) -> Result<Result<Schema, String>, StairwayError> {
+    dump: bool,
+) -> Result<Result<EndState, String>, StairwayError> {
     for head in heads {
-        if let Err(e) = migrator.upgrade(db, head).await {
+        if let Err(e) = migrator.upgrade(&t.db, head).await {
             let (what, source) = split(e, None);
             return Ok(Err(format!("{what}: {source}")));
         }
     }
-    Ok(Ok(read(s, db).await?))
-}
-
-/// Up, down, up again for revision `i`; the outcome and, when it passed,
-/// the schema it leaves.
-async fn check(
-    s: &Stairway<'_>,
-    migrator: &Migrator<'_>,
-    db: &Db,
-    graph: &Graph,
-    i: usize,
-    before: &Schema,
-) -> Result<(Outcome, Option<Schema>), StairwayError> {
-    let steps = Steps {
-        id: graph.id(i),
-        down_to: down_target(graph, i),
-        irreversible: s.migrations.as_slice()[i].is_irreversible(),
+    let snapshot = match dump {
+        true => Some(t.snapshot(s, false).await?),
+        false => None,
     };
-    steps.round_trip(s, migrator, db, before, None).await
+    Ok(Ok((read(s, &t.db).await?, snapshot)))
 }
 
 /// A squash whose replaced revisions are present: on the walk's database
@@ -244,104 +414,39 @@ async fn check(
 /// downgrade cannot stop inside it), so its SQL is checked where it runs,
 /// on a fresh database: up alone must give the schema the replaced
 /// revisions gave, down an empty database, up again the same.
+#[allow(clippy::too_many_arguments)]
 async fn check_squash(
     s: &Stairway<'_>,
     migrator: &Migrator<'_>,
-    db: &Db,
+    t: &Target,
     live: &mut Vec<ScratchDb>,
-    graph: &Graph,
     i: usize,
-    before: &Schema,
-) -> Result<(Outcome, Option<Schema>), StairwayError> {
-    let steps = Steps {
-        id: graph.id(i),
-        down_to: "base".to_owned(),
-        irreversible: s.migrations.as_slice()[i].is_irreversible(),
-    };
-    if let Err(e) = migrator.upgrade(db, steps.id).await {
-        return Ok((steps.failed(Stage::Up, e), None));
+    before: &Snapshot,
+    model: bool,
+) -> Result<Verdict, StairwayError> {
+    let m = &s.migrations.as_slice()[i];
+    let steps = Steps::of(m, "base".to_owned());
+    if let Err(e) = migrator.upgrade(&t.db, steps.id).await {
+        let (what, source) = split(e, Some(steps.id));
+        return Ok(Verdict::Failed {
+            stage: Stage::Up,
+            error: Some(format!("{what}: {source}")),
+            found: Vec::new(),
+        });
     }
     let fresh = scratch(s, live).await?;
-    let (outcome, _) = steps
-        .round_trip(s, migrator, &fresh, &Schema::default(), Some(before))
-        .await?;
-    let passed = !matches!(outcome, Outcome::Failed(_));
-    Ok((outcome, passed.then(|| before.clone())))
-}
-
-/// One revision's three steps.
-struct Steps<'a> {
-    id: &'a str,
-    /// The downgrade target that reverts it alone.
-    down_to: String,
-    irreversible: bool,
-}
-
-impl Steps<'_> {
-    fn failed(&self, stage: Stage, e: migrate_runtime::Error) -> Outcome {
-        let (what, source) = split(e, Some(self.id));
-        Outcome::Failed(Failure::Step {
-            stage,
-            error: format!("{what}: {source}"),
-        })
-    }
-
-    /// Up (the result must be `expected` when given), down (back to
-    /// `start`), up again (the same as after the first up), on `db`.
-    async fn round_trip(
-        &self,
-        s: &Stairway<'_>,
-        migrator: &Migrator<'_>,
-        db: &Db,
-        start: &Schema,
-        expected: Option<&Schema>,
-    ) -> Result<(Outcome, Option<Schema>), StairwayError> {
-        let id = self.id;
-        let differs = |stage: Stage, differences: Vec<String>| {
-            Outcome::Failed(Failure::Differs { stage, differences })
-        };
-        if let Err(e) = migrator.upgrade(db, id).await {
-            return Ok((self.failed(Stage::Up, e), None));
-        }
-        let after = read(s, db).await?;
-        if let Some(d) = expected.and_then(|want| differences(want, &after, dialect(s))) {
-            return Ok((differs(Stage::Up, d), None));
-        }
-        if self.irreversible {
-            return Ok((Outcome::Irreversible, Some(after)));
-        }
-        match migrator.downgrade(db, &self.down_to).await {
-            Err(e) => return Ok((self.failed(Stage::Down, e), None)),
-            Ok(r) if r.steps.len() != 1 || r.steps[0].revision != id => {
-                let reverted: Vec<&str> = r.steps.iter().map(|s| s.revision.as_str()).collect();
-                let error = format!("reverting {id} alone also reverted {}", reverted.join(", "));
-                return Ok((
-                    Outcome::Failed(Failure::Step {
-                        stage: Stage::Down,
-                        error,
-                    }),
-                    None,
-                ));
-            }
-            Ok(_) => {}
-        }
-        let down = read(s, db).await?;
-        if let Some(d) = differences(start, &down, dialect(s)) {
-            return Ok((differs(Stage::Down, d), None));
-        }
-        if let Err(e) = migrator.upgrade(db, id).await {
-            return Ok((self.failed(Stage::UpAgain, e), None));
-        }
-        let again = read(s, db).await?;
-        if let Some(d) = differences(&after, &again, dialect(s)) {
-            return Ok((differs(Stage::UpAgain, d), None));
-        }
-        Ok((Outcome::Passed, Some(again)))
-    }
-}
-
-fn dialect(s: &Stairway<'_>) -> Dialect {
-    s.server.dialect()
+    let empty = fresh.snapshot(s, model).await?;
+    Ok(
+        match steps
+            .round_trip(s, migrator, &fresh, &empty, Some(before), model)
+            .await?
+        {
+            Verdict::Passed(_) => Verdict::Passed(before.clone()),
+            Verdict::Irreversible(_) => Verdict::Irreversible(before.clone()),
+            Verdict::Accepted(d, _) => Verdict::Accepted(d, before.clone()),
+            failed => failed,
+        },
+    )
 }
 
 #[cfg(test)]

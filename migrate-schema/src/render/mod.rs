@@ -23,4 +23,7 @@ pub use context::Statement;
 pub use database::{create_database, drop_database};
 pub use draft::{draft, Draft, NotGenerated, Presence};
 pub use objects::{drop_objects, recreate_objects, Dropped, Recreated};
-pub use rows::{delete_rows, insert_row, reset_sequences, row_inserts, select_literals};
+pub use rows::{
+    delete_rows, escape_cr, insert_row, reset_sequences, row_inserts, select_literals,
+    select_typed_literals,
+};

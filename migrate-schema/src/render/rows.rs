@@ -207,6 +207,61 @@ pub fn select_literals(dialect: Dialect, table: &QualifiedName, columns: &[&str]
     )
 }
 
+/// [`select_literals`] with each column's type (normalized, as the model
+/// holds it): binary values are read as hex literals (MySQL `X'...'`,
+/// PostgreSQL `'\x...'::bytea`) and MySQL `BIT` values as `b'...'`, so that
+/// a value that is not UTF-8 text still round-trips byte for byte.
+pub fn select_typed_literals(
+    dialect: Dialect,
+    table: &QualifiedName,
+    columns: &[(&str, &str)],
+) -> String {
+    let select: Vec<String> = columns
+        .iter()
+        .map(|(c, ty)| {
+            let col = ident(dialect, c);
+            let base = ty.split('(').next().unwrap_or(ty).trim().to_lowercase();
+            match dialect {
+                Dialect::MySql if base == "bit" => {
+                    format!("CASE WHEN {col} IS NULL THEN NULL ELSE CONCAT('b''', BIN({col}), '''') END")
+                }
+                Dialect::MySql if base.contains("blob") || base.contains("binary") => {
+                    format!("CASE WHEN {col} IS NULL THEN NULL ELSE CONCAT('X''', HEX({col}), '''') END")
+                }
+                Dialect::MySql => format!("QUOTE({col})"),
+                Dialect::Postgres if base == "bytea" => format!(
+                    r"CASE WHEN {col} IS NULL THEN NULL ELSE '''\x' || encode({col}, 'hex') || '''::bytea' END"
+                ),
+                Dialect::Postgres => format!("quote_nullable({col})"),
+                Dialect::Sqlite => format!("quote({col})"),
+            }
+        })
+        .collect();
+    format!(
+        "SELECT {} FROM {}",
+        select.join(", "),
+        qualified(dialect, table)
+    )
+}
+
+/// A literal read by [`select_literals`], written without a raw carriage
+/// return: migration files are read with CR LF turned into LF, so a CR
+/// inside a value would be lost. PostgreSQL writes it `E'...\r...'`, MySQL
+/// `'...\r...'`, SQLite `'...' || char(13) || '...'`.
+pub fn escape_cr(dialect: Dialect, literal: &str) -> String {
+    if !literal.contains('\r') {
+        return literal.to_owned();
+    }
+    match dialect {
+        Dialect::MySql => literal.replace('\r', r"\r"),
+        Dialect::Postgres => match literal.strip_prefix("E'") {
+            Some(rest) => format!("E'{}", rest.replace('\r', r"\r")),
+            None => format!("E{}", literal.replace('\\', r"\\").replace('\r', r"\r")),
+        },
+        Dialect::Sqlite => literal.replace('\r', "' || char(13) || '"),
+    }
+}
+
 /// On PostgreSQL, rows written with their ids leave the sequences behind:
 /// one statement per serial or identity column of `table` moving its
 /// sequence to the largest id. Nothing elsewhere: MySQL's `AUTO_INCREMENT`
@@ -275,6 +330,18 @@ mod tests {
             rows[1].1,
             "INSERT INTO \"a_posts\" (\"id\", \"author\") VALUES (1, '00000000-0000-0000-0000-000000000001')"
         );
+    }
+
+    #[test]
+    fn carriage_returns_are_escaped_per_dialect() {
+        assert_eq!(escape_cr(Dialect::Postgres, "'a\r\nb'"), "E'a\\r\nb'");
+        assert_eq!(escape_cr(Dialect::Postgres, "E'a\\\\\rb'"), "E'a\\\\\\rb'");
+        assert_eq!(escape_cr(Dialect::MySql, "'a\r\nb'"), "'a\\r\nb'");
+        assert_eq!(
+            escape_cr(Dialect::Sqlite, "'a\rb'"),
+            "'a' || char(13) || 'b'"
+        );
+        assert_eq!(escape_cr(Dialect::Sqlite, "'ab'"), "'ab'");
     }
 
     #[test]

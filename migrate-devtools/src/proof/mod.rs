@@ -1,0 +1,278 @@
+//! The dump net: the databases' own schema dumps (`pg_dump --schema-only`,
+//! `mariadb-dump --no-data --routines --events --triggers`, SQLite's
+//! `sqlite_schema`), normalized and compared object by object. It sits under
+//! the schema model: whatever the model does not read (a view's body, a
+//! trigger's enabled state, a policy, `UNLOGGED`, a column's position...)
+//! the dump still shows, so a proof (the stairway, `check --schema`, the
+//! drift check, squash's self-check) that the model passes is passed only
+//! when the dumps agree too. A difference only the dump sees is reported
+//! as `only the schema dump sees:` with the object's name and a line diff.
+//!
+//! When a dump program is missing or fails, [`dump`] says so
+//! ([`Net::NotCompared`]): a proof reports `not compared: ...` and never
+//! passes silently.
+//!
+//! Normalization drops what differs between two databases holding the same
+//! schema: comments, `SET` lines, `\restrict` lines, the database name,
+//! owners, grants and definers (unless [`DumpOptions::privileges`]), and
+//! MariaDB's `AUTO_INCREMENT=` positions (unless [`DumpOptions::counters`]).
+//!
+//! # Imports
+//!
+//! `tools`, `normalize` → `rows`, `words`
+
+mod normalize;
+pub mod rows;
+mod tools;
+mod words;
+
+use migrate_runtime::{DatabaseUrl, Db, Dialect};
+use normalize::{Objects, Rules};
+
+/// What a dump keeps.
+#[derive(Clone, Debug, Default)]
+pub struct DumpOptions {
+    /// Compare owners, grants and definers (`--privileges`).
+    pub privileges: bool,
+    /// Compare MariaDB's `AUTO_INCREMENT=` positions: on in the stairway,
+    /// where both sides hold the same rows; off between a live database and
+    /// a scratch one.
+    pub counters: bool,
+    /// Tables left out (the version table).
+    pub exclude: Vec<String>,
+    /// Compare SQLite definitions as stored (white space and quoting
+    /// aside): the stairway, where both sides ran the same SQL. Off between
+    /// databases written by different SQL (squash, `check --schema`,
+    /// drift), where a table is compared by its column names in order and
+    /// views and triggers by their text, the rest being the model's.
+    pub literal: bool,
+}
+
+/// One database's schema as its server dumps it, normalized, by object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaDump {
+    objects: Objects,
+    /// SQLite's objects are stored as written: normalized when they differ.
+    stored: bool,
+    /// SQLite's `sqlite_schema` as one text: two equal texts are equal
+    /// dumps, compared in one step.
+    raw: Option<String>,
+}
+
+impl SchemaDump {
+    fn semantic(objects: Objects) -> Objects {
+        objects
+            .into_iter()
+            .filter_map(|(k, v)| normalize::sqlite_semantic(&k, &v).map(|v| (k, v)))
+            .collect()
+    }
+}
+
+/// A dump, or why there is none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Net {
+    /// The dump.
+    Dumped(SchemaDump),
+    /// The net could not run (`pg_dump is not installed ...`): the proof
+    /// says `not compared: <this>`.
+    NotCompared(String),
+}
+
+/// One object that differs between two dumps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DumpDifference {
+    /// The object: `table users`, `view v`, `trigger public.t audit`.
+    pub object: String,
+    /// What differs, in words, then the line diff (`- ` expected, `+`
+    /// found), one entry per line.
+    pub lines: Vec<String>,
+}
+
+impl DumpDifference {
+    /// The whole difference as one text (first line, then the diff indented).
+    pub fn text(&self) -> String {
+        self.lines.join("\n      ")
+    }
+}
+
+/// The normalized schema dump of `db`; `url` is how the dump program
+/// reaches it (unused on SQLite, where `sqlite_schema` is read through `db`).
+pub async fn dump(db: &Db, url: Option<&DatabaseUrl>, options: &DumpOptions) -> Net {
+    let rules = Rules {
+        privileges: options.privileges,
+        counters: options.counters,
+    };
+    let mut raw = None;
+    let objects = match db.dialect() {
+        Dialect::Sqlite => match sqlite_rows(db, &options.exclude).await {
+            Ok((all, rows)) => {
+                raw = Some(all);
+                normalize::sqlite(&rows)
+            }
+            Err(e) => return Net::NotCompared(format!("reading sqlite_schema failed: {e}")),
+        },
+        dialect => {
+            let Some(url) = url else {
+                return Net::NotCompared("no URL to hand the dump program".to_owned());
+            };
+            match tools::dump(db, url, &options.exclude, options.privileges).await {
+                tools::Output::NotRun(why) => return Net::NotCompared(why),
+                tools::Output::Text(text) if dialect == Dialect::Postgres => {
+                    normalize::postgres(&text, rules)
+                }
+                tools::Output::Text(text) => normalize::mariadb(&text, rules),
+            }
+        }
+    };
+    let sqlite = db.dialect() == Dialect::Sqlite;
+    if sqlite && !options.literal {
+        return Net::Dumped(SchemaDump {
+            objects: SchemaDump::semantic(objects),
+            stored: false,
+            raw: None,
+        });
+    }
+    Net::Dumped(SchemaDump {
+        objects,
+        stored: sqlite,
+        raw,
+    })
+}
+
+type Rows = Vec<(String, String, String)>;
+
+/// `sqlite_schema` as one text, and as (type, name, sql) rows.
+async fn sqlite_rows(db: &Db, exclude: &[String]) -> Result<(String, Rows), sqlx::Error> {
+    let excluded: Vec<String> = exclude
+        .iter()
+        .map(|t| format!("'{}'", t.replace('\'', "''")))
+        .collect();
+    let not_in = if excluded.is_empty() {
+        String::new()
+    } else {
+        format!(" AND tbl_name NOT IN ({})", excluded.join(", "))
+    };
+    // One aggregated value, not a row per object: a thousand tables cost
+    // one row's decoding.
+    let sql = format!(
+        "SELECT group_concat(type || char(31) || name || char(31) || sql, char(30)) FROM (SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'{not_in} ORDER BY type, name)"
+    );
+    let all = rows::text(db, &sql).await?.unwrap_or_default();
+    let rows = all
+        .split('\u{1e}')
+        .filter(|r| !r.is_empty())
+        .filter_map(|r| {
+            let mut parts = r.splitn(3, '\u{1f}');
+            Some((
+                parts.next()?.to_owned(),
+                parts.next()?.to_owned(),
+                parts.next()?.to_owned(),
+            ))
+        })
+        .collect();
+    Ok((all, rows))
+}
+
+impl SchemaDump {
+    /// The objects' keys (`table t`, `view v`...).
+    pub fn objects(&self) -> impl Iterator<Item = &str> {
+        self.objects.keys().map(String::as_str)
+    }
+}
+
+/// Every object that differs between `expected` and `actual`, in words:
+/// `view v: present, not expected`, `... expected, missing`, or
+/// `table t: definition differs:` with the moved columns said in words and
+/// a line diff.
+pub fn compare(expected: &SchemaDump, actual: &SchemaDump) -> Vec<DumpDifference> {
+    if expected.raw.is_some() && expected.raw == actual.raw {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = expected
+        .objects
+        .keys()
+        .chain(actual.objects.keys())
+        .collect();
+    for key in keys {
+        let lines = match (expected.objects.get(key), actual.objects.get(key)) {
+            (Some(a), Some(b)) if a == b => continue,
+            (Some(a), Some(b)) => {
+                let (a, b) = if expected.stored || actual.stored {
+                    let (a, b) = (normalize::sqlite_lines(a), normalize::sqlite_lines(b));
+                    if a == b {
+                        continue;
+                    }
+                    (a, b)
+                } else {
+                    (a.clone(), b.clone())
+                };
+                let (a, b) = (&a, &b);
+                let name = key.split_once(' ').map_or(key.as_str(), |(_, n)| n);
+                let mut lines = vec![format!("{key}: definition differs:")];
+                lines.extend(words::moved_columns(name, a, b));
+                lines.extend(words::line_diff(a, b));
+                lines
+            }
+            (Some(a), None) => {
+                let a = &lines_of(expected, a);
+                let mut lines = vec![format!("{key}: expected, missing:")];
+                lines.extend(a.iter().map(|l| format!("- {l}")));
+                lines
+            }
+            (None, Some(b)) => {
+                let b = &lines_of(actual, b);
+                let mut lines = vec![format!("{key}: present, not expected:")];
+                lines.extend(b.iter().map(|l| format!("+ {l}")));
+                lines
+            }
+            (None, None) => continue,
+        };
+        out.push(DumpDifference {
+            object: key.clone(),
+            lines,
+        });
+    }
+    out
+}
+
+fn lines_of(dump: &SchemaDump, lines: &[String]) -> Vec<String> {
+    if dump.stored {
+        normalize::sqlite_lines(lines)
+    } else {
+        lines.to_vec()
+    }
+}
+
+/// Whether `-- migrate:allow stairway <allowed> ...` names `object` (a
+/// dump key such as `table public.t` or `constraint t t_pkey`, or a table
+/// name): the key itself, its name with or without schema, or, for an
+/// object of a table, the table.
+pub fn names(allowed: &str, object: &str) -> bool {
+    let allowed = allowed.trim().to_lowercase();
+    let object = object.to_lowercase();
+    if allowed == object {
+        return true;
+    }
+    let name = object.split_once(' ').map_or(object.as_str(), |(_, n)| n);
+    let bare = |n: &str| n.rsplit('.').next().unwrap_or(n).to_owned();
+    let kind = object.split_once(' ').map_or("", |(k, _)| k);
+    name == allowed
+        || bare(name) == allowed
+        || format!("{kind} {}", bare(name)) == allowed
+        || name.split_whitespace().next().map(bare).as_deref() == Some(allowed.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_names_match_keys_names_and_tables() {
+        assert!(names("view v", "view v"));
+        assert!(names("v", "view public.v"));
+        assert!(names("view v", "view public.v"));
+        assert!(names("t", "constraint t t_pkey"));
+        assert!(!names("u", "view v"));
+    }
+}

@@ -1,0 +1,389 @@
+//! A dump cut into objects and normalized: what differs between two
+//! databases that hold the same schema (comments, `SET` lines, owners unless
+//! privileges are compared, the database's name, counters) goes; each
+//! object keeps its lines under a key that names it (`table public.users`,
+//! `view v`, `trigger t_audit`).
+
+use std::collections::BTreeMap;
+
+/// How a dump is normalized.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Rules {
+    /// Keep owners, grants and definers.
+    pub privileges: bool,
+    /// Keep `AUTO_INCREMENT=` positions (the stairway: the same data).
+    pub counters: bool,
+}
+
+/// Objects by key, each as its normalized lines.
+pub(super) type Objects = BTreeMap<String, Vec<String>>;
+
+fn push(objects: &mut Objects, key: &str, line: String) {
+    objects.entry(key.to_owned()).or_default().push(line);
+}
+
+/// `pg_dump --schema-only` output: objects under its `-- Name: x; Type: T;
+/// Schema: s;` headers.
+pub(super) fn postgres(text: &str, rules: Rules) -> Objects {
+    let mut objects = Objects::new();
+    let mut key: Option<String> = None;
+    for line in text.lines() {
+        if let Some(header) = line.strip_prefix("-- Name: ") {
+            key = Some(pg_key(header));
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty()
+            || trimmed.starts_with("--")
+            || trimmed.starts_with('\\')
+            || trimmed.starts_with("SET ")
+            || trimmed.starts_with("SELECT pg_catalog.set_config(")
+        {
+            continue;
+        }
+        if !rules.privileges
+            && (trimmed.contains(" OWNER TO ")
+                || trimmed.starts_with("GRANT ")
+                || trimmed.starts_with("REVOKE "))
+        {
+            continue;
+        }
+        let Some(key) = &key else { continue };
+        push(&mut objects, key, line.trim_end().to_owned());
+    }
+    objects
+}
+
+/// `T s.x` (or `T x` in `public`) from `x; Type: T; Schema: s; Owner: o`.
+fn pg_key(header: &str) -> String {
+    let mut name = "";
+    let mut kind = "";
+    let mut schema = "-";
+    for (n, part) in header.split("; ").enumerate() {
+        if n == 0 {
+            name = part;
+        } else if let Some(t) = part.strip_prefix("Type: ") {
+            kind = t;
+        } else if let Some(s) = part.strip_prefix("Schema: ") {
+            schema = s;
+        }
+    }
+    let kind = kind.to_lowercase();
+    match schema {
+        "-" | "public" => format!("{kind} {name}"),
+        s => format!("{kind} {s}.{name}"),
+    }
+}
+
+/// `mariadb-dump --compact --no-data --routines --events --triggers`
+/// output: one object per statement, named from its `CREATE`.
+pub(super) fn mariadb(text: &str, rules: Rules) -> Objects {
+    let mut objects = Objects::new();
+    let mut delimiter = ";".to_owned();
+    let mut statement: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(d) = trimmed.strip_prefix("DELIMITER ") {
+            delimiter = d.trim().to_owned();
+            continue;
+        }
+        if statement.is_empty() && (trimmed.is_empty() || trimmed.starts_with("--")) {
+            continue;
+        }
+        statement.push(line.trim_end().to_owned());
+        if trimmed.ends_with(delimiter.as_str()) {
+            let body = std::mem::take(&mut statement);
+            let joined = unversioned(&body.join("\n"));
+            let head = joined.trim_start();
+            if head.starts_with("SET ") || head.starts_with("USE ") || head.is_empty() {
+                continue;
+            }
+            let key = mariadb_key(head);
+            for l in body {
+                let mut l = unversioned(&l);
+                if !rules.privileges {
+                    l = without_definer(&l);
+                }
+                if !rules.counters {
+                    l = without_counter(&l);
+                }
+                push(&mut objects, &key, l.trim_end().to_owned());
+            }
+        }
+    }
+    objects
+}
+
+/// `/*!50003 CREATE*/` read as `CREATE`: the versioned comments are content.
+fn unversioned(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("/*!") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        rest = after[digits..]
+            .strip_prefix(' ')
+            .unwrap_or(&after[digits..]);
+        if let Some(end) = rest.find("*/") {
+            out.push_str(&rest[..end]);
+            rest = &rest[end + 2..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn without_definer(line: &str) -> String {
+    let Some(at) = line.find("DEFINER=") else {
+        return line.to_owned();
+    };
+    let rest = &line[at..];
+    let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+    format!("{}{}", &line[..at], rest[end..].trim_start())
+}
+
+fn without_counter(line: &str) -> String {
+    let Some(at) = line.find(" AUTO_INCREMENT=") else {
+        return line.to_owned();
+    };
+    let rest = &line[at + 1..];
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    format!("{}{}", &line[..at], &rest[end..])
+}
+
+/// `view v` from `CREATE ALGORITHM=UNDEFINED VIEW `v` AS ...`.
+fn mariadb_key(statement: &str) -> String {
+    const KINDS: [&str; 8] = [
+        "TABLE",
+        "VIEW",
+        "TRIGGER",
+        "PROCEDURE",
+        "FUNCTION",
+        "EVENT",
+        "INDEX",
+        "SEQUENCE",
+    ];
+    let words: Vec<&str> = statement.split_whitespace().take(12).collect();
+    for (n, w) in words.iter().enumerate() {
+        let upper = w.to_uppercase();
+        if KINDS.contains(&upper.as_str()) {
+            let name = words
+                .get(n + 1)
+                .map(|x| {
+                    if x.eq_ignore_ascii_case("IF") {
+                        words.get(n + 4).copied().unwrap_or("")
+                    } else {
+                        x
+                    }
+                })
+                .unwrap_or("");
+            let name = name
+                .split('(')
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c| c == '`' || c == ';');
+            return format!("{} {name}", upper.to_lowercase());
+        }
+    }
+    let first: String = statement
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("statement {first}")
+}
+
+/// `sqlite_schema` rows (type, name, sql), each object's SQL kept as it
+/// is stored (one line): [`sqlite_lines`] normalizes only the objects whose
+/// text differs, so that a schema of a thousand tables is compared at the
+/// cost of reading it.
+pub(super) fn sqlite(rows: &[(String, String, String)]) -> Objects {
+    rows.iter()
+        .map(|(kind, name, sql)| (format!("{kind} {name}"), vec![sql.clone()]))
+        .collect()
+}
+
+/// A stored SQLite definition with its white space collapsed and plain
+/// identifiers unquoted (`ALTER TABLE ... RENAME` quotes the name), one
+/// line per top-level comma (a column per line).
+pub(super) fn sqlite_lines(stored: &[String]) -> Vec<String> {
+    split_top_level(&collapse(&stored.join("\n")))
+}
+
+/// What two SQLite databases written by different SQL (a squash, a
+/// `schema.sql`) are compared by, beyond the model: a table's column names
+/// in order (the model reads the rest), views and triggers as normalized
+/// text; indexes are the model's alone. `None` to leave the object out.
+pub(super) fn sqlite_semantic(key: &str, stored: &[String]) -> Option<Vec<String>> {
+    let lines = sqlite_lines(stored);
+    match key.split_once(' ').map_or(key, |(k, _)| k) {
+        "table" => {
+            let mut out = vec![lines.first().cloned().unwrap_or_default()];
+            out.extend(
+                crate::proof::words::columns(&lines)
+                    .into_iter()
+                    .map(|c| format!("    {c}")),
+            );
+            out.push(")".to_owned());
+            Some(out)
+        }
+        "index" => None,
+        _ => Some(lines),
+    }
+}
+
+/// White space outside quotes collapsed to one space, and none around
+/// `(`, `)` and `,`: a table rebuilt from other text is the same table.
+fn collapse(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    let mut space = false;
+    let mut quoted_at = 0;
+    for c in sql.chars() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == q {
+                quote = None;
+                unquote_plain(&mut out, quoted_at);
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() && !matches!(c, '(' | ')' | ',') && !out.ends_with(['(', ',']) {
+            out.push(' ');
+        }
+        space = false;
+        if matches!(c, '\'' | '"' | '`' | '[') {
+            quote = Some(if c == '[' { ']' } else { c });
+            quoted_at = out.len();
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `"name"` at `at` in `out` written `name` when it is a plain identifier.
+fn unquote_plain(out: &mut String, at: usize) {
+    let quoted = &out[at..];
+    let Some(first) = quoted.chars().next() else {
+        return;
+    };
+    if first == '\'' || quoted.len() < 3 {
+        return;
+    }
+    let inner = &quoted[1..quoted.len() - 1];
+    let plain = inner
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        let inner = inner.to_owned();
+        out.truncate(at);
+        out.push_str(&inner);
+    }
+}
+
+/// `CREATE TABLE t(a,b)` as `CREATE TABLE t(`, `a,`, `b`, `)`.
+fn split_top_level(sql: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        current.push(c);
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => quote = Some(c),
+            '[' => quote = Some(']'),
+            '(' => {
+                depth += 1;
+                if depth == 1 {
+                    lines.push(std::mem::take(&mut current));
+                }
+            }
+            ')' => {
+                if depth == 1 {
+                    current.pop();
+                    lines.push(format!("    {}", std::mem::take(&mut current)));
+                    current.push(')');
+                }
+                depth = depth.saturating_sub(1);
+            }
+            ',' if depth == 1 => lines.push(format!("    {}", std::mem::take(&mut current))),
+            _ => {}
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines.retain(|l| !l.trim().is_empty());
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_text_is_the_same_however_it_was_spaced() {
+        let a = sqlite_lines(&["CREATE TABLE t (a INT,\n  b TEXT DEFAULT 'x  y')".into()]);
+        let b = sqlite_lines(&["CREATE TABLE \"t\"(a INT, \"b\" TEXT DEFAULT 'x  y')".into()]);
+        assert_eq!(a, b);
+        assert_eq!(
+            a,
+            [
+                "CREATE TABLE t(",
+                "    a INT,",
+                "    b TEXT DEFAULT 'x  y'",
+                ")"
+            ]
+        );
+    }
+
+    #[test]
+    fn postgres_headers_name_objects_and_noise_goes() {
+        let dump = "--\n-- PostgreSQL database dump\n--\nSET statement_timeout = 0;\nSELECT pg_catalog.set_config('search_path', '', false);\n\\restrict abc\n--\n-- Name: v; Type: VIEW; Schema: public; Owner: -\n--\n\nCREATE VIEW public.v AS\n SELECT 1;\nALTER VIEW public.v OWNER TO me;\n";
+        let o = postgres(dump, Rules::default());
+        assert_eq!(o.len(), 1);
+        assert_eq!(o["view v"], ["CREATE VIEW public.v AS", " SELECT 1;"]);
+    }
+
+    #[test]
+    fn mariadb_statements_are_keyed_and_definers_and_counters_go() {
+        let dump = "/*!40101 SET @saved_cs_client     = @@character_set_client */;\nCREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=7 DEFAULT CHARSET=utf8mb4;\nDELIMITER ;;\n/*!50003 CREATE*/ /*!50017 DEFINER=`me`@`%`*/ /*!50003 TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.id = 1 */;;\nDELIMITER ;\n";
+        let o = mariadb(dump, Rules::default());
+        assert_eq!(
+            o.keys().collect::<Vec<_>>(),
+            ["table t", "trigger tr"],
+            "{o:?}"
+        );
+        assert!(
+            o["table t"].iter().all(|l| !l.contains("AUTO_INCREMENT=")),
+            "{o:?}"
+        );
+        assert!(
+            o["trigger tr"].iter().all(|l| !l.contains("DEFINER")),
+            "{o:?}"
+        );
+        let kept = mariadb(
+            dump,
+            Rules {
+                privileges: true,
+                counters: true,
+            },
+        );
+        assert!(kept["table t"]
+            .iter()
+            .any(|l| l.contains("AUTO_INCREMENT=7")));
+    }
+}
