@@ -220,9 +220,15 @@ mod tests {
     #[test]
     fn an_operation_with_a_fleet_flag_is_the_fleet_command() {
         let a = cargo_argv(argv("cargo-migrate migrate upgrade --fleet t.txt -j 8"));
-        assert_eq!(a, argv("cargo-migrate migrate fleet upgrade --fleet t.txt -j 8"));
+        assert_eq!(
+            a,
+            argv("cargo-migrate migrate fleet upgrade --fleet t.txt -j 8")
+        );
         let b = cargo_argv(argv("cargo-migrate --source m current --schemas=t_%"));
-        assert_eq!(b, argv("cargo-migrate migrate --source m fleet current --schemas=t_%"));
+        assert_eq!(
+            b,
+            argv("cargo-migrate migrate --source m fleet current --schemas=t_%")
+        );
         // Without a fleet flag, and for other commands, nothing changes.
         let c = cargo_argv(argv("cargo-migrate migrate upgrade head"));
         assert_eq!(c, argv("cargo-migrate migrate upgrade head"));

@@ -105,7 +105,10 @@ fn mariadb(url: &url::Url, exclude: &[String]) -> Command {
         "--create-options",
     ]);
     // A private scratch server listens on its socket only (`?socket=`).
-    let socket = url.query_pairs().find(|(k, _)| k == "socket").map(|(_, v)| v.into_owned());
+    let socket = url
+        .query_pairs()
+        .find(|(k, _)| k == "socket")
+        .map(|(_, v)| v.into_owned());
     if let Some(socket) = socket {
         c.args(["--protocol=SOCKET", &format!("--socket={socket}")]);
     } else {
