@@ -112,7 +112,7 @@ mod warn;
 mod tests;
 
 pub use apply::{apply, ApplyError};
-pub use change::{Change, EnumPosition};
+pub use change::{Change, EnumPosition, NotGenerated, Presence};
 pub use diff::{diff, Diff};
 pub use error::{HintError, HintErrorKind, NotRecreatable};
 pub use hints::{rename_hints, Hints};
@@ -124,7 +124,6 @@ pub use model::{
 pub use render::quote;
 pub use render::{
     create_database, delete_rows, draft, drop_database, drop_objects, insert_row, recreate_objects,
-    reset_sequences, row_inserts, select_literals, Draft, Dropped, NotGenerated, Presence,
-    Recreated, Statement,
+    reset_sequences, row_inserts, select_literals, Draft, Dropped, Recreated, Statement,
 };
 pub use warn::{Warning, WarningKind};

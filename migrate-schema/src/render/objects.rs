@@ -135,11 +135,11 @@ mod tests {
     use super::*;
 
     fn object(kind: ObjectKind, name: &str, definition: Option<&str>) -> OtherObject {
-        OtherObject {
+        OtherObject::new(
             kind,
-            name: QualifiedName::new(name),
-            definition: definition.map(str::to_owned),
-        }
+            QualifiedName::new(name),
+            definition.map(str::to_owned),
+        )
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::object_ddl::{create_object, drop_object, replace_object};
 use super::quote::ident;
 use super::sql::{add_column, alter_table, drop_column, drop_index, drop_table, rename_column};
 use super::{Context, Statement};
@@ -280,6 +281,9 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
         // Foreign keys of created tables are inline; those of dropped tables go with them.
         AddForeignKey { .. } | DropForeignKey { .. } => vec![],
+        CreateObject { object } => create_object(object, D),
+        DropObject { object } => drop_object(object, D),
+        ReplaceObject { from, to } => replace_object(from, to, D),
         SetTableComment { .. } | AlterColumn { .. } => {
             notes.push(format!(
                 "{}: SQLite has no comments, not generated",
