@@ -96,7 +96,7 @@
 //!
 //! # Imports
 //!
-//! `render`, `apply` → `diff`, `warn` → `change`, `hints` → `model`, `error`
+//! `render`, `apply` → `diff`, `warn` → `change`, `hints`, `links` → `model`, `error`
 #![deny(missing_docs)]
 
 mod apply;
@@ -104,6 +104,7 @@ mod change;
 mod diff;
 mod error;
 mod hints;
+mod links;
 mod model;
 mod render;
 mod warn;
@@ -116,6 +117,7 @@ pub use change::{Change, EnumPosition, NotGenerated, Presence};
 pub use diff::{diff, Diff};
 pub use error::{HintError, HintErrorKind, NotRecreatable};
 pub use hints::{rename_hints, Hints};
+pub use links::link_dependencies;
 pub use model::{
     normalize_type, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Generated,
     GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,

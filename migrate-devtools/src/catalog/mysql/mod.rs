@@ -112,7 +112,8 @@ pub(crate) async fn read(
     };
     columns::read(conn, server, &mut tables).await?;
     keys::read(conn, server, &database, &mut tables).await?;
-    objects::read(conn, &database, &mut schema).await?;
+    objects::read(conn, &database, server.mariadb, &mut schema).await?;
+    migrate_schema::link_dependencies(&mut schema, migrate_schema::Dialect::MySql);
     Ok(schema)
 }
 

@@ -117,12 +117,14 @@ pub(super) async fn constraints(
                     "t" => "constraint trigger",
                     _ => "constraint",
                 };
-                let on: String = row.try_get(12)?;
-                others.push(OtherObject {
-                    name: qualified(row.try_get(11)?, format!("{name} on {on}")),
-                    kind: ObjectKind::Other(kind.to_string()),
-                    definition: row.try_get(10)?,
-                });
+                let (schema, on): (String, String) = (row.try_get(11)?, row.try_get(12)?);
+                let mut object = OtherObject::new(
+                    ObjectKind::Other(kind.to_string()),
+                    qualified(schema.clone(), format!("{name} on {on}")),
+                    row.try_get(10)?,
+                );
+                object.table = Some(qualified(schema, on));
+                others.push(object);
             }
         }
     }
