@@ -23,6 +23,13 @@ use ddl::{column_def, create, create_index, rebuild_table};
 
 const D: Dialect = Dialect::Sqlite;
 
+/// The temporary table that turns foreign-key violations into an error.
+const FK_CHECK: &str = "migrate_foreign_key_check";
+
+/// The error a rebuild that breaks a foreign key fails with.
+const FK_CHECK_MESSAGE: &str =
+    "the rebuilt tables hold rows that violate a foreign key (see PRAGMA foreign_key_check)";
+
 /// Renders every change; returns the statements and whether they may run in
 /// the runtime's transaction.
 pub(crate) fn render_all(
@@ -92,8 +99,8 @@ pub(crate) fn render_all(
     }
     notes.push(
         "the SQLite table rebuild runs outside the migration transaction: it turns \
-         foreign keys off, rebuilds in its own transaction, lists violations with \
-         PRAGMA foreign_key_check, and turns foreign keys back on"
+         foreign keys off, rebuilds in its own transaction, fails before COMMIT when \
+         PRAGMA foreign_key_check lists a violation, and turns foreign keys back on"
             .into(),
     );
     let wrap = |sql: &str| Statement {
@@ -110,8 +117,17 @@ pub(crate) fn render_all(
         wrap("BEGIN;"),
     ];
     wrapped.extend(out);
+    // `PRAGMA foreign_key_check` only lists violations; counted into a
+    // table whose CHECK wants none, they fail the rebuild before COMMIT.
     wrapped.extend([
-        wrap("PRAGMA foreign_key_check;"),
+        wrap(&format!(
+            "CREATE TEMP TABLE {FK_CHECK} (violations INTEGER CONSTRAINT \"{FK_CHECK_MESSAGE}\" \
+             CHECK (violations = 0));"
+        )),
+        wrap(&format!(
+            "INSERT INTO temp.{FK_CHECK} SELECT count(*) FROM pragma_foreign_key_check;"
+        )),
+        wrap(&format!("DROP TABLE temp.{FK_CHECK};")),
         wrap("COMMIT;"),
         wrap("PRAGMA legacy_alter_table = 0;"),
         wrap("PRAGMA foreign_keys = ON;"),
