@@ -44,7 +44,7 @@ macro_rules! objects_query {
              UNION ALL SELECT 'event', EVENT_NAME, CONCAT('CREATE EVENT `', \
                REPLACE(EVENT_NAME, '`', '``'), '` ON SCHEDULE ', \
                IF(EVENT_TYPE = 'RECURRING', CONCAT('EVERY ', QUOTE(INTERVAL_VALUE), ' ', \
-                  INTERVAL_FIELD, IFNULL(CONCAT(' ENDS ', QUOTE(ENDS)), '')), \
+                  INTERVAL_FIELD, IF(ENDS IS NULL, '', CONCAT(' ENDS ', QUOTE(ENDS)))), \
                   CONCAT('AT ', QUOTE(EXECUTE_AT))), \
                ' ON COMPLETION ', ON_COMPLETION, IF(STATUS = 'ENABLED', ' ENABLE', ' DISABLE'), \
                IF(EVENT_COMMENT <> '', CONCAT(' COMMENT ', QUOTE(EVENT_COMMENT)), ''), \
