@@ -183,12 +183,18 @@ pub(crate) async fn catalog_reads() {
         let sql = server_schema(dialect == Dialect::Postgres);
         match scratch.db.backend() {
             BackendRef::Postgres(pool) => {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(pool).await.unwrap();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(pool)
+                    .await
+                    .unwrap();
             }
             BackendRef::MySql(pool) => {
                 // One statement per call: a routine body holds no `;` here.
                 for statement in sql.lines() {
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned())).execute(pool).await.unwrap();
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
+                        .execute(pool)
+                        .await
+                        .unwrap();
                 }
             }
             _ => unreachable!(),

@@ -107,7 +107,8 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     create_tables(&created, &mut plan);
     suggest_table_renames(&dropped, &created, &mut plan);
     let touched = touched_tables(&plan, &renames);
-    let not_generated = objects::diff_objects(current, desired, &touched, &mut plan);
+    let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
+    let not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
 
     let (changes, notes) = plan.finish();
     Diff {

@@ -29,7 +29,10 @@ pub fn link_dependencies(schema: &mut Schema, dialect: Dialect) {
                 | ObjectKind::Function
                 | ObjectKind::Procedure
         ) || o.kind == ObjectKind::Other("event".into());
-        let Some(def) = o.definition.as_deref().filter(|_| reads && o.depends_on.is_empty())
+        let Some(def) = o
+            .definition
+            .as_deref()
+            .filter(|_| reads && o.depends_on.is_empty())
         else {
             found.push(None);
             continue;
@@ -88,11 +91,20 @@ mod tests {
             OtherObject::new(ObjectKind::View, QualifiedName::new(name), Some(def.into()))
         };
         schema.other_objects = vec![
-            view("v", "CREATE VIEW v AS SELECT id FROM \"users\" WHERE note = 'posts'"),
+            view(
+                "v",
+                "CREATE VIEW v AS SELECT id FROM \"users\" WHERE note = 'posts'",
+            ),
             view("w", "CREATE VIEW w AS SELECT * FROM v -- users"),
         ];
         link_dependencies(&mut schema, Dialect::Sqlite);
-        assert_eq!(schema.other_objects[0].depends_on, [QualifiedName::new("users")]);
-        assert_eq!(schema.other_objects[1].depends_on, [QualifiedName::new("v")]);
+        assert_eq!(
+            schema.other_objects[0].depends_on,
+            [QualifiedName::new("users")]
+        );
+        assert_eq!(
+            schema.other_objects[1].depends_on,
+            [QualifiedName::new("v")]
+        );
     }
 }

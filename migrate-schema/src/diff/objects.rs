@@ -22,7 +22,8 @@ fn key(o: &OtherObject) -> Key {
 }
 
 /// Kinds of [`ObjectKind::Other`] the drafts write.
-const OTHER_KINDS: [&str; 5] = [
+const OTHER_KINDS: [&str; 6] = [
+    "table setting",
     "exclusion constraint",
     "policy",
     "rule",
@@ -81,7 +82,7 @@ fn replaceable(from: &OtherObject, to: &OtherObject) -> bool {
             returns(from.definition.as_deref()) == returns(to.definition.as_deref())
         }
         ObjectKind::Sequence | ObjectKind::Extension => true,
-        ObjectKind::Other(k) => k == "row level security",
+        ObjectKind::Other(k) => k == "row level security" || k == "table setting",
         _ => false,
     }
 }
@@ -101,11 +102,13 @@ fn returns(definition: Option<&str>) -> Option<&str> {
 
 /// Adds the object changes to `plan` and returns what is not generated.
 /// `touched` holds the tables (current and desired names) that the table
-/// changes already in `plan` alter.
+/// changes already in `plan` alter; `gone` those it drops, which take
+/// their triggers, policies and settings with them.
 pub(crate) fn diff_objects(
     current: &Schema,
     desired: &Schema,
     touched: &HashSet<QualifiedName>,
+    gone: &HashSet<QualifiedName>,
     plan: &mut Plan,
 ) -> Vec<NotGenerated> {
     let cur: HashMap<Key, &OtherObject> =
@@ -126,7 +129,11 @@ pub(crate) fn diff_objects(
             None => Presence::DesiredOnly,
             Some(c) if c.same_definition(o) && o.definition.is_some() => continue,
             Some(c) if c.definition.is_none() || o.definition.is_none() => Presence::Unknown,
-            Some(c) if generated(c) && generated(o) && replaceable(c, o) => {
+            Some(c)
+                if generated(c)
+                    && generated(o)
+                    && (c.definition == o.definition || replaceable(c, o)) =>
+            {
                 replaced.push(((*c).clone(), o.clone()));
                 continue;
             }
@@ -205,6 +212,9 @@ pub(crate) fn diff_objects(
         .rev()
     {
         let object = cur[&k].clone();
+        if removed.contains(&k) && object.table.as_ref().is_some_and(|t| gone.contains(t)) {
+            continue;
+        }
         let phase = if removed.contains(&k) && (early(&object.kind) || is_routine(&object.kind)) {
             Phase::DropLateObjects
         } else {

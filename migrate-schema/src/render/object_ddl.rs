@@ -75,6 +75,9 @@ pub(crate) fn create_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
             own_name(o, dialect)
         )],
         ObjectKind::Other(k) if k == "row level security" => row_security(o, dialect, def),
+        ObjectKind::Other(k) if k == "table setting" => {
+            vec![format!("ALTER TABLE {} {def};", on(o, dialect))]
+        }
         _ => vec![format!("{def};")],
     };
     out.extend(
@@ -106,6 +109,27 @@ fn row_security(o: &OtherObject, dialect: Dialect, def: &str) -> Vec<String> {
     ]
 }
 
+/// The `ALTER TABLE` action undoing a table setting: `SET UNLOGGED` →
+/// `SET LOGGED`, `SET (fillfactor=70)` → `RESET (fillfactor)`, `REPLICA
+/// IDENTITY FULL` → `REPLICA IDENTITY DEFAULT`, an `ENGINE=...` → InnoDB,
+/// MariaDB's default.
+fn reset(def: &str) -> String {
+    if def == "SET UNLOGGED" {
+        return "SET LOGGED".into();
+    }
+    if let Some(option) = def.strip_prefix("SET (") {
+        let key = option.split('=').next().unwrap_or_default();
+        return format!("RESET ({})", key.trim_end_matches(')'));
+    }
+    if def.starts_with("REPLICA IDENTITY") {
+        return "REPLICA IDENTITY DEFAULT".into();
+    }
+    if def.starts_with("ENGINE") {
+        return "ENGINE=InnoDB".into();
+    }
+    def.to_owned()
+}
+
 /// The statement dropping `o`.
 pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
     let name = qualified(dialect, &o.name);
@@ -128,6 +152,7 @@ pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
             "policy" => format!("DROP POLICY {own} ON {table};"),
             "rule" => format!("DROP RULE {own} ON {table};"),
             "event" => format!("DROP EVENT {name};"),
+            "table setting" => format!("ALTER TABLE {table} {};", reset(body(o))),
             "row level security" => {
                 return vec![
                     format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"),
@@ -150,6 +175,8 @@ pub(crate) fn replace_object(
     let name = qualified(dialect, &to.name);
     let def = body(to);
     let mut out = match &to.kind {
+        // Only its settings differ: they alone change.
+        _ if from.definition == to.definition => Vec::new(),
         ObjectKind::Function | ObjectKind::Procedure if dialect == Dialect::Postgres => {
             vec![format!("{def};")]
         }
@@ -159,27 +186,54 @@ pub(crate) fn replace_object(
             vec![format!("ALTER EXTENSION {name} UPDATE TO {version};")]
         }
         ObjectKind::Other(k) if k == "row level security" => row_security(to, dialect, def),
+        ObjectKind::Other(k) if k == "table setting" => create_object(to, dialect),
         _ => {
             let mut out = drop_object(from, dialect);
             out.extend(create_object(to, dialect));
             return out;
         }
     };
-    // Comments the object no longer has are removed; the others set again.
-    for s in &from.settings {
-        if let Some((target, _)) = s.split_once(" IS ") {
+    out.extend(settings_change(from, to));
+    out
+}
+
+/// The statements taking `from`'s settings to `to`'s: a comment no longer
+/// there is set to NULL, a trigger or rule no longer disabled is enabled
+/// again, and every setting `to` has that `from` lacks is run.
+fn settings_change(from: &OtherObject, to: &OtherObject) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in from.settings.iter().filter(|s| !to.settings.contains(s)) {
+        if let Some((target, _)) = s
+            .split_once(" IS ")
+            .filter(|_| s.starts_with("COMMENT ON "))
+        {
             let kept = to
                 .settings
                 .iter()
                 .any(|t| t.starts_with(&format!("{target} IS ")));
-            if s.starts_with("COMMENT ON ") && !kept {
+            if !kept {
                 out.push(format!("{target} IS NULL;"));
+            }
+            continue;
+        }
+        // `ALTER TABLE t DISABLE TRIGGER x` (or ENABLE REPLICA / ALWAYS).
+        for state in [" DISABLE ", " ENABLE REPLICA ", " ENABLE ALWAYS "] {
+            if let Some((table, what)) = s.split_once(state) {
+                let replaced = to
+                    .settings
+                    .iter()
+                    .any(|t| t.starts_with(table) && t.ends_with(what) && t.as_str() != s.as_str());
+                if !replaced {
+                    out.push(format!("{table} ENABLE {what};"));
+                }
+                break;
             }
         }
     }
     out.extend(
         to.settings
             .iter()
+            .filter(|s| !from.settings.contains(s))
             .map(|s| format!("{};", s.trim_end_matches(';'))),
     );
     out

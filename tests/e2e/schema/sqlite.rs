@@ -75,8 +75,14 @@ async fn views_and_triggers_are_drafted_and_virtual_tables_listed() {
     assert_eq!(d.not_generated[0].object.name.name, "docs");
     let sql = d.sql();
     let at = |prefix: &str| sql.iter().position(|s| s.starts_with(prefix)).unwrap();
-    assert!(at("CREATE VIEW named") > at("CREATE TABLE \"users\""), "{sql:?}");
-    assert!(at("CREATE TRIGGER users_audit") > at("CREATE TABLE \"audit\""), "{sql:?}");
+    assert!(
+        at("CREATE VIEW named") > at("CREATE TABLE \"users\""),
+        "{sql:?}"
+    );
+    assert!(
+        at("CREATE TRIGGER users_audit") > at("CREATE TABLE \"audit\""),
+        "{sql:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -97,3 +97,14 @@ pub(super) async fn read(
 pub(super) fn sequence(name: String) -> OtherObject {
     OtherObject::new(ObjectKind::Sequence, QualifiedName::new(name), None)
 }
+
+/// A table's storage engine, when it is not the server's default.
+pub(super) fn engine(table: &str, engine: &str) -> OtherObject {
+    let mut object = OtherObject::new(
+        ObjectKind::Other("table setting".into()),
+        QualifiedName::new(format!("engine on {table}")),
+        Some(format!("ENGINE={engine}")),
+    );
+    object.table = Some(QualifiedName::new(table));
+    object
+}

@@ -143,6 +143,23 @@ objects AS (
     WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND c.relkind IN ('r', 'p')
       AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
     UNION ALL
+    SELECT 'table setting', n.nspname::text, s.setting || ' on ' || c.relname, s.def,
+           0::int8, n.nspname::text, c.relname::text, 0::oid, 0::oid, '{}'::text[]
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    CROSS JOIN LATERAL (
+        SELECT 'unlogged' AS setting, 'SET UNLOGGED' AS def WHERE c.relpersistence = 'u'
+        UNION ALL
+        SELECT split_part(o, '=', 1), 'SET (' || o || ')' FROM unnest(c.reloptions) o
+        UNION ALL
+        SELECT 'replica identity', 'REPLICA IDENTITY '
+               || CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+                  ELSE 'USING INDEX ' || (SELECT quote_ident(ic.relname) FROM pg_index i
+                                         JOIN pg_class ic ON ic.oid = i.indexrelid
+                                         WHERE i.indrelid = c.oid AND i.indisreplident) END
+        WHERE c.relreplident <> 'd'
+    ) s
+    WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+    UNION ALL
     SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type'
                           ELSE 'composite type' END,
            n.nspname::text, t.typname::text,

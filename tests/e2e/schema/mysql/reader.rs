@@ -2,8 +2,8 @@
 
 use migrate_devtools::catalog::read_schema;
 use migrate_schema::{
-    draft, Dialect, FkAction, GeneratedKind, Hints, Identity, IndexPart, ObjectKind,
-    QualifiedName, Schema, SortOrder, Table,
+    draft, Dialect, FkAction, GeneratedKind, Hints, Identity, IndexPart, ObjectKind, QualifiedName,
+    Schema, SortOrder, Table,
 };
 
 use super::{read, run, scratch};
@@ -259,7 +259,11 @@ async fn objects_compare_equal_across_databases_and_changed_ones_are_drafted() {
         same.not_generated
     );
     let changed = draft(&schemas[0], &schemas[2], &Hints::new(), Dialect::MySql);
-    assert!(changed.not_generated.is_empty(), "{:?}", changed.not_generated);
+    assert!(
+        changed.not_generated.is_empty(),
+        "{:?}",
+        changed.not_generated
+    );
     assert_eq!(
         changed.sql(),
         [
