@@ -72,9 +72,20 @@ pub fn recreate_objects(
             }
             _ => None,
         };
+        // Its comment and state (a disabled trigger) follow it.
+        let settings = o
+            .settings
+            .iter()
+            .map(|s| s.trim_end_matches(';').to_owned());
         match sql {
-            Some(sql) if o.kind == ObjectKind::Trigger => out.triggers.push(sql),
-            Some(sql) => out.objects.push(sql),
+            Some(sql) if o.kind == ObjectKind::Trigger => {
+                out.triggers.push(sql);
+                out.triggers.extend(settings);
+            }
+            Some(sql) => {
+                out.objects.push(sql);
+                out.objects.extend(settings);
+            }
             None => unsupported.push(format!("{} {}", o.kind, o.name)),
         }
     }
