@@ -22,8 +22,9 @@ fn key(o: &OtherObject) -> Key {
 }
 
 /// Kinds of [`ObjectKind::Other`] the drafts write.
-const OTHER_KINDS: [&str; 6] = [
+const OTHER_KINDS: [&str; 7] = [
     "table setting",
+    "constraint setting",
     "exclusion constraint",
     "policy",
     "rule",
@@ -54,7 +55,7 @@ fn early(kind: &ObjectKind) -> bool {
 fn follows_tables(kind: &ObjectKind) -> bool {
     match kind {
         ObjectKind::View | ObjectKind::MaterializedView | ObjectKind::Trigger => true,
-        ObjectKind::Other(k) => k == "rule" || k == "policy",
+        ObjectKind::Other(k) => k == "rule" || k == "policy" || k == "constraint setting",
         _ => false,
     }
 }
@@ -82,7 +83,9 @@ fn replaceable(from: &OtherObject, to: &OtherObject) -> bool {
             returns(from.definition.as_deref()) == returns(to.definition.as_deref())
         }
         ObjectKind::Sequence | ObjectKind::Extension => true,
-        ObjectKind::Other(k) => k == "row level security" || k == "table setting",
+        ObjectKind::Other(k) => {
+            k == "row level security" || k == "table setting" || k == "constraint setting"
+        }
         _ => false,
     }
 }

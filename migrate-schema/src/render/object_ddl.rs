@@ -75,7 +75,7 @@ pub(crate) fn create_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
             own_name(o, dialect)
         )],
         ObjectKind::Other(k) if k == "row level security" => row_security(o, dialect, def),
-        ObjectKind::Other(k) if k == "table setting" => {
+        ObjectKind::Other(k) if k == "table setting" || k == "constraint setting" => {
             vec![format!("ALTER TABLE {} {def};", on(o, dialect))]
         }
         _ => vec![format!("{def};")],
@@ -127,6 +127,9 @@ fn reset(def: &str) -> String {
     if def.starts_with("ENGINE") {
         return "ENGINE=InnoDB".into();
     }
+    if let Some((constraint, _)) = def.split_once(" DEFERRABLE") {
+        return format!("{constraint} NOT DEFERRABLE INITIALLY IMMEDIATE");
+    }
     def.to_owned()
 }
 
@@ -152,7 +155,9 @@ pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
             "policy" => format!("DROP POLICY {own} ON {table};"),
             "rule" => format!("DROP RULE {own} ON {table};"),
             "event" => format!("DROP EVENT {name};"),
-            "table setting" => format!("ALTER TABLE {table} {};", reset(body(o))),
+            "table setting" | "constraint setting" => {
+                format!("ALTER TABLE {table} {};", reset(body(o)))
+            }
             "row level security" => {
                 return vec![
                     format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"),
@@ -186,7 +191,9 @@ pub(crate) fn replace_object(
             vec![format!("ALTER EXTENSION {name} UPDATE TO {version};")]
         }
         ObjectKind::Other(k) if k == "row level security" => row_security(to, dialect, def),
-        ObjectKind::Other(k) if k == "table setting" => create_object(to, dialect),
+        ObjectKind::Other(k) if k == "table setting" || k == "constraint setting" => {
+            create_object(to, dialect)
+        }
         _ => {
             let mut out = drop_object(from, dialect);
             out.extend(create_object(to, dialect));
