@@ -106,7 +106,7 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     drop_tables(&dropped, &mut plan);
     create_tables(&created, &mut plan);
     suggest_table_renames(&dropped, &created, &mut plan);
-    let touched = touched_tables(&plan, &renames);
+    let touched = objects::touched_tables(&plan, &renames.tables);
     let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
     let not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
 
@@ -116,35 +116,6 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
         notes,
         not_generated,
     }
-}
-
-/// The tables (under both names when renamed) that the planned changes
-/// alter beyond their indexes and comments: what objects reading them must
-/// be dropped and created again around.
-fn touched_tables(plan: &Plan, renames: &Renames) -> HashSet<QualifiedName> {
-    let mut out = HashSet::new();
-    for change in plan.changes() {
-        if let Change::RecreateEnum { columns, .. } = change {
-            out.extend(columns.iter().map(|(t, _)| t.clone()));
-        }
-        if matches!(
-            change,
-            Change::CreateIndex { .. }
-                | Change::DropIndex { .. }
-                | Change::SetTableComment { .. }
-                | Change::CreateTable { .. }
-        ) {
-            continue;
-        }
-        out.extend(change.table().cloned());
-    }
-    for (old, new) in &renames.tables {
-        if out.contains(new) || out.contains(old) {
-            out.insert(old.clone());
-            out.insert(new.clone());
-        }
-    }
-    out
 }
 
 fn diff_schemas(current: &Schema, desired: &Schema, plan: &mut Plan) {

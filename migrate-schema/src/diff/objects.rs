@@ -103,6 +103,38 @@ fn returns(definition: Option<&str>) -> Option<&str> {
         .or(Some(def))
 }
 
+/// The tables (under both names when renamed) that the planned changes
+/// alter beyond their indexes and comments: what objects reading them must
+/// be dropped and created again around.
+pub(crate) fn touched_tables(
+    plan: &Plan,
+    renamed: &HashMap<QualifiedName, QualifiedName>,
+) -> HashSet<QualifiedName> {
+    let mut out = HashSet::new();
+    for change in plan.changes() {
+        if let Change::RecreateEnum { columns, .. } = change {
+            out.extend(columns.iter().map(|(t, _)| t.clone()));
+        }
+        if matches!(
+            change,
+            Change::CreateIndex { .. }
+                | Change::DropIndex { .. }
+                | Change::SetTableComment { .. }
+                | Change::CreateTable { .. }
+        ) {
+            continue;
+        }
+        out.extend(change.table().cloned());
+    }
+    for (old, new) in renamed {
+        if out.contains(new) || out.contains(old) {
+            out.insert(old.clone());
+            out.insert(new.clone());
+        }
+    }
+    out
+}
+
 /// Adds the object changes to `plan` and returns what is not generated.
 /// `touched` holds the tables (current and desired names) that the table
 /// changes already in `plan` alter; `gone` those it drops, which take
