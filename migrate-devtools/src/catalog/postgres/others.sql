@@ -203,11 +203,15 @@ objects AS (
                || quote_literal(obj_description(x.oid, 'pg_extension'))
            ], NULL)
     FROM pg_extension x WHERE x.extname <> 'plpgsql'
+),
+-- Dependencies grouped once, then joined: a subquery per object would
+-- scan them once per object.
+grouped AS (
+    SELECT classid, objid, array_agg(sch ORDER BY sch, name) AS schs,
+           array_agg(name ORDER BY sch, name) AS names
+    FROM deps GROUP BY classid, objid
 )
 SELECT o.kind, o.sch, o.name, o.def, o.trigger_rel, o.on_sch, o.on_name,
-       COALESCE((SELECT array_agg(d.sch ORDER BY d.sch, d.name) FROM deps d
-                 WHERE d.classid = o.classid AND d.objid = o.objid), '{}'),
-       COALESCE((SELECT array_agg(d.name ORDER BY d.sch, d.name) FROM deps d
-                 WHERE d.classid = o.classid AND d.objid = o.objid), '{}'),
-       o.settings
+       COALESCE(g.schs, '{}'), COALESCE(g.names, '{}'), o.settings
 FROM objects o
+LEFT JOIN grouped g ON g.classid = o.classid AND g.objid = o.objid
