@@ -281,6 +281,7 @@ async fn main() {
     }
     if section("autogen") {
         autogen::run(tmp.path()).await;
+        autogen::catalog_reads().await;
     }
     if section("squash") {
         squash::run(tmp.path()).await;

@@ -119,6 +119,23 @@ fn apply_one(s: &mut Schema, change: &Change) -> Result<(), String> {
             &index.name,
         )?,
         SetTableComment { table, comment } => table_mut(s, table)?.comment = comment.clone(),
+        CreateObject { object } => s.other_objects.push(object.clone()),
+        DropObject { object } => {
+            let name = format!("{} {}", object.kind, object.name);
+            remove(
+                &mut s.other_objects,
+                |o| o.kind == object.kind && o.name == object.name,
+                &name,
+            )?
+        }
+        ReplaceObject { from, to } => {
+            let o = s
+                .other_objects
+                .iter_mut()
+                .find(|o| o.kind == from.kind && o.name == from.name)
+                .ok_or_else(|| format!("{} {}", from.kind, from.name))?;
+            *o = to.clone();
+        }
     }
     Ok(())
 }

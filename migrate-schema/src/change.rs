@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QualifiedName, Table, Unique,
+    Check, Column, EnumType, ForeignKey, Index, OtherObject, PrimaryKey, QualifiedName, Table,
+    Unique,
 };
 
 /// One schema change. Table names are the names the table has at the point
@@ -169,6 +170,24 @@ pub enum Change {
         /// The index as it is.
         index: Index,
     },
+    /// Creates a view, routine, trigger or other object from its definition.
+    CreateObject {
+        /// The object as the desired schema has it.
+        object: OtherObject,
+    },
+    /// Drops a view, routine, trigger or other object.
+    DropObject {
+        /// The object as it is.
+        object: OtherObject,
+    },
+    /// Changes an object in place (`CREATE OR REPLACE FUNCTION`, `ALTER
+    /// SEQUENCE`, `ALTER EXTENSION ... UPDATE`): nothing that uses it has to go.
+    ReplaceObject {
+        /// The object as it is.
+        from: OtherObject,
+        /// The object as it should be.
+        to: OtherObject,
+    },
     /// `COMMENT ON TABLE` / `ALTER TABLE ... COMMENT`.
     SetTableComment {
         /// The table.
@@ -217,7 +236,10 @@ impl Change {
             | CreateEnum { .. }
             | AddEnumValue { .. }
             | RecreateEnum { .. }
-            | DropEnum { .. } => None,
+            | DropEnum { .. }
+            | CreateObject { .. }
+            | DropObject { .. }
+            | ReplaceObject { .. } => None,
         }
     }
 
@@ -263,6 +285,34 @@ impl Change {
             CreateIndex { table, index } => format!("create index {} on {table}", index.name),
             DropIndex { table, index } => format!("drop index {} on {table}", index.name),
             SetTableComment { table, .. } => format!("comment on table {table}"),
+            CreateObject { object } => format!("create {} {}", object.kind, object.name),
+            DropObject { object } => format!("drop {} {}", object.kind, object.name),
+            ReplaceObject { to, .. } => format!("replace {} {}", to.kind, to.name),
         }
     }
+}
+
+/// An object beside the tables (view, function, trigger...) that differs
+/// but that no SQL is generated for: a kind the drafts cannot write, or a
+/// change they cannot make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotGenerated {
+    /// The object (from the desired side when it is there).
+    pub object: OtherObject,
+    /// How it differs.
+    pub presence: Presence,
+}
+
+/// How an object outside the generated kinds differs between the two sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Only in the desired schema: it is not created.
+    DesiredOnly,
+    /// Only in the current schema: it is not dropped.
+    CurrentOnly,
+    /// On both sides with different definitions: it is not changed.
+    Changed,
+    /// On both sides; the reader gave no definition to compare.
+    Unknown,
 }

@@ -6,9 +6,10 @@
 //!
 //! # Imports
 //!
-//! `table` → `items`, `plan`
+//! `table`, `objects` → `items`, `plan`
 
 mod items;
+mod objects;
 mod plan;
 mod table;
 
@@ -16,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::change::{Change, EnumPosition};
+use crate::change::{Change, EnumPosition, NotGenerated};
 use crate::hints::Hints;
 use crate::model::{EnumType, QualifiedName, Schema, Table};
 use plan::{Phase, Plan};
@@ -29,6 +30,12 @@ pub struct Diff {
     pub changes: Vec<Change>,
     /// Suggestions, such as a drop and an add that may be a rename.
     pub notes: Vec<String>,
+    /// Objects beside the tables that differ but that no change was made
+    /// for (a kind the drafts cannot write, or no definition to compare):
+    /// not in [`Diff::changes`], so a caller that must not pass them over
+    /// reports them as not compared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_generated: Vec<NotGenerated>,
 }
 
 impl Diff {
@@ -41,8 +48,9 @@ impl Diff {
 /// The changes that turn `current` into `desired`.
 ///
 /// Both schemas must come from the same kind of catalog reader, which has
-/// already normalized types, defaults and expressions. Objects listed in
-/// [`Schema::other_objects`] are not compared.
+/// already normalized types, defaults and expressions. Objects in
+/// [`Schema::other_objects`] are compared by their definitions: the kinds
+/// drafts can write become changes, the others [`Diff::not_generated`].
 pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     let mut plan = Plan::default();
     diff_schemas(current, desired, &mut plan);
@@ -98,9 +106,16 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     drop_tables(&dropped, &mut plan);
     create_tables(&created, &mut plan);
     suggest_table_renames(&dropped, &created, &mut plan);
+    let touched = objects::touched_tables(&plan, &renames.tables);
+    let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
+    let not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
 
     let (changes, notes) = plan.finish();
-    Diff { changes, notes }
+    Diff {
+        changes,
+        notes,
+        not_generated,
+    }
 }
 
 fn diff_schemas(current: &Schema, desired: &Schema, plan: &mut Plan) {

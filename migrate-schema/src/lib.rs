@@ -96,7 +96,7 @@
 //!
 //! # Imports
 //!
-//! `render`, `apply` → `diff`, `warn` → `change`, `hints` → `model`, `error`
+//! `render`, `apply` → `diff`, `warn` → `change`, `hints`, `links` → `model`, `error`
 #![deny(missing_docs)]
 
 mod apply;
@@ -104,6 +104,7 @@ mod change;
 mod diff;
 mod error;
 mod hints;
+mod links;
 mod model;
 mod render;
 mod warn;
@@ -112,10 +113,11 @@ mod warn;
 mod tests;
 
 pub use apply::{apply, ApplyError};
-pub use change::{Change, EnumPosition};
+pub use change::{Change, EnumPosition, NotGenerated, Presence};
 pub use diff::{diff, Diff};
 pub use error::{HintError, HintErrorKind, NotRecreatable};
 pub use hints::{rename_hints, Hints};
+pub use links::link_dependencies;
 pub use model::{
     normalize_type, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Generated,
     GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,
@@ -125,6 +127,6 @@ pub use render::quote;
 pub use render::{
     create_database, delete_rows, draft, drop_database, drop_objects, escape_cr, insert_row,
     recreate_objects, reset_sequences, row_inserts, select_literals, select_typed_literals, Draft,
-    Dropped, NotGenerated, Presence, Recreated, Statement,
+    Dropped, Recreated, Statement,
 };
 pub use warn::{Warning, WarningKind};

@@ -5,8 +5,10 @@ use migrate_runtime::Dialect;
 use migrate_schema::{draft, Hints, Presence, Schema};
 
 /// `None` when `actual` is `expected`; else the SQL that turns `expected`
-/// into `actual` (what differs), then a comment line per object outside
-/// the diff (view, trigger...) that differs.
+/// into `actual` (what differs: views, routines, triggers, sequences,
+/// policies and the other kinds drafts write are in it), then a comment
+/// line per object of a kind no SQL is written for (a partition, a MariaDB
+/// sequence...) that differs, saying it is not compared by SQL.
 pub(crate) fn differences(
     expected: &Schema,
     actual: &Schema,
@@ -20,10 +22,12 @@ pub(crate) fn differences(
     }
     for n in &d.not_generated {
         let how = match n.presence {
-            Presence::DesiredOnly => "present, not expected",
-            Presence::CurrentOnly => "expected, missing",
-            Presence::Changed => "its definition differs",
-            // No definition to compare: not a difference anyone can show.
+            Presence::DesiredOnly => "present, not expected (not generated)",
+            Presence::CurrentOnly => "expected, missing (not generated)",
+            Presence::Changed => "its definition differs (not generated)",
+            // No definition on either side (an aggregate, a MariaDB
+            // sequence): nothing shows a difference; drafts list them as
+            // "on both sides, not compared".
             Presence::Unknown => continue,
         };
         out.push(format!("-- {} {}: {how}", n.object.kind, n.object.name));

@@ -70,7 +70,13 @@ impl Pipeline<'_> {
             })?;
         let schema = self.read(i).await?;
         let empty = Schema::default();
-        let created = draft(&empty, &schema, &Hints::new(), dialect);
+        // Drafts write views, routines and triggers too (issue 19); the
+        // squash writes them itself, triggers after the rows.
+        let tables_only = Schema {
+            other_objects: Vec::new(),
+            ..schema.clone()
+        };
+        let created = draft(&empty, &tables_only, &Hints::new(), dialect);
         let mut up: Vec<String> = created.up.iter().map(|s| s.sql.clone()).collect();
         // Triggers come after the rows, so that loading them fires none
         // (an audit trigger would record the seed rows twice).
@@ -78,7 +84,7 @@ impl Pipeline<'_> {
             .map_err(|e| AutogenError::SquashUnsupported { objects: e.objects })?;
         up.extend(objects.objects);
         let down = drop_objects(&schema.other_objects, dialect).map(|drops| {
-            let tables = draft(&schema, &empty, &Hints::new(), dialect).up;
+            let tables = draft(&tables_only, &empty, &Hints::new(), dialect).up;
             drops
                 .before_tables
                 .into_iter()

@@ -8,6 +8,10 @@ use crate::change::Change;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Phase {
     CreateSchemas,
+    /// Extensions, free sequences and domains: tables may use them.
+    CreateEarlyObjects,
+    /// Views, triggers and the rest, before anything they read changes.
+    DropObjects,
     Enums,
     DropForeignKeys,
     DropIdentity,
@@ -23,6 +27,10 @@ pub(crate) enum Phase {
     AddIdentity,
     AddForeignKeys,
     Comments,
+    /// Routines, views, triggers and the rest, once what they read is there.
+    CreateObjects,
+    /// Routines, sequences, domains and extensions nothing uses any more.
+    DropLateObjects,
     DropEnums,
     DropSchemas,
 }
@@ -43,6 +51,11 @@ impl Plan {
 
     pub(crate) fn note(&mut self, note: String) {
         self.notes.push(note);
+    }
+
+    /// The changes gathered so far, in no particular order.
+    pub(crate) fn changes(&self) -> impl Iterator<Item = &Change> {
+        self.buckets.iter().flatten()
     }
 
     pub(crate) fn finish(self) -> (Vec<Change>, Vec<String>) {

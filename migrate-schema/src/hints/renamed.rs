@@ -169,24 +169,7 @@ impl Scan {
         };
         let table = self.default_namespace(table);
         if let Some((old, _)) = pending {
-            let old = match QualifiedName::parse(&old) {
-                QualifiedName { schema: None, name } => QualifiedName {
-                    schema: table.schema.clone(),
-                    name,
-                },
-                qualified => qualified,
-            };
-            let old = self.default_namespace(old);
-            if self
-                .hints
-                .tables
-                .insert(old.clone(), table.clone())
-                .is_some()
-            {
-                let line = tokens[start].span.start.line;
-                let name = old.to_string();
-                return Err((line, HintErrorKind::Duplicate { name }));
-            }
+            self.table_hint(old, &table, tokens[start].span.start.line)?;
         }
         if !matches!(tokens.get(j).map(|t| &t.token), Some(Token::LParen)) {
             return Ok(j);
@@ -213,6 +196,13 @@ impl Scan {
             match &t.token {
                 Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
                     if let Some(old) = directive(comment, line)? {
+                        if starting && element.column.is_none() && element.ended_on.is_none() {
+                            // At the end of the `CREATE TABLE name (` line,
+                            // before any column: the table's own rename.
+                            self.table_hint(old, table, line)?;
+                            j += 1;
+                            continue;
+                        }
                         let open = element.ended_on.is_none_or(|ended| ended == line);
                         let Some(column) = element.column.clone().filter(|_| open) else {
                             return Err((line, HintErrorKind::NotOnColumn));
@@ -290,14 +280,20 @@ fn directive(comment: &str, line: u64) -> Result<Option<String>, Failure> {
         let text = text.to_string();
         (line, HintErrorKind::Malformed { text })
     };
-    let mut words = rest.split_whitespace();
-    let old = words
-        .next()
-        .and_then(|w| w.strip_prefix("from="))
-        .map(|w| w.trim_matches(['"', '`']))
-        .filter(|w| !w.is_empty())
-        .ok_or_else(malformed)?;
-    if words.next().is_some() || !rest.starts_with(char::is_whitespace) {
+    if !rest.starts_with(char::is_whitespace) {
+        return Err(malformed());
+    }
+    let value = rest.trim().strip_prefix("from=").ok_or_else(malformed)?;
+    // A quoted old name may hold spaces: `from="old name"`.
+    let (old, after) = match value.chars().next() {
+        Some(q @ ('"' | '`')) => {
+            let inner = &value[1..];
+            let end = inner.find(q).ok_or_else(malformed)?;
+            (&inner[..end], &inner[end + 1..])
+        }
+        _ => value.split_once(char::is_whitespace).unwrap_or((value, "")),
+    };
+    if old.is_empty() || !after.trim().is_empty() {
         return Err(malformed());
     }
     Ok(Some(old.to_string()))
@@ -307,6 +303,29 @@ fn directive(comment: &str, line: u64) -> Result<Option<String>, Failure> {
 mod tests;
 
 impl Scan {
+    /// Records that table `old` (in `table`'s namespace unless qualified)
+    /// is now `table`.
+    fn table_hint(&mut self, old: String, table: &QualifiedName, line: u64) -> Result<(), Failure> {
+        let old = match QualifiedName::parse(&old) {
+            QualifiedName { schema: None, name } => QualifiedName {
+                schema: table.schema.clone(),
+                name,
+            },
+            qualified => qualified,
+        };
+        let old = self.default_namespace(old);
+        if self
+            .hints
+            .tables
+            .insert(old.clone(), table.clone())
+            .is_some()
+        {
+            let name = old.to_string();
+            return Err((line, HintErrorKind::Duplicate { name }));
+        }
+        Ok(())
+    }
+
     /// Readers name PostgreSQL's default namespace `None` (see
     /// [`QualifiedName::schema`]): `public.events` in a hint is the same
     /// table as `events`, so a table can be moved out of `public` by hint.

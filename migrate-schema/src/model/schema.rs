@@ -41,6 +41,10 @@ impl Schema {
         }
         self.other_objects
             .sort_by(|a, b| (&a.name, a.kind.to_string()).cmp(&(&b.name, b.kind.to_string())));
+        for o in &mut self.other_objects {
+            o.depends_on.sort();
+            o.depends_on.dedup();
+        }
     }
 
     /// The table named `name`.
@@ -108,6 +112,51 @@ pub struct OtherObject {
     /// object from an unchanged one in the "not generated" list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<String>,
+    /// The table a trigger, policy, rule, row-level security setting or
+    /// exclusion constraint belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<QualifiedName>,
+    /// The tables and objects it reads or uses (`pg_depend`, a trigger's
+    /// table, the names in a view's text): a draft drops it before any of
+    /// them changes and creates it again after.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<QualifiedName>,
+    /// Statements that give the object its state once created (its comment,
+    /// a trigger left disabled), compared with the definition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
+}
+
+impl OtherObject {
+    /// An object with a definition and nothing else.
+    pub fn new(kind: ObjectKind, name: QualifiedName, definition: Option<String>) -> Self {
+        OtherObject {
+            name,
+            kind,
+            definition,
+            table: None,
+            depends_on: Vec::new(),
+            settings: Vec::new(),
+        }
+    }
+
+    /// Whether the two sides define the same object the same way.
+    pub fn same_definition(&self, other: &OtherObject) -> bool {
+        self.definition == other.definition && self.settings == other.settings
+    }
+
+    /// The name without the ` on table` suffix a trigger, policy or
+    /// constraint carries to keep it unique in the schema.
+    pub fn bare_name(&self) -> &str {
+        match &self.table {
+            Some(t) => self
+                .name
+                .name
+                .strip_suffix(&format!(" on {}", t.name))
+                .unwrap_or(&self.name.name),
+            None => &self.name.name,
+        }
+    }
 }
 
 /// The kinds of objects listed as "not generated".

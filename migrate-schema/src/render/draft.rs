@@ -1,15 +1,13 @@
 //! [`draft`]: diff, render, warn, and list what is not generated.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::context::{Context, Statement};
 use super::{mysql, postgres, sqlite};
-use crate::change::Change;
+use crate::change::{Change, NotGenerated};
 use crate::diff::diff;
 use crate::hints::Hints;
-use crate::model::{Dialect, OtherObject, Schema};
+use crate::model::{Dialect, Schema};
 use crate::warn::{warnings, Warning};
 
 /// A migration draft in one direction.
@@ -47,29 +45,6 @@ impl Draft {
     pub fn sql(&self) -> Vec<&str> {
         self.up.iter().map(|s| s.sql.as_str()).collect()
     }
-}
-
-/// An object outside the diff (view, function, trigger...) that differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotGenerated {
-    /// The object (from the desired side when it is there).
-    pub object: OtherObject,
-    /// How it differs.
-    pub presence: Presence,
-}
-
-/// How an object outside the diff differs between the two sides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Presence {
-    /// Only in the desired schema: it is not created.
-    DesiredOnly,
-    /// Only in the current schema: it is not dropped.
-    CurrentOnly,
-    /// On both sides with different definitions: it is not changed.
-    Changed,
-    /// On both sides; the reader gave no definition to compare.
-    Unknown,
 }
 
 /// The draft that turns `current` into `desired` on `dialect`.
@@ -122,43 +97,7 @@ pub fn draft(current: &Schema, desired: &Schema, hints: &Hints, dialect: Dialect
         up,
         transaction,
         warnings,
-        not_generated: not_generated(current, desired),
+        not_generated: diff.not_generated,
         notes,
     }
-}
-
-fn not_generated(current: &Schema, desired: &Schema) -> Vec<NotGenerated> {
-    let key = |o: &OtherObject| (o.name.clone(), o.kind.to_string());
-    let cur: HashMap<_, &OtherObject> = current.other_objects.iter().map(|o| (key(o), o)).collect();
-    let des: HashMap<_, &OtherObject> = desired.other_objects.iter().map(|o| (key(o), o)).collect();
-    let mut out = Vec::new();
-    for o in &desired.other_objects {
-        let presence = match cur.get(&key(o)) {
-            None => Some(Presence::DesiredOnly),
-            Some(c) => match (&c.definition, &o.definition) {
-                (Some(a), Some(b)) if a == b => None,
-                (Some(_), Some(_)) => Some(Presence::Changed),
-                _ => Some(Presence::Unknown),
-            },
-        };
-        if let Some(presence) = presence {
-            out.push(NotGenerated {
-                object: o.clone(),
-                presence,
-            });
-        }
-    }
-    for o in &current.other_objects {
-        if !des.contains_key(&key(o)) {
-            out.push(NotGenerated {
-                object: o.clone(),
-                presence: Presence::CurrentOnly,
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        (&a.object.name, a.object.kind.to_string())
-            .cmp(&(&b.object.name, b.object.kind.to_string()))
-    });
-    out
 }

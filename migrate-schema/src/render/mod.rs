@@ -4,12 +4,13 @@
 //!
 //! # Imports
 //!
-//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `context`, `sql`, `rows`, `objects`, `database` → `quote`
+//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `quote`
 
 mod context;
 mod database;
 mod draft;
 mod mysql;
+mod object_ddl;
 mod objects;
 mod postgres;
 pub mod quote;
@@ -21,7 +22,7 @@ mod sqlite;
 pub(crate) use context::Context;
 pub use context::Statement;
 pub use database::{create_database, drop_database};
-pub use draft::{draft, Draft, NotGenerated, Presence};
+pub use draft::{draft, Draft};
 pub use objects::{drop_objects, recreate_objects, Dropped, Recreated};
 pub use rows::{
     delete_rows, escape_cr, insert_row, reset_sequences, row_inserts, select_literals,

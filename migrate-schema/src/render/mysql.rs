@@ -1,6 +1,7 @@
 //! MySQL and MariaDB statements. Column changes use `MODIFY COLUMN` with the
 //! full definition, since MySQL forgets whatever a MODIFY does not repeat.
 
+use super::object_ddl::{create_object, drop_object, replace_object};
 use super::quote::{ident, literal, qualified};
 use super::sql::{
     add_column, add_constraint, alter_table, check, collate, create_table, drop_column,
@@ -112,6 +113,9 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
             )]
         }
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
+        CreateObject { object } => create_object(object, D),
+        DropObject { object } => drop_object(object, D),
+        ReplaceObject { from, to } => replace_object(from, to, D),
         SetTableComment { table, comment } => vec![format!(
             "{} COMMENT = {};",
             alter(table),

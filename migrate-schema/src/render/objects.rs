@@ -72,9 +72,20 @@ pub fn recreate_objects(
             }
             _ => None,
         };
+        // Its comment and state (a disabled trigger) follow it.
+        let settings = o
+            .settings
+            .iter()
+            .map(|s| s.trim_end_matches(';').to_owned());
         match sql {
-            Some(sql) if o.kind == ObjectKind::Trigger => out.triggers.push(sql),
-            Some(sql) => out.objects.push(sql),
+            Some(sql) if o.kind == ObjectKind::Trigger => {
+                out.triggers.push(sql);
+                out.triggers.extend(settings);
+            }
+            Some(sql) => {
+                out.objects.push(sql);
+                out.objects.extend(settings);
+            }
             None => unsupported.push(format!("{} {}", o.kind, o.name)),
         }
     }
@@ -135,11 +146,11 @@ mod tests {
     use super::*;
 
     fn object(kind: ObjectKind, name: &str, definition: Option<&str>) -> OtherObject {
-        OtherObject {
+        OtherObject::new(
             kind,
-            name: QualifiedName::new(name),
-            definition: definition.map(str::to_owned),
-        }
+            QualifiedName::new(name),
+            definition.map(str::to_owned),
+        )
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! PostgreSQL statements: one `ALTER TABLE` action per statement, so that each
 //! line of a draft can be reviewed and warned about on its own.
 
+use super::object_ddl::{create_object, drop_object, replace_object};
 use super::quote::{ident, literal, qualified};
 use super::sql::{
     add_column, add_constraint, alter_table, check, collate, columns, create_table, drop_column,
@@ -163,6 +164,9 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
             )]
         }
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
+        CreateObject { object } => create_object(object, D),
+        DropObject { object } => drop_object(object, D),
+        ReplaceObject { from, to } => replace_object(from, to, D),
         SetTableComment { table, comment } => vec![format!(
             "COMMENT ON TABLE {} IS {};",
             qualified(D, table),

@@ -1,7 +1,8 @@
 //! A draft as the text of a migration section: comment blocks for the
 //! reviewer (warnings, objects not generated, notes), then the statements.
 
-use super::{Draft, Presence};
+use super::Draft;
+use crate::change::Presence;
 
 impl Draft {
     /// The section text: `-- Warnings:`, `-- Not generated:` and `-- Notes:`
@@ -68,11 +69,11 @@ mod tests {
             ..Schema::default()
         };
         users.columns.pop();
-        let view = OtherObject {
-            name: QualifiedName::new("active_users"),
-            kind: ObjectKind::View,
-            definition: Some("SELECT 1".into()),
-        };
+        let view = OtherObject::new(
+            ObjectKind::Other("partition".into()),
+            QualifiedName::new("active_users"),
+            Some("FOR VALUES IN (1)".into()),
+        );
         let desired = Schema {
             tables: vec![users],
             other_objects: vec![view],
@@ -84,7 +85,7 @@ mod tests {
             "-- Warnings:\n\
              --   data loss: users.email: the column and its values are dropped\n\
              -- Not generated:\n\
-             --   view active_users: only in the desired schema, not created\n\
+             --   partition active_users: only in the desired schema, not created\n\
              ALTER TABLE \"users\" DROP COLUMN \"email\";\n"
         );
         // Same view on both sides, nothing to do: no text at all.

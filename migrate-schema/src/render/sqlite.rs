@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::object_ddl::{create_object, drop_object, replace_object};
 use super::quote::ident;
 use super::sql::{add_column, alter_table, drop_column, drop_index, drop_table, rename_column};
 use super::{Context, Statement};
@@ -21,6 +22,13 @@ mod ddl;
 use ddl::{column_def, create, create_index, rebuild_table};
 
 const D: Dialect = Dialect::Sqlite;
+
+/// The temporary table that turns foreign-key violations into an error.
+const FK_CHECK: &str = "migrate_foreign_key_check";
+
+/// The error a rebuild that breaks a foreign key fails with.
+const FK_CHECK_MESSAGE: &str =
+    "the rebuilt tables hold rows that violate a foreign key (see PRAGMA foreign_key_check)";
 
 /// Renders every change; returns the statements and whether they may run in
 /// the runtime's transaction.
@@ -91,8 +99,8 @@ pub(crate) fn render_all(
     }
     notes.push(
         "the SQLite table rebuild runs outside the migration transaction: it turns \
-         foreign keys off, rebuilds in its own transaction, lists violations with \
-         PRAGMA foreign_key_check, and turns foreign keys back on"
+         foreign keys off, rebuilds in its own transaction, fails before COMMIT when \
+         PRAGMA foreign_key_check lists a violation, and turns foreign keys back on"
             .into(),
     );
     let wrap = |sql: &str| Statement {
@@ -109,8 +117,17 @@ pub(crate) fn render_all(
         wrap("BEGIN;"),
     ];
     wrapped.extend(out);
+    // `PRAGMA foreign_key_check` only lists violations; counted into a
+    // table whose CHECK wants none, they fail the rebuild before COMMIT.
     wrapped.extend([
-        wrap("PRAGMA foreign_key_check;"),
+        wrap(&format!(
+            "CREATE TEMP TABLE {FK_CHECK} (violations INTEGER CONSTRAINT \"{FK_CHECK_MESSAGE}\" \
+             CHECK (violations = 0));"
+        )),
+        wrap(&format!(
+            "INSERT INTO temp.{FK_CHECK} SELECT count(*) FROM pragma_foreign_key_check;"
+        )),
+        wrap(&format!("DROP TABLE temp.{FK_CHECK};")),
         wrap("COMMIT;"),
         wrap("PRAGMA legacy_alter_table = 0;"),
         wrap("PRAGMA foreign_keys = ON;"),
@@ -280,6 +297,9 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
         // Foreign keys of created tables are inline; those of dropped tables go with them.
         AddForeignKey { .. } | DropForeignKey { .. } => vec![],
+        CreateObject { object } => create_object(object, D),
+        DropObject { object } => drop_object(object, D),
+        ReplaceObject { from, to } => replace_object(from, to, D),
         SetTableComment { .. } | AlterColumn { .. } => {
             notes.push(format!(
                 "{}: SQLite has no comments, not generated",

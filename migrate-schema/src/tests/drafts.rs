@@ -68,31 +68,26 @@ fn a_drop_and_add_of_different_types_suggests_nothing() {
 }
 
 #[test]
-fn objects_outside_the_diff_are_listed_never_dropped() {
-    let view = |name: &str, definition: &str| OtherObject {
-        name: QualifiedName::new(name),
-        kind: ObjectKind::View,
-        definition: Some(definition.into()),
+fn objects_the_drafts_cannot_write_are_listed_never_dropped() {
+    let partition = |name: &str, definition: &str| {
+        let kind = ObjectKind::Other("partition".into());
+        OtherObject::new(kind, QualifiedName::new(name), Some(definition.into()))
     };
-    let trigger = OtherObject {
-        name: QualifiedName::new("audit"),
-        kind: ObjectKind::Trigger,
-        definition: None,
-    };
+    let trigger = OtherObject::new(ObjectKind::Trigger, QualifiedName::new("audit"), None);
     let cur = Schema {
         other_objects: vec![
-            view("old_view", "SELECT 1"),
-            view("same", "SELECT 2"),
-            view("edited", "SELECT 3"),
+            partition("old_part", "FOR VALUES IN (1)"),
+            partition("same", "FOR VALUES IN (2)"),
+            partition("edited", "FOR VALUES IN (3)"),
             trigger.clone(),
         ],
         ..Schema::default()
     };
     let des = Schema {
         other_objects: vec![
-            view("new_view", "SELECT 4"),
-            view("same", "SELECT 2"),
-            view("edited", "SELECT 5"),
+            partition("new_part", "FOR VALUES IN (4)"),
+            partition("same", "FOR VALUES IN (2)"),
+            partition("edited", "FOR VALUES IN (5)"),
             trigger,
         ],
         ..Schema::default()
@@ -109,10 +104,49 @@ fn objects_outside_the_diff_are_listed_never_dropped() {
         [
             ("audit".to_string(), Presence::Unknown),
             ("edited".to_string(), Presence::Changed),
-            ("new_view".to_string(), Presence::DesiredOnly),
-            ("old_view".to_string(), Presence::CurrentOnly),
+            ("new_part".to_string(), Presence::DesiredOnly),
+            ("old_part".to_string(), Presence::CurrentOnly),
         ]
     );
+    assert_eq!(diff(&cur, &des, &Hints::new()).not_generated.len(), 4);
+}
+
+#[test]
+fn views_are_dropped_and_created_again_around_a_change_to_what_they_read() {
+    let d = Dialect::Postgres;
+    let view = |name: &str, definition: &str, reads: &str| {
+        let mut v = OtherObject::new(
+            ObjectKind::View,
+            QualifiedName::new(name),
+            Some(definition.into()),
+        );
+        v.depends_on = vec![QualifiedName::new(reads)];
+        v
+    };
+    let mut cur = schema(vec![table(d, "t").id().col("a", "int").build()]);
+    cur.other_objects = vec![
+        view("v", "SELECT a FROM t", "t"),
+        view("w", "SELECT a FROM v", "v"),
+    ];
+    let mut des = schema(vec![table(d, "t").id().col("a", "bigint").build()]);
+    des.other_objects = cur.other_objects.clone();
+    let up = draft(&cur, &des, &Hints::new(), d);
+    assert_eq!(
+        up.sql(),
+        [
+            "DROP VIEW \"w\";",
+            "DROP VIEW \"v\";",
+            "ALTER TABLE \"t\" ALTER COLUMN \"a\" TYPE bigint;",
+            "CREATE VIEW \"v\" AS SELECT a FROM t;",
+            "CREATE VIEW \"w\" AS SELECT a FROM v;",
+        ]
+    );
+    // A view only in the desired schema is created after its tables.
+    let mut fresh = des.clone();
+    fresh.other_objects.push(view("x", "SELECT 1", "w"));
+    let up = draft(&des, &fresh, &Hints::new(), d);
+    assert_eq!(up.sql(), ["CREATE VIEW \"x\" AS SELECT 1;"]);
+    assert!(draft(&des, &des, &Hints::new(), d).is_empty());
 }
 
 #[test]

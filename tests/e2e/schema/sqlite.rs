@@ -26,7 +26,7 @@ pub(super) async fn database(sql: &str) -> Result<(Scratch, Db), String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn views_triggers_and_virtual_tables_are_listed_not_diffed() {
+async fn views_and_triggers_are_drafted_and_virtual_tables_listed() {
     let (_s, db) = database(
         "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
          CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT);
@@ -68,9 +68,21 @@ async fn views_triggers_and_virtual_tables_are_listed_not_diffed() {
         view.definition.as_deref().unwrap().contains("FROM users"),
         "{view:?}"
     );
-    // A draft from an empty schema lists them as not generated.
+    // A draft from an empty schema writes the view and the trigger after
+    // their tables, and lists the virtual table as not generated.
     let d = draft(&Schema::default(), &schema, &Hints::new(), D);
-    assert_eq!(d.not_generated.len(), 3, "{:?}", d.not_generated);
+    assert_eq!(d.not_generated.len(), 1, "{:?}", d.not_generated);
+    assert_eq!(d.not_generated[0].object.name.name, "docs");
+    let sql = d.sql();
+    let at = |prefix: &str| sql.iter().position(|s| s.starts_with(prefix)).unwrap();
+    assert!(
+        at("CREATE VIEW named") > at("CREATE TABLE \"users\""),
+        "{sql:?}"
+    );
+    assert!(
+        at("CREATE TRIGGER users_audit") > at("CREATE TABLE \"audit\""),
+        "{sql:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -67,7 +67,8 @@ impl Server {
 
 /// MariaDB's system-versioned tables are read as plain tables (the model has
 /// no versioning); its sequences are listed as objects.
-const TABLES: &str = "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, TABLE_COLLATION \
+const TABLES: &str = "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, TABLE_COLLATION, \
+            IF(ENGINE = @@default_storage_engine, NULL, ENGINE) \
      FROM information_schema.TABLES \
      WHERE TABLE_SCHEMA = DATABASE() \
        AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') \
@@ -102,6 +103,11 @@ pub(crate) async fn read(
         }
         let mut table = Table::new(QualifiedName::new(name.clone()));
         table.comment = text(&row, 2)?.filter(|c| !c.is_empty());
+        if let Some(engine) = text(&row, 4)? {
+            // Another engine than the server's default: a table setting,
+            // which drafts write as `ALTER TABLE t ENGINE=...`.
+            schema.other_objects.push(objects::engine(&name, &engine));
+        }
         tables.insert(name, (schema.tables.len(), text(&row, 3)?));
         schema.tables.push(table);
     }
@@ -112,7 +118,8 @@ pub(crate) async fn read(
     };
     columns::read(conn, server, &mut tables).await?;
     keys::read(conn, server, &database, &mut tables).await?;
-    objects::read(conn, &database, &mut schema).await?;
+    objects::read(conn, &database, server.mariadb, &mut schema).await?;
+    migrate_schema::link_dependencies(&mut schema, migrate_schema::Dialect::MySql);
     Ok(schema)
 }
 

@@ -1,30 +1,79 @@
-//! Objects the diff lists but does not generate: views, functions,
-//! procedures, triggers, events and MariaDB sequences, in one query.
+//! Views, routines, triggers and events as whole `CREATE` statements built
+//! from `information_schema` (one query for all of them): a view with its
+//! `ALGORITHM`, `SQL SECURITY` and `CHECK OPTION`, a routine with its
+//! parameters, return type, determinism, data access, `SQL SECURITY` and
+//! comment, a trigger with its timing, event and table, an event with its
+//! schedule, completion and state. The definer is left out (a draft runs
+//! as whoever migrates), and so is an event's `STARTS`, which defaults to
+//! the moment it was created and so differs between any two databases.
 
 use migrate_schema::{quote, Dialect, ObjectKind, OtherObject, QualifiedName, Schema};
 
 use super::text;
 
-const OBJECTS: &str = "SELECT 'view', TABLE_NAME, VIEW_DEFINITION \
-     FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() \
-     UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, ROUTINE_DEFINITION \
-     FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() \
-     UNION ALL SELECT 'trigger', TRIGGER_NAME, CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION, \
-       ' ON `', REPLACE(EVENT_OBJECT_TABLE, '`', '``'), '` FOR EACH ROW ', ACTION_STATEMENT) \
-     FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
-     UNION ALL SELECT 'event', EVENT_NAME, EVENT_DEFINITION \
-     FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()";
+/// The one query, with the expression that gives a view's algorithm.
+macro_rules! objects_query {
+    ($algorithm:literal) => {
+        concat!(
+            "SELECT 'view', TABLE_NAME, CONCAT('CREATE ALGORITHM=', ",
+            $algorithm,
+            ", ' SQL SECURITY ', SECURITY_TYPE, ' VIEW `', REPLACE(TABLE_NAME, '`', '``'), \
+             '` AS ', VIEW_DEFINITION, \
+             IF(CHECK_OPTION = 'NONE', '', CONCAT(' WITH ', CHECK_OPTION, ' CHECK OPTION'))), NULL \
+             FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() \
+             UNION ALL SELECT LOWER(r.ROUTINE_TYPE), r.ROUTINE_NAME, CONCAT('CREATE ', \
+               r.ROUTINE_TYPE, ' `', REPLACE(r.ROUTINE_NAME, '`', '``'), '`(', \
+               COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(' ', \
+                   IF(r.ROUTINE_TYPE = 'PROCEDURE', p.PARAMETER_MODE, NULL), \
+                   CONCAT('`', REPLACE(p.PARAMETER_NAME, '`', '``'), '`'), p.DTD_IDENTIFIER) \
+                 ORDER BY p.ORDINAL_POSITION SEPARATOR ', ') \
+                 FROM information_schema.PARAMETERS p \
+                 WHERE p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.SPECIFIC_NAME \
+                   AND p.ROUTINE_TYPE = r.ROUTINE_TYPE AND p.ORDINAL_POSITION > 0), ''), ')', \
+               IF(r.ROUTINE_TYPE = 'FUNCTION', CONCAT(' RETURNS ', r.DTD_IDENTIFIER), ''), \
+               IF(r.IS_DETERMINISTIC = 'YES', ' DETERMINISTIC', ' NOT DETERMINISTIC'), \
+               ' ', r.SQL_DATA_ACCESS, ' SQL SECURITY ', r.SECURITY_TYPE, \
+               IF(r.ROUTINE_COMMENT <> '', CONCAT(' COMMENT ', QUOTE(r.ROUTINE_COMMENT)), ''), \
+               ' ', r.ROUTINE_DEFINITION), NULL \
+             FROM information_schema.ROUTINES r WHERE r.ROUTINE_SCHEMA = DATABASE() \
+             UNION ALL SELECT 'trigger', TRIGGER_NAME, CONCAT('CREATE TRIGGER `', \
+               REPLACE(TRIGGER_NAME, '`', '``'), '` ', ACTION_TIMING, ' ', EVENT_MANIPULATION, \
+               ' ON `', REPLACE(EVENT_OBJECT_TABLE, '`', '``'), '` FOR EACH ROW ', \
+               ACTION_STATEMENT), EVENT_OBJECT_TABLE \
+             FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
+             UNION ALL SELECT 'event', EVENT_NAME, CONCAT('CREATE EVENT `', \
+               REPLACE(EVENT_NAME, '`', '``'), '` ON SCHEDULE ', \
+               IF(EVENT_TYPE = 'RECURRING', CONCAT('EVERY ', QUOTE(INTERVAL_VALUE), ' ', \
+                  INTERVAL_FIELD, IF(ENDS IS NULL, '', CONCAT(' ENDS ', QUOTE(ENDS)))), \
+                  CONCAT('AT ', QUOTE(EXECUTE_AT))), \
+               ' ON COMPLETION ', ON_COMPLETION, IF(STATUS = 'ENABLED', ' ENABLE', ' DISABLE'), \
+               IF(EVENT_COMMENT <> '', CONCAT(' COMMENT ', QUOTE(EVENT_COMMENT)), ''), \
+               ' DO ', EVENT_DEFINITION), NULL \
+             FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()"
+        )
+    };
+}
+
+/// MariaDB's `VIEWS` has an `ALGORITHM` column; MySQL's does not.
+const MARIADB_OBJECTS: &str = objects_query!("ALGORITHM");
+const MYSQL_OBJECTS: &str = objects_query!("'UNDEFINED'");
 
 /// Adds the views, routines, triggers and events of the current database.
 pub(super) async fn read(
     conn: &mut sqlx::MySqlConnection,
     database: &str,
+    mariadb: bool,
     schema: &mut Schema,
 ) -> Result<(), sqlx::Error> {
     // Definitions name the database (`db`.`t`): each scratch database has
     // its own name, so it is left out for the two sides to compare equal.
     let qualifier = format!("{}.", quote::ident(Dialect::MySql, database));
-    for row in sqlx::query(OBJECTS).fetch_all(&mut *conn).await? {
+    let query = if mariadb {
+        MARIADB_OBJECTS
+    } else {
+        MYSQL_OBJECTS
+    };
+    for row in sqlx::query(query).fetch_all(&mut *conn).await? {
         let kind = match text(&row, 0)?.unwrap_or_default().as_str() {
             "view" => ObjectKind::View,
             "function" => ObjectKind::Function,
@@ -32,20 +81,30 @@ pub(super) async fn read(
             "trigger" => ObjectKind::Trigger,
             other => ObjectKind::Other(other.replace('_', " ")),
         };
-        schema.other_objects.push(OtherObject {
-            name: QualifiedName::new(text(&row, 1)?.unwrap_or_default()),
+        let mut object = OtherObject::new(
             kind,
-            definition: text(&row, 2)?.map(|d| d.replace(&qualifier, "")),
-        });
+            QualifiedName::new(text(&row, 1)?.unwrap_or_default()),
+            text(&row, 2)?.map(|d| d.replace(&qualifier, "")),
+        );
+        object.table = text(&row, 3)?.map(QualifiedName::new);
+        schema.other_objects.push(object);
     }
     Ok(())
 }
 
-/// A MariaDB sequence (`CREATE SEQUENCE`), which `TABLES` lists.
+/// A MariaDB sequence (`CREATE SEQUENCE`), which `TABLES` lists: read by
+/// name only, so listed as not generated.
 pub(super) fn sequence(name: String) -> OtherObject {
-    OtherObject {
-        name: QualifiedName::new(name),
-        kind: ObjectKind::Sequence,
-        definition: None,
-    }
+    OtherObject::new(ObjectKind::Sequence, QualifiedName::new(name), None)
+}
+
+/// A table's storage engine, when it is not the server's default.
+pub(super) fn engine(table: &str, engine: &str) -> OtherObject {
+    let mut object = OtherObject::new(
+        ObjectKind::Other("table setting".into()),
+        QualifiedName::new(format!("engine on {table}")),
+        Some(format!("ENGINE={engine}")),
+    );
+    object.table = Some(QualifiedName::new(table));
+    object
 }

@@ -22,7 +22,8 @@ const CONSTRAINTS: &str = concat!(
             CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
             CASE WHEN con.contype NOT IN ('p', 'u', 'f', 'c')
                  THEN pg_get_constraintdef(con.oid, true) END,
-            n.nspname::text, c.relname::text, con.confrelid::int8
+            n.nspname::text, c.relname::text, con.confrelid::int8,
+            con.condeferrable, con.condeferred, con.convalidated
      FROM pg_constraint con
      JOIN pg_class c ON c.oid = con.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -80,6 +81,7 @@ pub(super) async fn constraints(
         };
         let name: String = row.try_get(1)?;
         let columns = column_names(names, rel, &row.try_get::<Vec<i16>, _>(3)?);
+        others.extend(attributes(&row, &name)?);
         match row.try_get::<String, _>(2)?.as_str() {
             "p" => {
                 table.primary_key = Some(PrimaryKey {
@@ -117,16 +119,56 @@ pub(super) async fn constraints(
                     "t" => "constraint trigger",
                     _ => "constraint",
                 };
-                let on: String = row.try_get(12)?;
-                others.push(OtherObject {
-                    name: qualified(row.try_get(11)?, format!("{name} on {on}")),
-                    kind: ObjectKind::Other(kind.to_string()),
-                    definition: row.try_get(10)?,
-                });
+                let (schema, on): (String, String) = (row.try_get(11)?, row.try_get(12)?);
+                let mut object = OtherObject::new(
+                    ObjectKind::Other(kind.to_string()),
+                    qualified(schema.clone(), format!("{name} on {on}")),
+                    row.try_get(10)?,
+                );
+                object.table = Some(qualified(schema, on));
+                others.push(object);
             }
         }
     }
     Ok(others)
+}
+
+/// What a key, check or foreign key has beyond what the table model holds:
+/// a deferrable foreign key becomes a constraint setting drafts write
+/// (`ALTER CONSTRAINT ... DEFERRABLE`); a deferrable key or unique
+/// constraint and a constraint added `NOT VALID` are listed as not
+/// generated rather than passed over.
+fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject>, sqlx::Error> {
+    let (schema, on): (String, String) = (row.try_get(11)?, row.try_get(12)?);
+    let kind: String = row.try_get(2)?;
+    let (deferrable, deferred, valid): (bool, bool, bool) =
+        (row.try_get(14)?, row.try_get(15)?, row.try_get(16)?);
+    let mut out = Vec::new();
+    let mut push = |what: &str, definition: String| {
+        let mut object = OtherObject::new(
+            ObjectKind::Other(what.into()),
+            qualified(schema.clone(), format!("{name} on {on}")),
+            Some(definition),
+        );
+        object.table = Some(qualified(schema.clone(), on.clone()));
+        out.push(object);
+    };
+    let initially = if deferred { "DEFERRED" } else { "IMMEDIATE" };
+    match (kind.as_str(), deferrable) {
+        ("f", true) => push(
+            "constraint setting",
+            format!(
+                "ALTER CONSTRAINT {} DEFERRABLE INITIALLY {initially}",
+                migrate_schema::quote::ident(migrate_schema::Dialect::Postgres, name)
+            ),
+        ),
+        ("p" | "u", true) => push("deferrable constraint", format!("INITIALLY {initially}")),
+        _ => {}
+    }
+    if !valid {
+        push("not valid constraint", "NOT VALID".into());
+    }
+    Ok(out)
 }
 
 /// `confdeltype` / `confupdtype` codes.

@@ -114,6 +114,7 @@ pub(crate) async fn read(
     let mut assembled =
         rows::assemble(tables, columns, indexes, foreign_keys, &index_sql).map_err(decode)?;
     schema.tables.append(&mut assembled);
+    migrate_schema::link_dependencies(&mut schema, migrate_schema::Dialect::Sqlite);
     Ok(schema)
 }
 
@@ -124,9 +125,13 @@ fn is_virtual(o: &ObjectRow) -> bool {
 }
 
 fn other(o: &ObjectRow, kind: ObjectKind) -> OtherObject {
-    OtherObject {
-        name: QualifiedName::new(o.name.clone()),
+    let mut object = OtherObject::new(
         kind,
-        definition: o.sql.as_deref().map(ddl::normalized),
+        QualifiedName::new(o.name.clone()),
+        o.sql.as_deref().map(ddl::normalized),
+    );
+    if object.kind == ObjectKind::Trigger {
+        object.table = Some(QualifiedName::new(o.tbl_name.clone()));
     }
+    object
 }

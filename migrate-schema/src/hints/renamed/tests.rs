@@ -132,6 +132,30 @@ fn errors_name_file_and_line() {
     ));
 }
 
+#[test]
+fn a_hint_at_the_end_of_the_create_table_line_renames_the_table() {
+    let sql = "CREATE TABLE writers ( -- @renamed from=authors\n    id INT, -- @renamed from=\"old id\"\n    name TEXT\n);";
+    let hints = rename_hints(Dialect::Postgres, "schema.sql", sql).unwrap();
+    let writers = QualifiedName::new("writers");
+    assert_eq!(
+        hints.tables.get(&QualifiedName::new("authors")),
+        Some(&writers)
+    );
+    assert_eq!(
+        hints.columns.get(&(writers, "old id".to_string())),
+        Some(&"id".to_string()),
+        "a quoted old name keeps its spaces"
+    );
+    let err = rename_hints(Dialect::Postgres, "s.sql", "-- @renamed from=\"open\n").unwrap_err();
+    assert!(matches!(
+        err,
+        HintError::InFile {
+            kind: HintErrorKind::Malformed { .. },
+            ..
+        }
+    ));
+}
+
 proptest::proptest! {
     /// Any text gets hints or an error, never a panic: `schema.sql` is user input.
     #[test]

@@ -44,11 +44,19 @@ pub(super) fn alter_column(
             .as_ref()
             .map(|c| collate(D, c))
             .unwrap_or_default();
-        out.push(format!(
-            "{col} TYPE {}{collation}{};",
-            to.data_type.raw,
-            using(from, to, ctx)
-        ));
+        // `serial` is no type: the column takes the integer it stands for,
+        // and the sequence behind it follows (see `serial_sequence`).
+        let target = serial_base(&to.data_type.raw).unwrap_or(&to.data_type.raw);
+        if serial_base(&from.data_type.raw) != Some(target) {
+            let mut plain = to.clone();
+            plain.data_type.raw = target.to_owned();
+            plain.data_type.normalized = target.to_owned();
+            out.push(format!(
+                "{col} TYPE {target}{collation}{};",
+                using(from, &plain, ctx)
+            ));
+        }
+        out.extend(serial_sequence(table, from, to));
     }
     if from.identity.is_some() && to.identity.is_none() {
         out.push(format!("{col} DROP IDENTITY;"));
@@ -97,6 +105,70 @@ pub(super) fn alter_column(
         ));
     }
     out
+}
+
+/// The integer type a `serial` pseudo-type stands for.
+fn serial_base(raw: &str) -> Option<&'static str> {
+    match raw.to_ascii_lowercase().as_str() {
+        "serial" | "serial4" => Some("integer"),
+        "bigserial" | "serial8" => Some("bigint"),
+        "smallserial" | "serial2" => Some("smallint"),
+        _ => None,
+    }
+}
+
+/// The sequence side of a change to or from `serial`: a serial column
+/// that widens keeps its sequence (`AS bigint`); a plain column that
+/// becomes serial gets an owned sequence moved past its values; a serial
+/// column that becomes plain loses its default and its sequence.
+fn serial_sequence(table: &QualifiedName, from: &Column, to: &Column) -> Vec<String> {
+    let t = literal(D, &qualified(D, table));
+    let c = literal(D, &to.name);
+    let sequence = format!("pg_get_serial_sequence({t}, {c})");
+    let run = |sql: String| format!("DO $migrate$ BEGIN EXECUTE {sql}; END $migrate$;");
+    match (
+        serial_base(&from.data_type.raw),
+        serial_base(&to.data_type.raw),
+    ) {
+        (Some(a), Some(b)) if a != b => {
+            vec![run(format!(
+                "format('ALTER SEQUENCE %s AS {b}', {sequence})"
+            ))]
+        }
+        (None, Some(b)) => {
+            let name = QualifiedName {
+                schema: table.schema.clone(),
+                name: format!("{}_{}_seq", table.name, to.name),
+            };
+            let seq = qualified(D, &name);
+            let col = ident(D, &to.name);
+            vec![
+                format!(
+                    "CREATE SEQUENCE {seq} AS {b} OWNED BY {}.{col};",
+                    qualified(D, table)
+                ),
+                format!(
+                    "{} ALTER COLUMN {col} SET DEFAULT nextval({});",
+                    alter(table),
+                    literal(D, &seq)
+                ),
+                format!(
+                    "SELECT setval({}, COALESCE(MAX({col}), 0) + 1, false) FROM {};",
+                    literal(D, &seq),
+                    qualified(D, table)
+                ),
+            ]
+        }
+        (Some(_), None) => vec![
+            format!(
+                "{} ALTER COLUMN {} DROP DEFAULT;",
+                alter(table),
+                ident(D, &to.name)
+            ),
+            run(format!("format('DROP SEQUENCE %s', {sequence})")),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 /// A `USING` clause where PostgreSQL has no implicit cast between the types.

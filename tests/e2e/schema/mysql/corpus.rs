@@ -146,11 +146,13 @@ async fn fresh(sql: &str, what: &str) -> Result<(Scratch, Db, Schema), String> {
 }
 
 fn same(got: &Schema, want: &Schema, what: &str) -> Result<(), String> {
-    if got.tables == want.tables {
+    if got.tables == want.tables && got.other_objects == want.other_objects {
         return Ok(());
     }
     let fix = draft(got, want, &Hints::new(), D);
-    let tables = |s: &Schema| -> Vec<Table> { s.tables.clone() };
+    let tables = |s: &Schema| -> (Vec<Table>, Vec<migrate_schema::OtherObject>) {
+        (s.tables.clone(), s.other_objects.clone())
+    };
     Err(format!(
         "{what}; still to do: {:?}{}",
         fix.sql(),

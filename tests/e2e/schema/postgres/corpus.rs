@@ -133,13 +133,12 @@ async fn reach(db: &Db, statements: &[&str], target: &Schema, hints: &Hints) -> 
     Ok(())
 }
 
-/// What up must reproduce: everything but the objects it does not generate,
+/// What up must reproduce: everything, objects beside the tables included,
 /// with columns in name order (a column added at the end of a table is the
 /// same column as one declared in the middle) and primary keys by columns
 /// only, as the diff compares them (a renamed table keeps `old_pkey`).
 fn comparable(schema: &Schema) -> Schema {
     let mut out = schema.clone();
-    out.other_objects.clear();
     for table in &mut out.tables {
         table.columns.sort_by(|a, b| a.name.cmp(&b.name));
         if let Some(pk) = &mut table.primary_key {

@@ -169,11 +169,11 @@ async fn run_case(case: &Case) -> Result<(), String> {
     if let Some(d) = differences(&reached.tables, &desired.tables) {
         return Err(format!("phase 1: up does not reach desired:\n{d}"));
     }
-    // Drafts neither create nor drop views and triggers: they stay as they were.
-    if reached.other_objects != current.other_objects {
+    // Views and triggers are drafted too: they must end as desired.
+    if reached.other_objects != desired.other_objects {
         return Err(format!(
-            "phase 1: up changed the objects it does not generate: {:?} → {:?}",
-            current.other_objects, reached.other_objects
+            "phase 1: up does not reach the desired objects: {:?} instead of {:?}",
+            reached.other_objects, desired.other_objects
         ));
     }
     // (2) desired → desired.
@@ -188,10 +188,10 @@ async fn run_case(case: &Case) -> Result<(), String> {
     if let Some(d) = differences(&returned.tables, &current.tables) {
         return Err(format!("phase 3: down does not return to current:\n{d}"));
     }
-    if returned.other_objects != desired.other_objects {
+    if returned.other_objects != current.other_objects {
         return Err(format!(
-            "phase 3: down changed the objects it does not generate: {:?} → {:?}",
-            desired.other_objects, returned.other_objects
+            "phase 3: down does not return to the current objects: {:?} instead of {:?}",
+            returned.other_objects, current.other_objects
         ));
     }
     // (4) current → current.

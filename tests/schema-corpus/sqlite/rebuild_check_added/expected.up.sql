@@ -10,7 +10,9 @@ CREATE TABLE "new_t" (
 INSERT INTO "new_t" ("id", "price") SELECT "id", "price" FROM "t";
 DROP TABLE "t";
 ALTER TABLE "new_t" RENAME TO "t";
-PRAGMA foreign_key_check;
+CREATE TEMP TABLE migrate_foreign_key_check (violations INTEGER CONSTRAINT "the rebuilt tables hold rows that violate a foreign key (see PRAGMA foreign_key_check)" CHECK (violations = 0));
+INSERT INTO temp.migrate_foreign_key_check SELECT count(*) FROM pragma_foreign_key_check;
+DROP TABLE temp.migrate_foreign_key_check;
 COMMIT;
 PRAGMA legacy_alter_table = 0;
 PRAGMA foreign_keys = ON;

@@ -9,7 +9,9 @@ CREATE TABLE "new_users" (
 INSERT INTO "new_users" ("id", "name") SELECT "id", "name" FROM "users";
 DROP TABLE "users";
 ALTER TABLE "new_users" RENAME TO "users";
-PRAGMA foreign_key_check;
+CREATE TEMP TABLE migrate_foreign_key_check (violations INTEGER CONSTRAINT "the rebuilt tables hold rows that violate a foreign key (see PRAGMA foreign_key_check)" CHECK (violations = 0));
+INSERT INTO temp.migrate_foreign_key_check SELECT count(*) FROM pragma_foreign_key_check;
+DROP TABLE temp.migrate_foreign_key_check;
 COMMIT;
 PRAGMA legacy_alter_table = 0;
 PRAGMA foreign_keys = ON;

@@ -1,0 +1,348 @@
+//! Views, routines, triggers and the other objects beside the tables:
+//! created, dropped or replaced from the definitions the catalog printed,
+//! in dependency order, and dropped and created again around a change to
+//! something they read (a view over a column whose type changes, a SQLite
+//! trigger on a table that is rebuilt).
+//!
+//! What no SQL can be written for (a kind the drafts do not know, an object
+//! the reader gave no definition for, a domain whose definition changed) is
+//! listed as [`NotGenerated`], never passed over.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use super::plan::{Phase, Plan};
+use crate::change::{Change, NotGenerated, Presence};
+use crate::model::{ObjectKind, OtherObject, QualifiedName, Schema};
+
+/// An object's identity in a schema: its kind and name.
+type Key = (String, QualifiedName);
+
+fn key(o: &OtherObject) -> Key {
+    (o.kind.to_string(), o.name.clone())
+}
+
+/// Kinds of [`ObjectKind::Other`] the drafts write.
+const OTHER_KINDS: [&str; 7] = [
+    "table setting",
+    "constraint setting",
+    "exclusion constraint",
+    "policy",
+    "rule",
+    "row level security",
+    "event",
+];
+
+/// Whether drafts can create and drop `o` from what the reader gave.
+pub(crate) fn generated(o: &OtherObject) -> bool {
+    o.definition.is_some()
+        && match &o.kind {
+            ObjectKind::Other(kind) => OTHER_KINDS.contains(&kind.as_str()),
+            _ => true,
+        }
+}
+
+/// Kinds tables may use (a column's type, a default's sequence): created
+/// before the tables, and dropped after them when they go for good.
+fn early(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Extension | ObjectKind::Sequence | ObjectKind::Domain
+    )
+}
+
+/// Kinds that stop (PostgreSQL) or die with (a SQLite rebuild) a change to
+/// a table they read, and so are dropped and created again around one.
+fn follows_tables(kind: &ObjectKind) -> bool {
+    match kind {
+        ObjectKind::View | ObjectKind::MaterializedView | ObjectKind::Trigger => true,
+        ObjectKind::Other(k) => k == "rule" || k == "policy" || k == "constraint setting",
+        _ => false,
+    }
+}
+
+/// The order objects of one dependency level are created in.
+fn rank(kind: &ObjectKind) -> u8 {
+    match kind {
+        ObjectKind::Extension => 0,
+        ObjectKind::Sequence => 1,
+        ObjectKind::Domain => 2,
+        ObjectKind::Function | ObjectKind::Procedure => 3,
+        ObjectKind::View => 4,
+        ObjectKind::MaterializedView => 5,
+        ObjectKind::Trigger => 6,
+        _ => 7,
+    }
+}
+
+/// Whether `from` can become `to` in place: a routine keeping its return
+/// type (`CREATE OR REPLACE`), a sequence's options (`ALTER SEQUENCE`), an
+/// extension's version, a table's row-level security switches.
+fn replaceable(from: &OtherObject, to: &OtherObject) -> bool {
+    match &from.kind {
+        ObjectKind::Function | ObjectKind::Procedure => {
+            returns(from.definition.as_deref()) == returns(to.definition.as_deref())
+        }
+        ObjectKind::Sequence | ObjectKind::Extension => true,
+        ObjectKind::Other(k) => {
+            k == "row level security" || k == "table setting" || k == "constraint setting"
+        }
+        _ => false,
+    }
+}
+
+/// The `RETURNS ...` line of a routine's definition (PostgreSQL prints it
+/// on a line of its own; MySQL's text is the whole header).
+fn returns(definition: Option<&str>) -> Option<&str> {
+    let def = definition?;
+    def.lines()
+        .map(str::trim)
+        .find(|l| {
+            l.get(..8)
+                .is_some_and(|w| w.eq_ignore_ascii_case("returns "))
+        })
+        .or(Some(def))
+}
+
+/// The tables (under both names when renamed) that the planned changes
+/// alter beyond their indexes and comments: what objects reading them must
+/// be dropped and created again around.
+pub(crate) fn touched_tables(
+    plan: &Plan,
+    renamed: &HashMap<QualifiedName, QualifiedName>,
+) -> HashSet<QualifiedName> {
+    let mut out = HashSet::new();
+    for change in plan.changes() {
+        if let Change::RecreateEnum { columns, .. } = change {
+            out.extend(columns.iter().map(|(t, _)| t.clone()));
+        }
+        if matches!(
+            change,
+            Change::CreateIndex { .. }
+                | Change::DropIndex { .. }
+                | Change::SetTableComment { .. }
+                | Change::CreateTable { .. }
+        ) {
+            continue;
+        }
+        out.extend(change.table().cloned());
+    }
+    for (old, new) in renamed {
+        if out.contains(new) || out.contains(old) {
+            out.insert(old.clone());
+            out.insert(new.clone());
+        }
+    }
+    out
+}
+
+/// Adds the object changes to `plan` and returns what is not generated.
+/// `touched` holds the tables (current and desired names) that the table
+/// changes already in `plan` alter; `gone` those it drops, which take
+/// their triggers, policies and settings with them.
+pub(crate) fn diff_objects(
+    current: &Schema,
+    desired: &Schema,
+    touched: &HashSet<QualifiedName>,
+    gone: &HashSet<QualifiedName>,
+    plan: &mut Plan,
+) -> Vec<NotGenerated> {
+    let cur: HashMap<Key, &OtherObject> =
+        current.other_objects.iter().map(|o| (key(o), o)).collect();
+    let des: HashMap<Key, &OtherObject> =
+        desired.other_objects.iter().map(|o| (key(o), o)).collect();
+    let mut not_generated = Vec::new();
+    // Current objects to drop, and whether they come back.
+    let mut dropped: BTreeSet<Key> = BTreeSet::new();
+    let mut created: BTreeSet<Key> = BTreeSet::new();
+    let mut replaced = Vec::new();
+    for o in &desired.other_objects {
+        let presence = match cur.get(&key(o)) {
+            None if generated(o) => {
+                created.insert(key(o));
+                continue;
+            }
+            None => Presence::DesiredOnly,
+            Some(c) if c.same_definition(o) && o.definition.is_some() => continue,
+            Some(c) if c.definition.is_none() || o.definition.is_none() => Presence::Unknown,
+            Some(c)
+                if generated(c)
+                    && generated(o)
+                    && (c.definition == o.definition || replaceable(c, o)) =>
+            {
+                replaced.push(((*c).clone(), o.clone()));
+                continue;
+            }
+            Some(c) if generated(c) && generated(o) && o.kind != ObjectKind::Domain => {
+                dropped.insert(key(o));
+                created.insert(key(o));
+                continue;
+            }
+            Some(_) => Presence::Changed,
+        };
+        not_generated.push(NotGenerated {
+            object: o.clone(),
+            presence,
+        });
+    }
+    let mut removed: BTreeSet<Key> = BTreeSet::new();
+    for o in &current.other_objects {
+        if des.contains_key(&key(o)) {
+            continue;
+        }
+        if generated(o) {
+            removed.insert(key(o));
+        } else {
+            not_generated.push(NotGenerated {
+                object: o.clone(),
+                presence: Presence::CurrentOnly,
+            });
+        }
+    }
+    // What must go for a while: objects over touched tables, then, until
+    // nothing is added, everything that reads something going.
+    for o in &current.other_objects {
+        let k = key(o);
+        if follows_tables(&o.kind)
+            && generated(o)
+            && des.contains_key(&k)
+            && o.depends_on
+                .iter()
+                .chain(&o.table)
+                .any(|t| touched.contains(t))
+        {
+            dropped.insert(k.clone());
+            created.insert(k);
+        }
+    }
+    let mut stuck: HashSet<Key> = HashSet::new();
+    loop {
+        let going: HashSet<&QualifiedName> =
+            dropped.iter().chain(&removed).map(|(_, n)| n).collect();
+        let more: Vec<Key> = current
+            .other_objects
+            .iter()
+            .map(|o| (key(o), o))
+            .filter(|(k, _)| !dropped.contains(k) && !removed.contains(k) && !stuck.contains(k))
+            .filter(|(_, o)| o.depends_on.iter().any(|d| going.contains(d)))
+            .map(|(k, _)| k)
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        for k in more {
+            if des.get(&k).is_some_and(|o| generated(o)) {
+                created.insert(k.clone());
+                dropped.insert(k);
+            } else if !des.contains_key(&k) && cur.get(&k).is_some_and(|o| generated(o)) {
+                removed.insert(k);
+            } else {
+                // Neither side can be written: it stays listed as it is.
+                stuck.insert(k);
+            }
+        }
+    }
+    let drops: BTreeSet<Key> = dropped.union(&removed).cloned().collect();
+    for k in dependency_order(&current.other_objects, &drops)
+        .into_iter()
+        .rev()
+    {
+        let object = cur[&k].clone();
+        if removed.contains(&k) && object.table.as_ref().is_some_and(|t| gone.contains(t)) {
+            continue;
+        }
+        let phase = if removed.contains(&k) && (early(&object.kind) || is_routine(&object.kind)) {
+            Phase::DropLateObjects
+        } else {
+            Phase::DropObjects
+        };
+        plan.push(phase, Change::DropObject { object });
+    }
+    for (from, to) in replaced {
+        plan.push(Phase::CreateObjects, Change::ReplaceObject { from, to });
+    }
+    for k in dependency_order(&desired.other_objects, &created) {
+        let object = des[&k].clone();
+        let phase = if early(&object.kind) {
+            Phase::CreateEarlyObjects
+        } else {
+            Phase::CreateObjects
+        };
+        plan.push(phase, Change::CreateObject { object });
+    }
+    not_generated.sort_by(|a, b| {
+        (&a.object.name, a.object.kind.to_string())
+            .cmp(&(&b.object.name, b.object.kind.to_string()))
+    });
+    not_generated
+}
+
+fn is_routine(kind: &ObjectKind) -> bool {
+    matches!(kind, ObjectKind::Function | ObjectKind::Procedure)
+}
+
+/// The objects of `schema` named in `wanted`, each after the objects it
+/// depends on (by rank, then name, among those ready); a cycle is broken
+/// at its lowest object.
+fn dependency_order(objects: &[OtherObject], wanted: &BTreeSet<Key>) -> Vec<Key> {
+    let chosen: Vec<&OtherObject> = objects
+        .iter()
+        .filter(|o| wanted.contains(&key(o)))
+        .collect();
+    let names: HashMap<&QualifiedName, Vec<usize>> =
+        chosen
+            .iter()
+            .enumerate()
+            .fold(HashMap::new(), |mut m, (i, o)| {
+                m.entry(&o.name).or_default().push(i);
+                m
+            });
+    let mut waits: Vec<usize> = vec![0; chosen.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
+    for (i, o) in chosen.iter().enumerate() {
+        let deps: BTreeSet<usize> = o
+            .depends_on
+            .iter()
+            .filter_map(|d| names.get(d))
+            .flatten()
+            .copied()
+            .filter(|&j| j != i)
+            .collect();
+        waits[i] = deps.len();
+        for j in deps {
+            dependents[j].push(i);
+        }
+    }
+    let mut ready: BTreeMap<(u8, Key), usize> = BTreeMap::new();
+    for (i, o) in chosen.iter().enumerate() {
+        if waits[i] == 0 {
+            ready.insert((rank(&o.kind), key(o)), i);
+        }
+    }
+    let mut done = vec![false; chosen.len()];
+    let mut out = Vec::with_capacity(chosen.len());
+    let mut next_left = 0;
+    while out.len() < chosen.len() {
+        let next = match ready.pop_first() {
+            Some((_, i)) => i,
+            // A cycle: the lowest object left goes first.
+            None => {
+                while done[next_left] {
+                    next_left += 1;
+                }
+                next_left
+            }
+        };
+        if done[next] {
+            continue;
+        }
+        done[next] = true;
+        out.push(key(chosen[next]));
+        for &i in &dependents[next] {
+            waits[i] = waits[i].saturating_sub(1);
+            if !done[i] && waits[i] == 0 {
+                ready.insert((rank(&chosen[i].kind), key(chosen[i])), i);
+            }
+        }
+    }
+    out
+}

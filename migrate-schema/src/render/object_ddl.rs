@@ -1,0 +1,294 @@
+//! The statements that create, drop and replace one object beside the
+//! tables (view, routine, trigger, sequence, extension, domain, policy,
+//! rule, row-level security, exclusion constraint, event) from the
+//! definition its catalog reader printed, in each dialect.
+
+use super::quote::qualified;
+use crate::model::{Dialect, ObjectKind, OtherObject, QualifiedName};
+
+/// The definition without surrounding blanks and a final `;`.
+fn body(o: &OtherObject) -> &str {
+    o.definition
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .trim_end_matches(';')
+        .trim_end()
+}
+
+fn starts_with_create(def: &str) -> bool {
+    def.get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("create"))
+}
+
+/// The table an object belongs to, as SQL.
+fn on(o: &OtherObject, dialect: Dialect) -> String {
+    o.table
+        .as_ref()
+        .map(|t| qualified(dialect, t))
+        .unwrap_or_default()
+}
+
+/// The object's own name as SQL (a trigger's without ` on table`).
+fn own_name(o: &OtherObject, dialect: Dialect) -> String {
+    let bare = QualifiedName {
+        schema: o.name.schema.clone(),
+        name: o.bare_name().to_owned(),
+    };
+    qualified(dialect, &bare)
+}
+
+/// A routine's name with its argument types outside the quotes
+/// (`"add"(integer, integer)`), as PostgreSQL's drops need.
+fn routine_name(o: &OtherObject, dialect: Dialect) -> String {
+    match o.name.name.split_once('(') {
+        Some((base, args)) => {
+            let bare = QualifiedName {
+                schema: o.name.schema.clone(),
+                name: base.to_owned(),
+            };
+            format!("{}({args}", qualified(dialect, &bare))
+        }
+        None => qualified(dialect, &o.name),
+    }
+}
+
+/// `CREATE ...` for `o`, then its settings (comment, disabled state).
+pub(crate) fn create_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
+    let def = body(o);
+    let name = qualified(dialect, &o.name);
+    let mut out = match &o.kind {
+        _ if starts_with_create(def) => vec![format!("{def};")],
+        ObjectKind::View => vec![format!("CREATE VIEW {name} AS {def};")],
+        ObjectKind::MaterializedView => {
+            vec![format!("CREATE MATERIALIZED VIEW {name} AS {def};")]
+        }
+        ObjectKind::Sequence => vec![format!("CREATE SEQUENCE {name} {def};")],
+        ObjectKind::Domain => vec![format!("CREATE DOMAIN {name} AS {def};")],
+        ObjectKind::Extension => vec![format!("CREATE EXTENSION IF NOT EXISTS {name} {def};")],
+        ObjectKind::Trigger if dialect == Dialect::MySql => {
+            vec![format!("CREATE TRIGGER {name} {def};")]
+        }
+        ObjectKind::Other(k) if k == "exclusion constraint" => vec![format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {def};",
+            on(o, dialect),
+            own_name(o, dialect)
+        )],
+        ObjectKind::Other(k) if k == "row level security" => row_security(o, dialect, def),
+        ObjectKind::Other(k) if k == "table setting" || k == "constraint setting" => {
+            vec![format!("ALTER TABLE {} {def};", on(o, dialect))]
+        }
+        _ => vec![format!("{def};")],
+    };
+    out.extend(
+        o.settings
+            .iter()
+            .map(|s| format!("{};", s.trim_end_matches(';'))),
+    );
+    out
+}
+
+/// `ALTER TABLE ... ENABLE|DISABLE ROW LEVEL SECURITY` and `[NO] FORCE`,
+/// from a definition holding `ENABLE` and/or `FORCE`.
+fn row_security(o: &OtherObject, dialect: Dialect, def: &str) -> Vec<String> {
+    let table = on(o, dialect);
+    let upper = def.to_ascii_uppercase();
+    let enable = if upper.contains("ENABLE") {
+        "ENABLE"
+    } else {
+        "DISABLE"
+    };
+    let force = if upper.contains("FORCE") {
+        "FORCE"
+    } else {
+        "NO FORCE"
+    };
+    vec![
+        format!("ALTER TABLE {table} {enable} ROW LEVEL SECURITY;"),
+        format!("ALTER TABLE {table} {force} ROW LEVEL SECURITY;"),
+    ]
+}
+
+/// The `ALTER TABLE` action undoing a table setting: `SET UNLOGGED` →
+/// `SET LOGGED`, `SET (fillfactor=70)` → `RESET (fillfactor)`, `REPLICA
+/// IDENTITY FULL` → `REPLICA IDENTITY DEFAULT`, an `ENGINE=...` → InnoDB,
+/// MariaDB's default.
+fn reset(def: &str) -> String {
+    if def == "SET UNLOGGED" {
+        return "SET LOGGED".into();
+    }
+    if let Some(option) = def.strip_prefix("SET (") {
+        let key = option.split('=').next().unwrap_or_default();
+        return format!("RESET ({})", key.trim_end_matches(')'));
+    }
+    if def.starts_with("REPLICA IDENTITY") {
+        return "REPLICA IDENTITY DEFAULT".into();
+    }
+    if def.starts_with("ENGINE") {
+        return "ENGINE=InnoDB".into();
+    }
+    if let Some((constraint, _)) = def.split_once(" DEFERRABLE") {
+        return format!("{constraint} NOT DEFERRABLE INITIALLY IMMEDIATE");
+    }
+    def.to_owned()
+}
+
+/// The statement dropping `o`.
+pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
+    let name = qualified(dialect, &o.name);
+    let table = on(o, dialect);
+    let own = own_name(o, dialect);
+    let sql = match &o.kind {
+        ObjectKind::View => format!("DROP VIEW {name};"),
+        ObjectKind::MaterializedView => format!("DROP MATERIALIZED VIEW {name};"),
+        ObjectKind::Function => format!("DROP FUNCTION {};", routine_name(o, dialect)),
+        ObjectKind::Procedure => format!("DROP PROCEDURE {};", routine_name(o, dialect)),
+        ObjectKind::Trigger if dialect == Dialect::Postgres => {
+            format!("DROP TRIGGER {own} ON {table};")
+        }
+        ObjectKind::Trigger => format!("DROP TRIGGER {own};"),
+        ObjectKind::Sequence => format!("DROP SEQUENCE {name};"),
+        ObjectKind::Domain => format!("DROP DOMAIN {name};"),
+        ObjectKind::Extension => format!("DROP EXTENSION {name};"),
+        ObjectKind::Other(k) => match k.as_str() {
+            "exclusion constraint" => format!("ALTER TABLE {table} DROP CONSTRAINT {own};"),
+            "policy" => format!("DROP POLICY {own} ON {table};"),
+            "rule" => format!("DROP RULE {own} ON {table};"),
+            "event" => format!("DROP EVENT {name};"),
+            "table setting" | "constraint setting" => {
+                format!("ALTER TABLE {table} {};", reset(body(o)))
+            }
+            "row level security" => {
+                return vec![
+                    format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"),
+                    format!("ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY;"),
+                ]
+            }
+            other => format!("-- cannot drop {other} {name}"),
+        },
+    };
+    vec![sql]
+}
+
+/// The statements turning `from` into `to` in place, or dropping and
+/// creating it where the dialect has no such statement.
+pub(crate) fn replace_object(
+    from: &OtherObject,
+    to: &OtherObject,
+    dialect: Dialect,
+) -> Vec<String> {
+    let name = qualified(dialect, &to.name);
+    let def = body(to);
+    let mut out = match &to.kind {
+        // Only its settings differ: they alone change.
+        _ if from.definition == to.definition => Vec::new(),
+        ObjectKind::Function | ObjectKind::Procedure if dialect == Dialect::Postgres => {
+            vec![format!("{def};")]
+        }
+        ObjectKind::Sequence => vec![format!("ALTER SEQUENCE {name} {def};")],
+        ObjectKind::Extension => {
+            let version = def.strip_prefix("VERSION ").unwrap_or(def);
+            vec![format!("ALTER EXTENSION {name} UPDATE TO {version};")]
+        }
+        ObjectKind::Other(k) if k == "row level security" => row_security(to, dialect, def),
+        ObjectKind::Other(k) if k == "table setting" || k == "constraint setting" => {
+            create_object(to, dialect)
+        }
+        _ => {
+            let mut out = drop_object(from, dialect);
+            out.extend(create_object(to, dialect));
+            return out;
+        }
+    };
+    out.extend(settings_change(from, to));
+    out
+}
+
+/// The statements taking `from`'s settings to `to`'s: a comment no longer
+/// there is set to NULL, a trigger or rule no longer disabled is enabled
+/// again, and every setting `to` has that `from` lacks is run.
+fn settings_change(from: &OtherObject, to: &OtherObject) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in from.settings.iter().filter(|s| !to.settings.contains(s)) {
+        if let Some((target, _)) = s
+            .split_once(" IS ")
+            .filter(|_| s.starts_with("COMMENT ON "))
+        {
+            let kept = to
+                .settings
+                .iter()
+                .any(|t| t.starts_with(&format!("{target} IS ")));
+            if !kept {
+                out.push(format!("{target} IS NULL;"));
+            }
+            continue;
+        }
+        // `ALTER TABLE t DISABLE TRIGGER x` (or ENABLE REPLICA / ALWAYS).
+        for state in [" DISABLE ", " ENABLE REPLICA ", " ENABLE ALWAYS "] {
+            if let Some((table, what)) = s.split_once(state) {
+                let replaced = to
+                    .settings
+                    .iter()
+                    .any(|t| t.starts_with(table) && t.ends_with(what) && t.as_str() != s.as_str());
+                if !replaced {
+                    out.push(format!("{table} ENABLE {what};"));
+                }
+                break;
+            }
+        }
+    }
+    out.extend(
+        to.settings
+            .iter()
+            .filter(|s| !from.settings.contains(s))
+            .map(|s| format!("{};", s.trim_end_matches(';'))),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(kind: ObjectKind, name: &str, def: &str) -> OtherObject {
+        OtherObject::new(kind, QualifiedName::new(name), Some(def.to_owned()))
+    }
+
+    #[test]
+    fn views_sequences_and_triggers_are_created_and_dropped_by_name() {
+        let d = Dialect::Postgres;
+        let v = object(ObjectKind::View, "v", " SELECT 1;");
+        assert_eq!(create_object(&v, d), ["CREATE VIEW \"v\" AS SELECT 1;"]);
+        assert_eq!(drop_object(&v, d), ["DROP VIEW \"v\";"]);
+        let mut t = object(
+            ObjectKind::Trigger,
+            "tg on t",
+            "CREATE TRIGGER tg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
+        );
+        t.table = Some(QualifiedName::new("t"));
+        t.settings = vec!["ALTER TABLE t DISABLE TRIGGER tg".into()];
+        assert_eq!(
+            create_object(&t, d),
+            [
+                "CREATE TRIGGER tg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();",
+                "ALTER TABLE t DISABLE TRIGGER tg;"
+            ]
+        );
+        assert_eq!(drop_object(&t, d), ["DROP TRIGGER \"tg\" ON \"t\";"]);
+        let s1 = object(ObjectKind::Sequence, "s", "AS bigint INCREMENT BY 1");
+        let s2 = object(ObjectKind::Sequence, "s", "AS bigint INCREMENT BY 5");
+        assert_eq!(
+            replace_object(&s1, &s2, d),
+            ["ALTER SEQUENCE \"s\" AS bigint INCREMENT BY 5;"]
+        );
+        let f = object(
+            ObjectKind::Function,
+            "add(integer, integer)",
+            "CREATE FUNCTION ...",
+        );
+        assert_eq!(
+            drop_object(&f, d),
+            ["DROP FUNCTION \"add\"(integer, integer);"]
+        );
+    }
+}

@@ -1,0 +1,4 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+CREATE VIEW v AS SELECT id FROM t;
+CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';
+COMMENT ON FUNCTION add(int, int) IS 'sum';

@@ -1,0 +1,1 @@
+CREATE TABLE rooms (room int, during tsrange, CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&));

@@ -1,0 +1,2 @@
+CREATE TABLE p (id int PRIMARY KEY, code int UNIQUE);
+CREATE TABLE c (id int PRIMARY KEY, p_id int, CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p);

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+CREATE FUNCTION twice(a int) RETURNS bigint LANGUAGE sql AS 'SELECT a::bigint * 2';
+CREATE VIEW v AS SELECT twice(n) AS n2 FROM t;

@@ -1,0 +1,5 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+ALTER TABLE t SET (fillfactor = 60);
+CREATE POLICY p ON t USING (n > 0);
+CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY positive_only ON t FOR SELECT USING (n > 0);

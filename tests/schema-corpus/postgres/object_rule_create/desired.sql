@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+CREATE RULE t_no_delete AS ON DELETE TO t DO INSTEAD NOTHING;

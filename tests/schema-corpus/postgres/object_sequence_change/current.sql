@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+CREATE SEQUENCE tickets START 100 INCREMENT 5;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+ALTER TABLE t REPLICA IDENTITY FULL;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+CREATE VIEW v AS SELECT id, note FROM t WHERE n > 10;

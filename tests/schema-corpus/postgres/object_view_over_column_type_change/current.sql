@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, n int, note text);
+CREATE VIEW v AS SELECT id, n FROM t;
+CREATE VIEW w AS SELECT n FROM v;

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, note text);
+CREATE VIEW v AS SELECT id FROM t;

@@ -1,0 +1,1 @@
+CREATE TABLE authors (id INTEGER PRIMARY KEY, "full name" TEXT);
