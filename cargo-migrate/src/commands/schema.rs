@@ -8,7 +8,7 @@ use crate::error::CliError;
 use crate::project::Project;
 use migrate_devtools::autogen::{read_live, Pipeline};
 use migrate_runtime::{Db, Migrations, DEFAULT_TABLE};
-use migrate_schema::{diff, draft, Hints, Schema};
+use migrate_schema::{diff, draft, Hints, Presence, Schema};
 use serde::Serialize;
 use std::io::Write;
 
@@ -137,6 +137,33 @@ pub(crate) fn check(
             .collect()
     };
     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    // Objects of a kind no SQL is written for still differ: a pass would be
+    // a lie, so each is a problem of its own, named.
+    let not_generated = |from: &Schema, to: &Schema, kind: &'static str| {
+        diff(from, to, &Hints::new())
+            .not_generated
+            .into_iter()
+            .filter_map(move |n| {
+                let how = match n.presence {
+                    Presence::DesiredOnly => "is missing",
+                    Presence::CurrentOnly => "is there but should not be",
+                    Presence::Changed => "has another definition",
+                    Presence::Unknown => return None,
+                };
+                Some(SchemaProblem {
+                    kind,
+                    message: format!(
+                        "{} {} {how} (a kind autogenerate writes no SQL for; compared, not generated)",
+                        n.object.kind, n.object.name
+                    ),
+                    sql: Vec::new(),
+                })
+            })
+    };
+    problems.extend(not_generated(&current, &desired, "schema"));
+    if let Some(live) = &live {
+        problems.extend(not_generated(live, &current, "schema_drift"));
+    }
     if !diff(&current, &desired, &Hints::new()).is_empty() {
         problems.push(SchemaProblem {
             kind: "schema",
