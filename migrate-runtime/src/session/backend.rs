@@ -120,15 +120,18 @@ pub(crate) trait Backend: Send + Sized + 'static {
 
     /// Runs a migration section. `in_transaction` says whether a
     /// transaction is open around it; outside one, each statement must
-    /// commit on its own. The default runs it whole.
+    /// commit on its own. `done` hears of each statement as it finishes
+    /// (its number in the section and the rows it changed). The default
+    /// runs it whole.
     fn run_section(
         &mut self,
         conn: &mut Conn<Self>,
         sql: &str,
         _in_transaction: bool,
+        done: super::Finished<'_>,
     ) -> impl Future<Output = Result<(), SqlFailure>> + Send {
         let sql = super::sql_str(sql);
-        async move { Self::Db::run_many(conn, sql).await }
+        async move { Self::Db::run_many(conn, sql, done).await }
     }
 
     /// What an error of this driver means.
