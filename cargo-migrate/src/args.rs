@@ -17,6 +17,7 @@ mod migrate;
 mod revision;
 mod schema;
 mod squash;
+mod rehearse;
 mod stairway;
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ pub(crate) use migrate::{DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, Upgrade
 pub(crate) use revision::{MergeArgs, RevisionArgs};
 pub(crate) use schema::{AutogenOpts, DevOpts, DumpArgs, SchemaArgs, SchemaCommand};
 pub(crate) use squash::SquashArgs;
+pub(crate) use rehearse::RehearseArgs;
 pub(crate) use stairway::TestArgs;
 
 /// The `cargo` front: cargo runs `cargo-migrate migrate ARGS...`, so the first
@@ -192,4 +194,16 @@ pub(crate) enum Command {
     /// must end in the same schema; with `schema` in migrate.toml the end
     /// must equal it. Exit 1 when a check fails.
     Test(TestArgs),
+    /// Rehearse the pending migrations on a copy of the database.
+    ///
+    /// Copies the database (--from-url, else the database URL; only read)
+    /// into a scratch database on the dev server, runs every pending
+    /// revision there through the migrator, timing each statement and
+    /// recording the locks it held, the tables it rewrote and their sizes;
+    /// then downgrades to where the copy started (schema compared, tables
+    /// that lost rows listed) and upgrades again. The copy is dropped on
+    /// every path, Ctrl-C and SIGTERM included, unless --keep. Exit 1 when a
+    /// revision or its down fails on the copy, or a lock stronger than
+    /// row-level is held longer than --max-lock.
+    Rehearse(RehearseArgs),
 }

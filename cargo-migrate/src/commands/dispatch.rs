@@ -29,5 +29,6 @@ pub(crate) fn dispatch(
         Command::Check(a) => super::check::run(&a, env, out),
         Command::Schema(a) => super::schema::run(&a, env, out),
         Command::Test(a) => super::stairway::run(&a, env, out),
+        Command::Rehearse(a) => super::rehearse::run(&a, env, out),
     }
 }
