@@ -14,10 +14,10 @@ mod global;
 mod init;
 mod inspect;
 mod migrate;
+mod rehearse;
 mod revision;
 mod schema;
 mod squash;
-mod rehearse;
 mod stairway;
 #[cfg(test)]
 mod tests;
@@ -28,10 +28,10 @@ pub(crate) use global::GlobalOpts;
 pub(crate) use init::InitArgs;
 pub(crate) use inspect::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 pub(crate) use migrate::{DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs};
+pub(crate) use rehearse::RehearseArgs;
 pub(crate) use revision::{MergeArgs, RevisionArgs};
 pub(crate) use schema::{AutogenOpts, DevOpts, DumpArgs, SchemaArgs, SchemaCommand};
 pub(crate) use squash::SquashArgs;
-pub(crate) use rehearse::RehearseArgs;
 pub(crate) use stairway::TestArgs;
 
 /// The `cargo` front: cargo runs `cargo-migrate migrate ARGS...`, so the first

@@ -148,11 +148,21 @@ fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<()> {
     )?;
     writeln!(out, "locks from: {:?}", r.lock_source)?;
     if r.revisions.is_empty() {
-        writeln!(out, "nothing pending: the copy is at {}", r.started_at.join(", "))?;
+        writeln!(
+            out,
+            "nothing pending: the copy is at {}",
+            r.started_at.join(", ")
+        )?;
     }
     for rev in &r.revisions {
         let state = if rev.error.is_some() { "FAILED" } else { "ok" };
-        writeln!(out, "up   {state:<6} {} ({})  {}", rev.id, rev.file, ms(rev.duration))?;
+        writeln!(
+            out,
+            "up   {state:<6} {} ({})  {}",
+            rev.id,
+            rev.file,
+            ms(rev.duration)
+        )?;
         write_statements(out, &rev.statements)?;
         if let Some(e) = &rev.error {
             writeln!(out, "    error: {e}")?;
@@ -161,7 +171,11 @@ fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<()> {
             writeln!(out, "    rewrite: {} {}", w.table, w.how)?;
         }
         for s in &rev.sizes {
-            writeln!(out, "    size: {} {:?} -> {:?} bytes", s.table, s.before, s.after)?;
+            writeln!(
+                out,
+                "    size: {} {:?} -> {:?} bytes",
+                s.table, s.before, s.after
+            )?;
         }
     }
     if let Some(rb) = &r.rollback {
@@ -172,7 +186,13 @@ fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<()> {
             for rev in r.revisions.iter().rev() {
                 let Some(d) = &rev.down else { continue };
                 let state = if d.error.is_some() { "FAILED" } else { "ok" };
-                writeln!(out, "down {state:<6} {} ({})  {}", rev.id, rev.file, ms(d.duration))?;
+                writeln!(
+                    out,
+                    "down {state:<6} {} ({})  {}",
+                    rev.id,
+                    rev.file,
+                    ms(d.duration)
+                )?;
                 write_statements(out, &d.statements)?;
                 if let Some(e) = &d.error {
                     writeln!(out, "    error: {e}")?;
@@ -187,7 +207,8 @@ fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<()> {
                     "    lost: {} had {} row(s), has {} (rows or values did not come back)",
                     l.table,
                     l.rows_before,
-                    l.rows_after.map_or("no table".to_owned(), |n| n.to_string())
+                    l.rows_after
+                        .map_or("no table".to_owned(), |n| n.to_string())
                 )?;
             }
             if let Some(a) = rb.again {

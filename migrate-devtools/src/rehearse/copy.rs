@@ -126,7 +126,16 @@ async fn postgres(
     };
     if let Some(percent) = sample {
         conn.close().await.ok();
-        return pg_sample(source, copy, &from, &dump, restore_cmd, (percent, table), &secrets).await;
+        return pg_sample(
+            source,
+            copy,
+            &from,
+            &dump,
+            restore_cmd,
+            (percent, table),
+            &secrets,
+        )
+        .await;
     }
     conn.close().await.ok();
     let jobs = jobs();
@@ -150,7 +159,15 @@ async fn postgres(
     let mut cmd = from.pg_command(&dump);
     cmd.arg("--format=custom")
         .arg(format!("--dbname={}", from.database));
-    pipe(cmd, "pg_dump", restore_cmd(&[]), "pg_restore", &shown, &secrets).await?;
+    pipe(
+        cmd,
+        "pg_dump",
+        restore_cmd(&[]),
+        "pg_restore",
+        &shown,
+        &secrets,
+    )
+    .await?;
     Ok("pg_dump --format=custom | pg_restore".to_owned())
 }
 
@@ -195,11 +212,12 @@ async fn mysql(
     table: &str,
 ) -> Result<String, RehearseError> {
     let shown = source.to_string();
-    let dump = tools::on_path(&["mariadb-dump", "mysqldump"]).ok_or(RehearseError::ToolMissing {
-        tool: "mariadb-dump",
-        database: "MariaDB/MySQL",
-        package: "mariadb-client",
-    })?;
+    let dump =
+        tools::on_path(&["mariadb-dump", "mysqldump"]).ok_or(RehearseError::ToolMissing {
+            tool: "mariadb-dump",
+            database: "MariaDB/MySQL",
+            package: "mariadb-client",
+        })?;
     let client = tools::on_path(&["mariadb", "mysql"]).ok_or(RehearseError::ToolMissing {
         tool: "mariadb",
         database: "MariaDB/MySQL",
@@ -234,16 +252,23 @@ async fn mysql(
     pipe(d, "mariadb-dump", r, "mariadb", &shown, &secrets).await?;
     if sample.is_some() {
         let mut d = from.my_command(&dump, &from_cnf);
-        d.args(["--single-transaction", "--no-create-info", "--skip-lock-tables"])
-            .arg(&from.database)
-            .arg(version);
+        d.args([
+            "--single-transaction",
+            "--no-create-info",
+            "--skip-lock-tables",
+        ])
+        .arg(&from.database)
+        .arg(version);
         let mut r = to.my_command(&client, &to_cnf);
         r.arg(&to.database);
         pipe(d, "mariadb-dump", r, "mariadb", &shown, &secrets).await?;
     }
     Ok(match sample {
         None => "mariadb-dump --single-transaction | mariadb".to_owned(),
-        Some(p) => format!("mariadb-dump --single-transaction --where 'RAND() < {}' | mariadb", p / 100.0),
+        Some(p) => format!(
+            "mariadb-dump --single-transaction --where 'RAND() < {}' | mariadb",
+            p / 100.0
+        ),
     })
 }
 
@@ -336,11 +361,12 @@ async fn sqlite(
         .await
         .map_err(failed("copy the database (VACUUM INTO)"))?;
     conn.close().await.ok();
-    let url = DatabaseUrl::parse(&format!("sqlite://{}", file.display()))
-        .map_err(|e| RehearseError::Io {
+    let url = DatabaseUrl::parse(&format!("sqlite://{}", file.display())).map_err(|e| {
+        RehearseError::Io {
             action: format!("name the copy {}: {e}", file.display()),
             source: std::io::Error::other("bad path"),
-        })?;
+        }
+    })?;
     let db = Db::connect_url(&url).await?;
     let mut method = "VACUUM INTO (read-only source)".to_owned();
     if let Some(p) = sample {

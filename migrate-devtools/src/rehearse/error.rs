@@ -26,7 +26,9 @@ pub enum RehearseError {
         source: sqlx::Error,
     },
     /// A copy tool is not installed.
-    #[error("{tool} is not installed: the copy of a {database} database needs it (Debian: {package})")]
+    #[error(
+        "{tool} is not installed: the copy of a {database} database needs it (Debian: {package})"
+    )]
     ToolMissing {
         /// The tool.
         tool: &'static str,

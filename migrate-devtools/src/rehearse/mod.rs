@@ -22,7 +22,7 @@ mod walk;
 
 pub use error::RehearseError;
 pub use report::{
-    CopyReport, DownRun, LockHeld, LockSource, LongLock, RehearsalReport, Rewrite, Rollback,
-    RevisionRun, StatementRun, TableLoss, TableSize,
+    CopyReport, DownRun, LockHeld, LockSource, LongLock, RehearsalReport, RevisionRun, Rewrite,
+    Rollback, StatementRun, TableLoss, TableSize,
 };
 pub use walk::Rehearsal;

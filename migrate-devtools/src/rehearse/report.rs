@@ -215,18 +215,35 @@ impl RehearsalReport {
         let mut out = Vec::new();
         for r in &self.revisions {
             if let Some(e) = &r.error {
-                out.push(format!("revision {} ({}) failed on the copy: {e}", r.id, r.file));
+                out.push(format!(
+                    "revision {} ({}) failed on the copy: {e}",
+                    r.id, r.file
+                ));
             }
             if let Some(e) = r.down.as_ref().and_then(|d| d.error.as_ref()) {
-                out.push(format!("the down of {} ({}) failed on the copy: {e}", r.id, r.file));
+                out.push(format!(
+                    "the down of {} ({}) failed on the copy: {e}",
+                    r.id, r.file
+                ));
             }
         }
         if let Some(rb) = &self.rollback {
-            if rb.error.is_some() && !self.revisions.iter().any(|r| r.down.as_ref().is_some_and(|d| d.error.is_some())) {
-                out.push(format!("the downgrade failed on the copy: {}", rb.error.as_deref().unwrap_or_default()));
+            if rb.error.is_some()
+                && !self
+                    .revisions
+                    .iter()
+                    .any(|r| r.down.as_ref().is_some_and(|d| d.error.is_some()))
+            {
+                out.push(format!(
+                    "the downgrade failed on the copy: {}",
+                    rb.error.as_deref().unwrap_or_default()
+                ));
             }
             if !rb.schema_differences.is_empty() {
-                out.push("after the downgrade the schema is not the one the copy started with".to_owned());
+                out.push(
+                    "after the downgrade the schema is not the one the copy started with"
+                        .to_owned(),
+                );
             }
             if let Some(e) = &rb.again_error {
                 out.push(format!("the second upgrade failed on the copy: {e}"));

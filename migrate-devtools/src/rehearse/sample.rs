@@ -2,9 +2,9 @@
 //! version table is always copied whole: its rows say what is pending.
 
 use super::error::RehearseError;
+use migrate_runtime::DatabaseUrl;
 #[cfg(feature = "sqlite")]
 use migrate_runtime::Db;
-use migrate_runtime::DatabaseUrl;
 
 /// The bare name of a version table given as `name` or `schema.name`.
 pub(crate) fn bare(table: &str) -> &str {
@@ -63,7 +63,9 @@ pub(crate) async fn pg_rows(
         let select = if whole {
             format!("COPY (SELECT {columns} FROM {name}) TO STDOUT")
         } else {
-            format!("COPY (SELECT {columns} FROM {name} TABLESAMPLE BERNOULLI ({percent})) TO STDOUT")
+            format!(
+                "COPY (SELECT {columns} FROM {name} TABLESAMPLE BERNOULLI ({percent})) TO STDOUT"
+            )
         };
         let mut out = from
             .copy_out_raw(&select)

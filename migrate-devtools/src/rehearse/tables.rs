@@ -29,7 +29,10 @@ fn failed(action: &'static str) -> impl Fn(sqlx::Error) -> RehearseError {
 }
 
 /// Size and storage of every table but the version table `table`.
-pub(crate) async fn layout(db: &Db, table: &str) -> Result<BTreeMap<String, Layout>, RehearseError> {
+pub(crate) async fn layout(
+    db: &Db,
+    table: &str,
+) -> Result<BTreeMap<String, Layout>, RehearseError> {
     let rows: Vec<(String, Option<i64>, Option<i64>)> = match db {
         #[cfg(feature = "postgres")]
         Db::Postgres(pool) => sqlx::query_as(
@@ -131,12 +134,11 @@ async fn one(db: &Db, name: &str) -> Result<Contents, RehearseError> {
         #[cfg(feature = "mysql")]
         Db::MySql(pool) => {
             let quoted = format!("`{}`", name.replace('`', "``"));
-            let count: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM {quoted}"
-            )))
-            .fetch_one(pool)
-            .await
-            .map_err(&failed)?;
+            let count: i64 =
+                sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {quoted}")))
+                    .fetch_one(pool)
+                    .await
+                    .map_err(&failed)?;
             let row: (String, Option<i64>) =
                 sqlx::query_as(AssertSqlSafe(format!("CHECKSUM TABLE {quoted}")))
                     .fetch_one(pool)

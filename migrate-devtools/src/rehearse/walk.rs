@@ -158,8 +158,18 @@ impl<'m> Rehearsal<'m> {
         self.migrations
             .migrator()
             .table(self.table.clone())
-            .on_statement(move |e| a.lock().unwrap_or_else(|p| p.into_inner()).statements.push(e.clone()))
-            .on_step(move |e| b.lock().unwrap_or_else(|p| p.into_inner()).steps.push(e.clone()))
+            .on_statement(move |e| {
+                a.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .statements
+                    .push(e.clone())
+            })
+            .on_step(move |e| {
+                b.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .steps
+                    .push(e.clone())
+            })
     }
 
     async fn rehearse(&self, copy: &Copy) -> Result<RehearsalReport, RehearseError> {
@@ -171,7 +181,11 @@ impl<'m> Rehearsal<'m> {
         let lock_source = locks::source(db).await;
         let exclude = [self.table.as_str()];
         let start_schema = read_schema(db, &exclude).await?;
-        let start_rows = if self.down { contents(db, &self.table).await? } else { BTreeMap::new() };
+        let start_rows = if self.down {
+            contents(db, &self.table).await?
+        } else {
+            BTreeMap::new()
+        };
         let mut report = RehearsalReport {
             dialect: db.dialect(),
             source: self.source.to_string(),
@@ -185,7 +199,12 @@ impl<'m> Rehearsal<'m> {
         };
         let total = pending.len();
         for (k, m) in pending.iter().enumerate() {
-            self.say(&format!("[{}/{total}] upgrading {} ({})", k + 1, m.id(), m.file_name()));
+            self.say(&format!(
+                "[{}/{total}] upgrading {} ({})",
+                k + 1,
+                m.id(),
+                m.file_name()
+            ));
             let before = layout(db, &self.table).await?;
             let sampler = Sampler::start(lock_source, &copy.url, &self.table).await?;
             let begun = Instant::now();
@@ -196,8 +215,17 @@ impl<'m> Rehearsal<'m> {
                 None => Vec::new(),
             };
             let after = layout(db, &self.table).await?;
-            let events = std::mem::take(&mut heard.lock().unwrap_or_else(|p| p.into_inner()).statements);
-            let statements = statements(m, Direction::Up, &events, &spans, lock_source, db.dialect(), duration);
+            let events =
+                std::mem::take(&mut heard.lock().unwrap_or_else(|p| p.into_inner()).statements);
+            let statements = statements(
+                m,
+                Direction::Up,
+                &events,
+                &spans,
+                lock_source,
+                db.dialect(),
+                duration,
+            );
             let (rewrites, sizes) = compare(&before, &after);
             report.revisions.push(RevisionRun {
                 id: m.id().to_owned(),
@@ -214,7 +242,11 @@ impl<'m> Rehearsal<'m> {
                 break;
             }
         }
-        heard.lock().unwrap_or_else(|p| p.into_inner()).steps.clear();
+        heard
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .steps
+            .clear();
         for r in &report.revisions {
             for s in &r.statements {
                 for l in &s.locks {
@@ -231,8 +263,16 @@ impl<'m> Rehearsal<'m> {
         let failed = report.revisions.iter().any(|r| r.error.is_some());
         if self.down && !failed && !pending.is_empty() {
             report.rollback = Some(
-                self.rollback(copy, &migrator, &heard, &pending, &mut report, start_schema, start_rows)
-                    .await?,
+                self.rollback(
+                    copy,
+                    &migrator,
+                    &heard,
+                    &pending,
+                    &mut report,
+                    start_schema,
+                    start_rows,
+                )
+                .await?,
             );
         }
         Ok(report)
@@ -252,14 +292,18 @@ impl<'m> Rehearsal<'m> {
                         [one] => Some(*one),
                         _ => None,
                     })
-                    .ok_or_else(|| RehearseError::Target { target: t.to_owned() })?;
+                    .ok_or_else(|| RehearseError::Target {
+                        target: t.to_owned(),
+                    })?;
                 Some(graph.ancestors([found]))
             }
         };
         Ok(pending
             .iter()
             .filter(|id| {
-                wanted.as_ref().is_none_or(|set| graph.index_of(id).is_some_and(|i| set.contains(i)))
+                wanted
+                    .as_ref()
+                    .is_none_or(|set| graph.index_of(id).is_some_and(|i| set.contains(i)))
             })
             .filter_map(|id| self.migrations.get(id))
             .collect())
@@ -313,25 +357,46 @@ impl<'m> Rehearsal<'m> {
         };
         let (events, steps) = {
             let mut h = heard.lock().unwrap_or_else(|p| p.into_inner());
-            (std::mem::take(&mut h.statements), std::mem::take(&mut h.steps))
+            (
+                std::mem::take(&mut h.statements),
+                std::mem::take(&mut h.steps),
+            )
         };
         let failed_rev = match &result {
             Err(Error::Migration { revision, .. }) => Some(revision.clone()),
             _ => None,
         };
         for r in report.revisions.iter_mut() {
-            let m = pending.iter().find(|m| m.id() == r.id).expect("a pending revision");
+            let m = pending
+                .iter()
+                .find(|m| m.id() == r.id)
+                .expect("a pending revision");
             let step = steps.iter().find(|s| s.revision == r.id);
             let failed_here = failed_rev.as_deref() == Some(r.id.as_str());
             if step.is_none() && !failed_here {
                 continue;
             }
-            let mine: Vec<StatementEvent> = events.iter().filter(|e| e.revision == r.id).cloned().collect();
-            let duration = step.map_or_else(|| mine.iter().map(|e| e.duration).sum(), |s| s.duration);
+            let mine: Vec<StatementEvent> = events
+                .iter()
+                .filter(|e| e.revision == r.id)
+                .cloned()
+                .collect();
+            let duration =
+                step.map_or_else(|| mine.iter().map(|e| e.duration).sum(), |s| s.duration);
             r.down = Some(DownRun {
                 duration,
-                statements: statements(m, Direction::Down, &mine, &spans, report.lock_source, dialect, duration),
-                error: failed_here.then(|| result.as_ref().err().map(|e| e.to_string())).flatten(),
+                statements: statements(
+                    m,
+                    Direction::Down,
+                    &mine,
+                    &spans,
+                    report.lock_source,
+                    dialect,
+                    duration,
+                ),
+                error: failed_here
+                    .then(|| result.as_ref().err().map(|e| e.to_string()))
+                    .flatten(),
             });
         }
         if let Err(e) = result {
@@ -339,7 +404,8 @@ impl<'m> Rehearsal<'m> {
             return Ok(rb);
         }
         let down_schema = read_schema(db, &exclude).await?;
-        rb.schema_differences = differences(&start_schema, &down_schema, dialect).unwrap_or_default();
+        rb.schema_differences =
+            differences(&start_schema, &down_schema, dialect).unwrap_or_default();
         let down_rows = contents(db, &self.table).await?;
         for (table, (rows, hash)) in &start_rows {
             match down_rows.get(table) {
@@ -356,12 +422,17 @@ impl<'m> Rehearsal<'m> {
         let begun = Instant::now();
         let again = migrator.upgrade(db, target.as_str()).await;
         rb.again = Some(begun.elapsed());
-        heard.lock().unwrap_or_else(|p| p.into_inner()).statements.clear();
+        heard
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .statements
+            .clear();
         match again {
             Err(e) => rb.again_error = Some(e.to_string()),
             Ok(_) => {
                 let again_schema = read_schema(db, &exclude).await?;
-                rb.again_differences = differences(&end_schema, &again_schema, dialect).unwrap_or_default();
+                rb.again_differences =
+                    differences(&end_schema, &again_schema, dialect).unwrap_or_default();
             }
         }
         Ok(rb)
@@ -384,16 +455,29 @@ fn statements(
         Direction::Down => m.down_sql().unwrap_or_default(),
     };
     let split = migrate_runtime::core::split::split(sql, dialect);
-    let mine: Vec<&StatementEvent> = events.iter().filter(|e| e.revision == m.id() && e.direction == direction).collect();
-    let mut out = Vec::new();
-    for (k, e) in mine.iter().enumerate() {
+    // Each statement owns the locks first seen from a little before it
+    // began (a sample's time is taken as its query is sent) up to where the
+    // next statement's window starts: the bounds come from every statement
+    // heard, so a span belongs to one statement only.
+    let bound = |e: &StatementEvent| {
         let start = e.finished - e.duration;
-        let next_start = mine.get(k + 1).map(|n| n.finished - n.duration);
+        start.checked_sub(locks::INTERVAL * 4).unwrap_or(start)
+    };
+    let mut out = Vec::new();
+    for (j, e) in events.iter().enumerate() {
+        if e.revision != m.id() || e.direction != direction {
+            continue;
+        }
+        let from = bound(e);
+        let until = events.get(j + 1).map(bound);
+        let first = out.is_empty();
         let s = split.get(e.index);
-        let text = s.map(|s| migrate_runtime::core::split::shorten(s.text)).unwrap_or_default();
+        let text = s
+            .map(|s| migrate_runtime::core::split::shorten(s.text))
+            .unwrap_or_default();
         let mut locks: Vec<LockHeld> = spans
             .iter()
-            .filter(|sp| sp.from >= start && next_start.is_none_or(|n| sp.from < n))
+            .filter(|sp| sp.from >= from && until.is_none_or(|u| sp.from < u))
             .map(|sp| LockHeld {
                 relation: sp.relation.clone(),
                 mode: sp.mode.clone(),
@@ -408,7 +492,7 @@ fn statements(
                 held: e.duration,
                 strong: true,
             }),
-            LockSource::DatabaseLock if k == 0 => locks.push(LockHeld {
+            LockSource::DatabaseLock if first => locks.push(LockHeld {
                 relation: "database".to_owned(),
                 mode: "write lock (the revision's transaction)".to_owned(),
                 held: step,
@@ -465,12 +549,21 @@ fn ddl_table(text: &str) -> Option<String> {
 }
 
 /// Rewrites (storage identity changed) and size changes.
-fn compare(before: &BTreeMap<String, Layout>, after: &BTreeMap<String, Layout>) -> (Vec<Rewrite>, Vec<TableSize>) {
+fn compare(
+    before: &BTreeMap<String, Layout>,
+    after: &BTreeMap<String, Layout>,
+) -> (Vec<Rewrite>, Vec<TableSize>) {
     let mut rewrites = Vec::new();
     let mut sizes = Vec::new();
     for (name, a) in after {
         let b = before.get(name);
-        if let (Some(Layout { storage: Some(x), .. }), Some(y)) = (b, a.storage) {
+        if let (
+            Some(Layout {
+                storage: Some(x), ..
+            }),
+            Some(y),
+        ) = (b, a.storage)
+        {
             if *x != y {
                 rewrites.push(Rewrite {
                     table: name.clone(),
@@ -480,12 +573,20 @@ fn compare(before: &BTreeMap<String, Layout>, after: &BTreeMap<String, Layout>) 
         }
         let before_size = b.and_then(|l| l.size);
         if b.is_none() || before_size != a.size {
-            sizes.push(TableSize { table: name.clone(), before: before_size, after: a.size });
+            sizes.push(TableSize {
+                table: name.clone(),
+                before: before_size,
+                after: a.size,
+            });
         }
     }
     for (name, b) in before {
         if !after.contains_key(name) {
-            sizes.push(TableSize { table: name.clone(), before: b.size, after: None });
+            sizes.push(TableSize {
+                table: name.clone(),
+                before: b.size,
+                after: None,
+            });
         }
     }
     (rewrites, sizes)

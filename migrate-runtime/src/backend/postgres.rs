@@ -212,8 +212,8 @@ impl Backend for Pg {
         in_transaction: bool,
         done: Finished<'_>,
     ) -> Result<(), SqlFailure> {
-        if in_transaction {
-            return Postgres::run_many(conn, sql_str(sql), done)
+        if in_transaction && done.is_none() {
+            return Postgres::run_many(conn, sql_str(sql), None)
                 .await
                 .map_err(|mut failure| {
                     failure.position = error_position(&failure.source, sql);
@@ -228,7 +228,11 @@ impl Backend for Pg {
             .enumerate()
         {
             match Postgres::execute(conn, sql_str(statement.text)).await {
-                Ok(rows) => done(k, rows),
+                Ok(rows) => {
+                    if let Some(done) = done {
+                        done(k, rows);
+                    }
+                }
                 Err(source) => {
                     return Err(SqlFailure {
                         statement: Some(k),

@@ -225,8 +225,12 @@ impl Backend for Lite {
                 last += 1;
             }
             let end = offset(statements[last].text) + statements[last].text.len();
-            let piece = |k: usize, rows: u64| done(k + first, rows);
-            Sqlite::run_many(conn, sql_str(&sql[start..end]), &piece)
+            let piece = |k: usize, rows: u64| {
+                if let Some(done) = done {
+                    done(k + first, rows);
+                }
+            };
+            Sqlite::run_many(conn, sql_str(&sql[start..end]), Some(&piece))
                 .await
                 .map_err(|mut failure| {
                     // Number the statement within the whole section.

@@ -27,9 +27,6 @@ impl<B: Backend> Run<'_, B> {
         let hooks = &self.hooks.on_statement;
         let last = std::sync::Mutex::new(begun);
         let done = |index: usize, rows_affected: u64| {
-            if hooks.is_empty() {
-                return;
-            }
             let finished = Instant::now();
             let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
             let event = StatementEvent {
@@ -45,7 +42,10 @@ impl<B: Backend> Run<'_, B> {
                 hook(&event);
             }
         };
-        let section = self.s.run_section(sql, in_tx, &done);
+        let listen: &(dyn Fn(usize, u64) + Send + Sync) = &done;
+        let section = self
+            .s
+            .run_section(sql, in_tx, (!hooks.is_empty()).then_some(listen));
         tokio::pin!(section);
         let mut gap = FIRST_NOTICE;
         let mut next = begun + gap;

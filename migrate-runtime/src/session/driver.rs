@@ -188,7 +188,9 @@ macro_rules! driver {
                 while let Some(result) = results.next().await {
                     match result {
                         Ok(result) => {
-                            done(finished, result.rows_affected());
+                            if let Some(done) = done {
+                                done(finished, result.rows_affected());
+                            }
                             finished += 1;
                         }
                         Err(source) => {

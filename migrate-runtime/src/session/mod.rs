@@ -35,7 +35,10 @@ pub(crate) fn sql_str(text: &str) -> SqlStr {
 /// Told of each statement of a section as the database finishes it: its
 /// 0-based number in the section and the rows it changed (what
 /// [`Migrator::on_statement`](crate::Migrator::on_statement) hooks hear).
-pub(crate) type Finished<'a> = &'a (dyn Fn(usize, u64) + Send + Sync);
+/// `None` when nobody listens: the section then runs as one text. When
+/// someone does, PostgreSQL and MySQL get one statement at a time, since
+/// their servers send a multi-statement text's results together at the end.
+pub(crate) type Finished<'a> = Option<&'a (dyn Fn(usize, u64) + Send + Sync)>;
 
 /// A migration's SQL failed: which statement (0-based, counted by the
 /// statements the database finished before it) and the driver error.
