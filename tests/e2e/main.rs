@@ -7,6 +7,7 @@ mod cli;
 mod faults;
 mod fuzz_corpus;
 mod layers;
+mod rehearse;
 mod runtime;
 mod schema;
 mod stairway;
