@@ -134,17 +134,6 @@ pub(crate) enum CliError {
         what: String,
     },
 
-    /// The rehearsal could not run.
-    #[error(transparent)]
-    Rehearse(#[from] migrate_devtools::rehearse::RehearseError),
-
-    /// The rehearsal ran and found a failure; the report was printed.
-    #[error("the rehearsal failed: {what}")]
-    RehearsalFailed {
-        /// What failed, in words.
-        what: String,
-    },
-
     /// A rename hint (`--rename`, `-- @renamed`) that does not parse.
     #[error(transparent)]
     Hint(#[from] migrate_schema::HintError),

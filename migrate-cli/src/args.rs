@@ -94,6 +94,54 @@ pub(crate) enum Command {
     ///
     /// Asks for confirmation; `--yes` is required when stdin is not a terminal.
     Resolve(ResolveArgs),
+    /// Rehearse the pending migrations on a copy of the database.
+    ///
+    /// Copies the database (--from-url, else the database URL; only read)
+    /// into a scratch database on the dev server (--dev-url, else the
+    /// same server), runs the pending revisions there timing each statement
+    /// and recording its locks and rewrites, rolls back and upgrades again,
+    /// then drops the copy (Ctrl-C and SIGTERM included) unless --keep. Exit
+    /// 1 when a revision or its down fails on the copy, or a lock that
+    /// blocks writes is held longer than --max-lock.
+    #[cfg(feature = "rehearse")]
+    Rehearse(RehearseArgs),
+}
+
+/// `rehearse` options.
+#[cfg(feature = "rehearse")]
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RehearseArgs {
+    /// Rehearse the upgrade to TARGET: `heads` (default), `head`, a
+    /// revision id, an id prefix or a branch label.
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The database to copy (only read). Default: the database URL.
+    #[arg(long, value_name = "URL")]
+    pub from_url: Option<String>,
+    /// The server for the copy; a user there must be allowed to CREATE
+    /// DATABASE. Default: the source's server.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIGRATE_DEV_URL",
+        hide_env_values = true
+    )]
+    pub dev_url: Option<String>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Keep the copy afterwards and print its URL (password hidden).
+    #[arg(long)]
+    pub keep: bool,
+    /// Exit 1 when a lock that blocks writes is held longer than SECONDS.
+    #[arg(long, value_name = "SECONDS")]
+    pub max_lock: Option<f64>,
+    /// Do not roll back on the copy (nor upgrade again).
+    #[arg(long)]
+    pub no_down: bool,
+    /// Copy the schema and about PERCENT of each table's rows.
+    #[arg(long, value_name = "PERCENT")]
+    pub sample: Option<f64>,
 }
 
 /// `upgrade` options.

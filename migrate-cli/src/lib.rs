@@ -61,7 +61,7 @@
 //!
 //! # Imports
 //!
-//! `standalone`, `run` → `change`, `inspect`, `read` → `args`, `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
+//! `standalone`, `run` → `change`, `inspect`, `read`, `rehearse` → `args`, `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 
@@ -78,6 +78,8 @@ mod inspect;
 mod options;
 pub mod print;
 mod read;
+#[cfg(feature = "rehearse")]
+pub mod rehearse;
 pub mod report;
 mod run;
 pub mod show;

@@ -7,6 +7,7 @@ use super::report::CopyReport;
 use super::tools::{self, Server, TempDir};
 use crate::scratch::{ScratchDb, ScratchServer};
 use migrate_runtime::{DatabaseUrl, Db, Dialect};
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
 use sqlx::Connection;
 use std::process::Stdio;
 use std::time::Instant;
@@ -86,6 +87,7 @@ fn jobs() -> usize {
         .clamp(1, 4)
 }
 
+#[cfg(feature = "postgres")]
 async fn postgres(
     source: &DatabaseUrl,
     copy: &DatabaseUrl,
@@ -175,6 +177,7 @@ async fn postgres(
 /// (`TABLESAMPLE BERNOULLI`), then indexes and constraints. Foreign keys to
 /// rows left out would fail: the rows go in with triggers (and so foreign
 /// key checks) off, which needs a superuser on the dev server.
+#[cfg(feature = "postgres")]
 async fn pg_sample(
     source: &DatabaseUrl,
     copy: &DatabaseUrl,
@@ -309,18 +312,33 @@ async fn pipe(
     tools::check(c_name, database, c_out.status, &c_out.stderr, secrets)
 }
 
+/// Built without PostgreSQL.
+#[cfg(not(feature = "postgres"))]
+async fn postgres(
+    _source: &DatabaseUrl,
+    _copy: &DatabaseUrl,
+    _sample: Option<f64>,
+    _table: &str,
+) -> Result<String, RehearseError> {
+    Err(not_built(Dialect::Postgres))
+}
+
+/// The error for a backend this crate was built without.
+#[allow(dead_code)]
+fn not_built(dialect: Dialect) -> RehearseError {
+    RehearseError::Io {
+        action: "copy the database".to_owned(),
+        source: std::io::Error::other(crate::NotBuilt(dialect).to_string()),
+    }
+}
+
 #[cfg(not(feature = "sqlite"))]
 async fn sqlite(
     _source: &DatabaseUrl,
     _sample: Option<f64>,
     _table: &str,
 ) -> Result<(Db, DatabaseUrl, TempDir, String), RehearseError> {
-    Err(RehearseError::Database(migrate_runtime::Error::Database {
-        action: migrate_runtime::Action::Connect,
-        table: String::new(),
-        hint: None,
-        source: crate::NotBuilt(Dialect::Sqlite).to_string().into(),
-    }))
+    Err(not_built(Dialect::Sqlite))
 }
 
 /// `VACUUM INTO` a file of a private temporary directory, from a read-only

@@ -1,7 +1,9 @@
 //! `--sample PERCENT`: a copy with a sample of each table's rows. The
 //! version table is always copied whole: its rows say what is pending.
 
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
 use super::error::RehearseError;
+#[cfg(feature = "postgres")]
 use migrate_runtime::DatabaseUrl;
 #[cfg(feature = "sqlite")]
 use migrate_runtime::Db;
@@ -107,17 +109,6 @@ pub(crate) async fn pg_rows(
     }
     from.close().await.ok();
     to.close().await.ok();
-    Ok(())
-}
-
-/// Built without PostgreSQL: never reached (the copy connects first).
-#[cfg(not(feature = "postgres"))]
-pub(crate) async fn pg_rows(
-    _source: &DatabaseUrl,
-    _copy: &DatabaseUrl,
-    _percent: f64,
-    _table: &str,
-) -> Result<(), RehearseError> {
     Ok(())
 }
 
