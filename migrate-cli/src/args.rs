@@ -274,6 +274,37 @@ mod tests {
         super::super::standalone::Standalone::command().debug_assert();
     }
 
+    /// The application's `migrate rehearse` takes `cargo migrate
+    /// rehearse`'s options.
+    #[cfg(feature = "rehearse")]
+    #[test]
+    fn rehearse_options_parse() {
+        let m = parse(&[
+            "rehearse",
+            "b2",
+            "--from-url",
+            "postgres://h/prod",
+            "--dev-url",
+            "postgres://h/dev",
+            "--max-lock",
+            "2",
+            "--no-down",
+            "--sample",
+            "5",
+            "--keep",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Rehearse(r) = m.command else {
+            panic!("not rehearse")
+        };
+        assert_eq!(r.target.as_deref(), Some("b2"));
+        assert_eq!(r.from_url.as_deref(), Some("postgres://h/prod"));
+        assert_eq!(r.dev_url.as_deref(), Some("postgres://h/dev"));
+        assert_eq!((r.max_lock, r.sample), (Some(2.0), Some(5.0)));
+        assert!(r.no_down && r.keep && r.json);
+    }
+
     #[test]
     fn targets_options_and_confirmations_parse() {
         let m = parse(&["downgrade", "-1"]).unwrap();
