@@ -16,12 +16,16 @@ use std::time::{Duration, Instant};
 /// How often the sampler looks: the resolution of lock times.
 pub(crate) const INTERVAL: Duration = Duration::from_millis(5);
 
-/// A lock seen from `from` to `to`.
+/// A lock seen by the samples sent from `from` to the one answered at
+/// `to`; first seen in the answer that came at `seen` (what says which
+/// statement took it: under load a sample can take longer to answer than a
+/// statement to start).
 #[derive(Clone, Debug)]
 pub(crate) struct Span {
     pub(crate) relation: String,
     pub(crate) mode: String,
     pub(crate) from: Instant,
+    pub(crate) seen: Instant,
     pub(crate) to: Instant,
 }
 
@@ -127,7 +131,7 @@ async fn sample(
     table: &str,
     stop: &AtomicBool,
 ) -> Result<Vec<Span>, RehearseError> {
-    let mut open: HashMap<(String, String), (Instant, Instant)> = HashMap::new();
+    let mut open: HashMap<(String, String), (Instant, Instant, Instant)> = HashMap::new();
     let mut done = Vec::new();
     let failed = |source| RehearseError::Query {
         action: "sample the locks",
@@ -148,27 +152,32 @@ async fn sample(
             }
         }
         .map_err(failed)?;
+        let answered = Instant::now();
         let mut still = HashMap::new();
         for key in seen {
-            let first = open.remove(&key).map_or(now, |(f, _)| f);
-            still.insert(key, (first, now));
+            let (from, first) = open
+                .remove(&key)
+                .map_or((now, answered), |(f, s, _)| (f, s));
+            still.insert(key, (from, first, answered));
         }
-        for ((relation, mode), (from, to)) in open.drain() {
+        for ((relation, mode), (from, seen, to)) in open.drain() {
             done.push(Span {
                 relation,
                 mode,
                 from,
+                seen,
                 to,
             });
         }
         open = still;
         tokio::time::sleep(INTERVAL).await;
     }
-    for ((relation, mode), (from, to)) in open {
+    for ((relation, mode), (from, seen, to)) in open {
         done.push(Span {
             relation,
             mode,
             from,
+            seen,
             to,
         });
     }

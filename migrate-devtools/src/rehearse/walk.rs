@@ -455,21 +455,19 @@ fn statements(
         Direction::Down => m.down_sql().unwrap_or_default(),
     };
     let split = migrate_runtime::core::split::split(sql, dialect);
-    // Each statement owns the locks first seen from a little before it
-    // began (a sample's time is taken as its query is sent) up to where the
-    // next statement's window starts: the bounds come from every statement
-    // heard, so a span belongs to one statement only.
-    let bound = |e: &StatementEvent| {
-        let start = e.finished - e.duration;
-        start.checked_sub(locks::INTERVAL * 4).unwrap_or(start)
-    };
+    // Each statement owns the locks first seen (in a sample's answer) while
+    // it ran: from its start to the next statement's start. The bounds come
+    // from every statement heard, so a span belongs to one statement only;
+    // the first statement also owns what was seen before it, the last what
+    // was seen after it.
+    let start = |e: &StatementEvent| e.finished - e.duration;
     let mut out = Vec::new();
     for (j, e) in events.iter().enumerate() {
         if e.revision != m.id() || e.direction != direction {
             continue;
         }
-        let from = bound(e);
-        let until = events.get(j + 1).map(bound);
+        let from = (j > 0).then(|| start(e));
+        let until = events.get(j + 1).map(start);
         let first = out.is_empty();
         let s = split.get(e.index);
         let text = s
@@ -477,7 +475,7 @@ fn statements(
             .unwrap_or_default();
         let mut locks: Vec<LockHeld> = spans
             .iter()
-            .filter(|sp| sp.from >= from && until.is_none_or(|u| sp.from < u))
+            .filter(|sp| from.is_none_or(|f| sp.seen >= f) && until.is_none_or(|u| sp.seen < u))
             .map(|sp| LockHeld {
                 relation: sp.relation.clone(),
                 mode: sp.mode.clone(),
