@@ -36,13 +36,13 @@ pub struct Settings {
 /// (default: the source's), with `table` as the version table; prints the
 /// report on `out`. `Err(RehearsalFailed)` when it failed; Ctrl-C or
 /// SIGTERM drop the copy and give `Err(Interrupted)`.
-pub async fn rehearse(
+pub async fn rehearse<W: Write + ?Sized>(
     migrations: &Migrations,
     source: DatabaseUrl,
     dev: Option<DatabaseUrl>,
     table: Option<&str>,
     settings: &Settings,
-    out: &mut dyn Write,
+    out: &mut W,
 ) -> Result<(), CmdError> {
     let mut rehearsal = Rehearsal::new(migrations, source)
         .table(table.unwrap_or(DEFAULT_TABLE))
@@ -72,11 +72,14 @@ pub async fn rehearse(
     if progress {
         eprint!("\r\x1b[2K");
     }
+    // Rendered whole, then written: `out` may be any writer, `Send` or not.
+    let mut text = Vec::new();
     if settings.json {
-        super::show::write_json(out, &to_json(&report)).map_err(CmdError::Output)?;
+        super::show::write_json(&mut text, &to_json(&report)).map_err(CmdError::Output)?;
     } else {
-        write_text(out, &report).map_err(CmdError::Output)?;
+        write_text(&mut text, &report).map_err(CmdError::Output)?;
     }
+    out.write_all(&text).map_err(CmdError::Output)?;
     if report.passed() {
         return Ok(());
     }
