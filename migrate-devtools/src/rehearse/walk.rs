@@ -381,8 +381,10 @@ impl<'m> Rehearsal<'m> {
                 .filter(|e| e.revision == r.id)
                 .cloned()
                 .collect();
-            let duration =
-                step.map_or_else(|| mine.iter().map(|e| e.duration).sum(), |s| s.duration);
+            // The failed step has no step event: it took what the
+            // downgrade took beyond the steps that finished.
+            let finished: Duration = steps.iter().map(|s| s.duration).sum();
+            let duration = step.map_or(rb.duration.saturating_sub(finished), |s| s.duration);
             r.down = Some(DownRun {
                 duration,
                 statements: statements(

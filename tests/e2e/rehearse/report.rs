@@ -157,3 +157,32 @@ async fn reports_locks_rewrites_and_the_failing_down(backend: Backend) {
     }
     assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
 }
+
+each_backend!(a_sample_copies_a_share_of_the_rows);
+
+/// `--sample 10`: the report says so, the data migration of (d) finds
+/// about a tenth of its rows, and the version table came whole (the same
+/// revisions are pending).
+async fn a_sample_copies_a_share_of_the_rows(backend: Backend) {
+    let mut revs = vec![base(backend)];
+    revs.extend(pending(backend));
+    let Some(source) = Source::new(backend, &revs, "a1").await else {
+        return;
+    };
+    let before = source.fingerprint().await;
+    let (ran, pid) = source.rehearse(&["--sample", "10", "--no-down", "--json"]);
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let report: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(report["copy"]["sample_percent"], 10.0, "{report:#}");
+    assert_eq!(report["started_at"], serde_json::json!(["a1"]));
+    let d = revision(&report, "e5");
+    let rows = d["statements"].as_array().unwrap().last().unwrap()["rows_affected"]
+        .as_i64()
+        .unwrap();
+    let half = super::fixture::ROWS / 2;
+    // 10% of 100,000 rows: far from none and far from all.
+    assert!(rows > half / 20 && rows < half / 5, "{rows} rows of {half}: {d:#}");
+    assert_eq!(source.fingerprint().await, before);
+    assert_eq!(source.scratch_left(pid).await, Vec::<String>::new());
+    assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
+}
