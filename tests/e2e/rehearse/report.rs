@@ -181,7 +181,10 @@ async fn a_sample_copies_a_share_of_the_rows(backend: Backend) {
         .unwrap();
     let half = super::fixture::ROWS / 2;
     // 10% of 100,000 rows: far from none and far from all.
-    assert!(rows > half / 20 && rows < half / 5, "{rows} rows of {half}: {d:#}");
+    assert!(
+        rows > half / 20 && rows < half / 5,
+        "{rows} rows of {half}: {d:#}"
+    );
     assert_eq!(source.fingerprint().await, before);
     assert_eq!(source.scratch_left(pid).await, Vec::<String>::new());
     assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
