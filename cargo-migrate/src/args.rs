@@ -15,6 +15,7 @@ mod global;
 mod init;
 mod inspect;
 mod migrate;
+mod rehearse;
 mod revision;
 mod schema;
 mod squash;
@@ -29,6 +30,7 @@ pub(crate) use global::GlobalOpts;
 pub(crate) use init::InitArgs;
 pub(crate) use inspect::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 pub(crate) use migrate::{DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs};
+pub(crate) use rehearse::RehearseArgs;
 pub(crate) use revision::{MergeArgs, RevisionArgs};
 pub(crate) use schema::{AutogenOpts, DevOpts, DumpArgs, SchemaArgs, SchemaCommand};
 pub(crate) use squash::SquashArgs;
@@ -206,4 +208,17 @@ pub(crate) enum Command {
     /// which tenants are done, so the same command after a crash or Ctrl-C
     /// does only the rest (`--only-failed` retries the failures).
     Fleet(Box<FleetArgs>),
+
+    /// Rehearse the pending migrations on a copy of the database.
+    ///
+    /// Copies the database (--from-url, else the database URL; only read)
+    /// into a scratch database on the dev server, runs every pending
+    /// revision there through the migrator, timing each statement and
+    /// recording the locks it held, the tables it rewrote and their sizes;
+    /// then downgrades to where the copy started (schema compared, tables
+    /// that lost rows listed) and upgrades again. The copy is dropped on
+    /// every path, Ctrl-C and SIGTERM included, unless --keep. Exit 1 when a
+    /// revision or its down fails on the copy, or a lock stronger than
+    /// row-level is held longer than --max-lock.
+    Rehearse(RehearseArgs),
 }

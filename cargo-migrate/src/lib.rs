@@ -186,6 +186,7 @@ fn db_opts(command: &Command) -> Option<&args::DbOpts> {
         Command::Squash(a) => Some(&a.db),
         Command::Test(a) => Some(&a.db),
         Command::Fleet(a) => Some(&a.db),
+        Command::Rehearse(a) => Some(&a.db),
         Command::Schema(a) => match &a.command {
             args::SchemaCommand::Dump(d) => Some(&d.db),
         },

@@ -105,6 +105,54 @@ pub(crate) enum Command {
     /// tenant databases or schemas (`--fleet FILE`, `--fleet-query SQL`,
     /// `--schemas PATTERN`), `--jobs N` at once per server.
     Fleet(Box<super::fleet::FleetCommand>),
+    /// Rehearse the pending migrations on a copy of the database.
+    ///
+    /// Copies the database (--from-url, else the database URL; only read)
+    /// into a scratch database on the dev server (--dev-url, else the
+    /// same server), runs the pending revisions there timing each statement
+    /// and recording its locks and rewrites, rolls back and upgrades again,
+    /// then drops the copy (Ctrl-C and SIGTERM included) unless --keep. Exit
+    /// 1 when a revision or its down fails on the copy, or a lock that
+    /// blocks writes is held longer than --max-lock.
+    #[cfg(feature = "rehearse")]
+    Rehearse(RehearseArgs),
+}
+
+/// `rehearse` options.
+#[cfg(feature = "rehearse")]
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RehearseArgs {
+    /// Rehearse the upgrade to TARGET: `heads` (default), `head`, a
+    /// revision id, an id prefix or a branch label.
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The database to copy (only read). Default: the database URL.
+    #[arg(long, value_name = "URL")]
+    pub from_url: Option<String>,
+    /// The server for the copy; a user there must be allowed to CREATE
+    /// DATABASE. Default: the source's server.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIGRATE_DEV_URL",
+        hide_env_values = true
+    )]
+    pub dev_url: Option<String>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Keep the copy afterwards and print its URL (password hidden).
+    #[arg(long)]
+    pub keep: bool,
+    /// Exit 1 when a lock that blocks writes is held longer than SECONDS.
+    #[arg(long, value_name = "SECONDS")]
+    pub max_lock: Option<f64>,
+    /// Do not roll back on the copy (nor upgrade again).
+    #[arg(long)]
+    pub no_down: bool,
+    /// Copy the schema and about PERCENT of each table's rows.
+    #[arg(long, value_name = "PERCENT")]
+    pub sample: Option<f64>,
 }
 
 /// `upgrade` options.
@@ -247,6 +295,37 @@ mod tests {
     fn the_command_line_definition_is_consistent() {
         App::command().debug_assert();
         super::super::standalone::Standalone::command().debug_assert();
+    }
+
+    /// The application's `migrate rehearse` takes `cargo migrate
+    /// rehearse`'s options.
+    #[cfg(feature = "rehearse")]
+    #[test]
+    fn rehearse_options_parse() {
+        let m = parse(&[
+            "rehearse",
+            "b2",
+            "--from-url",
+            "postgres://h/prod",
+            "--dev-url",
+            "postgres://h/dev",
+            "--max-lock",
+            "2",
+            "--no-down",
+            "--sample",
+            "5",
+            "--keep",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Rehearse(r) = m.command else {
+            panic!("not rehearse")
+        };
+        assert_eq!(r.target.as_deref(), Some("b2"));
+        assert_eq!(r.from_url.as_deref(), Some("postgres://h/prod"));
+        assert_eq!(r.dev_url.as_deref(), Some("postgres://h/dev"));
+        assert_eq!((r.max_lock, r.sample), (Some(2.0), Some(5.0)));
+        assert!(r.no_down && r.keep && r.json);
     }
 
     #[test]

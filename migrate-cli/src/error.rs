@@ -34,6 +34,27 @@ pub enum CmdError {
         env: String,
     },
 
+    /// The rehearsal could not run (feature `rehearse`).
+    #[cfg(feature = "rehearse")]
+    #[error(transparent)]
+    Rehearse(#[from] migrate_devtools::rehearse::RehearseError),
+
+    /// The rehearsal ran and found a failure; the report was printed.
+    #[cfg(feature = "rehearse")]
+    #[error("the rehearsal failed: {what}")]
+    RehearsalFailed {
+        /// What failed, in words.
+        what: String,
+    },
+
+    /// Ctrl-C or SIGTERM stopped a rehearsal; its copy was dropped.
+    #[cfg(feature = "rehearse")]
+    #[error("interrupted{}", if left.is_empty() { "; the copy was dropped".to_owned() } else { format!("; could not drop the scratch database(s) {} (the next run drops them)", left.join(", ")) })]
+    Interrupted {
+        /// Scratch databases that could not be dropped.
+        left: Vec<String>,
+    },
+
     /// `--sql` without a dialect to write.
     #[error("offline SQL needs a dialect: pass --dialect sqlite|postgres|mysql, or a database URL to take it from")]
     NoDialect,

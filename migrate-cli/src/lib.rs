@@ -61,7 +61,7 @@
 //!
 //! # Imports
 //!
-//! `standalone`, `run` → `change`, `inspect`, `read` → `args` → `fleet` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
+//! `standalone`, `run` → `change`, `inspect`, `read`, `rehearse` → `args` → `fleet` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 
@@ -79,6 +79,8 @@ mod inspect;
 mod options;
 pub mod print;
 mod read;
+#[cfg(feature = "rehearse")]
+pub mod rehearse;
 pub mod report;
 mod run;
 pub mod show;

@@ -115,6 +115,8 @@ impl MigrateCommand {
             Command::Heads(a) => read::heads(cx, a.verbose, a.json, out),
             Command::Check(a) => inspect::check(cx, a, out).await,
             Command::Fleet(a) => super::fleet::fleet(cx, a, out).await,
+            #[cfg(feature = "rehearse")]
+            Command::Rehearse(a) => super::rehearse::run(cx, a, out).await,
         }
     }
 }

@@ -16,12 +16,15 @@
 //! - [`stairway::Stairway`] is the stairway test behind `cargo migrate
 //!   test`: every revision upgraded, downgraded and upgraded again on a
 //!   scratch database, the schema compared after each step.
+//! - [`rehearse::Rehearsal`] runs the pending migrations on a copy of a
+//!   database (`cargo migrate rehearse`), measuring each statement, its
+//!   locks and rewrites, then rolls back and checks what came back.
 //! - [`macro@test`] and [`testing::TestDb`] give each test its own freshly
 //!   migrated database.
 //!
 //! # Imports
 //!
-//! `testing`, `stairway` → `autogen` → `proof`, `catalog`, `scratch`
+//! `testing`, `stairway`, `rehearse` → `autogen` → `proof`, `catalog`, `scratch`
 //!
 //! Below them, `migrate-runtime` and `migrate-schema`. Nothing imports back
 //! up that chain (`tests/e2e/layers.rs` fails when something does).
@@ -36,6 +39,7 @@ compile_error!("migrate-devtools needs a backend: enable `sqlite`, `postgres` or
 pub mod autogen;
 pub mod catalog;
 pub mod proof;
+pub mod rehearse;
 pub mod scratch;
 pub mod stairway;
 pub mod testing;

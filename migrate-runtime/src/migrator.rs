@@ -6,7 +6,9 @@
 
 use crate::embedded::Migrations;
 use crate::options::{Hooks, Options};
-use crate::types::{DriftPolicy, LockStrategy, StepEvent, UnknownPolicy, WaitEvent};
+use crate::types::{
+    DriftPolicy, LockStrategy, StatementEvent, StepEvent, UnknownPolicy, WaitEvent,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -156,6 +158,16 @@ impl<'m> Migrator<'m> {
     /// The runtime also logs it as a `tracing` warning.
     pub fn on_wait(mut self, hook: impl Fn(&WaitEvent) + Send + Sync + 'static) -> Self {
         self.hooks.on_wait.push(Arc::new(hook));
+        self
+    }
+
+    /// Calls `hook` after each statement of a migration section finishes,
+    /// with its number, the rows it changed and its duration: what a tool
+    /// that measures a run statement by statement needs (`cargo migrate
+    /// rehearse`). Called on the run's task as the driver hands over each
+    /// result, so it must be quick. May be given several times.
+    pub fn on_statement(mut self, hook: impl Fn(&StatementEvent) + Send + Sync + 'static) -> Self {
+        self.hooks.on_statement.push(Arc::new(hook));
         self
     }
 

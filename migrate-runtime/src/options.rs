@@ -3,7 +3,7 @@
 //! the other for them.
 
 use crate::types::{
-    DriftPolicy, Hook, LockStrategy, UnknownPolicy, WaitHook, DEFAULT_LOCK_TIMEOUT,
+    DriftPolicy, Hook, LockStrategy, StatementHook, UnknownPolicy, WaitHook, DEFAULT_LOCK_TIMEOUT,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,6 +36,8 @@ pub(crate) struct Hooks {
     pub(crate) on_step: Vec<Hook>,
     /// Called while a step runs long.
     pub(crate) on_wait: Vec<WaitHook>,
+    /// Called after each statement of a section.
+    pub(crate) on_statement: Vec<StatementHook>,
 }
 
 impl Options {
@@ -59,6 +61,7 @@ impl std::fmt::Debug for Hooks {
         f.debug_struct("Hooks")
             .field("on_step", &self.on_step.len())
             .field("on_wait", &self.on_wait.len())
+            .field("on_statement", &self.on_statement.len())
             .finish()
     }
 }

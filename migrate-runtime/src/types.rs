@@ -71,6 +71,28 @@ pub struct StepEvent {
     pub duration: Duration,
 }
 
+/// One statement of a migration section that the database finished:
+/// reported to [`Migrator::on_statement`](crate::Migrator::on_statement)
+/// hooks as it happens, for tools that measure a run statement by
+/// statement (`cargo migrate rehearse`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementEvent {
+    /// The revision id.
+    pub revision: String,
+    /// Up or down.
+    pub direction: Direction,
+    /// The statement's 0-based number in its section, as the statement
+    /// splitter (`migrate_graph::split`) counts them.
+    pub index: usize,
+    /// The rows it changed, as the driver reports them.
+    pub rows_affected: u64,
+    /// When it finished (as the client saw its result).
+    pub finished: std::time::Instant,
+    /// Since the previous statement of the section finished (or the
+    /// section began): the statement's own time.
+    pub duration: Duration,
+}
+
 /// A step that has been running for a while: reported to
 /// [`Migrator::on_wait`](crate::Migrator::on_wait) hooks after a few
 /// seconds, then at growing intervals, so that a person can see what a run
@@ -156,6 +178,9 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A callback run after each step.
 pub(crate) type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync + 'static>;
+
+/// A callback run after each statement of a section.
+pub(crate) type StatementHook = Arc<dyn Fn(&StatementEvent) + Send + Sync + 'static>;
 
 /// A callback run while a step takes long.
 pub(crate) type WaitHook = Arc<dyn Fn(&WaitEvent) + Send + Sync + 'static>;

@@ -11,6 +11,7 @@ mod layers;
 mod lint;
 mod ops;
 mod proofs;
+mod rehearse;
 mod runtime;
 mod sandbox;
 mod schema;

@@ -30,5 +30,6 @@ pub(crate) fn dispatch(
         Command::Schema(a) => super::schema::run(&a, env, out),
         Command::Test(a) => super::stairway::run(&a, env, out),
         Command::Fleet(a) => super::fleet::run(&a, env, out),
+        Command::Rehearse(a) => super::rehearse::run(&a, env, out),
     }
 }

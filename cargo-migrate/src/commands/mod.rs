@@ -9,7 +9,7 @@
 //!
 //! # Imports
 //!
-//! `dispatch` → `check`, `fleet`, `init`, `inspect`, `migrate`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
+//! `dispatch` → `check`, `fleet`, `init`, `inspect`, `migrate`, `rehearse`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
 
 mod autogen;
 mod check;
@@ -21,6 +21,7 @@ mod inspect;
 mod lint;
 mod migrate;
 mod new_revision;
+mod rehearse;
 mod revision;
 mod schema;
 mod scratch;

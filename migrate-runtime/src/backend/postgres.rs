@@ -9,7 +9,7 @@
 //! do not block each other (advisory locks are per database already).
 
 use crate::protocol::{Arg, TableName};
-use crate::session::{sql_str, Backend, Conn, Driver, ErrorClass, Row, SqlFailure};
+use crate::session::{sql_str, Backend, Conn, Driver, ErrorClass, Finished, Row, SqlFailure};
 use crate::Dialect;
 use sqlx::{Postgres, Row as _};
 
@@ -210,9 +210,10 @@ impl Backend for Pg {
         conn: &mut Conn<Self>,
         sql: &str,
         in_transaction: bool,
+        done: Finished<'_>,
     ) -> Result<(), SqlFailure> {
-        if in_transaction {
-            return Postgres::run_many(conn, sql_str(sql))
+        if in_transaction && done.is_none() {
+            return Postgres::run_many(conn, sql_str(sql), None)
                 .await
                 .map_err(|mut failure| {
                     failure.position = error_position(&failure.source, sql);
@@ -226,12 +227,19 @@ impl Backend for Pg {
             .iter()
             .enumerate()
         {
-            if let Err(source) = Postgres::execute(conn, sql_str(statement.text)).await {
-                return Err(SqlFailure {
-                    statement: Some(k),
-                    position: None,
-                    source,
-                });
+            match Postgres::execute(conn, sql_str(statement.text)).await {
+                Ok(rows) => {
+                    if let Some(done) = done {
+                        done(k, rows);
+                    }
+                }
+                Err(source) => {
+                    return Err(SqlFailure {
+                        statement: Some(k),
+                        position: None,
+                        source,
+                    })
+                }
             }
         }
         Ok(())

@@ -15,7 +15,9 @@
 //! visible to this process only and takes no file lock.
 
 use crate::protocol::{Arg, TableName};
-use crate::session::{sql_str, Backend, Brief, Conn, Driver, ErrorClass, Row, SqlFailure};
+use crate::session::{
+    sql_str, Backend, Brief, Conn, Driver, ErrorClass, Finished, Row, SqlFailure,
+};
 use crate::Dialect;
 use sqlx::{Row as _, Sqlite};
 use std::fs::{File, OpenOptions, TryLockError};
@@ -198,11 +200,12 @@ impl Backend for Lite {
         conn: &mut Conn<Self>,
         sql: &str,
         _in_transaction: bool,
+        done: Finished<'_>,
     ) -> Result<(), SqlFailure> {
         // Outside a transaction SQLite commits each statement by itself, so
         // one multi-statement call serves both cases.
         if sql.len() <= WHOLE_SECTION {
-            return Sqlite::run_many(conn, sql_str(sql)).await;
+            return Sqlite::run_many(conn, sql_str(sql), done).await;
         }
         // SQLite copies the rest of a query string each time it prepares one
         // statement of it, so one call is quadratic in the section's size: a
@@ -222,7 +225,12 @@ impl Backend for Lite {
                 last += 1;
             }
             let end = offset(statements[last].text) + statements[last].text.len();
-            Sqlite::run_many(conn, sql_str(&sql[start..end]))
+            let piece = |k: usize, rows: u64| {
+                if let Some(done) = done {
+                    done(k + first, rows);
+                }
+            };
+            Sqlite::run_many(conn, sql_str(&sql[start..end]), Some(&piece))
                 .await
                 .map_err(|mut failure| {
                     // Number the statement within the whole section.

@@ -2,7 +2,7 @@
 
 use super::run::Run;
 use crate::session::{Backend, SqlFailure};
-use crate::types::{Direction, WaitEvent};
+use crate::types::{Direction, StatementEvent, WaitEvent};
 use std::time::{Duration, Instant};
 
 /// When the first notice comes; later ones double the gap, up to
@@ -24,7 +24,28 @@ impl<B: Backend> Run<'_, B> {
     ) -> Result<(), SqlFailure> {
         let begun = Instant::now();
         let id = self.s.session_id();
-        let section = self.s.run_section(sql, in_tx);
+        let hooks = &self.hooks.on_statement;
+        let last = std::sync::Mutex::new(begun);
+        let done = |index: usize, rows_affected: u64| {
+            let finished = Instant::now();
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            let event = StatementEvent {
+                revision: revision.to_owned(),
+                direction,
+                index,
+                rows_affected,
+                finished,
+                duration: finished - *last,
+            };
+            *last = finished;
+            for hook in hooks {
+                hook(&event);
+            }
+        };
+        let listen: &(dyn Fn(usize, u64) + Send + Sync) = &done;
+        let section = self
+            .s
+            .run_section(sql, in_tx, (!hooks.is_empty()).then_some(listen));
         tokio::pin!(section);
         let mut gap = FIRST_NOTICE;
         let mut next = begun + gap;

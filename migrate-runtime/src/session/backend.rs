@@ -6,6 +6,7 @@
 use super::{Brief, Conn, Driver, Row, SqlFailure};
 use crate::protocol::TableName;
 use crate::Dialect;
+use sqlx::SqlStr;
 use std::future::Future;
 
 /// What a database error means to the runtime, decided where the driver's
@@ -120,15 +121,42 @@ pub(crate) trait Backend: Send + Sized + 'static {
 
     /// Runs a migration section. `in_transaction` says whether a
     /// transaction is open around it; outside one, each statement must
-    /// commit on its own. The default runs it whole.
+    /// commit on its own. `done` hears of each statement as it finishes
+    /// (its number in the section and the rows it changed). The default
+    /// runs it whole.
     fn run_section(
         &mut self,
         conn: &mut Conn<Self>,
         sql: &str,
         _in_transaction: bool,
+        done: super::Finished<'_>,
     ) -> impl Future<Output = Result<(), SqlFailure>> + Send {
+        let statements: Vec<SqlStr> = match done {
+            Some(_) => migrate_graph::split::split(sql, Self::DIALECT)
+                .iter()
+                .map(|s| super::sql_str(s.text))
+                .collect(),
+            None => Vec::new(),
+        };
         let sql = super::sql_str(sql);
-        async move { Self::Db::run_many(conn, sql).await }
+        async move {
+            let Some(done) = done else {
+                return Self::Db::run_many(conn, sql, None).await;
+            };
+            for (k, statement) in statements.into_iter().enumerate() {
+                match Self::Db::execute(conn, statement).await {
+                    Ok(rows) => done(k, rows),
+                    Err(source) => {
+                        return Err(SqlFailure {
+                            statement: Some(k),
+                            position: None,
+                            source,
+                        })
+                    }
+                }
+            }
+            Ok(())
+        }
     }
 
     /// What an error of this driver means.

@@ -68,6 +68,7 @@ pub(crate) trait Driver: sqlx::Database {
     fn run_many(
         conn: &mut Self::Connection,
         sql: SqlStr,
+        done: super::Finished<'_>,
     ) -> impl Future<Output = Result<(), SqlFailure>> + Send;
 }
 
@@ -178,6 +179,7 @@ macro_rules! driver {
             async fn run_many(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 sql: SqlStr,
+                done: super::Finished<'_>,
             ) -> Result<(), SqlFailure> {
                 use futures_util::StreamExt;
                 use sqlx::Executor;
@@ -185,7 +187,12 @@ macro_rules! driver {
                 let mut finished = 0;
                 while let Some(result) = results.next().await {
                     match result {
-                        Ok(_) => finished += 1,
+                        Ok(result) => {
+                            if let Some(done) = done {
+                                done(finished, result.rows_affected());
+                            }
+                            finished += 1;
+                        }
                         Err(source) => {
                             return Err(SqlFailure {
                                 statement: Some(finished),

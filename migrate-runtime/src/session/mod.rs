@@ -32,6 +32,14 @@ pub(crate) fn sql_str(text: &str) -> SqlStr {
     AssertSqlSafe(std::sync::Arc::<str>::from(text)).into_sql_str()
 }
 
+/// Told of each statement of a section as the database finishes it: its
+/// 0-based number in the section and the rows it changed (what
+/// [`Migrator::on_statement`](crate::Migrator::on_statement) hooks hear).
+/// `None` when nobody listens: the section then runs as one text. When
+/// someone does, PostgreSQL and MySQL get one statement at a time, since
+/// their servers send a multi-statement text's results together at the end.
+pub(crate) type Finished<'a> = Option<&'a (dyn Fn(usize, u64) + Send + Sync)>;
+
 /// A migration's SQL failed: which statement (0-based, counted by the
 /// statements the database finished before it) and the driver error.
 #[derive(Debug)]
@@ -338,11 +346,16 @@ impl<B: Backend> Session<B> {
         b.read_brief(conn, &select, &packed).await
     }
 
-    /// Runs a migration section.
-    pub(crate) async fn run_section(&mut self, sql: &str, in_tx: bool) -> Result<(), SqlFailure> {
+    /// Runs a migration section; `done` hears of each finished statement.
+    pub(crate) async fn run_section(
+        &mut self,
+        sql: &str,
+        in_tx: bool,
+        done: Finished<'_>,
+    ) -> Result<(), SqlFailure> {
         self.settled = false;
         let (b, conn) = self.parts();
-        b.run_section(conn, sql, in_tx).await
+        b.run_section(conn, sql, in_tx, done).await
     }
 
     /// Sets the statement lock timeout for the rest of the session.

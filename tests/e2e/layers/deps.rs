@@ -30,7 +30,11 @@ const ALLOWED: [(&str, &[&str]); 8] = [
             "migrate-macros",
         ],
     ),
-    ("migrate-cli", &["migrate-runtime", "migrate-graph"]),
+    // migrate-devtools only behind the `rehearse` feature (README).
+    (
+        "migrate-cli",
+        &["migrate-runtime", "migrate-graph", "migrate-devtools"],
+    ),
     (
         "cargo-migrate",
         &[

@@ -1,0 +1,364 @@
+//! `rehearse`: the pending migrations run on a copy of the database
+//! (migrate-devtools' `Rehearsal`), for `cargo migrate rehearse` and an
+//! application's own `migrate rehearse` (feature `rehearse`): the report
+//! as a table or JSON, exit 1 when the rehearsal fails, Ctrl-C and SIGTERM
+//! dropping the copy.
+
+use super::args::RehearseArgs;
+use super::context::Context;
+use super::database::Database;
+use super::error::CmdError;
+use migrate_devtools::rehearse::{Rehearsal, RehearsalReport, StatementRun};
+use migrate_devtools::scratch::drop_live;
+use migrate_runtime::{DatabaseUrl, Migrations, DEFAULT_TABLE};
+use serde_json::{json, Value};
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+/// The rehearsal's settings, from either command line.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// TARGET.
+    pub target: Option<String>,
+    /// `--json`.
+    pub json: bool,
+    /// `--keep`.
+    pub keep: bool,
+    /// `--max-lock SECONDS`.
+    pub max_lock: Option<f64>,
+    /// `--no-down`.
+    pub no_down: bool,
+    /// `--sample PERCENT`.
+    pub sample: Option<f64>,
+}
+
+/// Rehearses `migrations` on a copy of `source` on the server of `dev`
+/// (default: the source's), with `table` as the version table; prints the
+/// report on `out`. `Err(RehearsalFailed)` when it failed; Ctrl-C or
+/// SIGTERM drop the copy and give `Err(Interrupted)`.
+pub async fn rehearse<W: Write + ?Sized>(
+    migrations: &Migrations,
+    source: DatabaseUrl,
+    dev: Option<DatabaseUrl>,
+    table: Option<&str>,
+    settings: &Settings,
+    out: &mut W,
+) -> Result<(), CmdError> {
+    let mut rehearsal = Rehearsal::new(migrations, source)
+        .table(table.unwrap_or(DEFAULT_TABLE))
+        .down(!settings.no_down)
+        .keep(settings.keep);
+    if let Some(dev) = dev {
+        rehearsal = rehearsal.dev(dev);
+    }
+    if let Some(t) = &settings.target {
+        rehearsal = rehearsal.target(t.clone());
+    }
+    if let Some(s) = settings.max_lock {
+        rehearsal = rehearsal.max_lock(Duration::from_secs_f64(s.max(0.0)));
+    }
+    if let Some(p) = settings.sample {
+        rehearsal = rehearsal.sample(p);
+    }
+    let progress = !settings.json && std::io::stderr().is_terminal();
+    if progress {
+        rehearsal = rehearsal.on_progress(|line| {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+        });
+    }
+    let report = until_signal(rehearsal.run()).await?;
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    // Rendered whole, then written: `out` may be any writer, `Send` or not.
+    let mut text = Vec::new();
+    if settings.json {
+        super::show::write_json(&mut text, &to_json(&report)).map_err(CmdError::Output)?;
+    } else {
+        write_text(&mut text, &report).map_err(CmdError::Output)?;
+    }
+    out.write_all(&text).map_err(CmdError::Output)?;
+    if report.passed() {
+        return Ok(());
+    }
+    Err(CmdError::RehearsalFailed {
+        what: report.failures().join("; "),
+    })
+}
+
+/// `work`, unless Ctrl-C or SIGTERM comes first: then `work` is dropped
+/// (its copy tools killed, its temporary files removed) and only then are
+/// the scratch databases dropped, so no tool is still filling one.
+async fn until_signal<T>(
+    work: impl std::future::Future<Output = Result<T, migrate_devtools::rehearse::RehearseError>>,
+) -> Result<T, CmdError> {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(CmdError::Output)?;
+    #[cfg(unix)]
+    let terminated = term.recv();
+    #[cfg(not(unix))]
+    let terminated = std::future::pending::<Option<()>>();
+    let done = tokio::select! {
+        result = work => Some(result),
+        _ = tokio::signal::ctrl_c() => None,
+        _ = terminated => None,
+    };
+    match done {
+        Some(result) => Ok(result?),
+        None => Err(CmdError::Interrupted {
+            left: drop_live().await,
+        }),
+    }
+}
+
+/// The application's `migrate rehearse`: the source is `--from-url`, else
+/// the command's database URL (a service's own pool cannot be copied).
+pub(crate) async fn run(
+    cx: &Context<'_, Migrations>,
+    args: &RehearseArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CmdError> {
+    let source = match (&args.from_url, &cx.database) {
+        (Some(u), _) => DatabaseUrl::parse(u)?,
+        (None, Database::Url { url: Some(u), .. }) => u.as_ref().clone()?,
+        (None, Database::Url { env, .. }) => {
+            return Err(CmdError::NoDatabaseUrl {
+                command: "rehearse",
+                env: env.clone(),
+            })
+        }
+        (None, Database::Pool(_)) => {
+            return Err(CmdError::NoDatabaseUrl {
+                command: "rehearse --from-url URL",
+                env: "DATABASE_URL".to_owned(),
+            })
+        }
+    };
+    let dev = args
+        .dev_url
+        .as_deref()
+        .map(DatabaseUrl::parse)
+        .transpose()?;
+    let settings = Settings {
+        target: args.target.clone(),
+        json: args.json,
+        keep: args.keep,
+        max_lock: args.max_lock,
+        no_down: args.no_down,
+        sample: args.sample,
+    };
+    rehearse(cx.migrations, source, dev, cx.table, &settings, out).await
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn write_statements(out: &mut dyn Write, statements: &[StatementRun]) -> std::io::Result<()> {
+    for s in statements {
+        writeln!(
+            out,
+            "    #{:<3} {:>12}  {:>9} rows  {}",
+            s.number,
+            ms(s.duration),
+            s.rows_affected,
+            s.text
+        )?;
+        for l in &s.locks {
+            writeln!(
+                out,
+                "          lock {} on {} held {}{}",
+                l.mode,
+                l.relation,
+                ms(l.held),
+                if l.strong { " (blocks writes)" } else { "" }
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The report as a table: a line per revision, statement and lock.
+pub fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "copy of {}: {} in {:.1} s{}",
+        r.source,
+        r.copy.method,
+        r.copy.duration.as_secs_f64(),
+        match r.copy.sample {
+            Some(p) => format!(" (SAMPLE of {p}% of the rows: times and sizes are for the sample)"),
+            None => String::new(),
+        }
+    )?;
+    writeln!(out, "locks from: {:?}", r.lock_source)?;
+    if r.revisions.is_empty() {
+        writeln!(
+            out,
+            "nothing pending: the copy is at {}",
+            r.started_at.join(", ")
+        )?;
+    }
+    for rev in &r.revisions {
+        let state = if rev.error.is_some() { "FAILED" } else { "ok" };
+        writeln!(
+            out,
+            "up   {state:<6} {} ({})  {}",
+            rev.id,
+            rev.file,
+            ms(rev.duration)
+        )?;
+        write_statements(out, &rev.statements)?;
+        if let Some(e) = &rev.error {
+            writeln!(out, "    error: {e}")?;
+        }
+        for w in &rev.rewrites {
+            writeln!(out, "    rewrite: {} {}", w.table, w.how)?;
+        }
+        for s in &rev.sizes {
+            writeln!(
+                out,
+                "    size: {} {:?} -> {:?} bytes",
+                s.table, s.before, s.after
+            )?;
+        }
+    }
+    if let Some(rb) = &r.rollback {
+        if let Some(why) = &rb.skipped {
+            writeln!(out, "rollback skipped: {why}")?;
+        } else {
+            writeln!(out, "rollback to {}: {}", start(r), ms(rb.duration))?;
+            for rev in r.revisions.iter().rev() {
+                let Some(d) = &rev.down else { continue };
+                let state = if d.error.is_some() { "FAILED" } else { "ok" };
+                writeln!(
+                    out,
+                    "down {state:<6} {} ({})  {}",
+                    rev.id,
+                    rev.file,
+                    ms(d.duration)
+                )?;
+                write_statements(out, &d.statements)?;
+                if let Some(e) = &d.error {
+                    writeln!(out, "    error: {e}")?;
+                }
+            }
+            for d in &rb.schema_differences {
+                writeln!(out, "    schema not back: {d}")?;
+            }
+            for l in &rb.lost {
+                writeln!(
+                    out,
+                    "    lost: {} had {} row(s), has {} (rows or values did not come back)",
+                    l.table,
+                    l.rows_before,
+                    l.rows_after
+                        .map_or("no table".to_owned(), |n| n.to_string())
+                )?;
+            }
+            if let Some(a) = rb.again {
+                writeln!(out, "upgrade again: {}", ms(a))?;
+            }
+            if let Some(e) = &rb.again_error {
+                writeln!(out, "    error: {e}")?;
+            }
+            for d in &rb.again_differences {
+                writeln!(out, "    ends elsewhere: {d}")?;
+            }
+        }
+    }
+    if let Some(k) = &r.copy.kept {
+        writeln!(out, "the copy is kept: {k}")?;
+    }
+    if r.passed() {
+        writeln!(out, "ok: {} revision(s) rehearsed", r.revisions.len())?;
+    } else {
+        for f in r.failures() {
+            writeln!(out, "FAILED: {f}")?;
+        }
+    }
+    Ok(())
+}
+
+fn start(r: &RehearsalReport) -> String {
+    if r.started_at.is_empty() {
+        "base".to_owned()
+    } else {
+        r.started_at.join(", ")
+    }
+}
+
+fn statements_json(statements: &[StatementRun]) -> Value {
+    statements
+        .iter()
+        .map(|s| {
+            json!({
+                "number": s.number,
+                "line": s.line,
+                "sql": s.text,
+                "duration_ms": s.duration.as_secs_f64() * 1000.0,
+                "rows_affected": s.rows_affected,
+                "locks": s.locks.iter().map(|l| json!({
+                    "relation": l.relation,
+                    "mode": l.mode,
+                    "held_ms": l.held.as_secs_f64() * 1000.0,
+                    "blocks_writes": l.strong,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// The `--json` report; its shape: add fields, never rename or remove them.
+pub fn to_json(r: &RehearsalReport) -> Value {
+    json!({
+        "dialect": r.dialect.to_string(),
+        "passed": r.passed(),
+        "failures": r.failures(),
+        "source": r.source,
+        "copy": {
+            "method": r.copy.method,
+            "sample_percent": r.copy.sample,
+            "duration_ms": r.copy.duration.as_secs_f64() * 1000.0,
+            "kept": r.copy.kept,
+        },
+        "lock_source": format!("{:?}", r.lock_source),
+        "started_at": r.started_at,
+        "max_lock_s": r.max_lock.map(|d| d.as_secs_f64()),
+        "revisions": r.revisions.iter().map(|rev| json!({
+            "id": rev.id,
+            "file": rev.file,
+            "message": rev.message,
+            "duration_ms": rev.duration.as_secs_f64() * 1000.0,
+            "error": rev.error,
+            "statements": statements_json(&rev.statements),
+            "rewrites": rev.rewrites.iter().map(|w| json!({"table": w.table, "how": w.how})).collect::<Vec<_>>(),
+            "sizes": rev.sizes.iter().map(|s| json!({"table": s.table, "before": s.before, "after": s.after})).collect::<Vec<_>>(),
+            "down": rev.down.as_ref().map(|d| json!({
+                "duration_ms": d.duration.as_secs_f64() * 1000.0,
+                "error": d.error,
+                "statements": statements_json(&d.statements),
+            })),
+        })).collect::<Vec<_>>(),
+        "rollback": r.rollback.as_ref().map(|rb| json!({
+            "skipped": rb.skipped,
+            "duration_ms": rb.duration.as_secs_f64() * 1000.0,
+            "error": rb.error,
+            "schema_differences": rb.schema_differences,
+            "lost": rb.lost.iter().map(|l| json!({"table": l.table, "rows_before": l.rows_before, "rows_after": l.rows_after})).collect::<Vec<_>>(),
+            "again_ms": rb.again.map(|a| a.as_secs_f64() * 1000.0),
+            "again_error": rb.again_error,
+            "again_differences": rb.again_differences,
+        })),
+        "long_locks": r.long_locks.iter().map(|l| json!({
+            "revision": l.revision,
+            "statement": l.statement,
+            "relation": l.lock.relation,
+            "mode": l.lock.mode,
+            "held_ms": l.lock.held.as_secs_f64() * 1000.0,
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,191 @@
+//! The report of a rehearsal on each backend, `--max-lock`, and the source
+//! and the server as they were.
+
+use super::fixture::{base, pending, Source};
+use crate::stairway::each_backend;
+use crate::support::Backend;
+use serde_json::Value;
+
+each_backend!(reports_locks_rewrites_and_the_failing_down);
+
+fn revision<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no revision {id} in {report:#}"))
+}
+
+/// Every lock of a revision's statements as `mode on relation`, with its
+/// held time.
+fn locks(rev: &Value) -> Vec<(String, f64)> {
+    rev["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["locks"].as_array().unwrap().iter())
+        .map(|l| {
+            (
+                format!(
+                    "{} on {}",
+                    l["mode"].as_str().unwrap(),
+                    l["relation"].as_str().unwrap()
+                ),
+                l["held_ms"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn has_lock(rev: &Value, mode: &str, table: &str) -> bool {
+    locks(rev)
+        .iter()
+        .any(|(l, held)| l.contains(mode) && l.ends_with(table) && *held > 0.0)
+}
+
+async fn reports_locks_rewrites_and_the_failing_down(backend: Backend) {
+    let mut revs = vec![base(backend)];
+    revs.extend(pending(backend));
+    let Some(source) = Source::new(backend, &revs, "a1").await else {
+        return;
+    };
+    let before = source.fingerprint().await;
+    assert_eq!(source.rows().await, super::fixture::ROWS);
+
+    let (ran, pid) = source.rehearse(&["--json"]);
+    assert_eq!(ran.code, 1, "{ran:?}");
+    let report: Value =
+        serde_json::from_str(&ran.stdout).unwrap_or_else(|e| panic!("{e}: {ran:?}"));
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["started_at"], serde_json::json!(["a1"]));
+    for id in ["b2", "c3", "d4", "e5"] {
+        let r = revision(&report, id);
+        assert!(r["error"].is_null(), "{id}: {r:#}");
+        let statements = r["statements"].as_array().unwrap();
+        assert!(!statements.is_empty(), "{id}: {r:#}");
+        for s in statements {
+            assert!(s["duration_ms"].as_f64().unwrap() > 0.0, "{id}: {s:#}");
+        }
+    }
+    let (a, b, c, d) = (
+        revision(&report, "b2"),
+        revision(&report, "c3"),
+        revision(&report, "d4"),
+        revision(&report, "e5"),
+    );
+    // The UPDATE of (d) changed half the rows.
+    let update = d["statements"].as_array().unwrap().last().unwrap();
+    assert_eq!(update["rows_affected"], super::fixture::ROWS / 2, "{d:#}");
+    let rewritten = |r: &Value| {
+        r["rewrites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["table"].as_str().unwrap().ends_with("orders"))
+    };
+    match backend {
+        Backend::Postgres => {
+            assert_eq!(report["lock_source"], "PgLocks");
+            assert!(has_lock(a, "AccessExclusiveLock", "public.orders"), "{a:#}");
+            assert!(rewritten(a), "a volatile default rewrites the table: {a:#}");
+            assert!(has_lock(b, "ShareLock", "public.orders"), "{b:#}");
+            assert!(!rewritten(b), "{b:#}");
+            assert!(has_lock(c, "AccessExclusiveLock", "public.orders"), "{c:#}");
+        }
+        Backend::MySql => {
+            let mode = if report["lock_source"] == "MetadataLocks" {
+                "MDL_"
+            } else {
+                "exclusive metadata lock (estimated"
+            };
+            for r in [a, b, c] {
+                assert!(has_lock(r, mode, "orders"), "{r:#}");
+            }
+            assert!(
+                rewritten(c),
+                "MODIFY ... NOT NULL rebuilds the table: {c:#}"
+            );
+        }
+        Backend::Sqlite => {
+            assert_eq!(report["lock_source"], "DatabaseLock");
+            for r in [a, b, c] {
+                assert!(has_lock(r, "write lock", "database"), "{r:#}");
+            }
+            assert!(rewritten(c), "the rebuild gives the table new pages: {c:#}");
+        }
+    }
+    // (d): its down fails on the real rows, and the report says so.
+    let down = &d["down"];
+    assert!(
+        down["error"].as_str().is_some_and(|e| e.contains("e5")),
+        "{d:#}"
+    );
+    assert!(
+        report["failures"].to_string().contains("the down of e5"),
+        "{report:#}"
+    );
+    assert!(ran.stderr.contains("the rehearsal failed"), "{ran:?}");
+
+    // --max-lock: the locks of (a) and (b) last longer than 0 s, not an hour.
+    let (strict, p2) = source.rehearse(&["c3", "--no-down", "--max-lock", "0", "--json"]);
+    assert_eq!(strict.code, 1, "{strict:?}");
+    let strict_report: Value = serde_json::from_str(&strict.stdout).unwrap();
+    let long = strict_report["long_locks"].as_array().unwrap();
+    assert!(
+        !long.is_empty()
+            && long
+                .iter()
+                .all(|l| l["revision"] == "b2" || l["revision"] == "c3"),
+        "{strict_report:#}"
+    );
+    let (lax, p3) = source.rehearse(&["c3", "--no-down", "--max-lock", "3600"]);
+    assert_eq!(lax.code, 0, "{lax:?}");
+    assert!(
+        lax.stdout.contains("ok: 2 revision(s) rehearsed"),
+        "{lax:?}"
+    );
+    assert!(
+        !lax.stdout.contains("d4 (d4.sql)"),
+        "only up to the target: {lax:?}"
+    );
+
+    // The source is as it was; nothing is left behind.
+    assert_eq!(source.fingerprint().await, before);
+    for pid in [pid, p2, p3] {
+        assert_eq!(source.scratch_left(pid).await, Vec::<String>::new());
+    }
+    assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
+}
+
+each_backend!(a_sample_copies_a_share_of_the_rows);
+
+/// `--sample 10`: the report says so, the data migration of (d) finds
+/// about a tenth of its rows, and the version table came whole (the same
+/// revisions are pending).
+async fn a_sample_copies_a_share_of_the_rows(backend: Backend) {
+    let mut revs = vec![base(backend)];
+    revs.extend(pending(backend));
+    let Some(source) = Source::new(backend, &revs, "a1").await else {
+        return;
+    };
+    let before = source.fingerprint().await;
+    let (ran, pid) = source.rehearse(&["--sample", "10", "--no-down", "--json"]);
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let report: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(report["copy"]["sample_percent"], 10.0, "{report:#}");
+    assert_eq!(report["started_at"], serde_json::json!(["a1"]));
+    let d = revision(&report, "e5");
+    let rows = d["statements"].as_array().unwrap().last().unwrap()["rows_affected"]
+        .as_i64()
+        .unwrap();
+    let half = super::fixture::ROWS / 2;
+    // 10% of 100,000 rows: far from none and far from all.
+    assert!(
+        rows > half / 20 && rows < half / 5,
+        "{rows} rows of {half}: {d:#}"
+    );
+    assert_eq!(source.fingerprint().await, before);
+    assert_eq!(source.scratch_left(pid).await, Vec::<String>::new());
+    assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
+}

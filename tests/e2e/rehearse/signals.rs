@@ -1,0 +1,156 @@
+//! SIGTERM and Ctrl-C (SIGINT) while the copy is made and while a revision
+//! runs on it: the process stops, the scratch database and the temporary
+//! files are gone, the copy tools are not left running.
+
+use super::fixture::{base, Source};
+use crate::support::{rev, wait_limited, Backend};
+use migrate_runtime::Db;
+use std::time::{Duration, Instant};
+
+/// Polls `check` (every 20 ms, at most 60 s) until it holds.
+async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn signal(pid: u32, name: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{name} {pid}");
+}
+
+/// Sessions on the server in a scratch database of `pid`, running `like`.
+async fn sessions(backend: Backend, pid: u32, like: &str) -> i64 {
+    let server = backend.server_url().unwrap();
+    let db = Db::connect(&server).await.unwrap();
+    let scratch = format!("migrate\\_scratch\\_{pid}\\_%");
+    let sql = match backend {
+        Backend::Postgres => format!(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '{scratch}' AND query LIKE '{like}'"
+        ),
+        _ => format!(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB LIKE '{scratch}' AND INFO LIKE '{like}'"
+        ),
+    };
+    let n = crate::support::int(&db, &sql).await.unwrap();
+    db.close().await;
+    n
+}
+
+async fn interrupted(backend: Backend, phase: &str, sig: &str) {
+    let sleep = match backend {
+        Backend::Postgres => "SELECT pg_sleep(120);",
+        _ => "SELECT SLEEP(120);",
+    };
+    let revs = vec![
+        base(backend),
+        rev("f6", &["a1"]).up(sleep).down("SELECT 1;"),
+    ];
+    let Some(source) = Source::new(backend, &revs, "a1").await else {
+        return;
+    };
+    let mut child = source
+        .command(&["rehearse"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    match phase {
+        // The scratch database exists before the tools fill it.
+        "copy" => {
+            until("the copy to start", || async {
+                !source.scratch_left(pid).await.is_empty()
+            })
+            .await
+        }
+        _ => {
+            until("the slow revision to run on the copy", || async {
+                sessions(backend, pid, "%SLEEP(120)%").await
+                    + sessions(backend, pid, "%pg_sleep(120)%").await
+                    > 0
+            })
+            .await
+        }
+    }
+    signal(pid, sig);
+    let status = wait_limited(&mut child, Duration::from_secs(30)).expect("it stops");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(
+        source.scratch_left(pid).await,
+        Vec::<String>::new(),
+        "{stderr}"
+    );
+    assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
+    // No copy tool of its is still running against the server.
+    let server = backend.server_url().unwrap();
+    let db = Db::connect(&server).await.unwrap();
+    let tools = match backend {
+        Backend::Postgres => format!(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('pg_dump', 'pg_restore') \
+             AND (datname = '{}' OR datname LIKE 'migrate\\_scratch\\_{pid}\\_%')",
+            source.db.name
+        ),
+        _ => format!(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '{}' AND COMMAND <> 'Sleep' AND ID <> CONNECTION_ID()",
+            source.db.name
+        ),
+    };
+    // The killed tools' sessions end as the server notices.
+    until("the copy tools' sessions to end", || async {
+        crate::support::int(&db, &tools).await.unwrap() == 0
+    })
+    .await;
+    db.close().await;
+}
+
+mod postgres {
+    use super::interrupted;
+    use crate::support::Backend;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sigterm_during_the_copy() {
+        if Backend::all().contains(&Backend::Postgres) {
+            interrupted(Backend::Postgres, "copy", "TERM").await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_during_the_run() {
+        if Backend::all().contains(&Backend::Postgres) {
+            interrupted(Backend::Postgres, "run", "INT").await;
+        }
+    }
+}
+
+mod mysql {
+    use super::interrupted;
+    use crate::support::Backend;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sigterm_during_the_copy() {
+        if Backend::all().contains(&Backend::MySql) {
+            interrupted(Backend::MySql, "copy", "TERM").await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sigterm_during_the_run() {
+        if Backend::all().contains(&Backend::MySql) {
+            interrupted(Backend::MySql, "run", "TERM").await;
+        }
+    }
+}
