@@ -19,7 +19,7 @@
 //!
 //! # Imports
 //!
-//! `testing`, `stairway` → `autogen` → `catalog`, `scratch`
+//! `testing`, `stairway` → `autogen` → `catalog`, `scratch`, `import`
 //!
 //! Below them, `migrate-runtime` and `migrate-schema`. Nothing imports back
 //! up that chain (`tests/e2e/layers.rs` fails when something does).
@@ -33,6 +33,7 @@ compile_error!("migrate-devtools needs a backend: enable `sqlite`, `postgres` or
 
 pub mod autogen;
 pub mod catalog;
+pub mod import;
 pub mod scratch;
 pub mod stairway;
 pub mod testing;

@@ -29,5 +29,7 @@ pub(crate) fn dispatch(
         Command::Check(a) => super::check::run(&a, env, out),
         Command::Schema(a) => super::schema::run(&a, env, out),
         Command::Test(a) => super::stairway::run(&a, env, out),
+        Command::Import(a) => super::import::import(&a, env, out),
+        Command::Adopt(a) => super::import::adopt(&a, env, out),
     }
 }

@@ -9,12 +9,13 @@
 //!
 //! # Imports
 //!
-//! `dispatch` → `check`, `init`, `inspect`, `migrate`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
+//! `dispatch` → `check`, `import`, `init`, `inspect`, `migrate`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
 
 mod autogen;
 mod check;
 mod dispatch;
 mod env;
+mod import;
 mod init;
 mod inspect;
 mod lint;
