@@ -22,7 +22,9 @@ fn recorded(adoption: &Adoption, table: &str, fresh: bool) -> String {
         "already recorded"
     };
     if adoption.revisions.is_empty() {
-        out.push_str(&format!("{tool} recorded nothing applied; nothing to adopt\n"));
+        out.push_str(&format!(
+            "{tool} recorded nothing applied; nothing to adopt\n"
+        ));
         return out;
     }
     out.push_str(&format!(

@@ -207,11 +207,11 @@ impl<'m> Migrator<'m> {
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod online {
     use super::Migrator;
+    use crate::adopt::{self, AdoptError, Adopted, Adoption, Tool};
     use crate::db::Database;
     use crate::embedded::Migrations;
     use crate::engine::{ops, with_run};
     use crate::error::Error;
-    use crate::adopt::{self, AdoptError, Adopted, Adoption, Tool};
     use crate::types::{Report, Status};
     use migrate_graph::ToSpec;
 

@@ -13,7 +13,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// `import --from TOOL [DIR]`.
-pub(crate) fn import(args: &ImportArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
+pub(crate) fn import(
+    args: &ImportArgs,
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let tool = args.from;
     let dir = args.dir.clone().unwrap_or_else(|| match tool {
         Tool::Dbmate => PathBuf::from("db/migrations"),
@@ -37,20 +41,26 @@ pub(crate) fn import(args: &ImportArgs, env: &Env<'_>, out: &mut dyn Write) -> R
             source: e,
         })
     };
-    w(out, format!(
-        "imported {} revision(s) from {} into {}",
-        imported.files.len(),
-        dir.display(),
-        target.display()
-    ))?;
+    w(
+        out,
+        format!(
+            "imported {} revision(s) from {} into {}",
+            imported.files.len(),
+            dir.display(),
+            target.display()
+        ),
+    )?;
     for n in &imported.not_carried {
         w(out, format!("not carried: {n}"))?;
     }
     if !imported.irreversible.is_empty() {
-        w(out, format!(
-            "irreversible (no down section in {tool}): {}",
-            imported.irreversible.join(", ")
-        ))?;
+        w(
+            out,
+            format!(
+                "irreversible (no down section in {tool}): {}",
+                imported.irreversible.join(", ")
+            ),
+        )?;
     }
     w(out, format!(
         "next:\n  cargo migrate check\n  cargo migrate adopt --from {tool}     # on each database {tool} migrated (or `--sql` for a DBA)\n  cargo migrate upgrade                 # applies what {tool} had not\nin a service: `migrations!(\"{}\")` and `.adopt_from(Tool::{:?})` on its Migrator adopt on first start",

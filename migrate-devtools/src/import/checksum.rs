@@ -49,7 +49,11 @@ pub fn flyway(text: &str) -> String {
 fn crc32_byte(crc: u32, b: u8) -> u32 {
     let mut c = crc ^ u32::from(b);
     for _ in 0..8 {
-        c = if c & 1 == 1 { (c >> 1) ^ 0xedb8_8320 } else { c >> 1 };
+        c = if c & 1 == 1 {
+            (c >> 1) ^ 0xedb8_8320
+        } else {
+            c >> 1
+        };
     }
     c
 }
@@ -134,7 +138,10 @@ mod tests {
         // std's SipHasher13 with zero keys is what refinery used before it
         // named the algorithm; the same input must give the same number.
         use std::hash::{Hash, Hasher};
-        for (name, version, sql) in [("a", 1, ""), ("create_users", 42, "CREATE TABLE users (id INT);\n")] {
+        for (name, version, sql) in [
+            ("a", 1, ""),
+            ("create_users", 42, "CREATE TABLE users (id INT);\n"),
+        ] {
             let mut std = std::collections::hash_map::DefaultHasher::new();
             name.hash(&mut std);
             version.hash(&mut std);

@@ -71,12 +71,14 @@ pub(crate) fn read(tool: Tool, dir: &Path) -> Result<Read, ImportError> {
     let entries = files(dir)?;
     for (name, path) in &entries {
         let mut entry = |version: &str, f: &mut dyn FnMut(&mut Source)| {
-            let s = by_version.entry(version.to_owned()).or_insert_with(|| Source {
-                version: version.to_owned(),
-                up_tx: true,
-                down_tx: true,
-                ..Source::default()
-            });
+            let s = by_version
+                .entry(version.to_owned())
+                .or_insert_with(|| Source {
+                    version: version.to_owned(),
+                    up_tx: true,
+                    down_tx: true,
+                    ..Source::default()
+                });
             f(s);
         };
         match tool {
@@ -97,7 +99,8 @@ pub(crate) fn read(tool: Tool, dir: &Path) -> Result<Read, ImportError> {
                     continue;
                 };
                 let body = text(path)?;
-                let no_tx = tool == Tool::Sqlx && body.trim_start().starts_with("-- no-transaction");
+                let no_tx =
+                    tool == Tool::Sqlx && body.trim_start().starts_with("-- no-transaction");
                 let sum = (tool == Tool::Sqlx).then(|| checksum::sqlx(body.as_bytes()));
                 entry(version, &mut |s| {
                     s.name = rest.replace('_', " ");
@@ -123,7 +126,11 @@ pub(crate) fn read(tool: Tool, dir: &Path) -> Result<Read, ImportError> {
                 };
                 let up = text(&path.join("up.sql"))?;
                 let down = path.join("down.sql");
-                let down = if down.exists() { Some(text(&down)?) } else { None };
+                let down = if down.exists() {
+                    Some(text(&down)?)
+                } else {
+                    None
+                };
                 let meta = path.join("metadata.toml");
                 let tx = !(meta.exists() && run_in_transaction_false(&text(&meta)?));
                 let version = version.replace('-', "");

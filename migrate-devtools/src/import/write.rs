@@ -43,7 +43,11 @@ fn body(text: &str) -> String {
 }
 
 /// A revision's file for `source`, revising `parent`.
-pub(crate) fn revision(tool: Tool, source: &Source, parents: Vec<String>) -> Result<RevisionFile, ImportError> {
+pub(crate) fn revision(
+    tool: Tool,
+    source: &Source,
+    parents: Vec<String>,
+) -> Result<RevisionFile, ImportError> {
     let id = tool
         .revision_id(&source.version)
         .ok_or_else(|| ImportError::BadVersion {
@@ -63,7 +67,9 @@ pub(crate) fn revision(tool: Tool, source: &Source, parents: Vec<String>) -> Res
             transaction: source.down_tx,
         }),
         Some(_) => DownText::Irreversible(format!("-- the {tool} down file holds no SQL\n")),
-        None => DownText::Irreversible(format!("-- {tool} kept no down migration for this version\n")),
+        None => DownText::Irreversible(format!(
+            "-- {tool} kept no down migration for this version\n"
+        )),
     };
     Ok(file)
 }
@@ -71,7 +77,10 @@ pub(crate) fn revision(tool: Tool, source: &Source, parents: Vec<String>) -> Res
 /// Whether `text` holds a statement (not only blanks and comments), by the
 /// one statement splitter.
 fn has_sql(text: &str) -> bool {
-    let probe = format!("-- Revision ID: p\n-- Revises:\n-- migrate:up\n{}\n-- migrate:down\nSELECT 1;\n", body(text));
+    let probe = format!(
+        "-- Revision ID: p\n-- Revises:\n-- migrate:up\n{}\n-- migrate:down\nSELECT 1;\n",
+        body(text)
+    );
     migrate_graph::parse_file("probe.sql", &probe).is_ok_and(|r| r.up.has_sql())
 }
 

@@ -45,7 +45,10 @@ pub fn plan(
     for row in rows {
         if !row.ok {
             let (state, hint) = match tool {
-                Tool::GolangMigrate => ("dirty", "`migrate force <version>` once the schema is right"),
+                Tool::GolangMigrate => (
+                    "dirty",
+                    "`migrate force <version>` once the schema is right",
+                ),
                 Tool::Flyway => ("failed", "`flyway repair`"),
                 _ => ("failed", "`cargo sqlx migrate revert`, or delete the row"),
             };

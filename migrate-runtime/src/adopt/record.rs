@@ -65,7 +65,10 @@ pub(crate) fn select(tool: Tool, dialect: Dialect, table: &str) -> String {
             [Text("version"), Text("name"), Null, Text("checksum"), Null],
             "version",
         ),
-        Tool::GolangMigrate => ([Text("version"), Null, Text("dirty"), Null, Null], "version"),
+        Tool::GolangMigrate => (
+            [Text("version"), Null, Text("dirty"), Null, Null],
+            "version",
+        ),
         Tool::Flyway => (
             [
                 Text("version"),
@@ -124,7 +127,10 @@ pub async fn read<D: Database + ?Sized>(
     table: Option<&str>,
 ) -> Result<Option<Vec<OtherRow>>, Error> {
     let table = table.unwrap_or(tool.table());
-    if !table.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+    if !table
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
         return Err(Error::InvalidTableName {
             name: table.to_owned(),
             reason: "another tool's table is named with letters, digits and `_` only",
@@ -147,8 +153,7 @@ pub async fn read<D: Database + ?Sized>(
     Ok(Some(
         rows.into_iter()
             .filter_map(|r| {
-                let [version, name, ok, checksum, kind]: [Option<String>; 5] =
-                    r.try_into().ok()?;
+                let [version, name, ok, checksum, kind]: [Option<String>; 5] = r.try_into().ok()?;
                 let ok = match tool {
                     Tool::Sqlx | Tool::Flyway => truthy(ok.as_deref()),
                     Tool::GolangMigrate => !truthy(ok.as_deref()),

@@ -155,9 +155,15 @@ mod tests {
 
     #[test]
     fn ids_are_the_versions_made_valid() {
-        assert_eq!(Tool::Sqlx.revision_id("20240102030405").unwrap(), "20240102030405");
+        assert_eq!(
+            Tool::Sqlx.revision_id("20240102030405").unwrap(),
+            "20240102030405"
+        );
         assert_eq!(Tool::Flyway.revision_id("1.2.10").unwrap(), "1_2_10");
-        assert_eq!(Tool::Diesel.revision_id("2024-01-02-030405").unwrap(), "20240102030405");
+        assert_eq!(
+            Tool::Diesel.revision_id("2024-01-02-030405").unwrap(),
+            "20240102030405"
+        );
         assert_eq!(Tool::Dbmate.revision_id("2024 01"), None);
     }
 
@@ -165,10 +171,16 @@ mod tests {
     fn provenance_reads_back() {
         let line = Tool::Sqlx.provenance("1_a.sql", Some("ab12"));
         let text = format!("{line}\nCREATE TABLE t (id INT);\n");
-        assert_eq!(read_provenance(&text), Some(("sqlx", "1_a.sql", Some("ab12"))));
+        assert_eq!(
+            read_provenance(&text),
+            Some(("sqlx", "1_a.sql", Some("ab12")))
+        );
         let line = Tool::Diesel.provenance("1_a/up.sql", None);
         assert_eq!(read_provenance(&line), Some(("diesel", "1_a/up.sql", None)));
-        assert_eq!("golang-migrate".parse::<Tool>().unwrap(), Tool::GolangMigrate);
+        assert_eq!(
+            "golang-migrate".parse::<Tool>().unwrap(),
+            Tool::GolangMigrate
+        );
         assert!("liquibase".parse::<Tool>().is_err());
     }
 }
