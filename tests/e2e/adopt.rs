@@ -8,6 +8,7 @@
 //! adoption of `Migrator::adopt_from`, and a diesel history of 300
 //! revisions.
 
+mod alembic;
 mod project;
 
 use crate::support::{cli_bin, run_to_end, strings, version_rows, Backend, Ran, Scratch};
@@ -391,5 +392,119 @@ async fn a_diesel_history_of_three_hundred_revisions() {
     takes_over(Tool::Diesel, Backend::Sqlite, 300, 200, true).await;
     if Backend::Postgres.server_url().is_some() {
         takes_over(Tool::Diesel, Backend::Postgres, 300, 200, true).await;
+    }
+}
+
+/// Alembic, with the real tool: a project with a branch and a merge, a
+/// database Alembic upgraded to both branch tips (two rows in
+/// `alembic_version`), imported (graph from the version files, SQL from
+/// Alembic's offline mode), adopted, upgraded through the merge to the
+/// head; the schema equals Alembic's head, and downgrade to base works.
+#[tokio::test]
+async fn alembic_project_with_branches_and_merges_is_taken_over() {
+    if !alembic::available() {
+        return;
+    }
+    for b in Backend::all() {
+        let (Some(ours), Some(reference)) = (Scratch::new(b).await, Scratch::new(b).await) else {
+            continue;
+        };
+        let project = tempfile::tempdir().unwrap();
+        let theirs = project.path().join("theirs");
+        alembic::write(&theirs, b, &ours.url);
+        alembic::alembic(&theirs, &["upgrade", "b1b1b1b1b1b1"]);
+        alembic::alembic(&theirs, &["upgrade", "c1c1c1c1c1c1"]);
+        let db = ours.db().await;
+        let mut heads = strings(
+            &db,
+            "SELECT version_num FROM alembic_version ORDER BY version_num",
+        )
+        .await
+        .unwrap();
+        heads.sort();
+        assert_eq!(heads, ["b1b1b1b1b1b1", "c1c1c1c1c1c1"]);
+
+        let dialect = match b {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+            Backend::MySql => "mysql",
+        };
+        let ran = cli(
+            project.path(),
+            &ours.url,
+            &[
+                "import",
+                "--from",
+                "alembic",
+                "theirs",
+                "--dialect",
+                dialect,
+            ],
+        );
+        ok(&ran, "import");
+        assert!(!ran.stdout.contains("TODO"), "{}", ran.stdout);
+        let first = snapshot(&project.path().join("migrations"));
+        assert_eq!(first.len(), 5);
+        let merge = &first.iter().find(|(n, _)| n.starts_with("m1m1")).unwrap().1;
+        assert!(
+            merge.contains("-- Revises: b1b1b1b1b1b1, c1c1c1c1c1c1"),
+            "{merge}"
+        );
+        assert!(!first.iter().any(|(_, t)| t.contains("alembic_version")));
+        ok(
+            &cli(project.path(), &ours.url, &["check", "--offline"]),
+            "check",
+        );
+        std::fs::remove_dir_all(project.path().join("migrations")).unwrap();
+        ok(
+            &cli(
+                project.path(),
+                &ours.url,
+                &[
+                    "import",
+                    "--from",
+                    "alembic",
+                    "theirs",
+                    "--dialect",
+                    dialect,
+                ],
+            ),
+            "re-import",
+        );
+        assert_eq!(snapshot(&project.path().join("migrations")), first);
+
+        let ran = cli(project.path(), &ours.url, &["adopt", "--from", "alembic"]);
+        ok(&ran, "adopt");
+        assert!(
+            ran.stdout.contains("recorded 3 revision(s)"),
+            "{}",
+            ran.stdout
+        );
+        let ran = cli(project.path(), &ours.url, &["upgrade", "-v"]);
+        ok(&ran, "upgrade");
+        let said = format!("{}{}", ran.stdout, ran.stderr);
+        assert!(said.contains("applied 2 revision(s)"), "{said}");
+        assert_eq!(version_rows(&db, OURS).await.len(), alembic::ids().len());
+
+        // Alembic's own head on another database.
+        let reference_dir = project.path().join("reference");
+        alembic::write(&reference_dir, b, &reference.url);
+        alembic::alembic(&reference_dir, &["upgrade", "head"]);
+        let rdb = reference.db().await;
+        let want = read_schema(&rdb, &["alembic_version"]).await.unwrap();
+        rdb.close().await;
+        assert_eq!(
+            schema_without(&db, &[OURS, "alembic_version"]).await,
+            want,
+            "{b:?}"
+        );
+
+        ok(
+            &cli(project.path(), &ours.url, &["downgrade", "base"]),
+            "downgrade",
+        );
+        let left = schema_without(&db, &[OURS, "alembic_version"]).await;
+        assert!(left.tables.is_empty(), "{b:?}: {:?}", left.tables);
+        db.close().await;
     }
 }

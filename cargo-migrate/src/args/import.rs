@@ -19,12 +19,14 @@ pub(crate) struct ImportArgs {
     #[arg(long, value_name = "TOOL", value_parser = tool)]
     pub from: Tool,
 
-    /// The other tool's migration directory (default: `migrations`, or
-    /// `db/migrations` for dbmate).
+    /// The other tool's migration directory (default: `migrations`;
+    /// `db/migrations` for dbmate, `sql` for Flyway); for Alembic, the
+    /// directory holding `alembic.ini` (default: the current one).
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// SQL dialect the project targets (noted for `check` and `lint`).
+    /// SQL dialect of the project (Alembic: how its offline SQL is split
+    /// into statements; default postgres).
     #[arg(long, value_name = "NAME", value_enum)]
     pub dialect: Option<DialectArg>,
 }

@@ -7,7 +7,7 @@ use super::Env;
 use crate::args::{AdoptArgs, ImportArgs};
 use crate::db::{self, Dir};
 use crate::error::CliError;
-use migrate_devtools::import::import as read_project;
+use migrate_devtools::import::import_with as read_project;
 use migrate_runtime::Tool;
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,7 +22,7 @@ pub(crate) fn import(
     let dir = args.dir.clone().unwrap_or_else(|| match tool {
         Tool::Dbmate => PathBuf::from("db/migrations"),
         Tool::Flyway => PathBuf::from("sql"),
-        Tool::Alembic => PathBuf::from("alembic/versions"),
+        Tool::Alembic => PathBuf::from("."),
         _ => PathBuf::from("migrations"),
     });
     let target = &env.settings.source;
@@ -32,7 +32,7 @@ pub(crate) fn import(
             reason: format!("is also our migrations directory; import into another one with `--source DIR` (or `source` in migrate.toml), then remove {tool}'s files"),
         }));
     }
-    let imported = read_project(tool, &dir)?;
+    let imported = read_project(tool, &dir, args.dialect.map(Into::into))?;
     imported.write_to(target)?;
     let w = |out: &mut dyn Write, text: String| {
         writeln!(out, "{text}").map_err(|e| CliError::Io {
@@ -52,6 +52,12 @@ pub(crate) fn import(
     )?;
     for n in &imported.not_carried {
         w(out, format!("not carried: {n}"))?;
+    }
+    for t in &imported.todo {
+        w(
+            out,
+            format!("TODO (written with a TODO comment, fill in by hand): {t}"),
+        )?;
     }
     if !imported.irreversible.is_empty() {
         w(

@@ -11,8 +11,9 @@
 //!
 //! # Imports
 //!
-//! `write`, `source` → `checksum`, `error`
+//! `alembic` → `write`, `source` → `checksum`, `error`
 
+mod alembic;
 pub mod checksum;
 mod error;
 mod source;
@@ -21,6 +22,7 @@ mod write;
 pub use error::ImportError;
 pub use write::ImportedFile;
 
+use migrate_graph::Dialect;
 use migrate_runtime::Tool;
 use std::path::Path;
 
@@ -33,14 +35,36 @@ pub struct Import {
     pub not_carried: Vec<String>,
     /// Revisions written without a down section (irreversible).
     pub irreversible: Vec<String>,
+    /// Revisions written with a TODO: their SQL could not be produced
+    /// (Alembic's offline mode failed for them), each with why.
+    pub todo: Vec<String>,
 }
 
 /// Reads `dir`, laid out as `tool` lays out migrations, into our files.
+/// For Alembic, `dir` holds `alembic.ini` and `dialect` is the one its
+/// offline SQL is split with (default PostgreSQL).
+pub fn import_with(
+    tool: Tool,
+    dir: &Path,
+    dialect: Option<Dialect>,
+) -> Result<Import, ImportError> {
+    if tool == Tool::Alembic {
+        let a = alembic::import(dir, dialect.unwrap_or(Dialect::Postgres))?;
+        return Ok(Import {
+            files: a.files,
+            not_carried: Vec::new(),
+            irreversible: a.irreversible,
+            todo: a.todo,
+        });
+    }
+    import(tool, dir)
+}
+
+/// Reads `dir`, laid out as `tool` lays out migrations, into our files
+/// (Alembic: see [`import_with`]).
 pub fn import(tool: Tool, dir: &Path) -> Result<Import, ImportError> {
     if tool == Tool::Alembic {
-        return Err(ImportError::Alembic {
-            reason: "importing Alembic version files is not built yet; use `cargo migrate adopt --from alembic` after writing the revisions with Alembic's ids".to_owned(),
-        });
+        return import_with(tool, dir, None);
     }
     let read = source::read(tool, dir)?;
     if read.sources.is_empty() {
@@ -64,6 +88,7 @@ pub fn import(tool: Tool, dir: &Path) -> Result<Import, ImportError> {
         files: write::render(&files)?,
         not_carried: read.not_carried,
         irreversible,
+        todo: Vec::new(),
     })
 }
 

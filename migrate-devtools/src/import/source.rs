@@ -223,7 +223,7 @@ pub(crate) fn read(tool: Tool, dir: &Path) -> Result<Read, ImportError> {
         }
     }
     // Numeric versions in numeric order (2 before 10), as the tools apply them.
-    sources.sort_by(|a, b| version_key(&a.version).cmp(&version_key(&b.version)));
+    sources.sort_by_key(|s| version_key(&s.version));
     Ok(Read {
         sources,
         not_carried,
