@@ -94,6 +94,29 @@ pub(crate) enum Command {
     ///
     /// Asks for confirmation; `--yes` is required when stdin is not a terminal.
     Resolve(ResolveArgs),
+    /// Take the database over from another migration tool (sqlx, diesel,
+    /// refinery, dbmate, golang-migrate, flyway, alembic): record in our
+    /// version table what its table says is applied, under the lock, in
+    /// one transaction, leaving its table as it was.
+    ///
+    /// The embedded migrations must be the ones `cargo migrate import`
+    /// wrote from that tool's files. `--sql` prints the statements instead.
+    Adopt(AdoptArgs),
+}
+
+/// `adopt` options.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct AdoptArgs {
+    /// The tool: sqlx, diesel, refinery, dbmate, golang-migrate, flyway, alembic.
+    #[arg(long, value_name = "TOOL", value_parser = |s: &str| s.parse::<migrate_runtime::Tool>().map_err(|e| e.to_string()))]
+    pub from: migrate_runtime::Tool,
+
+    /// Print the SQL that records the adoption instead of writing it.
+    #[arg(long)]
+    pub sql: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `upgrade` options.

@@ -6,7 +6,7 @@ use super::context::{Context, Offline, Policy};
 use super::database::Database;
 use super::error::CmdError;
 use super::report::Reporter;
-use super::{change, exit, inspect, read};
+use super::{adopt, change, exit, inspect, read};
 use migrate_graph::TargetError;
 use migrate_runtime::{Db, Migrations};
 use std::io::Write;
@@ -95,6 +95,7 @@ impl MigrateCommand {
             }
             Command::Heads(a) => read::heads(cx, a.verbose, a.json, out),
             Command::Check(a) => inspect::check(cx, a, out).await,
+            Command::Adopt(a) => adopt::adopt(cx, a.from, None, a.sql, &a.lock, out).await,
         }
     }
 }
