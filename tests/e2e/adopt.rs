@@ -14,7 +14,7 @@ mod project;
 use crate::support::{cli_bin, run_to_end, strings, version_rows, Backend, Ran, Scratch};
 use migrate_devtools::catalog::read_schema;
 use migrate_runtime::{Db, Migrations, Tool};
-use project::{id, migrate_as, steps, write, Step};
+use project::{id, migrate_as, steps, write, Step, Theirs};
 use std::path::Path;
 
 const OURS: &str = "migrate_versions";
@@ -79,7 +79,19 @@ async fn takes_over(tool: Tool, b: Backend, n: usize, k: usize, reversible: bool
     let steps = steps(n);
     let ups = write(tool, &theirs, &steps);
     let db = scratch.db().await;
-    migrate_as(tool, b, &db, &theirs, &ups, &steps, k, false).await;
+    migrate_as(
+        &Theirs {
+            tool,
+            dir: &theirs,
+            ups: &ups,
+            steps: &steps,
+        },
+        b,
+        &db,
+        k,
+        false,
+    )
+    .await;
     let their_rows = strings(
         &db,
         &format!("SELECT CAST(COUNT(*) AS CHAR(10)) FROM {}", tool.table()),
@@ -235,7 +247,19 @@ async fn edited_file_is_refused(tool: Tool) {
         let steps = steps(6);
         let ups = write(tool, &theirs, &steps);
         let db = scratch.db().await;
-        migrate_as(tool, b, &db, &theirs, &ups, &steps, 4, false).await;
+        migrate_as(
+            &Theirs {
+                tool,
+                dir: &theirs,
+                ups: &ups,
+                steps: &steps,
+            },
+            b,
+            &db,
+            4,
+            false,
+        )
+        .await;
         let edited = theirs.join(&ups[2]);
         let text = std::fs::read_to_string(&edited).unwrap();
         std::fs::write(&edited, format!("{text}-- edited later\n")).unwrap();
@@ -297,7 +321,19 @@ async fn failed_or_dirty_rows_are_refused() {
             let steps = steps(4);
             let ups = write(tool, &theirs, &steps);
             let db = scratch.db().await;
-            migrate_as(tool, b, &db, &theirs, &ups, &steps, 3, true).await;
+            migrate_as(
+                &Theirs {
+                    tool,
+                    dir: &theirs,
+                    ups: &ups,
+                    steps: &steps,
+                },
+                b,
+                &db,
+                3,
+                true,
+            )
+            .await;
             ok(
                 &cli(
                     project.path(),
@@ -361,7 +397,19 @@ async fn a_service_adopts_on_its_first_start() {
         let steps = steps(7);
         let ups = write(Tool::Sqlx, &theirs, &steps);
         let db = scratch.db().await;
-        migrate_as(Tool::Sqlx, b, &db, &theirs, &ups, &steps, 4, false).await;
+        migrate_as(
+            &Theirs {
+                tool: Tool::Sqlx,
+                dir: &theirs,
+                ups: &ups,
+                steps: &steps,
+            },
+            b,
+            &db,
+            4,
+            false,
+        )
+        .await;
         let imported = migrate_devtools::import::import(Tool::Sqlx, &theirs).unwrap();
         let dir = project.path().join("migrations");
         imported.write_to(&dir).unwrap();

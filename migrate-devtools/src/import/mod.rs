@@ -11,7 +11,7 @@
 //!
 //! # Imports
 //!
-//! `alembic` → `write`, `source` → `checksum`, `error`
+//! `alembic` → `write` → `source` → `checksum`, `error`
 
 mod alembic;
 pub mod checksum;

@@ -1,9 +1,10 @@
 //! Projects in the other tools' formats, written here (no other project's
-//! migrations), and databases migrated by those tools' rules: each step's
-//! up SQL run as the tool runs it, and its version table created and
-//! filled as the tool writes it. The tools themselves (sqlx-cli,
-//! diesel_cli, refinery_cli, dbmate, migrate, Flyway) take too long to
-//! build or need a JVM here, so their tables are written per their rules:
+//! migrations), and databases migrated by those tools' rules. sqlx's
+//! databases are migrated by sqlx's own `Migrator` (the crate is already
+//! in the build). The other tools (diesel_cli, refinery_cli, dbmate,
+//! golang-migrate, Flyway) take too long to build or need a JVM here, so
+//! each step's up SQL is run as the tool runs it and the tool's table is
+//! written per its rules:
 //! the DDL each tool issues, one row per applied version, and the checksum
 //! each computes (SHA-384 of the file for sqlx, SipHash-1-3 of name,
 //! version and SQL for refinery, CRC-32 of the lines for Flyway).
@@ -126,6 +127,25 @@ pub fn write(tool: Tool, dir: &Path, steps: &[Step]) -> Vec<String> {
     ups
 }
 
+/// sqlx's own `Migrator` (the library `sqlx::migrate!` and sqlx-cli use)
+/// over a copy of the first `k` migrations: its real `_sqlx_migrations`.
+async fn sqlx_itself(p: &Theirs<'_>, db: &Db, k: usize) {
+    let copy = tempfile::tempdir().unwrap();
+    for up in &p.ups[..k] {
+        let down = up.replace(".up.sql", ".down.sql");
+        for f in [up, &down] {
+            std::fs::copy(p.dir.join(f), copy.path().join(f)).unwrap();
+        }
+    }
+    let m = sqlx::migrate::Migrator::new(copy.path()).await.unwrap();
+    match db {
+        Db::Sqlite(pool) => m.run(pool).await.unwrap(),
+        Db::Postgres(pool) => m.run(pool).await.unwrap(),
+        Db::MySql(pool) => m.run(pool).await.unwrap(),
+        _ => unreachable!("all backends are enabled in the tests"),
+    }
+}
+
 /// The tool's version-table DDL, as it creates the table.
 fn create(tool: Tool, b: Backend) -> String {
     let pg = b == Backend::Postgres;
@@ -179,19 +199,24 @@ fn refinery_sum(name: &str, version: i32, sql: &str) -> u64 {
     h.finish()
 }
 
-/// Migrates `db` as `tool` would to step `k` (its first `k` steps), reading
-/// the files in `dir` for the checksums; `failed_last` records the last
+/// A project of another tool on disk.
+pub struct Theirs<'a> {
+    pub tool: Tool,
+    /// Its directory.
+    pub dir: &'a Path,
+    /// Each step's up file, relative to `dir` (what [`write`] returned).
+    pub ups: &'a [String],
+    pub steps: &'a [Step],
+}
+
+/// Migrates `db` as the tool would to step `k` (its first `k` steps),
+/// reading its files for the checksums; `failed_last` records the last
 /// one as failed/dirty instead.
-pub async fn migrate_as(
-    tool: Tool,
-    b: Backend,
-    db: &Db,
-    dir: &Path,
-    ups: &[String],
-    steps: &[Step],
-    k: usize,
-    failed_last: bool,
-) {
+pub async fn migrate_as(p: &Theirs<'_>, b: Backend, db: &Db, k: usize, failed_last: bool) {
+    let (tool, dir, ups, steps) = (p.tool, p.dir, p.ups, p.steps);
+    if tool == Tool::Sqlx && !failed_last {
+        return sqlx_itself(p, db, k).await;
+    }
     for s in &steps[..k] {
         exec(db, &s.up).await.unwrap();
     }
