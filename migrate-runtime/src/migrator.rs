@@ -187,7 +187,7 @@ impl<'m> Migrator<'m> {
     /// with `sqlx::migrate!` (say) moves to `migrations!` over the files
     /// `cargo migrate import --from sqlx` wrote by changing that line and
     /// adding `.adopt_from(Tool::Sqlx)`. Once our table exists this costs
-    /// one query for the other table's existence.
+    /// one query (for our table's existence) per upgrade.
     pub fn adopt_from(mut self, tool: Tool) -> Self {
         self.adopt_from = Some(tool);
         self

@@ -5,7 +5,7 @@
 
 use super::error::AdoptError;
 use super::plan::{plan, Adoption};
-use super::record::read;
+use super::record::{read, table_exists};
 use super::tool::Tool;
 use crate::db::Database;
 use crate::embedded::Migrations;
@@ -102,6 +102,12 @@ pub(crate) async fn adopt<D: Database + ?Sized>(
     only_new: bool,
 ) -> Result<Adopted, AdoptError> {
     let name = table.unwrap_or(tool.table());
+    // Once our table exists an automatic adoption never acts: a service's
+    // later starts pay this one query.
+    let ours = opts.table.rsplit('.').next().unwrap_or(&opts.table);
+    if only_new && table_exists(db, ours).await? {
+        return Ok(Adopted::Skipped);
+    }
     let Some(rows) = read(db, tool, table).await? else {
         if only_new {
             return Ok(Adopted::NoRecord);

@@ -119,6 +119,19 @@ fn truthy(text: Option<&str>) -> bool {
     )
 }
 
+/// Whether `table` (a plain name, in the connection's schema) exists.
+pub(crate) async fn table_exists<D: Database + ?Sized>(db: &D, table: &str) -> Result<bool, Error> {
+    let rows = fetch(db, &exists(db.dialect(), table))
+        .await
+        .map_err(|e| Error::Database {
+            action: Action::Read,
+            table: table.to_owned(),
+            hint: None,
+            source: Box::new(e),
+        })?;
+    Ok(rows.first().and_then(|r| r[0].as_deref()) != Some("0"))
+}
+
 /// Reads `tool`'s table (`table`, its default name unless given) from
 /// `db`; `None` when the table does not exist.
 pub async fn read<D: Database + ?Sized>(
