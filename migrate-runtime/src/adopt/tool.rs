@@ -101,6 +101,10 @@ impl Tool {
 pub(crate) const PROVENANCE: &str = "-- imported from";
 
 /// Reads `(tool name, file, checksum)` back from an imported up section.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 pub(crate) fn read_provenance(up_sql: &str) -> Option<(&str, &str, Option<&str>)> {
     let line = up_sql
         .lines()
