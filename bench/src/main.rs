@@ -16,6 +16,7 @@
 //! `scripts/bench-process`) times whole command-line processes instead:
 //! `cargo-migrate` beside sqlx-cli, refinery and psql/sqlite3.
 
+mod adopt;
 mod autogen;
 mod memory;
 mod private;
@@ -289,6 +290,9 @@ async fn main() {
     if section("stairway") {
         stairway::run(tmp.path()).await;
     }
+    if section("adopt") {
+        adopt::run(tmp.path()).await;
+    }
 }
 
 /// 1,000 small migrations on a fresh SQLite file: raw SQL, sqlx, ours.
@@ -379,12 +383,16 @@ fn flag(name: &str, default: usize) -> usize {
 }
 
 /// Whether to run a section: all of them unless some are named on the
-/// command line (`apply`, `noop`, `servers`, `autogen`, `squash`, `stairway`).
+/// command line (`apply`, `noop`, `servers`, `autogen`, `squash`, `stairway`,
+/// `adopt`).
 fn section(name: &str) -> bool {
     let named: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| {
-            ["apply", "noop", "servers", "autogen", "squash", "stairway"].contains(&a.as_str())
+            [
+                "apply", "noop", "servers", "autogen", "squash", "stairway", "adopt",
+            ]
+            .contains(&a.as_str())
         })
         .collect();
     named.is_empty() || named.iter().any(|a| a == name)

@@ -4,7 +4,7 @@
 //!
 //! # Imports
 //!
-//! `check`, `fleet`, `inspect`, `migrate`, `revision`, `squash`, `stairway` → `schema` → `db`, `global`, `init`
+//! `check`, `fleet`, `import`, `inspect`, `migrate`, `revision`, `squash`, `stairway` → `schema` → `db`, `global`, `init`
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
@@ -12,6 +12,7 @@ mod check;
 mod db;
 mod fleet;
 mod global;
+mod import;
 mod init;
 mod inspect;
 mod migrate;
@@ -27,6 +28,7 @@ pub(crate) use check::{CheckArgs, LintArgs};
 pub(crate) use db::{DbOpts, DialectArg};
 pub(crate) use fleet::FleetArgs;
 pub(crate) use global::GlobalOpts;
+pub(crate) use import::{AdoptArgs, ImportArgs};
 pub(crate) use init::InitArgs;
 pub(crate) use inspect::{BranchesArgs, CurrentArgs, HeadsArgs, HistoryArgs, ShowArgs};
 pub(crate) use migrate::{DowngradeArgs, ResolveArgs, SqlOpts, StampArgs, UpgradeArgs};
@@ -221,4 +223,24 @@ pub(crate) enum Command {
     /// revision or its down fails on the copy, or a lock stronger than
     /// row-level is held longer than --max-lock.
     Rehearse(RehearseArgs),
+
+    /// Write our migration files from another tool's (sqlx, diesel,
+    /// refinery, dbmate, golang-migrate, Flyway).
+    ///
+    /// Keeps the tool's order, its versions as revision ids (so importing
+    /// again gives the same files), messages, down sections and
+    /// no-transaction markers, and says what it could not carry. Each up
+    /// section starts with a line naming the file it came from and the
+    /// tool's checksum, which `adopt` checks. Then run `check`, and `adopt`
+    /// on each database.
+    Import(ImportArgs),
+
+    /// Take a database over from another tool: record in our version table
+    /// the revisions its version table says are applied.
+    ///
+    /// One transaction under our lock; the other tool's table is left as it
+    /// was. A failed or dirty row, a version with no imported revision, or
+    /// (sqlx, refinery, Flyway) a file edited since it was applied is
+    /// refused with what to do. `--sql` prints the statements for a DBA.
+    Adopt(AdoptArgs),
 }

@@ -181,6 +181,10 @@ pub(crate) enum CliError {
     /// A database command failed, as it does on both command lines.
     #[error(transparent)]
     Cmd(#[from] CmdError),
+
+    /// `import` could not read the other tool's files or write ours.
+    #[error(transparent)]
+    Import(#[from] migrate_devtools::import::ImportError),
 }
 
 impl CliError {

@@ -187,10 +187,12 @@ fn db_opts(command: &Command) -> Option<&args::DbOpts> {
         Command::Test(a) => Some(&a.db),
         Command::Fleet(a) => Some(&a.db),
         Command::Rehearse(a) => Some(&a.db),
+        Command::Adopt(a) => Some(&a.db),
         Command::Schema(a) => match &a.command {
             args::SchemaCommand::Dump(d) => Some(&d.db),
         },
         Command::Init(_)
+        | Command::Import(_)
         | Command::Merge(_)
         | Command::Heads(_)
         | Command::Branches(_)

@@ -116,6 +116,14 @@ pub(crate) enum Command {
     /// blocks writes is held longer than --max-lock.
     #[cfg(feature = "rehearse")]
     Rehearse(RehearseArgs),
+    /// Take the database over from another migration tool (sqlx, diesel,
+    /// refinery, dbmate, golang-migrate, flyway, alembic): record in our
+    /// version table what its table says is applied, under the lock, in
+    /// one transaction, leaving its table as it was.
+    ///
+    /// The embedded migrations must be the ones `cargo migrate import`
+    /// wrote from that tool's files. `--sql` prints the statements instead.
+    Adopt(AdoptArgs),
 }
 
 /// `rehearse` options.
@@ -153,6 +161,21 @@ pub(crate) struct RehearseArgs {
     /// Copy the schema and about PERCENT of each table's rows.
     #[arg(long, value_name = "PERCENT")]
     pub sample: Option<f64>,
+}
+
+/// `adopt` options.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct AdoptArgs {
+    /// The tool: sqlx, diesel, refinery, dbmate, golang-migrate, flyway, alembic.
+    #[arg(long, value_name = "TOOL", value_parser = |s: &str| s.parse::<migrate_runtime::Tool>().map_err(|e| e.to_string()))]
+    pub from: migrate_runtime::Tool,
+
+    /// Print the SQL that records the adoption instead of writing it.
+    #[arg(long)]
+    pub sql: bool,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `upgrade` options.

@@ -61,13 +61,14 @@
 //!
 //! # Imports
 //!
-//! `standalone`, `run` → `change`, `inspect`, `read`, `rehearse` → `args` → `fleet` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
+//! `standalone`, `run` → `adopt`, `change`, `inspect`, `read`, `rehearse` → `args` → `fleet` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
 compile_error!("migrate-cli needs a backend: enable `sqlite`, `postgres` or `mysql`");
 
+mod adopt;
 mod args;
 mod change;
 mod context;
@@ -86,6 +87,7 @@ mod run;
 pub mod show;
 mod standalone;
 
+pub use adopt::adopt;
 pub use args::MigrateCommand;
 pub use change::{downgrade, resolve, stamp, upgrade, Stamp};
 pub use context::{resolve_one, status, Confirm, Context, Load, Lookup, Offline, Policy};

@@ -7,7 +7,7 @@ use super::database::Database;
 use super::error::CmdError;
 use super::options::DialectArg;
 use super::report::Reporter;
-use super::{change, exit, inspect, read};
+use super::{adopt, change, exit, inspect, read};
 use migrate_graph::TargetError;
 use migrate_runtime::{Db, Migrations};
 use std::io::Write;
@@ -117,6 +117,7 @@ impl MigrateCommand {
             Command::Fleet(a) => super::fleet::fleet(cx, a, out).await,
             #[cfg(feature = "rehearse")]
             Command::Rehearse(a) => super::rehearse::run(cx, a, out).await,
+            Command::Adopt(a) => adopt::adopt(cx, a.from, None, a.sql, &a.lock, out).await,
         }
     }
 }

@@ -24,7 +24,7 @@
 //!
 //! # Imports
 //!
-//! `testing`, `stairway`, `rehearse` → `autogen` → `proof`, `catalog`, `scratch`
+//! `testing`, `stairway`, `rehearse` → `autogen` → `proof`, `catalog`, `scratch`, `import`
 //!
 //! Below them, `migrate-runtime` and `migrate-schema`. Nothing imports back
 //! up that chain (`tests/e2e/layers.rs` fails when something does).
@@ -40,6 +40,7 @@ pub mod autogen;
 pub mod catalog;
 pub mod proof;
 pub mod rehearse;
+pub mod import;
 pub mod scratch;
 pub mod stairway;
 pub mod testing;

@@ -10,6 +10,11 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A migrator told to adopt another tool's version table
+    /// ([`Migrator::adopt_from`](crate::Migrator::adopt_from)) could not:
+    /// the source is an [`AdoptError`](crate::AdoptError).
+    #[error(transparent)]
+    Adopt(Box<dyn std::error::Error + Send + Sync + 'static>),
     /// The database URL does not parse, or names no enabled backend. The
     /// message shows no part of a URL that does not parse but its scheme and
     /// host.

@@ -89,7 +89,7 @@
 //!
 //! # Imports
 //!
-//! `__private`, `connect`, `fleet`, `offline` → `migrator` → `engine` → `backend` → `session` → `protocol` → `error`, `options` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
+//! `__private`, `connect`, `fleet`, `offline` → `migrator` → `adopt` → `engine` → `backend` → `session` → `protocol` → `error`, `options` → `backup`, `db`, `embedded`, `failure`, `types` → `url`, `utc`
 //!
 //! Modules import only modules on a lower layer (listed after them); modules
 //! on one layer do not import each other (`tests/e2e/layers.rs` checks it).
@@ -98,6 +98,7 @@
 //! the engine never reads the migrator back.
 #![deny(missing_docs)]
 
+mod adopt;
 mod backup;
 mod connect;
 mod embedded;
@@ -130,6 +131,9 @@ pub mod fleet;
 mod session;
 
 pub use self::url::{DatabaseUrl, Redactor, UrlError};
+pub use adopt::{AdoptError, Tool, UnknownTool, TOOLS};
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub use adopt::{Adopted, Adoption, OtherRow};
 pub use backup::BackupError;
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, Action, Corruption, Error, StatementRef};

@@ -4,6 +4,7 @@
 //! (behind a backend feature) take any [`Database`](crate::Database); the
 //! offline ones (`offline.rs`) print SQL scripts and need no database.
 
+use crate::adopt::Tool;
 use crate::embedded::Migrations;
 use crate::options::{Hooks, Options};
 use crate::types::{
@@ -46,6 +47,9 @@ pub struct Migrator<'m> {
     pub(crate) migrations: &'m Migrations,
     pub(crate) options: Options,
     pub(crate) hooks: Hooks,
+    /// Another tool whose version table an upgrade adopts first, when our
+    /// table does not exist yet ([`Migrator::adopt_from`]).
+    pub(crate) adopt_from: Option<Tool>,
 }
 
 impl Migrations {
@@ -63,6 +67,7 @@ impl std::fmt::Debug for Migrator<'_> {
             .field("revisions", &self.migrations.len())
             .field("options", &self.options)
             .field("hooks", &self.hooks)
+            .field("adopt_from", &self.adopt_from)
             .finish()
     }
 }
@@ -74,6 +79,7 @@ impl<'m> Migrator<'m> {
             migrations,
             options: Options::new(DEFAULT_TABLE),
             hooks: Hooks::default(),
+            adopt_from: None,
         }
     }
 
@@ -188,6 +194,19 @@ impl<'m> Migrator<'m> {
         self
     }
 
+    /// Before each upgrade, adopts `tool`'s version table when ours does
+    /// not exist yet (checked under the migration lock): the revisions
+    /// `tool` recorded as applied are recorded in ours, in one transaction,
+    /// and the upgrade goes on from there. A service that migrated itself
+    /// with `sqlx::migrate!` (say) moves to `migrations!` over the files
+    /// `cargo migrate import --from sqlx` wrote by changing that line and
+    /// adding `.adopt_from(Tool::Sqlx)`. Once our table exists this costs
+    /// one query (for our table's existence) per upgrade.
+    pub fn adopt_from(mut self, tool: Tool) -> Self {
+        self.adopt_from = Some(tool);
+        self
+    }
+
     /// The version table name as configured.
     pub fn table_name(&self) -> &str {
         &self.options.table
@@ -202,6 +221,7 @@ impl<'m> Migrator<'m> {
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod online {
     use super::Migrator;
+    use crate::adopt::{self, AdoptError, Adopted, Adoption, Tool};
     use crate::db::Database;
     use crate::embedded::Migrations;
     use crate::engine::{ops, with_run};
@@ -231,6 +251,11 @@ mod online {
             target: &T,
         ) -> Result<Report, Error> {
             let target = target.to_spec()?;
+            if let Some(tool) = self.adopt_from {
+                self.adopt_if_new(db, tool)
+                    .await
+                    .map_err(AdoptError::into_error)?;
+            }
             with_run!(
                 self.migrations,
                 self.options.clone(),
@@ -238,6 +263,63 @@ mod online {
                 db,
                 |run| { ops::upgrade(&mut run, &target) }
             )
+        }
+
+        /// Reads `tool`'s version table (its default name unless `table`)
+        /// and plans the adoption without writing anything: what
+        /// [`adopt`](Migrator::adopt) would record, or why it refuses.
+        pub async fn adoption<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            tool: Tool,
+            table: Option<&str>,
+        ) -> Result<Adoption, AdoptError> {
+            adopt::adoption(self.migrations, db, tool, table).await
+        }
+
+        /// Takes `db` over from `tool`: records in our version table the
+        /// revisions `tool` recorded as applied, in one transaction under
+        /// the migration lock, leaving `tool`'s table as it was. Refuses,
+        /// writing nothing, a failed or dirty row, a version with no
+        /// imported revision, a file edited since it was applied (where
+        /// the tool kept checksums), and a table of ours that already
+        /// records something else.
+        pub async fn adopt<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            tool: Tool,
+            table: Option<&str>,
+        ) -> Result<Adopted, AdoptError> {
+            adopt::adopt(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                tool,
+                table,
+                false,
+            )
+            .await
+        }
+
+        /// What [`adopt_from`](Migrator::adopt_from) does before an
+        /// upgrade: adopts only when our table does not exist yet and
+        /// `tool`'s does.
+        pub async fn adopt_if_new<D: Database + ?Sized>(
+            &self,
+            db: &D,
+            tool: Tool,
+        ) -> Result<Adopted, AdoptError> {
+            adopt::adopt(
+                self.migrations,
+                self.options.clone(),
+                self.hooks.clone(),
+                db,
+                tool,
+                None,
+                true,
+            )
+            .await
         }
 
         /// Reverts, newest first, what was built on `target` (`base`, `-1`,

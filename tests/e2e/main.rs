@@ -2,6 +2,7 @@
 //! runtime against real databases, the `cargo migrate` CLI, and the fuzz
 //! targets' corpus.
 
+mod adopt;
 mod app;
 mod cli;
 mod faults;

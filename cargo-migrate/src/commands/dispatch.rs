@@ -31,5 +31,7 @@ pub(crate) fn dispatch(
         Command::Test(a) => super::stairway::run(&a, env, out),
         Command::Fleet(a) => super::fleet::run(&a, env, out),
         Command::Rehearse(a) => super::rehearse::run(&a, env, out),
+        Command::Import(a) => super::import::import(&a, env, out),
+        Command::Adopt(a) => super::import::adopt(&a, env, out),
     }
 }

@@ -9,13 +9,14 @@
 //!
 //! # Imports
 //!
-//! `dispatch` → `check`, `fleet`, `init`, `inspect`, `migrate`, `rehearse`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
+//! `dispatch` → `check`, `fleet`, `import`, `init`, `inspect`, `migrate`, `rehearse`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
 
 mod autogen;
 mod check;
 mod dispatch;
 mod env;
 mod fleet;
+mod import;
 mod init;
 mod inspect;
 mod lint;
