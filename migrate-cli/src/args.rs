@@ -108,8 +108,8 @@ pub(crate) enum Command {
     /// Rehearse the pending migrations on a copy of the database.
     ///
     /// Copies the database (--from-url, else the database URL; only read)
-    /// into a scratch database on the dev server (--dev-url, else the
-    /// same server), runs the pending revisions there timing each statement
+    /// into a scratch database on the dev server (--dev-url, else a
+    /// private server started for it), runs the pending revisions there timing each statement
     /// and recording its locks and rewrites, rolls back and upgrades again,
     /// then drops the copy (Ctrl-C and SIGTERM included) unless --keep. Exit
     /// 1 when a revision or its down fails on the copy, or a lock that
@@ -138,7 +138,8 @@ pub(crate) struct RehearseArgs {
     #[arg(long, value_name = "URL")]
     pub from_url: Option<String>,
     /// The server for the copy; a user there must be allowed to CREATE
-    /// DATABASE. Default: the source's server.
+    /// DATABASE; never the source's own server. Default: a private server
+    /// started from the installed server binaries.
     #[arg(
         long,
         value_name = "URL",

@@ -30,10 +30,14 @@ pub struct Settings {
     pub no_down: bool,
     /// `--sample PERCENT`.
     pub sample: Option<f64>,
+    /// The dev server may be the source's own server (`cargo migrate`:
+    /// migrate.toml's `dev_url_same_server` names the source's database).
+    pub same_server_allowed: bool,
 }
 
 /// Rehearses `migrations` on a copy of `source` on the server of `dev`
-/// (default: the source's), with `table` as the version table; prints the
+/// (default: a private server started for it; never the source's own
+/// server unless `settings.same_server_allowed`), with `table` as the version table; prints the
 /// report on `out`. `Err(RehearsalFailed)` when it failed; Ctrl-C or
 /// SIGTERM drop the copy and give `Err(Interrupted)`.
 pub async fn rehearse<W: Write + ?Sized>(
@@ -47,7 +51,8 @@ pub async fn rehearse<W: Write + ?Sized>(
     let mut rehearsal = Rehearsal::new(migrations, source)
         .table(table.unwrap_or(DEFAULT_TABLE))
         .down(!settings.no_down)
-        .keep(settings.keep);
+        .keep(settings.keep)
+        .same_server_allowed(settings.same_server_allowed);
     if let Some(dev) = dev {
         rehearsal = rehearsal.dev(dev);
     }
@@ -149,6 +154,7 @@ pub(crate) async fn run(
         max_lock: args.max_lock,
         no_down: args.no_down,
         sample: args.sample,
+        same_server_allowed: false,
     };
     rehearse(cx.migrations, source, dev, cx.table, &settings, out).await
 }

@@ -38,9 +38,9 @@ compile_error!("migrate-devtools needs a backend: enable `sqlite`, `postgres` or
 
 pub mod autogen;
 pub mod catalog;
+pub mod import;
 pub mod proof;
 pub mod rehearse;
-pub mod import;
 pub mod scratch;
 pub mod stairway;
 pub mod testing;

@@ -39,6 +39,10 @@ pub(crate) fn run(args: &RehearseArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
         max_lock: args.max_lock,
         no_down: args.no_down,
         sample: args.sample,
+        same_server_allowed: matches!(
+            (source.database(), &env.settings.dev_url_same_server),
+            (Some(db), Some(name)) if db == name
+        ),
     };
     let rt = crate::db::runtime()?;
     let result = rt.block_on(rehearse(

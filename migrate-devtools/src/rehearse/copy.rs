@@ -33,7 +33,7 @@ pub(crate) struct Copy {
 pub(crate) async fn copy(
     source: &DatabaseUrl,
     server: &ScratchServer,
-    dev: &DatabaseUrl,
+    dev: Option<&DatabaseUrl>,
     sample: Option<f64>,
     table: &str,
 ) -> Result<Copy, RehearseError> {
@@ -46,8 +46,11 @@ pub(crate) async fn copy(
         dialect => {
             let scratch = server.create().await?;
             let name = scratch.name.clone().unwrap_or_default();
-            let url = dev
-                .with_database(&name)
+            // The server's own URL: a private server's is known once it has
+            // started (its socket), a dev server's is `dev`.
+            let url = server
+                .url(&name)
+                .or_else(|| dev.and_then(|d| d.with_database(&name)))
                 .expect("a server URL takes a database name");
             // The copy tools connect on their own: give them an empty
             // database nobody else is using.

@@ -16,6 +16,10 @@ pub(crate) struct Server {
     pub(crate) password: Option<String>,
     pub(crate) database: String,
     pub(crate) sslmode: Option<String>,
+    /// A Unix socket (its directory for PostgreSQL's `?host=/dir`, the file
+    /// for MariaDB's `?socket=`): a private scratch server listens on
+    /// nothing else.
+    pub(crate) socket: Option<String>,
 }
 
 impl Server {
@@ -35,6 +39,7 @@ impl Server {
                 password: None,
                 database: String::new(),
                 sslmode: None,
+                socket: None,
             };
         };
         Server {
@@ -49,6 +54,10 @@ impl Server {
                 .query_pairs()
                 .find(|(k, _)| k == "sslmode")
                 .map(|(_, v)| v.into_owned()),
+            socket: u
+                .query_pairs()
+                .find(|(k, v)| k == "socket" || (k == "host" && v.starts_with('/')))
+                .map(|(_, v)| v.into_owned()),
         }
     }
 
@@ -57,7 +66,7 @@ impl Server {
     pub(crate) fn pg_command(&self, tool: &Path) -> Command {
         let mut cmd = Command::new(tool);
         cmd.arg("--no-password");
-        if let Some(h) = &self.host {
+        if let Some(h) = self.socket.as_ref().or(self.host.as_ref()) {
             cmd.arg(format!("--host={h}"));
         }
         if let Some(p) = self.port {
@@ -83,15 +92,19 @@ impl Server {
         let mut cmd = Command::new(tool);
         // Must come first, as the tools require.
         cmd.arg(format!("--defaults-extra-file={}", options.display()));
-        if let Some(h) = &self.host {
-            cmd.arg(format!("--host={h}"));
+        if let Some(socket) = &self.socket {
+            cmd.args(["--protocol=SOCKET", &format!("--socket={socket}")]);
+        } else {
+            if let Some(h) = &self.host {
+                cmd.arg(format!("--host={h}"));
+            }
+            if let Some(p) = self.port {
+                cmd.arg(format!("--port={p}"));
+            }
+            // sqlx connects over TCP; `localhost` would make the tool use
+            // the default socket, which may be another server.
+            cmd.arg("--protocol=TCP");
         }
-        if let Some(p) = self.port {
-            cmd.arg(format!("--port={p}"));
-        }
-        // sqlx connects over TCP; `localhost` would make the tool use the
-        // default socket, which may be another server.
-        cmd.arg("--protocol=TCP");
         if !self.user.is_empty() {
             cmd.arg(format!("--user={}", self.user));
         }

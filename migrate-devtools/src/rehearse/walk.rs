@@ -27,6 +27,7 @@ pub struct Rehearsal<'m> {
     migrations: &'m Migrations,
     source: DatabaseUrl,
     dev: Option<DatabaseUrl>,
+    same_server_allowed: bool,
     table: String,
     target: Option<String>,
     down: bool,
@@ -49,6 +50,7 @@ impl<'m> Rehearsal<'m> {
             migrations,
             source,
             dev: None,
+            same_server_allowed: false,
             table: DEFAULT_TABLE.to_owned(),
             target: None,
             down: true,
@@ -59,9 +61,18 @@ impl<'m> Rehearsal<'m> {
         }
     }
 
-    /// The server the copy goes to (default: the source's server).
+    /// The server the copy goes to (default: a private server started for
+    /// it; see [`ScratchServer::for_project`]). The source's own server is
+    /// refused unless [`Rehearsal::same_server_allowed`].
     pub fn dev(mut self, dev: DatabaseUrl) -> Self {
         self.dev = Some(dev);
+        self
+    }
+
+    /// Allows the dev server to be the source's own server (the project
+    /// opted in by name: `dev_url_same_server` in migrate.toml).
+    pub fn same_server_allowed(mut self, allowed: bool) -> Self {
+        self.same_server_allowed = allowed;
         self
     }
 
@@ -123,13 +134,23 @@ impl<'m> Rehearsal<'m> {
             }
         }
         let dialect = self.source.dialect();
-        let dev = self.dev.clone().unwrap_or_else(|| self.source.clone());
-        let server = match dialect {
-            migrate_runtime::Dialect::Sqlite => ScratchServer::sqlite(),
-            _ => ScratchServer::new(dialect, &dev)?,
-        };
+        // Never the source's own server by default: a private server, or the
+        // dev server named (refused when it is the source's, unless allowed).
+        let server = ScratchServer::for_project(
+            dialect,
+            Some(&self.source),
+            self.dev.as_ref(),
+            self.same_server_allowed,
+        )?;
         self.say("copying the database");
-        let mut copy = copy(&self.source, &server, &dev, self.sample, &self.table).await?;
+        let mut copy = copy(
+            &self.source,
+            &server,
+            self.dev.as_ref(),
+            self.sample,
+            &self.table,
+        )
+        .await?;
         self.say(&format!(
             "copied in {:.1} s ({})",
             copy.report.duration.as_secs_f64(),
