@@ -170,8 +170,10 @@ fn config_text(source: &str) -> String {
          # file or a directory of them, in the database's dialect.\n\
          # schema = \"schema.sql\"\n\
          \n\
-         # Server for the scratch databases autogenerate replays on (PostgreSQL,\n\
-         # MariaDB; default: the server of the database URL).\n\
+         # Server for the scratch databases autogenerate, check and the stairway\n\
+         # replay on (PostgreSQL, MariaDB; default: a private server started from\n\
+         # the installed server binaries). Never the database URL's own server,\n\
+         # unless dev_url_same_server names its database.\n\
          # dev_url = \"postgres://user@localhost/postgres\"\n"
     )
 }

@@ -205,17 +205,10 @@ pub(crate) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminErro
     r
 }
 
-/// `CREATE DATABASE`, from `template0` on PostgreSQL: `template1` holds
-/// whatever a DBA put there, which would leak into squashes and drift
-/// reports.
+/// `CREATE DATABASE`, from `template0` on PostgreSQL (migrate-schema's
+/// statement, the one home of generated SQL).
 pub(crate) fn create_sql(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::Postgres => format!(
-            "CREATE DATABASE {} TEMPLATE template0",
-            ident(dialect, name)
-        ),
-        _ => format!("CREATE DATABASE {}", ident(dialect, name)),
-    }
+    migrate_schema::create_database(dialect, name)
 }
 
 /// Drops `name` (never `WITH (FORCE)`: a database someone is connected to
@@ -241,7 +234,7 @@ pub(crate) async fn drop_database(
     if dialect == Dialect::MySql {
         revoke_grants(&mut c, name).await;
     }
-    let sql = format!("DROP DATABASE IF EXISTS {}", ident(dialect, name));
+    let sql = migrate_schema::drop_database(dialect, name);
     let mut wait = Duration::from_millis(20);
     let result = loop {
         match c.exec(&sql).await {

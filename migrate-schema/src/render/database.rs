@@ -4,23 +4,24 @@
 use super::quote::ident;
 use crate::model::Dialect;
 
-/// `CREATE DATABASE name`.
+/// `CREATE DATABASE name`; on PostgreSQL from `template0`: `template1`
+/// holds whatever a DBA put there, which would leak into scratch work
+/// (squashes, drift reports).
 pub fn create_database(dialect: Dialect, name: &str) -> String {
-    format!("CREATE DATABASE {}", ident(dialect, name))
-}
-
-/// `DROP DATABASE IF EXISTS name`; on PostgreSQL `WITH (FORCE)` (13+), so
-/// that a connection a cancelled run left open does not keep it alive.
-pub fn drop_database(dialect: Dialect, name: &str) -> String {
     match dialect {
         Dialect::Postgres => format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            "CREATE DATABASE {} TEMPLATE template0",
             ident(dialect, name)
         ),
-        Dialect::MySql | Dialect::Sqlite => {
-            format!("DROP DATABASE IF EXISTS {}", ident(dialect, name))
-        }
+        Dialect::MySql | Dialect::Sqlite => format!("CREATE DATABASE {}", ident(dialect, name)),
     }
+}
+
+/// `DROP DATABASE IF EXISTS name`, never `WITH (FORCE)`: a database someone
+/// is connected to is someone's, and the drop must fail rather than end
+/// their sessions.
+pub fn drop_database(dialect: Dialect, name: &str) -> String {
+    format!("DROP DATABASE IF EXISTS {}", ident(dialect, name))
 }
 
 #[cfg(test)]
@@ -34,8 +35,12 @@ mod tests {
             "CREATE DATABASE `s_1`"
         );
         assert_eq!(
+            create_database(Dialect::Postgres, "s_1"),
+            "CREATE DATABASE \"s_1\" TEMPLATE template0"
+        );
+        assert_eq!(
             drop_database(Dialect::Postgres, "s_1"),
-            "DROP DATABASE IF EXISTS \"s_1\" WITH (FORCE)"
+            "DROP DATABASE IF EXISTS \"s_1\""
         );
     }
 }
