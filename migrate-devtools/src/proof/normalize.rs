@@ -107,11 +107,96 @@ pub(super) fn mariadb(text: &str, rules: Rules) -> Objects {
                 if !rules.counters {
                     l = without_counter(&l);
                 }
-                push(&mut objects, &key, l.trim_end().to_owned());
+                push(&mut objects, &key, unquoted(l.trim_end()));
             }
         }
     }
+    for (key, lines) in objects.iter_mut() {
+        if key.starts_with("table ") {
+            sort_keys(lines);
+        }
+    }
     objects
+}
+
+/// A table's indexes and constraints in name order, commas dropped: the
+/// server lists them in the order they were made, which says nothing about
+/// the table (a squash makes them in another order).
+fn sort_keys(lines: &mut [String]) {
+    const KEYS: [&str; 6] = [
+        "KEY ",
+        "UNIQUE KEY ",
+        "FULLTEXT KEY ",
+        "SPATIAL KEY ",
+        "CONSTRAINT ",
+        "PRIMARY KEY ",
+    ];
+    let is_key = |l: &str| KEYS.iter().any(|k| l.trim_start().starts_with(k));
+    let Some(first) = lines.iter().position(|l| is_key(l)) else {
+        return;
+    };
+    let end = first + lines[first..].iter().take_while(|l| is_key(l)).count();
+    for l in &mut lines[..] {
+        if l.starts_with("  ") && l.ends_with(',') {
+            l.pop();
+        }
+    }
+    lines[first..end].sort();
+}
+
+/// `` `name` `` written `name` outside string literals when it is a plain
+/// identifier: the server keeps a trigger's or view's text as it was
+/// written, quoted or not, and both spell the same object.
+fn unquoted(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == '\'' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '\'' => {
+                in_string = true;
+                out.push(c);
+            }
+            '`' => {
+                let mut name = String::new();
+                let mut closed = false;
+                for n in chars.by_ref() {
+                    if n == '`' {
+                        closed = true;
+                        break;
+                    }
+                    name.push(n);
+                }
+                let plain = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if plain && closed {
+                    out.push_str(&name);
+                } else {
+                    out.push('`');
+                    out.push_str(&name);
+                    if closed {
+                        out.push('`');
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// `/*!50003 CREATE*/` read as `CREATE`: the versioned comments are content.
@@ -356,6 +441,18 @@ mod tests {
         let o = postgres(dump, Rules::default());
         assert_eq!(o.len(), 1);
         assert_eq!(o["view v"], ["CREATE VIEW public.v AS", " SELECT 1;"]);
+    }
+
+    #[test]
+    fn mariadb_key_order_and_identifier_quotes_are_not_differences() {
+        let a = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  `a` int(11),\n  KEY `b` (`a`),\n  KEY `a` (`a`)\n) ENGINE=InnoDB;\n\
+                 CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW INSERT INTO l VALUES ('`x`');\n";
+        let b = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  `a` int(11),\n  KEY `a` (`a`),\n  KEY `b` (`a`)\n) ENGINE=InnoDB;\n\
+                 CREATE TRIGGER `tr` AFTER INSERT ON `t` FOR EACH ROW INSERT INTO l VALUES ('`x`');\n";
+        assert_eq!(mariadb(a, Rules::default()), mariadb(b, Rules::default()));
+        // A string's text is content: a quote inside it stays.
+        let c = b.replace("'`x`'", "'x'");
+        assert_ne!(mariadb(a, Rules::default()), mariadb(&c, Rules::default()));
     }
 
     #[test]

@@ -182,20 +182,37 @@ impl Source {
         out
     }
 
-    /// Scratch databases of process `pid` still on the server.
-    pub async fn scratch_left(&self, pid: u32) -> Vec<String> {
-        let Some(server) = self.db.backend.server_url() else {
-            return Vec::new();
-        };
+    /// Whether the database `name` exists on the source's server.
+    pub async fn exists_on_server(&self, name: &str) -> bool {
+        let server = self.db.backend.server_url().expect("a server backend");
         let db = Db::connect(&server).await.unwrap();
-        let like = format!("migrate\\_scratch\\_{pid}\\_%");
         let sql = match self.db.backend {
-            Backend::Postgres => format!("SELECT datname FROM pg_database WHERE datname LIKE '{like}'"),
-            _ => format!("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{like}'"),
+            Backend::Postgres => {
+                format!("SELECT datname FROM pg_database WHERE datname = '{name}'")
+            }
+            _ => format!(
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{name}'"
+            ),
         };
-        let left = strings(&db, &sql).await.unwrap();
+        let found = !strings(&db, &sql).await.unwrap().is_empty();
         db.close().await;
-        left
+        found
+    }
+
+    /// Makes the source's own server the dev server for the copy (opted in
+    /// by name in migrate.toml, as a project must): the copy is then
+    /// visible to the test on that server. Returns the `--dev-url` arguments.
+    pub fn share_the_server(&self) -> Vec<String> {
+        let name = self.db.name.clone();
+        std::fs::write(
+            self.dir.path().join("migrate.toml"),
+            format!("dev_url_same_server = \"{name}\"\n"),
+        )
+        .unwrap();
+        vec![
+            "--dev-url".to_owned(),
+            self.db.backend.server_url().expect("a server backend"),
+        ]
     }
 
     /// What the rehearsal left in its TMPDIR.

@@ -152,9 +152,8 @@ async fn reports_locks_rewrites_and_the_failing_down(backend: Backend) {
 
     // The source is as it was; nothing is left behind.
     assert_eq!(source.fingerprint().await, before);
-    for pid in [pid, p2, p3] {
-        assert_eq!(source.scratch_left(pid).await, Vec::<String>::new());
-    }
+    // The copies were on a private server, in TMPDIR: gone with it.
+    let _ = (pid, p2, p3);
     assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
 }
 
@@ -186,6 +185,6 @@ async fn a_sample_copies_a_share_of_the_rows(backend: Backend) {
         "{rows} rows of {half}: {d:#}"
     );
     assert_eq!(source.fingerprint().await, before);
-    assert_eq!(source.scratch_left(pid).await, Vec::<String>::new());
+    let _ = pid;
     assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
 }

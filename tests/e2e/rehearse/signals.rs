@@ -29,22 +29,49 @@ fn signal(pid: u32, name: &str) {
     assert!(ok, "kill -{name} {pid}");
 }
 
-/// Sessions on the server in a scratch database of `pid`, running `like`.
-async fn sessions(backend: Backend, pid: u32, like: &str) -> i64 {
+/// The scratch database a session on the server runs `like` in.
+async fn running(backend: Backend, like: &str) -> Option<String> {
     let server = backend.server_url().unwrap();
     let db = Db::connect(&server).await.unwrap();
-    let scratch = format!("migrate\\_scratch\\_{pid}\\_%");
     let sql = match backend {
         Backend::Postgres => format!(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '{scratch}' AND query LIKE '{like}'"
+            "SELECT datname FROM pg_stat_activity WHERE datname LIKE 'migrate\\_scratch\\_%' AND query LIKE '{like}'"
         ),
         _ => format!(
-            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB LIKE '{scratch}' AND INFO LIKE '{like}'"
+            "SELECT DB FROM information_schema.PROCESSLIST WHERE DB LIKE 'migrate\\_scratch\\_%' AND INFO LIKE '{like}'"
         ),
     };
-    let n = crate::support::int(&db, &sql).await.unwrap();
+    let found = crate::support::strings(&db, &sql).await.unwrap();
     db.close().await;
-    n
+    found.into_iter().next()
+}
+
+/// The scratch database a copy tool started by `pid` writes to, read from
+/// the tool's command line (`/proc`).
+fn copy_target(pid: u32) -> Option<String> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid ...`: comm may hold spaces, so split after `)`.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if ppid != Some(pid) {
+            continue;
+        }
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let text = String::from_utf8_lossy(&cmdline);
+        if let Some(at) = text.find("migrate_scratch_") {
+            let name: String = text[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            return Some(name);
+        }
+    }
+    None
 }
 
 async fn interrupted(backend: Backend, phase: &str, sig: &str) {
@@ -59,40 +86,50 @@ async fn interrupted(backend: Backend, phase: &str, sig: &str) {
     let Some(source) = Source::new(backend, &revs, "a1").await else {
         return;
     };
+    let dev = source.share_the_server();
     let mut child = source
         .command(&["rehearse"])
+        .args(&dev)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let pid = child.id();
+    let copy = std::sync::Mutex::new(None::<String>);
     match phase {
-        // The scratch database exists before the tools fill it.
+        // A copy tool of its writes into the scratch database.
         "copy" => {
             until("the copy to start", || async {
-                !source.scratch_left(pid).await.is_empty()
+                let found = copy_target(pid);
+                let started = found.is_some();
+                *copy.lock().unwrap() = found;
+                started
             })
             .await
         }
         _ => {
             until("the slow revision to run on the copy", || async {
-                sessions(backend, pid, "%SLEEP(120)%").await
-                    + sessions(backend, pid, "%pg_sleep(120)%").await
-                    > 0
+                let found = match backend {
+                    Backend::Postgres => running(backend, "%pg_sleep(120)%").await,
+                    _ => running(backend, "%SLEEP(120)%").await,
+                };
+                let started = found.is_some();
+                *copy.lock().unwrap() = found;
+                started
             })
             .await
         }
     }
+    let copy = copy.into_inner().unwrap().expect("the copy's name");
     signal(pid, sig);
     let status = wait_limited(&mut child, Duration::from_secs(30)).expect("it stops");
     let mut stderr = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(
-        source.scratch_left(pid).await,
-        Vec::<String>::new(),
-        "{stderr}"
+    assert!(
+        !source.exists_on_server(&copy).await,
+        "{copy} left: {stderr}"
     );
     assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
     // No copy tool of its is still running against the server.
@@ -101,7 +138,7 @@ async fn interrupted(backend: Backend, phase: &str, sig: &str) {
     let tools = match backend {
         Backend::Postgres => format!(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('pg_dump', 'pg_restore') \
-             AND (datname = '{}' OR datname LIKE 'migrate\\_scratch\\_{pid}\\_%')",
+             AND (datname = '{}' OR datname = '{copy}')",
             source.db.name
         ),
         _ => format!(
