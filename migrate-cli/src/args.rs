@@ -115,7 +115,7 @@ pub(crate) enum Command {
     /// 1 when a revision or its down fails on the copy, or a lock that
     /// blocks writes is held longer than --max-lock.
     #[cfg(feature = "rehearse")]
-    Rehearse(RehearseArgs),
+    Rehearse(super::rehearse::RehearseArgs),
     /// Take the database over from another migration tool (sqlx, diesel,
     /// refinery, dbmate, golang-migrate, flyway, alembic): record in our
     /// version table what its table says is applied, under the lock, in
@@ -124,44 +124,6 @@ pub(crate) enum Command {
     /// The embedded migrations must be the ones `cargo migrate import`
     /// wrote from that tool's files. `--sql` prints the statements instead.
     Adopt(AdoptArgs),
-}
-
-/// `rehearse` options.
-#[cfg(feature = "rehearse")]
-#[derive(Debug, Clone, Args)]
-pub(crate) struct RehearseArgs {
-    /// Rehearse the upgrade to TARGET: `heads` (default), `head`, a
-    /// revision id, an id prefix or a branch label.
-    #[arg(value_name = "TARGET")]
-    pub target: Option<String>,
-    /// The database to copy (only read). Default: the database URL.
-    #[arg(long, value_name = "URL")]
-    pub from_url: Option<String>,
-    /// The server for the copy; a user there must be allowed to CREATE
-    /// DATABASE; never the source's own server. Default: a private server
-    /// started from the installed server binaries.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "MIGRATE_DEV_URL",
-        hide_env_values = true
-    )]
-    pub dev_url: Option<String>,
-    /// Print the report as JSON on stdout.
-    #[arg(long)]
-    pub json: bool,
-    /// Keep the copy afterwards and print its URL (password hidden).
-    #[arg(long)]
-    pub keep: bool,
-    /// Exit 1 when a lock that blocks writes is held longer than SECONDS.
-    #[arg(long, value_name = "SECONDS")]
-    pub max_lock: Option<f64>,
-    /// Do not roll back on the copy (nor upgrade again).
-    #[arg(long)]
-    pub no_down: bool,
-    /// Copy the schema and about PERCENT of each table's rows.
-    #[arg(long, value_name = "PERCENT")]
-    pub sample: Option<f64>,
 }
 
 /// `adopt` options.
@@ -345,11 +307,12 @@ mod tests {
         let Command::Rehearse(r) = m.command else {
             panic!("not rehearse")
         };
-        assert_eq!(r.target.as_deref(), Some("b2"));
-        assert_eq!(r.from_url.as_deref(), Some("postgres://h/prod"));
+        let s = &r.settings;
+        assert_eq!(s.target.as_deref(), Some("b2"));
+        assert_eq!(s.from_url.as_deref(), Some("postgres://h/prod"));
         assert_eq!(r.dev_url.as_deref(), Some("postgres://h/dev"));
-        assert_eq!((r.max_lock, r.sample), (Some(2.0), Some(5.0)));
-        assert!(r.no_down && r.keep && r.json);
+        assert_eq!((s.max_lock, s.sample), (Some(2.0), Some(5.0)));
+        assert!(s.no_down && s.keep && s.json);
     }
 
     #[test]

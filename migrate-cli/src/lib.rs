@@ -61,7 +61,7 @@
 //!
 //! # Imports
 //!
-//! `standalone`, `run` → `adopt`, `change`, `inspect`, `read`, `rehearse` → `args` → `fleet` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
+//! `standalone`, `run` → `adopt`, `change`, `inspect`, `read` → `args` → `fleet`, `rehearse` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 

@@ -4,7 +4,6 @@
 //! as a table or JSON, exit 1 when the rehearsal fails, Ctrl-C and SIGTERM
 //! dropping the copy.
 
-use super::args::RehearseArgs;
 use super::context::Context;
 use super::database::Database;
 use super::error::CmdError;
@@ -15,24 +14,55 @@ use serde_json::{json, Value};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-/// The rehearsal's settings, from either command line.
-#[derive(Debug, Clone, Default)]
+/// The rehearsal's options, as both command lines take them (each adds
+/// its own `--dev-url` and database options beside them).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Settings {
-    /// TARGET.
+    /// Rehearse the upgrade to TARGET: `heads` (default), `head`, a
+    /// revision id, an id prefix or a branch label.
+    #[arg(value_name = "TARGET")]
     pub target: Option<String>,
-    /// `--json`.
+    /// The database to copy (only read). Default: the database URL.
+    #[arg(long, value_name = "URL")]
+    pub from_url: Option<String>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
     pub json: bool,
-    /// `--keep`.
+    /// Keep the copy afterwards and print its URL (password hidden).
+    #[arg(long)]
     pub keep: bool,
-    /// `--max-lock SECONDS`.
+    /// Exit 1 when a lock stronger than row-level (one that blocks writes)
+    /// is held longer than SECONDS on the copy.
+    #[arg(long, value_name = "SECONDS")]
     pub max_lock: Option<f64>,
-    /// `--no-down`.
+    /// Do not roll back on the copy (nor upgrade again).
+    #[arg(long)]
     pub no_down: bool,
-    /// `--sample PERCENT`.
+    /// Copy the schema and about PERCENT of each table's rows (the version
+    /// table whole), for a database too large to copy: the report says so.
+    #[arg(long, value_name = "PERCENT")]
     pub sample: Option<f64>,
     /// The dev server may be the source's own server (`cargo migrate`:
     /// migrate.toml's `dev_url_same_server` names the source's database).
+    #[arg(skip)]
     pub same_server_allowed: bool,
+}
+
+/// The application's `migrate rehearse` options.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct RehearseArgs {
+    #[command(flatten)]
+    pub settings: Settings,
+    /// The server for the copy; a user there must be allowed to CREATE
+    /// DATABASE; never the source's own server. Default: a private server
+    /// started from the installed server binaries.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIGRATE_DEV_URL",
+        hide_env_values = true
+    )]
+    pub dev_url: Option<String>,
 }
 
 /// Rehearses `migrations` on a copy of `source` on the server of `dev`
@@ -126,7 +156,7 @@ pub(crate) async fn run(
     args: &RehearseArgs,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CmdError> {
-    let source = match (&args.from_url, &cx.database) {
+    let source = match (&args.settings.from_url, &cx.database) {
         (Some(u), _) => DatabaseUrl::parse(u)?,
         (None, Database::Url { url: Some(u), .. }) => u.as_ref().clone()?,
         (None, Database::Url { env, .. }) => {
@@ -147,16 +177,7 @@ pub(crate) async fn run(
         .as_deref()
         .map(DatabaseUrl::parse)
         .transpose()?;
-    let settings = Settings {
-        target: args.target.clone(),
-        json: args.json,
-        keep: args.keep,
-        max_lock: args.max_lock,
-        no_down: args.no_down,
-        sample: args.sample,
-        same_server_allowed: false,
-    };
-    rehearse(cx.migrations, source, dev, cx.table, &settings, out).await
+    rehearse(cx.migrations, source, dev, cx.table, &args.settings, out).await
 }
 
 fn ms(d: Duration) -> String {

@@ -122,10 +122,9 @@ fn net(
     if model_saw("schema") && (live.is_none() || model_saw("schema_drift")) {
         return Ok(Vec::new());
     }
-    let target = match Target::resolve(env, &args.dev, "check --schema") {
-        Ok(t) => t,
-        Err(_) => return Ok(Vec::new()),
-    };
+    // The model's check resolved the same server; an error here must fail
+    // `check`, never pass it without the net.
+    let target = Target::resolve(env, &args.dev, "check --schema")?;
     let files = scratch::schema_files(env)?;
     let table = env
         .settings

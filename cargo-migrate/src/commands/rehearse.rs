@@ -15,7 +15,7 @@ use std::io::Write;
 pub(crate) fn run(args: &RehearseArgs, env: &Env<'_>, out: &mut dyn Write) -> Result<(), CliError> {
     let project = Project::load(&env.settings.source)?;
     let migrations = Migrations::from_set(&project.set);
-    let source = match args.from_url.as_deref().or(env.url) {
+    let source = match args.settings.from_url.as_deref().or(env.url) {
         Some(u) => DatabaseUrl::parse(u)?,
         None => {
             return Err(CliError::NoSchemaDialect {
@@ -33,16 +33,11 @@ pub(crate) fn run(args: &RehearseArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
         .transpose()?;
     let table = env.settings.table(args.db.table.as_deref());
     let settings = Settings {
-        target: args.target.clone(),
-        json: args.json,
-        keep: args.keep,
-        max_lock: args.max_lock,
-        no_down: args.no_down,
-        sample: args.sample,
         same_server_allowed: matches!(
             (source.database(), &env.settings.dev_url_same_server),
             (Some(db), Some(name)) if db == name
         ),
+        ..args.settings.clone()
     };
     let rt = crate::db::runtime()?;
     let result = rt.block_on(rehearse(
