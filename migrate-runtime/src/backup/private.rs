@@ -111,7 +111,7 @@ impl SecretDir {
             .as_nanos();
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir =
-            std::env::temp_dir().join(format!("migrate-secret-{}-{nanos}-{n}", std::process::id()));
+            std::env::temp_dir().join(format!("migrate-private-{}-{nanos}-{n}", std::process::id()));
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         {
