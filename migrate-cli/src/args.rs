@@ -15,8 +15,8 @@ mod change;
 mod read;
 
 pub(crate) use change::{AdoptArgs, DowngradeArgs, ResolveArgs, StampArgs, UpgradeArgs};
-pub(crate) use read::{CheckArgs, CurrentArgs, HeadsArgs, HistoryArgs};
 use clap::{Args, Subcommand};
+pub(crate) use read::{CheckArgs, CurrentArgs, HeadsArgs, HistoryArgs};
 
 /// `myapp migrate ...`: the migration commands over the migrations this
 /// binary embeds. Add it to a service's own command line:

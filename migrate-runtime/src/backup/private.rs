@@ -110,8 +110,10 @@ impl SecretDir {
             .unwrap_or_default()
             .as_nanos();
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("migrate-private-{}-{nanos}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "migrate-private-{}-{nanos}-{n}",
+            std::process::id()
+        ));
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         {
