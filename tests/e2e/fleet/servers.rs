@@ -119,7 +119,7 @@ fn two_hundred_postgres_databases_one_dropped() {
     } else {
         &one
     };
-    exited(&out, 1);
+    exited(out, 1);
     // Fix it (create the database), then retry the failures of both shards.
     rt().block_on(async {
         let db = Db::connect(&server).await.unwrap();
