@@ -9,7 +9,11 @@
 //!
 //! # Imports
 //!
-//! `walk` → `copy`, `locks`, `tables` → `sample`, `tools`, `report` → `error`
+//! `walk` → `copy`, `steps`; `steps` → `rollback`, `probe`, `locks`,
+//! `attribute`, `tables`; `rollback` → `steps`, `attribute`, `probe`,
+//! `locks`, `tables`; `attribute` → `probe`, `locks`, `tables`; `probe` →
+//! `locks`, `tables`; `locks`, `tables` → `sample`; `copy` → `sample`,
+//! `tools`; all → `report`, `error`
 
 // The tools of a backend left out of the build are not called.
 #![cfg_attr(
@@ -17,11 +21,15 @@
     allow(dead_code)
 )]
 
+mod attribute;
 mod copy;
 mod error;
 mod locks;
+mod probe;
 mod report;
+mod rollback;
 mod sample;
+mod steps;
 mod tables;
 mod tools;
 mod walk;
