@@ -389,7 +389,10 @@ pub fn to_json(r: &RehearsalReport) -> Value {
         })),
         "long_locks": r.long_locks.iter().map(|l| json!({
             "revision": l.revision,
-            "direction": l.direction.to_string(),
+            "direction": match l.direction {
+                migrate_runtime::Direction::Up => "up",
+                migrate_runtime::Direction::Down => "down",
+            },
             "statement": l.statement,
             "relation": l.lock.relation,
             "mode": l.lock.mode,

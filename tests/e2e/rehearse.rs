@@ -5,5 +5,6 @@
 //! and Ctrl-C included.
 
 mod fixture;
+mod plugin;
 mod report;
 mod signals;

@@ -101,7 +101,10 @@ pub(crate) async fn held(
             .await
             .map_err(failed)?,
         #[allow(unreachable_patterns)]
-        _ => Vec::new(),
+        _ => {
+            let _ = (bare(table), &failed);
+            Vec::new()
+        }
     };
     let unseen = rows.iter().filter(|(r, _)| r.is_none()).count();
     let mut locks: Vec<Held> = rows

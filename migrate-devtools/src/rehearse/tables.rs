@@ -211,7 +211,10 @@ pub(crate) async fn storage(
         .await
         .unwrap_or_default(),
         #[allow(unreachable_patterns)]
-        _ => Vec::new(),
+        _ => {
+            let _ = bare(table);
+            Vec::new()
+        }
     };
     Ok(rows.into_iter().collect())
 }
