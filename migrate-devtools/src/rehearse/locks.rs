@@ -128,7 +128,8 @@ const PG: &str = "SELECT CASE WHEN c.oid IS NULL THEN NULL ELSE format('%I.%I', 
             AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relname <> $1))";
 
 const MY: &str = "SELECT TABLE_NAME, LOCK_MODE FROM information_schema.METADATA_LOCK_INFO \
-     WHERE THREAD_ID <> CONNECTION_ID() AND TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ?";
+     WHERE THREAD_ID <> CONNECTION_ID() AND TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '' \
+       AND LOCK_TYPE LIKE 'Table%' AND TABLE_NAME <> ?";
 
 /// A sampler on its own connection, run alongside the section (in the same
 /// task: dropping the rehearsal drops it, and its connection, at once).
