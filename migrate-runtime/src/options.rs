@@ -3,7 +3,8 @@
 //! the other for them.
 
 use crate::types::{
-    DriftPolicy, Hook, LockStrategy, StatementHook, StatementPause, UnknownPolicy, WaitHook, DEFAULT_LOCK_TIMEOUT,
+    DriftPolicy, Hook, LockStrategy, StatementHook, StatementPause, UnknownPolicy, WaitHook,
+    DEFAULT_LOCK_TIMEOUT,
 };
 use std::path::PathBuf;
 use std::time::Duration;

@@ -113,9 +113,11 @@ impl Section<'_> {
             // sampler's spans first seen while it ran are its own.
             let until = self.events.get(j + 1).map(start);
             let from = (j > 0).then(|| start(e));
-            for sp in self.spans.iter().filter(|sp| {
-                from.is_none_or(|f| sp.seen >= f) && until.is_none_or(|u| sp.seen < u)
-            }) {
+            for sp in self
+                .spans
+                .iter()
+                .filter(|sp| from.is_none_or(|f| sp.seen >= f) && until.is_none_or(|u| sp.seen < u))
+            {
                 if !locks
                     .iter()
                     .any(|l| l.relation == sp.relation && l.mode == sp.mode)
@@ -200,7 +202,11 @@ impl Section<'_> {
             return None;
         }
         let table = ddl_table(text)?;
-        let before = self.storage_before(e.index).get(&table).copied().flatten()?;
+        let before = self
+            .storage_before(e.index)
+            .get(&table)
+            .copied()
+            .flatten()?;
         let after = self
             .boundary(e.index)
             .filter(|b| b.error.is_none())?
@@ -244,9 +250,7 @@ impl Section<'_> {
             );
             if changed && !out.iter().any(|w| &w.table == table) {
                 let by = self.events.iter().enumerate().find(|(j, e)| {
-                    let unseen = |k: usize| {
-                        self.boundary(k).map_or(0, |b| b.unseen)
-                    };
+                    let unseen = |k: usize| self.boundary(k).map_or(0, |b| b.unseen);
                     let before = j.checked_sub(1).map_or(0, |p| unseen(self.events[p].index));
                     self.boundary(e.index).is_some_and(|b| {
                         b.unseen > before

@@ -104,7 +104,10 @@ async fn reports_locks_rewrites_and_the_failing_down(backend: Backend) {
             assert!(has_lock(b, "ShareLock", "public.orders"), "{b:#}");
             assert!(!rewritten(b), "{b:#}");
             assert!(has_lock(c, "AccessExclusiveLock", "public.orders"), "{c:#}");
-            assert!(!rewritten(c), "SET NOT NULL scans, it does not rewrite: {c:#}");
+            assert!(
+                !rewritten(c),
+                "SET NOT NULL scans, it does not rewrite: {c:#}"
+            );
             // The UPDATE of (d) holds RowExclusiveLock, which blocks no writes.
             assert!(has_lock(d, "RowExclusiveLock", "public.orders"), "{d:#}");
         }

@@ -177,7 +177,10 @@ async fn sqlite_interrupted(sig: &str) {
     let backend = Backend::Sqlite;
     let slow = "CREATE TABLE slow AS WITH RECURSIVE c(x) AS \
                 (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT x FROM c;";
-    let revs = vec![base(backend), rev("f6", &["a1"]).up(slow).down("DROP TABLE slow;")];
+    let revs = vec![
+        base(backend),
+        rev("f6", &["a1"]).up(slow).down("DROP TABLE slow;"),
+    ];
     let Some(source) = Source::new(backend, &revs, "a1").await else {
         return;
     };
