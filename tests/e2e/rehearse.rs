@@ -4,6 +4,7 @@
 //! `--max-lock`; the source left as it was; nothing left behind, SIGTERM
 //! and Ctrl-C included.
 
+mod app;
 mod fixture;
 mod plugin;
 mod report;
