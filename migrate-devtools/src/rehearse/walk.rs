@@ -1,6 +1,6 @@
 //! The rehearsal and its options: copy, run the pending revisions on the
-//! copy ([`super::steps`]), roll back and upgrade again
-//! ([`super::rollback`]), drop the copy.
+//! copy (`steps.rs`), roll back and upgrade again (`rollback.rs`), drop the
+//! copy.
 
 use super::copy::copy;
 use super::error::RehearseError;
