@@ -9,7 +9,7 @@ use super::locks::Sampler;
 use super::probe::Probe;
 use super::report::*;
 use super::steps::{needs_sampler, sampled, Heard};
-use super::tables::{contents, layout};
+use super::tables::{contents, layout, Layout};
 use super::walk::Rehearsal;
 use crate::autogen::differences;
 use crate::catalog::read_schema;
@@ -84,7 +84,10 @@ impl<'m> Rehearsal<'m> {
             Err(Error::Migration { revision, .. }) => Some(revision.clone()),
             _ => None,
         };
-        for r in report.revisions.iter_mut() {
+        // The downs ran last revision first; each starts from the storage
+        // the previous one's last statement left (for MariaDB's algorithm).
+        let mut storage = before;
+        for r in report.revisions.iter_mut().rev() {
             let m = pending
                 .iter()
                 .find(|m| m.id() == r.id)
@@ -106,8 +109,26 @@ impl<'m> Rehearsal<'m> {
                 &spans,
                 (report.lock_source, dialect),
                 (step.map_or(returned, |s| s.2), duration),
-                &before,
+                &storage,
             );
+            let left = section
+                .boundaries
+                .last()
+                .filter(|b| b.error.is_none())
+                .map(|b| {
+                    b.storage
+                        .iter()
+                        .map(|(t, s)| {
+                            (
+                                t.clone(),
+                                Layout {
+                                    size: None,
+                                    storage: *s,
+                                },
+                            )
+                        })
+                        .collect::<BTreeMap<_, _>>()
+                });
             r.down = Some(DownRun {
                 duration,
                 statements: section.statements(),
@@ -115,6 +136,9 @@ impl<'m> Rehearsal<'m> {
                     .then(|| result.as_ref().err().map(|e| e.to_string()))
                     .flatten(),
             });
+            if let Some(left) = left {
+                storage = left;
+            }
         }
         if let Err(e) = result {
             rb.error = Some(e.to_string());
