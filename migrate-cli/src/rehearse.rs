@@ -194,6 +194,9 @@ fn write_statements(out: &mut dyn Write, statements: &[StatementRun]) -> std::io
             s.rows_affected,
             s.text
         )?;
+        if let Some(a) = &s.algorithm {
+            writeln!(out, "          algorithm {a}")?;
+        }
         for l in &s.locks {
             writeln!(
                 out,
@@ -243,7 +246,10 @@ pub fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<(
             writeln!(out, "    error: {e}")?;
         }
         for w in &rev.rewrites {
-            writeln!(out, "    rewrite: {} {}", w.table, w.how)?;
+            match w.statement {
+                Some(n) => writeln!(out, "    rewrite: {} {} (statement #{n})", w.table, w.how)?,
+                None => writeln!(out, "    rewrite: {} {}", w.table, w.how)?,
+            }
         }
         for s in &rev.sizes {
             writeln!(
@@ -328,6 +334,7 @@ fn statements_json(statements: &[StatementRun]) -> Value {
                 "sql": s.text,
                 "duration_ms": s.duration.as_secs_f64() * 1000.0,
                 "rows_affected": s.rows_affected,
+                "algorithm": s.algorithm,
                 "locks": s.locks.iter().map(|l| json!({
                     "relation": l.relation,
                     "mode": l.mode,
@@ -362,7 +369,7 @@ pub fn to_json(r: &RehearsalReport) -> Value {
             "duration_ms": rev.duration.as_secs_f64() * 1000.0,
             "error": rev.error,
             "statements": statements_json(&rev.statements),
-            "rewrites": rev.rewrites.iter().map(|w| json!({"table": w.table, "how": w.how})).collect::<Vec<_>>(),
+            "rewrites": rev.rewrites.iter().map(|w| json!({"table": w.table, "how": w.how, "statement": w.statement})).collect::<Vec<_>>(),
             "sizes": rev.sizes.iter().map(|s| json!({"table": s.table, "before": s.before, "after": s.after})).collect::<Vec<_>>(),
             "down": rev.down.as_ref().map(|d| json!({
                 "duration_ms": d.duration.as_secs_f64() * 1000.0,
@@ -382,6 +389,10 @@ pub fn to_json(r: &RehearsalReport) -> Value {
         })),
         "long_locks": r.long_locks.iter().map(|l| json!({
             "revision": l.revision,
+            "direction": match l.direction {
+                migrate_runtime::Direction::Up => "up",
+                migrate_runtime::Direction::Down => "down",
+            },
             "statement": l.statement,
             "relation": l.lock.relation,
             "mode": l.lock.mode,

@@ -142,8 +142,8 @@ pub use migrate_graph as core;
 pub use migrate_graph::Dialect;
 pub use migrator::{Migrator, DEFAULT_TABLE};
 pub use types::{
-    AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, StatementEvent, Status,
-    StepEvent, UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
+    AppliedRow, Direction, DriftPolicy, LockStrategy, Report, RowState, StatementEvent,
+    StatementWait, Status, StepEvent, UnknownPolicy, WaitEvent, DEFAULT_LOCK_TIMEOUT,
 };
 pub use utc::Utc;
 

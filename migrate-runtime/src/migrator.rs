@@ -8,7 +8,7 @@ use crate::adopt::Tool;
 use crate::embedded::Migrations;
 use crate::options::{Hooks, Options};
 use crate::types::{
-    DriftPolicy, LockStrategy, StatementEvent, StepEvent, UnknownPolicy, WaitEvent,
+    DriftPolicy, LockStrategy, StatementEvent, StatementWait, StepEvent, UnknownPolicy, WaitEvent,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -174,6 +174,21 @@ impl<'m> Migrator<'m> {
     /// result, so it must be quick. May be given several times.
     pub fn on_statement(mut self, hook: impl Fn(&StatementEvent) + Send + Sync + 'static) -> Self {
         self.hooks.on_statement.push(Arc::new(hook));
+        self
+    }
+
+    /// Like [`Migrator::on_statement`], but the run awaits the future
+    /// `hook` returns before it sends the next statement (and before it
+    /// commits): a tool can look at the database from another connection at
+    /// each statement boundary, while the step's transaction still holds
+    /// its locks (`cargo migrate rehearse` reads `pg_locks` there). The time
+    /// spent waiting counts in no statement's duration. May be given
+    /// several times.
+    pub fn after_statement(
+        mut self,
+        hook: impl Fn(&StatementEvent) -> StatementWait + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.after_statement.push(Arc::new(hook));
         self
     }
 

@@ -3,7 +3,8 @@
 //! the other for them.
 
 use crate::types::{
-    DriftPolicy, Hook, LockStrategy, StatementHook, UnknownPolicy, WaitHook, DEFAULT_LOCK_TIMEOUT,
+    DriftPolicy, Hook, LockStrategy, StatementHook, StatementPause, UnknownPolicy, WaitHook,
+    DEFAULT_LOCK_TIMEOUT,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +39,8 @@ pub(crate) struct Hooks {
     pub(crate) on_wait: Vec<WaitHook>,
     /// Called after each statement of a section.
     pub(crate) on_statement: Vec<StatementHook>,
+    /// Awaited after each statement of a section, before the next one.
+    pub(crate) after_statement: Vec<StatementPause>,
 }
 
 impl Options {
@@ -62,6 +65,7 @@ impl std::fmt::Debug for Hooks {
             .field("on_step", &self.on_step.len())
             .field("on_wait", &self.on_wait.len())
             .field("on_statement", &self.on_statement.len())
+            .field("after_statement", &self.after_statement.len())
             .finish()
     }
 }

@@ -182,5 +182,13 @@ pub(crate) type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync + 'static>;
 /// A callback run after each statement of a section.
 pub(crate) type StatementHook = Arc<dyn Fn(&StatementEvent) + Send + Sync + 'static>;
 
+/// What an [`Migrator::after_statement`](crate::Migrator::after_statement)
+/// hook returns: the run awaits it before the next statement.
+pub type StatementWait = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// A callback awaited after each statement of a section.
+pub(crate) type StatementPause =
+    Arc<dyn Fn(&StatementEvent) -> StatementWait + Send + Sync + 'static>;
+
 /// A callback run while a step takes long.
 pub(crate) type WaitHook = Arc<dyn Fn(&WaitEvent) + Send + Sync + 'static>;

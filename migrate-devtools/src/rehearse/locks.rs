@@ -1,20 +1,24 @@
-//! Sampling the locks the migration holds, from a second connection to the
+//! Reading the locks the migration holds, from a second connection to the
 //! copy: PostgreSQL's `pg_locks` (granted relation locks of every other
 //! session in the copy's database: on a private copy that is the
 //! migrator), MariaDB's `metadata_lock_info` where the plugin is loaded.
-//! Each (table, mode) seen is a span from its first sample to its last.
+//! [`held`] is one look (what the statement-boundary probe reads);
+//! [`Sampler`] looks every [`INTERVAL`] while a section runs outside a
+//! transaction, where a statement's locks end with it: each (table, mode)
+//! it sees is a span from its first sample to its last.
 
 use super::error::RehearseError;
 use super::report::LockSource;
 use super::sample::bare;
 use migrate_runtime::{DatabaseUrl, Db};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// A lock held: (table, mode).
+pub(crate) type Held = (String, String);
+
 /// How often the sampler looks: the resolution of lock times.
-pub(crate) const INTERVAL: Duration = Duration::from_millis(5);
+pub(crate) const INTERVAL: Duration = Duration::from_millis(20);
 
 /// A lock seen by the samples sent from `from` to the one answered at
 /// `to`; first seen in the answer that came at `seen` (what says which
@@ -70,116 +74,134 @@ pub(crate) async fn source(db: &Db) -> LockSource {
     }
 }
 
-/// A sampler running on its own task and connection.
+/// One look: the relation locks other sessions of the copy hold (the
+/// version table's left out), and how many locked relations the catalog
+/// does not show yet (created, or a rewrite's new storage, uncommitted).
+pub(crate) async fn held(
+    db: &Db,
+    source: LockSource,
+    table: &str,
+) -> Result<(Vec<Held>, usize), RehearseError> {
+    let failed = |source| RehearseError::Query {
+        action: "read the locks",
+        database: "the copy".to_owned(),
+        source,
+    };
+    let rows: Vec<(Option<String>, String)> = match (db, source) {
+        #[cfg(feature = "postgres")]
+        (Db::Postgres(pool), LockSource::PgLocks) => sqlx::query_as(PG)
+            .bind(bare(table))
+            .fetch_all(pool)
+            .await
+            .map_err(failed)?,
+        #[cfg(feature = "mysql")]
+        (Db::MySql(pool), LockSource::MetadataLocks) => sqlx::query_as(MY)
+            .bind(bare(table))
+            .fetch_all(pool)
+            .await
+            .map_err(failed)?,
+        #[allow(unreachable_patterns)]
+        _ => {
+            let _ = (bare(table), &failed);
+            Vec::new()
+        }
+    };
+    let unseen = rows.iter().filter(|(r, _)| r.is_none()).count();
+    let mut locks: Vec<Held> = rows
+        .into_iter()
+        .filter_map(|(r, m)| r.map(|r| (r, m)))
+        .collect();
+    locks.sort();
+    locks.dedup();
+    Ok((locks, unseen))
+}
+
+/// Relation locks of other sessions in the copy's database; a relation the
+/// catalog does not show (yet) comes with a NULL name. Reads catalogs
+/// only: no lock the migration holds blocks it.
+const PG: &str = "SELECT CASE WHEN c.oid IS NULL THEN NULL ELSE format('%I.%I', n.nspname, c.relname) END, l.mode \
+     FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation \
+     LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() \
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+       AND (c.oid IS NULL OR (c.relkind IN ('r', 'p', 'm') \
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relname <> $1))";
+
+const MY: &str = "SELECT TABLE_NAME, LOCK_MODE FROM information_schema.METADATA_LOCK_INFO \
+     WHERE THREAD_ID <> CONNECTION_ID() AND TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '' \
+       AND LOCK_TYPE LIKE 'Table%' AND TABLE_NAME <> ?";
+
+/// A sampler on its own connection, run alongside the section (in the same
+/// task: dropping the rehearsal drops it, and its connection, at once).
 pub(crate) struct Sampler {
-    stop: Arc<AtomicBool>,
-    task: tokio::task::JoinHandle<Result<Vec<Span>, RehearseError>>,
+    db: Db,
+    source: LockSource,
+    table: String,
 }
 
 impl Sampler {
-    /// Starts sampling the copy at `url` (`None` for a source that is not
-    /// sampled). The version table's locks are left out.
-    pub(crate) async fn start(
+    /// Connects to the copy at `url` (`None` for a source that is not
+    /// sampled).
+    pub(crate) async fn connect(
         source: LockSource,
         url: &DatabaseUrl,
         table: &str,
     ) -> Result<Option<Sampler>, RehearseError> {
-        let query = match source {
-            LockSource::PgLocks => PG,
-            LockSource::MetadataLocks => MY,
-            _ => return Ok(None),
-        };
+        if !matches!(source, LockSource::PgLocks | LockSource::MetadataLocks) {
+            return Ok(None);
+        }
         let db = Db::connect_url(url).await?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let table = bare(table).to_owned();
-        let task = tokio::spawn(async move {
-            let result = sample(&db, query, &table, &flag).await;
-            db.close().await;
-            result
-        });
-        Ok(Some(Sampler { stop, task }))
+        Ok(Some(Sampler {
+            db,
+            source,
+            table: table.to_owned(),
+        }))
     }
 
-    /// Stops, and returns the spans seen.
-    pub(crate) async fn stop(self) -> Result<Vec<Span>, RehearseError> {
-        self.stop.store(true, Ordering::Relaxed);
-        match self.task.await {
-            Ok(r) => r,
-            Err(e) => Err(RehearseError::Io {
-                action: "sample the locks".to_owned(),
-                source: std::io::Error::other(e.to_string()),
-            }),
-        }
-    }
-}
-
-const PG: &str = "SELECT format('%I.%I', n.nspname, c.relname), l.mode \
-     FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
-     JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() \
-       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-       AND c.relkind IN ('r', 'p', 'm') \
-       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relname <> $1";
-
-const MY: &str = "SELECT TABLE_NAME, LOCK_MODE FROM information_schema.METADATA_LOCK_INFO \
-     WHERE THREAD_ID <> CONNECTION_ID() AND TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ?";
-
-async fn sample(
-    db: &Db,
-    query: &'static str,
-    table: &str,
-    stop: &AtomicBool,
-) -> Result<Vec<Span>, RehearseError> {
-    let mut open: HashMap<(String, String), (Instant, Instant, Instant)> = HashMap::new();
-    let mut done = Vec::new();
-    let failed = |source| RehearseError::Query {
-        action: "sample the locks",
-        database: "the copy".to_owned(),
-        source,
-    };
-    while !stop.load(Ordering::Relaxed) {
-        let now = Instant::now();
-        let seen: Vec<(String, String)> = match db {
-            #[cfg(feature = "postgres")]
-            Db::Postgres(pool) => sqlx::query_as(query).bind(table).fetch_all(pool).await,
-            #[cfg(feature = "mysql")]
-            Db::MySql(pool) => sqlx::query_as(query).bind(table).fetch_all(pool).await,
-            #[allow(unreachable_patterns)]
-            _ => {
-                let _ = (query, table);
-                Ok(Vec::new())
-            }
-        }
-        .map_err(failed)?;
-        let answered = Instant::now();
-        let mut still = HashMap::new();
-        for key in seen {
-            let (from, first) = open
-                .remove(&key)
-                .map_or((now, answered), |(f, s, _)| (f, s));
-            still.insert(key, (from, first, answered));
-        }
-        for ((relation, mode), (from, seen, to)) in open.drain() {
+    /// Samples until `stop` is notified; returns the spans seen. A failed
+    /// look ends the sampling (the spans so far are kept).
+    pub(crate) async fn run(&self, stop: &tokio::sync::Notify) -> Vec<Span> {
+        let mut open: HashMap<Held, (Instant, Instant, Instant)> = HashMap::new();
+        let mut done = Vec::new();
+        let close = |done: &mut Vec<Span>, ((relation, mode), (from, seen, to)): (Held, (Instant, Instant, Instant))| {
             done.push(Span {
                 relation,
                 mode,
                 from,
                 seen,
                 to,
-            });
+            })
+        };
+        loop {
+            let now = Instant::now();
+            let Ok((seen, _)) = held(&self.db, self.source, &self.table).await else {
+                break;
+            };
+            let answered = Instant::now();
+            let mut still = HashMap::new();
+            for key in seen {
+                let (from, first) = open
+                    .remove(&key)
+                    .map_or((now, answered), |(f, s, _)| (f, s));
+                still.insert(key, (from, first, answered));
+            }
+            for span in open.drain() {
+                close(&mut done, span);
+            }
+            open = still;
+            tokio::select! {
+                () = stop.notified() => break,
+                () = tokio::time::sleep(INTERVAL) => {}
+            }
         }
-        open = still;
-        tokio::time::sleep(INTERVAL).await;
+        for span in open {
+            close(&mut done, span);
+        }
+        done
     }
-    for ((relation, mode), (from, seen, to)) in open {
-        done.push(Span {
-            relation,
-            mode,
-            from,
-            seen,
-            to,
-        });
+
+    /// Closes its connection.
+    pub(crate) async fn close(self) {
+        self.db.close().await;
     }
-    Ok(done)
 }

@@ -3,13 +3,16 @@
 //! `VACUUM INTO`) goes to a scratch database; every pending revision runs
 //! on it through the real migrator, each statement timed
 //! ([`migrate_runtime::Migrator::on_statement`]) with the locks a second
-//! connection sees it hold, the tables it rewrote and their sizes; then the
+//! connection sees it hold at its end
+//! ([`migrate_runtime::Migrator::after_statement`], awaited by the run
+//! before the next statement and the commit), the tables it rewrote and
+//! their sizes; then the
 //! copy is rolled back (schema compared, tables whose rows did not come back
 //! listed) and upgraded again; then it is dropped.
 //!
 //! # Imports
 //!
-//! `walk` → `copy`, `locks`, `tables` → `sample`, `tools`, `report` → `error`
+//! `rollback` → `steps` → `walk`, `attribute` → `copy`, `probe` → `locks`, `tables` → `sample`, `tools` → `report` → `error`
 
 // The tools of a backend left out of the build are not called.
 #![cfg_attr(
@@ -17,11 +20,15 @@
     allow(dead_code)
 )]
 
+mod attribute;
 mod copy;
 mod error;
 mod locks;
+mod probe;
 mod report;
+mod rollback;
 mod sample;
+mod steps;
 mod tables;
 mod tools;
 mod walk;

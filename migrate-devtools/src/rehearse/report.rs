@@ -101,6 +101,11 @@ pub struct StatementRun {
     /// Locks it took, and how long each was held (until its transaction
     /// ended, for a transactional section).
     pub locks: Vec<LockHeld>,
+    /// MariaDB/MySQL: the algorithm an `ALTER TABLE` or `CREATE INDEX` ran
+    /// with, as its outcome shows (`COPY`: rows copied into a new table;
+    /// `INPLACE`: a new table without rows counted; `INSTANT or INPLACE`:
+    /// the table kept), when the server shows table ids.
+    pub algorithm: Option<String>,
 }
 
 /// A lock a statement took.
@@ -126,6 +131,9 @@ pub struct Rewrite {
     pub table: String,
     /// How it shows (`relfilenode changed`, `rebuilt: table id changed`).
     pub how: String,
+    /// The statement (1-based, in the revision's section) that rewrote it,
+    /// when it can be told.
+    pub statement: Option<usize>,
 }
 
 /// A table's size before and after a revision, in bytes.
@@ -194,6 +202,8 @@ pub struct TableLoss {
 pub struct LongLock {
     /// The revision.
     pub revision: String,
+    /// Its upgrade or its down (the rollback's locks count too).
+    pub direction: migrate_runtime::Direction,
     /// The statement's number in its section.
     pub statement: usize,
     /// The lock.
@@ -254,8 +264,9 @@ impl RehearsalReport {
         }
         for l in &self.long_locks {
             out.push(format!(
-                "revision {} statement {} held {} on {} for {:.3} s (--max-lock {:.3} s)",
+                "revision {} ({}) statement {} held {} on {} for {:.3} s (--max-lock {:.3} s)",
                 l.revision,
+                l.direction,
                 l.statement,
                 l.lock.mode,
                 l.lock.relation,

@@ -178,3 +178,43 @@ async fn one(db: &Db, name: &str) -> Result<Contents, RehearseError> {
         _ => Ok((0, String::new())),
     }
 }
+
+/// The committed storage identity of every table but the version table,
+/// read from the catalogs only (no size function: one opens the table, and
+/// the probe runs while the migration may hold it exclusively). Empty when
+/// the server does not show it (MariaDB without the PROCESS privilege;
+/// SQLite, which is not probed).
+pub(crate) async fn storage(
+    db: &Db,
+    table: &str,
+) -> Result<BTreeMap<String, Option<i64>>, RehearseError> {
+    let rows: Vec<(String, Option<i64>)> = match db {
+        #[cfg(feature = "postgres")]
+        Db::Postgres(pool) => sqlx::query_as(
+            "SELECT format('%I.%I', n.nspname, c.relname), c.relfilenode::bigint \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
+                   AND n.nspname NOT LIKE 'pg\\_toast%' AND c.relname <> $1",
+        )
+        .bind(bare(table))
+        .fetch_all(pool)
+        .await
+        .map_err(failed("read the tables' storage"))?,
+        #[cfg(feature = "mysql")]
+        Db::MySql(pool) => sqlx::query_as(
+            "SELECT SUBSTRING_INDEX(NAME, '/', -1), CAST(TABLE_ID AS SIGNED) \
+             FROM information_schema.INNODB_SYS_TABLES \
+             WHERE NAME LIKE CONCAT(DATABASE(), '/%') AND SUBSTRING_INDEX(NAME, '/', -1) <> ?",
+        )
+        .bind(bare(table))
+        .fetch_all(pool)
+        .await
+        .unwrap_or_default(),
+        #[allow(unreachable_patterns)]
+        _ => {
+            let _ = bare(table);
+            Vec::new()
+        }
+    };
+    Ok(rows.into_iter().collect())
+}

@@ -230,7 +230,7 @@ impl Backend for Pg {
             match Postgres::execute(conn, sql_str(statement.text)).await {
                 Ok(rows) => {
                     if let Some(done) = done {
-                        done(k, rows);
+                        done(k, rows).await;
                     }
                 }
                 Err(source) => {

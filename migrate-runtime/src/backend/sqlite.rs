@@ -225,10 +225,9 @@ impl Backend for Lite {
                 last += 1;
             }
             let end = offset(statements[last].text) + statements[last].text.len();
-            let piece = |k: usize, rows: u64| {
-                if let Some(done) = done {
-                    done(k + first, rows);
-                }
+            let piece = |k: usize, rows: u64| match done {
+                Some(done) => done(k + first, rows),
+                None => Box::pin(async {}) as crate::types::StatementWait,
             };
             Sqlite::run_many(conn, sql_str(&sql[start..end]), Some(&piece))
                 .await

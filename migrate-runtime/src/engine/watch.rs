@@ -2,7 +2,7 @@
 
 use super::run::Run;
 use crate::session::{Backend, SqlFailure};
-use crate::types::{Direction, StatementEvent, WaitEvent};
+use crate::types::{Direction, StatementEvent, StatementWait, WaitEvent};
 use std::time::{Duration, Instant};
 
 /// When the first notice comes; later ones double the gap, up to
@@ -25,27 +25,36 @@ impl<B: Backend> Run<'_, B> {
         let begun = Instant::now();
         let id = self.s.session_id();
         let hooks = &self.hooks.on_statement;
-        let last = std::sync::Mutex::new(begun);
-        let done = |index: usize, rows_affected: u64| {
+        let pauses = &self.hooks.after_statement;
+        // Shared with the pause futures: the next statement's time starts
+        // when the pauses are over, so waiting counts in no statement.
+        let last = std::sync::Arc::new(std::sync::Mutex::new(begun));
+        let done = |index: usize, rows_affected: u64| -> StatementWait {
             let finished = Instant::now();
-            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            let previous = *last.lock().unwrap_or_else(|e| e.into_inner());
             let event = StatementEvent {
                 revision: revision.to_owned(),
                 direction,
                 index,
                 rows_affected,
                 finished,
-                duration: finished - *last,
+                duration: finished - previous,
             };
-            *last = finished;
             for hook in hooks {
                 hook(&event);
             }
+            let waits: Vec<StatementWait> = pauses.iter().map(|p| p(&event)).collect();
+            let last = last.clone();
+            Box::pin(async move {
+                for wait in waits {
+                    wait.await;
+                }
+                *last.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+            })
         };
-        let listen: &(dyn Fn(usize, u64) + Send + Sync) = &done;
-        let section = self
-            .s
-            .run_section(sql, in_tx, (!hooks.is_empty()).then_some(listen));
+        let listen: &(dyn Fn(usize, u64) -> StatementWait + Send + Sync) = &done;
+        let heard = !hooks.is_empty() || !pauses.is_empty();
+        let section = self.s.run_section(sql, in_tx, heard.then_some(listen));
         tokio::pin!(section);
         let mut gap = FIRST_NOTICE;
         let mut next = begun + gap;

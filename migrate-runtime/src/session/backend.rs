@@ -145,7 +145,7 @@ pub(crate) trait Backend: Send + Sized + 'static {
             };
             for (k, statement) in statements.into_iter().enumerate() {
                 match Self::Db::execute(conn, statement).await {
-                    Ok(rows) => done(k, rows),
+                    Ok(rows) => done(k, rows).await,
                     Err(source) => {
                         return Err(SqlFailure {
                             statement: Some(k),

@@ -189,7 +189,7 @@ macro_rules! driver {
                     match result {
                         Ok(result) => {
                             if let Some(done) = done {
-                                done(finished, result.rows_affected());
+                                done(finished, result.rows_affected()).await;
                             }
                             finished += 1;
                         }

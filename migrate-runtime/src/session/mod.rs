@@ -38,7 +38,10 @@ pub(crate) fn sql_str(text: &str) -> SqlStr {
 /// `None` when nobody listens: the section then runs as one text. When
 /// someone does, PostgreSQL and MySQL get one statement at a time, since
 /// their servers send a multi-statement text's results together at the end.
-pub(crate) type Finished<'a> = Option<&'a (dyn Fn(usize, u64) + Send + Sync)>;
+/// The backend awaits what it returns before it sends the next statement
+/// (see [`Migrator::after_statement`](crate::Migrator::after_statement)).
+pub(crate) type Finished<'a> =
+    Option<&'a (dyn Fn(usize, u64) -> crate::types::StatementWait + Send + Sync)>;
 
 /// A migration's SQL failed: which statement (0-based, counted by the
 /// statements the database finished before it) and the driver error.
