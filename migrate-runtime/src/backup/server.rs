@@ -83,7 +83,12 @@ impl ToolConnection {
             host: url
                 .host_str()
                 .map(|h| decode(h.trim_start_matches('[').trim_end_matches(']'))),
-            port: url.port(),
+            // `?port=` as libpq and sqlx read it (a socket URL's way to
+            // name the port, which picks the socket file): without it a
+            // `PGPORT` in the environment would send the program elsewhere.
+            port: url
+                .port()
+                .or_else(|| params.get(&["port"]).and_then(|p| p.parse().ok())),
             user: decode(url.username()),
             database: decode(url.path().trim_start_matches('/')),
             socket: params
@@ -197,6 +202,9 @@ mod tests {
         assert_eq!((s.host.as_deref(), s.port), (Some("db"), Some(6000)));
         assert_eq!(s.database, "orders");
         assert_eq!(s.param(&["sslmode"]), Some("require"));
+        let socket = of("postgres://postgres@localhost/postgres?host=/tmp/x&port=5433");
+        assert_eq!(socket.port, Some(5433));
+        assert!(args(&socket.pg_command(Path::new("pg_dump"))).contains(&"--port=5433".to_owned()));
     }
 
     #[test]

@@ -32,8 +32,10 @@ pub(crate) const NO_POSTGRES: &str = "no PostgreSQL server binaries (initdb and 
 /// What to do without MariaDB's server binaries.
 pub(crate) const NO_MARIADB: &str = "no MariaDB server binaries (mariadb-install-db and mariadbd) on PATH or in /usr/sbin, /usr/bin or /usr/local/bin: install them (Debian/Ubuntu: apt-get install mariadb-server; Fedora/RHEL: dnf install mariadb-server; macOS: brew install mariadb)";
 
-/// How long a private server may take to accept connections.
-const START_LIMIT: Duration = Duration::from_secs(60);
+/// How long a private server may take to accept connections: generous,
+/// because a first start on a loaded machine (no cached template yet) runs
+/// initdb or mariadb-install-db, which can take a minute there.
+const START_LIMIT: Duration = Duration::from_secs(180);
 
 /// A server process just spawned, not yet accepting connections.
 pub(crate) struct Started {
