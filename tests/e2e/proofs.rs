@@ -7,6 +7,7 @@
 mod history;
 mod net;
 mod squash;
+mod squash_order;
 mod stairway;
 
 use crate::support::{files, Backend, Rev};
