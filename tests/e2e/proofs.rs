@@ -6,6 +6,7 @@
 
 mod history;
 mod net;
+mod privileges;
 mod squash;
 mod squash_order;
 mod stairway;

@@ -129,6 +129,9 @@ fn write_text(out: &mut dyn Write, report: &StairwayReport) -> std::io::Result<(
             "not compared  the schema dumps: {why}; only what the schema model reads was compared"
         )?;
     }
+    for what in &report.unchecked {
+        writeln!(out, "not compared  {what}")?;
+    }
     for (name, check) in [("heads", &report.orders), ("schema", &report.desired)] {
         let Some(check) = check else { continue };
         match &check.mismatch {

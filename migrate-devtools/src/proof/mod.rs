@@ -19,8 +19,9 @@
 //!
 //! # Imports
 //!
-//! `tools`, `normalize` → `rows`, `words`
+//! `tools`, `normalize`, `grants` → `rows`, `words`
 
+mod grants;
 mod normalize;
 pub mod rows;
 mod tools;
@@ -120,7 +121,20 @@ pub async fn dump(db: &Db, url: Option<&DatabaseUrl>, options: &DumpOptions) -> 
                 tools::Output::Text(text) if dialect == Dialect::Postgres => {
                     normalize::postgres(&text, rules)
                 }
-                tools::Output::Text(text) => normalize::mariadb(&text, rules),
+                tools::Output::Text(text) => {
+                    let mut objects = normalize::mariadb(&text, rules);
+                    if options.privileges {
+                        match grants::mariadb(db, &options.exclude).await {
+                            Ok(found) => objects.extend(found),
+                            Err(e) => {
+                                return Net::NotCompared(format!(
+                                    "reading the grants failed (--privileges reads information_schema and mysql.procs_priv): {e}"
+                                ))
+                            }
+                        }
+                    }
+                    objects
+                }
             }
         }
     };

@@ -291,7 +291,12 @@ fn in_use(e: &(dyn std::error::Error + 'static)) -> bool {
 /// user who cannot read the grant tables granted nothing there either).
 async fn revoke_grants(c: &mut Conn, name: &str) {
     let d = Dialect::MySql;
-    let who = |u: &str, h: &str| format!("{}@{}", literal(d, u), literal(d, h));
+    // MariaDB 10.11's `GRANT ... TO PUBLIC` is stored as user PUBLIC, host
+    // '': revoked `FROM PUBLIC` (`'PUBLIC'@''` names no account).
+    let who = |u: &str, h: &str| match (u, h) {
+        ("PUBLIC", "") => "PUBLIC".to_owned(),
+        _ => format!("{}@{}", literal(d, u), literal(d, h)),
+    };
     if let Ok(rows) = c
         .rows(
             "SELECT CAST(User AS CHAR), CAST(Host AS CHAR) FROM mysql.db WHERE Db = ?",

@@ -84,6 +84,19 @@ async fn retire(
     Ok(())
 }
 
+/// What this walk leaves out of its comparisons on purpose.
+fn unchecked(s: &Stairway<'_>) -> Vec<String> {
+    if s.privileges || dialect_has_no_privileges(s) {
+        return Vec::new();
+    }
+    vec!["grants, owners and default privileges (--privileges compares them)".to_owned()]
+}
+
+/// SQLite has no grants or owners: nothing to leave out.
+fn dialect_has_no_privileges(s: &Stairway<'_>) -> bool {
+    s.server.dialect() == migrate_runtime::Dialect::Sqlite
+}
+
 fn migrator<'m>(s: &Stairway<'m>) -> Migrator<'m> {
     // A scratch database is this run's alone: no lock to take.
     s.migrations
@@ -162,6 +175,7 @@ async fn walk(
         dialect,
         revisions: Vec::new(),
         not_compared,
+        unchecked: unchecked(s),
         orders: None,
         desired: None,
     };
