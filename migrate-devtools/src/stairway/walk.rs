@@ -56,7 +56,14 @@ pub(super) async fn run(s: Stairway<'_>) -> Result<StairwayReport, StairwayError
 async fn scratch(s: &Stairway<'_>, live: &mut Vec<ScratchDb>) -> Result<Target, StairwayError> {
     live.push(s.server.create().await?);
     let made = live.last().expect("just pushed");
+    let print = match s.fingerprints {
+        true => crate::proof::fingerprint::query(&made.db)
+            .await
+            .map(std::sync::Arc::new),
+        false => None,
+    };
     Ok(Target {
+        print,
         db: made.db.clone(),
         url: made.name.as_deref().and_then(|n| s.server.url(n)),
     })
