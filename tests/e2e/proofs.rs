@@ -4,6 +4,7 @@
 //! model), and a generated history of a few hundred revisions with the
 //! shapes real projects have, walked to the end.
 
+mod fingerprint;
 mod history;
 mod net;
 mod privileges;

@@ -88,10 +88,10 @@ fn select(name: &str, key: &str, acls: &str) -> String {
         // grants; an extension's version).
         ("pg_namespace" | "pg_extension" | "pg_language", _) => vec!["true".to_owned()],
         // Comments, labels and initial grants of user objects and of any
-        // schema (`COMMENT ON SCHEMA public`).
+        // schema, extension or language (`COMMENT ON SCHEMA public`).
         ("pg_description" | "pg_seclabel" | "pg_init_privs", _) => vec![
             format!("x.objoid >= {FIRST_USER_OID}"),
-            "x.classoid = 'pg_namespace'::regclass".to_owned(),
+            "x.classoid IN ('pg_namespace'::regclass, 'pg_extension'::regclass, 'pg_language'::regclass)".to_owned(),
         ],
         (_, "") => vec!["true".to_owned()],
         (_, key) => vec![format!("x.{key}::oid >= {FIRST_USER_OID}")],
