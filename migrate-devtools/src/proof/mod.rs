@@ -19,7 +19,7 @@
 //!
 //! # Imports
 //!
-//! `tools`, `normalize`, `grants`, `fingerprint` → `rows`, `words`
+//! `grants` → `tools`, `normalize`, `fingerprint` → `rows`, `words`
 
 pub mod fingerprint;
 mod grants;

@@ -17,7 +17,7 @@
 //!
 //! # Imports
 //!
-//! `mod` → `order`
+//! `order`
 
 mod order;
 
