@@ -31,6 +31,12 @@ mod words;
 use migrate_runtime::{DatabaseUrl, Db, Dialect};
 use normalize::{Objects, Rules};
 
+/// How many times this process has run `pg_dump` or `mariadb-dump` (for
+/// benchmarks: the stairway's catalog fingerprints save dump runs).
+pub fn dump_programs_run() -> usize {
+    tools::RUNS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// What a dump keeps.
 #[derive(Clone, Debug, Default)]
 pub struct DumpOptions {
