@@ -166,6 +166,8 @@ struct ReportJson<'a> {
     passed: bool,
     /// Why the schema dumps were not compared; `null` when they were.
     not_compared: Option<&'a str>,
+    /// What was left out on purpose (grants... without `--privileges`).
+    unchecked: &'a [String],
     revisions: Vec<RevisionJson<'a>>,
     /// `null` with one head or `--only`.
     heads: Option<EndJson<'a>>,
@@ -203,6 +205,7 @@ impl<'a> ReportJson<'a> {
             dialect: report.dialect.to_string(),
             passed: report.passed(),
             not_compared: report.not_compared.as_deref(),
+            unchecked: &report.unchecked,
             revisions: report.revisions.iter().map(RevisionJson::new).collect(),
             heads: report.orders.as_ref().map(EndJson::new),
             schema: report.desired.as_ref().map(EndJson::new),
