@@ -2,11 +2,21 @@
 //! parses it. Options and help follow `cargo migrate`'s, minus what needs
 //! the source tree (files are embedded) and minus anything that writes
 //! files or drops the schema.
+//!
+//! Each command's options live with their kind: `change` (upgrade,
+//! downgrade, stamp, resolve, adopt) and `read` (current, history, heads,
+//! check).
+//!
+//! # Imports
+//!
+//! `change`, `read`
 
-use super::options::{
-    DialectArg, DowngradeOptions, LockArgs, ResolveOptions, StampTargets, UpgradeOptions,
-};
+mod change;
+mod read;
+
+pub(crate) use change::{AdoptArgs, DowngradeArgs, ResolveArgs, StampArgs, UpgradeArgs};
 use clap::{Args, Subcommand};
+pub(crate) use read::{CheckArgs, CurrentArgs, HeadsArgs, HistoryArgs};
 
 /// `myapp migrate ...`: the migration commands over the migrations this
 /// binary embeds. Add it to a service's own command line:
@@ -126,141 +136,10 @@ pub(crate) enum Command {
     Adopt(AdoptArgs),
 }
 
-/// `adopt` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct AdoptArgs {
-    /// The tool: sqlx, diesel, refinery, dbmate, golang-migrate, flyway, alembic.
-    #[arg(long, value_name = "TOOL", value_parser = |s: &str| s.parse::<migrate_runtime::Tool>().map_err(|e| e.to_string()))]
-    pub from: migrate_runtime::Tool,
-
-    /// Print the SQL that records the adoption instead of writing it.
-    #[arg(long)]
-    pub sql: bool,
-
-    #[command(flatten)]
-    pub lock: LockArgs,
-}
-
-/// `upgrade` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct UpgradeArgs {
-    /// Print the SQL script instead of touching the database.
-    #[arg(long)]
-    pub sql: bool,
-
-    /// SQL dialect of the script; default: the database's.
-    #[arg(long, value_name = "NAME", value_enum, requires = "sql")]
-    pub dialect: Option<DialectArg>,
-
-    #[command(flatten)]
-    pub up: UpgradeOptions,
-
-    #[command(flatten)]
-    pub lock: LockArgs,
-}
-
-/// `downgrade` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct DowngradeArgs {
-    /// Print the SQL script instead of touching the database.
-    #[arg(long)]
-    pub sql: bool,
-
-    /// SQL dialect of the script; default: the database's.
-    #[arg(long, value_name = "NAME", value_enum, requires = "sql")]
-    pub dialect: Option<DialectArg>,
-
-    #[command(flatten)]
-    pub down: DowngradeOptions,
-
-    /// Do it without asking (required when stdin is not a terminal).
-    #[arg(short, long)]
-    pub yes: bool,
-
-    #[command(flatten)]
-    pub lock: LockArgs,
-}
-
-/// `current` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct CurrentArgs {
-    /// Show each applied head's file and when it was applied.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Print JSON for scripts.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `history` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct HistoryArgs {
-    /// Only revisions in `FROM:TO` (either end may be left out; `-3:`
-    /// counts from the database's current revision).
-    #[arg(short, long, value_name = "RANGE", allow_hyphen_values = true)]
-    pub rev_range: Option<String>,
-
-    /// Show each revision's header and file.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Print JSON for scripts.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `heads` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct HeadsArgs {
-    /// Show each head's header and file.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Print JSON for scripts.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `check` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct CheckArgs {
-    /// Print JSON for scripts.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `stamp` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct StampArgs {
-    #[command(flatten)]
-    pub stamp: StampTargets,
-
-    /// Do it without asking (required when stdin is not a terminal).
-    #[arg(short, long)]
-    pub yes: bool,
-
-    #[command(flatten)]
-    pub lock: LockArgs,
-}
-
-/// `resolve` options.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct ResolveArgs {
-    #[command(flatten)]
-    pub resolve: ResolveOptions,
-
-    /// Do it without asking (required when stdin is not a terminal).
-    #[arg(short, long)]
-    pub yes: bool,
-
-    #[command(flatten)]
-    pub lock: LockArgs,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::DialectArg;
     use clap::{CommandFactory, Parser};
 
     #[derive(Debug, Parser)]

@@ -134,7 +134,7 @@ pub use self::url::{DatabaseUrl, Redactor, UrlError};
 pub use adopt::{AdoptError, Tool, UnknownTool, TOOLS};
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use adopt::{Adopted, Adoption, OtherRow};
-pub use backup::BackupError;
+pub use backup::{BackupError, SecretDir, ToolConnection};
 pub use embedded::{LoadError, Migration, Migrations};
 pub use error::{redact_url, Action, Corruption, Error, StatementRef};
 pub use failure::ConnectFailure;

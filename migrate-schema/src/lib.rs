@@ -123,6 +123,7 @@ pub use model::{
     GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,
     PrimaryKey, QualifiedName, Schema, SortOrder, Table, TypeShape, Unique,
 };
+pub use render::database;
 pub use render::quote;
 pub use render::{
     create_database, delete_rows, draft, drop_database, drop_objects, escape_cr, insert_row,

@@ -9,6 +9,7 @@
 //! revisions.
 
 mod alembic;
+mod leftovers;
 mod project;
 
 use crate::support::{cli_bin, run_to_end, strings, version_rows, Backend, Ran, Scratch};
@@ -34,6 +35,138 @@ fn cli(project: &Path, url: &str, args: &[&str]) -> Ran {
 
 fn ok(ran: &Ran, what: &str) {
     assert_eq!(ran.code, 0, "{what}: {}{}", ran.stdout, ran.stderr);
+}
+
+/// A project of `tool`'s format with `n` steps (in `<project>/theirs`)
+/// and a database that tool migrated to step `k`: where every test here
+/// starts.
+struct Case {
+    tool: Tool,
+    backend: Backend,
+    steps: Vec<Step>,
+    /// Each step's up file, relative to `theirs`.
+    ups: Vec<String>,
+    db: Db,
+    // Declared after `db`: the pool closes before the database is dropped.
+    scratch: Scratch,
+    project: tempfile::TempDir,
+}
+
+impl Case {
+    /// `None` (after saying SKIP) when the backend's server is not set.
+    async fn new(tool: Tool, backend: Backend, n: usize, k: usize) -> Option<Case> {
+        Case::with(tool, backend, n, k, false, |_, _| {}).await
+    }
+
+    /// As [`Case::new`]; `failed_last` records step `k` as failed or dirty,
+    /// and `edit` changes the tool's files before the tool migrates.
+    async fn with(
+        tool: Tool,
+        backend: Backend,
+        n: usize,
+        k: usize,
+        failed_last: bool,
+        edit: impl FnOnce(&Path, &[String]),
+    ) -> Option<Case> {
+        let scratch = Scratch::new(backend).await?;
+        let project = tempfile::tempdir().unwrap();
+        let theirs = project.path().join("theirs");
+        let steps = steps(n);
+        let ups = write(tool, &theirs, &steps);
+        edit(&theirs, &ups);
+        let db = scratch.db().await;
+        migrate_as(
+            &Theirs {
+                tool,
+                dir: &theirs,
+                ups: &ups,
+                steps: &steps,
+            },
+            backend,
+            &db,
+            k,
+            failed_last,
+        )
+        .await;
+        Some(Case {
+            tool,
+            backend,
+            steps,
+            ups,
+            db,
+            scratch,
+            project,
+        })
+    }
+
+    /// The tool's directory.
+    fn theirs(&self) -> std::path::PathBuf {
+        self.project.path().join("theirs")
+    }
+
+    /// Our migrations directory, once imported.
+    fn ours(&self) -> std::path::PathBuf {
+        self.project.path().join("migrations")
+    }
+
+    /// `cargo migrate ARGS` in the project, against the database.
+    fn cli(&self, args: &[&str]) -> Ran {
+        cli(self.project.path(), &self.scratch.url, args)
+    }
+
+    /// `import --from TOOL theirs`, which must succeed.
+    fn import(&self) -> Ran {
+        let ran = self.cli(&["import", "--from", self.tool.name(), "theirs"]);
+        ok(&ran, "import");
+        ran
+    }
+
+    /// `adopt --from TOOL [EXTRA]`.
+    fn adopt(&self, extra: &[&str]) -> Ran {
+        let mut args = vec!["adopt", "--from", self.tool.name()];
+        args.extend(extra);
+        self.cli(&args)
+    }
+
+    /// The rows of the tool's own table, counted.
+    async fn their_rows(&self) -> Vec<String> {
+        strings(
+            &self.db,
+            &format!(
+                "SELECT CAST(COUNT(*) AS CHAR(10)) FROM {}",
+                self.tool.table()
+            ),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// After adoption of `k` revisions: `upgrade` runs exactly the rest and
+    /// ends in the tool's head schema; `downgrade base` then empties it
+    /// (refused as irreversible when the tool had no downs).
+    async fn upgrades_to_the_head_and_back(&self, k: usize, reversible: bool) {
+        let (tool, b, n) = (self.tool, self.backend, self.steps.len());
+        let ran = self.cli(&["upgrade", "-v"]);
+        ok(&ran, "upgrade");
+        let said = format!("{}{}", ran.stdout, ran.stderr);
+        assert!(
+            said.contains(&format!("applied {} revision(s)", n - k)),
+            "{said}"
+        );
+        assert_eq!(version_rows(&self.db, OURS).await.len(), n);
+        let ours = schema_without(&self.db, &[OURS, tool.table()]).await;
+        assert_eq!(ours, head_schema(b, &self.steps).await, "{tool} on {b:?}");
+        if reversible {
+            ok(&self.cli(&["downgrade", "base"]), "downgrade");
+            assert!(version_rows(&self.db, OURS).await.is_empty());
+            let left = schema_without(&self.db, &[OURS, tool.table()]).await;
+            assert!(left.tables.is_empty(), "{tool} on {b:?}: {:?}", left.tables);
+        } else {
+            let ran = self.cli(&["downgrade", "base"]);
+            assert_eq!(ran.code, 1, "{}", ran.stdout);
+            assert!(ran.stderr.contains("irreversible"), "{}", ran.stderr);
+        }
+    }
 }
 
 /// The file names and texts of a directory, sorted.
@@ -71,70 +204,28 @@ async fn schema_without(db: &Db, tables: &[&str]) -> migrate_schema::Schema {
 /// The whole path for one tool on one backend: a project of `n` steps, a
 /// database the tool migrated to `k`.
 async fn takes_over(tool: Tool, b: Backend, n: usize, k: usize, reversible: bool) {
-    let Some(scratch) = Scratch::new(b).await else {
+    let Some(case) = Case::new(tool, b, n, k).await else {
         return;
     };
-    let project = tempfile::tempdir().unwrap();
-    let theirs = project.path().join("theirs");
-    let steps = steps(n);
-    let ups = write(tool, &theirs, &steps);
-    let db = scratch.db().await;
-    migrate_as(
-        &Theirs {
-            tool,
-            dir: &theirs,
-            ups: &ups,
-            steps: &steps,
-        },
-        b,
-        &db,
-        k,
-        false,
-    )
-    .await;
-    let their_rows = strings(
-        &db,
-        &format!("SELECT CAST(COUNT(*) AS CHAR(10)) FROM {}", tool.table()),
-    )
-    .await
-    .unwrap();
+    let their_rows = case.their_rows().await;
 
-    let ran = cli(
-        project.path(),
-        &scratch.url,
-        &["import", "--from", tool.name(), "theirs"],
-    );
-    ok(&ran, "import");
+    let ran = case.import();
     assert!(
         ran.stdout.contains(&format!("imported {n} revision(s)")),
         "{}",
         ran.stdout
     );
     assert!(ran.stdout.contains("next:"), "{}", ran.stdout);
-    let first = snapshot(&project.path().join("migrations"));
-    ok(
-        &cli(project.path(), &scratch.url, &["check", "--offline"]),
-        "check",
-    );
+    let first = snapshot(&case.ours());
+    ok(&case.cli(&["check", "--offline"]), "check");
 
     // Importing again gives the same files, byte for byte.
-    std::fs::remove_dir_all(project.path().join("migrations")).unwrap();
-    ok(
-        &cli(
-            project.path(),
-            &scratch.url,
-            &["import", "--from", tool.name(), "theirs"],
-        ),
-        "re-import",
-    );
-    assert_eq!(snapshot(&project.path().join("migrations")), first);
+    std::fs::remove_dir_all(case.ours()).unwrap();
+    case.import();
+    assert_eq!(snapshot(&case.ours()), first);
 
     // --sql reads their table and prints our rows, writing nothing.
-    let ran = cli(
-        project.path(),
-        &scratch.url,
-        &["adopt", "--from", tool.name(), "--sql"],
-    );
+    let ran = case.adopt(&["--sql"]);
     ok(&ran, "adopt --sql");
     assert!(
         ran.stdout.contains(&format!("'{}'", id(tool, k - 1))),
@@ -146,57 +237,23 @@ async fn takes_over(tool: Tool, b: Backend, n: usize, k: usize, reversible: bool
         "{}",
         ran.stdout
     );
-    assert!(version_rows(&db, OURS).await.is_empty());
+    assert!(version_rows(&case.db, OURS).await.is_empty());
 
-    let ran = cli(
-        project.path(),
-        &scratch.url,
-        &["adopt", "--from", tool.name()],
-    );
+    let ran = case.adopt(&[]);
     ok(&ran, "adopt");
     assert!(
         ran.stdout.contains(&format!("recorded {k} revision(s)")),
         "{}",
         ran.stdout
     );
-    let rows = version_rows(&db, OURS).await;
+    let rows = version_rows(&case.db, OURS).await;
     assert_eq!(rows.len(), k, "{rows:?}");
     assert!(rows.contains(&format!("{}:applied", id(tool, k - 1))));
     // Their table is left as it was.
-    let after = strings(
-        &db,
-        &format!("SELECT CAST(COUNT(*) AS CHAR(10)) FROM {}", tool.table()),
-    )
-    .await
-    .unwrap();
-    assert_eq!(after, their_rows);
+    assert_eq!(case.their_rows().await, their_rows);
 
-    // upgrade runs exactly the remaining steps.
-    let ran = cli(project.path(), &scratch.url, &["upgrade", "-v"]);
-    ok(&ran, "upgrade");
-    let said = format!("{}{}", ran.stdout, ran.stderr);
-    assert!(
-        said.contains(&format!("applied {} revision(s)", n - k)),
-        "{said}"
-    );
-    assert_eq!(version_rows(&db, OURS).await.len(), n);
-    let ours = schema_without(&db, &[OURS, tool.table()]).await;
-    assert_eq!(ours, head_schema(b, &steps).await, "{tool} on {b:?}");
-
-    if reversible {
-        ok(
-            &cli(project.path(), &scratch.url, &["downgrade", "base"]),
-            "downgrade",
-        );
-        assert!(version_rows(&db, OURS).await.is_empty());
-        let left = schema_without(&db, &[OURS, tool.table()]).await;
-        assert!(left.tables.is_empty(), "{tool} on {b:?}: {:?}", left.tables);
-    } else {
-        let ran = cli(project.path(), &scratch.url, &["downgrade", "base"]);
-        assert_eq!(ran.code, 1, "{}", ran.stdout);
-        assert!(ran.stderr.contains("irreversible"), "{}", ran.stderr);
-    }
-    db.close().await;
+    case.upgrades_to_the_head_and_back(k, reversible).await;
+    case.db.close().await;
 }
 
 async fn every_backend(tool: Tool, reversible: bool) {
@@ -239,45 +296,16 @@ async fn flyway_project_and_database_are_taken_over() {
 /// nothing is recorded.
 async fn edited_file_is_refused(tool: Tool) {
     for b in Backend::all() {
-        let Some(scratch) = Scratch::new(b).await else {
+        let Some(case) = Case::new(tool, b, 6, 4).await else {
             continue;
         };
-        let project = tempfile::tempdir().unwrap();
-        let theirs = project.path().join("theirs");
-        let steps = steps(6);
-        let ups = write(tool, &theirs, &steps);
-        let db = scratch.db().await;
-        migrate_as(
-            &Theirs {
-                tool,
-                dir: &theirs,
-                ups: &ups,
-                steps: &steps,
-            },
-            b,
-            &db,
-            4,
-            false,
-        )
-        .await;
-        let edited = theirs.join(&ups[2]);
+        let edited = case.theirs().join(&case.ups[2]);
         let text = std::fs::read_to_string(&edited).unwrap();
         std::fs::write(&edited, format!("{text}-- edited later\n")).unwrap();
-        ok(
-            &cli(
-                project.path(),
-                &scratch.url,
-                &["import", "--from", tool.name(), "theirs"],
-            ),
-            "import",
-        );
-        let ran = cli(
-            project.path(),
-            &scratch.url,
-            &["adopt", "--from", tool.name()],
-        );
+        case.import();
+        let ran = case.adopt(&[]);
         assert_eq!(ran.code, 1, "{tool} on {b:?}: {}", ran.stdout);
-        let name = Path::new(&ups[2])
+        let name = Path::new(&case.ups[2])
             .file_name()
             .unwrap()
             .to_string_lossy()
@@ -287,8 +315,8 @@ async fn edited_file_is_refused(tool: Tool) {
             "{}",
             ran.stderr
         );
-        assert!(version_rows(&db, OURS).await.is_empty());
-        db.close().await;
+        assert!(version_rows(&case.db, OURS).await.is_empty());
+        case.db.close().await;
     }
 }
 
@@ -313,40 +341,11 @@ async fn flyway_file_edited_after_it_was_applied_is_refused() {
 async fn failed_or_dirty_rows_are_refused() {
     for tool in [Tool::Sqlx, Tool::GolangMigrate, Tool::Flyway] {
         for b in Backend::all() {
-            let Some(scratch) = Scratch::new(b).await else {
+            let Some(case) = Case::with(tool, b, 4, 3, true, |_, _| {}).await else {
                 continue;
             };
-            let project = tempfile::tempdir().unwrap();
-            let theirs = project.path().join("theirs");
-            let steps = steps(4);
-            let ups = write(tool, &theirs, &steps);
-            let db = scratch.db().await;
-            migrate_as(
-                &Theirs {
-                    tool,
-                    dir: &theirs,
-                    ups: &ups,
-                    steps: &steps,
-                },
-                b,
-                &db,
-                3,
-                true,
-            )
-            .await;
-            ok(
-                &cli(
-                    project.path(),
-                    &scratch.url,
-                    &["import", "--from", tool.name(), "theirs"],
-                ),
-                "import",
-            );
-            let ran = cli(
-                project.path(),
-                &scratch.url,
-                &["adopt", "--from", tool.name()],
-            );
+            case.import();
+            let ran = case.adopt(&[]);
             assert_eq!(ran.code, 1, "{tool} on {b:?}: {}", ran.stdout);
             assert!(
                 ran.stderr.contains(&project::version(tool, 2)),
@@ -358,8 +357,8 @@ async fn failed_or_dirty_rows_are_refused() {
                 "{}",
                 ran.stderr
             );
-            assert!(version_rows(&db, OURS).await.is_empty());
-            db.close().await;
+            assert!(version_rows(&case.db, OURS).await.is_empty());
+            case.db.close().await;
         }
     }
 }
@@ -389,35 +388,18 @@ async fn a_database_the_tool_never_migrated_is_refused() {
 #[tokio::test]
 async fn a_service_adopts_on_its_first_start() {
     for b in Backend::all() {
-        let Some(scratch) = Scratch::new(b).await else {
+        let Some(case) = Case::new(Tool::Sqlx, b, 7, 4).await else {
             continue;
         };
-        let project = tempfile::tempdir().unwrap();
-        let theirs = project.path().join("theirs");
-        let steps = steps(7);
-        let ups = write(Tool::Sqlx, &theirs, &steps);
-        let db = scratch.db().await;
-        migrate_as(
-            &Theirs {
-                tool: Tool::Sqlx,
-                dir: &theirs,
-                ups: &ups,
-                steps: &steps,
-            },
-            b,
-            &db,
-            4,
-            false,
-        )
-        .await;
-        let imported = migrate_devtools::import::import(Tool::Sqlx, &theirs).unwrap();
-        let dir = project.path().join("migrations");
+        let db = &case.db;
+        let imported = migrate_devtools::import::import(Tool::Sqlx, &case.theirs()).unwrap();
+        let dir = case.ours();
         imported.write_to(&dir).unwrap();
         let set: &'static Migrations = Box::leak(Box::new(Migrations::from_dir(&dir).unwrap()));
         let report = set
             .migrator()
             .adopt_from(Tool::Sqlx)
-            .upgrade(&db, "heads")
+            .upgrade(db, "heads")
             .await
             .unwrap();
         assert_eq!(report.steps.len(), 3, "{b:?}: {report:?}");
@@ -425,11 +407,11 @@ async fn a_service_adopts_on_its_first_start() {
         let again = set
             .migrator()
             .adopt_from(Tool::Sqlx)
-            .upgrade(&db, "heads")
+            .upgrade(db, "heads")
             .await
             .unwrap();
         assert!(again.steps.is_empty());
-        assert_eq!(version_rows(&db, OURS).await.len(), 7);
+        assert_eq!(version_rows(db, OURS).await.len(), 7);
         db.close().await;
     }
 }
@@ -499,6 +481,10 @@ async fn alembic_project_with_branches_and_merges_is_taken_over() {
             "{merge}"
         );
         assert!(!first.iter().any(|(_, t)| t.contains("alembic_version")));
+        // `depends_on = 'posts'` (a branch label) names the revision that
+        // declares the label.
+        let index = &first.iter().find(|(n, _)| n.starts_with("d1d1")).unwrap().1;
+        assert!(index.contains("-- Depends On: c1c1c1c1c1c1"), "{index}");
         ok(
             &cli(project.path(), &ours.url, &["check", "--offline"]),
             "check",

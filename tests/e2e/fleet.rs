@@ -47,6 +47,30 @@ fn fleet(dir: &Path, args: &[&str]) -> Output {
         .expect("running cargo-migrate")
 }
 
+/// Asserts that the command exited with `code`, showing its stderr if not.
+fn exited(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A runtime for the set-up and checks of these blocking tests.
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Writes `<dir>/fleet.txt`: a comment line, then one URL a line.
+fn fleet_file(dir: &Path, urls: &[String]) {
+    let text = format!("# the test's fleet\n{}\n", urls.join("\n"));
+    std::fs::write(dir.join("fleet.txt"), text).unwrap();
+}
+
 /// The `--json` summary on stdout.
 fn summary(out: &Output) -> Value {
     let text = String::from_utf8_lossy(&out.stdout);

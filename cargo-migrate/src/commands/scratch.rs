@@ -205,9 +205,12 @@ pub(crate) fn hints(
 pub(crate) fn run<T>(work: impl Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
     let rt = crate::db::runtime()?;
     let result = rt.block_on(async {
+        // Biased, signals first: their handlers are installed before the
+        // work's first step, not after it.
         let finished = tokio::select! {
-            result = work => Some(result),
+            biased;
             _ = stop_signal() => None,
+            result = work => Some(result),
         };
         // `work` is dropped by now: its connections, marks included, are
         // closed, so its databases can be dropped.

@@ -194,7 +194,8 @@ pub(crate) fn import(dir: &Path, dialect: Dialect) -> Result<Imported, ImportErr
         path: ini.clone(),
         source: e,
     })?;
-    let nodes = graph(&ini)?;
+    let mut nodes = graph(&ini)?;
+    resolve_depends_on(&mut nodes)?;
     if nodes.is_empty() {
         return Err(ImportError::Empty {
             dir: dir.to_owned(),
@@ -291,6 +292,38 @@ pub(crate) fn import(dir: &Path, dialect: Dialect) -> Result<Imported, ImportErr
     })
 }
 
+/// Alembic's `depends_on` may name a branch label instead of a revision:
+/// it stands for the revision that declares the label. Ours names
+/// revisions only, so a label is replaced by that revision's id; a name
+/// that is neither is refused, naming the file.
+fn resolve_depends_on(nodes: &mut [Node]) -> Result<(), ImportError> {
+    let ids: std::collections::HashSet<String> = nodes.iter().map(|n| n.id.clone()).collect();
+    let labels: HashMap<String, String> = nodes
+        .iter()
+        .flat_map(|n| n.labels.iter().map(|l| (l.clone(), n.id.clone())))
+        .collect();
+    for n in nodes.iter_mut() {
+        for dep in &mut n.depends_on {
+            if ids.contains(dep.as_str()) {
+                continue;
+            }
+            match labels.get(dep.as_str()) {
+                Some(id) => *dep = id.clone(),
+                None => {
+                    return Err(ImportError::Format {
+                        file: n.file.clone(),
+                        reason: format!(
+                            "depends_on names `{dep}`, which is neither a revision nor a branch label of this project; \
+                             write the full revision id it depends on (Alembic's `alembic history` lists them)"
+                        ),
+                    })
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn has_statement(sql: &str, dialect: Dialect) -> bool {
     !split(sql, dialect).is_empty()
 }
@@ -298,6 +331,37 @@ fn has_statement(sql: &str, dialect: Dialect) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn node(id: &str, labels: &[&str], depends_on: &[&str]) -> Node {
+        let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+        Node {
+            file: format!("versions/{id}_x.py"),
+            id: id.to_owned(),
+            parents: Vec::new(),
+            labels: strings(labels),
+            depends_on: strings(depends_on),
+            message: String::new(),
+            created: String::new(),
+        }
+    }
+
+    #[test]
+    fn depends_on_a_branch_label_names_the_labelled_revision() {
+        let mut nodes = vec![
+            node("a1", &["networking"], &[]),
+            node("b2", &[], &["networking", "a1"]),
+        ];
+        resolve_depends_on(&mut nodes).unwrap();
+        assert_eq!(nodes[1].depends_on, ["a1", "a1"]);
+        let mut unknown = vec![node("a1", &[], &[]), node("b2", &[], &["nowhere"])];
+        let err = resolve_depends_on(&mut unknown).unwrap_err().to_string();
+        assert!(
+            err.contains("versions/b2_x.py")
+                && err.contains("`nowhere`")
+                && err.contains("full revision id"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn offline_scripts_split_per_revision_without_the_version_table() {

@@ -3,7 +3,8 @@
 
 use super::checksum;
 use super::error::ImportError;
-use migrate_runtime::Tool;
+use migrate_graph::split::split;
+use migrate_runtime::{Dialect, Tool};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -98,7 +99,10 @@ pub(crate) fn read(tool: Tool, dir: &Path) -> Result<Read, ImportError> {
                     not_carried.push(format!("{name}: no `<version>_` prefix"));
                     continue;
                 };
-                let body = text(path)?;
+                let mut body = text(path)?;
+                if tool == Tool::GolangMigrate {
+                    body = own_transaction(name, &body)?;
+                }
                 let no_tx =
                     tool == Tool::Sqlx && body.trim_start().starts_with("-- no-transaction");
                 let sum = (tool == Tool::Sqlx).then(|| checksum::sqlx(body.as_bytes()));
@@ -230,6 +234,67 @@ pub(crate) fn read(tool: Tool, dir: &Path) -> Result<Read, ImportError> {
     })
 }
 
+/// golang-migrate runs a file as it is, without a transaction of its own,
+/// so its authors often write `BEGIN;` ... `COMMIT;` around the file. Ours
+/// wraps each revision in a transaction and refuses transaction control in
+/// a file: a file that is exactly one such transaction loses its bracket
+/// (and keeps running in one transaction, ours); one with transaction
+/// control anywhere else is refused, naming the file and what to do.
+fn own_transaction(file: &str, body: &str) -> Result<String, ImportError> {
+    let statements = split(body, Dialect::Postgres);
+    let kind = |text: &str| -> Option<bool> {
+        let words: Vec<String> = text
+            .split_whitespace()
+            .take(3)
+            .map(|w| w.trim_end_matches(';').to_ascii_lowercase())
+            .collect();
+        let w = |i: usize| words.get(i).map_or("", String::as_str);
+        match (w(0), w(1)) {
+            ("begin", "" | "transaction" | "work" | "isolation") => Some(true),
+            ("start", "transaction") => Some(true),
+            ("commit" | "end", "" | "transaction" | "work") => Some(false),
+            ("rollback" | "savepoint" | "release", _) => Some(false),
+            _ => None,
+        }
+    };
+    let control: Vec<usize> = (0..statements.len())
+        .filter(|&i| kind(statements[i].text).is_some())
+        .collect();
+    if control.is_empty() {
+        return Ok(body.to_owned());
+    }
+    let last = statements.len() - 1;
+    let closing = statements[last].text.to_ascii_lowercase();
+    let bracket = control == [0, last]
+        && last > 0
+        && kind(statements[0].text) == Some(true)
+        && (closing.starts_with("commit") || closing.starts_with("end"));
+    if !bracket {
+        let line = statements[control[0]].line;
+        return Err(ImportError::Format {
+            file: file.to_owned(),
+            reason: format!(
+                "line {line}: transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT) inside the file; \
+                 our revisions run in a transaction of their own: keep one BEGIN at the top and one COMMIT \
+                 at the end (removed on import), or split the file into one migration per transaction"
+            ),
+        });
+    }
+    // Offsets of the two statements in `body` (they are slices of it).
+    let at = |t: &str| t.as_ptr() as usize - body.as_ptr() as usize;
+    let after = |t: &str| {
+        let end = at(t) + t.len();
+        body[end..].find(';').map_or(end, |i| end + i + 1)
+    };
+    let (begin, commit) = (statements[0].text, statements[last].text);
+    Ok(format!(
+        "{}{}{}",
+        &body[..at(begin)],
+        body[after(begin)..at(commit)].trim_start_matches('\n'),
+        body[after(commit)..].trim_start_matches('\n')
+    ))
+}
+
 /// Orders dotted numeric versions numerically, others as text.
 fn version_key(v: &str) -> Vec<(u128, String)> {
     v.split('.')
@@ -272,4 +337,30 @@ fn dbmate_sections(body: &str) -> Option<(String, bool, Option<String>, bool)> {
         down.map(|d| d.1.clone()),
         down.is_none_or(|d| d.2),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_golang_migrate_files_own_transaction_is_removed() {
+        let body = "-- users\nBEGIN;\nCREATE TABLE users (id INT);\nINSERT INTO users VALUES (1);\nCOMMIT;\n";
+        assert_eq!(
+            own_transaction("1_users.up.sql", body).unwrap(),
+            "-- users\nCREATE TABLE users (id INT);\nINSERT INTO users VALUES (1);\n"
+        );
+        let plain = "CREATE TABLE a (id INT);\n";
+        assert_eq!(own_transaction("2_a.up.sql", plain).unwrap(), plain);
+        let inside = "CREATE TABLE a (id INT);\nBEGIN;\nCREATE TABLE b (id INT);\nCOMMIT;\n";
+        let err = own_transaction("3_b.up.sql", inside)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("3_b.up.sql") && err.contains("line 2") && err.contains("split the file"),
+            "{err}"
+        );
+        let rollback = "BEGIN;\nCREATE TABLE c (id INT);\nROLLBACK;\n";
+        assert!(own_transaction("4_c.up.sql", rollback).is_err());
+    }
 }

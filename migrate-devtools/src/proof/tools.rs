@@ -1,9 +1,11 @@
 //! The servers' own dump programs: `pg_dump --schema-only` and
-//! `mariadb-dump --no-data --routines --events --triggers`, run with the
-//! password in the environment (never on a command line `ps` shows).
+//! `mariadb-dump --no-data --routines --events --triggers`, reaching the
+//! server as the runtime's [`ToolConnection`] says (the password in
+//! `PGPASSWORD` or a private option file, never on a command line `ps`
+//! shows; sockets; TLS).
 
-use migrate_runtime::{DatabaseUrl, Db, Dialect};
-use std::path::PathBuf;
+use migrate_runtime::{DatabaseUrl, Db, Dialect, SecretDir, ToolConnection};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// How many times this process started a dump program: what the stairway's
@@ -27,22 +29,34 @@ pub(super) async fn dump(
     exclude: &[String],
     privileges: bool,
 ) -> Output {
-    let Ok(parsed) = url::Url::parse(&url.driver_text()) else {
-        return Output::NotRun(format!("{url} is not a URL the dump programs take"));
+    if url.dialect() == Dialect::Sqlite {
+        return Output::NotRun("SQLite has no dump program".to_owned());
+    }
+    // The option file and inline certificates live until the program ends.
+    let files = match SecretDir::new() {
+        Ok(files) => files,
+        Err(e) => return Output::NotRun(format!("cannot make a private directory: {e}")),
     };
+    let mut conn = ToolConnection::of(url);
+    if let Err(e) = conn.write_inline_certificates(&files) {
+        return Output::NotRun(format!("cannot write the URL's certificates: {e}"));
+    }
     let command = match url.dialect() {
         Dialect::Postgres => {
             let program = pg_dump(db).await;
-            postgres(&program, &parsed, exclude, privileges)
+            postgres(&conn, &program, exclude, privileges)
         }
-        Dialect::MySql => mariadb(&parsed, exclude),
-        Dialect::Sqlite => return Output::NotRun("SQLite has no dump program".to_owned()),
+        _ => match files.write("client.cnf", &conn.my_option_file()) {
+            Ok(options) => mariadb(&conn, &options, exclude),
+            Err(e) => return Output::NotRun(format!("cannot write an option file: {e}")),
+        },
     };
     let shown = url.to_string();
     let program = command.get_program().to_string_lossy().into_owned();
     let mut command = command;
     RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let result = tokio::task::spawn_blocking(move || command.output()).await;
+    drop(files);
     match result {
         Ok(Ok(out)) if out.status.success() => {
             Output::Text(String::from_utf8_lossy(&out.stdout).into_owned())
@@ -76,13 +90,13 @@ async fn pg_dump(db: &Db) -> PathBuf {
     PathBuf::from("pg_dump")
 }
 
-fn postgres(program: &PathBuf, url: &url::Url, exclude: &[String], privileges: bool) -> Command {
-    let mut c = Command::new(program);
-    let mut target = url.clone();
-    let _ = target.set_password(None);
-    if let Some(p) = url.password() {
-        c.env("PGPASSWORD", decode(p));
-    }
+fn postgres(
+    conn: &ToolConnection,
+    program: &Path,
+    exclude: &[String],
+    privileges: bool,
+) -> Command {
+    let mut c = conn.pg_command(program);
     c.arg("--schema-only");
     if !privileges {
         c.args(["--no-owner", "--no-privileges"]);
@@ -90,16 +104,12 @@ fn postgres(program: &PathBuf, url: &url::Url, exclude: &[String], privileges: b
     for table in exclude {
         c.arg(format!("--exclude-table={table}"));
     }
-    c.arg("--dbname").arg(target.as_str());
+    c.arg(format!("--dbname={}", conn.database));
     c
 }
 
-fn mariadb(url: &url::Url, exclude: &[String]) -> Command {
-    let mut c = Command::new("mariadb-dump");
-    if let Some(p) = url.password() {
-        c.env("MYSQL_PWD", decode(p));
-    }
-    let database = url.path().trim_start_matches('/').to_owned();
+fn mariadb(conn: &ToolConnection, options: &Path, exclude: &[String]) -> Command {
+    let mut c = conn.my_command(Path::new("mariadb-dump"), options);
     c.args([
         "--no-data",
         "--routines",
@@ -110,36 +120,9 @@ fn mariadb(url: &url::Url, exclude: &[String]) -> Command {
         "--skip-opt",
         "--create-options",
     ]);
-    // A private scratch server listens on its socket only (`?socket=`).
-    let socket = url
-        .query_pairs()
-        .find(|(k, _)| k == "socket")
-        .map(|(_, v)| v.into_owned());
-    if let Some(socket) = socket {
-        c.args(["--protocol=SOCKET", &format!("--socket={socket}")]);
-    } else {
-        c.arg("--protocol=TCP");
-        if let Some(host) = url.host_str() {
-            c.arg(format!("--host={host}"));
-        }
-        if let Some(port) = url.port() {
-            c.arg(format!("--port={port}"));
-        }
-    }
-    if !url.username().is_empty() {
-        c.arg(format!("--user={}", decode(url.username())));
-    }
     for table in exclude {
-        c.arg(format!("--ignore-table={database}.{table}"));
+        c.arg(format!("--ignore-table={}.{table}", conn.database));
     }
-    c.arg(database);
+    c.arg(&conn.database);
     c
-}
-
-/// A URL part, percent-decoded.
-fn decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| text.to_owned())
 }

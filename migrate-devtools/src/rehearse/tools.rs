@@ -1,121 +1,58 @@
-//! The copy tools: where they are, how they reach a server (the password in
-//! their environment or a private option file, never on their command
-//! line), and running them so that a cancelled rehearsal kills them.
+//! The copy tools: where they are, how they reach a server
+//! ([`ToolConnection`], the runtime's one home of the client programs'
+//! connection parameters: the password in their environment or a private
+//! option file, never on their command line; sockets; TLS), and running
+//! them so that a cancelled rehearsal kills them.
 
 use super::error::RehearseError;
-use migrate_runtime::DatabaseUrl;
+use migrate_runtime::{DatabaseUrl, SecretDir, ToolConnection};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use tokio::process::Command;
 
-/// A server database's connection parameters, from its URL.
+/// A server database the copy tools reach: the runtime's
+/// [`ToolConnection`], with the private directory its inline certificates
+/// were written to (kept as long as the commands may run).
 pub(crate) struct Server {
-    pub(crate) host: Option<String>,
-    pub(crate) port: Option<u16>,
-    pub(crate) user: String,
     pub(crate) password: Option<String>,
     pub(crate) database: String,
-    pub(crate) sslmode: Option<String>,
-    /// A Unix socket (its directory for PostgreSQL's `?host=/dir`, the file
-    /// for MariaDB's `?socket=`): a private scratch server listens on
-    /// nothing else.
-    pub(crate) socket: Option<String>,
+    conn: ToolConnection,
+    _certificates: Option<SecretDir>,
 }
 
 impl Server {
     /// The parameters of `url` (the driver's text, password included).
+    /// Certificates the URL holds inline are written to a private
+    /// directory; should that fail they are left out (never passed as
+    /// text), and the tool reports the refused connection.
     pub(crate) fn of(url: &DatabaseUrl) -> Server {
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        };
-        let parsed = url::Url::parse(&url.driver_text()).ok();
-        let Some(u) = parsed else {
-            return Server {
-                host: None,
-                port: None,
-                user: String::new(),
-                password: None,
-                database: String::new(),
-                sslmode: None,
-                socket: None,
-            };
-        };
+        let mut conn = ToolConnection::of(url);
+        let certificates = SecretDir::new()
+            .ok()
+            .filter(|dir| conn.write_inline_certificates(dir).is_ok());
         Server {
-            host: u
-                .host_str()
-                .map(|h| decode(h.trim_start_matches('[').trim_end_matches(']'))),
-            port: u.port(),
-            user: decode(u.username()),
-            password: u.password().map(decode),
-            database: decode(u.path().trim_start_matches('/')),
-            sslmode: u
-                .query_pairs()
-                .find(|(k, _)| k == "sslmode")
-                .map(|(_, v)| v.into_owned()),
-            socket: u
-                .query_pairs()
-                .find(|(k, v)| k == "socket" || (k == "host" && v.starts_with('/')))
-                .map(|(_, v)| v.into_owned()),
+            password: conn.password().map(str::to_owned),
+            database: conn.database.clone(),
+            conn,
+            _certificates: certificates,
         }
     }
 
-    /// A libpq command reaching this server (`pg_dump`, `pg_restore`): the
-    /// connection in options, the password in `PGPASSWORD`.
+    /// A libpq command reaching this server (`pg_dump`, `pg_restore`).
     pub(crate) fn pg_command(&self, tool: &Path) -> Command {
-        let mut cmd = Command::new(tool);
-        cmd.arg("--no-password");
-        if let Some(h) = self.socket.as_ref().or(self.host.as_ref()) {
-            cmd.arg(format!("--host={h}"));
-        }
-        if let Some(p) = self.port {
-            cmd.arg(format!("--port={p}"));
-        }
-        if !self.user.is_empty() {
-            cmd.arg(format!("--username={}", self.user));
-        }
-        cmd.env_remove("PGPASSWORD");
-        if let Some(pw) = &self.password {
-            cmd.env("PGPASSWORD", pw);
-        }
-        if let Some(m) = &self.sslmode {
-            cmd.env("PGSSLMODE", m);
-        }
-        cmd
+        Command::from(self.conn.pg_command(tool))
     }
 
     /// A MariaDB client command (`mariadb-dump`, `mariadb`) reaching this
-    /// server, the password in the option file `options` (written by
-    /// [`SecretFile`]).
+    /// server, the password in the option file `options` (written from
+    /// [`Server::my_options`] by [`TempDir::write_secret`]).
     pub(crate) fn my_command(&self, tool: &Path, options: &Path) -> Command {
-        let mut cmd = Command::new(tool);
-        // Must come first, as the tools require.
-        cmd.arg(format!("--defaults-extra-file={}", options.display()));
-        if let Some(socket) = &self.socket {
-            cmd.args(["--protocol=SOCKET", &format!("--socket={socket}")]);
-        } else {
-            if let Some(h) = &self.host {
-                cmd.arg(format!("--host={h}"));
-            }
-            if let Some(p) = self.port {
-                cmd.arg(format!("--port={p}"));
-            }
-            // sqlx connects over TCP; `localhost` would make the tool use
-            // the default socket, which may be another server.
-            cmd.arg("--protocol=TCP");
-        }
-        if !self.user.is_empty() {
-            cmd.arg(format!("--user={}", self.user));
-        }
-        cmd
+        Command::from(self.conn.my_command(tool, options))
     }
 
     /// The `[client]` option file text holding the password.
     pub(crate) fn my_options(&self) -> String {
-        let pw = self.password.as_deref().unwrap_or("");
-        let escaped = pw.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("[client]\npassword=\"{escaped}\"\n")
+        self.conn.my_option_file()
     }
 }
 

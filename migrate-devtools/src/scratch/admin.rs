@@ -13,7 +13,7 @@
 )]
 
 use migrate_runtime::{DatabaseUrl, Dialect};
-use migrate_schema::quote::{ident, literal};
+use migrate_schema::database;
 use std::time::Duration;
 
 /// Why an administrative statement failed.
@@ -208,7 +208,7 @@ pub(crate) async fn exec(admin: &DatabaseUrl, sql: &str) -> Result<(), AdminErro
 /// `CREATE DATABASE`, from `template0` on PostgreSQL (migrate-schema's
 /// statement, the one home of generated SQL).
 pub(crate) fn create_sql(dialect: Dialect, name: &str) -> String {
-    migrate_schema::create_database(dialect, name)
+    database::create_database(dialect, name)
 }
 
 /// Drops `name` (never `WITH (FORCE)`: a database someone is connected to
@@ -234,7 +234,7 @@ pub(crate) async fn drop_database(
     if dialect == Dialect::MySql {
         revoke_grants(&mut c, name).await;
     }
-    let sql = migrate_schema::drop_database(dialect, name);
+    let sql = database::drop_database(dialect, name);
     let mut wait = Duration::from_millis(20);
     let result = loop {
         match c.exec(&sql).await {
@@ -251,31 +251,13 @@ pub(crate) async fn drop_database(
 
 /// Ends the sessions in this process's own database `name` (best effort).
 async fn end_sessions(c: &mut Conn, dialect: Dialect, name: &str) {
-    match dialect {
-        Dialect::Postgres => {
-            let _ = c
-                .rows(
-                    "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity \
-                     WHERE datname = $1 AND pid <> pg_backend_pid()",
-                    &[name],
-                )
-                .await;
-        }
-        _ => {
-            if let Ok(rows) = c
-                .rows(
-                    "SELECT CAST(ID AS CHAR) FROM information_schema.PROCESSLIST \
-                     WHERE DB = ? AND ID <> CONNECTION_ID()",
-                    &[name],
-                )
-                .await
-            {
-                for r in rows {
-                    if r[0].bytes().all(|b| b.is_ascii_digit()) && !r[0].is_empty() {
-                        let _ = c.exec(&format!("KILL {}", r[0])).await;
-                    }
-                }
-            }
+    let Ok(rows) = c.rows(&database::other_sessions(dialect, name), &[]).await else {
+        return;
+    };
+    // PostgreSQL's query ended them; MariaDB's listed them.
+    if dialect == Dialect::MySql {
+        for id in rows.iter().filter_map(|r| r.first()?.parse::<u64>().ok()) {
+            let _ = c.exec(&database::kill_session(id)).await;
         }
     }
 }
@@ -290,44 +272,18 @@ fn in_use(e: &(dyn std::error::Error + 'static)) -> bool {
 /// Revokes every database- and table-level grant on `name` (best effort: a
 /// user who cannot read the grant tables granted nothing there either).
 async fn revoke_grants(c: &mut Conn, name: &str) {
-    let d = Dialect::MySql;
-    // MariaDB 10.11's `GRANT ... TO PUBLIC` is stored as user PUBLIC, host
-    // '': revoked `FROM PUBLIC` (`'PUBLIC'@''` names no account).
-    let who = |u: &str, h: &str| match (u, h) {
-        ("PUBLIC", "") => "PUBLIC".to_owned(),
-        _ => format!("{}@{}", literal(d, u), literal(d, h)),
-    };
-    if let Ok(rows) = c
-        .rows(
-            "SELECT CAST(User AS CHAR), CAST(Host AS CHAR) FROM mysql.db WHERE Db = ?",
-            &[name],
-        )
-        .await
-    {
+    if let Ok(rows) = c.rows(&database::database_grantees(name), &[]).await {
         for r in rows {
-            let sql = format!(
-                "REVOKE ALL PRIVILEGES ON {}.* FROM {}",
-                ident(d, name),
-                who(&r[0], &r[1])
-            );
-            let _ = c.exec(&sql).await;
+            let _ = c
+                .exec(&database::revoke_grants(name, None, &r[0], &r[1]))
+                .await;
         }
     }
-    if let Ok(rows) = c
-        .rows(
-            "SELECT CAST(User AS CHAR), CAST(Host AS CHAR), CAST(Table_name AS CHAR) FROM mysql.tables_priv WHERE Db = ?",
-            &[name],
-        )
-        .await
-    {
+    if let Ok(rows) = c.rows(&database::table_grantees(name), &[]).await {
         for r in rows {
-            let sql = format!(
-                "REVOKE ALL PRIVILEGES ON {}.{} FROM {}",
-                ident(d, name),
-                ident(d, &r[2]),
-                who(&r[0], &r[1])
-            );
-            let _ = c.exec(&sql).await;
+            let _ = c
+                .exec(&database::revoke_grants(name, Some(&r[2]), &r[0], &r[1]))
+                .await;
         }
     }
 }
@@ -393,12 +349,8 @@ pub(crate) async fn mark_kept(
     name: &str,
     why: &str,
 ) -> Result<(), AdminError> {
-    let d = admin.dialect();
-    let text = literal(d, &format!("{KEPT_COMMENT}: {why}"));
-    let sql = match d {
-        Dialect::Postgres => format!("COMMENT ON DATABASE {} IS {text}", ident(d, name)),
-        _ => format!("ALTER DATABASE {} COMMENT = {text}", ident(d, name)),
-    };
+    let sql =
+        database::comment_on_database(admin.dialect(), name, &format!("{KEPT_COMMENT}: {why}"));
     exec(admin, &sql).await
 }
 

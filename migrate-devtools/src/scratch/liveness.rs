@@ -29,21 +29,13 @@ impl Mark {
     /// Takes the mark of database `name` on the server of `admin`.
     pub(crate) async fn hold(admin: &DatabaseUrl, name: &str) -> Result<Mark, AdminError> {
         let d = admin.dialect();
-        let (url, sql) = match d {
-            Dialect::Postgres => (
-                admin
-                    .with_database(name)
-                    .ok_or_else(|| AdminError::Connect("not a server URL".into()))?,
-                format!("SELECT pg_advisory_lock({})", key(name)),
-            ),
-            _ => (
-                admin.clone(),
-                format!(
-                    "SELECT GET_LOCK({}, 0)",
-                    migrate_schema::quote::literal(d, name)
-                ),
-            ),
+        let url = match d {
+            Dialect::Postgres => admin
+                .with_database(name)
+                .ok_or_else(|| AdminError::Connect("not a server URL".into()))?,
+            _ => admin.clone(),
         };
+        let sql = migrate_schema::database::take_mark(d, name, key(name));
         let mut conn = Conn::open(&url).await?;
         match conn.rows(&sql, &[]).await {
             // GET_LOCK answers 0 when someone else holds it: never for a

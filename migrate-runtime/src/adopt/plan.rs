@@ -78,12 +78,20 @@ pub fn plan(
                     continue;
                 }
                 "SCHEMA" => continue,
+                // Flyway Teams' undo: the version is no longer applied
+                // (rows come in installed_rank order, so a later SQL row
+                // applies it again).
+                "UNDO_SQL" | "UNDO_JDBC" | "UNDO_SCRIPT" => {
+                    let i = index(&row.version)?;
+                    applied.remove(i);
+                    continue;
+                }
                 _ => {
                     return Err(AdoptError::Unsupported {
                         tool,
                         table: table.to_owned(),
                         detail: format!("{} of type {kind}", row.version),
-                        hint: "undo and delete rows are not carried over: settle them with Flyway (migrate to the version wanted), then adopt",
+                        hint: "delete rows are not carried over: settle them with Flyway (`flyway repair`, then migrate to the version wanted), then adopt",
                     })
                 }
             }
@@ -163,4 +171,63 @@ fn check_sum(
         recorded: recorded.trim().to_owned(),
         imported: imported.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migrate_graph::SourceFile;
+
+    fn set() -> Migrations {
+        let file = |n: usize, parent: &str| {
+            SourceFile::new(
+                format!("{n:04}_{n}.sql"),
+                format!(
+                    "-- Revision ID: {n}\n-- Revises: {parent}\n\n-- migrate:up\nCREATE TABLE t{n} (id INT);\n\n-- migrate:down\nDROP TABLE t{n};\n"
+                ),
+            )
+        };
+        let files = [file(1, ""), file(2, "1"), file(3, "2")];
+        Migrations::from_set(&migrate_graph::load(&files).unwrap())
+    }
+
+    fn row(version: &str, kind: &str) -> OtherRow {
+        OtherRow {
+            version: version.to_owned(),
+            name: None,
+            ok: true,
+            checksum: None,
+            kind: Some(kind.to_owned()),
+        }
+    }
+
+    #[test]
+    fn flyway_undo_rows_take_their_version_back() {
+        let set = set();
+        let t = "flyway_schema_history";
+        let undone = [
+            row("1", "SQL"),
+            row("2", "SQL"),
+            row("3", "SQL"),
+            row("3", "UNDO_SQL"),
+        ];
+        let a = plan(&set, Tool::Flyway, t, &undone).unwrap();
+        assert_eq!(
+            (a.revisions.as_slice(), a.heads.as_slice()),
+            (&["1".to_owned(), "2".to_owned()][..], &["2".to_owned()][..])
+        );
+        // Undone, then applied again.
+        let again = [
+            row("1", "SQL"),
+            row("2", "SQL"),
+            row("2", "UNDO_SQL"),
+            row("2", "SQL"),
+        ];
+        assert_eq!(plan(&set, Tool::Flyway, t, &again).unwrap().heads, ["2"]);
+        let deleted = [row("1", "SQL"), row("2", "DELETE")];
+        let err = plan(&set, Tool::Flyway, t, &deleted)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("flyway repair"), "{err}");
+    }
 }

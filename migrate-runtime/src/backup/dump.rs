@@ -2,8 +2,7 @@
 //! running its dump tool; `VACUUM INTO` runs on the engine's connection.
 
 use super::private::{self, SecretDir};
-use super::server::Server;
-use super::tls::{self, Flavor};
+use super::server::ToolConnection as Server;
 use super::{name, BackupError};
 use crate::url::DatabaseUrl;
 use crate::Dialect;
@@ -57,7 +56,7 @@ pub(crate) fn prepare(
             }
         }
         Dialect::Postgres => {
-            let server = Server::of(url.as_ref());
+            let server = Server::from_url(url.as_ref());
             let tool = find("pg_dump").ok_or(BackupError::ToolMissing {
                 database: "PostgreSQL",
                 tool: "pg_dump",
@@ -72,7 +71,7 @@ pub(crate) fn prepare(
             }
         }
         Dialect::MySql => {
-            let server = Server::of(url.as_ref());
+            let server = Server::from_url(url.as_ref());
             let tool = find("mariadb-dump").or_else(|| find("mysqldump")).ok_or(
                 BackupError::ToolMissing {
                     database: "MariaDB/MySQL",
@@ -138,30 +137,18 @@ fn sqlite_name(url: &url::Url) -> String {
 
 /// `pg_dump` in plain SQL format, the password in `PGPASSWORD`.
 async fn pg_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError> {
-    let mut cmd = Command::new(tool);
-    cmd.arg("--no-password").arg("--format=plain");
-    if let Some(h) = &s.host {
-        cmd.arg(format!("--host={h}"));
-    }
-    if let Some(p) = s.port {
-        cmd.arg(format!("--port={p}"));
-    }
-    if !s.user.is_empty() {
-        cmd.arg(format!("--username={}", s.user));
-    }
-    cmd.arg(format!("--file={}", file.display()));
-    cmd.arg(format!("--dbname={}", s.database));
-    cmd.env_remove("PGPASSWORD");
-    if let Some(pw) = &s.password {
-        cmd.env("PGPASSWORD", pw);
-    }
-    let mut secret = None;
-    let env = tls::pg_env(s, &mut secret).map_err(|source| BackupError::Spawn {
+    let spawn = |source| BackupError::Spawn {
         tool: tool_name(tool),
         source,
-    })?;
-    cmd.envs(env);
-    let result = run_tool(cmd, file, s.password.as_deref()).await;
+    };
+    let secret = SecretDir::new().map_err(spawn)?;
+    let mut s = s.clone();
+    s.write_inline_certificates(&secret).map_err(spawn)?;
+    let mut cmd = s.pg_command(tool);
+    cmd.arg("--format=plain");
+    cmd.arg(format!("--file={}", file.display()));
+    cmd.arg(format!("--dbname={}", s.database));
+    let result = run_tool(cmd, file, s.password()).await;
     drop(secret);
     result
 }
@@ -169,34 +156,17 @@ async fn pg_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError
 /// `mariadb-dump` / `mysqldump`, the password in an option file only this
 /// user can read, removed afterwards.
 async fn my_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError> {
-    let tool_name = tool_name(tool);
     let spawn = |source| BackupError::Spawn {
-        tool: tool_name.clone(),
+        tool: tool_name(tool),
         source,
     };
     let secret = SecretDir::new().map_err(spawn)?;
-    let pw = s.password.as_deref().unwrap_or("");
-    let escaped = pw.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut s = s.clone();
+    s.write_inline_certificates(&secret).map_err(spawn)?;
     let options = secret
-        .write("client.cnf", &format!("[client]\npassword=\"{escaped}\"\n"))
+        .write("client.cnf", &s.my_option_file())
         .map_err(spawn)?;
-    let mut cmd = Command::new(tool);
-    // Must come first, as the tools require.
-    cmd.arg(format!("--defaults-extra-file={}", options.display()));
-    if let Some(h) = &s.host {
-        cmd.arg(format!("--host={h}"));
-    }
-    if let Some(p) = s.port {
-        cmd.arg(format!("--port={p}"));
-    }
-    // sqlx always connects over TCP; `localhost` would make the tool use
-    // the default socket instead, which may be another server.
-    cmd.arg("--protocol=TCP");
-    if !s.user.is_empty() {
-        cmd.arg(format!("--user={}", s.user));
-    }
-    let mut inline = None;
-    cmd.args(tls::my_args(s, Flavor::of(tool), &mut inline).map_err(spawn)?);
+    let mut cmd = s.my_command(tool, &options);
     // Routines, events and triggers are part of the database: a backup
     // without them does not restore it.
     cmd.args([
@@ -208,9 +178,8 @@ async fn my_dump(tool: &Path, s: &Server, file: &Path) -> Result<(), BackupError
     ]);
     cmd.arg(format!("--result-file={}", file.display()));
     cmd.arg(&s.database);
-    cmd.env_remove("MYSQL_PWD");
-    let result = run_tool(cmd, file, s.password.as_deref()).await;
-    drop((secret, inline));
+    let result = run_tool(cmd, file, s.password()).await;
+    drop(secret);
     result
 }
 

@@ -4,10 +4,12 @@
 //!
 //! SQLite is copied with `VACUUM INTO` on the run's own connection (no
 //! external tool). PostgreSQL goes through `pg_dump` and MariaDB/MySQL
-//! through `mariadb-dump` (or `mysqldump`), found on `PATH`; the password
-//! reaches them through `PGPASSWORD` or a `--defaults-extra-file` readable
-//! only by this user, never through their command line (`dump.rs`), and
-//! the URL's TLS options as the tool takes them (`tls.rs`).
+//! through `mariadb-dump` (or `mysqldump`), found on `PATH` (`dump.rs`).
+//! How those programs reach the server is [`ToolConnection`]'s
+//! (`server.rs`), public because the devtools' copy and dump programs use
+//! it too: the password through `PGPASSWORD` or a `--defaults-extra-file`
+//! readable only by this user, never through their command line, and the
+//! URL's TLS options as the program takes them (`tls.rs`).
 //!
 //! Backups hold the data: the file is created 0600 before anything is
 //! written into it, a new directory 0700, and an existing directory that
@@ -18,20 +20,19 @@
 //!
 //! # Imports
 //!
-//! `dump` → `tls` → `private`, `server` → `error`, `name`
+//! `dump` → `server` → `tls` → `private` → `error`, `name`
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod dump;
 mod error;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod name;
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod private;
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod server;
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod tls;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) use dump::{prepare, Backup};
 pub use error::BackupError;
+pub use private::SecretDir;
+pub use server::ToolConnection;

@@ -13,6 +13,10 @@ use std::time::SystemTime;
 
 /// Makes `dir` (and its missing parents) private, or checks that an
 /// existing one is; then proves it writable. Fails before anything runs.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 pub(crate) fn directory(dir: &Path) -> Result<(), BackupError> {
     let err = |source| BackupError::Directory {
         dir: dir.to_owned(),
@@ -43,12 +47,20 @@ pub(crate) fn directory(dir: &Path) -> Result<(), BackupError> {
 
 /// The mode of `dir` when group or others have any access to it.
 #[cfg(unix)]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 fn open_to_others(dir: &Path) -> std::io::Result<Option<u32>> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(dir)?.permissions().mode() & 0o7777;
     Ok((mode & 0o077 != 0).then_some(mode))
 }
 
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 #[cfg(not(unix))]
 fn open_to_others(_dir: &Path) -> std::io::Result<Option<u32>> {
     Ok(None)
@@ -57,6 +69,10 @@ fn open_to_others(_dir: &Path) -> std::io::Result<Option<u32>> {
 /// Creates `path` empty, readable and writable by its owner only (0600).
 /// The dump tools and `VACUUM INTO` then write into it and keep its mode:
 /// the data is never in a file others could open, not even for a moment.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 pub(crate) fn file(path: &Path) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -76,20 +92,28 @@ pub(crate) fn file(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A temporary directory only this user can enter, removed on drop: where
-/// the MariaDB/MySQL password file (and an inline certificate) live while
-/// the tool runs.
-pub(crate) struct SecretDir(PathBuf);
+/// A temporary directory only this user can enter (0700, its files 0600),
+/// removed on drop: where a MariaDB/MySQL option file holding the password
+/// (and a certificate given inline in the URL) lives while a client program
+/// runs. Keep it until the program has ended.
+#[derive(Debug)]
+pub struct SecretDir(PathBuf);
+
+/// Tells apart two directories made in the same nanosecond.
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 impl SecretDir {
     /// Creates it under the system's temporary directory.
-    pub(crate) fn new() -> std::io::Result<SecretDir> {
+    pub fn new() -> std::io::Result<SecretDir> {
         let nanos = SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
             .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("migrate-backup-{}-{nanos}", std::process::id()));
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "migrate-private-{}-{nanos}-{n}",
+            std::process::id()
+        ));
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         {
@@ -100,8 +124,14 @@ impl SecretDir {
         Ok(SecretDir(dir))
     }
 
-    /// Writes `text` to a new 0600 file `name` inside it.
-    pub(crate) fn write(&self, name: &str, text: &str) -> std::io::Result<PathBuf> {
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `text` to a new 0600 file `name` inside it (an existing
+    /// `name` is an error: nothing is overwritten).
+    pub fn write(&self, name: &str, text: &str) -> std::io::Result<PathBuf> {
         use std::io::Write;
         let path = self.0.join(name);
         let mut options = std::fs::OpenOptions::new();

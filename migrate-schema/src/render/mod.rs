@@ -7,7 +7,7 @@
 //! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `quote`
 
 mod context;
-mod database;
+pub mod database;
 mod draft;
 mod mysql;
 mod object_ddl;

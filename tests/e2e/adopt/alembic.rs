@@ -52,6 +52,15 @@ const REVISIONS: [(&str, &str, &str, &str, &str, &str); 5] = [
     ),
 ];
 
+/// Header fields other than `None`: the posts branch is labelled, and the
+/// index revision depends on it by that label (Alembic resolves a label in
+/// `depends_on` to the revision that declares it; the import writes that
+/// revision's id).
+const FIELDS: [(&str, &str, &str); 2] = [
+    ("c1c1c1c1c1c1", "branch_labels", "('posts',)"),
+    ("d1d1d1d1d1d1", "depends_on", "'posts'"),
+];
+
 const ENV_PY: &str = r#"from alembic import context
 from sqlalchemy import engine_from_config, pool
 
@@ -118,6 +127,16 @@ pub fn write(dir: &Path, b: Backend, url: &str) {
         let text = format!(
             "\"\"\"{message}\n\nRevision ID: {id}\nRevises: {down}\nCreate Date: 2024-01-01 00:00:00\n\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = '{id}'\ndown_revision = {down}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    {up_body}\n\n\ndef downgrade():\n    {down_body}\n"
         );
+        let text =
+            FIELDS
+                .iter()
+                .filter(|(rev, _, _)| *rev == id)
+                .fold(text, |t, (_, field, value)| {
+                    t.replace(
+                        &format!("\n{field} = None\n"),
+                        &format!("\n{field} = {value}\n"),
+                    )
+                });
         std::fs::write(versions.join(file), text).unwrap();
     }
 }

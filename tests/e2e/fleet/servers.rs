@@ -1,7 +1,7 @@
 //! 200 PostgreSQL databases, 200 PostgreSQL schemas and 100 MariaDB
 //! databases, each created here and dropped on every path.
 
-use super::{failed_ids, fleet, project, summary, REVS};
+use super::{exited, failed_ids, fleet, fleet_file, project, rt, summary, REVS};
 use crate::support::{exec, unique_name, with_database, Backend};
 use migrate_runtime::Db;
 
@@ -13,11 +13,7 @@ struct Cleanup {
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        rt().block_on(async {
             if let Ok(db) = Db::connect(&self.server).await {
                 for sql in &self.sql {
                     let _ = exec(&db, sql).await;
@@ -26,13 +22,6 @@ impl Drop for Cleanup {
             }
         });
     }
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// Drops `name`; on PostgreSQL also when a finished process's session is
@@ -95,7 +84,7 @@ fn two_hundred_postgres_databases_one_dropped() {
     // A dropped database: listed, gone.
     let dropped = with_database(&server, &format!("{prefix}_dropped"));
     urls.push(dropped);
-    std::fs::write(dir.path().join("fleet.txt"), urls.join("\n")).unwrap();
+    fleet_file(dir.path(), &urls);
     // Two shards, as two machines would run them, sharing a state table.
     let table = format!("{prefix}_state");
     cleanup.sql.push(format!("DROP TABLE IF EXISTS {table}"));
@@ -130,7 +119,7 @@ fn two_hundred_postgres_databases_one_dropped() {
     } else {
         &one
     };
-    assert_eq!(out.status.code(), Some(1));
+    exited(out, 1);
     // Fix it (create the database), then retry the failures of both shards.
     rt().block_on(async {
         let db = Db::connect(&server).await.unwrap();
@@ -146,18 +135,8 @@ fn two_hundred_postgres_databases_one_dropped() {
         shard("1/2", &["--only-failed"]),
         shard("2/2", &["--only-failed"]),
     );
-    assert_eq!(
-        one.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&one.stderr)
-    );
-    assert_eq!(
-        two.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&two.stderr)
-    );
+    exited(&one, 0);
+    exited(&two, 0);
     let retried = summary(&one)["done"].as_u64().unwrap() + summary(&two)["done"].as_u64().unwrap();
     assert_eq!(retried, 1);
     // Passwords are never printed.
@@ -180,12 +159,7 @@ fn two_hundred_postgres_databases_one_dropped() {
             "8",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    exited(&out, 0);
     // The query lists the database created to fix the dropped tenant too.
     assert_eq!(
         summary(&out)["revisions"],
@@ -229,12 +203,7 @@ fn two_hundred_postgres_schemas_one_with_a_table_in_the_way() {
         "--json",
     ];
     let out = fleet(dir.path(), &args);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    exited(&out, 1);
     let v = summary(&out);
     assert_eq!(failed_ids(&v), vec!["tenant_007".to_owned()]);
     assert_eq!(v["done"], 199);
@@ -282,12 +251,7 @@ fn two_hundred_postgres_schemas_one_with_a_table_in_the_way() {
             "--json",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    exited(&out, 0);
     assert_eq!(summary(&out)["done"], 1);
     // Two shards together cover the fleet; `current` reports all of it.
     let mut total = 0;
@@ -305,7 +269,7 @@ fn two_hundred_postgres_schemas_one_with_a_table_in_the_way() {
                 "--json",
             ],
         );
-        assert_eq!(out.status.code(), Some(0));
+        exited(&out, 0);
         total += summary(&out)["done"].as_u64().unwrap();
     }
     assert_eq!(total, 200);
@@ -353,12 +317,7 @@ fn a_hundred_mariadb_databases() {
             "--json",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    exited(&out, 0);
     let v = summary(&out);
     assert_eq!(v["done"], 100);
     assert_eq!(v["revisions"][REVS[2]], 100);
@@ -374,7 +333,7 @@ fn a_hundred_mariadb_databases() {
             "--json",
         ],
     );
-    assert_eq!(out.status.code(), Some(0));
+    exited(&out, 0);
     assert_eq!(
         summary(&out)["revisions"],
         serde_json::json!({ REVS[1]: 100 })

@@ -1,6 +1,8 @@
 //! 1,000 SQLite tenant files.
 
-use super::{failed_ids, fleet, fleet_cmd, project, summary, REVS};
+use super::{
+    exited, failed_ids, fleet, fleet_cmd, fleet_file as write_fleet, project, rt, summary, REVS,
+};
 use crate::support::{exec, int};
 use migrate_runtime::Db;
 use std::fs::File;
@@ -16,16 +18,8 @@ fn fleet_file(dir: &Path, extra: &[String]) -> Vec<String> {
         .map(|i| format!("sqlite:{}", dir.join(format!("tenants/t{i}.db")).display()))
         .collect();
     urls.extend(extra.iter().cloned());
-    let text = format!("# the test's fleet\n{}\n", urls.join("\n"));
-    std::fs::write(dir.join("fleet.txt"), text).unwrap();
+    write_fleet(dir, &urls);
     urls
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// How many version rows `url` has for each revision (0 when it has no table).
@@ -77,12 +71,7 @@ fn a_thousand_sqlite_tenants_with_three_failures_then_only_failed() {
             "--json",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    exited(&out, 1);
     let v = summary(&out);
     let mut expected = vec![gone_url.clone(), in_the_way.clone(), locked.clone()];
     expected.sort();
@@ -106,12 +95,7 @@ fn a_thousand_sqlite_tenants_with_three_failures_then_only_failed() {
         root,
         &["upgrade", "--fleet", "fleet.txt", "--only-failed", "--json"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    exited(&out, 0);
     let v = summary(&out);
     assert_eq!(v["done"], 3);
     assert_eq!(v["already_done"], TENANTS - 2);
@@ -125,7 +109,7 @@ fn a_thousand_sqlite_tenants_with_three_failures_then_only_failed() {
         root,
         &["current", "--fleet", "fleet.txt", "--json", "-j", "8"],
     );
-    assert_eq!(out.status.code(), Some(0));
+    exited(&out, 0);
     let v = summary(&out);
     assert_eq!(v["revisions"], serde_json::json!({ REVS[2]: TENANTS + 1 }));
     // Text form: the distribution, one line per revision.
@@ -174,12 +158,7 @@ fn a_killed_fleet_run_resumes_and_applies_each_revision_once() {
         root,
         &["upgrade", "--fleet", "fleet.txt", "--jobs", "8", "--json"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    exited(&out, 0);
     let v = summary(&out);
     let already = v["already_done"].as_u64().unwrap() as usize;
     assert!(already >= recorded, "{already} < {recorded}");

@@ -63,7 +63,7 @@ async fn offline_scripts_run_on_the_database(scratch: Scratch) {
 
     let stamp = m.offline_stamp(dialect, &["bb02:ee05"], false).unwrap();
     assert!(!stamp.contains("CREATE TABLE"), "{stamp}");
-    exec(&db, &stamp)
+    exec(&db, &sqlx_runnable(&stamp))
         .await
         .unwrap_or_else(|e| panic!("{e}\n{stamp}"));
     assert_eq!(m.status(&db).await.unwrap().heads, ["ee05"]);
@@ -74,7 +74,7 @@ async fn offline_scripts_run_on_the_database(scratch: Scratch) {
     );
 
     let purge = m.offline_stamp(dialect, &["aa01"], true).unwrap();
-    exec(&db, &purge)
+    exec(&db, &sqlx_runnable(&purge))
         .await
         .unwrap_or_else(|e| panic!("{e}\n{purge}"));
     assert_eq!(version_rows(&db, TABLE).await, ["aa01:applied"]);
@@ -144,7 +144,10 @@ fn offline_script_text() {
         .offline_script(Dialect::Sqlite, "aa01:heads", Direction::Up)
         .unwrap();
     assert!(!lite.contains("CREATE TABLE IF NOT EXISTS"), "{lite}");
-    assert!(lite.starts_with("-- upgrade aa01:heads"));
+    assert!(
+        lite.starts_with(".bail on\n-- upgrade aa01:heads"),
+        "{lite}"
+    );
     // Stopping at a failed revision: a guard before each PostgreSQL
     // revision but the first, the sqlite3 shell's `.bail`, MySQL's client
     // named in the header (`ops::offline` runs them with the clients).
@@ -154,7 +157,17 @@ fn offline_script_text() {
             && pg.contains("WHERE revision = 'bb02' AND state = 'applied'"),
         "{pg}"
     );
-    assert!(lite.contains("\n.bail on\n"), "{lite}");
+    assert_eq!(
+        lite.matches(".bail on").count(),
+        2,
+        "the line and its comment: {lite}"
+    );
+    let lite_stamp = m.offline_stamp(Dialect::Sqlite, &["heads"], false).unwrap();
+    assert!(
+        lite_stamp.starts_with(".bail on\n-- stamp heads"),
+        "{lite_stamp}"
+    );
+    assert!(!pg.contains(".bail") && !my.contains(".bail"), "{pg}\n{my}");
     assert!(
         !my.contains("DO $migrate$") && my.contains("without --force"),
         "{my}"

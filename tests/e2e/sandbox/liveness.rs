@@ -23,41 +23,21 @@ fn the_cleaner_drops_dead_runs_databases_and_spares_live_and_kept_ones() {
         let live = format!("migrate_scratch_1000000002_{t}");
         let dead_test = format!("migrate_test_1000000003_{t}");
         let kept = format!("migrate_test_1000000004_{t}");
-        for name in [&dead, &live, &dead_test, &kept] {
+        let _drop = Dropped {
+            backend,
+            server: server.clone(),
+            names: vec![dead.clone(), live.clone(), dead_test.clone(), kept.clone()],
+        };
+        for name in [&dead, &dead_test] {
             exec_on(&server, &format!("CREATE DATABASE {name}"));
         }
-        let comment = match backend {
-            Backend::Postgres => {
-                format!("COMMENT ON DATABASE {kept} IS 'migrate: kept: the test failed'")
-            }
-            _ => format!("ALTER DATABASE {kept} COMMENT = 'migrate: kept: the test failed'"),
-        };
-        exec_on(&server, &comment);
-        let (server2, live2) = (server.clone(), live.clone());
+        let (server2, live2, kept2) = (server.clone(), live.clone(), kept.clone());
         let after = on_own_runtime(move || async move {
-            // Another process's mark: a session in the database holding an
-            // advisory lock (PostgreSQL), a named lock (MariaDB).
-            let holder: Box<dyn std::any::Any> = match backend {
-                Backend::Postgres => {
-                    let mut c = sqlx::PgConnection::connect(&with_database(&server2, &live2))
-                        .await
-                        .unwrap();
-                    sqlx::query("SELECT pg_advisory_lock(7)")
-                        .execute(&mut c)
-                        .await
-                        .unwrap();
-                    Box::new(c)
-                }
-                _ => {
-                    let mut c = sqlx::MySqlConnection::connect(&server2).await.unwrap();
-                    sqlx::query("SELECT GET_LOCK(?, 0)")
-                        .bind(&live2)
-                        .execute(&mut c)
-                        .await
-                        .unwrap();
-                    Box::new(c)
-                }
-            };
+            // The live and kept databases are old by their names, so any
+            // cleaner running on this shared server (other tests') would
+            // drop them in the moment between their creation and their
+            // mark or comment: they are born protected.
+            let holder = live_and_kept(backend, &server2, &live2, &kept2).await;
             let s = Sandbox::new(None, &format!("dev_url = \"{server2}\"\n"));
             s.revision(1, "r1", "", "CREATE TABLE t (id INT);", "DROP TABLE t;");
             let r = s.run(&["test"]);
@@ -66,9 +46,6 @@ fn the_cleaner_drops_dead_runs_databases_and_spares_live_and_kept_ones() {
             drop(holder);
             after
         });
-        for name in [&dead, &live, &dead_test, &kept] {
-            exec_on(&server, &format!("DROP DATABASE IF EXISTS {name}"));
-        }
         assert!(
             !after.contains(&dead),
             "{backend:?}: the dead run's database stayed"
@@ -85,6 +62,101 @@ fn the_cleaner_drops_dead_runs_databases_and_spares_live_and_kept_ones() {
             after.contains(&kept),
             "{backend:?}: the kept database was dropped"
         );
+    }
+}
+
+/// Drops the test's databases on every path (a template database, which
+/// a failure may leave on PostgreSQL, is made ordinary first).
+struct Dropped {
+    backend: Backend,
+    server: String,
+    names: Vec<String>,
+}
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        for name in &self.names {
+            if self.backend == Backend::Postgres
+                && !rows_on(
+                    &self.server,
+                    &format!("SELECT datname::text FROM pg_database WHERE datname = '{name}'"),
+                )
+                .is_empty()
+            {
+                exec_on(
+                    &self.server,
+                    &format!("ALTER DATABASE {name} IS_TEMPLATE false"),
+                );
+            }
+            exec_on(&self.server, &format!("DROP DATABASE IF EXISTS {name}"));
+        }
+    }
+}
+
+/// Creates `live`, marked by another process's session (returned: the
+/// mark lives as long as it), and `kept`, commented as a failed test's,
+/// so that no cleaner can drop either at any moment:
+/// - PostgreSQL: both are created as template databases, which `DROP
+///   DATABASE` refuses, and made ordinary only once the mark (an advisory
+///   lock on a session in `live`) and the comment are in place.
+/// - MariaDB: the named lock is taken before `live` exists, and `kept` is
+///   created with its comment in one statement.
+async fn live_and_kept(
+    backend: Backend,
+    server: &str,
+    live: &str,
+    kept: &str,
+) -> Box<dyn std::any::Any> {
+    let comment = "'migrate: kept: the test failed'";
+    match backend {
+        Backend::Postgres => {
+            let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
+            for sql in [
+                format!("CREATE DATABASE {live} IS_TEMPLATE true"),
+                format!("CREATE DATABASE {kept} IS_TEMPLATE true"),
+                format!("COMMENT ON DATABASE {kept} IS {comment}"),
+                format!("ALTER DATABASE {kept} IS_TEMPLATE false"),
+            ] {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+            }
+            let mut holder = sqlx::PgConnection::connect(&with_database(server, live))
+                .await
+                .unwrap();
+            sqlx::query("SELECT pg_advisory_lock(7)")
+                .execute(&mut holder)
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "ALTER DATABASE {live} IS_TEMPLATE false"
+            )))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+            admin.close().await.unwrap();
+            Box::new(holder)
+        }
+        _ => {
+            let mut holder = sqlx::MySqlConnection::connect(server).await.unwrap();
+            let got: i64 = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
+                .bind(live)
+                .fetch_one(&mut holder)
+                .await
+                .unwrap();
+            assert_eq!(got, 1, "the mark of {live}");
+            for sql in [
+                format!("CREATE DATABASE {live}"),
+                format!("CREATE DATABASE {kept} COMMENT {comment}"),
+            ] {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut holder)
+                    .await
+                    .unwrap();
+            }
+            Box::new(holder)
+        }
     }
 }
 
