@@ -4,9 +4,12 @@
 //! model), and a generated history of a few hundred revisions with the
 //! shapes real projects have, walked to the end.
 
+mod fingerprint;
 mod history;
 mod net;
+mod privileges;
 mod squash;
+mod squash_order;
 mod stairway;
 
 use crate::support::{files, Backend, Rev};

@@ -129,6 +129,9 @@ fn write_text(out: &mut dyn Write, report: &StairwayReport) -> std::io::Result<(
             "not compared  the schema dumps: {why}; only what the schema model reads was compared"
         )?;
     }
+    for what in &report.unchecked {
+        writeln!(out, "not compared  {what}")?;
+    }
     for (name, check) in [("heads", &report.orders), ("schema", &report.desired)] {
         let Some(check) = check else { continue };
         match &check.mismatch {
@@ -163,6 +166,8 @@ struct ReportJson<'a> {
     passed: bool,
     /// Why the schema dumps were not compared; `null` when they were.
     not_compared: Option<&'a str>,
+    /// What was left out on purpose (grants... without `--privileges`).
+    unchecked: &'a [String],
     revisions: Vec<RevisionJson<'a>>,
     /// `null` with one head or `--only`.
     heads: Option<EndJson<'a>>,
@@ -200,6 +205,7 @@ impl<'a> ReportJson<'a> {
             dialect: report.dialect.to_string(),
             passed: report.passed(),
             not_compared: report.not_compared.as_deref(),
+            unchecked: &report.unchecked,
             revisions: report.revisions.iter().map(RevisionJson::new).collect(),
             heads: report.orders.as_ref().map(EndJson::new),
             schema: report.desired.as_ref().map(EndJson::new),

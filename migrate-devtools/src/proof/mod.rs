@@ -19,8 +19,10 @@
 //!
 //! # Imports
 //!
-//! `tools`, `normalize` → `rows`, `words`
+//! `grants` → `tools`, `normalize`, `fingerprint` → `rows`, `words`
 
+pub mod fingerprint;
+mod grants;
 mod normalize;
 pub mod rows;
 mod tools;
@@ -28,6 +30,12 @@ mod words;
 
 use migrate_runtime::{DatabaseUrl, Db, Dialect};
 use normalize::{Objects, Rules};
+
+/// How many times this process has run `pg_dump` or `mariadb-dump` (for
+/// benchmarks: the stairway's catalog fingerprints save dump runs).
+pub fn dump_programs_run() -> usize {
+    tools::RUNS.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// What a dump keeps.
 #[derive(Clone, Debug, Default)]
@@ -49,9 +57,12 @@ pub struct DumpOptions {
 }
 
 /// One database's schema as its server dumps it, normalized, by object.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct SchemaDump {
-    objects: Objects,
+    /// Cut into objects when first needed: a SQLite snapshot the stairway
+    /// only compares with an equal one is never cut, so a step costs one
+    /// read and one text comparison whatever the schema's size.
+    objects: std::sync::OnceLock<Objects>,
     /// SQLite's objects are stored as written: normalized when they differ.
     stored: bool,
     /// SQLite's `sqlite_schema` as one text: two equal texts are equal
@@ -59,7 +70,34 @@ pub struct SchemaDump {
     raw: Option<String>,
 }
 
+impl PartialEq for SchemaDump {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.raw, &other.raw) {
+            (Some(a), Some(b)) if a == b => true,
+            _ => self.stored == other.stored && self.cut() == other.cut(),
+        }
+    }
+}
+
+impl Eq for SchemaDump {}
+
 impl SchemaDump {
+    fn ready(objects: Objects, stored: bool, raw: Option<String>) -> SchemaDump {
+        SchemaDump {
+            objects: std::sync::OnceLock::from(objects),
+            stored,
+            raw,
+        }
+    }
+
+    /// The objects, cut from the raw SQLite text on first use.
+    fn cut(&self) -> &Objects {
+        self.objects.get_or_init(|| {
+            let all = self.raw.as_deref().unwrap_or_default();
+            normalize::sqlite(&split_rows(all))
+        })
+    }
+
     fn semantic(objects: Objects) -> Objects {
         objects
             .into_iter()
@@ -102,13 +140,16 @@ pub async fn dump(db: &Db, url: Option<&DatabaseUrl>, options: &DumpOptions) -> 
         privileges: options.privileges,
         counters: options.counters,
     };
-    let mut raw = None;
     let objects = match db.dialect() {
-        Dialect::Sqlite => match sqlite_rows(db, &options.exclude).await {
-            Ok((all, rows)) => {
-                raw = Some(all);
-                normalize::sqlite(&rows)
+        Dialect::Sqlite => match sqlite_text(db, &options.exclude).await {
+            Ok(all) if options.literal => {
+                return Net::Dumped(SchemaDump {
+                    objects: std::sync::OnceLock::new(),
+                    stored: true,
+                    raw: Some(all),
+                })
             }
+            Ok(all) => normalize::sqlite(&split_rows(&all)),
             Err(e) => return Net::NotCompared(format!("reading sqlite_schema failed: {e}")),
         },
         dialect => {
@@ -120,29 +161,37 @@ pub async fn dump(db: &Db, url: Option<&DatabaseUrl>, options: &DumpOptions) -> 
                 tools::Output::Text(text) if dialect == Dialect::Postgres => {
                     normalize::postgres(&text, rules)
                 }
-                tools::Output::Text(text) => normalize::mariadb(&text, rules),
+                tools::Output::Text(text) => {
+                    let mut objects = normalize::mariadb(&text, rules);
+                    if options.privileges {
+                        match grants::mariadb(db, &options.exclude).await {
+                            Ok(found) => objects.extend(found),
+                            Err(e) => {
+                                return Net::NotCompared(format!(
+                                    "reading the grants failed (--privileges reads information_schema and mysql.procs_priv): {e}"
+                                ))
+                            }
+                        }
+                    }
+                    objects
+                }
             }
         }
     };
-    let sqlite = db.dialect() == Dialect::Sqlite;
-    if sqlite && !options.literal {
-        return Net::Dumped(SchemaDump {
-            objects: SchemaDump::semantic(objects),
-            stored: false,
-            raw: None,
-        });
+    if db.dialect() == Dialect::Sqlite {
+        return Net::Dumped(SchemaDump::ready(
+            SchemaDump::semantic(objects),
+            false,
+            None,
+        ));
     }
-    Net::Dumped(SchemaDump {
-        objects,
-        stored: sqlite,
-        raw,
-    })
+    Net::Dumped(SchemaDump::ready(objects, false, None))
 }
 
 type Rows = Vec<(String, String, String)>;
 
-/// `sqlite_schema` as one text, and as (type, name, sql) rows.
-async fn sqlite_rows(db: &Db, exclude: &[String]) -> Result<(String, Rows), sqlx::Error> {
+/// `sqlite_schema` as one text.
+async fn sqlite_text(db: &Db, exclude: &[String]) -> Result<String, sqlx::Error> {
     let excluded: Vec<String> = exclude
         .iter()
         .map(|t| format!("'{}'", t.replace('\'', "''")))
@@ -153,13 +202,18 @@ async fn sqlite_rows(db: &Db, exclude: &[String]) -> Result<(String, Rows), sqlx
         format!(" AND tbl_name NOT IN ({})", excluded.join(", "))
     };
     // One aggregated value, not a row per object: a thousand tables cost
-    // one row's decoding.
+    // one row's decoding. In storage order (no sort, no LIKE: together they
+    // were most of the read): two equal texts are equal schemas, and two
+    // texts in different orders are cut into objects and compared by name.
     let sql = format!(
-        "SELECT group_concat(type || char(31) || name || char(31) || sql, char(30)) FROM (SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'{not_in} ORDER BY type, name)"
+        "SELECT group_concat(type || char(31) || name || char(31) || sql, char(30)) FROM sqlite_schema WHERE sql IS NOT NULL AND substr(name, 1, 7) <> 'sqlite_'{not_in}"
     );
-    let all = rows::text(db, &sql).await?.unwrap_or_default();
-    let rows = all
-        .split('\u{1e}')
+    Ok(rows::text(db, &sql).await?.unwrap_or_default())
+}
+
+/// The (type, name, sql) rows of [`sqlite_text`]'s text.
+fn split_rows(all: &str) -> Rows {
+    all.split('\u{1e}')
         .filter(|r| !r.is_empty())
         .filter_map(|r| {
             let mut parts = r.splitn(3, '\u{1f}');
@@ -169,14 +223,13 @@ async fn sqlite_rows(db: &Db, exclude: &[String]) -> Result<(String, Rows), sqlx
                 parts.next()?.to_owned(),
             ))
         })
-        .collect();
-    Ok((all, rows))
+        .collect()
 }
 
 impl SchemaDump {
     /// The objects' keys (`table t`, `view v`...).
     pub fn objects(&self) -> impl Iterator<Item = &str> {
-        self.objects.keys().map(String::as_str)
+        self.cut().keys().map(String::as_str)
     }
 }
 
@@ -189,13 +242,10 @@ pub fn compare(expected: &SchemaDump, actual: &SchemaDump) -> Vec<DumpDifference
         return Vec::new();
     }
     let mut out = Vec::new();
-    let keys: std::collections::BTreeSet<&String> = expected
-        .objects
-        .keys()
-        .chain(actual.objects.keys())
-        .collect();
+    let keys: std::collections::BTreeSet<&String> =
+        expected.cut().keys().chain(actual.cut().keys()).collect();
     for key in keys {
-        let lines = match (expected.objects.get(key), actual.objects.get(key)) {
+        let lines = match (expected.cut().get(key), actual.cut().get(key)) {
             (Some(a), Some(b)) if a == b => continue,
             (Some(a), Some(b)) => {
                 let (a, b) = if expected.stored || actual.stored {

@@ -8,6 +8,11 @@ use migrate_runtime::{DatabaseUrl, Db, Dialect, SecretDir, ToolConnection};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// How many times this process started a dump program: what the stairway's
+/// fingerprints save, counted rather than timed (a shared machine's load
+/// makes times noisy).
+pub(super) static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// What a dump program printed, or why it could not run.
 pub(super) enum Output {
     /// Its standard output.
@@ -49,6 +54,7 @@ pub(super) async fn dump(
     let shown = url.to_string();
     let program = command.get_program().to_string_lossy().into_owned();
     let mut command = command;
+    RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let result = tokio::task::spawn_blocking(move || command.output()).await;
     drop(files);
     match result {

@@ -18,6 +18,11 @@ pub struct StairwayReport {
     /// `pg_dump`...): the schema model alone compared each step, and what it
     /// does not read was not compared. The CLI says `not compared: <why>`.
     pub not_compared: Option<String>,
+    /// What was left out of every comparison on purpose, in words: grants,
+    /// owners and default privileges unless [`super::Stairway::privileges`]
+    /// (`--privileges`). The CLI prints each as `not compared  ...`; they do
+    /// not fail the run.
+    pub unchecked: Vec<String>,
     /// With several heads: the end states of the different apply orders
     /// compared. `None` with one head, with `only`, or when the walk failed.
     pub orders: Option<EndCheck>,

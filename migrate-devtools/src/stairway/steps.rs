@@ -116,7 +116,7 @@ impl<'a> Steps<'a> {
             }
             Ok(_) => {}
         }
-        let down = t.snapshot(s, model).await?;
+        let down = t.snapshot_like(s, model, start).await?;
         let mut found = super::state::compare(start, &down, s);
         found.extend(rows_after(&t.db, &rows).await?);
         if let Err(rest) = self.judge(found, &mut kept) {
@@ -125,7 +125,7 @@ impl<'a> Steps<'a> {
         if let Err(e) = migrator.upgrade(&t.db, id).await {
             return Ok(self.failed(Stage::UpAgain, e));
         }
-        let again = t.snapshot(s, model).await?;
+        let again = t.snapshot_like(s, model, &after).await?;
         if let Err(rest) = self.judge(super::state::compare(&after, &again, s), &mut kept) {
             return Ok(differs(Stage::UpAgain, rest));
         }

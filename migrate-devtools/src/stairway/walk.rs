@@ -56,7 +56,14 @@ pub(super) async fn run(s: Stairway<'_>) -> Result<StairwayReport, StairwayError
 async fn scratch(s: &Stairway<'_>, live: &mut Vec<ScratchDb>) -> Result<Target, StairwayError> {
     live.push(s.server.create().await?);
     let made = live.last().expect("just pushed");
+    let print = match s.fingerprints {
+        true => crate::proof::fingerprint::query(&made.db)
+            .await
+            .map(std::sync::Arc::new),
+        false => None,
+    };
     Ok(Target {
+        print,
         db: made.db.clone(),
         url: made.name.as_deref().and_then(|n| s.server.url(n)),
     })
@@ -82,6 +89,19 @@ async fn retire(
         s.server.drop(live.remove(at)).await?;
     }
     Ok(())
+}
+
+/// What this walk leaves out of its comparisons on purpose.
+fn unchecked(s: &Stairway<'_>) -> Vec<String> {
+    if s.privileges || dialect_has_no_privileges(s) {
+        return Vec::new();
+    }
+    vec!["grants, owners and default privileges (--privileges compares them)".to_owned()]
+}
+
+/// SQLite has no grants or owners: nothing to leave out.
+fn dialect_has_no_privileges(s: &Stairway<'_>) -> bool {
+    s.server.dialect() == migrate_runtime::Dialect::Sqlite
 }
 
 fn migrator<'m>(s: &Stairway<'m>) -> Migrator<'m> {
@@ -162,6 +182,7 @@ async fn walk(
         dialect,
         revisions: Vec::new(),
         not_compared,
+        unchecked: unchecked(s),
         orders: None,
         desired: None,
     };

@@ -91,6 +91,11 @@ pub fn revoke_grants(name: &str, table: Option<&str>, user: &str, host: &str) ->
         Some(t) => format!("{}.{}", ident(d, name), ident(d, t)),
         None => format!("{}.*", ident(d, name)),
     };
+    // MariaDB 10.11's `GRANT ... TO PUBLIC` is stored as user PUBLIC, host
+    // '': revoked `FROM PUBLIC` (`'PUBLIC'@''` names no account).
+    if (user, host) == ("PUBLIC", "") {
+        return format!("REVOKE ALL PRIVILEGES ON {on} FROM PUBLIC");
+    }
     format!(
         "REVOKE ALL PRIVILEGES ON {on} FROM {}@{}",
         literal(d, user),
@@ -152,6 +157,10 @@ mod tests {
         assert_eq!(
             revoke_grants("s_1", Some("t`x"), "app", "localhost"),
             "REVOKE ALL PRIVILEGES ON `s_1`.`t``x` FROM 'app'@'localhost'"
+        );
+        assert_eq!(
+            revoke_grants("s_1", Some("t"), "PUBLIC", ""),
+            "REVOKE ALL PRIVILEGES ON `s_1`.`t` FROM PUBLIC"
         );
         assert!(database_grantees("s'1").ends_with("WHERE Db = 's''1'"));
         assert!(table_grantees("s_1").ends_with("WHERE Db = 's_1'"));

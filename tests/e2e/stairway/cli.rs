@@ -136,6 +136,16 @@ fn passing_graph_exits_0(backend: Backend) {
     let p = Project::new(backend, &cases::with_irreversible());
     let r = p.run(&[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // What was left out on purpose is said, and does not fail the run
+    // (SQLite has no grants or owners).
+    let unchecked =
+        "not compared  grants, owners and default privileges (--privileges compares them)";
+    assert_eq!(
+        r.stdout.contains(unchecked),
+        backend != Backend::Sqlite,
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout.contains("irreversible  b2 (b2.sql): stepped over"),
         "{}",
@@ -163,6 +173,11 @@ fn json_only_and_from(backend: Backend) {
     let p = Project::new(backend, &cases::forgets_index());
     let v = p.json(&[], 1);
     assert_eq!(v["dialect"], backend.dialect().to_string());
+    assert_eq!(
+        v["unchecked"].as_array().map(Vec::len),
+        Some(usize::from(backend != Backend::Sqlite)),
+        "{v:#}"
+    );
     assert_eq!(v["passed"], false);
     assert!(v["heads"].is_null() && v["schema"].is_null(), "{v:#}");
     let revs = v["revisions"].as_array().unwrap();

@@ -12,7 +12,14 @@
 //! each table's rows by content hash, and the servers' schema dumps (the
 //! [`crate::proof`] net): an object the squash does not carry (a policy, a
 //! rule, a disabled trigger, `UNLOGGED`, a comment...) makes it refuse,
-//! naming the object.
+//! naming the object. Objects are written in the order of their real
+//! dependencies (`order`).
+//!
+//! # Imports
+//!
+//! `order`
+
+mod order;
 
 use super::exec::exec;
 use super::pipeline::Pipeline;
@@ -78,21 +85,12 @@ impl Pipeline<'_> {
         };
         let created = draft(&empty, &tables_only, &Hints::new(), dialect);
         let mut up: Vec<String> = created.up.iter().map(|s| s.sql.clone()).collect();
-        // Triggers come after the rows, so that loading them fires none
-        // (an audit trigger would record the seed rows twice).
-        let objects = recreate_objects(&schema.other_objects, dialect)
-            .map_err(|e| AutogenError::SquashUnsupported { objects: e.objects })?;
-        up.extend(objects.objects);
-        let down = drop_objects(&schema.other_objects, dialect).map(|drops| {
-            let tables = draft(&tables_only, &empty, &Hints::new(), dialect).up;
-            drops
-                .before_tables
-                .into_iter()
-                .chain(tables.into_iter().map(|s| s.sql))
-                .chain(drops.after_tables)
-                .collect()
-        });
+        refuse_uncarried_versioning(&db, dialect, &up).await?;
+        // The rows are read before the objects are rendered, so that rows
+        // the dev user may not read fail the squash naming their table
+        // first.
         let mut data = Vec::new();
+        let mut loaded = Vec::new();
         for table in schema.referenced_first() {
             let rows = dump(&db, table, dialect).await?;
             if rows.is_empty() {
@@ -104,13 +102,32 @@ impl Pipeline<'_> {
                 bare: table.name.name.clone(),
             });
             if with_data {
-                up.extend(rows);
-                up.extend(reset_sequences(dialect, table));
+                loaded.extend(rows);
+                loaded.extend(reset_sequences(dialect, table));
             }
         }
         if with_data {
-            up.extend(positions(&db, dialect).await?);
+            loaded.extend(positions(&db, dialect).await?);
         }
+        // Objects in the order of their real dependencies; triggers come
+        // after the rows, so that loading them fires none (an audit
+        // trigger would record the seed rows twice).
+        let ordered: Vec<_> = order::dependency_order(&schema.other_objects, dialect)
+            .into_iter()
+            .cloned()
+            .collect();
+        let objects = recreate_in_order(&ordered, dialect)?;
+        up.extend(objects.objects);
+        let down = drop_objects(&ordered, dialect).map(|drops| {
+            let tables = draft(&tables_only, &empty, &Hints::new(), dialect).up;
+            drops
+                .before_tables
+                .into_iter()
+                .chain(tables.into_iter().map(|s| s.sql))
+                .chain(drops.after_tables)
+                .collect()
+        });
+        up.extend(loaded);
         up.extend(objects.triggers);
         let result = SquashDraft {
             up,
@@ -183,6 +200,33 @@ impl Pipeline<'_> {
     }
 }
 
+/// The statements recreating `ordered`, in that order (the renderer sorts
+/// by kind alone, so each object is rendered on its own); every object
+/// none can be written for is named.
+fn recreate_in_order(
+    ordered: &[migrate_schema::OtherObject],
+    dialect: Dialect,
+) -> Result<migrate_schema::Recreated, AutogenError> {
+    let mut out = migrate_schema::Recreated::default();
+    let mut unsupported = Vec::new();
+    for o in ordered {
+        match recreate_objects(std::slice::from_ref(o), dialect) {
+            Ok(r) => {
+                out.objects.extend(r.objects);
+                out.triggers.extend(r.triggers);
+            }
+            Err(e) => unsupported.extend(e.objects),
+        }
+    }
+    if unsupported.is_empty() {
+        Ok(out)
+    } else {
+        Err(AutogenError::SquashUnsupported {
+            objects: unsupported,
+        })
+    }
+}
+
 /// The columns a row is written with: generated ones are the engine's.
 fn written_columns(table: &Table) -> Vec<&str> {
     table
@@ -210,7 +254,9 @@ async fn dump(db: &Db, table: &Table, dialect: Dialect) -> Result<Vec<String>, A
         })
         .collect();
     let sql = select_typed_literals(dialect, &table.name, &typed);
-    let rows = fetch_text(db, &sql, columns.len()).await?;
+    let rows = fetch_text(db, &sql, columns.len())
+        .await
+        .map_err(|e| rows_of(&qualified(dialect, &table.name), e))?;
     let overriding = dialect == Dialect::Postgres
         && table
             .columns
@@ -226,6 +272,24 @@ async fn dump(db: &Db, table: &Table, dialect: Dialect) -> Result<Vec<String>, A
             insert_row(dialect, &table.name, &columns, overriding, &values)
         })
         .collect())
+}
+
+/// A failed read of `table`'s rows, named; row-level security says how to
+/// read them all.
+fn rows_of(table: &str, e: AutogenError) -> AutogenError {
+    let AutogenError::Replay { source, .. } = e else {
+        return e;
+    };
+    let message = source.to_string();
+    let hint = if message.contains("row-level security") {
+        " (the squash reads rows with row_security off, and the dev user is subject to this table's row-level security: use a superuser or a role with BYPASSRLS as the dev user)"
+    } else {
+        ""
+    };
+    AutogenError::Replay {
+        failed: format!("reading the rows of table {table}: {message}{hint}"),
+        source,
+    }
 }
 
 fn read_failed(table: &str, e: sqlx::Error) -> AutogenError {
@@ -271,6 +335,41 @@ impl Pipeline<'_> {
                 vec![format!("not compared: the schema dumps ({why}); the squash is refused rather than passed unchecked")]
             }
         }
+    }
+}
+
+/// MariaDB's system-versioned tables: a squash whose SQL does not carry
+/// `WITH SYSTEM VERSIONING` (the schema model may not know it) refuses,
+/// naming each table, rather than writing them as plain tables whose
+/// history is lost.
+async fn refuse_uncarried_versioning(
+    db: &Db,
+    dialect: Dialect,
+    up: &[String],
+) -> Result<(), AutogenError> {
+    if dialect != Dialect::MySql {
+        return Ok(());
+    }
+    let sql = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'SYSTEM VERSIONED' ORDER BY TABLE_NAME";
+    let versioned = fetch_text(db, sql, 1).await?;
+    let carried = |table: &str| {
+        up.iter().any(|s| {
+            let upper = s.to_uppercase();
+            upper.contains("SYSTEM VERSIONING") && s.contains(table)
+        })
+    };
+    let missing: Vec<String> = versioned
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .filter(|t| !carried(t))
+        .map(|t| {
+            format!("system versioning of table {t} (WITH SYSTEM VERSIONING and its history rows)")
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(AutogenError::SquashUnsupported { objects: missing })
     }
 }
 
