@@ -121,7 +121,7 @@ pub use links::link_dependencies;
 pub use model::{
     normalize_type, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Generated,
     GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,
-    PrimaryKey, QualifiedName, Schema, SortOrder, Table, TypeShape, Unique,
+    PrimaryKey, QualifiedName, Schema, SortOrder, Table, TableOptions, TypeShape, Unique,
 };
 pub use render::quote;
 pub use render::{

@@ -153,7 +153,7 @@ mod tests {
     fn unique(name: Option<&str>, columns: &[&str]) -> Unique {
         Unique {
             name: name.map(str::to_string),
-            columns: columns.iter().map(|c| c.to_string()).collect(),
+            columns: columns.iter().map(|c| c.to_string()).collect(), nulls_not_distinct: false,
         }
     }
 

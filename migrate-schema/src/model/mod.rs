@@ -2,16 +2,18 @@
 //!
 //! # Imports
 //!
-//! `schema` → `table` → `index`, `types` → `name`
+//! `schema` → `table` → `index`, `options`, `types` → `name`
 
 mod index;
 mod name;
+mod options;
 mod schema;
 mod table;
 mod types;
 
 pub use index::{Index, IndexKey, IndexPart, NullsOrder, SortOrder};
 pub use name::{Dialect, QualifiedName};
+pub use options::TableOptions;
 pub use schema::{EnumType, ObjectKind, OtherObject, Schema};
 pub use table::{
     Check, Column, FkAction, ForeignKey, Generated, GeneratedKind, Identity, PrimaryKey, Table,

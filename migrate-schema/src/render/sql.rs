@@ -265,7 +265,7 @@ mod tests {
     fn mysql_primary_keys_are_never_named_and_inline_keys_are_left_out() {
         let key = PrimaryKey {
             name: Some("pk".into()),
-            columns: vec!["id".into()],
+            columns: vec!["id".into()], comment: None,
         };
         assert_eq!(primary_key(Dialect::MySql, &key), "PRIMARY KEY (`id`)");
         assert_eq!(
@@ -276,7 +276,7 @@ mod tests {
             primary_key: Some(key),
             uniques: vec![Unique {
                 name: None,
-                columns: vec!["a".into()],
+                columns: vec!["a".into()], nulls_not_distinct: false,
             }],
             ..Table::new("t")
         };

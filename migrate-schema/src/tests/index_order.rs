@@ -13,7 +13,7 @@ fn with_parts(d: Dialect, parts: Vec<IndexPart>) -> Schema {
         parts,
         include: Vec::new(),
         predicate: None,
-        method: None,
+        method: None, comment: None, nulls_not_distinct: false, storage: None,
     };
     let t = table(d, "ev")
         .id()

@@ -141,7 +141,7 @@ async fn read_foreign_keys(
             },
             referenced_columns: vec![referenced_column],
             on_delete,
-            on_update,
+            on_update, match_full: false,
         };
         current = Some((table, fk));
     }
@@ -176,7 +176,7 @@ async fn read_checks(
         }
         table.checks.push(Check {
             name: Some(name),
-            expression,
+            expression, no_inherit: false,
         });
     }
     Ok(())
@@ -281,14 +281,14 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
         Some(columns) if name == "PRIMARY" => {
             table.primary_key = Some(PrimaryKey {
                 name: Some(name),
-                columns,
+                columns, comment: None,
             });
         }
         // A unique key on plain columns is a unique constraint to MySQL
         // (`TABLE_CONSTRAINTS` lists `CREATE UNIQUE INDEX` ones too).
         Some(columns) if unique && method.is_none() => table.uniques.push(Unique {
             name: Some(name),
-            columns,
+            columns, nulls_not_distinct: false,
         }),
         _ => table.indexes.push(Index {
             name,
@@ -296,7 +296,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
             parts: model,
             include: Vec::new(),
             predicate: None,
-            method,
+            method, comment: None, nulls_not_distinct: false, storage: None,
         }),
     }
 }

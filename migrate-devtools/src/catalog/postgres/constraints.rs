@@ -86,12 +86,12 @@ pub(super) async fn constraints(
             "p" => {
                 table.primary_key = Some(PrimaryKey {
                     name: Some(name),
-                    columns,
+                    columns, comment: None,
                 })
             }
             "u" => table.uniques.push(Unique {
                 name: Some(name),
-                columns,
+                columns, nulls_not_distinct: false,
             }),
             "f" => {
                 let schema: String = row.try_get(4)?;
@@ -106,12 +106,12 @@ pub(super) async fn constraints(
                         &row.try_get::<Vec<i16>, _>(6)?,
                     ),
                     on_delete: action(&row.try_get::<String, _>(7)?),
-                    on_update: action(&row.try_get::<String, _>(8)?),
+                    on_update: action(&row.try_get::<String, _>(8)?), match_full: false,
                 });
             }
             "c" => table.checks.push(Check {
                 name: Some(name),
-                expression: row.try_get::<Option<String>, _>(9)?.unwrap_or_default(),
+                expression: row.try_get::<Option<String>, _>(9)?.unwrap_or_default(), no_inherit: false,
             }),
             kind => {
                 let kind = match kind {
@@ -217,7 +217,7 @@ pub(super) async fn indexes(
             parts,
             include: column_names(names, rel, &include),
             predicate: row.try_get(4)?,
-            method: (method != "btree").then_some(method),
+            method: (method != "btree").then_some(method), comment: None, nulls_not_distinct: false, storage: None,
         });
     }
     Ok(())

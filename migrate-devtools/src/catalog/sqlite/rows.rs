@@ -158,7 +158,7 @@ fn fill_columns(table: &mut Table, rows: &[ColumnRow], ddl: &TableDdl) -> Result
         key.sort();
         table.primary_key = Some(PrimaryKey {
             name: ddl.primary_key_name.clone(),
-            columns: key.into_iter().map(|(_, c)| c).collect(),
+            columns: key.into_iter().map(|(_, c)| c).collect(), comment: None,
         });
     }
     Ok(())
@@ -196,7 +196,7 @@ fn fill_indexes(
                     .iter()
                     .find(|(cols, _)| cols == &lower)
                     .map(|(_, n)| n.clone());
-                table.uniques.push(Unique { name, columns });
+                table.uniques.push(Unique { name, columns, nulls_not_distinct: false });
             }
             _ => {
                 let parsed = match index_sql.get(first.index.as_str()) {
@@ -233,7 +233,7 @@ fn fill_indexes(
                     parts,
                     include: Vec::new(),
                     predicate,
-                    method: None,
+                    method: None, comment: None, nulls_not_distinct: false, storage: None,
                 });
             }
         }
@@ -300,7 +300,7 @@ fn read_foreign_keys<'t>(
             referenced_table,
             referenced_columns,
             on_delete: action(&first.on_delete),
-            on_update: action(&first.on_update),
+            on_update: action(&first.on_update), match_full: false,
         });
     }
     out
