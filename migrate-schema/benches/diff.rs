@@ -28,7 +28,8 @@ fn wide(n: usize, changed: bool) -> Schema {
                 .push(Column::new("label", ColumnType::new(d, label)));
             t.primary_key = Some(PrimaryKey {
                 name: Some(format!("{name}_pkey")),
-                columns: vec!["id".into()], comment: None,
+                columns: vec!["id".into()],
+                comment: None,
             });
             t.indexes.push(Index {
                 name: format!("{name}_label_idx"),
@@ -36,7 +37,10 @@ fn wide(n: usize, changed: bool) -> Schema {
                 parts: vec![IndexPart::column("label")],
                 include: Vec::new(),
                 predicate: None,
-                method: None, comment: None, nulls_not_distinct: false, storage: None,
+                method: None,
+                comment: None,
+                nulls_not_distinct: false,
+                storage: None,
             });
             if i > 0 {
                 t.foreign_keys.push(ForeignKey {
@@ -45,7 +49,8 @@ fn wide(n: usize, changed: bool) -> Schema {
                     referenced_table: QualifiedName::new(format!("t{:05}", i - 1)),
                     referenced_columns: vec!["id".into()],
                     on_delete: Default::default(),
-                    on_update: Default::default(), match_full: false,
+                    on_update: Default::default(),
+                    match_full: false,
                 });
             }
             t

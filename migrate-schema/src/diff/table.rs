@@ -124,11 +124,15 @@ pub(crate) fn diff_table(
         plan.push(Phase::RenameTables, Change::RenameTable { from, to });
     }
     let translated = renames.translate(cur, name);
-    diff_columns(cur, &translated, des, plan);
+    let converted = diff_options(cur, des, plan);
+    diff_columns(cur, &translated, des, converted, plan);
 
-    if translated.primary_key.as_ref().map(|k| &k.columns)
-        != des.primary_key.as_ref().map(|k| &k.columns)
-    {
+    let key_of = |t: &Table| {
+        t.primary_key
+            .as_ref()
+            .map(|k| (k.columns.clone(), k.comment.clone()))
+    };
+    if key_of(&translated) != key_of(des) {
         if let Some(key) = cur.primary_key.clone() {
             let table = cur.name.clone();
             plan.push(
@@ -277,7 +281,64 @@ fn push_pairs<T: Item>(
     }
 }
 
-fn diff_columns(cur: &Table, translated: &Table, des: &Table, plan: &mut Plan) {
+/// Pushes the changes of table options; returns whether the character set
+/// is converted, which converts every text column, even those with a
+/// collation of their own (they are set back to it after).
+fn diff_options(cur: &Table, des: &Table, plan: &mut Plan) -> bool {
+    let (from, to) = (&cur.options, &des.options);
+    let converted = from.charset_differs(to);
+    if converted {
+        // Early, on the current name: the columns added and altered later
+        // then follow the new default.
+        let mut target = from.clone();
+        target.charset = to.charset.clone();
+        target.collation = to.collation.clone();
+        let (table, from) = (cur.name.clone(), from.clone());
+        plan.push(
+            Phase::DropIdentity,
+            Change::AlterTableOptions {
+                table,
+                from,
+                to: target,
+            },
+        );
+    }
+    if from.system_versioning != to.system_versioning {
+        // From the options as the conversion above left them.
+        let mut base = from.clone();
+        base.charset = to.charset.clone();
+        base.collation = to.collation.clone();
+        let mut target = base.clone();
+        target.system_versioning = to.system_versioning;
+        // Added late and dropped early: MariaDB refuses most changes to a
+        // versioned table.
+        let (phase, table) = if to.system_versioning {
+            (Phase::AddIdentity, des.name.clone())
+        } else {
+            (Phase::DropIdentity, cur.name.clone())
+        };
+        let from = base;
+        plan.push(
+            phase,
+            Change::AlterTableOptions {
+                table,
+                from,
+                to: target,
+            },
+        );
+    }
+    if from.strict != to.strict || from.without_rowid != to.without_rowid {
+        // SQLite: a rebuild with the desired table, whatever else changes.
+        let (table, from, to) = (des.name.clone(), from.clone(), to.clone());
+        plan.push(
+            Phase::AlterColumns,
+            Change::AlterTableOptions { table, from, to },
+        );
+    }
+    converted
+}
+
+fn diff_columns(cur: &Table, translated: &Table, des: &Table, converted: bool, plan: &mut Plan) {
     let name = &des.name;
     let wanted: HashMap<&str, &Column> = des.columns.iter().map(|c| (c.name.as_str(), c)).collect();
     let mut kept: HashMap<&str, ()> = HashMap::new();
@@ -297,7 +358,11 @@ fn diff_columns(cur: &Table, translated: &Table, des: &Table, plan: &mut Plan) {
                 Change::RenameColumn { table, from, to },
             );
         }
-        if !same_column(now, to) {
+        // A conversion also turns TEXT into MEDIUMTEXT when the new
+        // character set takes more bytes: those are set back too.
+        let reconverted =
+            converted && (to.collation.is_some() || to.data_type.normalized.contains("text"));
+        if !same_column(now, to) || reconverted {
             // A column losing its identity (MySQL's AUTO_INCREMENT) changes
             // before the key drops: MySQL refuses to drop the primary key of
             // an auto-increment column. Only when neither the table nor the

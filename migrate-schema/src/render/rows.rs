@@ -318,7 +318,8 @@ mod tests {
             referenced_table: QualifiedName::new("users"),
             referenced_columns: vec!["id".into()],
             on_delete: FkAction::NoAction,
-            on_update: FkAction::NoAction, match_full: false,
+            on_update: FkAction::NoAction,
+            match_full: false,
         });
         let schema = Schema {
             tables: vec![posts, users],

@@ -1,7 +1,7 @@
 //! Pieces of SQL every dialect shares: constraint clauses, the
 //! `CREATE TABLE` frame and the `ALTER TABLE` statements all three spell alike.
 
-use super::quote::{ident, qualified};
+use super::quote::{ident, literal, qualified};
 use crate::model::{
     Check, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexKey, IndexPart,
     NullsOrder, PrimaryKey, QualifiedName, SortOrder, Table, Unique,
@@ -20,28 +20,46 @@ pub(crate) fn constraint(dialect: Dialect, name: &Option<String>) -> String {
 }
 
 /// `[CONSTRAINT "name" ]PRIMARY KEY (...)`. MySQL calls every primary key
-/// `PRIMARY` whatever it is given, so no name is written there.
+/// `PRIMARY` whatever it is given, so no name is written there; its key
+/// may carry a `COMMENT`.
 pub(crate) fn primary_key(dialect: Dialect, key: &PrimaryKey) -> String {
     let name = match dialect {
         Dialect::MySql => String::new(),
         Dialect::Postgres | Dialect::Sqlite => constraint(dialect, &key.name),
     };
-    format!("{name}PRIMARY KEY {}", columns(dialect, &key.columns))
+    let comment = match (&key.comment, dialect) {
+        (Some(c), Dialect::MySql) => format!(" COMMENT {}", literal(dialect, c)),
+        _ => String::new(),
+    };
+    format!(
+        "{name}PRIMARY KEY {}{comment}",
+        columns(dialect, &key.columns)
+    )
 }
 
-/// `[CONSTRAINT "name" ]UNIQUE (...)`.
+/// `[CONSTRAINT "name" ]UNIQUE [NULLS NOT DISTINCT ](...)`.
 pub(crate) fn unique(dialect: Dialect, unique: &Unique) -> String {
+    let nulls = if unique.nulls_not_distinct && dialect == Dialect::Postgres {
+        "NULLS NOT DISTINCT "
+    } else {
+        ""
+    };
     format!(
-        "{}UNIQUE {}",
+        "{}UNIQUE {nulls}{}",
         constraint(dialect, &unique.name),
         columns(dialect, &unique.columns)
     )
 }
 
-/// `[CONSTRAINT "name" ]CHECK (expression)`.
+/// `[CONSTRAINT "name" ]CHECK (expression)[ NO INHERIT]`.
 pub(crate) fn check(dialect: Dialect, check: &Check) -> String {
+    let no_inherit = if check.no_inherit && dialect == Dialect::Postgres {
+        " NO INHERIT"
+    } else {
+        ""
+    };
     format!(
-        "{}CHECK ({})",
+        "{}CHECK ({}){no_inherit}",
         constraint(dialect, &check.name),
         check.expression
     )
@@ -56,6 +74,9 @@ pub(crate) fn foreign_key(dialect: Dialect, fk: &ForeignKey) -> String {
         qualified(dialect, &fk.referenced_table),
         columns(dialect, &fk.referenced_columns),
     );
+    if fk.match_full && dialect == Dialect::Postgres {
+        sql.push_str(" MATCH FULL");
+    }
     if fk.on_delete != FkAction::NoAction {
         sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
     }
@@ -85,6 +106,15 @@ fn index_part(dialect: Dialect, part: &IndexPart) -> String {
         (part.prefix_length, dialect, &part.key)
     {
         sql.push_str(&format!("({length})"));
+    }
+    if dialect == Dialect::Postgres {
+        if let Some(collation) = &part.collation {
+            sql.push_str(&collate(dialect, collation));
+        }
+        if let Some(opclass) = &part.opclass {
+            sql.push(' ');
+            sql.push_str(opclass);
+        }
     }
     if part.order == SortOrder::Desc {
         sql.push_str(" DESC");
@@ -265,7 +295,8 @@ mod tests {
     fn mysql_primary_keys_are_never_named_and_inline_keys_are_left_out() {
         let key = PrimaryKey {
             name: Some("pk".into()),
-            columns: vec!["id".into()], comment: None,
+            columns: vec!["id".into()],
+            comment: None,
         };
         assert_eq!(primary_key(Dialect::MySql, &key), "PRIMARY KEY (`id`)");
         assert_eq!(
@@ -276,7 +307,8 @@ mod tests {
             primary_key: Some(key),
             uniques: vec![Unique {
                 name: None,
-                columns: vec!["a".into()], nulls_not_distinct: false,
+                columns: vec!["a".into()],
+                nulls_not_distinct: false,
             }],
             ..Table::new("t")
         };

@@ -86,14 +86,16 @@ impl T {
     pub(crate) fn pk(mut self, columns: &[&str]) -> Self {
         self.t.primary_key = Some(PrimaryKey {
             name: None,
-            columns: strings(columns), comment: None,
+            columns: strings(columns),
+            comment: None,
         });
         self
     }
     pub(crate) fn unique(mut self, name: Option<&str>, columns: &[&str]) -> Self {
         self.t.uniques.push(Unique {
             name: name.map(Into::into),
-            columns: strings(columns), nulls_not_distinct: false,
+            columns: strings(columns),
+            nulls_not_distinct: false,
         });
         self
     }
@@ -120,14 +122,16 @@ impl T {
             referenced_table: QualifiedName::parse(to),
             referenced_columns: strings(to_columns),
             on_delete,
-            on_update: FkAction::NoAction, match_full: false,
+            on_update: FkAction::NoAction,
+            match_full: false,
         });
         self
     }
     pub(crate) fn check(mut self, name: Option<&str>, expression: &str) -> Self {
         self.t.checks.push(Check {
             name: name.map(Into::into),
-            expression: expression.into(), no_inherit: false,
+            expression: expression.into(),
+            no_inherit: false,
         });
         self
     }
@@ -142,7 +146,10 @@ impl T {
             parts,
             include: Vec::new(),
             predicate: None,
-            method: None, comment: None, nulls_not_distinct: false, storage: None,
+            method: None,
+            comment: None,
+            nulls_not_distinct: false,
+            storage: None,
         });
         self
     }

@@ -13,7 +13,10 @@ fn with_parts(d: Dialect, parts: Vec<IndexPart>) -> Schema {
         parts,
         include: Vec::new(),
         predicate: None,
-        method: None, comment: None, nulls_not_distinct: false, storage: None,
+        method: None,
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     let t = table(d, "ev")
         .id()

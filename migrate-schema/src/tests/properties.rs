@@ -85,7 +85,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                 if pk > 0 && pk <= cols.len() {
                     t.primary_key = Some(PrimaryKey {
                         name: None,
-                        columns: cols[..pk].to_vec(), comment: None,
+                        columns: cols[..pk].to_vec(),
+                        comment: None,
                     });
                 }
                 for (i, c) in cols.iter().enumerate() {
@@ -93,7 +94,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         // Some constraints come unnamed, as SQLite reports them.
                         (true, 0) => t.uniques.push(Unique {
                             name: (i % 2 == 0).then(|| format!("{name}_{c}_key")),
-                            columns: vec![c.clone()], nulls_not_distinct: false,
+                            columns: vec![c.clone()],
+                            nulls_not_distinct: false,
                         }),
                         (true, k) => t.indexes.push(Index {
                             name: format!("{name}_{c}_idx"),
@@ -101,7 +103,10 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                             parts: vec![IndexPart::column(c.clone()).with_order(order(i))],
                             include: Vec::new(),
                             predicate: (k == 3).then(|| format!("{c} IS NOT NULL")),
-                            method: None, comment: None, nulls_not_distinct: false, storage: None,
+                            method: None,
+                            comment: None,
+                            nulls_not_distinct: false,
+                            storage: None,
                         }),
                         _ => {}
                     }
@@ -110,7 +115,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                     let expression = format!("{} IS NOT NULL", cols[0]);
                     t.checks.push(Check {
                         name: Some(format!("{name}_check")),
-                        expression, no_inherit: false,
+                        expression,
+                        no_inherit: false,
                     });
                 }
                 if let Some(target) = TABLES.get(fk_to) {
@@ -124,7 +130,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         } else {
                             FkAction::NoAction
                         },
-                        on_update: FkAction::NoAction, match_full: false,
+                        on_update: FkAction::NoAction,
+                        match_full: false,
                     });
                 }
                 t.comment = comment.then(|| format!("{name} note"));

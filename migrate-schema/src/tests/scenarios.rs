@@ -242,7 +242,10 @@ pub(crate) fn partial_expression_index(d: Dialect) -> Pair {
         parts: vec![IndexPart::expression("lower(name)")],
         include: Vec::new(),
         predicate: Some("name <> ''".into()),
-        method: None, comment: None, nulls_not_distinct: false, storage: None,
+        method: None,
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     pair(vec![cur], vec![users(d).index_with(index).build()])
 }

@@ -176,7 +176,10 @@ pub(crate) fn pg_gin_index_and_comment_removed(d: Dialect) -> Pair {
         parts: vec![IndexPart::column("body")],
         include: Vec::new(),
         predicate: None,
-        method: Some("gin".into()), comment: None, nulls_not_distinct: false, storage: None,
+        method: Some("gin".into()),
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     let des = table(d, "docs")
         .id()
@@ -216,7 +219,10 @@ pub(crate) fn mysql_fulltext_and_hash_indexes(d: Dialect) -> Pair {
         parts: vec![IndexPart::column(column)],
         include: Vec::new(),
         predicate: None,
-        method: Some(method.into()), comment: None, nulls_not_distinct: false, storage: None,
+        method: Some(method.into()),
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     let des = table(d, "articles")
         .id()

@@ -13,13 +13,13 @@ use sqlx::mysql::MySqlRow;
 use super::{number, text, Server, Tables};
 
 const STATISTICS_MARIADB: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS SIGNED), \
-     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, NULL \
+     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, NULL, INDEX_COMMENT \
      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
 /// MySQL 8.0.13+: functional key parts have no column but an `EXPRESSION`.
 const STATISTICS_MYSQL8: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS SIGNED), \
-     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, EXPRESSION \
+     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, EXPRESSION, INDEX_COMMENT \
      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
@@ -141,7 +141,8 @@ async fn read_foreign_keys(
             },
             referenced_columns: vec![referenced_column],
             on_delete,
-            on_update, match_full: false,
+            on_update,
+            match_full: false,
         };
         current = Some((table, fk));
     }
@@ -176,7 +177,8 @@ async fn read_checks(
         }
         table.checks.push(Check {
             name: Some(name),
-            expression, no_inherit: false,
+            expression,
+            no_inherit: false,
         });
     }
     Ok(())
@@ -221,6 +223,7 @@ struct Part {
     descending: bool,
     index_type: String,
     expression: Option<String>,
+    comment: Option<String>,
 }
 
 impl Part {
@@ -234,6 +237,7 @@ impl Part {
             descending: text(row, 5)?.as_deref() == Some("D"),
             index_type: text(row, 6)?.unwrap_or_default().to_ascii_lowercase(),
             expression: text(row, 7)?,
+            comment: text(row, 8)?.filter(|c| !c.is_empty()),
         })
     }
 
@@ -268,6 +272,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
     };
     let name = first.index.clone();
     let unique = first.unique;
+    let comment = first.comment.clone();
     let method = match first.index_type.as_str() {
         "btree" | "" => None,
         other => Some(other.to_string()),
@@ -281,22 +286,30 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
         Some(columns) if name == "PRIMARY" => {
             table.primary_key = Some(PrimaryKey {
                 name: Some(name),
-                columns, comment: None,
+                columns,
+                comment,
             });
         }
         // A unique key on plain columns is a unique constraint to MySQL
         // (`TABLE_CONSTRAINTS` lists `CREATE UNIQUE INDEX` ones too).
-        Some(columns) if unique && method.is_none() => table.uniques.push(Unique {
-            name: Some(name),
-            columns, nulls_not_distinct: false,
-        }),
+        // A commented one is an index, whose comment the model holds.
+        Some(columns) if unique && method.is_none() && comment.is_none() => {
+            table.uniques.push(Unique {
+                name: Some(name),
+                columns,
+                nulls_not_distinct: false,
+            })
+        }
         _ => table.indexes.push(Index {
             name,
             unique,
             parts: model,
             include: Vec::new(),
             predicate: None,
-            method, comment: None, nulls_not_distinct: false, storage: None,
+            method,
+            comment,
+            nulls_not_distinct: false,
+            storage: None,
         }),
     }
 }

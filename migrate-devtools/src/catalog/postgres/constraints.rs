@@ -23,7 +23,10 @@ const CONSTRAINTS: &str = concat!(
             CASE WHEN con.contype NOT IN ('p', 'u', 'f', 'c')
                  THEN pg_get_constraintdef(con.oid, true) END,
             n.nspname::text, c.relname::text, con.confrelid::int8,
-            con.condeferrable, con.condeferred, con.convalidated
+            con.condeferrable, con.condeferred, con.convalidated,
+            con.connoinherit, con.confmatchtype::text,
+            COALESCE((SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::bool
+                      FROM pg_index ix WHERE ix.indexrelid = con.conindid), false)
      FROM pg_constraint con
      JOIN pg_class c ON c.oid = con.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -39,7 +42,14 @@ const CONSTRAINTS: &str = concat!(
 /// whose bit 0 is `DESC` and bit 1 `NULLS FIRST`; then the `INCLUDE`
 /// columns, the attributes after the key ones (always plain columns).
 /// Indexes that back a primary key, unique or exclusion constraint of their
-/// table are the constraint's, not listed again.
+/// table are the constraint's, not listed again. Then `NULLS NOT DISTINCT`
+/// (read through `to_jsonb`, NULL before PostgreSQL 15, which has no such
+/// column), storage parameters, comment, and per key part the operator
+/// class unless it is the type's default and the collation unless it is
+/// the column's (the expression's default for an expression).
+///
+/// `NO INHERIT`, `MATCH FULL` and a unique constraint's `NULLS NOT
+/// DISTINCT` come with the constraints above.
 const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8, ic.relname::text, i.indisunique, am.amname::text,
             pg_get_expr(i.indpred, i.indrelid),
@@ -51,7 +61,25 @@ const INDEXES: &str = concat!(
             ARRAY(SELECT i.indoption[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
             ARRAY(SELECT i.indkey[k - 1]
                   FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
-                  ORDER BY k)
+                  ORDER BY k),
+            COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false),
+            array_to_string(ic.reloptions, ', '),
+            obj_description(i.indexrelid, 'pg_class'),
+            ARRAY(SELECT (SELECT CASE WHEN o.opcdefault THEN NULL
+                                      WHEN ons.nspname = 'pg_catalog' THEN o.opcname::text
+                                      ELSE quote_ident(ons.nspname) || '.' || quote_ident(o.opcname)
+                                 END
+                          FROM pg_opclass o JOIN pg_namespace ons ON ons.oid = o.opcnamespace
+                          WHERE o.oid = i.indclass[k - 1])
+                  FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+            ARRAY(SELECT (SELECT co.collname::text FROM pg_collation co
+                          WHERE co.oid = i.indcollation[k - 1]
+                            AND co.oid <> COALESCE(
+                                (SELECT a.attcollation FROM pg_attribute a
+                                 WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+                                   AND i.indkey[k - 1] <> 0),
+                                100))
+                  FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
      FROM pg_index i
      JOIN pg_class ic ON ic.oid = i.indexrelid
      JOIN pg_am am ON am.oid = ic.relam
@@ -86,12 +114,14 @@ pub(super) async fn constraints(
             "p" => {
                 table.primary_key = Some(PrimaryKey {
                     name: Some(name),
-                    columns, comment: None,
+                    columns,
+                    comment: None,
                 })
             }
             "u" => table.uniques.push(Unique {
                 name: Some(name),
-                columns, nulls_not_distinct: false,
+                columns,
+                nulls_not_distinct: row.try_get(19)?,
             }),
             "f" => {
                 let schema: String = row.try_get(4)?;
@@ -106,12 +136,14 @@ pub(super) async fn constraints(
                         &row.try_get::<Vec<i16>, _>(6)?,
                     ),
                     on_delete: action(&row.try_get::<String, _>(7)?),
-                    on_update: action(&row.try_get::<String, _>(8)?), match_full: false,
+                    on_update: action(&row.try_get::<String, _>(8)?),
+                    match_full: row.try_get::<String, _>(18)? == "f",
                 });
             }
             "c" => table.checks.push(Check {
                 name: Some(name),
-                expression: row.try_get::<Option<String>, _>(9)?.unwrap_or_default(), no_inherit: false,
+                expression: row.try_get::<Option<String>, _>(9)?.unwrap_or_default(),
+                no_inherit: row.try_get(17)?,
             }),
             kind => {
                 let kind = match kind {
@@ -197,15 +229,20 @@ pub(super) async fn indexes(
         let keys: Vec<i16> = row.try_get(5)?;
         let printed: Vec<Option<String>> = row.try_get(6)?;
         let options: Vec<i16> = row.try_get(7)?;
+        let opclasses: Vec<Option<String>> = row.try_get(12)?;
+        let collations: Vec<Option<String>> = row.try_get(13)?;
         let parts = keys
             .into_iter()
             .zip(printed)
             .zip(options)
-            .map(|((key, printed), option)| {
-                let part = match printed {
+            .zip(opclasses.into_iter().zip(collations))
+            .map(|(((key, printed), option), (opclass, collation))| {
+                let mut part = match printed {
                     Some(expression) if key == 0 => IndexPart::expression(expression),
                     _ => IndexPart::column(column_names(names, rel, &[key]).remove(0)),
                 };
+                part.opclass = opclass;
+                part.collation = collation;
                 ordered(part, option)
             })
             .collect();
@@ -217,7 +254,12 @@ pub(super) async fn indexes(
             parts,
             include: column_names(names, rel, &include),
             predicate: row.try_get(4)?,
-            method: (method != "btree").then_some(method), comment: None, nulls_not_distinct: false, storage: None,
+            method: (method != "btree").then_some(method),
+            nulls_not_distinct: row.try_get(9)?,
+            storage: row
+                .try_get::<Option<String>, _>(10)?
+                .filter(|s| !s.is_empty()),
+            comment: row.try_get(11)?,
         });
     }
     Ok(())

@@ -146,7 +146,8 @@ fn table_parts(create: &CreateTable) -> TableDdl {
                 }
                 ColumnOption::Check(check) => out.checks.push(Check {
                     name: named.or_else(|| check.name.as_ref().map(|n| n.value.clone())),
-                    expression: text(&check.expr), no_inherit: false,
+                    expression: text(&check.expr),
+                    no_inherit: false,
                 }),
                 _ => {}
             }
@@ -182,7 +183,8 @@ fn table_parts(create: &CreateTable) -> TableDdl {
             }
             TableConstraint::Check(check) => out.checks.push(Check {
                 name: check.name.as_ref().map(|n| n.value.clone()),
-                expression: text(&check.expr), no_inherit: false,
+                expression: text(&check.expr),
+                no_inherit: false,
             }),
             _ => {}
         }
@@ -300,11 +302,13 @@ mod tests {
             vec![
                 Check {
                     name: None,
-                    expression: "a > 0".into(), no_inherit: false
+                    expression: "a > 0".into(),
+                    no_inherit: false
                 },
                 Check {
                     name: Some("pos".into()),
-                    expression: "a < 100".into(), no_inherit: false
+                    expression: "a < 100".into(),
+                    no_inherit: false
                 }
             ]
         );

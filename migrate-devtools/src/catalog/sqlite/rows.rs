@@ -158,7 +158,8 @@ fn fill_columns(table: &mut Table, rows: &[ColumnRow], ddl: &TableDdl) -> Result
         key.sort();
         table.primary_key = Some(PrimaryKey {
             name: ddl.primary_key_name.clone(),
-            columns: key.into_iter().map(|(_, c)| c).collect(), comment: None,
+            columns: key.into_iter().map(|(_, c)| c).collect(),
+            comment: None,
         });
     }
     Ok(())
@@ -196,7 +197,11 @@ fn fill_indexes(
                     .iter()
                     .find(|(cols, _)| cols == &lower)
                     .map(|(_, n)| n.clone());
-                table.uniques.push(Unique { name, columns, nulls_not_distinct: false });
+                table.uniques.push(Unique {
+                    name,
+                    columns,
+                    nulls_not_distinct: false,
+                });
             }
             _ => {
                 let parsed = match index_sql.get(first.index.as_str()) {
@@ -233,7 +238,10 @@ fn fill_indexes(
                     parts,
                     include: Vec::new(),
                     predicate,
-                    method: None, comment: None, nulls_not_distinct: false, storage: None,
+                    method: None,
+                    comment: None,
+                    nulls_not_distinct: false,
+                    storage: None,
                 });
             }
         }
@@ -300,7 +308,8 @@ fn read_foreign_keys<'t>(
             referenced_table,
             referenced_columns,
             on_delete: action(&first.on_delete),
-            on_update: action(&first.on_update), match_full: false,
+            on_update: action(&first.on_update),
+            match_full: false,
         });
     }
     out

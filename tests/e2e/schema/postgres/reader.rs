@@ -124,14 +124,16 @@ async fn columns_keys_and_indexes() {
         users.uniques,
         [Unique {
             name: Some("users_email_key".into()),
-            columns: vec!["email".into()], nulls_not_distinct: false
+            columns: vec!["email".into()],
+            nulls_not_distinct: false
         }]
     );
     assert_eq!(
         users.checks,
         [Check {
             name: Some("users_score_check".into()),
-            expression: "(score >= (0)::numeric)".into(), no_inherit: false
+            expression: "(score >= (0)::numeric)".into(),
+            no_inherit: false
         }]
     );
     let indexes: Vec<String> = users
