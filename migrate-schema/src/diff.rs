@@ -6,10 +6,12 @@
 //!
 //! # Imports
 //!
-//! `table`, `objects` → `items`, `plan`
+//! `table` → `options`, `order`; `table`, `objects` → `items`, `plan`; `options`, `order` → `plan`
 
 mod items;
 mod objects;
+mod options;
+mod order;
 mod plan;
 mod table;
 
@@ -100,15 +102,17 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     dropped.sort_by(|a, b| a.name.cmp(&b.name));
 
     let retyped = table::retyped_columns(&pairs, &renames);
+    let mut column_orders = Vec::new();
     for (cur, des) in &pairs {
-        table::diff_table(cur, des, &renames, &retyped, &mut plan);
+        column_orders.extend(table::diff_table(cur, des, &renames, &retyped, &mut plan));
     }
     drop_tables(&dropped, &mut plan);
     create_tables(&created, &mut plan);
     suggest_table_renames(&dropped, &created, &mut plan);
     let touched = objects::touched_tables(&plan, &renames.tables);
     let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
-    let not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
+    let mut not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
+    not_generated.extend(column_orders);
 
     let (changes, notes) = plan.finish();
     Diff {

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::items::{unmatched, unmatched_unless, Item};
 use super::plan::{Phase, Plan};
-use crate::change::Change;
+use crate::change::{Change, NotGenerated};
 use crate::hints::Hints;
 use crate::model::{Column, ForeignKey, IndexKey, QualifiedName, Table};
 
@@ -111,21 +111,24 @@ pub(crate) fn retyped_columns(
     out
 }
 
+/// Pushes the changes inside one table; returns the column-order
+/// difference no change makes, if any.
 pub(crate) fn diff_table(
     cur: &Table,
     des: &Table,
     renames: &Renames,
     retyped: &HashSet<(QualifiedName, String)>,
     plan: &mut Plan,
-) {
+) -> Option<NotGenerated> {
     let name = &des.name;
     if cur.name != des.name {
         let (from, to) = (cur.name.clone(), name.clone());
         plan.push(Phase::RenameTables, Change::RenameTable { from, to });
     }
     let translated = renames.translate(cur, name);
-    let converted = diff_options(cur, des, plan);
+    let converted = super::options::diff_options(cur, des, plan);
     diff_columns(cur, &translated, des, converted, plan);
+    let order = super::order::column_order(&translated, des, plan);
 
     let key_of = |t: &Table| {
         t.primary_key
@@ -259,6 +262,7 @@ pub(crate) fn diff_table(
         let (table, comment) = (name.clone(), des.comment.clone());
         plan.push(Phase::Comments, Change::SetTableComment { table, comment });
     }
+    order
 }
 
 /// Pushes a drop for each `drops` index into `cur` and an add for each `adds`
@@ -279,63 +283,6 @@ fn push_pairs<T: Item>(
         let (phase, change) = make(&des[j], true);
         plan.push(phase, change);
     }
-}
-
-/// Pushes the changes of table options; returns whether the character set
-/// is converted, which converts every text column, even those with a
-/// collation of their own (they are set back to it after).
-fn diff_options(cur: &Table, des: &Table, plan: &mut Plan) -> bool {
-    let (from, to) = (&cur.options, &des.options);
-    let converted = from.charset_differs(to);
-    if converted {
-        // Early, on the current name: the columns added and altered later
-        // then follow the new default.
-        let mut target = from.clone();
-        target.charset = to.charset.clone();
-        target.collation = to.collation.clone();
-        let (table, from) = (cur.name.clone(), from.clone());
-        plan.push(
-            Phase::DropIdentity,
-            Change::AlterTableOptions {
-                table,
-                from,
-                to: target,
-            },
-        );
-    }
-    if from.system_versioning != to.system_versioning {
-        // From the options as the conversion above left them.
-        let mut base = from.clone();
-        base.charset = to.charset.clone();
-        base.collation = to.collation.clone();
-        let mut target = base.clone();
-        target.system_versioning = to.system_versioning;
-        // Added late and dropped early: MariaDB refuses most changes to a
-        // versioned table.
-        let (phase, table) = if to.system_versioning {
-            (Phase::AddIdentity, des.name.clone())
-        } else {
-            (Phase::DropIdentity, cur.name.clone())
-        };
-        let from = base;
-        plan.push(
-            phase,
-            Change::AlterTableOptions {
-                table,
-                from,
-                to: target,
-            },
-        );
-    }
-    if from.strict != to.strict || from.without_rowid != to.without_rowid {
-        // SQLite: a rebuild with the desired table, whatever else changes.
-        let (table, from, to) = (des.name.clone(), from.clone(), to.clone());
-        plan.push(
-            Phase::AlterColumns,
-            Change::AlterTableOptions { table, from, to },
-        );
-    }
-    converted
 }
 
 fn diff_columns(cur: &Table, translated: &Table, des: &Table, converted: bool, plan: &mut Plan) {
