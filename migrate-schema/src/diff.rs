@@ -6,7 +6,7 @@
 //!
 //! # Imports
 //!
-//! `table` → `options`, `order`; `table`, `objects` → `items`, `plan`; `options`, `order` → `plan`
+//! `table`, `objects` → `options`, `order` → `items`, `plan`
 
 mod items;
 mod objects;

@@ -2,7 +2,7 @@
 //!
 //! # Imports
 //!
-//! `schema` → `table` → `index`, `options`, `types` → `name`
+//! `schema` → `table` → `index`, `types` → `name`, `options`
 
 mod index;
 mod name;
