@@ -30,6 +30,7 @@ fn wide(n: usize, changed: bool) -> Schema {
                 name: Some(format!("{name}_pkey")),
                 columns: vec!["id".into()],
                 comment: None,
+                deferrable: None,
             });
             t.indexes.push(Index {
                 name: format!("{name}_label_idx"),
@@ -51,6 +52,7 @@ fn wide(n: usize, changed: bool) -> Schema {
                     on_delete: Default::default(),
                     on_update: Default::default(),
                     match_full: false,
+                    not_valid: false,
                 });
             }
             t

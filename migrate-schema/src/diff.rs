@@ -322,8 +322,17 @@ fn create_tables(created: &[&Table], plan: &mut Plan) {
         let mut table = (*des).clone();
         let foreign_keys = std::mem::take(&mut table.foreign_keys);
         let indexes = std::mem::take(&mut table.indexes);
+        // PostgreSQL takes `NOT VALID` only in `ALTER TABLE ... ADD`.
+        let (not_valid, checks) = std::mem::take(&mut table.checks)
+            .into_iter()
+            .partition(|c| c.not_valid);
+        table.checks = checks;
         let name = table.name.clone();
         plan.push(Phase::CreateTables, Change::CreateTable { table });
+        for check in not_valid {
+            let table = name.clone();
+            plan.push(Phase::AddConstraints, Change::AddCheck { table, check });
+        }
         for index in indexes {
             let table = name.clone();
             plan.push(Phase::AddConstraints, Change::CreateIndex { table, index });

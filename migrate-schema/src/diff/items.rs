@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use crate::model::{Check, FkAction, ForeignKey, Index, IndexPart, QualifiedName, Unique};
+use crate::model::{
+    Check, Deferral, FkAction, ForeignKey, Index, IndexPart, QualifiedName, Unique,
+};
 
 /// A constraint or index, as far as matching goes.
 pub(crate) trait Item {
@@ -21,12 +23,16 @@ pub(crate) trait Item {
 }
 
 impl Item for Unique {
-    type Key = (Vec<String>, bool);
+    type Key = (Vec<String>, bool, Option<Deferral>);
     fn item_name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     fn key(&self) -> Self::Key {
-        (self.columns.clone(), self.nulls_not_distinct)
+        (
+            self.columns.clone(),
+            self.nulls_not_distinct,
+            self.deferrable,
+        )
     }
 }
 
@@ -37,7 +43,7 @@ impl Item for ForeignKey {
         Vec<String>,
         FkAction,
         FkAction,
-        bool,
+        (bool, bool),
     );
     fn item_name(&self) -> Option<&str> {
         self.name.as_deref()
@@ -49,18 +55,18 @@ impl Item for ForeignKey {
             self.referenced_columns.clone(),
             self.on_delete,
             self.on_update,
-            self.match_full,
+            (self.match_full, self.not_valid),
         )
     }
 }
 
 impl Item for Check {
-    type Key = (String, bool);
+    type Key = (String, bool, bool);
     fn item_name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     fn key(&self) -> Self::Key {
-        (self.expression.clone(), self.no_inherit)
+        (self.expression.clone(), self.no_inherit, self.not_valid)
     }
 }
 
@@ -180,6 +186,7 @@ mod tests {
             name: name.map(str::to_string),
             columns: columns.iter().map(|c| c.to_string()).collect(),
             nulls_not_distinct: false,
+            deferrable: None,
         }
     }
 

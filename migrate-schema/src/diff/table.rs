@@ -133,7 +133,7 @@ pub(crate) fn diff_table(
     let key_of = |t: &Table| {
         t.primary_key
             .as_ref()
-            .map(|k| (k.columns.clone(), k.comment.clone()))
+            .map(|k| (k.columns.clone(), k.comment.clone(), k.deferrable))
     };
     if key_of(&translated) != key_of(des) {
         if let Some(key) = cur.primary_key.clone() {

@@ -16,7 +16,7 @@ pub use name::{Dialect, QualifiedName};
 pub use options::TableOptions;
 pub use schema::{EnumType, ObjectKind, OtherObject, Schema};
 pub use table::{
-    Check, Column, FkAction, ForeignKey, Generated, GeneratedKind, Identity, PrimaryKey, Table,
-    Unique,
+    Check, Column, Deferral, FkAction, ForeignKey, Generated, GeneratedKind, Identity, PrimaryKey,
+    Table, Unique,
 };
 pub use types::{normalize_type, ColumnType, TypeShape};

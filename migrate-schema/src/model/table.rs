@@ -160,6 +160,29 @@ pub struct PrimaryKey {
     /// MariaDB/MySQL: the key's `COMMENT '...'`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// PostgreSQL: `DEFERRABLE INITIALLY ...`; `None` is not deferrable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
+}
+
+/// When a deferrable constraint is checked unless a transaction says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferral {
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    Immediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    Deferred,
+}
+
+impl Deferral {
+    /// The SQL words after the constraint.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Deferral::Immediate => "DEFERRABLE INITIALLY IMMEDIATE",
+            Deferral::Deferred => "DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
 }
 
 /// A unique constraint.
@@ -173,6 +196,9 @@ pub struct Unique {
     /// PostgreSQL 15's `NULLS NOT DISTINCT`: two NULLs collide.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nulls_not_distinct: bool,
+    /// PostgreSQL: `DEFERRABLE INITIALLY ...`; `None` is not deferrable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
 }
 
 /// A foreign key.
@@ -197,6 +223,9 @@ pub struct ForeignKey {
     /// NULL is refused); `false` is `MATCH SIMPLE`, every engine's default.
     #[serde(default, skip_serializing_if = "is_false")]
     pub match_full: bool,
+    /// PostgreSQL: added `NOT VALID`, rows before it never checked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
 }
 
 /// A referential action.
@@ -240,4 +269,7 @@ pub struct Check {
     /// PostgreSQL's `NO INHERIT`: the check does not pass to child tables.
     #[serde(default, skip_serializing_if = "is_false")]
     pub no_inherit: bool,
+    /// PostgreSQL: added `NOT VALID`, rows before it never checked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
 }

@@ -320,6 +320,7 @@ mod tests {
             on_delete: FkAction::NoAction,
             on_update: FkAction::NoAction,
             match_full: false,
+            not_valid: false,
         });
         let schema = Schema {
             tables: vec![posts, users],

@@ -3,7 +3,7 @@
 
 use super::quote::{ident, literal, qualified};
 use crate::model::{
-    Check, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexKey, IndexPart,
+    Check, Deferral, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexKey, IndexPart,
     NullsOrder, PrimaryKey, QualifiedName, SortOrder, Table, Unique,
 };
 
@@ -32,9 +32,28 @@ pub(crate) fn primary_key(dialect: Dialect, key: &PrimaryKey) -> String {
         _ => String::new(),
     };
     format!(
-        "{name}PRIMARY KEY {}{comment}",
-        columns(dialect, &key.columns)
+        "{name}PRIMARY KEY {}{comment}{}",
+        columns(dialect, &key.columns),
+        deferral(dialect, key.deferrable)
     )
+}
+
+/// ` DEFERRABLE INITIALLY ...` (PostgreSQL) or nothing.
+fn deferral(dialect: Dialect, deferrable: Option<Deferral>) -> String {
+    match (deferrable, dialect) {
+        (Some(d), Dialect::Postgres) => format!(" {}", d.sql()),
+        _ => String::new(),
+    }
+}
+
+/// ` NOT VALID` (PostgreSQL, which takes it in `ALTER TABLE ... ADD` only)
+/// or nothing.
+fn not_valid(dialect: Dialect, not_valid: bool) -> &'static str {
+    if not_valid && dialect == Dialect::Postgres {
+        " NOT VALID"
+    } else {
+        ""
+    }
 }
 
 /// `[CONSTRAINT "name" ]UNIQUE [NULLS NOT DISTINCT ](...)`.
@@ -45,9 +64,10 @@ pub(crate) fn unique(dialect: Dialect, unique: &Unique) -> String {
         ""
     };
     format!(
-        "{}UNIQUE {nulls}{}",
+        "{}UNIQUE {nulls}{}{}",
         constraint(dialect, &unique.name),
-        columns(dialect, &unique.columns)
+        columns(dialect, &unique.columns),
+        deferral(dialect, unique.deferrable)
     )
 }
 
@@ -59,9 +79,10 @@ pub(crate) fn check(dialect: Dialect, check: &Check) -> String {
         ""
     };
     format!(
-        "{}CHECK ({}){no_inherit}",
+        "{}CHECK ({}){no_inherit}{}",
         constraint(dialect, &check.name),
-        check.expression
+        check.expression,
+        not_valid(dialect, check.not_valid)
     )
 }
 
@@ -83,6 +104,7 @@ pub(crate) fn foreign_key(dialect: Dialect, fk: &ForeignKey) -> String {
     if fk.on_update != FkAction::NoAction {
         sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
     }
+    sql.push_str(not_valid(dialect, fk.not_valid));
     sql
 }
 
@@ -297,6 +319,7 @@ mod tests {
             name: Some("pk".into()),
             columns: vec!["id".into()],
             comment: None,
+            deferrable: None,
         };
         assert_eq!(primary_key(Dialect::MySql, &key), "PRIMARY KEY (`id`)");
         assert_eq!(
@@ -309,6 +332,7 @@ mod tests {
                 name: None,
                 columns: vec!["a".into()],
                 nulls_not_distinct: false,
+                deferrable: None,
             }],
             ..Table::new("t")
         };

@@ -88,6 +88,7 @@ impl T {
             name: None,
             columns: strings(columns),
             comment: None,
+            deferrable: None,
         });
         self
     }
@@ -96,6 +97,7 @@ impl T {
             name: name.map(Into::into),
             columns: strings(columns),
             nulls_not_distinct: false,
+            deferrable: None,
         });
         self
     }
@@ -124,6 +126,7 @@ impl T {
             on_delete,
             on_update: FkAction::NoAction,
             match_full: false,
+            not_valid: false,
         });
         self
     }
@@ -132,6 +135,7 @@ impl T {
             name: name.map(Into::into),
             expression: expression.into(),
             no_inherit: false,
+            not_valid: false,
         });
         self
     }

@@ -87,6 +87,7 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         name: None,
                         columns: cols[..pk].to_vec(),
                         comment: None,
+                        deferrable: None,
                     });
                 }
                 for (i, c) in cols.iter().enumerate() {
@@ -96,6 +97,7 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                             name: (i % 2 == 0).then(|| format!("{name}_{c}_key")),
                             columns: vec![c.clone()],
                             nulls_not_distinct: false,
+                            deferrable: None,
                         }),
                         (true, k) => t.indexes.push(Index {
                             name: format!("{name}_{c}_idx"),
@@ -117,6 +119,7 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         name: Some(format!("{name}_check")),
                         expression,
                         no_inherit: false,
+                        not_valid: false,
                     });
                 }
                 if let Some(target) = TABLES.get(fk_to) {
@@ -132,6 +135,7 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         },
                         on_update: FkAction::NoAction,
                         match_full: false,
+                        not_valid: false,
                     });
                 }
                 t.comment = comment.then(|| format!("{name} note"));

@@ -143,6 +143,7 @@ async fn read_foreign_keys(
             on_delete,
             on_update,
             match_full: false,
+            not_valid: false,
         };
         current = Some((table, fk));
     }
@@ -179,6 +180,7 @@ async fn read_checks(
             name: Some(name),
             expression,
             no_inherit: false,
+            not_valid: false,
         });
     }
     Ok(())
@@ -288,6 +290,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
                 name: Some(name),
                 columns,
                 comment,
+                deferrable: None,
             });
         }
         // A unique key on plain columns is a unique constraint to MySQL
@@ -298,6 +301,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
                 name: Some(name),
                 columns,
                 nulls_not_distinct: false,
+                deferrable: None,
             })
         }
         _ => table.indexes.push(Index {

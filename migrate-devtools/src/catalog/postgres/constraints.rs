@@ -2,8 +2,8 @@
 //! one for every index that backs no constraint.
 
 use migrate_schema::{
-    Check, FkAction, ForeignKey, Index, IndexPart, NullsOrder, ObjectKind, OtherObject, PrimaryKey,
-    SortOrder, Unique,
+    Check, Deferral, FkAction, ForeignKey, Index, IndexPart, NullsOrder, ObjectKind, OtherObject,
+    PrimaryKey, SortOrder, Unique,
 };
 use sqlx::{PgConnection, Row};
 
@@ -116,12 +116,14 @@ pub(super) async fn constraints(
                     name: Some(name),
                     columns,
                     comment: None,
+                    deferrable: deferral(&row)?,
                 })
             }
             "u" => table.uniques.push(Unique {
                 name: Some(name),
                 columns,
                 nulls_not_distinct: row.try_get(19)?,
+                deferrable: deferral(&row)?,
             }),
             "f" => {
                 let schema: String = row.try_get(4)?;
@@ -138,12 +140,14 @@ pub(super) async fn constraints(
                     on_delete: action(&row.try_get::<String, _>(7)?),
                     on_update: action(&row.try_get::<String, _>(8)?),
                     match_full: row.try_get::<String, _>(18)? == "f",
+                    not_valid: !row.try_get::<bool, _>(16)?,
                 });
             }
             "c" => table.checks.push(Check {
                 name: Some(name),
                 expression: row.try_get::<Option<String>, _>(9)?.unwrap_or_default(),
                 no_inherit: row.try_get(17)?,
+                not_valid: !row.try_get::<bool, _>(16)?,
             }),
             kind => {
                 let kind = match kind {
@@ -194,13 +198,23 @@ fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject
                 migrate_schema::quote::ident(migrate_schema::Dialect::Postgres, name)
             ),
         ),
-        ("p" | "u", true) => push("deferrable constraint", format!("INITIALLY {initially}")),
         _ => {}
     }
-    if !valid {
+    // Keys, uniques, checks and foreign keys hold these in the model.
+    if !valid && !matches!(kind.as_str(), "p" | "u" | "c" | "f") {
         push("not valid constraint", "NOT VALID".into());
     }
     Ok(out)
+}
+
+/// A key's or unique constraint's `DEFERRABLE INITIALLY ...`.
+fn deferral(row: &sqlx::postgres::PgRow) -> Result<Option<Deferral>, sqlx::Error> {
+    let (deferrable, deferred): (bool, bool) = (row.try_get(14)?, row.try_get(15)?);
+    Ok(match (deferrable, deferred) {
+        (false, _) => None,
+        (true, false) => Some(Deferral::Immediate),
+        (true, true) => Some(Deferral::Deferred),
+    })
 }
 
 /// `confdeltype` / `confupdtype` codes.

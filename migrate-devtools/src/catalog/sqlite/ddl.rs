@@ -148,6 +148,7 @@ fn table_parts(create: &CreateTable) -> TableDdl {
                     name: named.or_else(|| check.name.as_ref().map(|n| n.value.clone())),
                     expression: text(&check.expr),
                     no_inherit: false,
+                    not_valid: false,
                 }),
                 _ => {}
             }
@@ -185,6 +186,7 @@ fn table_parts(create: &CreateTable) -> TableDdl {
                 name: check.name.as_ref().map(|n| n.value.clone()),
                 expression: text(&check.expr),
                 no_inherit: false,
+                not_valid: false,
             }),
             _ => {}
         }
@@ -303,12 +305,14 @@ mod tests {
                 Check {
                     name: None,
                     expression: "a > 0".into(),
-                    no_inherit: false
+                    no_inherit: false,
+                    not_valid: false
                 },
                 Check {
                     name: Some("pos".into()),
                     expression: "a < 100".into(),
-                    no_inherit: false
+                    no_inherit: false,
+                    not_valid: false
                 }
             ]
         );

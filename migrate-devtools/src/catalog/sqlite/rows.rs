@@ -160,6 +160,7 @@ fn fill_columns(table: &mut Table, rows: &[ColumnRow], ddl: &TableDdl) -> Result
             name: ddl.primary_key_name.clone(),
             columns: key.into_iter().map(|(_, c)| c).collect(),
             comment: None,
+            deferrable: None,
         });
     }
     Ok(())
@@ -201,6 +202,7 @@ fn fill_indexes(
                     name,
                     columns,
                     nulls_not_distinct: false,
+                    deferrable: None,
                 });
             }
             _ => {
@@ -310,6 +312,7 @@ fn read_foreign_keys<'t>(
             on_delete: action(&first.on_delete),
             on_update: action(&first.on_update),
             match_full: false,
+            not_valid: false,
         });
     }
     out

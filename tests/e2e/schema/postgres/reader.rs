@@ -125,7 +125,8 @@ async fn columns_keys_and_indexes() {
         [Unique {
             name: Some("users_email_key".into()),
             columns: vec!["email".into()],
-            nulls_not_distinct: false
+            nulls_not_distinct: false,
+            deferrable: None
         }]
     );
     assert_eq!(
@@ -133,7 +134,8 @@ async fn columns_keys_and_indexes() {
         [Check {
             name: Some("users_score_check".into()),
             expression: "(score >= (0)::numeric)".into(),
-            no_inherit: false
+            no_inherit: false,
+            not_valid: false
         }]
     );
     let indexes: Vec<String> = users
