@@ -169,11 +169,11 @@ pub(super) async fn constraints(
     Ok(others)
 }
 
-/// What a key, check or foreign key has beyond what the table model holds:
-/// a deferrable foreign key becomes a constraint setting drafts write
-/// (`ALTER CONSTRAINT ... DEFERRABLE`); a deferrable key or unique
-/// constraint and a constraint added `NOT VALID` are listed as not
-/// generated rather than passed over.
+/// What a constraint has beyond what the table model holds: a deferrable
+/// foreign key becomes a constraint setting drafts write (`ALTER CONSTRAINT
+/// ... DEFERRABLE`); a constraint of another kind added `NOT VALID` is
+/// listed as not generated rather than passed over. (Keys and uniques hold
+/// their deferral, checks and foreign keys `NOT VALID`, in the model.)
 fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject>, sqlx::Error> {
     let (schema, on): (String, String) = (row.try_get(11)?, row.try_get(12)?);
     let kind: String = row.try_get(2)?;
@@ -190,15 +190,15 @@ fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject
         out.push(object);
     };
     let initially = if deferred { "DEFERRED" } else { "IMMEDIATE" };
-    match (kind.as_str(), deferrable) {
-        ("f", true) => push(
+    // A foreign key's deferral is a setting; keys and uniques hold theirs.
+    if kind == "f" && deferrable {
+        push(
             "constraint setting",
             format!(
                 "ALTER CONSTRAINT {} DEFERRABLE INITIALLY {initially}",
                 migrate_schema::quote::ident(migrate_schema::Dialect::Postgres, name)
             ),
-        ),
-        _ => {}
+        );
     }
     // Keys, uniques, checks and foreign keys hold these in the model.
     if !valid && !matches!(kind.as_str(), "p" | "u" | "c" | "f") {
