@@ -284,6 +284,10 @@ async fn main() {
         autogen::run(tmp.path()).await;
         autogen::catalog_reads().await;
     }
+    // The catalog reads alone, without the autogenerate run before them.
+    if std::env::args().skip(1).any(|a| a == "catalog") {
+        autogen::catalog_reads().await;
+    }
     if section("squash") {
         squash::run(tmp.path()).await;
     }
@@ -390,7 +394,7 @@ fn section(name: &str) -> bool {
         .skip(1)
         .filter(|a| {
             [
-                "apply", "noop", "servers", "autogen", "squash", "stairway", "adopt",
+                "apply", "noop", "servers", "autogen", "squash", "stairway", "adopt", "catalog",
             ]
             .contains(&a.as_str())
         })

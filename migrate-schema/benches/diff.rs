@@ -29,6 +29,8 @@ fn wide(n: usize, changed: bool) -> Schema {
             t.primary_key = Some(PrimaryKey {
                 name: Some(format!("{name}_pkey")),
                 columns: vec!["id".into()],
+                comment: None,
+                deferrable: None,
             });
             t.indexes.push(Index {
                 name: format!("{name}_label_idx"),
@@ -37,6 +39,9 @@ fn wide(n: usize, changed: bool) -> Schema {
                 include: Vec::new(),
                 predicate: None,
                 method: None,
+                comment: None,
+                nulls_not_distinct: false,
+                storage: None,
             });
             if i > 0 {
                 t.foreign_keys.push(ForeignKey {
@@ -46,6 +51,8 @@ fn wide(n: usize, changed: bool) -> Schema {
                     referenced_columns: vec!["id".into()],
                     on_delete: Default::default(),
                     on_update: Default::default(),
+                    match_full: false,
+                    not_valid: false,
                 });
             }
             t

@@ -119,6 +119,7 @@ fn apply_one(s: &mut Schema, change: &Change) -> Result<(), String> {
             &index.name,
         )?,
         SetTableComment { table, comment } => table_mut(s, table)?.comment = comment.clone(),
+        AlterTableOptions { table, to, .. } => table_mut(s, table)?.options = to.clone(),
         CreateObject { object } => s.other_objects.push(object.clone()),
         DropObject { object } => {
             let name = format!("{} {}", object.kind, object.name);

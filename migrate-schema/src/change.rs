@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Check, Column, EnumType, ForeignKey, Index, OtherObject, PrimaryKey, QualifiedName, Table,
-    Unique,
+    TableOptions, Unique,
 };
 
 /// One schema change. Table names are the names the table has at the point
@@ -195,6 +195,16 @@ pub enum Change {
         /// The new comment; `None` removes it.
         comment: Option<String>,
     },
+    /// Table options: MariaDB `CONVERT TO CHARACTER SET`, `ADD`/`DROP
+    /// SYSTEM VERSIONING`; SQLite `STRICT`/`WITHOUT ROWID` (a rebuild).
+    AlterTableOptions {
+        /// The table.
+        table: QualifiedName,
+        /// The options as they are.
+        from: TableOptions,
+        /// The options as they should be.
+        to: TableOptions,
+    },
 }
 
 /// Where [`Change::AddEnumValue`] puts its label.
@@ -230,7 +240,8 @@ impl Change {
             | DropCheck { table, .. }
             | CreateIndex { table, .. }
             | DropIndex { table, .. }
-            | SetTableComment { table, .. } => Some(table),
+            | SetTableComment { table, .. }
+            | AlterTableOptions { table, .. } => Some(table),
             CreateSchema { .. }
             | DropSchema { .. }
             | CreateEnum { .. }
@@ -285,6 +296,7 @@ impl Change {
             CreateIndex { table, index } => format!("create index {} on {table}", index.name),
             DropIndex { table, index } => format!("drop index {} on {table}", index.name),
             SetTableComment { table, .. } => format!("comment on table {table}"),
+            AlterTableOptions { table, .. } => format!("alter options of table {table}"),
             CreateObject { object } => format!("create {} {}", object.kind, object.name),
             DropObject { object } => format!("drop {} {}", object.kind, object.name),
             ReplaceObject { to, .. } => format!("replace {} {}", to.kind, to.name),

@@ -6,10 +6,12 @@
 //!
 //! # Imports
 //!
-//! `table`, `objects` → `items`, `plan`
+//! `table`, `objects` → `options`, `order` → `items`, `plan`
 
 mod items;
 mod objects;
+mod options;
+mod order;
 mod plan;
 mod table;
 
@@ -100,15 +102,17 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     dropped.sort_by(|a, b| a.name.cmp(&b.name));
 
     let retyped = table::retyped_columns(&pairs, &renames);
+    let mut column_orders = Vec::new();
     for (cur, des) in &pairs {
-        table::diff_table(cur, des, &renames, &retyped, &mut plan);
+        column_orders.extend(table::diff_table(cur, des, &renames, &retyped, &mut plan));
     }
     drop_tables(&dropped, &mut plan);
     create_tables(&created, &mut plan);
     suggest_table_renames(&dropped, &created, &mut plan);
     let touched = objects::touched_tables(&plan, &renames.tables);
     let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
-    let not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
+    let mut not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
+    not_generated.extend(column_orders);
 
     let (changes, notes) = plan.finish();
     Diff {
@@ -318,8 +322,17 @@ fn create_tables(created: &[&Table], plan: &mut Plan) {
         let mut table = (*des).clone();
         let foreign_keys = std::mem::take(&mut table.foreign_keys);
         let indexes = std::mem::take(&mut table.indexes);
+        // PostgreSQL takes `NOT VALID` only in `ALTER TABLE ... ADD`.
+        let (not_valid, checks) = std::mem::take(&mut table.checks)
+            .into_iter()
+            .partition(|c| c.not_valid);
+        table.checks = checks;
         let name = table.name.clone();
         plan.push(Phase::CreateTables, Change::CreateTable { table });
+        for check in not_valid {
+            let table = name.clone();
+            plan.push(Phase::AddConstraints, Change::AddCheck { table, check });
+        }
         for index in indexes {
             let table = name.clone();
             plan.push(Phase::AddConstraints, Change::CreateIndex { table, index });

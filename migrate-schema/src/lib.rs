@@ -119,9 +119,10 @@ pub use error::{HintError, HintErrorKind, NotRecreatable};
 pub use hints::{rename_hints, Hints};
 pub use links::link_dependencies;
 pub use model::{
-    normalize_type, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Generated,
-    GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind, OtherObject,
-    PrimaryKey, QualifiedName, Schema, SortOrder, Table, TypeShape, Unique,
+    normalize_type, Check, Column, ColumnType, Deferral, Dialect, EnumType, FkAction, ForeignKey,
+    Generated, GeneratedKind, Identity, Index, IndexKey, IndexPart, NullsOrder, ObjectKind,
+    OtherObject, PrimaryKey, QualifiedName, Schema, SortOrder, Table, TableOptions, TypeShape,
+    Unique,
 };
 pub use render::database;
 pub use render::quote;

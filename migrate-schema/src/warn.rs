@@ -186,6 +186,19 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
                     );
                 }
             }
+            Change::AlterTableOptions { table, from, to } if from.charset_differs(to) => {
+                // The columns that follow the table's default are converted.
+                let (old, new) = (from.collation.as_deref(), to.collation.as_deref());
+                if let Some(loss) = loss::charset_loss(old, new) {
+                    warn(WarningKind::DataLoss, table.to_string(), &loss);
+                }
+                warn(
+                    WarningKind::TableRewrite,
+                    table.to_string(),
+                    "CONVERT TO CHARACTER SET copies the table, blocking writes, and changes \
+                     how its text columns compare and sort (unique keys may then collide)",
+                );
+            }
             Change::CreateIndex { table, index } if pg && !created.contains(table) => warn(
                 WarningKind::Lock,
                 format!("{table} (index {})", index.name),

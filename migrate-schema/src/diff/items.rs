@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use crate::model::{Check, FkAction, ForeignKey, Index, IndexPart, QualifiedName, Unique};
+use crate::model::{
+    Check, Deferral, FkAction, ForeignKey, Index, IndexPart, QualifiedName, Unique,
+};
 
 /// A constraint or index, as far as matching goes.
 pub(crate) trait Item {
@@ -21,17 +23,28 @@ pub(crate) trait Item {
 }
 
 impl Item for Unique {
-    type Key = Vec<String>;
+    type Key = (Vec<String>, bool, Option<Deferral>);
     fn item_name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     fn key(&self) -> Self::Key {
-        self.columns.clone()
+        (
+            self.columns.clone(),
+            self.nulls_not_distinct,
+            self.deferrable,
+        )
     }
 }
 
 impl Item for ForeignKey {
-    type Key = (Vec<String>, QualifiedName, Vec<String>, FkAction, FkAction);
+    type Key = (
+        Vec<String>,
+        QualifiedName,
+        Vec<String>,
+        FkAction,
+        FkAction,
+        (bool, bool),
+    );
     fn item_name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -42,22 +55,35 @@ impl Item for ForeignKey {
             self.referenced_columns.clone(),
             self.on_delete,
             self.on_update,
+            (self.match_full, self.not_valid),
         )
     }
 }
 
 impl Item for Check {
-    type Key = String;
+    type Key = (String, bool, bool);
     fn item_name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     fn key(&self) -> Self::Key {
-        self.expression.clone()
+        (self.expression.clone(), self.no_inherit, self.not_valid)
     }
 }
 
+/// What an index is besides its parts: `NULLS NOT DISTINCT`, storage
+/// parameters and comment (a comment change recreates the index: there is
+/// no change for a comment alone yet).
+type IndexExtras = (bool, Option<String>, Option<String>);
+
 impl Item for Index {
-    type Key = (bool, Vec<IndexPart>, Vec<String>, Option<String>, String);
+    type Key = (
+        bool,
+        Vec<IndexPart>,
+        Vec<String>,
+        Option<String>,
+        String,
+        IndexExtras,
+    );
     const MATCH_BY_CONTENT: bool = false;
     fn item_name(&self) -> Option<&str> {
         Some(&self.name)
@@ -69,6 +95,11 @@ impl Item for Index {
             self.include.clone(),
             self.predicate.clone(),
             self.method_or_default(),
+            (
+                self.nulls_not_distinct,
+                self.storage.clone(),
+                self.comment.clone(),
+            ),
         )
     }
 }
@@ -154,6 +185,8 @@ mod tests {
         Unique {
             name: name.map(str::to_string),
             columns: columns.iter().map(|c| c.to_string()).collect(),
+            nulls_not_distinct: false,
+            deferrable: None,
         }
     }
 

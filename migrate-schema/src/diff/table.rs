@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::items::{unmatched, unmatched_unless, Item};
 use super::plan::{Phase, Plan};
-use crate::change::Change;
+use crate::change::{Change, NotGenerated};
 use crate::hints::Hints;
 use crate::model::{Column, ForeignKey, IndexKey, QualifiedName, Table};
 
@@ -111,24 +111,31 @@ pub(crate) fn retyped_columns(
     out
 }
 
+/// Pushes the changes inside one table; returns the column-order
+/// difference no change makes, if any.
 pub(crate) fn diff_table(
     cur: &Table,
     des: &Table,
     renames: &Renames,
     retyped: &HashSet<(QualifiedName, String)>,
     plan: &mut Plan,
-) {
+) -> Option<NotGenerated> {
     let name = &des.name;
     if cur.name != des.name {
         let (from, to) = (cur.name.clone(), name.clone());
         plan.push(Phase::RenameTables, Change::RenameTable { from, to });
     }
     let translated = renames.translate(cur, name);
-    diff_columns(cur, &translated, des, plan);
+    let converted = super::options::diff_options(cur, des, plan);
+    diff_columns(cur, &translated, des, converted, plan);
+    let order = super::order::column_order(&translated, des, plan);
 
-    if translated.primary_key.as_ref().map(|k| &k.columns)
-        != des.primary_key.as_ref().map(|k| &k.columns)
-    {
+    let key_of = |t: &Table| {
+        t.primary_key
+            .as_ref()
+            .map(|k| (k.columns.clone(), k.comment.clone(), k.deferrable))
+    };
+    if key_of(&translated) != key_of(des) {
         if let Some(key) = cur.primary_key.clone() {
             let table = cur.name.clone();
             plan.push(
@@ -255,6 +262,7 @@ pub(crate) fn diff_table(
         let (table, comment) = (name.clone(), des.comment.clone());
         plan.push(Phase::Comments, Change::SetTableComment { table, comment });
     }
+    order
 }
 
 /// Pushes a drop for each `drops` index into `cur` and an add for each `adds`
@@ -277,7 +285,7 @@ fn push_pairs<T: Item>(
     }
 }
 
-fn diff_columns(cur: &Table, translated: &Table, des: &Table, plan: &mut Plan) {
+fn diff_columns(cur: &Table, translated: &Table, des: &Table, converted: bool, plan: &mut Plan) {
     let name = &des.name;
     let wanted: HashMap<&str, &Column> = des.columns.iter().map(|c| (c.name.as_str(), c)).collect();
     let mut kept: HashMap<&str, ()> = HashMap::new();
@@ -297,7 +305,11 @@ fn diff_columns(cur: &Table, translated: &Table, des: &Table, plan: &mut Plan) {
                 Change::RenameColumn { table, from, to },
             );
         }
-        if !same_column(now, to) {
+        // A conversion also turns TEXT into MEDIUMTEXT when the new
+        // character set takes more bytes: those are set back too.
+        let reconverted =
+            converted && (to.collation.is_some() || to.data_type.normalized.contains("text"));
+        if !same_column(now, to) || reconverted {
             // A column losing its identity (MySQL's AUTO_INCREMENT) changes
             // before the key drops: MySQL refuses to drop the primary key of
             // an auto-increment column. Only when neither the table nor the

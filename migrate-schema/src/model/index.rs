@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::options::is_false;
+
 /// An index that backs no constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Index {
@@ -25,6 +27,16 @@ pub struct Index {
     /// `None` means the engine's default, compared equal to `btree`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// PostgreSQL 15's `NULLS NOT DISTINCT` on a unique index.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+    /// PostgreSQL storage parameters as the catalog lists them, joined by
+    /// `, ` (`fillfactor=70`): written `WITH (...)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<String>,
+    /// `COMMENT ON INDEX` (PostgreSQL) or the index's `COMMENT` (MariaDB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl Index {
@@ -58,6 +70,13 @@ pub struct IndexPart {
     /// (bytes for binary types) of the column the index holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix_length: Option<u32>,
+    /// PostgreSQL operator class other than the type's default
+    /// (`text_pattern_ops`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+    /// PostgreSQL per-part `COLLATE` other than the column's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
 }
 
 impl IndexPart {
@@ -77,6 +96,8 @@ impl IndexPart {
             order: SortOrder::Asc,
             nulls: None,
             prefix_length: None,
+            opclass: None,
+            collation: None,
         }
     }
 
@@ -112,7 +133,9 @@ impl IndexPart {
     pub fn plain_column(&self) -> Option<&str> {
         let plain = self.order == SortOrder::Asc
             && self.normalized_nulls().is_none()
-            && self.prefix_length.is_none();
+            && self.prefix_length.is_none()
+            && self.opclass.is_none()
+            && self.collation.is_none();
         self.column_name().filter(|_| plain)
     }
 

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColumnType, Index, QualifiedName};
+use super::options::is_false;
+use super::{ColumnType, Index, QualifiedName, TableOptions};
 
 /// A table as the catalog describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +30,9 @@ pub struct Table {
     /// The table comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Character set, collation, versioning, `STRICT`, `WITHOUT ROWID`.
+    #[serde(default, skip_serializing_if = "TableOptions::is_default")]
+    pub options: TableOptions,
 }
 
 impl Table {
@@ -43,6 +47,7 @@ impl Table {
             checks: Vec::new(),
             indexes: Vec::new(),
             comment: None,
+            options: TableOptions::default(),
         }
     }
 
@@ -144,7 +149,7 @@ pub enum GeneratedKind {
     Virtual,
 }
 
-/// A primary key. Only its columns are compared.
+/// A primary key. Its columns and comment are compared, not its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimaryKey {
     /// The constraint name, if the catalog has one.
@@ -152,6 +157,32 @@ pub struct PrimaryKey {
     pub name: Option<String>,
     /// Key columns in order.
     pub columns: Vec<String>,
+    /// MariaDB/MySQL: the key's `COMMENT '...'`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// PostgreSQL: `DEFERRABLE INITIALLY ...`; `None` is not deferrable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
+}
+
+/// When a deferrable constraint is checked unless a transaction says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferral {
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    Immediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    Deferred,
+}
+
+impl Deferral {
+    /// The SQL words after the constraint.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Deferral::Immediate => "DEFERRABLE INITIALLY IMMEDIATE",
+            Deferral::Deferred => "DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
 }
 
 /// A unique constraint.
@@ -162,6 +193,12 @@ pub struct Unique {
     pub name: Option<String>,
     /// Columns in order.
     pub columns: Vec<String>,
+    /// PostgreSQL 15's `NULLS NOT DISTINCT`: two NULLs collide.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+    /// PostgreSQL: `DEFERRABLE INITIALLY ...`; `None` is not deferrable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
 }
 
 /// A foreign key.
@@ -182,6 +219,13 @@ pub struct ForeignKey {
     /// `ON UPDATE` action.
     #[serde(default)]
     pub on_update: FkAction,
+    /// PostgreSQL's `MATCH FULL` (a row with some but not all key columns
+    /// NULL is refused); `false` is `MATCH SIMPLE`, every engine's default.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub match_full: bool,
+    /// PostgreSQL: added `NOT VALID`, rows before it never checked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
 }
 
 /// A referential action.
@@ -222,4 +266,10 @@ pub struct Check {
     pub name: Option<String>,
     /// The expression as the catalog prints it, without the `CHECK (...)` around it.
     pub expression: String,
+    /// PostgreSQL's `NO INHERIT`: the check does not pass to child tables.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_inherit: bool,
+    /// PostgreSQL: added `NOT VALID`, rows before it never checked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
 }

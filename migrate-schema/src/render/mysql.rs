@@ -10,12 +10,63 @@ use super::sql::{
 };
 use super::Context;
 use crate::change::Change;
-use crate::model::{Column, Dialect, QualifiedName, Table};
+use crate::model::{Column, Dialect, QualifiedName, Table, TableOptions};
 
 const D: Dialect = Dialect::MySql;
 
 /// The statements for one change, and notes on what MySQL cannot express.
-pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -> Vec<String> {
+/// An `ALTER TABLE` of a system-versioned table runs with the setting
+/// MariaDB wants for it (it refuses with error 4119 otherwise), history rows
+/// kept as they are; per statement, as a draft may run on several sessions.
+pub(crate) fn render(change: &Change, ctx: &Context, notes: &mut Vec<String>) -> Vec<String> {
+    let mut out = statements(change, ctx, notes);
+    if on_versioned_table(change, ctx) {
+        for sql in &mut out {
+            if sql.starts_with("ALTER TABLE") {
+                sql.insert_str(
+                    0,
+                    "SET STATEMENT system_versioning_alter_history = KEEP FOR ",
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Whether `change` alters a table that is system-versioned before or
+/// after the draft (the versioning itself changes without the setting).
+fn on_versioned_table(change: &Change, ctx: &Context) -> bool {
+    if matches!(
+        change,
+        Change::CreateTable { .. } | Change::DropTable { .. } | Change::AlterTableOptions { .. }
+    ) {
+        return false;
+    }
+    change.table().is_some_and(|name| {
+        [ctx.current, ctx.desired]
+            .iter()
+            .filter_map(|s| s.table(name))
+            .any(|t| t.options.system_versioning)
+    })
+}
+
+/// Whether the primary key of `table` is dropped and added again on the
+/// same columns (another comment): one statement does both, which a
+/// foreign key referencing the key lets through, where a lone `DROP PRIMARY
+/// KEY` is refused.
+fn key_recommented(ctx: &Context, table: &QualifiedName) -> bool {
+    let dropped = ctx.changes.iter().find_map(|c| match c {
+        Change::DropPrimaryKey { table: t, key } if t == table => Some(&key.columns),
+        _ => None,
+    });
+    let added = ctx.changes.iter().find_map(|c| match c {
+        Change::AddPrimaryKey { table: t, key } if t == table => Some(&key.columns),
+        _ => None,
+    });
+    dropped.is_some() && dropped == added
+}
+
+fn statements(change: &Change, ctx: &Context, notes: &mut Vec<String>) -> Vec<String> {
     use Change::*;
     match change {
         CreateSchema { .. }
@@ -49,9 +100,15 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
                 column_def(to)
             )]
         }
+        AddPrimaryKey { table, key } if key_recommented(ctx, table) => vec![format!(
+            "{} DROP PRIMARY KEY, ADD {};",
+            alter(table),
+            primary_key(D, key)
+        )],
         AddPrimaryKey { table, key } => {
             vec![add_constraint(D, table, &primary_key(D, key))]
         }
+        DropPrimaryKey { table, .. } if key_recommented(ctx, table) => vec![],
         DropPrimaryKey { table, .. } => vec![format!("{} DROP PRIMARY KEY;", alter(table))],
         AddUnique { table, unique: u } => vec![add_constraint(D, table, &unique(D, u))],
         DropUnique { table, unique } => {
@@ -105,8 +162,13 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
                     change.describe()
                 ));
             }
+            let comment = index
+                .comment
+                .as_ref()
+                .map(|c| format!(" COMMENT {}", literal(D, c)))
+                .unwrap_or_default();
             vec![format!(
-                "CREATE {kind}INDEX {} ON {} {}{using};",
+                "CREATE {kind}INDEX {} ON {} {}{using}{comment};",
                 ident(D, &index.name),
                 qualified(D, table),
                 index_parts(D, &index.parts)
@@ -121,7 +183,33 @@ pub(crate) fn render(change: &Change, _ctx: &Context, notes: &mut Vec<String>) -
             alter(table),
             literal(D, comment.as_deref().unwrap_or(""))
         )],
+        AlterTableOptions { table, from, to } => table_options(table, from, to),
     }
+}
+
+/// A new default character set converts the columns too (`CONVERT TO`,
+/// not `DEFAULT CHARSET`, which would leave them as they were); back to the
+/// database's default is `CONVERT TO CHARACTER SET DEFAULT`.
+fn table_options(table: &QualifiedName, from: &TableOptions, to: &TableOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    if from.charset_differs(to) {
+        let target = match (&to.charset, &to.collation) {
+            (Some(cs), Some(co)) => format!("{cs} COLLATE {co}"),
+            (Some(cs), None) => cs.clone(),
+            (None, Some(co)) => format!("{} COLLATE {co}", co.split('_').next().unwrap_or(co)),
+            (None, None) => "DEFAULT".into(),
+        };
+        out.push(format!(
+            "{} CONVERT TO CHARACTER SET {target};",
+            alter(table)
+        ));
+    }
+    match (from.system_versioning, to.system_versioning) {
+        (false, true) => out.push(format!("{} ADD SYSTEM VERSIONING;", alter(table))),
+        (true, false) => out.push(format!("{} DROP SYSTEM VERSIONING;", alter(table))),
+        _ => {}
+    }
+    out
 }
 
 fn alter(table: &QualifiedName) -> String {
@@ -131,11 +219,19 @@ fn alter(table: &QualifiedName) -> String {
 fn create(table: &Table) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
     lines.extend(table_constraints(D, table, false, &[]));
-    let tail = table
-        .comment
-        .as_ref()
-        .map(|c| format!(" COMMENT = {}", literal(D, c)))
-        .unwrap_or_default();
+    let mut tail = String::new();
+    if let Some(charset) = &table.options.charset {
+        tail.push_str(&format!(" DEFAULT CHARSET={charset}"));
+    }
+    if let Some(collation) = &table.options.collation {
+        tail.push_str(&format!(" COLLATE={collation}"));
+    }
+    if let Some(comment) = &table.comment {
+        tail.push_str(&format!(" COMMENT = {}", literal(D, comment)));
+    }
+    if table.options.system_versioning {
+        tail.push_str(" WITH SYSTEM VERSIONING");
+    }
     create_table(D, &table.name, &lines, &tail)
 }
 

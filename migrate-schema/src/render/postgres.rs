@@ -5,7 +5,7 @@ use super::object_ddl::{create_object, drop_object, replace_object};
 use super::quote::{ident, literal, qualified};
 use super::sql::{
     add_column, add_constraint, alter_table, check, collate, columns, create_table, drop_column,
-    drop_constraint, drop_index, drop_table, foreign_key, generated, index_parts,
+    drop_constraint, drop_index, drop_table, foreign_key, generated, index_name, index_parts,
     postgres_default_name, primary_key, rename_column, table_constraints, unique,
 };
 use super::Context;
@@ -155,13 +155,31 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
                 .as_ref()
                 .map(|p| format!(" WHERE {p}"))
                 .unwrap_or_default();
-            vec![format!(
-                "CREATE {}INDEX {} ON {}{using} {}{include}{predicate};",
+            let nulls = if index.nulls_not_distinct {
+                " NULLS NOT DISTINCT"
+            } else {
+                ""
+            };
+            let storage = index
+                .storage
+                .as_ref()
+                .map(|s| format!(" WITH ({s})"))
+                .unwrap_or_default();
+            let mut out = vec![format!(
+                "CREATE {}INDEX {} ON {}{using} {}{include}{nulls}{storage}{predicate};",
                 if index.unique { "UNIQUE " } else { "" },
                 ident(D, &index.name),
                 qualified(D, table),
                 index_parts(D, &index.parts)
-            )]
+            )];
+            if let Some(comment) = &index.comment {
+                out.push(format!(
+                    "COMMENT ON INDEX {} IS {};",
+                    qualified(D, &index_name(table, &index.name)),
+                    literal(D, comment)
+                ));
+            }
+            out
         }
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
         CreateObject { object } => create_object(object, D),
@@ -174,6 +192,8 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
                 .as_deref()
                 .map_or("NULL".to_string(), |c| literal(D, c))
         )],
+        // No PostgreSQL reader fills table options.
+        AlterTableOptions { .. } => vec![],
     }
 }
 

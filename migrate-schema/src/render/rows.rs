@@ -319,6 +319,8 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: FkAction::NoAction,
             on_update: FkAction::NoAction,
+            match_full: false,
+            not_valid: false,
         });
         let schema = Schema {
             tables: vec![posts, users],

@@ -1,9 +1,9 @@
 //! Pieces of SQL every dialect shares: constraint clauses, the
 //! `CREATE TABLE` frame and the `ALTER TABLE` statements all three spell alike.
 
-use super::quote::{ident, qualified};
+use super::quote::{ident, literal, qualified};
 use crate::model::{
-    Check, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexKey, IndexPart,
+    Check, Deferral, Dialect, FkAction, ForeignKey, Generated, GeneratedKind, IndexKey, IndexPart,
     NullsOrder, PrimaryKey, QualifiedName, SortOrder, Table, Unique,
 };
 
@@ -20,30 +20,69 @@ pub(crate) fn constraint(dialect: Dialect, name: &Option<String>) -> String {
 }
 
 /// `[CONSTRAINT "name" ]PRIMARY KEY (...)`. MySQL calls every primary key
-/// `PRIMARY` whatever it is given, so no name is written there.
+/// `PRIMARY` whatever it is given, so no name is written there; its key
+/// may carry a `COMMENT`.
 pub(crate) fn primary_key(dialect: Dialect, key: &PrimaryKey) -> String {
     let name = match dialect {
         Dialect::MySql => String::new(),
         Dialect::Postgres | Dialect::Sqlite => constraint(dialect, &key.name),
     };
-    format!("{name}PRIMARY KEY {}", columns(dialect, &key.columns))
-}
-
-/// `[CONSTRAINT "name" ]UNIQUE (...)`.
-pub(crate) fn unique(dialect: Dialect, unique: &Unique) -> String {
+    let comment = match (&key.comment, dialect) {
+        (Some(c), Dialect::MySql) => format!(" COMMENT {}", literal(dialect, c)),
+        _ => String::new(),
+    };
     format!(
-        "{}UNIQUE {}",
-        constraint(dialect, &unique.name),
-        columns(dialect, &unique.columns)
+        "{name}PRIMARY KEY {}{comment}{}",
+        columns(dialect, &key.columns),
+        deferral(dialect, key.deferrable)
     )
 }
 
-/// `[CONSTRAINT "name" ]CHECK (expression)`.
-pub(crate) fn check(dialect: Dialect, check: &Check) -> String {
+/// ` DEFERRABLE INITIALLY ...` (PostgreSQL) or nothing.
+fn deferral(dialect: Dialect, deferrable: Option<Deferral>) -> String {
+    match (deferrable, dialect) {
+        (Some(d), Dialect::Postgres) => format!(" {}", d.sql()),
+        _ => String::new(),
+    }
+}
+
+/// ` NOT VALID` (PostgreSQL, which takes it in `ALTER TABLE ... ADD` only)
+/// or nothing.
+fn not_valid(dialect: Dialect, not_valid: bool) -> &'static str {
+    if not_valid && dialect == Dialect::Postgres {
+        " NOT VALID"
+    } else {
+        ""
+    }
+}
+
+/// `[CONSTRAINT "name" ]UNIQUE [NULLS NOT DISTINCT ](...)`.
+pub(crate) fn unique(dialect: Dialect, unique: &Unique) -> String {
+    let nulls = if unique.nulls_not_distinct && dialect == Dialect::Postgres {
+        "NULLS NOT DISTINCT "
+    } else {
+        ""
+    };
     format!(
-        "{}CHECK ({})",
+        "{}UNIQUE {nulls}{}{}",
+        constraint(dialect, &unique.name),
+        columns(dialect, &unique.columns),
+        deferral(dialect, unique.deferrable)
+    )
+}
+
+/// `[CONSTRAINT "name" ]CHECK (expression)[ NO INHERIT]`.
+pub(crate) fn check(dialect: Dialect, check: &Check) -> String {
+    let no_inherit = if check.no_inherit && dialect == Dialect::Postgres {
+        " NO INHERIT"
+    } else {
+        ""
+    };
+    format!(
+        "{}CHECK ({}){no_inherit}{}",
         constraint(dialect, &check.name),
-        check.expression
+        check.expression,
+        not_valid(dialect, check.not_valid)
     )
 }
 
@@ -56,12 +95,16 @@ pub(crate) fn foreign_key(dialect: Dialect, fk: &ForeignKey) -> String {
         qualified(dialect, &fk.referenced_table),
         columns(dialect, &fk.referenced_columns),
     );
+    if fk.match_full && dialect == Dialect::Postgres {
+        sql.push_str(" MATCH FULL");
+    }
     if fk.on_delete != FkAction::NoAction {
         sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
     }
     if fk.on_update != FkAction::NoAction {
         sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
     }
+    sql.push_str(not_valid(dialect, fk.not_valid));
     sql
 }
 
@@ -85,6 +128,15 @@ fn index_part(dialect: Dialect, part: &IndexPart) -> String {
         (part.prefix_length, dialect, &part.key)
     {
         sql.push_str(&format!("({length})"));
+    }
+    if dialect == Dialect::Postgres {
+        if let Some(collation) = &part.collation {
+            sql.push_str(&collate(dialect, collation));
+        }
+        if let Some(opclass) = &part.opclass {
+            sql.push(' ');
+            sql.push_str(opclass);
+        }
     }
     if part.order == SortOrder::Desc {
         sql.push_str(" DESC");
@@ -266,6 +318,8 @@ mod tests {
         let key = PrimaryKey {
             name: Some("pk".into()),
             columns: vec!["id".into()],
+            comment: None,
+            deferrable: None,
         };
         assert_eq!(primary_key(Dialect::MySql, &key), "PRIMARY KEY (`id`)");
         assert_eq!(
@@ -277,6 +331,8 @@ mod tests {
             uniques: vec![Unique {
                 name: None,
                 columns: vec!["a".into()],
+                nulls_not_distinct: false,
+                deferrable: None,
             }],
             ..Table::new("t")
         };

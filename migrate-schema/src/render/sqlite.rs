@@ -231,7 +231,8 @@ fn needs_rebuild(change: &Change, tables: &Tables) -> bool {
         | AddCheck { .. }
         | DropCheck { .. }
         | AddForeignKey { .. }
-        | DropForeignKey { .. } => true,
+        | DropForeignKey { .. }
+        | AlterTableOptions { .. } => true,
         AddColumn { column, .. } => !can_add(column),
         DropColumn { table, column } => {
             let current = tables.renamed_from.get(table).unwrap_or(table);
@@ -324,7 +325,8 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
         | AddUnique { .. }
         | DropUnique { .. }
         | AddCheck { .. }
-        | DropCheck { .. } => {
+        | DropCheck { .. }
+        | AlterTableOptions { .. } => {
             // Always part of a rebuild, which `needs_rebuild` decides.
             vec![]
         }

@@ -87,6 +87,8 @@ impl T {
         self.t.primary_key = Some(PrimaryKey {
             name: None,
             columns: strings(columns),
+            comment: None,
+            deferrable: None,
         });
         self
     }
@@ -94,6 +96,8 @@ impl T {
         self.t.uniques.push(Unique {
             name: name.map(Into::into),
             columns: strings(columns),
+            nulls_not_distinct: false,
+            deferrable: None,
         });
         self
     }
@@ -121,6 +125,8 @@ impl T {
             referenced_columns: strings(to_columns),
             on_delete,
             on_update: FkAction::NoAction,
+            match_full: false,
+            not_valid: false,
         });
         self
     }
@@ -128,6 +134,8 @@ impl T {
         self.t.checks.push(Check {
             name: name.map(Into::into),
             expression: expression.into(),
+            no_inherit: false,
+            not_valid: false,
         });
         self
     }
@@ -143,6 +151,9 @@ impl T {
             include: Vec::new(),
             predicate: None,
             method: None,
+            comment: None,
+            nulls_not_distinct: false,
+            storage: None,
         });
         self
     }

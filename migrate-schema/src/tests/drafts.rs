@@ -230,6 +230,9 @@ fn indexes_on_new_tables_take_no_lock_warning() {
         include: Vec::new(),
         predicate: None,
         method: None,
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     });
     let up = draft(&cur, &des, &hints, Dialect::Postgres);
     assert!(up.warnings.is_empty(), "{:?}", up.warnings);

@@ -14,6 +14,9 @@ fn with_parts(d: Dialect, parts: Vec<IndexPart>) -> Schema {
         include: Vec::new(),
         predicate: None,
         method: None,
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     let t = table(d, "ev")
         .id()

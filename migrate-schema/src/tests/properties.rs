@@ -86,6 +86,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                     t.primary_key = Some(PrimaryKey {
                         name: None,
                         columns: cols[..pk].to_vec(),
+                        comment: None,
+                        deferrable: None,
                     });
                 }
                 for (i, c) in cols.iter().enumerate() {
@@ -94,6 +96,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                         (true, 0) => t.uniques.push(Unique {
                             name: (i % 2 == 0).then(|| format!("{name}_{c}_key")),
                             columns: vec![c.clone()],
+                            nulls_not_distinct: false,
+                            deferrable: None,
                         }),
                         (true, k) => t.indexes.push(Index {
                             name: format!("{name}_{c}_idx"),
@@ -102,6 +106,9 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                             include: Vec::new(),
                             predicate: (k == 3).then(|| format!("{c} IS NOT NULL")),
                             method: None,
+                            comment: None,
+                            nulls_not_distinct: false,
+                            storage: None,
                         }),
                         _ => {}
                     }
@@ -111,6 +118,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                     t.checks.push(Check {
                         name: Some(format!("{name}_check")),
                         expression,
+                        no_inherit: false,
+                        not_valid: false,
                     });
                 }
                 if let Some(target) = TABLES.get(fk_to) {
@@ -125,6 +134,8 @@ fn table(name: &'static str) -> impl Strategy<Value = Table> {
                             FkAction::NoAction
                         },
                         on_update: FkAction::NoAction,
+                        match_full: false,
+                        not_valid: false,
                     });
                 }
                 t.comment = comment.then(|| format!("{name} note"));

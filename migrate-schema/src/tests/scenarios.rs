@@ -243,6 +243,9 @@ pub(crate) fn partial_expression_index(d: Dialect) -> Pair {
         include: Vec::new(),
         predicate: Some("name <> ''".into()),
         method: None,
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     pair(vec![cur], vec![users(d).index_with(index).build()])
 }

@@ -177,6 +177,9 @@ pub(crate) fn pg_gin_index_and_comment_removed(d: Dialect) -> Pair {
         include: Vec::new(),
         predicate: None,
         method: Some("gin".into()),
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     let des = table(d, "docs")
         .id()
@@ -217,6 +220,9 @@ pub(crate) fn mysql_fulltext_and_hash_indexes(d: Dialect) -> Pair {
         include: Vec::new(),
         predicate: None,
         method: Some(method.into()),
+        comment: None,
+        nulls_not_distinct: false,
+        storage: None,
     };
     let des = table(d, "articles")
         .id()

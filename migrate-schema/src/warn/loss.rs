@@ -114,7 +114,7 @@ fn repertoire(charset: &str) -> u8 {
 /// A collation change to a character set that cannot hold every character
 /// of the old one. `None` on either side is the table's default, which is
 /// utf8mb4 on the servers this project targets (`character-set-server`).
-fn charset_loss(from: Option<&str>, to: Option<&str>) -> Option<String> {
+pub(crate) fn charset_loss(from: Option<&str>, to: Option<&str>) -> Option<String> {
     let old = from.map_or("utf8mb4", charset);
     let new = to.map_or("utf8mb4", charset);
     if old.eq_ignore_ascii_case(new) {

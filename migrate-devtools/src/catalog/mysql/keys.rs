@@ -13,13 +13,13 @@ use sqlx::mysql::MySqlRow;
 use super::{number, text, Server, Tables};
 
 const STATISTICS_MARIADB: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS SIGNED), \
-     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, NULL \
+     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, NULL, INDEX_COMMENT \
      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
 /// MySQL 8.0.13+: functional key parts have no column but an `EXPRESSION`.
 const STATISTICS_MYSQL8: &str = "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS SIGNED), \
-     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, EXPRESSION \
+     COLUMN_NAME, CAST(SUB_PART AS SIGNED), COLLATION, INDEX_TYPE, EXPRESSION, INDEX_COMMENT \
      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
      ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 
@@ -142,6 +142,8 @@ async fn read_foreign_keys(
             referenced_columns: vec![referenced_column],
             on_delete,
             on_update,
+            match_full: false,
+            not_valid: false,
         };
         current = Some((table, fk));
     }
@@ -177,6 +179,8 @@ async fn read_checks(
         table.checks.push(Check {
             name: Some(name),
             expression,
+            no_inherit: false,
+            not_valid: false,
         });
     }
     Ok(())
@@ -221,6 +225,7 @@ struct Part {
     descending: bool,
     index_type: String,
     expression: Option<String>,
+    comment: Option<String>,
 }
 
 impl Part {
@@ -234,6 +239,7 @@ impl Part {
             descending: text(row, 5)?.as_deref() == Some("D"),
             index_type: text(row, 6)?.unwrap_or_default().to_ascii_lowercase(),
             expression: text(row, 7)?,
+            comment: text(row, 8)?.filter(|c| !c.is_empty()),
         })
     }
 
@@ -268,6 +274,7 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
     };
     let name = first.index.clone();
     let unique = first.unique;
+    let comment = first.comment.clone();
     let method = match first.index_type.as_str() {
         "btree" | "" => None,
         other => Some(other.to_string()),
@@ -282,14 +289,21 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
             table.primary_key = Some(PrimaryKey {
                 name: Some(name),
                 columns,
+                comment,
+                deferrable: None,
             });
         }
         // A unique key on plain columns is a unique constraint to MySQL
         // (`TABLE_CONSTRAINTS` lists `CREATE UNIQUE INDEX` ones too).
-        Some(columns) if unique && method.is_none() => table.uniques.push(Unique {
-            name: Some(name),
-            columns,
-        }),
+        // A commented one is an index, whose comment the model holds.
+        Some(columns) if unique && method.is_none() && comment.is_none() => {
+            table.uniques.push(Unique {
+                name: Some(name),
+                columns,
+                nulls_not_distinct: false,
+                deferrable: None,
+            })
+        }
         _ => table.indexes.push(Index {
             name,
             unique,
@@ -297,6 +311,9 @@ fn add_index(tables: &mut Tables<'_>, parts: Vec<Part>) {
             include: Vec::new(),
             predicate: None,
             method,
+            comment,
+            nulls_not_distinct: false,
+            storage: None,
         }),
     }
 }

@@ -65,10 +65,14 @@ impl Server {
     }
 }
 
-/// MariaDB's system-versioned tables are read as plain tables (the model has
-/// no versioning); its sequences are listed as objects.
+/// MariaDB's system-versioned tables are tables with an option; its
+/// sequences are listed as objects. The character set and collation are
+/// kept only when they are not the database's default, so that a table
+/// written without them reads the same in any database.
 const TABLES: &str = "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, TABLE_COLLATION, \
-            IF(ENGINE = @@default_storage_engine, NULL, ENGINE) \
+            IF(ENGINE = @@default_storage_engine, NULL, ENGINE), \
+            IF(TABLE_COLLATION = @@collation_database, NULL, \
+               SUBSTRING_INDEX(TABLE_COLLATION, '_', 1)) \
      FROM information_schema.TABLES \
      WHERE TABLE_SCHEMA = DATABASE() \
        AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') \
@@ -103,6 +107,11 @@ pub(crate) async fn read(
         }
         let mut table = Table::new(QualifiedName::new(name.clone()));
         table.comment = text(&row, 2)?.filter(|c| !c.is_empty());
+        table.options.system_versioning = text(&row, 1)?.as_deref() == Some("SYSTEM VERSIONED");
+        if let Some(charset) = text(&row, 5)? {
+            table.options.charset = Some(charset);
+            table.options.collation = text(&row, 3)?;
+        }
         if let Some(engine) = text(&row, 4)? {
             // Another engine than the server's default: a table setting,
             // which drafts write as `ALTER TABLE t ENGINE=...`.

@@ -7,6 +7,8 @@
 //! as whoever migrates), and so is an event's `STARTS`, which defaults to
 //! the moment it was created and so differs between any two databases.
 
+use std::collections::HashMap;
+
 use migrate_schema::{quote, Dialect, ObjectKind, OtherObject, QualifiedName, Schema};
 
 use super::text;
@@ -23,13 +25,7 @@ macro_rules! objects_query {
              FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() \
              UNION ALL SELECT LOWER(r.ROUTINE_TYPE), r.ROUTINE_NAME, CONCAT('CREATE ', \
                r.ROUTINE_TYPE, ' `', REPLACE(r.ROUTINE_NAME, '`', '``'), '`(', \
-               COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(' ', \
-                   IF(r.ROUTINE_TYPE = 'PROCEDURE', p.PARAMETER_MODE, NULL), \
-                   CONCAT('`', REPLACE(p.PARAMETER_NAME, '`', '``'), '`'), p.DTD_IDENTIFIER) \
-                 ORDER BY p.ORDINAL_POSITION SEPARATOR ', ') \
-                 FROM information_schema.PARAMETERS p \
-                 WHERE p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.SPECIFIC_NAME \
-                   AND p.ROUTINE_TYPE = r.ROUTINE_TYPE AND p.ORDINAL_POSITION > 0), ''), ')', \
+               CHAR(0 USING utf8mb4), ')', \
                IF(r.ROUTINE_TYPE = 'FUNCTION', CONCAT(' RETURNS ', r.DTD_IDENTIFIER), ''), \
                IF(r.IS_DETERMINISTIC = 'YES', ' DETERMINISTIC', ' NOT DETERMINISTIC'), \
                ' ', r.SQL_DATA_ACCESS, ' SQL SECURITY ', r.SECURITY_TYPE, \
@@ -58,6 +54,17 @@ macro_rules! objects_query {
 const MARIADB_OBJECTS: &str = objects_query!("ALGORITHM");
 const MYSQL_OBJECTS: &str = objects_query!("'UNDEFINED'");
 
+/// Routine parameters, read once and put in place of the `CHAR(0)` the
+/// query above leaves between a routine's parentheses: a subquery per
+/// routine took 1 s for 100 functions on MariaDB (each one reads
+/// `mysql.proc` again), this query 0.01 s.
+const PARAMETERS: &str = "SELECT ROUTINE_TYPE, SPECIFIC_NAME, CONCAT_WS(' ', \
+       IF(ROUTINE_TYPE = 'PROCEDURE', PARAMETER_MODE, NULL), \
+       CONCAT('`', REPLACE(PARAMETER_NAME, '`', '``'), '`'), DTD_IDENTIFIER) \
+     FROM information_schema.PARAMETERS \
+     WHERE SPECIFIC_SCHEMA = DATABASE() AND ORDINAL_POSITION > 0 \
+     ORDER BY ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION";
+
 /// Adds the views, routines, triggers and events of the current database.
 pub(super) async fn read(
     conn: &mut sqlx::MySqlConnection,
@@ -73,19 +80,36 @@ pub(super) async fn read(
     } else {
         MYSQL_OBJECTS
     };
+    let mut parameters: HashMap<(String, String), Vec<String>> = HashMap::new();
+    for row in sqlx::query(PARAMETERS).fetch_all(&mut *conn).await? {
+        let key = (
+            text(&row, 0)?.unwrap_or_default().to_ascii_lowercase(),
+            text(&row, 1)?.unwrap_or_default(),
+        );
+        parameters
+            .entry(key)
+            .or_default()
+            .push(text(&row, 2)?.unwrap_or_default());
+    }
     for row in sqlx::query(query).fetch_all(&mut *conn).await? {
-        let kind = match text(&row, 0)?.unwrap_or_default().as_str() {
+        let kind_name = text(&row, 0)?.unwrap_or_default();
+        let name = text(&row, 1)?.unwrap_or_default();
+        let mut definition = text(&row, 2)?.map(|d| d.replace(&qualifier, ""));
+        if let Some(d) = &mut definition {
+            let list = parameters
+                .get(&(kind_name.clone(), name.clone()))
+                .map(|p| p.join(", "))
+                .unwrap_or_default();
+            *d = d.replacen('\0', &list, 1);
+        }
+        let kind = match kind_name.as_str() {
             "view" => ObjectKind::View,
             "function" => ObjectKind::Function,
             "procedure" => ObjectKind::Procedure,
             "trigger" => ObjectKind::Trigger,
             other => ObjectKind::Other(other.replace('_', " ")),
         };
-        let mut object = OtherObject::new(
-            kind,
-            QualifiedName::new(text(&row, 1)?.unwrap_or_default()),
-            text(&row, 2)?.map(|d| d.replace(&qualifier, "")),
-        );
+        let mut object = OtherObject::new(kind, QualifiedName::new(name), definition);
         object.table = text(&row, 3)?.map(QualifiedName::new);
         schema.other_objects.push(object);
     }

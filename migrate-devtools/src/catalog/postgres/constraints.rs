@@ -2,8 +2,8 @@
 //! one for every index that backs no constraint.
 
 use migrate_schema::{
-    Check, FkAction, ForeignKey, Index, IndexPart, NullsOrder, ObjectKind, OtherObject, PrimaryKey,
-    SortOrder, Unique,
+    Check, Deferral, FkAction, ForeignKey, Index, IndexPart, NullsOrder, ObjectKind, OtherObject,
+    PrimaryKey, SortOrder, Unique,
 };
 use sqlx::{PgConnection, Row};
 
@@ -23,7 +23,10 @@ const CONSTRAINTS: &str = concat!(
             CASE WHEN con.contype NOT IN ('p', 'u', 'f', 'c')
                  THEN pg_get_constraintdef(con.oid, true) END,
             n.nspname::text, c.relname::text, con.confrelid::int8,
-            con.condeferrable, con.condeferred, con.convalidated
+            con.condeferrable, con.condeferred, con.convalidated,
+            con.connoinherit, con.confmatchtype::text,
+            COALESCE((SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::bool
+                      FROM pg_index ix WHERE ix.indexrelid = con.conindid), false)
      FROM pg_constraint con
      JOIN pg_class c ON c.oid = con.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -39,7 +42,14 @@ const CONSTRAINTS: &str = concat!(
 /// whose bit 0 is `DESC` and bit 1 `NULLS FIRST`; then the `INCLUDE`
 /// columns, the attributes after the key ones (always plain columns).
 /// Indexes that back a primary key, unique or exclusion constraint of their
-/// table are the constraint's, not listed again.
+/// table are the constraint's, not listed again. Then `NULLS NOT DISTINCT`
+/// (read through `to_jsonb`, NULL before PostgreSQL 15, which has no such
+/// column), storage parameters, comment, and per key part the operator
+/// class unless it is the type's default and the collation unless it is
+/// the column's (the expression's default for an expression).
+///
+/// `NO INHERIT`, `MATCH FULL` and a unique constraint's `NULLS NOT
+/// DISTINCT` come with the constraints above.
 const INDEXES: &str = concat!(
     "SELECT i.indrelid::int8, ic.relname::text, i.indisunique, am.amname::text,
             pg_get_expr(i.indpred, i.indrelid),
@@ -51,7 +61,25 @@ const INDEXES: &str = concat!(
             ARRAY(SELECT i.indoption[k - 1] FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
             ARRAY(SELECT i.indkey[k - 1]
                   FROM generate_series(i.indnkeyatts + 1, i.indnatts) k
-                  ORDER BY k)
+                  ORDER BY k),
+            COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false),
+            array_to_string(ic.reloptions, ', '),
+            obj_description(i.indexrelid, 'pg_class'),
+            ARRAY(SELECT (SELECT CASE WHEN o.opcdefault THEN NULL
+                                      WHEN ons.nspname = 'pg_catalog' THEN o.opcname::text
+                                      ELSE quote_ident(ons.nspname) || '.' || quote_ident(o.opcname)
+                                 END
+                          FROM pg_opclass o JOIN pg_namespace ons ON ons.oid = o.opcnamespace
+                          WHERE o.oid = i.indclass[k - 1])
+                  FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+            ARRAY(SELECT (SELECT co.collname::text FROM pg_collation co
+                          WHERE co.oid = i.indcollation[k - 1]
+                            AND co.oid <> COALESCE(
+                                (SELECT a.attcollation FROM pg_attribute a
+                                 WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+                                   AND i.indkey[k - 1] <> 0),
+                                100))
+                  FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
      FROM pg_index i
      JOIN pg_class ic ON ic.oid = i.indexrelid
      JOIN pg_am am ON am.oid = ic.relam
@@ -87,11 +115,15 @@ pub(super) async fn constraints(
                 table.primary_key = Some(PrimaryKey {
                     name: Some(name),
                     columns,
+                    comment: None,
+                    deferrable: deferral(&row)?,
                 })
             }
             "u" => table.uniques.push(Unique {
                 name: Some(name),
                 columns,
+                nulls_not_distinct: row.try_get(19)?,
+                deferrable: deferral(&row)?,
             }),
             "f" => {
                 let schema: String = row.try_get(4)?;
@@ -107,11 +139,15 @@ pub(super) async fn constraints(
                     ),
                     on_delete: action(&row.try_get::<String, _>(7)?),
                     on_update: action(&row.try_get::<String, _>(8)?),
+                    match_full: row.try_get::<String, _>(18)? == "f",
+                    not_valid: !row.try_get::<bool, _>(16)?,
                 });
             }
             "c" => table.checks.push(Check {
                 name: Some(name),
                 expression: row.try_get::<Option<String>, _>(9)?.unwrap_or_default(),
+                no_inherit: row.try_get(17)?,
+                not_valid: !row.try_get::<bool, _>(16)?,
             }),
             kind => {
                 let kind = match kind {
@@ -133,11 +169,11 @@ pub(super) async fn constraints(
     Ok(others)
 }
 
-/// What a key, check or foreign key has beyond what the table model holds:
-/// a deferrable foreign key becomes a constraint setting drafts write
-/// (`ALTER CONSTRAINT ... DEFERRABLE`); a deferrable key or unique
-/// constraint and a constraint added `NOT VALID` are listed as not
-/// generated rather than passed over.
+/// What a constraint has beyond what the table model holds: a deferrable
+/// foreign key becomes a constraint setting drafts write (`ALTER CONSTRAINT
+/// ... DEFERRABLE`); a constraint of another kind added `NOT VALID` is
+/// listed as not generated rather than passed over. (Keys and uniques hold
+/// their deferral, checks and foreign keys `NOT VALID`, in the model.)
 fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject>, sqlx::Error> {
     let (schema, on): (String, String) = (row.try_get(11)?, row.try_get(12)?);
     let kind: String = row.try_get(2)?;
@@ -154,21 +190,31 @@ fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject
         out.push(object);
     };
     let initially = if deferred { "DEFERRED" } else { "IMMEDIATE" };
-    match (kind.as_str(), deferrable) {
-        ("f", true) => push(
+    // A foreign key's deferral is a setting; keys and uniques hold theirs.
+    if kind == "f" && deferrable {
+        push(
             "constraint setting",
             format!(
                 "ALTER CONSTRAINT {} DEFERRABLE INITIALLY {initially}",
                 migrate_schema::quote::ident(migrate_schema::Dialect::Postgres, name)
             ),
-        ),
-        ("p" | "u", true) => push("deferrable constraint", format!("INITIALLY {initially}")),
-        _ => {}
+        );
     }
-    if !valid {
+    // Keys, uniques, checks and foreign keys hold these in the model.
+    if !valid && !matches!(kind.as_str(), "p" | "u" | "c" | "f") {
         push("not valid constraint", "NOT VALID".into());
     }
     Ok(out)
+}
+
+/// A key's or unique constraint's `DEFERRABLE INITIALLY ...`.
+fn deferral(row: &sqlx::postgres::PgRow) -> Result<Option<Deferral>, sqlx::Error> {
+    let (deferrable, deferred): (bool, bool) = (row.try_get(14)?, row.try_get(15)?);
+    Ok(match (deferrable, deferred) {
+        (false, _) => None,
+        (true, false) => Some(Deferral::Immediate),
+        (true, true) => Some(Deferral::Deferred),
+    })
 }
 
 /// `confdeltype` / `confupdtype` codes.
@@ -197,15 +243,20 @@ pub(super) async fn indexes(
         let keys: Vec<i16> = row.try_get(5)?;
         let printed: Vec<Option<String>> = row.try_get(6)?;
         let options: Vec<i16> = row.try_get(7)?;
+        let opclasses: Vec<Option<String>> = row.try_get(12)?;
+        let collations: Vec<Option<String>> = row.try_get(13)?;
         let parts = keys
             .into_iter()
             .zip(printed)
             .zip(options)
-            .map(|((key, printed), option)| {
-                let part = match printed {
+            .zip(opclasses.into_iter().zip(collations))
+            .map(|(((key, printed), option), (opclass, collation))| {
+                let mut part = match printed {
                     Some(expression) if key == 0 => IndexPart::expression(expression),
                     _ => IndexPart::column(column_names(names, rel, &[key]).remove(0)),
                 };
+                part.opclass = opclass;
+                part.collation = collation;
                 ordered(part, option)
             })
             .collect();
@@ -218,6 +269,11 @@ pub(super) async fn indexes(
             include: column_names(names, rel, &include),
             predicate: row.try_get(4)?,
             method: (method != "btree").then_some(method),
+            nulls_not_distinct: row.try_get(9)?,
+            storage: row
+                .try_get::<Option<String>, _>(10)?
+                .filter(|s| !s.is_empty()),
+            comment: row.try_get(11)?,
         });
     }
     Ok(())

@@ -147,6 +147,8 @@ fn table_parts(create: &CreateTable) -> TableDdl {
                 ColumnOption::Check(check) => out.checks.push(Check {
                     name: named.or_else(|| check.name.as_ref().map(|n| n.value.clone())),
                     expression: text(&check.expr),
+                    no_inherit: false,
+                    not_valid: false,
                 }),
                 _ => {}
             }
@@ -183,6 +185,8 @@ fn table_parts(create: &CreateTable) -> TableDdl {
             TableConstraint::Check(check) => out.checks.push(Check {
                 name: check.name.as_ref().map(|n| n.value.clone()),
                 expression: text(&check.expr),
+                no_inherit: false,
+                not_valid: false,
             }),
             _ => {}
         }
@@ -300,11 +304,15 @@ mod tests {
             vec![
                 Check {
                     name: None,
-                    expression: "a > 0".into()
+                    expression: "a > 0".into(),
+                    no_inherit: false,
+                    not_valid: false
                 },
                 Check {
                     name: Some("pos".into()),
-                    expression: "a < 100".into()
+                    expression: "a < 100".into(),
+                    no_inherit: false,
+                    not_valid: false
                 }
             ]
         );

@@ -5,7 +5,8 @@
 //! ([`ddl`]) for what the pragmas do not say.
 //!
 //! Each pragma is joined to `sqlite_schema` in one query, so reading a
-//! schema takes four queries whatever the number of tables.
+//! schema takes five queries whatever the number of tables
+//! (`pragma_table_list` gives `STRICT` and `WITHOUT ROWID`).
 //!
 //! # Imports
 //!
@@ -61,6 +62,10 @@ const FOREIGN_KEYS: &str = tables_joined!(
     "m.name, f.id, f.seq"
 );
 
+/// `WITHOUT ROWID` and `STRICT` of every table (SQLite 3.37+).
+const TABLE_OPTIONS: &str =
+    "SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table'";
+
 /// Reads the schema of the database `conn` is connected to, leaving out
 /// the tables named in `exclude`.
 pub(crate) async fn read(
@@ -113,6 +118,18 @@ pub(crate) async fn read(
     }
     let mut assembled =
         rows::assemble(tables, columns, indexes, foreign_keys, &index_sql).map_err(decode)?;
+    let options: Vec<(String, bool, bool)> =
+        sqlx::query_as(TABLE_OPTIONS).fetch_all(&mut *conn).await?;
+    let options: HashMap<String, (bool, bool)> = options
+        .into_iter()
+        .map(|(name, wr, strict)| (name, (wr, strict)))
+        .collect();
+    for table in &mut assembled {
+        if let Some((without_rowid, strict)) = options.get(&table.name.name) {
+            table.options.without_rowid = *without_rowid;
+            table.options.strict = *strict;
+        }
+    }
     schema.tables.append(&mut assembled);
     migrate_schema::link_dependencies(&mut schema, migrate_schema::Dialect::Sqlite);
     Ok(schema)

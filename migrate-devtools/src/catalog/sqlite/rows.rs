@@ -159,6 +159,8 @@ fn fill_columns(table: &mut Table, rows: &[ColumnRow], ddl: &TableDdl) -> Result
         table.primary_key = Some(PrimaryKey {
             name: ddl.primary_key_name.clone(),
             columns: key.into_iter().map(|(_, c)| c).collect(),
+            comment: None,
+            deferrable: None,
         });
     }
     Ok(())
@@ -196,7 +198,12 @@ fn fill_indexes(
                     .iter()
                     .find(|(cols, _)| cols == &lower)
                     .map(|(_, n)| n.clone());
-                table.uniques.push(Unique { name, columns });
+                table.uniques.push(Unique {
+                    name,
+                    columns,
+                    nulls_not_distinct: false,
+                    deferrable: None,
+                });
             }
             _ => {
                 let parsed = match index_sql.get(first.index.as_str()) {
@@ -234,6 +241,9 @@ fn fill_indexes(
                     include: Vec::new(),
                     predicate,
                     method: None,
+                    comment: None,
+                    nulls_not_distinct: false,
+                    storage: None,
                 });
             }
         }
@@ -301,6 +311,8 @@ fn read_foreign_keys<'t>(
             referenced_columns,
             on_delete: action(&first.on_delete),
             on_update: action(&first.on_update),
+            match_full: false,
+            not_valid: false,
         });
     }
     out

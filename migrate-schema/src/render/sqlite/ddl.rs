@@ -80,7 +80,20 @@ pub(super) fn create(table: &Table, name: &QualifiedName, extra_fks: &[ForeignKe
         .map(|c| column_def(c, inline_pk.as_deref() == Some(c.name.as_str())))
         .collect();
     lines.extend(table_constraints(D, table, inline_pk.is_some(), extra_fks));
-    create_table(D, name, &lines, "")
+    let options: Vec<&str> = [
+        (table.options.without_rowid, "WITHOUT ROWID"),
+        (table.options.strict, "STRICT"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, words)| *words)
+    .collect();
+    let tail = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", options.join(", "))
+    };
+    create_table(D, name, &lines, &tail)
 }
 
 pub(super) fn column_def(c: &Column, autoincrement_key: bool) -> String {

@@ -124,14 +124,18 @@ async fn columns_keys_and_indexes() {
         users.uniques,
         [Unique {
             name: Some("users_email_key".into()),
-            columns: vec!["email".into()]
+            columns: vec!["email".into()],
+            nulls_not_distinct: false,
+            deferrable: None
         }]
     );
     assert_eq!(
         users.checks,
         [Check {
             name: Some("users_score_check".into()),
-            expression: "(score >= (0)::numeric)".into()
+            expression: "(score >= (0)::numeric)".into(),
+            no_inherit: false,
+            not_valid: false
         }]
     );
     let indexes: Vec<String> = users

@@ -129,13 +129,14 @@ async fn count(db: &Db, table: &str) -> Result<i64, String> {
     .map_err(|e| format!("counting the rows of {table}: {e}"))
 }
 
-/// Each column's values as text, rows in rowid order joined by `|`.
+/// Each column's values as text, sorted, joined by `|` (sorted by value,
+/// not rowid: a `WITHOUT ROWID` table has none).
 async fn values(db: &Db, table: &str, columns: &[&str]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for c in columns {
         let sql = format!(
             "SELECT COALESCE(group_concat(COALESCE(CAST(\"{c}\" AS TEXT), 'NULL'), '|'), '') \
-             FROM (SELECT \"{c}\" FROM \"{table}\" ORDER BY rowid)"
+             FROM (SELECT \"{c}\" FROM \"{table}\" ORDER BY 1)"
         );
         let got = strings(db, &sql)
             .await

@@ -1,0 +1,138 @@
+//! Changes of table options: character set and collation, system
+//! versioning, SQLite `STRICT` and `WITHOUT ROWID`.
+
+use super::plan::{Phase, Plan};
+use crate::change::Change;
+use crate::model::Table;
+
+/// Pushes the changes of table options; returns whether the character set
+/// is converted, which converts every text column, even those with a
+/// collation of their own (they are set back to it after).
+pub(crate) fn diff_options(cur: &Table, des: &Table, plan: &mut Plan) -> bool {
+    let (from, to) = (&cur.options, &des.options);
+    let converted = from.charset_differs(to);
+    if converted {
+        // Early, on the current name: the columns added and altered later
+        // then follow the new default.
+        let mut target = from.clone();
+        target.charset = to.charset.clone();
+        target.collation = to.collation.clone();
+        let (table, from) = (cur.name.clone(), from.clone());
+        plan.push(
+            Phase::DropIdentity,
+            Change::AlterTableOptions {
+                table,
+                from,
+                to: target,
+            },
+        );
+    }
+    if from.system_versioning != to.system_versioning {
+        // From the options as the conversion above left them.
+        let mut base = from.clone();
+        base.charset = to.charset.clone();
+        base.collation = to.collation.clone();
+        let mut target = base.clone();
+        target.system_versioning = to.system_versioning;
+        // Added late and dropped early: MariaDB refuses most changes to a
+        // versioned table.
+        let (phase, table) = if to.system_versioning {
+            (Phase::AddIdentity, des.name.clone())
+        } else {
+            (Phase::DropIdentity, cur.name.clone())
+        };
+        let from = base;
+        plan.push(
+            phase,
+            Change::AlterTableOptions {
+                table,
+                from,
+                to: target,
+            },
+        );
+    }
+    if from.strict != to.strict || from.without_rowid != to.without_rowid {
+        // SQLite: a rebuild with the desired table, whatever else changes.
+        let (table, from, to) = (des.name.clone(), from.clone(), to.clone());
+        plan.push(
+            Phase::AlterColumns,
+            Change::AlterTableOptions { table, from, to },
+        );
+    }
+    converted
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ColumnType, Dialect, Schema, TableOptions};
+    use crate::{draft, Column, Hints, Table, WarningKind};
+
+    fn schema(options: TableOptions) -> Schema {
+        let mut t = Table::new("t");
+        t.columns.push(Column::new(
+            "name",
+            ColumnType::new(Dialect::MySql, "varchar(20)"),
+        ));
+        t.options = options;
+        Schema {
+            tables: vec![t],
+            ..Schema::default()
+        }
+    }
+
+    fn charset(cs: &str, co: &str) -> TableOptions {
+        TableOptions {
+            charset: Some(cs.into()),
+            collation: Some(co.into()),
+            ..TableOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_smaller_table_character_set_converts_and_warns_of_data_loss() {
+        let d = draft(
+            &schema(TableOptions::default()),
+            &schema(charset("latin1", "latin1_swedish_ci")),
+            &Hints::new(),
+            Dialect::MySql,
+        );
+        assert_eq!(
+            d.sql(),
+            ["ALTER TABLE `t` CONVERT TO CHARACTER SET latin1 COLLATE latin1_swedish_ci;"]
+        );
+        assert!(d
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::DataLoss && w.message.contains("latin1")));
+        // Back to the database's default: no loss.
+        let back = draft(
+            &schema(charset("latin1", "latin1_swedish_ci")),
+            &schema(TableOptions::default()),
+            &Hints::new(),
+            Dialect::MySql,
+        );
+        assert_eq!(
+            back.sql(),
+            ["ALTER TABLE `t` CONVERT TO CHARACTER SET DEFAULT;"]
+        );
+        assert!(!back
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::DataLoss));
+    }
+
+    #[test]
+    fn system_versioning_is_added_after_and_dropped_before_other_changes() {
+        let on = TableOptions {
+            system_versioning: true,
+            ..TableOptions::default()
+        };
+        let d = draft(
+            &schema(TableOptions::default()),
+            &schema(on),
+            &Hints::new(),
+            Dialect::MySql,
+        );
+        assert_eq!(d.sql(), ["ALTER TABLE `t` ADD SYSTEM VERSIONING;"]);
+    }
+}

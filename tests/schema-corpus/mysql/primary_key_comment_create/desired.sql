@@ -1,0 +1,1 @@
+CREATE TABLE t (id INT NOT NULL, PRIMARY KEY (id) COMMENT 'the row id');

@@ -1,0 +1,1 @@
+ALTER TABLE `p` DROP PRIMARY KEY, ADD PRIMARY KEY (`id`) COMMENT 'referenced';

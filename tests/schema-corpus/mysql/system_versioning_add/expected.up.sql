@@ -1,0 +1,2 @@
+SET STATEMENT system_versioning_alter_history = KEEP FOR ALTER TABLE `t` ADD COLUMN `b` int(11) NULL;
+ALTER TABLE `t` ADD SYSTEM VERSIONING;

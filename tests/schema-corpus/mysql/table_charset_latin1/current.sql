@@ -1,0 +1,1 @@
+CREATE TABLE t (id INT PRIMARY KEY, code VARCHAR(20), body TEXT);

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INT PRIMARY KEY, code VARCHAR(20) UNIQUE, note VARCHAR(20) COLLATE latin1_swedish_ci);

@@ -1,0 +1,2 @@
+ALTER TABLE `t` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+ALTER TABLE `t` MODIFY COLUMN `note` varchar(20) COLLATE latin1_swedish_ci NULL;

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INT PRIMARY KEY, code VARCHAR(20)) COLLATE=utf8mb4_bin;

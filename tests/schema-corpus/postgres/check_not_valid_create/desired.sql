@@ -1,0 +1,3 @@
+CREATE TABLE other (id int PRIMARY KEY);
+CREATE TABLE t (id int PRIMARY KEY, a int);
+ALTER TABLE t ADD CONSTRAINT a_positive CHECK (a > 0) NOT VALID;

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE INDEX t_a ON t (a);
+COMMENT ON INDEX t_a IS 'old';

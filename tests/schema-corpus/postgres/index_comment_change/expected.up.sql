@@ -1,0 +1,3 @@
+DROP INDEX "t_a";
+CREATE INDEX "t_a" ON "t" ("a");
+COMMENT ON INDEX "t_a" IS 'new';

@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE INDEX t_a ON t (a) WITH (fillfactor = 70, deduplicate_items = off);
