@@ -1,15 +1,52 @@
-//! The bridge to migrate-cli's database commands: one async runtime per
-//! invocation, and the migrations directory as the commands' source
-//! ([`Dir`]), read when a command needs it.
+//! What every command may use besides its own arguments ([`Env`]), and the
+//! bridge to migrate-cli's database commands: their [`Context`], one async
+//! runtime per invocation, and the migrations directory as the commands'
+//! source ([`Dir`]), read when a command needs it. Kept apart from
+//! `commands/dispatch.rs`, which calls every command, so that no command
+//! imports it.
 
 use crate::error::CliError;
 use crate::project::Project;
+use crate::settings::Settings;
 use migrate_cli::show::Revisions;
+use migrate_cli::{Context, Database, Policy, Reporter};
 use migrate_runtime::Migrations;
 use std::borrow::Cow;
 use std::future::Future;
 use std::path::Path;
 use std::sync::OnceLock;
+
+/// What every command may use besides its own arguments.
+pub(crate) struct Env<'a> {
+    /// Resolved settings.
+    pub settings: &'a Settings,
+    /// The database URL, when the command takes one and one is set.
+    pub url: Option<&'a str>,
+    /// Prints warnings and diagnostics without passwords.
+    pub reporter: &'a Reporter,
+}
+
+impl<'a> Env<'a> {
+    /// The context of migrate-cli's database commands: the directory read
+    /// when needed, the URL (a missing one names the variable migrate.toml
+    /// says), `table`, and `cargo migrate`'s [`Policy`].
+    pub(crate) fn context<'c, L>(
+        &self,
+        migrations: &'c L,
+        table: &'c Option<String>,
+    ) -> Context<'c, L>
+    where
+        'a: 'c,
+    {
+        Context {
+            migrations,
+            database: Database::url(self.url, self.settings.url_env()),
+            table: table.as_deref(),
+            reporter: self.reporter,
+            policy: Policy::CARGO,
+        }
+    }
+}
 
 /// The migrations directory, loaded on first use and kept, so that a
 /// command reads its paths and revisions after the shared code ran.

@@ -9,7 +9,7 @@
 //!
 //! # Imports
 //!
-//! `commands` → `db`, `render`, `settings` → `naming`, `project` → `args`, `dotenv`, `error`, `exit`
+//! `commands` → `db` → `render`, `settings` → `naming`, `project` → `args`, `dotenv`, `error`, `exit`
 #![deny(missing_docs)]
 
 mod args;

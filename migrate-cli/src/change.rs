@@ -3,8 +3,8 @@
 //! them. Targets are parsed once, before anything else is done, and cross
 //! to the runtime parsed.
 
+use super::context::Pending;
 use super::context::{Confirm, Context, Load, Offline};
-use super::database::Pending;
 use super::error::CmdError;
 use super::options::{
     DowngradeOptions, LockArgs, ResolveOptions, RunArgs, StampTargets, UpgradeOptions,

@@ -61,7 +61,7 @@
 //!
 //! # Imports
 //!
-//! `standalone`, `run` → `adopt`, `change`, `inspect`, `read` → `args` → `fleet`, `rehearse` → `context` → `database`, `options` → `error` → `show` → `print`, `report` → `exit`
+//! `standalone`, `run` → `adopt`, `change`, `inspect`, `read` → `args` → `fleet`, `rehearse` → `context` → `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 
@@ -72,7 +72,6 @@ mod adopt;
 mod args;
 mod change;
 mod context;
-mod database;
 mod error;
 pub mod exit;
 pub mod fleet;
@@ -90,8 +89,7 @@ mod standalone;
 pub use adopt::adopt;
 pub use args::MigrateCommand;
 pub use change::{downgrade, resolve, stamp, upgrade, Stamp};
-pub use context::{resolve_one, status, Confirm, Context, Load, Lookup, Offline, Policy};
-pub use database::Database;
+pub use context::{resolve_one, status, Confirm, Context, Database, Load, Lookup, Offline, Policy};
 pub use error::CmdError;
 pub use options::{
     DialectArg, DowngradeOptions, LockArgs, LockMode, ResolveOptions, RunArgs, StampTargets,

@@ -5,7 +5,7 @@
 //! dropping the copy.
 
 use super::context::Context;
-use super::database::Database;
+use super::context::Database;
 use super::error::CmdError;
 use migrate_devtools::rehearse::{Rehearsal, RehearsalReport, StatementRun};
 use migrate_devtools::scratch::drop_live;

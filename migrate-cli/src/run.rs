@@ -2,8 +2,8 @@
 //! stderr, the exit code returned.
 
 use super::args::{Command, MigrateCommand};
+use super::context::Database;
 use super::context::{Context, Offline, Policy};
-use super::database::Database;
 use super::error::CmdError;
 use super::options::DialectArg;
 use super::report::Reporter;

@@ -137,6 +137,12 @@ fn next_of(s: &Statement<'_>, dialect: Dialect) -> Option<Next> {
         [AlterTableOperation::AddColumn { column_def, .. }] => {
             Some(Next::AddColumn(table, ident_key(&column_def.name)))
         }
+        [AlterTableOperation::ChangeColumn { new_name, .. }] => {
+            Some(Next::TakesName(table, ident_key(new_name)))
+        }
+        [AlterTableOperation::RenameColumn {
+            new_column_name, ..
+        }] => Some(Next::TakesName(table, ident_key(new_column_name))),
         _ => None,
     }
 }

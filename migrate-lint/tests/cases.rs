@@ -151,6 +151,14 @@ const CASES: &[Case] = &[
     after(Postgres, "CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED);\n", "ALTER TABLE g DROP COLUMN b;\nALTER TABLE g ADD COLUMN b INT GENERATED ALWAYS AS (a * 3) STORED;", &["stored-generated-column"]),
     after(Postgres, "CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED);\n", "ALTER TABLE g DROP COLUMN b;", &["drop-column"]),
     after(Postgres, "CREATE TABLE g (a INT, b INT);\n", "ALTER TABLE g DROP COLUMN b;\nALTER TABLE g ADD COLUMN b INT GENERATED ALWAYS AS (a * 3) STORED;", &["drop-column", "stored-generated-column"]),
+    // A generated column that becomes a plain one: its values copied to a
+    // new column, which takes its name right after the drop.
+    after(MySql, "CREATE TABLE g (id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL);\n", "ALTER TABLE g ADD COLUMN b__plain INT NULL;\nUPDATE g SET b__plain = b;\nALTER TABLE g DROP COLUMN b;\nALTER TABLE g CHANGE COLUMN b__plain b INT NULL;", &["mixed-ddl-dml"]),
+    after(Postgres, "CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED);\n", "ALTER TABLE g ADD COLUMN b2 INT;\nUPDATE g SET b2 = b;\nALTER TABLE g DROP COLUMN b;\nALTER TABLE g RENAME COLUMN b2 TO b;", &[]),
+    // ... but not when the column taking the name is another one's, nor
+    // when the dropped column held data of its own.
+    after(MySql, "CREATE TABLE g (id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL, c INT);\n", "ALTER TABLE g DROP COLUMN b;\nALTER TABLE g RENAME COLUMN a TO c2;", &["drop-column", "rename-column"]),
+    after(MySql, "CREATE TABLE g (id INT PRIMARY KEY, a INT, b INT, c INT);\n", "ALTER TABLE g DROP COLUMN b;\nALTER TABLE g RENAME COLUMN c TO b;", &["drop-column", "rename-column"]),
     // NOT NULL.
     case(Postgres, "ALTER TABLE t ALTER COLUMN c SET NOT NULL;", E, TX, &["set-not-null"]),
     case(Postgres, "ALTER TABLE t ALTER COLUMN c SET NOT NULL;", N, TX, &[]),

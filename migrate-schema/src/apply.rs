@@ -118,8 +118,66 @@ fn apply_one(s: &mut Schema, change: &Change) -> Result<(), String> {
             |i| i.name == index.name,
             &index.name,
         )?,
+        RenameIndex { table, from, to } => {
+            let t = table_mut(s, table)?;
+            let i = t
+                .indexes
+                .iter_mut()
+                .find(|i| i.name == from.name)
+                .ok_or_else(|| from.name.clone())?;
+            *i = to.clone();
+        }
+        RenameConstraint { drop, add, .. } => {
+            apply_one(s, drop)?;
+            apply_one(s, add)?;
+        }
+        RenameEnum { from, to } => {
+            let e = s
+                .enums
+                .iter_mut()
+                .find(|e| &e.name == from)
+                .ok_or_else(|| format!("type {from}"))?;
+            e.name = to.clone();
+            for t in &mut s.tables {
+                for c in &mut t.columns {
+                    if crate::diff::uses_enum(&c.data_type.normalized, from) {
+                        let array = if c.data_type.normalized.ends_with("[]") {
+                            "[]"
+                        } else {
+                            ""
+                        };
+                        c.data_type = crate::model::ColumnType::new(
+                            crate::model::Dialect::Postgres,
+                            format!("{to}{array}"),
+                        );
+                    }
+                }
+            }
+        }
+        RenameEnumValue { name, from, to } => {
+            let e = s
+                .enums
+                .iter_mut()
+                .find(|e| &e.name == name)
+                .ok_or_else(|| format!("type {name}"))?;
+            for v in &mut e.values {
+                if v == from {
+                    *v = to.clone();
+                }
+            }
+        }
         SetTableComment { table, comment } => table_mut(s, table)?.comment = comment.clone(),
         AlterTableOptions { table, to, .. } => table_mut(s, table)?.options = to.clone(),
+        ReorderColumns { table, to, .. } => {
+            let t = table_mut(s, table)?;
+            let mut rest = std::mem::take(&mut t.columns);
+            for c in to {
+                if let Some(at) = rest.iter().position(|x| x.name == c.name) {
+                    t.columns.push(rest.remove(at));
+                }
+            }
+            t.columns.append(&mut rest);
+        }
         CreateObject { object } => s.other_objects.push(object.clone()),
         DropObject { object } => {
             let name = format!("{} {}", object.kind, object.name);

@@ -188,6 +188,45 @@ pub enum Change {
         /// The object as it should be.
         to: OtherObject,
     },
+    /// An index renamed by a hint, nothing else about it changed: `ALTER
+    /// INDEX ... RENAME TO` (PostgreSQL), `RENAME INDEX` (MySQL), a drop and
+    /// a create (SQLite).
+    RenameIndex {
+        /// The table (its desired name).
+        table: QualifiedName,
+        /// The index as it is.
+        from: Index,
+        /// The index as it should be.
+        to: Index,
+    },
+    /// A constraint renamed by a hint, nothing else about it changed:
+    /// `RENAME CONSTRAINT` where the engine has it, else the drop and the
+    /// add it stands for.
+    RenameConstraint {
+        /// The table (its desired name).
+        table: QualifiedName,
+        /// The change dropping the constraint as it is (`DropUnique`,
+        /// `DropCheck`, `DropForeignKey` or `DropPrimaryKey`).
+        drop: Box<Change>,
+        /// The change adding it under its new name.
+        add: Box<Change>,
+    },
+    /// `ALTER TYPE ... RENAME TO`, from a hint.
+    RenameEnum {
+        /// The current name.
+        from: QualifiedName,
+        /// The desired name.
+        to: QualifiedName,
+    },
+    /// `ALTER TYPE ... RENAME VALUE`, from a hint.
+    RenameEnumValue {
+        /// The type (its desired name).
+        name: QualifiedName,
+        /// The current label.
+        from: String,
+        /// The desired label.
+        to: String,
+    },
     /// `COMMENT ON TABLE` / `ALTER TABLE ... COMMENT`.
     SetTableComment {
         /// The table.
@@ -204,6 +243,18 @@ pub enum Change {
         from: TableOptions,
         /// The options as they should be.
         to: TableOptions,
+    },
+    /// Column order: MariaDB/MySQL `MODIFY COLUMN ... FIRST | AFTER`.
+    /// PostgreSQL cannot reorder columns, and SQLite only by a rebuild: their
+    /// drafts leave this change out and report the order in
+    /// [`Draft::not_generated`](crate::Draft::not_generated).
+    ReorderColumns {
+        /// The table.
+        table: QualifiedName,
+        /// The order the draft's other changes leave (added columns last).
+        from: Vec<String>,
+        /// The columns as they should be, in their desired order.
+        to: Vec<Column>,
     },
 }
 
@@ -240,17 +291,36 @@ impl Change {
             | DropCheck { table, .. }
             | CreateIndex { table, .. }
             | DropIndex { table, .. }
+            | RenameIndex { table, .. }
+            | RenameConstraint { table, .. }
             | SetTableComment { table, .. }
-            | AlterTableOptions { table, .. } => Some(table),
+            | AlterTableOptions { table, .. }
+            | ReorderColumns { table, .. } => Some(table),
             CreateSchema { .. }
             | DropSchema { .. }
             | CreateEnum { .. }
             | AddEnumValue { .. }
             | RecreateEnum { .. }
             | DropEnum { .. }
+            | RenameEnum { .. }
+            | RenameEnumValue { .. }
             | CreateObject { .. }
             | DropObject { .. }
             | ReplaceObject { .. } => None,
+        }
+    }
+
+    /// The name of the constraint a change adds or drops, when it has one.
+    pub fn constraint_name(&self) -> Option<&str> {
+        use Change::*;
+        match self {
+            AddUnique { unique, .. } | DropUnique { unique, .. } => unique.name.as_deref(),
+            AddCheck { check, .. } | DropCheck { check, .. } => check.name.as_deref(),
+            AddForeignKey { foreign_key, .. } | DropForeignKey { foreign_key, .. } => {
+                foreign_key.name.as_deref()
+            }
+            AddPrimaryKey { key, .. } | DropPrimaryKey { key, .. } => key.name.as_deref(),
+            _ => None,
         }
     }
 
@@ -295,8 +365,21 @@ impl Change {
             DropCheck { table, check } => format!("drop check ({}) on {table}", check.expression),
             CreateIndex { table, index } => format!("create index {} on {table}", index.name),
             DropIndex { table, index } => format!("drop index {} on {table}", index.name),
+            RenameIndex { table, from, to } => {
+                format!("rename index {} on {table} to {}", from.name, to.name)
+            }
+            RenameConstraint { table, drop, add } => format!(
+                "rename constraint {} on {table} to {}",
+                drop.constraint_name().unwrap_or("?"),
+                add.constraint_name().unwrap_or("?")
+            ),
+            RenameEnum { from, to } => format!("rename type {from} to {to}"),
+            RenameEnumValue { name, from, to } => {
+                format!("rename value '{from}' of type {name} to '{to}'")
+            }
             SetTableComment { table, .. } => format!("comment on table {table}"),
             AlterTableOptions { table, .. } => format!("alter options of table {table}"),
+            ReorderColumns { table, .. } => format!("reorder columns of table {table}"),
             CreateObject { object } => format!("create {} {}", object.kind, object.name),
             DropObject { object } => format!("drop {} {}", object.kind, object.name),
             ReplaceObject { to, .. } => format!("replace {} {}", to.kind, to.name),

@@ -6,13 +6,15 @@
 //!
 //! # Imports
 //!
-//! `table`, `objects` → `options`, `order` → `items`, `plan`
+//! `table`, `objects`, `keys`, `renames` → `options`, `order` → `items`, `plan`
 
 mod items;
+mod keys;
 mod objects;
 mod options;
 mod order;
 mod plan;
+mod renames;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -22,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::change::{Change, EnumPosition, NotGenerated};
 use crate::hints::Hints;
 use crate::model::{EnumType, QualifiedName, Schema, Table};
+pub(crate) use order::{KIND as COLUMN_ORDER, NOT_GENERATED_NOTE as COLUMN_ORDER_NOTE};
 use plan::{Phase, Plan};
 use table::Renames;
 
@@ -109,10 +112,13 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     drop_tables(&dropped, &mut plan);
     create_tables(&created, &mut plan);
     suggest_table_renames(&dropped, &created, &mut plan);
+    renames::hinted_renames(hints, &renames.tables, (current, desired), &mut plan);
     let touched = objects::touched_tables(&plan, &renames.tables);
     let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
     let mut not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
     not_generated.extend(column_orders);
+    plan.routines_before_tables(desired);
+    keys::around_primary_keys(current, desired, &mut plan);
 
     let (changes, notes) = plan.finish();
     Diff {
@@ -203,7 +209,7 @@ fn diff_enums(current: &Schema, desired: &Schema, plan: &mut Plan) {
 
 /// The labels to add when `to` keeps every label of `from` in order; `None`
 /// when labels were removed or reordered, which `ADD VALUE` cannot express.
-fn added_values(from: &[String], to: &[String]) -> Option<Vec<(String, EnumPosition)>> {
+pub(crate) fn added_values(from: &[String], to: &[String]) -> Option<Vec<(String, EnumPosition)>> {
     let existing: HashSet<&String> = from.iter().collect();
     let kept: Vec<&String> = to.iter().filter(|v| existing.contains(v)).collect();
     if kept.len() != from.len() || kept.iter().zip(from).any(|(a, b)| *a != b) {

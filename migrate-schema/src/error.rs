@@ -46,12 +46,16 @@ pub enum HintErrorKind {
     },
     /// A hint on its own line that no `CREATE TABLE` follows.
     #[error(
-        "`-- @renamed` on its own line must be right before a CREATE TABLE; \
-         for a column, put it at the end of the column's line"
+        "`-- @renamed` on its own line must be right before a CREATE TABLE, CREATE INDEX \
+         or CREATE TYPE ... AS ENUM; for a column, constraint or enum label, put it at the \
+         end of its line"
     )]
     NotBeforeTable,
     /// A hint inside a table body that is not on a column's line.
-    #[error("`-- @renamed` inside CREATE TABLE must end a column's line")]
+    #[error(
+        "`-- @renamed` inside CREATE TABLE must end the line of a column or of a named \
+         constraint or index (`CONSTRAINT name ...`, `KEY name ...`)"
+    )]
     NotOnColumn,
     /// Two hints name the same object.
     #[error("`{name}` is renamed twice")]

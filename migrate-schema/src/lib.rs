@@ -131,4 +131,5 @@ pub use render::{
     recreate_objects, reset_sequences, row_inserts, select_literals, select_typed_literals, Draft,
     Dropped, Recreated, Statement,
 };
+pub use render::{trial_rows, Candidate, TrialRow};
 pub use warn::{Warning, WarningKind};

@@ -7,6 +7,7 @@ mod autogen;
 mod autogen_errors;
 mod both_command_lines;
 mod branches;
+mod drafts;
 mod errors;
 mod harness;
 mod offline;

@@ -4,6 +4,7 @@
 
 mod adopt;
 mod app;
+mod chained;
 mod cli;
 mod faults;
 mod fleet;

@@ -5,16 +5,15 @@
 //! `autogen`; `revision`, `autogen` and `squash` write their file through
 //! `new_revision`; `autogen`, `squash`, `schema` and `stairway` reach
 //! scratch databases through `scratch`. No module imports one above it,
-//! except that every command takes the `Env` that `dispatch` defines.
+//! and every command takes the `Env` of `crate::db`.
 //!
 //! # Imports
 //!
-//! `dispatch` → `check`, `fleet`, `import`, `init`, `inspect`, `migrate`, `rehearse`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch` → `env`
+//! `dispatch` → `check`, `fleet`, `import`, `init`, `inspect`, `migrate`, `rehearse`, `revision` → `autogen`, `lint`, `schema`, `squash`, `stairway` → `new_revision`, `scratch`
 
 mod autogen;
 mod check;
 mod dispatch;
-mod env;
 mod fleet;
 mod import;
 mod init;
@@ -29,5 +28,5 @@ mod scratch;
 mod squash;
 mod stairway;
 
+pub(crate) use crate::db::Env;
 pub(crate) use dispatch::dispatch;
-pub(crate) use env::Env;

@@ -8,7 +8,7 @@ use crate::error::CliError;
 use crate::project::Project;
 use migrate_devtools::autogen::{read_live, Pipeline};
 use migrate_runtime::{Db, Migrations, DEFAULT_TABLE};
-use migrate_schema::{diff, draft, Hints, Presence, Schema};
+use migrate_schema::{draft, Hints, Presence, Schema};
 use serde::Serialize;
 use std::io::Write;
 
@@ -128,60 +128,53 @@ pub(crate) fn check(
         finished?;
         Ok(states)
     })?;
-    let mut problems = Vec::new();
-    let sql = |from: &Schema, to: &Schema| -> Vec<String> {
-        draft(from, to, &Hints::new(), dialect)
-            .up
-            .into_iter()
-            .map(|s| s.sql)
-            .collect()
-    };
     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    // Objects of a kind no SQL is written for still differ: a pass would be
-    // a lie, so each is a problem of its own, named.
-    let not_generated = |from: &Schema, to: &Schema, kind: &'static str| {
-        diff(from, to, &Hints::new())
-            .not_generated
-            .into_iter()
-            .filter_map(move |n| {
-                let how = match n.presence {
-                    Presence::DesiredOnly => "is missing",
-                    Presence::CurrentOnly => "is there but should not be",
-                    Presence::Changed => "has another definition",
-                    Presence::Unknown => return None,
-                };
-                Some(SchemaProblem {
-                    kind,
-                    message: format!(
-                        "{} {} {how} (a kind autogenerate writes no SQL for; compared, not generated)",
-                        n.object.kind, n.object.name
-                    ),
-                    sql: Vec::new(),
-                })
+    let mut problems = Vec::new();
+    // The dialect's draft decides: what it writes SQL for is a difference
+    // with its SQL; objects of a kind no SQL is written for still differ (a
+    // pass would be a lie), so each is a problem of its own, named.
+    let mut judge = |from: &Schema, to: &Schema, kind: &'static str, message: String| {
+        let d = draft(from, to, &Hints::new(), dialect);
+        problems.extend(d.not_generated.iter().filter_map(|n| {
+            let how = match n.presence {
+                Presence::DesiredOnly => "is missing",
+                Presence::CurrentOnly => "is there but should not be",
+                Presence::Changed => "has another definition",
+                Presence::Unknown => return None,
+            };
+            Some(SchemaProblem {
+                kind,
+                message: format!(
+                    "{} {} {how} (a kind autogenerate writes no SQL for; compared, not generated)",
+                    n.object.kind, n.object.name
+                ),
+                sql: Vec::new(),
             })
-    };
-    problems.extend(not_generated(&current, &desired, "schema"));
-    if let Some(live) = &live {
-        problems.extend(not_generated(live, &current, "schema_drift"));
-    }
-    if !diff(&current, &desired, &Hints::new()).is_empty() {
-        problems.push(SchemaProblem {
-            kind: "schema",
-            message: format!(
-                "the migrations do not reproduce the desired schema ({}); the missing SQL:",
-                names.join(", ")
-            ),
-            sql: sql(&current, &desired),
-        });
-    }
-    if let Some(live) = live {
-        if !diff(&live, &current, &Hints::new()).is_empty() {
+        }));
+        if !d.is_empty() {
             problems.push(SchemaProblem {
-                kind: "schema_drift",
-                message: "the database drifted from its migrations (changed by hand?); the SQL that would bring it back:".to_owned(),
-                sql: sql(&live, &current),
+                kind,
+                message,
+                sql: d.up.into_iter().map(|s| s.sql).collect(),
             });
         }
+    };
+    judge(
+        &current,
+        &desired,
+        "schema",
+        format!(
+            "the migrations do not reproduce the desired schema ({}); the missing SQL:",
+            names.join(", ")
+        ),
+    );
+    if let Some(live) = &live {
+        judge(
+            live,
+            &current,
+            "schema_drift",
+            "the database drifted from its migrations (changed by hand?); the SQL that would bring it back:".to_owned(),
+        );
     }
     Ok(Some(problems))
 }

@@ -10,13 +10,14 @@
 //!
 //! # Imports
 //!
-//! `squash`, `net` → `pipeline` → `compare`, `exec` → `error`
+//! `squash`, `net` → `pipeline` → `rows`, `compare` → `exec` → `error`
 
 mod compare;
 mod error;
 mod exec;
 mod net;
 mod pipeline;
+mod rows;
 mod squash;
 
 pub(crate) use compare::differences;

@@ -3,11 +3,12 @@
 
 use super::error::split;
 use super::exec::{checked, exec, run_confined};
+use super::rows::{insert_trial_rows, Target};
 use super::{AutogenError, Stage};
 use crate::catalog::read_schema;
 use crate::scratch::{ScratchDb, ScratchServer};
 use migrate_runtime::{Db, LockStrategy, Migrations, Migrator, StepEvent};
-use migrate_schema::{delete_rows, diff, draft, row_inserts, Hints, Schema};
+use migrate_schema::{draft, Hints, Schema};
 use std::sync::Arc;
 
 /// One file of the desired schema.
@@ -43,6 +44,11 @@ pub struct Pipeline<'m> {
     cleaned: bool,
     /// The scratch database holding the replayed migrations.
     current: Option<usize>,
+    /// The scratch database the desired schema was run on, where the
+    /// verification rows are tried first.
+    desired: Option<usize>,
+    /// Whether trial rows of an earlier verification are still there.
+    desired_rows: bool,
 }
 
 impl std::fmt::Debug for Pipeline<'_> {
@@ -66,6 +72,8 @@ impl<'m> Pipeline<'m> {
             live: Vec::new(),
             cleaned: false,
             current: None,
+            desired: None,
+            desired_rows: false,
         }
     }
 
@@ -161,11 +169,15 @@ impl<'m> Pipeline<'m> {
                 }
             }
             if batch_ok {
+                self.desired = Some(i);
+                self.desired_rows = false;
                 return self.read(i).await;
             }
             i = self.scratch().await?;
         }
         run_confined(&self.live[i].db, &pieces, name.as_deref()).await?;
+        self.desired = Some(i);
+        self.desired_rows = false;
         self.read(i).await
     }
 
@@ -202,25 +214,11 @@ impl<'m> Pipeline<'m> {
             (Stage::UpRows, Stage::DownRows),
         ] {
             if up == Stage::UpRows {
-                let rows = row_inserts(current, db.dialect());
-                // All at once first (one round trip for a thousand tables);
-                // one by one only if some row is refused, to name its table.
-                let all: Vec<&str> = rows.iter().map(|(_, sql)| sql.as_str()).collect();
-                if exec(&db, &format!("{};", all.join(";\n"))).await.is_err() {
-                    if db.dialect() != migrate_runtime::Dialect::Postgres {
-                        // PostgreSQL ran the batch as one transaction; the
-                        // others kept the rows before the failure: start
-                        // again empty.
-                        for (table, _) in rows.iter().rev() {
-                            let _ = exec(&db, &delete_rows(db.dialect(), table)).await;
-                        }
-                    }
-                    for (table, sql) in &rows {
-                        if let Err(e) = exec(&db, sql).await {
-                            report.tables_without_rows.push(format!("{table}: {e}"));
-                        }
-                    }
-                }
+                let target = self.desired.map(|j| Target {
+                    db: &self.live[j].db,
+                    dirty: &mut self.desired_rows,
+                });
+                report.tables_without_rows = insert_trial_rows(&db, target, current, desired).await;
             }
             migrator
                 .upgrade(&db, "heads")
@@ -244,14 +242,13 @@ impl<'m> Pipeline<'m> {
         target: &'static str,
     ) -> Result<(), AutogenError> {
         let got = self.read(i).await?;
-        if diff(&got, want, &Hints::new()).is_empty() {
+        // The dialect's draft, not the bare diff: what it cannot write (a
+        // PostgreSQL column order) is not the draft's to reach.
+        let left = draft(&got, want, &Hints::new(), self.dialect());
+        if left.is_empty() {
             return Ok(());
         }
-        let remaining = draft(&got, want, &Hints::new(), self.dialect())
-            .up
-            .into_iter()
-            .map(|s| s.sql)
-            .collect();
+        let remaining = left.up.into_iter().map(|s| s.sql).collect();
         Err(AutogenError::Mismatch {
             stage,
             target,

@@ -1,13 +1,14 @@
 //! Copying the source database into a scratch database: PostgreSQL with
 //! `pg_dump`/`pg_restore`, MariaDB with `mariadb-dump | mariadb`, SQLite with
-//! `VACUUM INTO` on a read-only connection. The source is only read.
+//! its online backup API on a read-only connection (`backup.rs`). The source
+//! is only read.
 
 use super::error::RehearseError;
 use super::report::CopyReport;
 use super::tools::{self, Server, TempDir};
 use crate::scratch::{ScratchDb, ScratchServer};
 use migrate_runtime::{DatabaseUrl, Db, Dialect};
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
+#[cfg(feature = "postgres")]
 use sqlx::Connection;
 use std::process::Stdio;
 use std::time::Instant;
@@ -40,7 +41,7 @@ pub(crate) async fn copy(
     let begun = Instant::now();
     let (db, url, scratch, dir, method) = match source.dialect() {
         Dialect::Sqlite => {
-            let (db, url, dir, method) = sqlite(source, sample, table).await?;
+            let (db, url, dir, method) = super::backup::sqlite(source, sample, table).await?;
             (db, url, None, Some(dir), method)
         }
         dialect => {
@@ -83,6 +84,12 @@ pub(crate) async fn copy(
 }
 
 /// How many jobs `pg_dump`/`pg_restore` run: the cores, at most four.
+/// Cores from which the parallel directory form beats the pipe. Below, the
+/// pipe wins: its dump and restore run at once, where the directory form
+/// runs them one after the other (on 2 cores, 1 GB: the pipe 33.7 s, the
+/// directory form with `--jobs=2` 46.2 s; `scripts/bench-rehearse`).
+const PARALLEL_FROM: usize = 4;
+
 fn jobs() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -98,14 +105,7 @@ async fn postgres(
     table: &str,
 ) -> Result<String, RehearseError> {
     let shown = source.to_string();
-    let failed = |action: &'static str| {
-        let database = shown.clone();
-        move |source| RehearseError::Query {
-            action,
-            database,
-            source,
-        }
-    };
+    let failed = |action: &'static str| RehearseError::query(action, shown.clone());
     let mut conn = sqlx::PgConnection::connect(&source.driver_text())
         .await
         .map_err(failed("connect"))?;
@@ -144,12 +144,15 @@ async fn postgres(
     }
     conn.close().await.ok();
     let jobs = jobs();
-    if jobs > 1 {
+    // The dump is read once, right away, on this machine: compressing it
+    // only spends the cores the restore needs.
+    if jobs >= PARALLEL_FROM {
         // Directory format: the only one pg_dump writes in parallel.
         let dir = TempDir::new()?;
         let out = dir.path().join("dump");
         let mut cmd = from.pg_command(&dump);
         cmd.arg("--format=directory")
+            .arg("--compress=0")
             .arg(format!("--jobs={jobs}"))
             .arg(format!("--file={}", out.display()))
             .arg(format!("--dbname={}", from.database));
@@ -158,11 +161,12 @@ async fn postgres(
         cmd.arg(&out);
         tools::run(cmd, "pg_restore", &shown, &secrets).await?;
         return Ok(format!(
-            "pg_dump --format=directory --jobs={jobs}, pg_restore --jobs={jobs}"
+            "pg_dump --format=directory --compress=0 --jobs={jobs}, pg_restore --jobs={jobs}"
         ));
     }
     let mut cmd = from.pg_command(&dump);
     cmd.arg("--format=custom")
+        .arg("--compress=0")
         .arg(format!("--dbname={}", from.database));
     pipe(
         cmd,
@@ -173,7 +177,7 @@ async fn postgres(
         &secrets,
     )
     .await?;
-    Ok("pg_dump --format=custom | pg_restore".to_owned())
+    Ok("pg_dump --format=custom --compress=0 | pg_restore".to_owned())
 }
 
 /// The schema whole, then `percent` of each table's rows
@@ -323,76 +327,5 @@ async fn postgres(
     _sample: Option<f64>,
     _table: &str,
 ) -> Result<String, RehearseError> {
-    Err(not_built(Dialect::Postgres))
-}
-
-/// The error for a backend this crate was built without.
-#[allow(dead_code)]
-fn not_built(dialect: Dialect) -> RehearseError {
-    RehearseError::Io {
-        action: "copy the database".to_owned(),
-        source: std::io::Error::other(crate::NotBuilt(dialect).to_string()),
-    }
-}
-
-#[cfg(not(feature = "sqlite"))]
-async fn sqlite(
-    _source: &DatabaseUrl,
-    _sample: Option<f64>,
-    _table: &str,
-) -> Result<(Db, DatabaseUrl, TempDir, String), RehearseError> {
-    Err(not_built(Dialect::Sqlite))
-}
-
-/// `VACUUM INTO` a file of a private temporary directory, from a read-only
-/// connection (SQLite's online copy: a consistent snapshot, the source
-/// never written).
-#[cfg(feature = "sqlite")]
-async fn sqlite(
-    source: &DatabaseUrl,
-    sample: Option<f64>,
-    table: &str,
-) -> Result<(Db, DatabaseUrl, TempDir, String), RehearseError> {
-    use std::str::FromStr;
-    let text = source.driver_text();
-    if text.contains(":memory:") || text.contains("mode=memory") {
-        return Err(RehearseError::MemorySource);
-    }
-    let shown = source.to_string();
-    let failed = |action: &'static str| {
-        let database = shown.clone();
-        move |source| RehearseError::Query {
-            action,
-            database,
-            source,
-        }
-    };
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&text)
-        .map_err(failed("read the SQLite URL"))?
-        .read_only(true)
-        .create_if_missing(false);
-    let mut conn = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .map_err(failed("open the database read-only"))?;
-    let dir = TempDir::new()?;
-    let file = dir.path().join("copy.sqlite");
-    let literal = file.to_string_lossy().replace('\'', "''");
-    sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{literal}'")))
-        .execute(&mut conn)
-        .await
-        .map_err(failed("copy the database (VACUUM INTO)"))?;
-    conn.close().await.ok();
-    let url = DatabaseUrl::parse(&format!("sqlite://{}", file.display())).map_err(|e| {
-        RehearseError::Io {
-            action: format!("name the copy {}: {e}", file.display()),
-            source: std::io::Error::other("bad path"),
-        }
-    })?;
-    let db = Db::connect_url(&url).await?;
-    let mut method = "VACUUM INTO (read-only source)".to_owned();
-    if let Some(p) = sample {
-        super::sample::sqlite_rows(&db, p, table).await?;
-        method.push_str(&format!(", then {p}% of each table's rows kept"));
-    }
-    Ok((db, url, dir, method))
+    Err(RehearseError::not_built(Dialect::Postgres))
 }

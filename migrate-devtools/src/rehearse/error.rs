@@ -71,4 +71,48 @@ pub enum RehearseError {
     /// can see.
     #[error("an in-memory SQLite database cannot be copied: name a database file")]
     MemorySource,
+    /// SQLite's online backup of the source failed.
+    #[error("cannot copy {database} with SQLite's backup API: {message}")]
+    Backup {
+        /// The source, password hidden.
+        database: String,
+        /// SQLite's message.
+        message: String,
+    },
+    /// The SQLite source stayed locked by another connection.
+    #[error("cannot copy {database}: another connection kept it locked for {seconds} s; rehearse again when its writers are idle")]
+    SourceBusy {
+        /// The source.
+        database: String,
+        /// How long the copy waited.
+        seconds: u64,
+    },
+}
+
+impl RehearseError {
+    /// The copy of a backend this crate was built without.
+    #[cfg_attr(
+        all(feature = "sqlite", feature = "postgres", feature = "mysql"),
+        allow(dead_code)
+    )]
+    pub(crate) fn not_built(dialect: migrate_runtime::Dialect) -> RehearseError {
+        RehearseError::Io {
+            action: "copy the database".to_owned(),
+            source: std::io::Error::other(crate::NotBuilt(dialect).to_string()),
+        }
+    }
+
+    /// What a failed query of the rehearsal's own becomes: `action` on
+    /// `database` (shown with its password hidden), for `map_err`.
+    pub(crate) fn query(
+        action: &'static str,
+        database: impl Into<String>,
+    ) -> impl Fn(sqlx::Error) -> RehearseError {
+        let database = database.into();
+        move |source| RehearseError::Query {
+            action,
+            database: database.clone(),
+            source,
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Rehearsing the pending migrations on a copy of a database (`cargo migrate
 //! rehearse`): the copy (`pg_dump`/`pg_restore`, `mariadb-dump | mariadb`,
-//! `VACUUM INTO`) goes to a scratch database; every pending revision runs
+//! SQLite's online backup) goes to a scratch database; every pending revision runs
 //! on it through the real migrator, each statement timed
 //! ([`migrate_runtime::Migrator::on_statement`]) with the locks a second
 //! connection sees it hold at its end
@@ -12,7 +12,7 @@
 //!
 //! # Imports
 //!
-//! `rollback` → `steps` → `walk`, `attribute` → `copy`, `probe` → `locks`, `tables` → `sample`, `tools` → `report` → `error`
+//! `rollback` → `steps` → `walk`, `attribute` → `copy`, `probe` → `backup`, `locks`, `tables` → `sample`, `tools` → `report` → `error`
 
 // The tools of a backend left out of the build are not called.
 #![cfg_attr(
@@ -21,6 +21,7 @@
 )]
 
 mod attribute;
+mod backup;
 mod copy;
 mod error;
 mod locks;

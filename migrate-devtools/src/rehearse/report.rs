@@ -33,7 +33,7 @@ pub struct RehearsalReport {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CopyReport {
-    /// The tools (`pg_dump -Fd -j 2 | pg_restore -j 2`, `VACUUM INTO`, ...).
+    /// The tools (`pg_dump -Fd -j 2 | pg_restore -j 2`, SQLite online backup, ...).
     pub method: String,
     /// `--sample PERCENT`: only a sample of each table's rows was copied,
     /// so durations and sizes are for the sample, not the real tables.

@@ -26,14 +26,8 @@ pub(crate) async fn pg_rows(
 ) -> Result<(), RehearseError> {
     use futures_util::StreamExt;
     use sqlx::Connection;
-    let failed = |action: &'static str, url: &DatabaseUrl| {
-        let database = url.to_string();
-        move |source| RehearseError::Query {
-            action,
-            database,
-            source,
-        }
-    };
+    let failed =
+        |action: &'static str, url: &DatabaseUrl| RehearseError::query(action, url.to_string());
     let mut from = sqlx::PgConnection::connect(&source.driver_text())
         .await
         .map_err(failed("connect", source))?;
@@ -120,13 +114,7 @@ pub(crate) async fn sqlite_rows(db: &Db, percent: f64, table: &str) -> Result<()
     let Db::Sqlite(pool) = db else {
         return Ok(());
     };
-    let failed = |action: &'static str| {
-        move |source| RehearseError::Query {
-            action,
-            database: "the SQLite copy".to_owned(),
-            source,
-        }
-    };
+    let failed = |action: &'static str| RehearseError::query(action, "the SQLite copy");
     let mut conn = pool.acquire().await.map_err(failed("open"))?;
     sqlx::query("PRAGMA foreign_keys = OFF")
         .execute(&mut *conn)

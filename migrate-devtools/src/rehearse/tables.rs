@@ -21,11 +21,7 @@ pub(crate) struct Layout {
 pub(crate) type Contents = (i64, String);
 
 fn failed(action: &'static str) -> impl Fn(sqlx::Error) -> RehearseError {
-    move |source| RehearseError::Query {
-        action,
-        database: "the copy".to_owned(),
-        source,
-    }
+    RehearseError::query(action, "the copy")
 }
 
 /// Size and storage of every table but the version table `table`.

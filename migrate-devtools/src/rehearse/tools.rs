@@ -118,7 +118,18 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // A cancelled rehearsal can drop this while SQLite's worker thread
+        // still writes a journal into it (the statement runs on until the
+        // process ends): removal then races the writer and can find the
+        // directory not empty. A few more tries settle it.
+        for _ in 0..40 {
+            match std::fs::remove_dir_all(&self.0) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                _ => return,
+            }
+        }
     }
 }
 

@@ -143,6 +143,11 @@ pub(crate) enum Next {
     /// `ALTER TABLE t ADD COLUMN c`: a generated column dropped and added
     /// back with a new expression loses nothing.
     AddColumn(String, String),
+    /// `ALTER TABLE t CHANGE COLUMN x c ...` or `RENAME COLUMN x TO c`: a
+    /// generated column dropped just before another column takes its name
+    /// (its values copied there first, as autogenerate does when a column
+    /// stops being generated) loses nothing either.
+    TakesName(String, String),
 }
 
 /// The findings of one statement.

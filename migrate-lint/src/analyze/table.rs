@@ -48,7 +48,7 @@ pub(super) fn alter(ctx: &mut Ctx<'_>, table: &str, op: &AlterTableOperation, ou
                     .column_type(table, &column)
                     .is_some_and(|t| t.starts_with("generated "));
                 let re_added = generated
-                    && matches!(&ctx.next, Some(Next::AddColumn(t, c)) if t == table && *c == column);
+                    && matches!(&ctx.next, Some(Next::AddColumn(t, c) | Next::TakesName(t, c)) if t == table && *c == column);
                 if !ctx.is_new_column(table, &column) && !re_added {
                     let what = format!("drops column `{column}` of {}", ctx.describe(table));
                     out.push((Rule::DropColumn, what));

@@ -9,14 +9,15 @@
 //!
 //! # Imports
 //!
-//! `ops` → `step`, `squash`, `watch` → `tx` → `run` → `state`
+//! `ops` → `step`, `squash` → `watch` → `tx` → `run` → `state`
 //!
 //! `state` (rows in, state and policy errors out; pure), `run` (what a run
 //! is told, its session, what it holds, polling the lock), `tx`
 //! (transactions, reads under the lock, the end of a run), `squash` (what rows mean when a squash replaces
 //! revisions, and the collapse), `watch` (what a long step waits for),
 //! `step` (one revision: a plan and one executor per strategy), `ops` (one
-//! function per operation, the backup step among upgrade's).
+//! function per operation, the backup step among upgrade's, and `with_run!`,
+//! which picks the backend once and ends the run on every path).
 
 pub(crate) mod ops;
 mod run;
@@ -28,43 +29,4 @@ mod watch;
 
 pub(crate) use run::Run;
 
-/// Runs `$body` (an expression using `$run`, a `&mut Run` of whichever
-/// backend `$db` is) and ends the run on every path: one arm per enabled
-/// backend, each monomorphized, with nothing to convert on the way back.
-macro_rules! with_run {
-    ($set:expr, $options:expr, $hooks:expr, $db:expr, |$run:ident| $body:expr) => {{
-        match $crate::db::Database::backend($db) {
-            #[cfg(feature = "sqlite")]
-            $crate::db::BackendRef::Sqlite(pool) => {
-                #[allow(unused_mut)]
-                let mut $run = $crate::engine::Run::<$crate::backend::sqlite::Lite>::open(
-                    $set, $options, $hooks, pool,
-                )
-                .await?;
-                let result = $body.await;
-                $run.finish(result).await
-            }
-            #[cfg(feature = "postgres")]
-            $crate::db::BackendRef::Postgres(pool) => {
-                #[allow(unused_mut)]
-                let mut $run = $crate::engine::Run::<$crate::backend::postgres::Pg>::open(
-                    $set, $options, $hooks, pool,
-                )
-                .await?;
-                let result = $body.await;
-                $run.finish(result).await
-            }
-            #[cfg(feature = "mysql")]
-            $crate::db::BackendRef::MySql(pool) => {
-                #[allow(unused_mut)]
-                let mut $run = $crate::engine::Run::<$crate::backend::mysql::My>::open(
-                    $set, $options, $hooks, pool,
-                )
-                .await?;
-                let result = $body.await;
-                $run.finish(result).await
-            }
-        }
-    }};
-}
-pub(crate) use with_run;
+pub(crate) use ops::with_run;

@@ -1,5 +1,6 @@
 //! The operations, one function each: upgrade (with its backup step),
-//! downgrade, stamp, status, accept a checksum, resolve a failed step.
+//! downgrade, stamp, status, accept a checksum, resolve a failed step; and
+//! `with_run!`, which opens the run an operation is given.
 
 use super::run::Run;
 use super::state::State;
@@ -10,6 +11,47 @@ use crate::session::{sql_str, Backend};
 use crate::types::{Direction, Report, RowState, Status};
 use migrate_graph::{Anchor, Applied, Spec};
 use std::path::{Path, PathBuf};
+
+/// Runs `$body` (an expression using `$run`, a `&mut Run` of whichever
+/// backend `$db` is) and ends the run on every path: one arm per enabled
+/// backend, each monomorphized, with nothing to convert on the way back.
+macro_rules! with_run {
+    ($set:expr, $options:expr, $hooks:expr, $db:expr, |$run:ident| $body:expr) => {{
+        match $crate::db::Database::backend($db) {
+            #[cfg(feature = "sqlite")]
+            $crate::db::BackendRef::Sqlite(pool) => {
+                #[allow(unused_mut)]
+                let mut $run = $crate::engine::Run::<$crate::backend::sqlite::Lite>::open(
+                    $set, $options, $hooks, pool,
+                )
+                .await?;
+                let result = $body.await;
+                $run.finish(result).await
+            }
+            #[cfg(feature = "postgres")]
+            $crate::db::BackendRef::Postgres(pool) => {
+                #[allow(unused_mut)]
+                let mut $run = $crate::engine::Run::<$crate::backend::postgres::Pg>::open(
+                    $set, $options, $hooks, pool,
+                )
+                .await?;
+                let result = $body.await;
+                $run.finish(result).await
+            }
+            #[cfg(feature = "mysql")]
+            $crate::db::BackendRef::MySql(pool) => {
+                #[allow(unused_mut)]
+                let mut $run = $crate::engine::Run::<$crate::backend::mysql::My>::open(
+                    $set, $options, $hooks, pool,
+                )
+                .await?;
+                let result = $body.await;
+                $run.finish(result).await
+            }
+        }
+    }};
+}
+pub(crate) use with_run;
 
 /// Applies the missing revisions up to `target`.
 pub(crate) async fn upgrade<B: Backend>(

@@ -3,6 +3,7 @@
 
 use super::run::{millis, Run};
 use super::state::{Hex, State};
+use super::watch::Subject;
 use crate::embedded::Migration;
 use crate::error::{Action, Error, StatementRef};
 use crate::protocol::Values;
@@ -66,6 +67,15 @@ impl<'m> Plan<'m> {
 
     fn id(&self) -> &'m str {
         self.migration.id()
+    }
+
+    /// The step as notices name it.
+    fn subject(&self) -> Subject<'m> {
+        Subject {
+            revision: self.migration.id(),
+            file_name: self.migration.file_name(),
+            direction: self.direction,
+        }
     }
 }
 
@@ -150,11 +160,17 @@ impl<B: Backend> Run<'_, B> {
 
     async fn transactional(&mut self, st: &mut State, step: &Plan<'_>) -> Result<(), Error> {
         let begun = Instant::now();
-        if !self.begin_step(st, step, true).await? {
-            return Ok(());
-        }
-        self.ran_sql = true;
-        if let Err(failure) = self.section(step, true).await {
+        let ran = if self.chains(step.sql) {
+            self.ran_sql = true;
+            self.chain_watched(step.subject(), step.sql).await?
+        } else {
+            if !self.begin_step(st, step, true).await? {
+                return Ok(());
+            }
+            self.ran_sql = true;
+            self.section(step, true).await
+        };
+        if let Err(failure) = ran {
             self.rollback().await;
             return Err(self.migration_error(step, failure, true));
         }
@@ -331,9 +347,7 @@ impl<B: Backend> Run<'_, B> {
     }
 
     async fn section(&mut self, step: &Plan<'_>, in_tx: bool) -> Result<(), SqlFailure> {
-        let m = step.migration;
-        self.run_watched(m.id(), m.file_name(), step.direction, step.sql, in_tx)
-            .await
+        self.run_watched(step.subject(), step.sql, in_tx).await
     }
 
     fn migration_error(&self, step: &Plan<'_>, failure: SqlFailure, rolled_back: bool) -> Error {

@@ -109,7 +109,7 @@ impl<B: Backend> Run<'_, B> {
     }
 
     /// What a commit of the open transaction records, for its error.
-    fn commit_action(&self) -> Action {
+    pub(crate) fn commit_action(&self) -> Action {
         match self.tx.uncommitted.first() {
             Some(first) => Action::Commit {
                 direction: first.direction,
@@ -128,7 +128,7 @@ impl<B: Backend> Run<'_, B> {
     }
 
     /// After a commit: the table it created exists, its steps are reported.
-    fn committed(&mut self) {
+    pub(crate) fn committed(&mut self) {
         self.tx.commit_due = false;
         if self.table == Table::CreatedInTx {
             self.table = Table::Exists;

@@ -2,12 +2,19 @@
 //! decoding quirks, how a section runs, which errors mean what, and which
 //! session settings a migration may leave changed. Each dialect file
 //! implements it; everything else is shared in [`Session`](super::Session).
+//! Also the short read of the version table every run makes ([`Brief`]),
+//! which a dialect may hand back packed into one text.
 
-use super::{Brief, Conn, Driver, Row, SqlFailure};
+use super::{Driver, SqlFailure};
 use crate::protocol::TableName;
 use crate::Dialect;
 use sqlx::SqlStr;
 use std::future::Future;
+
+/// The connection type of a backend.
+pub(crate) type Conn<B> = <<B as Backend>::Db as sqlx::Database>::Connection;
+/// The row type of a backend.
+pub(crate) type Row<B> = <<B as Backend>::Db as sqlx::Database>::Row;
 
 /// What a database error means to the runtime, decided where the driver's
 /// error (its SQLSTATE or error number) still exists.
@@ -38,6 +45,15 @@ pub(crate) trait Backend: Send + Sized + 'static {
 
     /// Whether [`Backend::try_xact_lock`] is a real transaction-scoped lock.
     const HAS_XACT_LOCK: bool = false;
+
+    /// Whether a transactional section may go out in the same call as the
+    /// previous step's commit and its own transaction's start
+    /// ([`Session::commit_begin_and_run`](super::Session::commit_begin_and_run)):
+    /// only where the database prepares and runs one statement at a time,
+    /// so that a broken section fails where it is, after the commit. SQLite
+    /// does; PostgreSQL parses a whole text before running any of it, and
+    /// would then not commit the step before.
+    const CHAINS_SECTIONS: bool = matches!(Self::DIALECT, Dialect::Sqlite);
 
     /// Where to look for the holder when the lock wait times out.
     const LOCK_HINT: &'static str;
@@ -220,5 +236,117 @@ pub(crate) trait Backend: Send + Sized + 'static {
         _id: i64,
     ) -> impl Future<Output = Result<Option<String>, sqlx::Error>> + Send {
         async { Ok(None) }
+    }
+}
+
+/// Record and field separators of [`Brief::Packed`] (ASCII RS and US).
+pub(crate) const RECORD_SEP: char = '\x1e';
+const FIELD_SEP: char = '\x1f';
+
+/// What a migrator needs of every version-table row: revision, checksum and
+/// state. Read once per run, under the lock; kept as the database sent it
+/// so that an up-to-date launch allocates nothing per row.
+#[derive(Debug)]
+pub(crate) enum Brief {
+    /// The rows aggregated by the database into one text: records separated
+    /// by RS, each `revision US checksum US state`. Only made by
+    /// [`Brief::packed`], which checks that no value contained a separator.
+    Packed {
+        /// The records.
+        text: String,
+        /// How many.
+        count: usize,
+    },
+    /// One entry per row.
+    Rows(Vec<[String; 3]>),
+}
+
+impl Brief {
+    /// Wraps an aggregated text if it splits into exactly `count` records of
+    /// three fields each; `None` means a value held a separator (or a row had
+    /// a NULL), and the caller reads the rows one by one instead.
+    ///
+    /// Every separator inside a value either adds a record or adds a field to
+    /// one, so the counts catch them all.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub(crate) fn packed(text: Option<String>, count: usize) -> Option<Brief> {
+        let text = text.unwrap_or_default();
+        if count == 0 {
+            return text.is_empty().then_some(Brief::Packed { text, count });
+        }
+        let mut records = 0;
+        for record in text.split(RECORD_SEP) {
+            records += 1;
+            if record.bytes().filter(|&b| b == FIELD_SEP as u8).count() != 2 {
+                return None;
+            }
+        }
+        (records == count).then_some(Brief::Packed { text, count })
+    }
+
+    /// (revision, checksum, state) of each row, borrowed.
+    pub(crate) fn records(&self) -> Box<dyn Iterator<Item = (&str, &str, &str)> + '_> {
+        match self {
+            Brief::Packed { count: 0, .. } => Box::new(std::iter::empty()),
+            Brief::Packed { text, .. } => Box::new(text.split(RECORD_SEP).map(fields)),
+            Brief::Rows(rows) => Box::new(
+                rows.iter()
+                    .map(|[r, c, s]| (r.as_str(), c.as_str(), s.as_str())),
+            ),
+        }
+    }
+}
+
+/// Splits one validated record of [`Brief::Packed`].
+fn fields(record: &str) -> (&str, &str, &str) {
+    let mut it = record.splitn(3, FIELD_SEP);
+    let revision = it.next().unwrap_or_default();
+    let checksum = it.next().unwrap_or_default();
+    let state = it.next().unwrap_or_default();
+    (revision, checksum, state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: [&str; 3]) -> String {
+        fields.join(&FIELD_SEP.to_string())
+    }
+
+    fn join(records: &[String]) -> Option<String> {
+        Some(records.join(&RECORD_SEP.to_string()))
+    }
+
+    #[test]
+    fn packed_reads_are_checked_for_separators_in_values() {
+        let a = record(["aa01", "00ff", "applied"]);
+        let b = record(["bb02", "11ee", "started_up"]);
+        let brief = Brief::packed(join(&[a.clone(), b.clone()]), 2).unwrap();
+        assert_eq!(brief.records().count(), 2);
+        let rows: Vec<_> = brief.records().collect();
+        assert_eq!(
+            rows,
+            [("aa01", "00ff", "applied"), ("bb02", "11ee", "started_up")]
+        );
+        // An empty table aggregates to NULL.
+        assert_eq!(Brief::packed(None, 0).unwrap().records().count(), 0);
+        assert!(Brief::packed(Some("x".into()), 0).is_none());
+        // A field separator in a value makes a record of four fields.
+        let bad = record(["a\x1fb", "00ff", "applied"]);
+        assert!(Brief::packed(join(&[bad, b.clone()]), 2).is_none());
+        // A record separator in a value makes one record more than rows...
+        let split = record(["x\x1ey", "00ff", "applied"]);
+        assert!(Brief::packed(join(&[split, b.clone()]), 2).is_none());
+        // ...even when both halves look like records.
+        let forged = format!(
+            "{}{RECORD_SEP}{}",
+            record(["r1", "c1", "applied"]),
+            record(["r2", "c2", "applied"])
+        );
+        let forged = record([&forged, "c3", "applied"]);
+        assert!(Brief::packed(join(&[forged, a]), 2).is_none());
+        // Empty values are fine.
+        assert!(Brief::packed(join(&[record(["", "", ""])]), 1).is_some());
     }
 }

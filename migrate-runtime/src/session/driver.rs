@@ -1,4 +1,7 @@
-//! The few sqlx calls every session makes, over any of the three drivers.
+//! The sqlx calls every session makes, over any of the three drivers; the
+//! shapes of what comes back (rows of the version table, batches, why a
+//! section or a step's closing round trip failed); and the [`Guard`] that
+//! owns the pooled connection and decides its fate.
 //!
 //! sqlx's executor traits are implemented per connection type, so generic
 //! code over them needs higher-ranked bounds on every function that touches
@@ -7,10 +10,76 @@
 //! with the same body; the session and the engine are then generic over
 //! `Driver` alone.
 
-use super::SqlFailure;
 use crate::protocol::Arg;
-use sqlx::SqlStr;
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
 use std::future::Future;
+
+/// Text checked by the caller to hold no user-supplied values (statements
+/// built by the version-table protocol, migration sections the user wrote).
+pub(crate) fn sql_str(text: &str) -> SqlStr {
+    AssertSqlSafe(std::sync::Arc::<str>::from(text)).into_sql_str()
+}
+
+/// Told of each statement of a section as the database finishes it: its
+/// 0-based number in the section and the rows it changed (what
+/// [`Migrator::on_statement`](crate::Migrator::on_statement) hooks hear).
+/// `None` when nobody listens: the section then runs as one text. When
+/// someone does, PostgreSQL and MySQL get one statement at a time, since
+/// their servers send a multi-statement text's results together at the end.
+/// The backend awaits what it returns before it sends the next statement
+/// (see [`Migrator::after_statement`](crate::Migrator::after_statement)).
+pub(crate) type Finished<'a> =
+    Option<&'a (dyn Fn(usize, u64) -> crate::types::StatementWait + Send + Sync)>;
+
+/// A migration's SQL failed: which statement (0-based, counted by the
+/// statements the database finished before it) and the driver error.
+#[derive(Debug)]
+pub(crate) struct SqlFailure {
+    pub(crate) statement: Option<usize>,
+    /// Byte offset into the section where the database located the error,
+    /// when it says (PostgreSQL parses a whole multi-statement string before
+    /// running any of it, so a syntax error finishes no statement).
+    pub(crate) position: Option<usize>,
+    pub(crate) source: sqlx::Error,
+}
+
+/// Why the round trip that ends a transactional step failed.
+#[derive(Debug)]
+pub(crate) enum CloseFailure {
+    /// The savepoint is gone: the section ended the transaction.
+    Ended(sqlx::Error),
+    /// The version row's statement failed.
+    Row(sqlx::Error),
+}
+
+/// Why a commit chained with the next transaction's start failed.
+#[derive(Debug)]
+pub(crate) enum Chained {
+    /// The commit failed; the transaction is still open.
+    Commit(sqlx::Error),
+    /// The commit succeeded, the new transaction did not start.
+    Begin(sqlx::Error),
+}
+
+/// Why [`Session::commit_begin_and_run`](super::Session::commit_begin_and_run)
+/// failed: the commit or the start of the next transaction, or the section.
+#[derive(Debug)]
+pub(crate) enum ChainFailure {
+    /// As [`Session::commit_and_begin`](super::Session::commit_and_begin).
+    Chained(Chained),
+    /// The section, after the commit and the start succeeded.
+    Section(SqlFailure),
+}
+
+/// One version-table row as read, before interpretation.
+#[derive(Clone, Debug)]
+pub(crate) struct RawRow {
+    pub(crate) revision: String,
+    pub(crate) checksum: String,
+    pub(crate) state: String,
+    pub(crate) applied_at: String,
+    pub(crate) duration_ms: i64,
+}
 
 /// The sqlx operations a session needs, on one driver's connections.
 pub(crate) trait Driver: sqlx::Database {
@@ -68,7 +137,7 @@ pub(crate) trait Driver: sqlx::Database {
     fn run_many(
         conn: &mut Self::Connection,
         sql: SqlStr,
-        done: super::Finished<'_>,
+        done: Finished<'_>,
     ) -> impl Future<Output = Result<(), SqlFailure>> + Send;
 }
 
@@ -179,7 +248,7 @@ macro_rules! driver {
             async fn run_many(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 sql: SqlStr,
-                done: super::Finished<'_>,
+                done: Finished<'_>,
             ) -> Result<(), SqlFailure> {
                 use futures_util::StreamExt;
                 use sqlx::Executor;
@@ -214,3 +283,57 @@ driver!(sqlx::Sqlite);
 driver!(sqlx::Postgres);
 #[cfg(feature = "mysql")]
 driver!(sqlx::MySql);
+
+/// Owns a session's pooled connection and decides its fate on drop: a
+/// connection that may hold the migration lock, an open transaction, or a
+/// session a migration changed beyond repair is detached from the pool and
+/// closed (the server then frees the lock and rolls back), never handed to
+/// the application in that state. That covers panics in a hook and futures
+/// dropped mid-run, where no async cleanup can run.
+pub(crate) struct Guard<DB: sqlx::Database> {
+    conn: Option<sqlx::pool::PoolConnection<DB>>,
+    /// A session lock tied to the connection is held: the one record of it.
+    pub(super) locked: bool,
+    /// A transaction is open: the one record of it.
+    pub(super) in_tx: bool,
+    /// The connection is not fit for the pool, whatever happens next.
+    pub(super) tainted: bool,
+}
+
+impl<DB: sqlx::Database> Guard<DB> {
+    /// Wraps a freshly acquired connection.
+    pub(crate) fn new(conn: sqlx::pool::PoolConnection<DB>) -> Guard<DB> {
+        Guard {
+            conn: Some(conn),
+            locked: false,
+            in_tx: false,
+            tainted: false,
+        }
+    }
+
+    /// The connection.
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        self.conn
+            .as_mut()
+            .expect("the connection is only taken on close")
+    }
+
+    /// Detaches the connection from the pool if it may hold a lock, an open
+    /// transaction or a changed session: dropping (or closing) it then ends
+    /// all of them.
+    pub(crate) fn take_dirty(&mut self) -> Option<DB::Connection> {
+        if self.locked || self.in_tx || self.tainted {
+            self.conn.take().map(|conn| conn.detach())
+        } else {
+            None
+        }
+    }
+}
+
+impl<DB: sqlx::Database> Drop for Guard<DB> {
+    fn drop(&mut self) {
+        // Dropping the detached connection closes its socket (or, for
+        // SQLite, its handle), which releases the lock and rolls back.
+        drop(self.take_dirty());
+    }
+}

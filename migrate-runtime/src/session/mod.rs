@@ -1,87 +1,27 @@
 //! One connection that takes the migration lock and runs a migrator's work,
 //! shared by the three dialects: [`Session`] is generic over a [`Backend`],
-//! which holds only what differs between them.
+//! which holds only what differs between them; `driver.rs` holds the sqlx
+//! calls, the shapes of what they return, and the `Guard` of the pooled
+//! connection. The session (through its guard) is the one record of lock
+//! and transaction state.
 //!
 //! Methods return sqlx errors; the engine adds what it was doing.
 //!
 //! # Imports
 //!
-//! `backend` → `brief`, `driver`, `guard`
+//! `backend` → `driver`
 
 mod backend;
-mod brief;
 mod driver;
-mod guard;
 
-pub(crate) use backend::{Backend, ErrorClass};
-pub(crate) use brief::Brief;
-pub(crate) use driver::{Batch, Driver};
-use guard::Guard;
+pub(crate) use backend::{Backend, Brief, Conn, ErrorClass, Row};
+use driver::Guard;
+pub(crate) use driver::{
+    sql_str, Batch, ChainFailure, Chained, CloseFailure, Driver, Finished, RawRow, SqlFailure,
+};
 
 use crate::protocol::{Stmt, TableName, VersionSql};
-use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
-
-/// The connection type of a backend.
-pub(crate) type Conn<B> = <<B as Backend>::Db as sqlx::Database>::Connection;
-/// The row type of a backend.
-pub(crate) type Row<B> = <<B as Backend>::Db as sqlx::Database>::Row;
-
-/// Text checked by the caller to hold no user-supplied values (statements
-/// built by the version-table protocol, migration sections the user wrote).
-pub(crate) fn sql_str(text: &str) -> SqlStr {
-    AssertSqlSafe(std::sync::Arc::<str>::from(text)).into_sql_str()
-}
-
-/// Told of each statement of a section as the database finishes it: its
-/// 0-based number in the section and the rows it changed (what
-/// [`Migrator::on_statement`](crate::Migrator::on_statement) hooks hear).
-/// `None` when nobody listens: the section then runs as one text. When
-/// someone does, PostgreSQL and MySQL get one statement at a time, since
-/// their servers send a multi-statement text's results together at the end.
-/// The backend awaits what it returns before it sends the next statement
-/// (see [`Migrator::after_statement`](crate::Migrator::after_statement)).
-pub(crate) type Finished<'a> =
-    Option<&'a (dyn Fn(usize, u64) -> crate::types::StatementWait + Send + Sync)>;
-
-/// A migration's SQL failed: which statement (0-based, counted by the
-/// statements the database finished before it) and the driver error.
-#[derive(Debug)]
-pub(crate) struct SqlFailure {
-    pub(crate) statement: Option<usize>,
-    /// Byte offset into the section where the database located the error,
-    /// when it says (PostgreSQL parses a whole multi-statement string before
-    /// running any of it, so a syntax error finishes no statement).
-    pub(crate) position: Option<usize>,
-    pub(crate) source: sqlx::Error,
-}
-
-/// Why the round trip that ends a transactional step failed.
-#[derive(Debug)]
-pub(crate) enum CloseFailure {
-    /// The savepoint is gone: the section ended the transaction.
-    Ended(sqlx::Error),
-    /// The version row's statement failed.
-    Row(sqlx::Error),
-}
-
-/// Why a commit chained with the next transaction's start failed.
-#[derive(Debug)]
-pub(crate) enum Chained {
-    /// The commit failed; the transaction is still open.
-    Commit(sqlx::Error),
-    /// The commit succeeded, the new transaction did not start.
-    Begin(sqlx::Error),
-}
-
-/// One version-table row as read, before interpretation.
-#[derive(Clone, Debug)]
-pub(crate) struct RawRow {
-    pub(crate) revision: String,
-    pub(crate) checksum: String,
-    pub(crate) state: String,
-    pub(crate) applied_at: String,
-    pub(crate) duration_ms: i64,
-}
+use sqlx::SqlStr;
 
 /// A connection of a backend's pool, with the dialect's session state and
 /// the version table's statements.
@@ -225,6 +165,38 @@ impl<B: Backend> Session<B> {
                 self.guard.tainted = true;
                 Err(Chained::Begin(e))
             }
+        }
+    }
+
+    /// [`Session::commit_and_begin`] and then a transactional section, in
+    /// one call: what a run does between two steps when nothing listens
+    /// to either ([`Backend::CHAINS_SECTIONS`]). Statements are numbered
+    /// as the database finished them, so a failure says which part failed,
+    /// and a section's statement number is counted within the section.
+    pub(crate) async fn commit_begin_and_run(&mut self, sql: &str) -> Result<(), ChainFailure> {
+        const OPENING: usize = 3;
+        let text = format!(
+            "COMMIT; {}; SAVEPOINT {GUARD_SAVEPOINT};\n{sql}",
+            B::begin_sql()
+        );
+        self.settled = false;
+        let failure = match B::Db::run_many(self.guard.conn(), sql_str(&text), None).await {
+            Ok(()) => return Ok(()),
+            Err(failure) => failure,
+        };
+        match failure.statement.unwrap_or(0) {
+            0 => Err(ChainFailure::Chained(Chained::Commit(failure.source))),
+            k if k < OPENING => {
+                // As in `commit_and_begin`: committed, and what follows may
+                // have opened something.
+                self.guard.in_tx = false;
+                self.guard.tainted = true;
+                Err(ChainFailure::Chained(Chained::Begin(failure.source)))
+            }
+            k => Err(ChainFailure::Section(SqlFailure {
+                statement: Some(k - OPENING),
+                ..failure
+            })),
         }
     }
 

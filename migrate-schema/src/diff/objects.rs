@@ -119,8 +119,11 @@ pub(crate) fn touched_tables(
             change,
             Change::CreateIndex { .. }
                 | Change::DropIndex { .. }
+                | Change::RenameIndex { .. }
                 | Change::SetTableComment { .. }
                 | Change::CreateTable { .. }
+                // Columns keep their names: nothing over the table breaks.
+                | Change::ReorderColumns { .. }
         ) {
             continue;
         }

@@ -1,16 +1,28 @@
-//! Column order: compared and reported, not generated.
+//! Column order: compared, and a [`Change::ReorderColumns`] where it
+//! differs. MariaDB/MySQL drafts write it (`MODIFY ... AFTER`); PostgreSQL
+//! cannot reorder columns, and on SQLite it would take a table rebuild, so
+//! there the note and the [`NotGenerated`] entry made here stand (the draft
+//! keeps whichever its dialect needs).
 
 use std::collections::HashSet;
 
-use super::plan::Plan;
-use crate::change::{NotGenerated, Presence};
+use super::plan::{Phase, Plan};
+use crate::change::{Change, NotGenerated, Presence};
 use crate::model::{ObjectKind, OtherObject, Table};
+
+/// How the note of a column order not generated begins: drafts of dialects
+/// that write the order leave such notes out.
+pub(crate) const NOT_GENERATED_NOTE: &str = "column order of table";
+
+/// The kind of the [`NotGenerated`] entry of a column order.
+pub(crate) const KIND: &str = "column order";
 
 /// The columns in the order the draft leaves them (kept ones in their
 /// current order, added ones appended, which is all `ADD COLUMN` does)
-/// against the desired order. A difference is a note naming each
-/// misplaced column with both positions, and a [`NotGenerated`] entry, so
-/// that no caller takes the two tables for the same.
+/// against the desired order. A difference is a [`Change::ReorderColumns`]
+/// after the table's other column changes, a note naming each misplaced
+/// column with both positions, and a [`NotGenerated`] entry, so that no
+/// caller takes the two tables for the same where the order is not written.
 pub(crate) fn column_order(
     translated: &Table,
     des: &Table,
@@ -43,14 +55,22 @@ pub(crate) fn column_order(
             format!("{c} (position {at}, desired {})", i + 1)
         })
         .collect();
+    plan.push(
+        Phase::AlterColumns,
+        Change::ReorderColumns {
+            table: des.name.clone(),
+            from: after.iter().map(|c| (*c).to_owned()).collect(),
+            to: des.columns.clone(),
+        },
+    );
     plan.note(format!(
-        "column order of table {} is not generated: after the draft {}; reorder by hand \
-         (MySQL `MODIFY ... AFTER`, a table rebuild elsewhere) or accept the order",
+        "{NOT_GENERATED_NOTE} {} is not generated: after the draft {}; accept the order, \
+         or rebuild the table by hand (MariaDB/MySQL drafts write `MODIFY ... AFTER`)",
         des.name,
         moved.join(", ")
     ));
     let mut object = OtherObject::new(
-        ObjectKind::Other("column order".into()),
+        ObjectKind::Other(KIND.into()),
         des.name.clone(),
         Some(desired.join(", ")),
     );
@@ -64,7 +84,44 @@ pub(crate) fn column_order(
 #[cfg(test)]
 mod tests {
     use crate::model::{ColumnType, Dialect, Schema};
-    use crate::{diff, Column, Hints, Presence, Table};
+    use crate::{diff, draft, Change, Column, Hints, Presence, Table};
+
+    fn mysql(columns: &[&str]) -> Schema {
+        let mut s = table(&[]);
+        for c in columns {
+            s.tables[0]
+                .columns
+                .push(Column::new(*c, ColumnType::new(Dialect::MySql, "int")));
+        }
+        s
+    }
+
+    #[test]
+    fn mysql_moves_each_misplaced_column_and_postgres_reports_the_order() {
+        let (cur, des) = (mysql(&["id", "a", "b", "c"]), mysql(&["c", "id", "b", "a"]));
+        let d = draft(&cur, &des, &Hints::new(), Dialect::MySql);
+        assert_eq!(
+            d.sql(),
+            [
+                "ALTER TABLE `t` MODIFY COLUMN `c` int NULL FIRST;",
+                "ALTER TABLE `t` MODIFY COLUMN `b` int NULL AFTER `id`;",
+            ]
+        );
+        assert!(d.not_generated.is_empty(), "{:?}", d.not_generated);
+        assert!(!d.notes.iter().any(|n| n.contains("column order")));
+        // Applied, the model has the desired order.
+        assert_eq!(crate::apply(&cur, &d.changes).unwrap(), des);
+
+        let d = draft(
+            &table(&["id", "a", "b"]),
+            &table(&["id", "b", "a"]),
+            &Hints::new(),
+            Dialect::Postgres,
+        );
+        assert!(d.up.is_empty() && d.changes.is_empty(), "{:?}", d.up);
+        assert_eq!(d.not_generated.len(), 1);
+        assert!(d.notes.iter().any(|n| n.contains("column order")));
+    }
 
     fn table(columns: &[&str]) -> Schema {
         let mut t = Table::new("t");
@@ -79,13 +136,17 @@ mod tests {
     }
 
     #[test]
-    fn a_reordered_column_is_reported_not_generated_with_its_positions() {
+    fn a_reordered_column_is_a_change_and_reported_with_its_positions() {
         let d = diff(
             &table(&["id", "a", "b"]),
             &table(&["id", "b", "a"]),
             &Hints::new(),
         );
-        assert!(d.changes.is_empty());
+        assert!(
+            matches!(d.changes.as_slice(), [Change::ReorderColumns { from, .. }] if from == &["id", "a", "b"]),
+            "{:?}",
+            d.changes
+        );
         assert_eq!(d.not_generated.len(), 1);
         assert_eq!(d.not_generated[0].presence, Presence::Changed);
         assert_eq!(
@@ -104,7 +165,8 @@ mod tests {
             &table(&["id", "a", "b"]),
             &Hints::new(),
         );
-        assert_eq!(d.changes.len(), 1);
+        // The column added, then put in its place.
+        assert_eq!(d.changes.len(), 2);
         assert_eq!(d.not_generated.len(), 1);
         let d = diff(
             &table(&["id", "a"]),

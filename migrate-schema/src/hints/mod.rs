@@ -26,6 +26,15 @@ pub struct Hints {
     pub tables: BTreeMap<QualifiedName, QualifiedName>,
     /// Column renames keyed by (the table's desired name, old column) → new column.
     pub columns: BTreeMap<(QualifiedName, String), String>,
+    /// Index and constraint renames (unique, check, foreign key, primary
+    /// key) keyed by (the table's desired name, old name) → new name.
+    #[doc(alias = "constraints")]
+    pub indexes: BTreeMap<(QualifiedName, String), String>,
+    /// Enum type renames, old name → new name.
+    pub enums: BTreeMap<QualifiedName, QualifiedName>,
+    /// Enum label renames keyed by (the type's desired name, old label) →
+    /// new label.
+    pub enum_values: BTreeMap<(QualifiedName, String), String>,
 }
 
 impl Hints {
@@ -47,6 +56,34 @@ impl Hints {
         new: impl Into<String>,
     ) {
         self.columns.insert((table.into(), old.into()), new.into());
+    }
+
+    /// Declares that index or constraint `old` of `table` (its desired
+    /// name) is now `new`.
+    pub fn rename_index(
+        &mut self,
+        table: impl Into<QualifiedName>,
+        old: impl Into<String>,
+        new: impl Into<String>,
+    ) {
+        self.indexes.insert((table.into(), old.into()), new.into());
+    }
+
+    /// Declares that enum type `old` is now `new`.
+    pub fn rename_enum(&mut self, old: impl Into<QualifiedName>, new: impl Into<QualifiedName>) {
+        self.enums.insert(old.into(), new.into());
+    }
+
+    /// Declares that label `old` of enum type `name` (its desired name) is
+    /// now `new`.
+    pub fn rename_enum_value(
+        &mut self,
+        name: impl Into<QualifiedName>,
+        old: impl Into<String>,
+        new: impl Into<String>,
+    ) {
+        self.enum_values
+            .insert((name.into(), old.into()), new.into());
     }
 
     /// Reads one `--rename` value: `old=new` renames a table (`s.old=s.new` in a
@@ -84,6 +121,9 @@ impl Hints {
     pub fn merge(&mut self, other: Hints) {
         self.tables.extend(other.tables);
         self.columns.extend(other.columns);
+        self.indexes.extend(other.indexes);
+        self.enums.extend(other.enums);
+        self.enum_values.extend(other.enum_values);
     }
 
     /// The same renames in the direction desired → current, for the down draft.
@@ -93,21 +133,38 @@ impl Hints {
             .iter()
             .map(|(old, new)| (new.clone(), old.clone()))
             .collect();
-        let columns = self
-            .columns
+        // Keys name the table (the type) as it is in the target of the diff.
+        let flip = |keyed: &BTreeMap<(QualifiedName, String), String>,
+                    renamed: &BTreeMap<QualifiedName, QualifiedName>| {
+            keyed
+                .iter()
+                .map(|((owner, old), new)| {
+                    let target = renamed.get(owner).cloned().unwrap_or_else(|| owner.clone());
+                    ((target, new.clone()), old.clone())
+                })
+                .collect()
+        };
+        let enums: BTreeMap<_, _> = self
+            .enums
             .iter()
-            .map(|((table, old), new)| {
-                // Keys name the table as it is in the target of the diff.
-                let target = tables.get(table).cloned().unwrap_or_else(|| table.clone());
-                ((target, new.clone()), old.clone())
-            })
+            .map(|(old, new)| (new.clone(), old.clone()))
             .collect();
-        Hints { tables, columns }
+        Hints {
+            columns: flip(&self.columns, &tables),
+            indexes: flip(&self.indexes, &tables),
+            enum_values: flip(&self.enum_values, &enums),
+            tables,
+            enums,
+        }
     }
 
     /// Whether there are no hints.
     pub fn is_empty(&self) -> bool {
-        self.tables.is_empty() && self.columns.is_empty()
+        self.tables.is_empty()
+            && self.columns.is_empty()
+            && self.indexes.is_empty()
+            && self.enums.is_empty()
+            && self.enum_values.is_empty()
     }
 }
 
@@ -165,5 +222,29 @@ mod tests {
             "fullname"
         );
         assert_eq!(back.reversed(), hints);
+    }
+
+    #[test]
+    fn reversed_keys_indexes_and_labels_by_the_old_owner_name() {
+        let mut hints = Hints::new();
+        hints.rename_table("people", "users");
+        hints.rename_index("users", "people_email_idx", "users_email_idx");
+        hints.rename_enum("feeling", "mood");
+        hints.rename_enum_value("mood", "glad", "happy");
+        let back = hints.reversed();
+        assert_eq!(
+            back.indexes[&(QualifiedName::new("people"), "users_email_idx".into())],
+            "people_email_idx"
+        );
+        assert_eq!(
+            back.enums[&QualifiedName::new("mood")],
+            QualifiedName::new("feeling")
+        );
+        assert_eq!(
+            back.enum_values[&(QualifiedName::new("feeling"), "happy".into())],
+            "glad"
+        );
+        assert_eq!(back.reversed(), hints);
+        assert!(!back.is_empty());
     }
 }

@@ -27,6 +27,8 @@ pub fn rename_hints(dialect: Dialect, file: &str, sql: &str) -> Result<Hints, Hi
         dialect,
         hints: Hints::new(),
         pending_table: None,
+        named: None,
+        trailing: None,
     };
     scan.run(&tokens)
         .map_err(|(line, kind)| HintError::InFile {
@@ -58,11 +60,19 @@ struct Scan {
     hints: Hints,
     /// A table hint waiting for its CREATE TABLE: (old name text, line).
     pending_table: Option<(String, u64)>,
+    /// The index or enum type the statement being read creates.
+    named: Option<Named>,
+    /// The index or enum type of the statement that ended on this line
+    /// (its `;` line): a hint after the `;` on that line renames it.
+    trailing: Option<(u64, Named)>,
 }
 
 /// A column definition inside a CREATE TABLE body, being read.
 struct Element {
     column: Option<String>,
+    /// The name of the constraint or index it defines (`CONSTRAINT name`,
+    /// MySQL's `KEY name`, `UNIQUE KEY name`).
+    item: Option<String>,
     /// Line of the comma that ended it, once it ended.
     ended_on: Option<u64>,
 }
@@ -78,6 +88,15 @@ impl Scan {
             match &t.token {
                 Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
                     if let Some(old) = directive(comment, line)? {
+                        if let Some((_, named)) = self
+                            .trailing
+                            .take()
+                            .filter(|(on, _)| *on == line && at_statement_start)
+                        {
+                            self.named_hint(old, &named, line)?;
+                            i += 1;
+                            continue;
+                        }
                         if last_code_line == line || !at_statement_start {
                             return Err((line, HintErrorKind::NotBeforeTable));
                         }
@@ -91,9 +110,11 @@ impl Scan {
                 Token::SemiColon => {
                     at_statement_start = true;
                     last_code_line = line;
+                    self.trailing = self.named.take().map(|n| (line, n));
                 }
                 _ if at_statement_start => {
                     at_statement_start = false;
+                    self.trailing = None;
                     last_code_line = line;
                     i = self.statement(tokens, i)?;
                     continue;
@@ -136,6 +157,12 @@ impl Scan {
             )
         {
             k += 1;
+        }
+        if k < code.len() && word(code[k]) != Some(Keyword::TABLE) {
+            // CREATE [UNIQUE] INDEX or CREATE TYPE ... AS ENUM.
+            if let Some(next) = self.other_create(tokens, &code[k..], pending.clone())? {
+                return Ok(next);
+            }
         }
         if k >= code.len() || word(code[k]) != Some(Keyword::TABLE) {
             return match pending {
@@ -187,9 +214,12 @@ impl Scan {
         let mut depth = 1;
         let mut element = Element {
             column: None,
+            item: None,
             ended_on: None,
         };
         let mut starting = true;
+        // After `CONSTRAINT` / `KEY` and the like: the next word names it.
+        let mut naming = false;
         while j < tokens.len() {
             let t = &tokens[j];
             let line = t.span.start.line;
@@ -204,6 +234,15 @@ impl Scan {
                             continue;
                         }
                         let open = element.ended_on.is_none_or(|ended| ended == line);
+                        if let Some(item) = element.item.clone().filter(|_| open) {
+                            let key = (table.clone(), old);
+                            if self.hints.indexes.insert(key, item.clone()).is_some() {
+                                let name = format!("{table}.{item}");
+                                return Err((line, HintErrorKind::Duplicate { name }));
+                            }
+                            j += 1;
+                            continue;
+                        }
                         let Some(column) = element.column.clone().filter(|_| open) else {
                             return Err((line, HintErrorKind::NotOnColumn));
                         };
@@ -215,7 +254,10 @@ impl Scan {
                     }
                 }
                 Token::Whitespace(_) => {}
-                Token::LParen => depth += 1,
+                Token::LParen => {
+                    depth += 1;
+                    naming = false;
+                }
                 Token::RParen => {
                     depth -= 1;
                     if depth == 0 {
@@ -231,8 +273,21 @@ impl Scan {
                         starting = false;
                         element = Element {
                             column: self.column_name(token),
+                            item: None,
                             ended_on: None,
                         };
+                        naming = element.column.is_none() && names_next(token);
+                    } else if naming && depth == 1 {
+                        match token {
+                            Token::Word(w)
+                                if w.quote_style.is_none()
+                                    && matches!(w.keyword, Keyword::KEY | Keyword::INDEX) => {}
+                            Token::Word(w) => {
+                                naming = false;
+                                element.item = Some(self.ident(w.value.clone(), w.quote_style));
+                            }
+                            _ => naming = false,
+                        }
                     }
                 }
             }
@@ -270,6 +325,20 @@ impl Scan {
     }
 }
 
+/// Whether an element starting with `token` names what it defines next
+/// (`CONSTRAINT name`, `KEY name`, `UNIQUE [KEY] name`...).
+fn names_next(token: &Token) -> bool {
+    matches!(token, Token::Word(w) if w.quote_style.is_none() && matches!(
+        w.keyword,
+        Keyword::CONSTRAINT
+            | Keyword::KEY
+            | Keyword::INDEX
+            | Keyword::UNIQUE
+            | Keyword::FULLTEXT
+            | Keyword::SPATIAL
+    ))
+}
+
 /// The old name of a `@renamed from=old` comment, `None` for other comments.
 fn directive(comment: &str, line: u64) -> Result<Option<String>, Failure> {
     let text = comment.trim();
@@ -299,8 +368,11 @@ fn directive(comment: &str, line: u64) -> Result<Option<String>, Failure> {
     Ok(Some(old.to_string()))
 }
 
+mod others;
 #[cfg(test)]
 mod tests;
+
+use others::Named;
 
 impl Scan {
     /// Records that table `old` (in `table`'s namespace unless qualified)

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::context::{Context, Statement};
 use super::{mysql, postgres, sqlite};
 use crate::change::{Change, NotGenerated};
-use crate::diff::diff;
+use crate::diff::{diff, COLUMN_ORDER, COLUMN_ORDER_NOTE};
 use crate::hints::Hints;
-use crate::model::{Dialect, Schema};
+use crate::model::{Dialect, ObjectKind, Schema};
 use crate::warn::{warnings, Warning};
 
 /// A migration draft in one direction.
@@ -54,7 +54,18 @@ impl Draft {
 /// an inversion of the up statements, so each direction is rendered from the
 /// models it goes between.
 pub fn draft(current: &Schema, desired: &Schema, hints: &Hints, dialect: Dialect) -> Draft {
-    let diff = diff(current, desired, hints);
+    let mut diff = diff(current, desired, hints);
+    if dialect != Dialect::MySql {
+        // PostgreSQL cannot reorder columns, and on SQLite it would take a
+        // rebuild that recreates the table's triggers: the order stays
+        // reported as not generated, and no statement is written for it.
+        diff.changes
+            .retain(|c| !matches!(c, Change::ReorderColumns { .. }));
+    } else {
+        diff.not_generated
+            .retain(|n| n.object.kind != ObjectKind::Other(COLUMN_ORDER.into()));
+        diff.notes.retain(|n| !n.starts_with(COLUMN_ORDER_NOTE));
+    }
     let ctx = Context {
         current,
         desired,

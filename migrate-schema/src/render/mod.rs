@@ -4,12 +4,13 @@
 //!
 //! # Imports
 //!
-//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `quote`
+//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `mysql_generated`, `trial_rows` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `quote`
 
 mod context;
 pub mod database;
 mod draft;
 mod mysql;
+mod mysql_generated;
 mod object_ddl;
 mod objects;
 mod postgres;
@@ -18,6 +19,7 @@ mod rows;
 mod script;
 mod sql;
 mod sqlite;
+mod trial_rows;
 
 pub(crate) use context::Context;
 pub use context::Statement;
@@ -28,3 +30,4 @@ pub use rows::{
     delete_rows, escape_cr, insert_row, reset_sequences, row_inserts, select_literals,
     select_typed_literals,
 };
+pub use trial_rows::{trial_rows, Candidate, TrialRow};

@@ -74,6 +74,8 @@ fn statements(change: &Change, ctx: &Context, notes: &mut Vec<String>) -> Vec<St
         | CreateEnum { .. }
         | AddEnumValue { .. }
         | RecreateEnum { .. }
+        | RenameEnum { .. }
+        | RenameEnumValue { .. }
         | DropEnum { .. } => {
             notes.push(format!(
                 "{}: not generated, MySQL has no schemas or enum types outside columns",
@@ -93,7 +95,12 @@ fn statements(change: &Change, ctx: &Context, notes: &mut Vec<String>) -> Vec<St
         AddColumn { table, column } => vec![add_column(D, table, &column_def(column))],
         DropColumn { table, column } => vec![drop_column(D, table, &column.name)],
         RenameColumn { table, from, to } => vec![rename_column(D, table, from, to)],
-        AlterColumn { table, to, .. } => {
+        AlterColumn { table, from, to } => {
+            if let Some(sql) =
+                super::mysql_generated::replace_generated(table, from, to, column_def)
+            {
+                return sql;
+            }
             vec![format!(
                 "{} MODIFY COLUMN {};",
                 alter(table),
@@ -175,6 +182,18 @@ fn statements(change: &Change, ctx: &Context, notes: &mut Vec<String>) -> Vec<St
             )]
         }
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
+        RenameIndex { table, from, to } => vec![rename_index(table, &from.name, &to.name)],
+        RenameConstraint { table, drop, add } => match (&**drop, &**add) {
+            // A unique key is an index: renamed as one.
+            (DropUnique { unique: a, .. }, AddUnique { unique: b, .. }) => {
+                match (&a.name, &b.name) {
+                    (Some(a), Some(b)) => vec![rename_index(table, a, b)],
+                    _ => [render(drop, ctx, notes), render(add, ctx, notes)].concat(),
+                }
+            }
+            // MariaDB has no RENAME CONSTRAINT.
+            _ => [render(drop, ctx, notes), render(add, ctx, notes)].concat(),
+        },
         CreateObject { object } => create_object(object, D),
         DropObject { object } => drop_object(object, D),
         ReplaceObject { from, to } => replace_object(from, to, D),
@@ -184,7 +203,35 @@ fn statements(change: &Change, ctx: &Context, notes: &mut Vec<String>) -> Vec<St
             literal(D, comment.as_deref().unwrap_or(""))
         )],
         AlterTableOptions { table, from, to } => table_options(table, from, to),
+        ReorderColumns { table, from, to } => reorder(table, from, to),
     }
+}
+
+/// `MODIFY COLUMN ... FIRST | AFTER` for each column out of its desired
+/// place, moved one at a time from the order the other changes leave; a
+/// column already in place is not touched.
+fn reorder(table: &QualifiedName, from: &[String], to: &[Column]) -> Vec<String> {
+    let mut now: Vec<&str> = from.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for (i, c) in to.iter().enumerate() {
+        if now.get(i) == Some(&c.name.as_str()) {
+            continue;
+        }
+        if let Some(at) = now.iter().position(|n| *n == c.name) {
+            now.remove(at);
+        }
+        now.insert(i.min(now.len()), &c.name);
+        let place = match i {
+            0 => "FIRST".to_owned(),
+            _ => format!("AFTER {}", ident(D, &to[i - 1].name)),
+        };
+        out.push(format!(
+            "{} MODIFY COLUMN {} {place};",
+            alter(table),
+            column_def(c)
+        ));
+    }
+    out
 }
 
 /// A new default character set converts the columns too (`CONVERT TO`,
@@ -210,6 +257,16 @@ fn table_options(table: &QualifiedName, from: &TableOptions, to: &TableOptions) 
         _ => {}
     }
     out
+}
+
+/// `ALTER TABLE t RENAME INDEX a TO b;` (MariaDB 10.5, MySQL 5.7).
+fn rename_index(table: &QualifiedName, from: &str, to: &str) -> String {
+    format!(
+        "{} RENAME INDEX {} TO {};",
+        alter(table),
+        ident(D, from),
+        ident(D, to)
+    )
 }
 
 fn alter(table: &QualifiedName) -> String {

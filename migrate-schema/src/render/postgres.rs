@@ -182,6 +182,39 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
             out
         }
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
+        RenameIndex { table, from, to } => {
+            let index = QualifiedName {
+                schema: table.schema.clone(),
+                name: from.name.clone(),
+            };
+            vec![format!(
+                "ALTER INDEX {} RENAME TO {};",
+                qualified(D, &index),
+                ident(D, &to.name)
+            )]
+        }
+        RenameConstraint { table, drop, add } => {
+            match (drop.constraint_name(), add.constraint_name()) {
+                (Some(from), Some(to)) => vec![format!(
+                    "{} RENAME CONSTRAINT {} TO {};",
+                    alter(table),
+                    ident(D, from),
+                    ident(D, to)
+                )],
+                _ => [render(drop, ctx), render(add, ctx)].concat(),
+            }
+        }
+        RenameEnum { from, to } => vec![format!(
+            "ALTER TYPE {} RENAME TO {};",
+            qualified(D, from),
+            ident(D, &to.name)
+        )],
+        RenameEnumValue { name, from, to } => vec![format!(
+            "ALTER TYPE {} RENAME VALUE {} TO {};",
+            qualified(D, name),
+            literal(D, from),
+            literal(D, to)
+        )],
         CreateObject { object } => create_object(object, D),
         DropObject { object } => drop_object(object, D),
         ReplaceObject { from, to } => replace_object(from, to, D),
@@ -194,6 +227,8 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
         )],
         // No PostgreSQL reader fills table options.
         AlterTableOptions { .. } => vec![],
+        // PostgreSQL cannot reorder columns; `draft` leaves this out.
+        ReorderColumns { .. } => vec![],
     }
 }
 

@@ -95,7 +95,7 @@ pub fn insert_row(
 }
 
 /// A literal of type `ty` (normalized), or `None` when there is no safe one.
-fn literal(ty: &str, dialect: Dialect, schema: &Schema) -> Option<String> {
+pub(super) fn literal(ty: &str, dialect: Dialect, schema: &Schema) -> Option<String> {
     let ty = ty.trim();
     if ty.ends_with("[]") {
         return Some("'{}'".into());
@@ -142,7 +142,21 @@ fn literal(ty: &str, dialect: Dialect, schema: &Schema) -> Option<String> {
         "inet" | "cidr" => text("127.0.0.1"),
         "macaddr" => text("08:00:2b:01:02:03"),
         "xml" => text("<a/>"),
-        "tsvector" | "tsquery" => text("a"),
+        // Geometry has no literal on MySQL: a constructor call is as good in a VALUES list.
+        "point" if dialect == Dialect::Postgres => text("(0,0)"),
+        "polygon" if dialect == Dialect::Postgres => text("((0,0),(1,0),(1,1))"),
+        "point" | "geometry" if dialect == Dialect::MySql => {
+            Some("ST_GeomFromText('POINT(0 0)')".into())
+        }
+        "linestring" if dialect == Dialect::MySql => {
+            Some("ST_GeomFromText('LINESTRING(0 0,1 1)')".into())
+        }
+        "polygon" if dialect == Dialect::MySql => {
+            Some("ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))')".into())
+        }
+        "multipoint" if dialect == Dialect::MySql => {
+            Some("ST_GeomFromText('MULTIPOINT(0 0)')".into())
+        }
         "money" | "numeric" | "decimal" | "real" | "double" | "float" | "float4" | "float8"
         | "dec" | "fixed" => Some("1".into()),
         w if w.contains("int") || w.contains("serial") => Some("1".into()),
@@ -156,7 +170,7 @@ fn literal(ty: &str, dialect: Dialect, schema: &Schema) -> Option<String> {
 }
 
 /// The first label of a MySQL `enum('a','b')` or `set(...)`.
-fn first_label(ty: &str) -> Option<String> {
+pub(super) fn first_label(ty: &str) -> Option<String> {
     let rest = ty
         .strip_prefix("enum(")
         .or_else(|| ty.strip_prefix("set("))?;

@@ -232,7 +232,8 @@ fn needs_rebuild(change: &Change, tables: &Tables) -> bool {
         | DropCheck { .. }
         | AddForeignKey { .. }
         | DropForeignKey { .. }
-        | AlterTableOptions { .. } => true,
+        | AlterTableOptions { .. }
+        | RenameConstraint { .. } => true,
         AddColumn { column, .. } => !can_add(column),
         DropColumn { table, column } => {
             let current = tables.renamed_from.get(table).unwrap_or(table);
@@ -296,6 +297,12 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
         RenameColumn { table, from, to } => vec![rename_column(D, table, from, to)],
         CreateIndex { table, index } => vec![create_index(table, index)],
         DropIndex { table, index } => vec![drop_index(D, table, &index.name)],
+        // SQLite renames no index: it is created again under its new name.
+        RenameIndex { table, from, to } => {
+            vec![drop_index(D, table, &from.name), create_index(table, to)]
+        }
+        // Constraints live in the table's text: the table is rebuilt.
+        RenameConstraint { .. } => vec![],
         // Foreign keys of created tables are inline; those of dropped tables go with them.
         AddForeignKey { .. } | DropForeignKey { .. } => vec![],
         CreateObject { object } => create_object(object, D),
@@ -313,6 +320,8 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
         | CreateEnum { .. }
         | AddEnumValue { .. }
         | RecreateEnum { .. }
+        | RenameEnum { .. }
+        | RenameEnumValue { .. }
         | DropEnum { .. } => {
             notes.push(format!(
                 "{}: SQLite has no such objects, not generated",
@@ -330,5 +339,7 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
             // Always part of a rebuild, which `needs_rebuild` decides.
             vec![]
         }
+        // Left out by `draft`: SQLite reorders only by a rebuild.
+        ReorderColumns { .. } => vec![],
     }
 }

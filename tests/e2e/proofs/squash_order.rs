@@ -83,6 +83,34 @@ async fn objects_follow_their_dependencies(b: Backend) {
 }
 on!(objects_follow_their_dependencies: sqlite = Sqlite, postgres = Postgres, mysql = MySql);
 
+/// A table whose DEFAULT and CHECK call functions of the schema, and a
+/// column of a domain: the squash creates those before the table, and the
+/// functions' other uses (a view) after it.
+async fn tables_after_what_they_call(b: Backend) {
+    let migrations = set(&[
+        rev("a1", &[])
+            .up("CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'c-' || (random() * 1000)::int $$;\nCREATE FUNCTION is_code(t text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT t LIKE 'c-%' $$;\nCREATE DOMAIN positive AS integer CHECK (VALUE > 0);\nCREATE TABLE items (id INT PRIMARY KEY, code TEXT NOT NULL DEFAULT next_code() CHECK (is_code(code)), qty positive NOT NULL);\nINSERT INTO items (id, qty) VALUES (1, 5), (2, 7);\nCREATE VIEW coded AS SELECT id FROM items WHERE is_code(code);")
+            .down("DROP VIEW coded;\nDROP TABLE items;\nDROP DOMAIN positive;\nDROP FUNCTION is_code(text);\nDROP FUNCTION next_code();"),
+    ]);
+    let draft = squash_on(migrations, server(b))
+        .await
+        .expect("the squash passes");
+    let table = position(&draft.up, "CREATE TABLE");
+    for needed in ["next_code()", "is_code(", "DOMAIN"] {
+        assert!(
+            position(&draft.up, needed) < table,
+            "{needed}: {:#?}",
+            draft.up
+        );
+    }
+    assert!(table < position(&draft.up, "VIEW"), "{:#?}", draft.up);
+    assert_eq!(
+        replay(&draft, b, "SELECT CAST(count(*) AS TEXT) FROM coded").await,
+        ["2"]
+    );
+}
+on!(tables_after_what_they_call: postgres = Postgres);
+
 async fn system_versioning_is_carried_or_refused(b: Backend) {
     let migrations = set(&[rev("a1", &[])
         .up("CREATE TABLE prices (id INT PRIMARY KEY, amount INT) WITH SYSTEM VERSIONING;\nINSERT INTO prices VALUES (1, 10);\nUPDATE prices SET amount = 11;")

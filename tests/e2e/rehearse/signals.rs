@@ -89,7 +89,7 @@ async fn interrupted(backend: Backend, phase: &str, sig: &str) {
         return;
     };
     let dev = source.share_the_server();
-    let mut child = source
+    let child = source
         .command(&["rehearse"])
         .args(&dev)
         .stdout(std::process::Stdio::null())
@@ -124,16 +124,12 @@ async fn interrupted(backend: Backend, phase: &str, sig: &str) {
     }
     let copy = copy.into_inner().unwrap().expect("the copy's name");
     signal(pid, sig);
-    let status = wait_limited(&mut child, Duration::from_secs(300)).expect("it stops");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    let stderr = stopped(child);
     assert!(
         !source.exists_on_server(&copy).await,
         "{copy} left: {stderr}"
     );
-    assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
+    assert_tmp_empty(&source);
     // No copy tool of its is still running against the server.
     let server = backend.server_url().unwrap();
     let db = Db::connect(&server).await.unwrap();
@@ -187,7 +183,7 @@ async fn sqlite_interrupted(sig: &str) {
         return;
     };
     let before = source.fingerprint().await;
-    let mut child = source
+    let child = source
         .command(&["rehearse"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -206,17 +202,149 @@ async fn sqlite_interrupted(sig: &str) {
     })
     .await;
     signal(pid, sig);
+    stopped_cleanly(child, &source, &before).await;
+}
+
+/// After a signal: the rehearsal `child` exits 1 saying `interrupted`, its
+/// TMPDIR is empty at any depth, and the source is as `before`.
+async fn stopped_cleanly(child: std::process::Child, source: &Source, before: &[String]) {
+    stopped(child);
+    assert_tmp_empty(source);
+    assert_eq!(source.fingerprint().await, before);
+}
+
+/// The signalled rehearsal `child` exits 1 saying `interrupted`; its
+/// error output.
+fn stopped(mut child: std::process::Child) -> String {
     let status = wait_limited(&mut child, Duration::from_secs(300)).expect("it stops");
     let mut stderr = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
+    stderr
+}
+
+/// Nothing of the rehearsal is left in its TMPDIR (what is, at any depth,
+/// is named).
+fn assert_tmp_empty(source: &Source) {
+    assert_eq!(
+        source.tmp_left(),
+        Vec::<std::path::PathBuf>::new(),
+        "left in TMPDIR, at any depth: {:?}",
+        files_under(source.tmp.path())
+    );
+}
+
+/// A SQLite source the test holds locked (an exclusive transaction of its
+/// own, no writes) and a rehearsal of it started with `stdout` piped or not:
+/// the backup waits for the lock at its first step with its file open in
+/// the rehearsal's TMPDIR. Returns once that file is there, with the
+/// source's fingerprint from before and the connection holding the lock.
+async fn copy_waiting_for_a_locked_sqlite_source(
+    stdout: std::process::Stdio,
+) -> Option<(
+    Source,
+    Vec<String>,
+    sqlx::SqliteConnection,
+    std::process::Child,
+)> {
+    use sqlx::Connection;
+    let backend = Backend::Sqlite;
+    let revs = vec![
+        base(backend),
+        rev("f6", &["a1"])
+            .up("CREATE TABLE f6 (id INTEGER);")
+            .down("DROP TABLE f6;"),
+    ];
+    let source = Source::new(backend, &revs, "a1").await?;
+    let before = source.fingerprint().await;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&source.db.name);
+    let mut holder = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::raw_sql("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let child = source
+        .command(&["rehearse"])
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tmp = source.tmp.path().to_owned();
+    until("the copy's file in TMPDIR", || {
+        let tmp = tmp.clone();
+        async move {
+            files_under(&tmp)
+                .iter()
+                .any(|p| p.to_string_lossy().ends_with("copy.sqlite"))
+        }
+    })
+    .await;
+    Some((source, before, holder, child))
+}
+
+/// Ends the test's hold on the source.
+async fn release(mut holder: sqlx::SqliteConnection) {
+    use sqlx::Connection;
+    sqlx::raw_sql("ROLLBACK;")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    holder.close().await.unwrap();
+}
+
+/// SQLite during the copy: the signal comes while the backup waits for
+/// the source the test holds. It must end the wait, finish the backup and
+/// remove the file; the source is unchanged once the test lets it go.
+async fn sqlite_interrupted_copying(sig: &str) {
+    let Some((source, before, holder, child)) =
+        copy_waiting_for_a_locked_sqlite_source(std::process::Stdio::null()).await
+    else {
+        return;
+    };
+    signal(child.id(), sig);
+    // Its lock changes no byte: the source is compared while still held.
+    stopped_cleanly(child, &source, &before).await;
+    release(holder).await;
+}
+
+/// A source locked for a moment only is waited for, then copied: the
+/// rehearsal succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_source_locked_for_a_moment_is_waited_for() {
+    let Some((source, before, holder, child)) =
+        copy_waiting_for_a_locked_sqlite_source(std::process::Stdio::piped()).await
+    else {
+        return;
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    release(holder).await;
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("SQLite online backup"), "{stdout}");
+    assert!(stdout.contains("f6"), "{stdout}");
+    assert_tmp_empty(&source);
     assert_eq!(source.fingerprint().await, before);
 }
 
 mod sqlite {
-    use super::sqlite_interrupted;
+    use super::{sqlite_interrupted, sqlite_interrupted_copying};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sigterm_during_the_copy() {
+        sqlite_interrupted_copying("TERM").await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_during_the_copy() {
+        sqlite_interrupted_copying("INT").await;
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sigterm_during_the_run() {

@@ -83,7 +83,20 @@ impl Pipeline<'_> {
             other_objects: Vec::new(),
             ..schema.clone()
         };
-        let created = draft(&empty, &tables_only, &Hints::new(), dialect);
+        // What the tables need before them (a function a DEFAULT or CHECK
+        // calls, a domain, an extension) goes with them, where the draft
+        // of the whole schema places it.
+        let early = needed_before_tables(&schema, dialect);
+        let tables_and_early = Schema {
+            other_objects: schema
+                .other_objects
+                .iter()
+                .filter(|o| early.contains(&o.name))
+                .cloned()
+                .collect(),
+            ..schema.clone()
+        };
+        let created = draft(&empty, &tables_and_early, &Hints::new(), dialect);
         let mut up: Vec<String> = created.up.iter().map(|s| s.sql.clone()).collect();
         refuse_uncarried_versioning(&db, dialect, &up).await?;
         // The rows are read before the objects are rendered, so that rows
@@ -116,7 +129,12 @@ impl Pipeline<'_> {
             .into_iter()
             .cloned()
             .collect();
-        let objects = recreate_in_order(&ordered, dialect)?;
+        let later: Vec<_> = ordered
+            .iter()
+            .filter(|o| !early.contains(&o.name))
+            .cloned()
+            .collect();
+        let objects = recreate_in_order(&later, dialect)?;
         up.extend(objects.objects);
         let down = drop_objects(&ordered, dialect).map(|drops| {
             let tables = draft(&tables_only, &empty, &Hints::new(), dialect).up;
@@ -198,6 +216,23 @@ impl Pipeline<'_> {
         }
         Ok(())
     }
+}
+
+/// The objects a draft of the whole `schema` creates before its first
+/// table: those a table needs to exist first.
+fn needed_before_tables(
+    schema: &Schema,
+    dialect: Dialect,
+) -> std::collections::HashSet<migrate_schema::QualifiedName> {
+    draft(&Schema::default(), schema, &Hints::new(), dialect)
+        .changes
+        .iter()
+        .take_while(|c| !matches!(c, migrate_schema::Change::CreateTable { .. }))
+        .filter_map(|c| match c {
+            migrate_schema::Change::CreateObject { object } => Some(object.name.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The statements recreating `ordered`, in that order (the renderer sorts

@@ -70,9 +70,10 @@ fn dollar_quoted_bodies_are_not_read() {
 #[test]
 fn misplaced_hints_are_errors() {
     let cases = [
+        ("-- @renamed from=a\nSELECT 1;", "before a query"),
         (
-            "-- @renamed from=a\nCREATE INDEX i ON t (x);",
-            "before index",
+            "-- @renamed from=a\nCREATE INDEX ON t (x);",
+            "before an unnamed index",
         ),
         (
             "CREATE TABLE t (x INT); -- @renamed from=a\n",
@@ -172,4 +173,45 @@ proptest::proptest! {
             let _ = rename_hints(dialect, "schema.sql", &sql);
         }
     }
+}
+
+#[test]
+fn index_constraint_and_enum_hints() {
+    let sql = "-- @renamed from=people_email\n\
+        CREATE UNIQUE INDEX users_email ON app.users (email);\n\
+        CREATE INDEX users_name ON users (name); -- @renamed from=people_name\n\
+        CREATE TABLE users (\n  id INT,\n  \
+        CONSTRAINT users_pk PRIMARY KEY (id), -- @renamed from=people_pk\n  \
+        CONSTRAINT users_id_positive CHECK (id > 0) -- @renamed from=positive\n);\n\
+        CREATE TYPE mood AS ENUM ( -- @renamed from=feeling\n  \
+        'happy', -- @renamed from=glad\n  'sad'\n);\n\
+        -- @renamed from=app.old_kind\nCREATE TYPE app.kind AS ENUM ('a');\n";
+    let hints = read(Dialect::Postgres, sql).unwrap();
+    let mut expected = Hints::new();
+    expected.rename_index(
+        QualifiedName::in_schema("app", "users"),
+        "people_email",
+        "users_email",
+    );
+    expected.rename_index("users", "people_name", "users_name");
+    expected.rename_index("users", "people_pk", "users_pk");
+    expected.rename_index("users", "positive", "users_id_positive");
+    expected.rename_enum("feeling", "mood");
+    expected.rename_enum_value("mood", "glad", "happy");
+    expected.rename_enum(
+        QualifiedName::in_schema("app", "old_kind"),
+        QualifiedName::in_schema("app", "kind"),
+    );
+    assert_eq!(hints, expected);
+}
+
+#[test]
+fn mysql_keys_are_named_after_their_keyword() {
+    let sql = "CREATE TABLE `t` (\n  a INT,\n  \
+        UNIQUE KEY `t_a` (a), -- @renamed from=`old a`\n  \
+        KEY t_b (a) -- @renamed from=b_idx\n);";
+    let hints = read(Dialect::MySql, sql).unwrap();
+    let t = QualifiedName::new("t");
+    assert_eq!(hints.indexes[&(t.clone(), "old a".into())], "t_a");
+    assert_eq!(hints.indexes[&(t, "b_idx".into())], "t_b");
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `t` MODIFY COLUMN `b` int(11) NULL AFTER `id`;

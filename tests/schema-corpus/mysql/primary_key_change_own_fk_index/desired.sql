@@ -1,0 +1,2 @@
+CREATE TABLE orders (id INT NOT NULL PRIMARY KEY);
+CREATE TABLE order_items (order_id INT NOT NULL, line INT NOT NULL, variant INT NOT NULL DEFAULT 0, PRIMARY KEY (order_id, line, variant), CONSTRAINT order_items_order FOREIGN KEY (order_id) REFERENCES orders (id));

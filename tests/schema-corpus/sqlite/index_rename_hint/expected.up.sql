@@ -1,0 +1,2 @@
+DROP INDEX "t_email_idx";
+CREATE INDEX "t_email" ON "t" ("email");

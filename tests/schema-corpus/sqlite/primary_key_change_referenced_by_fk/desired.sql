@@ -1,0 +1,2 @@
+CREATE TABLE accounts (id INT NOT NULL, region INT NOT NULL DEFAULT 0, PRIMARY KEY (id, region), CONSTRAINT accounts_id UNIQUE (id));
+CREATE TABLE invoices (id INT NOT NULL PRIMARY KEY, account_id INT NOT NULL, CONSTRAINT invoices_account FOREIGN KEY (account_id) REFERENCES accounts (id));
