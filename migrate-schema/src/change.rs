@@ -100,6 +100,20 @@ pub enum Change {
         /// The column as it should be.
         to: Column,
     },
+    /// An [`AlterColumn`](Change::AlterColumn) of a MySQL/MariaDB inline
+    /// `ENUM(...)` column whose labels are renamed by hints, the values
+    /// kept: the list is widened to hold both labels, the rows are updated,
+    /// then the column takes its desired definition.
+    RenameLabels {
+        /// The table.
+        table: QualifiedName,
+        /// The column as it is (already renamed).
+        from: Column,
+        /// The column as it should be.
+        to: Column,
+        /// (old label, new label), in the order of the current list.
+        labels: Vec<(String, String)>,
+    },
     /// `ADD PRIMARY KEY`.
     AddPrimaryKey {
         /// The table.
@@ -244,8 +258,8 @@ pub enum Change {
         /// The options as they should be.
         to: TableOptions,
     },
-    /// Column order: MariaDB/MySQL `MODIFY COLUMN ... FIRST | AFTER`.
-    /// PostgreSQL cannot reorder columns, and SQLite only by a rebuild: their
+    /// Column order: MariaDB/MySQL `MODIFY COLUMN ... FIRST | AFTER`, a
+    /// table rebuild on SQLite. PostgreSQL cannot reorder columns: its
     /// drafts leave this change out and report the order in
     /// [`Draft::not_generated`](crate::Draft::not_generated).
     ReorderColumns {
@@ -281,6 +295,7 @@ impl Change {
             | DropColumn { table, .. }
             | RenameColumn { table, .. }
             | AlterColumn { table, .. }
+            | RenameLabels { table, .. }
             | AddPrimaryKey { table, .. }
             | DropPrimaryKey { table, .. }
             | AddUnique { table, .. }
@@ -343,6 +358,15 @@ impl Change {
                 format!("rename column {table}.{from} to {to}")
             }
             AlterColumn { table, to, .. } => format!("alter column {table}.{}", to.name),
+            RenameLabels { table, to, labels, .. } => format!(
+                "rename labels {} of column {table}.{}",
+                labels
+                    .iter()
+                    .map(|(from, to)| format!("'{from}' to '{to}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                to.name
+            ),
             AddPrimaryKey { table, .. } => format!("add primary key on {table}"),
             DropPrimaryKey { table, .. } => format!("drop primary key on {table}"),
             AddUnique { table, unique } => {

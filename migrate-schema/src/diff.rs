@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::change::{Change, EnumPosition, NotGenerated};
 use crate::hints::Hints;
 use crate::model::{EnumType, QualifiedName, Schema, Table};
-pub(crate) use order::{KIND as COLUMN_ORDER, NOT_GENERATED_NOTE as COLUMN_ORDER_NOTE};
+pub(crate) use order::{Reorder, KIND as COLUMN_ORDER, NOT_GENERATED_NOTE as COLUMN_ORDER_NOTE};
 use plan::{Phase, Plan};
 use table::Renames;
 
@@ -57,6 +57,11 @@ impl Diff {
 /// [`Schema::other_objects`] are compared by their definitions: the kinds
 /// drafts can write become changes, the others [`Diff::not_generated`].
 pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
+    diff_with(current, desired, hints, Reorder::InPlace)
+}
+
+/// [`diff`] for a dialect whose column moves are `reorder`.
+pub(crate) fn diff_with(current: &Schema, desired: &Schema, hints: &Hints, reorder: Reorder) -> Diff {
     let mut plan = Plan::default();
     diff_schemas(current, desired, &mut plan);
     diff_enums(current, desired, &mut plan);
@@ -113,7 +118,7 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
     create_tables(&created, &mut plan);
     suggest_table_renames(&dropped, &created, &mut plan);
     renames::hinted_renames(hints, &renames.tables, (current, desired), &mut plan);
-    let touched = objects::touched_tables(&plan, &renames.tables);
+    let touched = objects::touched_tables(&plan, &renames.tables, reorder);
     let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
     let mut not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
     not_generated.extend(column_orders);

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::plan::{Phase, Plan};
+use super::order::Reorder;
 use crate::change::{Change, NotGenerated, Presence};
 use crate::model::{ObjectKind, OtherObject, QualifiedName, Schema};
 
@@ -109,22 +110,23 @@ fn returns(definition: Option<&str>) -> Option<&str> {
 pub(crate) fn touched_tables(
     plan: &Plan,
     renamed: &HashMap<QualifiedName, QualifiedName>,
+    reorder: Reorder,
 ) -> HashSet<QualifiedName> {
     let mut out = HashSet::new();
     for change in plan.changes() {
         if let Change::RecreateEnum { columns, .. } = change {
             out.extend(columns.iter().map(|(t, _)| t.clone()));
         }
-        if matches!(
-            change,
+        let untouched = match change {
             Change::CreateIndex { .. }
-                | Change::DropIndex { .. }
-                | Change::RenameIndex { .. }
-                | Change::SetTableComment { .. }
-                | Change::CreateTable { .. }
-                // Columns keep their names: nothing over the table breaks.
-                | Change::ReorderColumns { .. }
-        ) {
+            | Change::DropIndex { .. }
+            | Change::RenameIndex { .. }
+            | Change::SetTableComment { .. }
+            | Change::CreateTable { .. } => true,
+            Change::ReorderColumns { .. } => reorder == Reorder::InPlace,
+            _ => false,
+        };
+        if untouched {
             continue;
         }
         out.extend(change.table().cloned());

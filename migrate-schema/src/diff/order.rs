@@ -1,8 +1,8 @@
 //! Column order: compared, and a [`Change::ReorderColumns`] where it
-//! differs. MariaDB/MySQL drafts write it (`MODIFY ... AFTER`); PostgreSQL
-//! cannot reorder columns, and on SQLite it would take a table rebuild, so
-//! there the note and the [`NotGenerated`] entry made here stand (the draft
-//! keeps whichever its dialect needs).
+//! differs. MariaDB/MySQL drafts write it (`MODIFY ... AFTER`), SQLite
+//! drafts rebuild the table; PostgreSQL cannot reorder columns, so there the
+//! note and the [`NotGenerated`] entry made here stand (the draft keeps
+//! whichever its dialect needs).
 
 use std::collections::HashSet;
 
@@ -16,6 +16,17 @@ pub(crate) const NOT_GENERATED_NOTE: &str = "column order of table";
 
 /// The kind of the [`NotGenerated`] entry of a column order.
 pub(crate) const KIND: &str = "column order";
+
+/// How a dialect moves a column, which decides what a reorder disturbs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reorder {
+    /// In place (`MODIFY ... AFTER`), or not at all: views and triggers over
+    /// the table keep working, since every column keeps its name.
+    InPlace,
+    /// By rebuilding the table (SQLite), which drops its triggers: they are
+    /// dropped and created again around it like any other rebuild.
+    Rebuild,
+}
 
 /// The columns in the order the draft leaves them (kept ones in their
 /// current order, added ones appended, which is all `ADD COLUMN` does)
@@ -65,7 +76,8 @@ pub(crate) fn column_order(
     );
     plan.note(format!(
         "{NOT_GENERATED_NOTE} {} is not generated: after the draft {}; accept the order, \
-         or rebuild the table by hand (MariaDB/MySQL drafts write `MODIFY ... AFTER`)",
+         or rebuild the table by hand (MariaDB/MySQL drafts write `MODIFY ... AFTER`, \
+         SQLite drafts rebuild the table)",
         des.name,
         moved.join(", ")
     ));
@@ -83,7 +95,7 @@ pub(crate) fn column_order(
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{ColumnType, Dialect, Schema};
+    use crate::model::{ColumnType, Dialect, ObjectKind, OtherObject, Schema};
     use crate::{diff, draft, Change, Column, Hints, Presence, Table};
 
     fn mysql(columns: &[&str]) -> Schema {
@@ -121,6 +133,34 @@ mod tests {
         assert!(d.up.is_empty() && d.changes.is_empty(), "{:?}", d.up);
         assert_eq!(d.not_generated.len(), 1);
         assert!(d.notes.iter().any(|n| n.contains("column order")));
+    }
+
+    #[test]
+    fn sqlite_rebuilds_the_table_and_recreates_its_trigger() {
+        let with_trigger = |columns: &[&str]| {
+            let mut s = table(columns);
+            let name = crate::QualifiedName::new("t_audit");
+            let sql = "CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN SELECT 1; END";
+            let mut trigger = OtherObject::new(ObjectKind::Trigger, name, Some(sql.into()));
+            trigger.table = Some(crate::QualifiedName::new("t"));
+            trigger.depends_on = vec![crate::QualifiedName::new("t")];
+            s.other_objects.push(trigger);
+            s
+        };
+        let (cur, des) = (with_trigger(&["id", "a", "b"]), with_trigger(&["id", "b", "a"]));
+        let d = draft(&cur, &des, &Hints::new(), Dialect::Sqlite);
+        let sql = d.sql().join("\n");
+        assert!(d.not_generated.is_empty(), "{:?}", d.not_generated);
+        assert!(!d.notes.iter().any(|n| n.contains("column order")));
+        let create = sql.find("CREATE TABLE \"new_t\"").expect(&sql);
+        assert!(
+            sql.contains("INSERT INTO \"new_t\" (\"id\", \"b\", \"a\") SELECT \"id\", \"b\", \"a\" FROM \"t\";"),
+            "{sql}"
+        );
+        let drop_trigger = sql.find("DROP TRIGGER").expect(&sql);
+        let recreate = sql.rfind("CREATE TRIGGER t_audit").expect(&sql);
+        assert!(drop_trigger < create && create < recreate, "{sql}");
+        assert_eq!(crate::apply(&cur, &d.changes).unwrap().tables, des.tables);
     }
 
     fn table(columns: &[&str]) -> Schema {

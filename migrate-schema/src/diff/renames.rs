@@ -54,7 +54,57 @@ pub(crate) fn hinted_renames(
     for (name, labels) in by_enum {
         label_renames(name, &labels, plan);
     }
+    let mut by_column: HashMap<(&QualifiedName, &String), Vec<(&String, &String)>> =
+        HashMap::new();
+    for ((table, column, old), new) in &hints.column_labels {
+        by_column.entry((table, column)).or_default().push((old, new));
+    }
+    for ((table, column), labels) in by_column {
+        column_label_renames(table, column, &labels, plan);
+    }
 }
+
+/// Turns the [`Change::AlterColumn`] of an inline `enum(...)` column whose
+/// labels are hinted as renamed into a [`Change::RenameLabels`], for the
+/// hints whose old label goes and whose new one comes.
+fn column_label_renames(
+    table: &QualifiedName,
+    column: &str,
+    labels: &[(&String, &String)],
+    plan: &mut Plan,
+) {
+    let taken = plan.take(
+        |c| matches!(c, Change::AlterColumn { table: t, to, .. } if t == table && to.name == column),
+    );
+    let Some((phase, Change::AlterColumn { table, from, to })) = taken else {
+        put_back(plan, taken);
+        return;
+    };
+    let (was, will) = (from.data_type.enum_labels(), to.data_type.enum_labels());
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    if let (Some(was), Some(will)) = (&was, &will) {
+        for label in was {
+            if let Some((_, new)) = labels.iter().find(|(old, _)| *old == label) {
+                if !will.contains(label) && will.contains(new) && !was.contains(new) {
+                    renamed.push((label.clone(), (*new).clone()));
+                }
+            }
+        }
+    }
+    let change = if renamed.is_empty() {
+        Change::AlterColumn { table, from, to }
+    } else {
+        Change::RenameLabels {
+            table,
+            from,
+            to,
+            labels: renamed,
+        }
+    };
+    plan.push(phase, change);
+}
+
+
 
 /// Puts a change taken out with [`Plan::take`] back.
 fn put_back(plan: &mut Plan, taken: Option<(Phase, Change)>) {

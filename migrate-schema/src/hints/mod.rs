@@ -35,6 +35,10 @@ pub struct Hints {
     /// Enum label renames keyed by (the type's desired name, old label) →
     /// new label.
     pub enum_values: BTreeMap<(QualifiedName, String), String>,
+    /// Label renames of a MySQL/MariaDB inline `ENUM(...)` column, keyed by
+    /// (the table's desired name, the column's desired name, old label) →
+    /// new label.
+    pub column_labels: BTreeMap<(QualifiedName, String, String), String>,
 }
 
 impl Hints {
@@ -86,6 +90,19 @@ impl Hints {
             .insert((name.into(), old.into()), new.into());
     }
 
+    /// Declares that label `old` of the inline `ENUM(...)` column `column`
+    /// of `table` (their desired names) is now `new` (MySQL/MariaDB).
+    pub fn rename_column_label(
+        &mut self,
+        table: impl Into<QualifiedName>,
+        column: impl Into<String>,
+        old: impl Into<String>,
+        new: impl Into<String>,
+    ) {
+        self.column_labels
+            .insert((table.into(), column.into(), old.into()), new.into());
+    }
+
     /// Reads one `--rename` value: `old=new` renames a table (`s.old=s.new` in a
     /// schema), `table.old=new` and `schema.table.old=new` rename a column.
     pub fn add_flag(&mut self, text: &str) -> Result<(), HintError> {
@@ -124,6 +141,7 @@ impl Hints {
         self.indexes.extend(other.indexes);
         self.enums.extend(other.enums);
         self.enum_values.extend(other.enum_values);
+        self.column_labels.extend(other.column_labels);
     }
 
     /// The same renames in the direction desired → current, for the down draft.
@@ -149,8 +167,22 @@ impl Hints {
             .iter()
             .map(|(old, new)| (new.clone(), old.clone()))
             .collect();
+        let column_labels = self
+            .column_labels
+            .iter()
+            .map(|((table, column, old), new)| {
+                let was = self
+                    .columns
+                    .iter()
+                    .find(|((t, _), c)| t == table && *c == column)
+                    .map_or_else(|| column.clone(), |((_, was), _)| was.clone());
+                let target = tables.get(table).cloned().unwrap_or_else(|| table.clone());
+                ((target, was, new.clone()), old.clone())
+            })
+            .collect();
         Hints {
             columns: flip(&self.columns, &tables),
+            column_labels,
             indexes: flip(&self.indexes, &tables),
             enum_values: flip(&self.enum_values, &enums),
             tables,
@@ -165,6 +197,7 @@ impl Hints {
             && self.indexes.is_empty()
             && self.enums.is_empty()
             && self.enum_values.is_empty()
+            && self.column_labels.is_empty()
     }
 }
 

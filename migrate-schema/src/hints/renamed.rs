@@ -220,12 +220,27 @@ impl Scan {
         let mut starting = true;
         // After `CONSTRAINT` / `KEY` and the like: the next word names it.
         let mut naming = false;
+        let mut labels = labels::Labels::default();
         while j < tokens.len() {
             let t = &tokens[j];
             let line = t.span.start.line;
+            if !matches!(t.token, Token::Whitespace(_)) {
+                labels.token(&t.token, depth, line);
+            }
             match &t.token {
                 Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
                     if let Some(old) = directive(comment, line)? {
+                        if let (Some(label), Some(column)) = (labels.hinted(line), &element.column)
+                        {
+                            let key = (table.clone(), column.clone(), old);
+                            let label = label.to_owned();
+                            if self.hints.column_labels.insert(key, label.clone()).is_some() {
+                                let name = format!("{table}.{column}.{label}");
+                                return Err((line, HintErrorKind::Duplicate { name }));
+                            }
+                            j += 1;
+                            continue;
+                        }
                         if starting && element.column.is_none() && element.ended_on.is_none() {
                             // At the end of the `CREATE TABLE name (` line,
                             // before any column: the table's own rename.
@@ -267,6 +282,7 @@ impl Scan {
                 Token::Comma if depth == 1 => {
                     element.ended_on = Some(line);
                     starting = true;
+                    labels.reset();
                 }
                 token => {
                     if starting && depth == 1 {
@@ -368,6 +384,7 @@ fn directive(comment: &str, line: u64) -> Result<Option<String>, Failure> {
     Ok(Some(old.to_string()))
 }
 
+mod labels;
 mod others;
 #[cfg(test)]
 mod tests;

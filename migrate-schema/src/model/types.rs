@@ -26,6 +26,45 @@ impl ColumnType {
         let normalized = normalize_type(dialect, &raw);
         ColumnType { raw, normalized }
     }
+
+    /// The labels of a MySQL/MariaDB inline `enum('a','b')` type as the
+    /// catalog prints it (a quote doubled inside a label); `None` for any
+    /// other type.
+    ///
+    /// ```
+    /// use migrate_schema::{ColumnType, Dialect};
+    /// let ty = ColumnType::new(Dialect::MySql, "enum('open','it''s done')");
+    /// assert_eq!(ty.enum_labels().unwrap(), ["open", "it's done"]);
+    /// assert_eq!(ColumnType::new(Dialect::MySql, "int").enum_labels(), None);
+    /// ```
+    pub fn enum_labels(&self) -> Option<Vec<String>> {
+        let raw = self.raw.trim();
+        let head = raw.get(..5).filter(|h| h.eq_ignore_ascii_case("enum("))?;
+        let inner = raw[head.len()..].strip_suffix(')')?;
+        let mut labels = Vec::new();
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    let mut label = String::new();
+                    loop {
+                        match chars.next()? {
+                            '\'' if chars.peek() == Some(&'\'') => {
+                                chars.next();
+                                label.push('\'');
+                            }
+                            '\'' => break,
+                            c => label.push(c),
+                        }
+                    }
+                    labels.push(label);
+                }
+                ',' | ' ' => {}
+                _ => return None,
+            }
+        }
+        Some(labels)
+    }
 }
 
 /// Folds the spellings a catalog may use for one type into one form.

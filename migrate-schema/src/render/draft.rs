@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::context::{Context, Statement};
 use super::{mysql, postgres, sqlite};
 use crate::change::{Change, NotGenerated};
-use crate::diff::{diff, COLUMN_ORDER, COLUMN_ORDER_NOTE};
+use crate::diff::{diff_with, Reorder, COLUMN_ORDER, COLUMN_ORDER_NOTE};
 use crate::hints::Hints;
 use crate::model::{Dialect, ObjectKind, Schema};
 use crate::warn::{warnings, Warning};
@@ -54,11 +54,14 @@ impl Draft {
 /// an inversion of the up statements, so each direction is rendered from the
 /// models it goes between.
 pub fn draft(current: &Schema, desired: &Schema, hints: &Hints, dialect: Dialect) -> Draft {
-    let mut diff = diff(current, desired, hints);
-    if dialect != Dialect::MySql {
-        // PostgreSQL cannot reorder columns, and on SQLite it would take a
-        // rebuild that recreates the table's triggers: the order stays
-        // reported as not generated, and no statement is written for it.
+    let reorder = match dialect {
+        Dialect::Sqlite => Reorder::Rebuild,
+        Dialect::Postgres | Dialect::MySql => Reorder::InPlace,
+    };
+    let mut diff = diff_with(current, desired, hints, reorder);
+    if dialect == Dialect::Postgres {
+        // PostgreSQL cannot reorder columns: the order stays reported as
+        // not generated, and no statement is written for it.
         diff.changes
             .retain(|c| !matches!(c, Change::ReorderColumns { .. }));
     } else {

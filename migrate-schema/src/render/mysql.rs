@@ -10,7 +10,7 @@ use super::sql::{
 };
 use super::Context;
 use crate::change::Change;
-use crate::model::{Column, Dialect, QualifiedName, Table, TableOptions};
+use crate::model::{Column, ColumnType, Dialect, QualifiedName, Table, TableOptions};
 
 const D: Dialect = Dialect::MySql;
 
@@ -107,6 +107,12 @@ fn statements(change: &Change, ctx: &Context, notes: &mut Vec<String>) -> Vec<St
                 column_def(to)
             )]
         }
+        RenameLabels {
+            table,
+            from,
+            to,
+            labels,
+        } => rename_labels(table, from, to, labels),
         AddPrimaryKey { table, key } if key_recommented(ctx, table) => vec![format!(
             "{} DROP PRIMARY KEY, ADD {};",
             alter(table),
@@ -267,6 +273,38 @@ fn rename_index(table: &QualifiedName, from: &str, to: &str) -> String {
         ident(D, from),
         ident(D, to)
     )
+}
+
+/// Widens the list to hold the old and the new labels (appended labels
+/// change no stored value), moves the rows to the new labels, then gives
+/// the column its desired definition, which drops the old ones.
+fn rename_labels(
+    table: &QualifiedName,
+    from: &Column,
+    to: &Column,
+    labels: &[(String, String)],
+) -> Vec<String> {
+    let mut all = from.data_type.enum_labels().unwrap_or_default();
+    for label in to.data_type.enum_labels().unwrap_or_default() {
+        if !all.contains(&label) {
+            all.push(label);
+        }
+    }
+    let list: Vec<String> = all.iter().map(|l| literal(D, l)).collect();
+    let mut wide = from.clone();
+    wide.data_type = ColumnType::new(D, format!("enum({})", list.join(",")));
+    let mut out = vec![format!("{} MODIFY COLUMN {};", alter(table), column_def(&wide))];
+    let column = ident(D, &to.name);
+    for (old, new) in labels {
+        out.push(format!(
+            "UPDATE {} SET {column} = {} WHERE {column} = {};",
+            qualified(D, table),
+            literal(D, new),
+            literal(D, old)
+        ));
+    }
+    out.push(format!("{} MODIFY COLUMN {};", alter(table), column_def(to)));
+    out
 }
 
 fn alter(table: &QualifiedName) -> String {

@@ -1,6 +1,7 @@
 //! SQLite statements. What `ALTER TABLE` cannot express (changing a column,
 //! adding or dropping a constraint, dropping a constrained column) rebuilds
-//! the table with the documented procedure, keeping its rows:
+//! the table with the documented procedure, keeping its rows (and so does
+//! moving a column, the rebuild creating the columns in the desired order):
 //! `CREATE TABLE new_x`, `INSERT INTO new_x SELECT ... FROM x`, `DROP TABLE x`,
 //! `ALTER TABLE new_x RENAME TO x`, then its indexes. A draft with a rebuild
 //! runs outside the runtime's transaction, between `PRAGMA foreign_keys = OFF`
@@ -219,7 +220,7 @@ impl<'a> Tables<'a> {
 fn needs_rebuild(change: &Change, tables: &Tables) -> bool {
     use Change::*;
     match change {
-        AlterColumn { from, to, .. } => {
+        AlterColumn { from, to, .. } | RenameLabels { from, to, .. } => {
             let mut same = from.clone();
             same.comment = to.comment.clone();
             &same != to
@@ -233,7 +234,8 @@ fn needs_rebuild(change: &Change, tables: &Tables) -> bool {
         | AddForeignKey { .. }
         | DropForeignKey { .. }
         | AlterTableOptions { .. }
-        | RenameConstraint { .. } => true,
+        | RenameConstraint { .. }
+        | ReorderColumns { .. } => true,
         AddColumn { column, .. } => !can_add(column),
         DropColumn { table, column } => {
             let current = tables.renamed_from.get(table).unwrap_or(table);
@@ -308,7 +310,7 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
         CreateObject { object } => create_object(object, D),
         DropObject { object } => drop_object(object, D),
         ReplaceObject { from, to } => replace_object(from, to, D),
-        SetTableComment { .. } | AlterColumn { .. } => {
+        SetTableComment { .. } | AlterColumn { .. } | RenameLabels { .. } => {
             notes.push(format!(
                 "{}: SQLite has no comments, not generated",
                 change.describe()
@@ -335,11 +337,10 @@ fn render(change: &Change, tables: &Tables, notes: &mut Vec<String>) -> Vec<Stri
         | DropUnique { .. }
         | AddCheck { .. }
         | DropCheck { .. }
-        | AlterTableOptions { .. } => {
+        | AlterTableOptions { .. }
+        | ReorderColumns { .. } => {
             // Always part of a rebuild, which `needs_rebuild` decides.
             vec![]
         }
-        // Left out by `draft`: SQLite reorders only by a rebuild.
-        ReorderColumns { .. } => vec![],
     }
 }

@@ -173,3 +173,47 @@ fn enum_types_and_labels_are_renamed_in_place() {
         down.sql()
     );
 }
+
+fn inline_enum(labels: &[&str]) -> Schema {
+    let d = Dialect::MySql;
+    let mut t = Table::new("orders");
+    t.columns.push(Column::new("id", ColumnType::new(d, "int")));
+    let list: Vec<String> = labels.iter().map(|l| format!("'{l}'")).collect();
+    let ty = ColumnType::new(d, format!("enum({})", list.join(",")));
+    t.columns.push(Column::new("state", ty));
+    let mut s = Schema::default();
+    s.tables.push(t);
+    s
+}
+
+#[test]
+fn mysql_inline_enum_labels_are_renamed_keeping_their_rows() {
+    let d = Dialect::MySql;
+    let mut hints = Hints::new();
+    hints.rename_column_label("orders", "state", "done", "closed");
+    let current = inline_enum(&["open", "done", "late"]);
+    let desired = inline_enum(&["open", "closed"]);
+    let up = draft(&current, &desired, &hints, d);
+    assert_eq!(
+        up.sql(),
+        [
+            "ALTER TABLE `orders` MODIFY COLUMN `state` enum('open','done','late','closed') NULL;",
+            "UPDATE `orders` SET `state` = 'closed' WHERE `state` = 'done';",
+            "ALTER TABLE `orders` MODIFY COLUMN `state` enum('open','closed') NULL;",
+        ]
+    );
+    assert_eq!(apply(&current, &up.changes).unwrap(), desired);
+    let down = draft(&desired, &current, &hints.reversed(), d);
+    assert_eq!(
+        down.sql()[1],
+        "UPDATE `orders` SET `state` = 'done' WHERE `state` = 'closed';"
+    );
+
+    // Without the hint the column only changes, and a hint whose new
+    // label is not desired changes nothing either.
+    let plain = draft(&current, &desired, &Hints::new(), d);
+    assert_eq!(plain.sql().len(), 1);
+    let mut stray = Hints::new();
+    stray.rename_column_label("orders", "state", "done", "finished");
+    assert_eq!(draft(&current, &desired, &stray, d).sql(), plain.sql());
+}

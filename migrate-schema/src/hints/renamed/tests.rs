@@ -215,3 +215,30 @@ fn mysql_keys_are_named_after_their_keyword() {
     assert_eq!(hints.indexes[&(t.clone(), "old a".into())], "t_a");
     assert_eq!(hints.indexes[&(t, "b_idx".into())], "t_b");
 }
+
+#[test]
+fn mysql_inline_enum_labels_take_a_hint_at_the_end_of_their_line() {
+    let sql = "CREATE TABLE orders (\n  id INT PRIMARY KEY,\n  \
+        state ENUM( -- @renamed from=status\n    'open',\n    \
+        'closed', -- @renamed from=done\n    \
+        'it''s late' -- @renamed from=late\n  ) NOT NULL,\n  \
+        kind ENUM('a','b') -- @renamed from=sort\n);";
+    let hints = read(Dialect::MySql, sql).unwrap();
+    let mut expected = Hints::new();
+    expected.rename_column("orders", "status", "state");
+    expected.rename_column("orders", "sort", "kind");
+    expected.rename_column_label("orders", "state", "done", "closed");
+    expected.rename_column_label("orders", "state", "late", "it's late");
+    assert_eq!(hints, expected);
+
+    // Reversed, the keys name the table and column as they are today.
+    let back = hints.reversed();
+    assert_eq!(
+        back.column_labels[&(
+            QualifiedName::new("orders"),
+            "status".to_string(),
+            "closed".to_string()
+        )],
+        "done"
+    );
+}

@@ -48,19 +48,8 @@ async fn apply(db: &Db, sql: &[&str]) -> Result<(), String> {
 }
 
 /// Where the tables differ, table by table, for a readable failure.
-///
-/// Column order is not compared: `ADD COLUMN` appends, and neither the diff
-/// nor Alembic reorders columns, so a column dropped then added back ends
-/// up last.
+/// Column order counts: SQLite drafts move a column by rebuilding the table.
 fn differences(got: &[Table], want: &[Table]) -> Option<String> {
-    let by_name = |tables: &[Table]| -> Vec<Table> {
-        let mut tables = tables.to_vec();
-        for t in &mut tables {
-            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-        tables
-    };
-    let (got, want) = (&by_name(got)[..], &by_name(want)[..]);
     if got == want {
         return None;
     }

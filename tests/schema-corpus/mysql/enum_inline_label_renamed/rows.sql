@@ -1,0 +1,1 @@
+INSERT INTO orders (id, state) VALUES (1, 'done');
