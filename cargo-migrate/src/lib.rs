@@ -126,7 +126,7 @@ fn cargo_argv(mut argv: Vec<OsString>) -> Vec<OsString> {
 /// implementation. Only `upgrade`, `downgrade`, `current` and `check` given a
 /// fleet flag (`--fleet`, `--fleet-query`, `--schemas`) are rewritten.
 fn fleet_argv(mut argv: Vec<OsString>) -> Vec<OsString> {
-    const OPS: [&str; 4] = ["upgrade", "downgrade", "current", "check"];
+    const OPS: [&str; 5] = ["upgrade", "downgrade", "current", "check", "rehearse"];
     const FLAGS: [&str; 3] = ["--fleet", "--fleet-query", "--schemas"];
     // The subcommand is the first word after `migrate` that is neither an
     // option nor the value of a global option (`--source DIR`, `--config F`).

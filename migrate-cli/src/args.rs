@@ -16,6 +16,7 @@ mod read;
 
 pub(crate) use change::{AdoptArgs, DowngradeArgs, ResolveArgs, StampArgs, UpgradeArgs};
 use clap::{Args, Subcommand};
+use migrate_runtime::Tool;
 pub(crate) use read::{CheckArgs, CurrentArgs, HeadsArgs, HistoryArgs};
 
 /// `myapp migrate ...`: the migration commands over the migrations this
@@ -60,6 +61,10 @@ pub struct MigrateCommand {
     /// The URL when neither the flag, `DATABASE_URL` nor `.env` give one.
     #[arg(skip)]
     pub(crate) default_url: Option<String>,
+
+    /// The tool whose record `upgrade` adopts while ours does not exist.
+    #[arg(skip)]
+    pub(crate) adopt_from: Option<Tool>,
 }
 
 impl MigrateCommand {
@@ -71,6 +76,21 @@ impl MigrateCommand {
     /// on stderr says so.
     pub fn default_database_url(mut self, url: impl Into<String>) -> Self {
         self.default_url = Some(url.into());
+        self
+    }
+
+    /// Makes `upgrade` take over `tool`'s version table when ours does not
+    /// exist yet, under the migration lock, before it applies anything
+    /// ([`migrate_runtime::Migrator::adopt_from`]): a service that ran
+    /// `sqlx::migrate!` (say) deploys the files `cargo migrate import
+    /// --from sqlx` wrote and its first `migrate upgrade` goes on from what
+    /// sqlx applied. `migrate adopt --from TOOL` does the same by hand.
+    ///
+    /// ```ignore
+    /// App::Migrate(cmd) => cmd.adopt_from(Tool::Sqlx).run(&MIGRATIONS).await,
+    /// ```
+    pub fn adopt_from(mut self, tool: Tool) -> Self {
+        self.adopt_from = Some(tool);
         self
     }
 }

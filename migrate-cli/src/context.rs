@@ -8,7 +8,7 @@ use super::error::CmdError;
 use super::report::Reporter;
 use super::show::Revisions;
 use migrate_graph::{Anchor, Applied, Graph, Spec};
-use migrate_runtime::{DatabaseUrl, Db, Dialect, Migrations, Migrator, UrlError};
+use migrate_runtime::{DatabaseUrl, Db, Dialect, Migrations, Migrator, Tool, UrlError};
 use std::borrow::Cow;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -59,6 +59,9 @@ impl<L: Load + ?Sized> Context<'_, L> {
         let mut m = set.migrator();
         if let Some(t) = self.table {
             m = m.table(t);
+        }
+        if let Some(tool) = self.policy.adopt_from {
+            m = m.adopt_from(tool);
         }
         m
     }
@@ -200,6 +203,12 @@ pub struct Policy {
     pub confirm: Confirm,
     /// How `resolve` and `stamp --accept-checksum` name their revision.
     pub lookup: Lookup,
+    /// The other tool whose version table `upgrade` takes over when ours
+    /// does not exist yet ([`Migrator::adopt_from`]): what an application
+    /// moving from that tool sets with `MigrateCommand::adopt_from`, so
+    /// that its first `migrate upgrade` switches without a step. `cargo
+    /// migrate` adopts only when told (`cargo migrate adopt`).
+    pub adopt_from: Option<Tool>,
 }
 
 impl Policy {
@@ -207,12 +216,14 @@ impl Policy {
     pub const APP: Policy = Policy {
         confirm: Confirm::Ask,
         lookup: Lookup::Revision,
+        adopt_from: None,
     };
 
     /// `cargo migrate`: does not confirm, takes any target naming one revision.
     pub const CARGO: Policy = Policy {
         confirm: Confirm::Never,
         lookup: Lookup::Target,
+        adopt_from: None,
     };
 }
 

@@ -47,6 +47,17 @@ pub enum CmdError {
         what: String,
     },
 
+    /// `fleet rehearse` over tenants that are not whole databases.
+    #[cfg(feature = "rehearse")]
+    #[error(
+        "fleet rehearse copies whole databases, so {what} cannot be rehearsed one by one: \
+         rehearse the database that holds them (`rehearse --from-url URL`)"
+    )]
+    FleetRehearseWhole {
+        /// The tenants, in words.
+        what: &'static str,
+    },
+
     /// Ctrl-C or SIGTERM stopped a rehearsal; its copy was dropped.
     #[cfg(feature = "rehearse")]
     #[error("interrupted{}", if left.is_empty() { "; the copy was dropped".to_owned() } else { format!("; could not drop the scratch database(s) {} (the next run drops them)", left.join(", ")) })]

@@ -33,6 +33,7 @@
 //! | [`Stamp::purge`], [`Stamp::sql`] | not offered | `stamp --purge`, `stamp --sql` |
 //! | [`Current::check_heads`], [`History::indicate_current`] | not offered; `history` marks nothing | `--check-heads`, `-i`; `history` marks the current revisions whenever it read the database |
 //! | missing URL | an error naming `DATABASE_URL`, unless the application set a default ([`MigrateCommand::default_database_url`], said on stderr when used) | names `database_url_env` from migrate.toml |
+//! | [`Policy::adopt_from`] | [`MigrateCommand::adopt_from`]: `upgrade` takes over another tool's version table while ours does not exist | not offered: `cargo migrate adopt --from TOOL` |
 //! | hints | its own for several heads and for an older binary, then [`CmdError::hint`] | its own (`cargo migrate merge`, `upgrade heads`), then [`CmdError::hint`] |
 //!
 //! ```ignore

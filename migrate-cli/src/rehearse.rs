@@ -29,6 +29,7 @@ pub struct Settings {
     #[arg(long)]
     pub json: bool,
     /// Keep the copy afterwards and print its URL (password hidden).
+    /// PostgreSQL and MariaDB copies need --dev-url to be kept on.
     #[arg(long)]
     pub keep: bool,
     /// Exit 1 when a lock stronger than row-level (one that blocks writes)

@@ -62,7 +62,10 @@ impl MigrateCommand {
             database,
             table: self.table.as_deref(),
             reporter,
-            policy: Policy::APP,
+            policy: Policy {
+                adopt_from: self.adopt_from,
+                ..Policy::APP
+            },
         };
         let result = self
             .dispatch(&cx, &mut out)

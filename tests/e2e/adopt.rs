@@ -416,6 +416,55 @@ async fn a_service_adopts_on_its_first_start() {
     }
 }
 
+/// The same switch through the application's own command:
+/// `MigrateCommand::adopt_from` makes its first `migrate upgrade` adopt;
+/// without it the same upgrade replays sqlx's revisions and fails.
+#[tokio::test]
+async fn the_application_command_adopts_on_its_first_upgrade() {
+    #[derive(clap::Parser)]
+    struct App {
+        #[command(subcommand)]
+        command: Sub,
+    }
+    #[derive(clap::Subcommand)]
+    enum Sub {
+        Migrate(migrate_cli::MigrateCommand),
+    }
+    let command = || {
+        let App {
+            command: Sub::Migrate(cmd),
+        } = <App as clap::Parser>::try_parse_from(["app", "migrate", "upgrade"]).unwrap();
+        cmd
+    };
+    for b in Backend::all() {
+        for adopt in [false, true] {
+            let Some(case) = Case::new(Tool::Sqlx, b, 7, 4).await else {
+                break;
+            };
+            let db = &case.db;
+            let imported = migrate_devtools::import::import(Tool::Sqlx, &case.theirs()).unwrap();
+            let dir = case.ours();
+            imported.write_to(&dir).unwrap();
+            let set: &'static Migrations =
+                Box::leak(Box::new(Migrations::from_dir(&dir).unwrap()));
+            let cmd = if adopt {
+                command().adopt_from(Tool::Sqlx)
+            } else {
+                command()
+            };
+            let code = format!("{:?}", cmd.run_with(set, db).await);
+            if adopt {
+                assert_eq!(code, format!("{:?}", std::process::ExitCode::SUCCESS), "{b:?}");
+                let rows = version_rows(db, OURS).await;
+                assert_eq!(rows.len(), 7, "{b:?}: {rows:?}");
+            } else {
+                assert_eq!(code, format!("{:?}", std::process::ExitCode::FAILURE), "{b:?}");
+            }
+            db.close().await;
+        }
+    }
+}
+
 /// A diesel history of realistic size: 300 revisions, the database at 200.
 #[tokio::test]
 async fn a_diesel_history_of_three_hundred_revisions() {

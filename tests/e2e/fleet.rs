@@ -4,6 +4,7 @@
 //! run killed half-way that resumes, and `current` over the fleet.
 
 mod library;
+mod rehearse;
 mod servers;
 mod sqlite;
 

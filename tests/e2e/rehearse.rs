@@ -9,6 +9,7 @@
 mod app;
 mod fixture;
 mod hook;
+mod keep;
 mod plugin;
 mod report;
 mod signals;

@@ -6,7 +6,7 @@ use crate::options::LockArgs;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
-/// `fleet upgrade|downgrade|current|check [TARGET]`: one command over many
+/// `fleet upgrade|downgrade|current|check|rehearse [TARGET]`: one command over many
 /// tenant databases or schemas, each under its own lock exactly as a single
 /// database. Exits 1 when any tenant failed.
 #[derive(Debug, Clone, Args)]
@@ -35,6 +35,36 @@ pub struct FleetCommand {
     /// How the run goes.
     #[command(flatten)]
     pub run: FleetRun,
+
+    /// `rehearse`'s options.
+    #[cfg(feature = "rehearse")]
+    #[command(flatten)]
+    pub rehearse: FleetRehearse,
+}
+
+/// `fleet rehearse`: each tenant database copied to one scratch server,
+/// its pending revisions run, rolled back and run again there.
+#[cfg(feature = "rehearse")]
+#[derive(Debug, Clone, Args)]
+pub struct FleetRehearse {
+    /// The server the copies go to (a user there may CREATE DATABASE;
+    /// never a tenant's own server). Default: one private server started
+    /// from the installed server binaries, shared by the fleet.
+    #[arg(long, value_name = "URL", env = "MIGRATE_DEV_URL", hide_env_values = true)]
+    pub dev_url: Option<String>,
+
+    /// Do not roll back on the copies.
+    #[arg(long)]
+    pub no_down: bool,
+
+    /// Fail a tenant whose copy held a lock that blocks writes longer than
+    /// SECONDS.
+    #[arg(long, value_name = "SECONDS")]
+    pub max_lock: Option<f64>,
+
+    /// Copy the schema and about PERCENT of each table's rows.
+    #[arg(long, value_name = "PERCENT")]
+    pub sample: Option<f64>,
 }
 
 /// What to do on each tenant.
@@ -48,6 +78,11 @@ pub enum FleetOp {
     Current,
     /// Check every tenant: pending, edited, unknown or failed revisions fail it.
     Check,
+    /// Rehearse every tenant's pending revisions on a copy of it (the
+    /// tenants are only read): a failing revision, down or long lock
+    /// fails the tenant. Whole databases only, not `--schemas`.
+    #[cfg(feature = "rehearse")]
+    Rehearse,
 }
 
 /// Where the tenants come from (one of them) and which share of them.

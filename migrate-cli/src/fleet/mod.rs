@@ -1,18 +1,22 @@
-//! Fleets on the command line: `upgrade`, `downgrade`, `current` and
-//! `check` over many tenant databases or PostgreSQL schemas, for both
+//! Fleets on the command line: `upgrade`, `downgrade`, `current`, `check`
+//! and `rehearse` over many tenant databases or PostgreSQL schemas, for both
 //! command lines (`cargo migrate fleet ...`, `myapp migrate fleet ...`),
 //! over the runtime's [`Fleet`](migrate_runtime::fleet::Fleet).
 //!
 //! # Imports
 //!
-//! `run` → `args`, `summary`, `table` → `state`
+//! `run` → `rehearse` → `args`, `summary`, `table` → `state`
 
 mod args;
+#[cfg(feature = "rehearse")]
+mod rehearse;
 mod run;
 mod state;
 mod summary;
 mod table;
 
+#[cfg(feature = "rehearse")]
+pub use args::FleetRehearse;
 pub use args::{FleetCommand, FleetOp, FleetRun, FleetTargets, Names};
 pub use run::fleet;
 pub use table::TableError;

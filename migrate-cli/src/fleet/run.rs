@@ -15,7 +15,7 @@ use migrate_runtime::{DatabaseUrl, Db, Migrations, Status};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// `fleet upgrade|downgrade|current|check`: runs the operation on every
+/// `fleet upgrade|downgrade|current|check|rehearse`: runs the operation on every
 /// tenant, prints the summary, and fails with [`CmdError::FleetFailed`]
 /// when any tenant failed or was skipped.
 pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
@@ -23,6 +23,13 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
     cmd: &FleetCommand,
     out: &mut W,
 ) -> Result<(), L::Error> {
+    #[cfg(feature = "rehearse")]
+    let servers = match cmd.op {
+        FleetOp::Rehearse => Some(super::rehearse::Servers::new(cmd)?),
+        _ => None,
+    };
+    #[cfg(feature = "rehearse")]
+    let servers = servers.as_ref();
     let control = control_url(&cx.database)?;
     let mut tenants = list(&cmd.targets, control).await?;
     if let Some((k, n)) = cmd.targets.shard {
@@ -41,6 +48,10 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
         }
         (FleetOp::Current, _) => ("current", None),
         (FleetOp::Check, _) => ("check", None),
+        // The tenants are only read: nothing to resume, the target is the
+        // rehearsal's own (`cmd.target`).
+        #[cfg(feature = "rehearse")]
+        (FleetOp::Rehearse, _) => ("rehearse", None),
     };
     let spec = match target {
         Some(t) => Some(Spec::parse(t).map_err(CmdError::from)?),
@@ -112,6 +123,11 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
                 .map(|r| r.heads)
                 .map_err(CmdError::from),
             (FleetOp::Check, _) => status(&tcx, "check").await.and_then(problems),
+            #[cfg(feature = "rehearse")]
+            (FleetOp::Rehearse, _) => match servers {
+                Some(servers) => super::rehearse::tenant(&t, set, table, cmd, servers).await,
+                None => unreachable!("servers are made for fleet rehearse"),
+            },
             _ => status(&tcx, "current").await.map(|s| s.heads),
         };
         result.map_err(|e| message(&t, &e))

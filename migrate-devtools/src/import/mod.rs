@@ -108,3 +108,46 @@ impl Import {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Imports `files` (name, text) written into a fresh directory as `tool`'s.
+    fn imported(tool: Tool, files: &[(&str, &str)]) -> Import {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        import(tool, dir.path()).unwrap()
+    }
+
+    #[test]
+    fn no_transaction_markers_are_carried() {
+        let sqlx = imported(
+            Tool::Sqlx,
+            &[
+                ("1_users.sql", "CREATE TABLE users (id INT);\n"),
+                ("2_index.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY u ON users (id);\n"),
+            ],
+        );
+        let texts: Vec<&str> = sqlx.files.iter().map(|f| f.text.as_str()).collect();
+        assert!(!texts[0].contains("transaction:false"), "{}", texts[0]);
+        assert!(texts[1].contains("-- migrate:up transaction:false"), "{}", texts[1]);
+
+        let dbmate = imported(
+            Tool::Dbmate,
+            &[(
+                "20240101000000_index.sql",
+                "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY u ON users (id);\n\
+                 -- migrate:down\nDROP INDEX u;\n",
+            )],
+        );
+        let text = &dbmate.files[0].text;
+        assert!(text.contains("-- migrate:up transaction:false"), "{text}");
+        assert!(text.contains("-- migrate:down\nDROP INDEX u;"), "{text}");
+        assert!(!text.contains("-- migrate:down transaction:false"), "{text}");
+    }
+}

@@ -64,6 +64,12 @@ pub enum RehearseError {
         /// The target as given.
         target: String,
     },
+    /// `--keep` without a dev server to keep the copy on.
+    #[error(
+        "--keep needs a dev server to keep the copy on (--dev-url URL, MIGRATE_DEV_URL or \
+         dev_url in migrate.toml): the private server is removed when rehearse ends"
+    )]
+    KeepOnPrivateServer,
     /// `--sample` outside (0, 100].
     #[error("--sample takes a percentage above 0 and at most 100, not {0}")]
     Sample(f64),

@@ -27,6 +27,7 @@ pub struct Rehearsal<'m> {
     pub(super) max_lock: Option<Duration>,
     pub(super) sample: Option<f64>,
     pub(super) progress: Option<Progress>,
+    pub(super) server: Option<ScratchServer>,
 }
 
 impl<'m> Rehearsal<'m> {
@@ -44,7 +45,18 @@ impl<'m> Rehearsal<'m> {
             max_lock: None,
             sample: None,
             progress: None,
+            server: None,
         }
+    }
+
+    /// Copies to `server` instead of the server [`Rehearsal::dev`] names
+    /// or a private one started for this rehearsal alone: the rehearsals
+    /// of a fleet share one. It is still refused when it is the source's
+    /// own server, unless [`Rehearsal::same_server_allowed`]; give the same
+    /// dev URL to [`Rehearsal::dev`].
+    pub fn on_server(mut self, server: ScratchServer) -> Self {
+        self.server = Some(server);
+        self
     }
 
     /// The server the copy goes to (default: a private server started for
@@ -122,12 +134,23 @@ impl<'m> Rehearsal<'m> {
         let dialect = self.source.dialect();
         // Never the source's own server by default: a private server, or the
         // dev server named (refused when it is the source's, unless allowed).
-        let server = ScratchServer::for_project(
-            dialect,
-            Some(&self.source),
-            self.dev.as_ref(),
-            self.same_server_allowed,
-        )?;
+        let server = match &self.server {
+            Some(server) => {
+                server.check_target(&self.source, self.same_server_allowed)?;
+                server.clone()
+            }
+            None => ScratchServer::for_project(
+                dialect,
+                Some(&self.source),
+                self.dev.as_ref(),
+                self.same_server_allowed,
+            )?,
+        };
+        // A private server and all on it go when the command ends: a copy
+        // kept there would be a URL pointing at nothing.
+        if self.keep && server.is_private() {
+            return Err(RehearseError::KeepOnPrivateServer);
+        }
         self.say("copying the database");
         let mut copy = copy(
             &self.source,
@@ -149,6 +172,10 @@ impl<'m> Rehearsal<'m> {
                 dir.keep();
             }
             copy.db.close().await;
+            // Marked kept on the dev server, so that no cleaner drops it.
+            if let Some(s) = copy.scratch.take() {
+                copy.report.kept = server.keep(s, "rehearse --keep").await;
+            }
         } else {
             copy.db.close().await;
             if let Some(s) = copy.scratch.take() {

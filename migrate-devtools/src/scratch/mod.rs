@@ -234,17 +234,33 @@ impl ScratchServer {
             return Ok(ScratchServer::private(dialect, target));
         };
         let server = ScratchServer::new(dialect, dev)?;
-        if let Some(target) = target.filter(|_| !same_server_allowed) {
-            if let Some(reason) = identity::same_server(dev, target) {
-                return Err(ScratchError::SameServer {
-                    dev: dev.to_string(),
-                    target: target.to_string(),
-                    reason,
-                    database: target.database().unwrap_or_default().to_owned(),
-                });
-            }
+        if let Some(target) = target {
+            server.check_target(target, same_server_allowed)?;
         }
         Ok(server)
+    }
+
+    /// Refuses a dev server that is `target`'s own server, unless
+    /// `same_server_allowed` (the project opted in): what
+    /// [`ScratchServer::for_project`] checks, for a server shared by the
+    /// work on several databases (a fleet's rehearsals).
+    pub fn check_target(
+        &self,
+        target: &DatabaseUrl,
+        same_server_allowed: bool,
+    ) -> Result<(), ScratchError> {
+        let Place::Dev(dev) = &self.place else {
+            return Ok(());
+        };
+        match identity::same_server(dev, target).filter(|_| !same_server_allowed) {
+            Some(reason) => Err(ScratchError::SameServer {
+                dev: dev.to_string(),
+                target: target.to_string(),
+                reason,
+                database: target.database().unwrap_or_default().to_owned(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The dialect of the scratch databases.

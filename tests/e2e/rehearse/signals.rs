@@ -374,6 +374,19 @@ mod postgres {
             interrupted(Backend::Postgres, "run", "INT").await;
         }
     }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_during_the_copy() {
+        if Backend::all().contains(&Backend::Postgres) {
+            interrupted(Backend::Postgres, "copy", "INT").await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sigterm_during_the_run() {
+        if Backend::all().contains(&Backend::Postgres) {
+            interrupted(Backend::Postgres, "run", "TERM").await;
+        }
+    }
 }
 
 mod mysql {
@@ -391,6 +404,19 @@ mod mysql {
     async fn sigterm_during_the_run() {
         if Backend::all().contains(&Backend::MySql) {
             interrupted(Backend::MySql, "run", "TERM").await;
+        }
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_during_the_copy() {
+        if Backend::all().contains(&Backend::MySql) {
+            interrupted(Backend::MySql, "copy", "INT").await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_during_the_run() {
+        if Backend::all().contains(&Backend::MySql) {
+            interrupted(Backend::MySql, "run", "INT").await;
         }
     }
 }

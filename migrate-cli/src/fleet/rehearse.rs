@@ -1,0 +1,102 @@
+//! `fleet rehearse`: every tenant database rehearsed on a copy, the copies
+//! made on one scratch server per dialect that the whole fleet shares (a
+//! private server is started once, not once per tenant).
+
+use super::args::{FleetCommand, Names};
+use crate::error::CmdError;
+use migrate_devtools::rehearse::{Rehearsal, RehearseError};
+use migrate_devtools::scratch::ScratchServer;
+use migrate_runtime::fleet::{Tenant, TenantDb};
+use migrate_runtime::{DatabaseUrl, Dialect, Migrations, DEFAULT_TABLE};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The scratch servers of a fleet's rehearsals, one per dialect, made
+/// when the first tenant of that dialect comes.
+pub(super) struct Servers {
+    dev: Option<DatabaseUrl>,
+    by_dialect: Mutex<HashMap<Dialect, ScratchServer>>,
+}
+
+impl Servers {
+    /// Refuses schema tenants (a copy is of a whole database) and reads
+    /// `--dev-url`.
+    pub(super) fn new(cmd: &FleetCommand) -> Result<Servers, CmdError> {
+        if cmd.targets.schemas.is_some() {
+            return Err(CmdError::FleetRehearseWhole {
+                what: "--schemas tenants",
+            });
+        }
+        if cmd.targets.fleet_query.is_some() && cmd.targets.names == Names::Schema {
+            return Err(CmdError::FleetRehearseWhole {
+                what: "`--names schema` tenants",
+            });
+        }
+        let dev = match cmd.rehearse.dev_url.as_deref() {
+            Some(url) => Some(DatabaseUrl::parse(url)?),
+            None => None,
+        };
+        Ok(Servers {
+            dev,
+            by_dialect: Mutex::default(),
+        })
+    }
+
+    /// The server for copies of `source`: the dev server, else a private
+    /// one shared by every tenant of its dialect.
+    fn server(&self, source: &DatabaseUrl) -> Result<ScratchServer, RehearseError> {
+        let mut servers = self
+            .by_dialect
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(server) = servers.get(&source.dialect()) {
+            return Ok(server.clone());
+        }
+        let server =
+            ScratchServer::for_project(source.dialect(), Some(source), self.dev.as_ref(), false)?;
+        servers.insert(source.dialect(), server.clone());
+        Ok(server)
+    }
+}
+
+/// Rehearses one tenant; its revisions (it is only read) when the
+/// rehearsal passed, else what failed.
+pub(super) async fn tenant(
+    t: &Tenant,
+    set: &Migrations,
+    table: Option<&str>,
+    cmd: &FleetCommand,
+    servers: &Servers,
+) -> Result<Vec<String>, CmdError> {
+    let TenantDb::Url(source) = t.db() else {
+        return Err(CmdError::FleetRehearseWhole {
+            what: "tenants given as pools",
+        });
+    };
+    let options = &cmd.rehearse;
+    let mut rehearsal = Rehearsal::new(set, source.clone())
+        .table(table.unwrap_or(DEFAULT_TABLE))
+        .down(!options.no_down)
+        .on_server(servers.server(source)?);
+    if let Some(dev) = &servers.dev {
+        rehearsal = rehearsal.dev(dev.clone());
+    }
+    if let Some(target) = &cmd.target {
+        rehearsal = rehearsal.target(target.clone());
+    }
+    if let Some(seconds) = options.max_lock {
+        rehearsal = rehearsal.max_lock(Duration::from_secs_f64(seconds.max(0.0)));
+    }
+    if let Some(percent) = options.sample {
+        rehearsal = rehearsal.sample(percent);
+    }
+    let report = rehearsal.run().await?;
+    if report.passed() {
+        Ok(report.started_at)
+    } else {
+        Err(CmdError::RehearsalFailed {
+            what: report.failures().join("; "),
+        })
+    }
+}
