@@ -86,7 +86,10 @@ fn apply_one(s: &mut Schema, change: &Change) -> Result<(), String> {
             remove(&mut t.columns, |c| c.name == column.name, &column.name)?;
         }
         RenameColumn { table, from, to } => rename_column(s, table, from, to)?,
-        AlterColumn { table, from, to } | RenameLabels { table, from, to, .. } => {
+        AlterColumn { table, from, to }
+        | RenameLabels {
+            table, from, to, ..
+        } => {
             let t = table_mut(s, table)?;
             *column_mut(t, &from.name)? = to.clone();
         }

@@ -358,7 +358,9 @@ impl Change {
                 format!("rename column {table}.{from} to {to}")
             }
             AlterColumn { table, to, .. } => format!("alter column {table}.{}", to.name),
-            RenameLabels { table, to, labels, .. } => format!(
+            RenameLabels {
+                table, to, labels, ..
+            } => format!(
                 "rename labels {} of column {table}.{}",
                 labels
                     .iter()

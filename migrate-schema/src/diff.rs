@@ -61,7 +61,12 @@ pub fn diff(current: &Schema, desired: &Schema, hints: &Hints) -> Diff {
 }
 
 /// [`diff`] for a dialect whose column moves are `reorder`.
-pub(crate) fn diff_with(current: &Schema, desired: &Schema, hints: &Hints, reorder: Reorder) -> Diff {
+pub(crate) fn diff_with(
+    current: &Schema,
+    desired: &Schema,
+    hints: &Hints,
+    reorder: Reorder,
+) -> Diff {
     let mut plan = Plan::default();
     diff_schemas(current, desired, &mut plan);
     diff_enums(current, desired, &mut plan);

@@ -136,7 +136,9 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
                 }
             }
             Change::AlterColumn { table, from, to }
-            | Change::RenameLabels { table, from, to, .. } => {
+            | Change::RenameLabels {
+                table, from, to, ..
+            } => {
                 let object = format!("{table}.{}", to.name);
                 if from.data_type.normalized != to.data_type.normalized {
                     let (a, b) = (

@@ -445,8 +445,7 @@ async fn the_application_command_adopts_on_its_first_upgrade() {
             let imported = migrate_devtools::import::import(Tool::Sqlx, &case.theirs()).unwrap();
             let dir = case.ours();
             imported.write_to(&dir).unwrap();
-            let set: &'static Migrations =
-                Box::leak(Box::new(Migrations::from_dir(&dir).unwrap()));
+            let set: &'static Migrations = Box::leak(Box::new(Migrations::from_dir(&dir).unwrap()));
             let cmd = if adopt {
                 command().adopt_from(Tool::Sqlx)
             } else {
@@ -454,11 +453,19 @@ async fn the_application_command_adopts_on_its_first_upgrade() {
             };
             let code = format!("{:?}", cmd.run_with(set, db).await);
             if adopt {
-                assert_eq!(code, format!("{:?}", std::process::ExitCode::SUCCESS), "{b:?}");
+                assert_eq!(
+                    code,
+                    format!("{:?}", std::process::ExitCode::SUCCESS),
+                    "{b:?}"
+                );
                 let rows = version_rows(db, OURS).await;
                 assert_eq!(rows.len(), 7, "{b:?}: {rows:?}");
             } else {
-                assert_eq!(code, format!("{:?}", std::process::ExitCode::FAILURE), "{b:?}");
+                assert_eq!(
+                    code,
+                    format!("{:?}", std::process::ExitCode::FAILURE),
+                    "{b:?}"
+                );
             }
             db.close().await;
         }

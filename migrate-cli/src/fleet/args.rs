@@ -50,7 +50,12 @@ pub struct FleetRehearse {
     /// The server the copies go to (a user there may CREATE DATABASE;
     /// never a tenant's own server). Default: one private server started
     /// from the installed server binaries, shared by the fleet.
-    #[arg(long, value_name = "URL", env = "MIGRATE_DEV_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIGRATE_DEV_URL",
+        hide_env_values = true
+    )]
     pub dev_url: Option<String>,
 
     /// Do not roll back on the copies.

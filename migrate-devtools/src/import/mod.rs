@@ -130,12 +130,19 @@ mod tests {
             Tool::Sqlx,
             &[
                 ("1_users.sql", "CREATE TABLE users (id INT);\n"),
-                ("2_index.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY u ON users (id);\n"),
+                (
+                    "2_index.sql",
+                    "-- no-transaction\nCREATE INDEX CONCURRENTLY u ON users (id);\n",
+                ),
             ],
         );
         let texts: Vec<&str> = sqlx.files.iter().map(|f| f.text.as_str()).collect();
         assert!(!texts[0].contains("transaction:false"), "{}", texts[0]);
-        assert!(texts[1].contains("-- migrate:up transaction:false"), "{}", texts[1]);
+        assert!(
+            texts[1].contains("-- migrate:up transaction:false"),
+            "{}",
+            texts[1]
+        );
 
         let dbmate = imported(
             Tool::Dbmate,
@@ -148,6 +155,9 @@ mod tests {
         let text = &dbmate.files[0].text;
         assert!(text.contains("-- migrate:up transaction:false"), "{text}");
         assert!(text.contains("-- migrate:down\nDROP INDEX u;"), "{text}");
-        assert!(!text.contains("-- migrate:down transaction:false"), "{text}");
+        assert!(
+            !text.contains("-- migrate:down transaction:false"),
+            "{text}"
+        );
     }
 }

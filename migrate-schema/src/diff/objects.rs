@@ -10,8 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::plan::{Phase, Plan};
 use super::order::Reorder;
+use super::plan::{Phase, Plan};
 use crate::change::{Change, NotGenerated, Presence};
 use crate::model::{ObjectKind, OtherObject, QualifiedName, Schema};
 

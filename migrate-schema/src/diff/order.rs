@@ -147,7 +147,10 @@ mod tests {
             s.other_objects.push(trigger);
             s
         };
-        let (cur, des) = (with_trigger(&["id", "a", "b"]), with_trigger(&["id", "b", "a"]));
+        let (cur, des) = (
+            with_trigger(&["id", "a", "b"]),
+            with_trigger(&["id", "b", "a"]),
+        );
         let d = draft(&cur, &des, &Hints::new(), Dialect::Sqlite);
         let sql = d.sql().join("\n");
         assert!(d.not_generated.is_empty(), "{:?}", d.not_generated);

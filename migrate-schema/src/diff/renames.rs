@@ -54,10 +54,12 @@ pub(crate) fn hinted_renames(
     for (name, labels) in by_enum {
         label_renames(name, &labels, plan);
     }
-    let mut by_column: HashMap<(&QualifiedName, &String), Vec<(&String, &String)>> =
-        HashMap::new();
+    let mut by_column: HashMap<(&QualifiedName, &String), Vec<(&String, &String)>> = HashMap::new();
     for ((table, column, old), new) in &hints.column_labels {
-        by_column.entry((table, column)).or_default().push((old, new));
+        by_column
+            .entry((table, column))
+            .or_default()
+            .push((old, new));
     }
     for ((table, column), labels) in by_column {
         column_label_renames(table, column, &labels, plan);
@@ -103,8 +105,6 @@ fn column_label_renames(
     };
     plan.push(phase, change);
 }
-
-
 
 /// Puts a change taken out with [`Plan::take`] back.
 fn put_back(plan: &mut Plan, taken: Option<(Phase, Change)>) {

@@ -234,7 +234,12 @@ impl Scan {
                         {
                             let key = (table.clone(), column.clone(), old);
                             let label = label.to_owned();
-                            if self.hints.column_labels.insert(key, label.clone()).is_some() {
+                            if self
+                                .hints
+                                .column_labels
+                                .insert(key, label.clone())
+                                .is_some()
+                            {
                                 let name = format!("{table}.{column}.{label}");
                                 return Err((line, HintErrorKind::Duplicate { name }));
                             }

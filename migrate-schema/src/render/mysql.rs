@@ -293,7 +293,11 @@ fn rename_labels(
     let list: Vec<String> = all.iter().map(|l| literal(D, l)).collect();
     let mut wide = from.clone();
     wide.data_type = ColumnType::new(D, format!("enum({})", list.join(",")));
-    let mut out = vec![format!("{} MODIFY COLUMN {};", alter(table), column_def(&wide))];
+    let mut out = vec![format!(
+        "{} MODIFY COLUMN {};",
+        alter(table),
+        column_def(&wide)
+    )];
     let column = ident(D, &to.name);
     for (old, new) in labels {
         out.push(format!(
@@ -303,7 +307,11 @@ fn rename_labels(
             literal(D, old)
         ));
     }
-    out.push(format!("{} MODIFY COLUMN {};", alter(table), column_def(to)));
+    out.push(format!(
+        "{} MODIFY COLUMN {};",
+        alter(table),
+        column_def(to)
+    ));
     out
 }
 

@@ -114,9 +114,10 @@ pub(crate) fn render(change: &Change, ctx: &Context) -> Vec<String> {
         DropColumn { table, column } => vec![drop_column(D, table, &column.name)],
         RenameColumn { table, from, to } => vec![rename_column(D, table, from, to)],
         // Inline enums are MySQL's: a PostgreSQL column only changes.
-        AlterColumn { table, from, to } | RenameLabels { table, from, to, .. } => {
-            alter_column(table, from, to, ctx)
-        }
+        AlterColumn { table, from, to }
+        | RenameLabels {
+            table, from, to, ..
+        } => alter_column(table, from, to, ctx),
         AddPrimaryKey { table, key } => {
             vec![add_constraint(D, table, &primary_key(D, key))]
         }

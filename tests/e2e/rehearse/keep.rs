@@ -21,10 +21,15 @@ async fn keep_leaves_the_copy_marked(backend: Backend) {
         let (ran, _) = source.rehearse(&["--keep", "--no-down", "--json", "--sample", "1"]);
         assert_eq!(ran.code, 0, "{ran:?}");
         let report: Value = serde_json::from_str(&ran.stdout).unwrap();
-        let kept = report["copy"]["kept"].as_str().expect("a kept URL").to_owned();
+        let kept = report["copy"]["kept"]
+            .as_str()
+            .expect("a kept URL")
+            .to_owned();
         let left = source.tmp_left();
         assert_eq!(left.len(), 1, "{left:?}");
-        let path = kept.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = kept
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
         assert!(std::path::Path::new(path).is_file(), "{kept}");
         assert_eq!(source.fingerprint().await, before);
         return;
