@@ -199,8 +199,8 @@ pub(crate) enum Command {
     /// must equal it. Exit 1 when a check fails.
     Test(TestArgs),
 
-    /// Run `upgrade`, `downgrade`, `current` or `check` over a fleet of
-    /// tenant databases or PostgreSQL schemas.
+    /// Run `upgrade`, `downgrade`, `current`, `check` or `rehearse` over a
+    /// fleet of tenant databases or PostgreSQL schemas.
     ///
     /// Tenants come from `--fleet FILE` (one URL a line), `--fleet-query
     /// SQL` (run on the database URL) or `--schemas PATTERN` (PostgreSQL

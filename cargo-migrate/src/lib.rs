@@ -123,8 +123,8 @@ fn cargo_argv(mut argv: Vec<OsString>) -> Vec<OsString> {
 
 /// `upgrade --fleet FILE ...` is `fleet upgrade --fleet FILE ...`: the issue
 /// and users write the operation first, the fleet command holds the one
-/// implementation. Only `upgrade`, `downgrade`, `current` and `check` given a
-/// fleet flag (`--fleet`, `--fleet-query`, `--schemas`) are rewritten.
+/// implementation. Only `upgrade`, `downgrade`, `current`, `check` and
+/// `rehearse` given a fleet flag (`--fleet`, `--fleet-query`, `--schemas`) are rewritten.
 fn fleet_argv(mut argv: Vec<OsString>) -> Vec<OsString> {
     const OPS: [&str; 5] = ["upgrade", "downgrade", "current", "check", "rehearse"];
     const FLAGS: [&str; 3] = ["--fleet", "--fleet-query", "--schemas"];

@@ -58,6 +58,14 @@ pub enum CmdError {
         what: &'static str,
     },
 
+    /// A `fleet rehearse` option given to another fleet operation.
+    #[cfg(feature = "rehearse")]
+    #[error("{option} is an option of `fleet rehearse` only")]
+    RehearseOnly {
+        /// The option.
+        option: &'static str,
+    },
+
     /// Ctrl-C or SIGTERM stopped a rehearsal; its copy was dropped.
     #[cfg(feature = "rehearse")]
     #[error("interrupted{}", if left.is_empty() { "; the copy was dropped".to_owned() } else { format!("; could not drop the scratch database(s) {} (the next run drops them)", left.join(", ")) })]

@@ -62,7 +62,7 @@
 //!
 //! # Imports
 //!
-//! `standalone`, `run` → `adopt`, `change`, `inspect`, `read` → `args` → `fleet`, `rehearse` → `context` → `options` → `error` → `show` → `print`, `report` → `exit`
+//! `standalone`, `run` → `adopt`, `change`, `inspect`, `read` → `args` → `fleet`, `rehearse` → `context`, `signal` → `options` → `error` → `show` → `print`, `report` → `exit`
 
 #![deny(missing_docs)]
 
@@ -85,6 +85,8 @@ pub mod rehearse;
 pub mod report;
 mod run;
 pub mod show;
+#[cfg(feature = "rehearse")]
+mod signal;
 mod standalone;
 
 pub use adopt::adopt;

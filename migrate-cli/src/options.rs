@@ -222,3 +222,13 @@ pub struct StampTargets {
     #[arg(long, value_name = "REV")]
     pub accept_checksum: Option<String>,
 }
+
+#[cfg(feature = "rehearse")]
+/// `--max-lock SECONDS` as a limit: a negative or NaN value is no time at
+/// all, one too large for a `Duration` (`inf`) no limit in practice.
+pub(crate) fn lock_limit(seconds: f64) -> std::time::Duration {
+    if seconds.is_nan() || seconds <= 0.0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::try_from_secs_f64(seconds).unwrap_or(std::time::Duration::MAX)
+}

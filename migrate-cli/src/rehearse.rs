@@ -7,8 +7,8 @@
 use super::context::Context;
 use super::context::Database;
 use super::error::CmdError;
+use super::signal::until_signal;
 use migrate_devtools::rehearse::{Rehearsal, RehearsalReport, StatementRun};
-use migrate_devtools::scratch::drop_live;
 use migrate_runtime::{DatabaseUrl, Migrations, DEFAULT_TABLE};
 use serde_json::{json, Value};
 use std::io::{IsTerminal, Write};
@@ -91,7 +91,7 @@ pub async fn rehearse<W: Write + ?Sized>(
         rehearsal = rehearsal.target(t.clone());
     }
     if let Some(s) = settings.max_lock {
-        rehearsal = rehearsal.max_lock(Duration::from_secs_f64(s.max(0.0)));
+        rehearsal = rehearsal.max_lock(super::options::lock_limit(s));
     }
     if let Some(p) = settings.sample {
         rehearsal = rehearsal.sample(p);
@@ -122,32 +122,6 @@ pub async fn rehearse<W: Write + ?Sized>(
     Err(CmdError::RehearsalFailed {
         what: report.failures().join("; "),
     })
-}
-
-/// `work`, unless Ctrl-C or SIGTERM comes first: then `work` is dropped
-/// (its copy tools killed, its temporary files removed) and only then are
-/// the scratch databases dropped, so no tool is still filling one.
-async fn until_signal<T>(
-    work: impl std::future::Future<Output = Result<T, migrate_devtools::rehearse::RehearseError>>,
-) -> Result<T, CmdError> {
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(CmdError::Output)?;
-    #[cfg(unix)]
-    let terminated = term.recv();
-    #[cfg(not(unix))]
-    let terminated = std::future::pending::<Option<()>>();
-    let done = tokio::select! {
-        result = work => Some(result),
-        _ = tokio::signal::ctrl_c() => None,
-        _ = terminated => None,
-    };
-    match done {
-        Some(result) => Ok(result?),
-        None => Err(CmdError::Interrupted {
-            left: drop_live().await,
-        }),
-    }
 }
 
 /// The application's `migrate rehearse`: the source is `--from-url`, else

@@ -53,8 +53,9 @@ fn exited(out: &Output, code: i32) {
     assert_eq!(
         out.status.code(),
         Some(code),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
     );
 }
 

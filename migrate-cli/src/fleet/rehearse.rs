@@ -10,7 +10,6 @@ use migrate_runtime::fleet::{Tenant, TenantDb};
 use migrate_runtime::{DatabaseUrl, Dialect, Migrations, DEFAULT_TABLE};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
 
 /// The scratch servers of a fleet's rehearsals, one per dialect, made
 /// when the first tenant of that dialect comes.
@@ -60,6 +59,22 @@ impl Servers {
     }
 }
 
+/// Refuses `fleet rehearse`'s options on another operation, which would
+/// take them silently. (`--dev-url` also comes from `MIGRATE_DEV_URL`, set
+/// for other commands, so it is not refused.)
+pub(super) fn refuse_options(cmd: &FleetCommand) -> Result<(), CmdError> {
+    let options = &cmd.rehearse;
+    let given = [
+        ("--no-down", options.no_down),
+        ("--max-lock", options.max_lock.is_some()),
+        ("--sample", options.sample.is_some()),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        Some((option, _)) => Err(CmdError::RehearseOnly { option }),
+        None => Ok(()),
+    }
+}
+
 /// Rehearses one tenant; its revisions (it is only read) when the
 /// rehearsal passed, else what failed.
 pub(super) async fn tenant(
@@ -86,7 +101,7 @@ pub(super) async fn tenant(
         rehearsal = rehearsal.target(target.clone());
     }
     if let Some(seconds) = options.max_lock {
-        rehearsal = rehearsal.max_lock(Duration::from_secs_f64(seconds.max(0.0)));
+        rehearsal = rehearsal.max_lock(crate::options::lock_limit(seconds));
     }
     if let Some(percent) = options.sample {
         rehearsal = rehearsal.sample(percent);

@@ -26,7 +26,10 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
     #[cfg(feature = "rehearse")]
     let servers = match cmd.op {
         FleetOp::Rehearse => Some(super::rehearse::Servers::new(cmd)?),
-        _ => None,
+        _ => {
+            super::rehearse::refuse_options(cmd)?;
+            None
+        }
     };
     #[cfg(feature = "rehearse")]
     let servers = servers.as_ref();
@@ -132,23 +135,32 @@ pub async fn fleet<L: Load + ?Sized, W: Write + ?Sized>(
         };
         result.map_err(|e| message(&t, &e))
     };
-    let report = fleet
-        .run_with(
-            migrate_runtime::fleet::stream(tenants),
-            op,
-            |r| {
-                if let Some(store) = store.as_mut() {
-                    if !matches!(r.outcome, Outcome::Skipped) {
-                        let done = matches!(r.outcome, Outcome::Done(_));
-                        if let Err(e) = store.record(&r.id, done) {
-                            state_error.get_or_insert(e);
-                        }
+    let work = fleet.run_with(
+        migrate_runtime::fleet::stream(tenants),
+        op,
+        |r| {
+            if let Some(store) = store.as_mut() {
+                if !matches!(r.outcome, Outcome::Skipped) {
+                    let done = matches!(r.outcome, Outcome::Done(_));
+                    if let Err(e) = store.record(&r.id, done) {
+                        state_error.get_or_insert(e);
                     }
                 }
-            },
-            |p| bar.show(p),
-        )
-        .await;
+            }
+        },
+        |p| bar.show(p),
+    );
+    // Rehearsals make copies: Ctrl-C and SIGTERM drop them before exiting.
+    #[cfg(feature = "rehearse")]
+    let report = match cmd.op {
+        FleetOp::Rehearse => {
+            let work = async { Ok::<_, migrate_devtools::rehearse::RehearseError>(work.await) };
+            crate::signal::until_signal(work).await?
+        }
+        _ => work.await,
+    };
+    #[cfg(not(feature = "rehearse"))]
+    let report = work.await;
     bar.clear();
     let mut kept = None;
     if let Some(store) = store {

@@ -250,7 +250,10 @@ pub fn compare(expected: &SchemaDump, actual: &SchemaDump) -> Vec<DumpDifference
             (Some(a), Some(b)) => {
                 let (a, b) = if expected.stored || actual.stored {
                     let (a, b) = (normalize::sqlite_lines(a), normalize::sqlite_lines(b));
-                    if a == b {
+                    let text = key.starts_with("view ") || key.starts_with("trigger ");
+                    if a == b
+                        || text && normalize::sqlite_folded(&a) == normalize::sqlite_folded(&b)
+                    {
                         continue;
                     }
                     (a, b)

@@ -99,8 +99,13 @@ pub(super) fn mariadb(text: &str, rules: Rules) -> Objects {
                 continue;
             }
             let key = mariadb_key(head);
-            for l in body {
+            let trigger = key.starts_with("trigger ");
+            for (n, l) in body.into_iter().enumerate() {
                 let mut l = unversioned(&l);
+                // The header is the statement's first line; the body keeps its text.
+                if trigger && n == 0 {
+                    l = trigger_header(&l);
+                }
                 if !rules.privileges {
                     l = without_definer(&l);
                 }
@@ -197,6 +202,37 @@ fn unquoted(line: &str) -> String {
         }
     }
     out
+}
+
+/// A trigger's header keywords in one case (`before update ON t FOR EACH
+/// ROW` as `BEFORE UPDATE ON t FOR EACH ROW`): the server keeps the header
+/// as written, a draft writes it from `information_schema`, and these words
+/// mean the same in any case. Names and the body are left as they are.
+fn trigger_header(line: &str) -> String {
+    const WORDS: [&str; 11] = [
+        "BEFORE", "AFTER", "INSERT", "UPDATE", "DELETE", "ON", "FOR", "EACH", "ROW", "FOLLOWS",
+        "PRECEDES",
+    ];
+    let mut words: Vec<String> = line.split(' ').map(str::to_owned).collect();
+    let Some(at) = words.iter().position(|w| w.eq_ignore_ascii_case("TRIGGER")) else {
+        return line.to_owned();
+    };
+    // After `TRIGGER name`, up to `ROW` and a `FOLLOWS`/`PRECEDES` after it.
+    let mut after_row = false;
+    for w in words.iter_mut().skip(at + 2).filter(|w| !w.is_empty()) {
+        let upper = w.to_ascii_uppercase();
+        if after_row {
+            if upper == "FOLLOWS" || upper == "PRECEDES" {
+                *w = upper;
+            }
+            break;
+        }
+        if WORDS.contains(&upper.as_str()) {
+            after_row = upper == "ROW";
+            *w = upper;
+        }
+    }
+    words.join(" ")
 }
 
 /// `/*!50003 CREATE*/` read as `CREATE`: the versioned comments are content.
@@ -296,6 +332,49 @@ pub(super) fn sqlite_lines(stored: &[String]) -> Vec<String> {
     split_top_level(&collapse(&stored.join("\n")))
 }
 
+/// A view's or trigger's [`sqlite_lines`] with their SQL keywords in
+/// upper case, to compare by: SQLite reads keywords in any case, and a
+/// draft writes the definition as sqlparser prints it (`insert into logs`
+/// becomes `INSERT INTO logs`). Names, quoted text, comments and the word
+/// after `AS` (a view's column label, which clients see) keep their case;
+/// a line the tokenizer cannot read is kept whole. The lines shown to the
+/// reader are the unfolded ones.
+pub(super) fn sqlite_folded(lines: &[String]) -> Vec<String> {
+    lines.iter().map(|line| keywords_upper(line)).collect()
+}
+
+fn keywords_upper(line: &str) -> String {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&sqlparser::dialect::SQLiteDialect {}, line).tokenize() else {
+        return line.to_owned();
+    };
+    let mut out = String::with_capacity(line.len());
+    let mut after_as = false;
+    for token in tokens {
+        match &token {
+            Token::Word(w) if w.quote_style.is_none() && w.keyword != Keyword::NoKeyword => {
+                // `CREATE VIEW v AS SELECT`: no label is spelled SELECT, WITH
+                // or VALUES unquoted.
+                let statement =
+                    matches!(w.keyword, Keyword::SELECT | Keyword::WITH | Keyword::VALUES);
+                if after_as && !statement {
+                    out.push_str(&w.value);
+                } else {
+                    out.push_str(&w.value.to_ascii_uppercase());
+                }
+                after_as = w.keyword == Keyword::AS;
+            }
+            Token::Whitespace(_) => out.push_str(&token.to_string()),
+            _ => {
+                out.push_str(&token.to_string());
+                after_as = false;
+            }
+        }
+    }
+    out
+}
+
 /// What two SQLite databases written by different SQL (a squash, a
 /// `schema.sql`) are compared by, beyond the model: a table's column names
 /// in order (the model reads the rest), views and triggers as normalized
@@ -314,7 +393,8 @@ pub(super) fn sqlite_semantic(key: &str, stored: &[String]) -> Option<Vec<String
             Some(out)
         }
         "index" => None,
-        _ => Some(lines),
+        // Views and triggers with their keywords in one case (`sqlite_folded`).
+        _ => Some(sqlite_folded(&lines)),
     }
 }
 
@@ -432,6 +512,47 @@ mod tests {
                 "    b TEXT DEFAULT 'x  y'",
                 ")"
             ]
+        );
+    }
+
+    #[test]
+    fn sqlite_keyword_and_name_case_is_not_a_difference_but_a_literals_is() {
+        let stored = |sql: &str| sqlite_folded(&sqlite_lines(&[sql.to_owned()]));
+        let written = "CREATE TRIGGER t AFTER INSERT ON users BEGIN insert into logs(typ) values ('User it''s'); END";
+        let drafted = "CREATE TRIGGER t AFTER INSERT ON \"users\" BEGIN INSERT INTO logs (typ) VALUES ('User it''s'); END";
+        assert_eq!(stored(written), stored(drafted));
+        let other = "CREATE TRIGGER t AFTER INSERT ON users BEGIN INSERT INTO logs (typ) VALUES ('user it''s'); END";
+        assert_ne!(stored(written), stored(other));
+        // A view's column label is what clients see: its case counts.
+        assert_ne!(
+            stored("CREATE VIEW v AS select count(*) as total from t"),
+            stored("CREATE VIEW v AS SELECT count(*) AS Total FROM t")
+        );
+        assert_eq!(
+            stored("CREATE VIEW v AS select count(*) as total from t"),
+            stored("CREATE VIEW v AS SELECT count(*) AS total FROM t")
+        );
+    }
+
+    #[test]
+    fn mariadb_trigger_header_keywords_in_any_case_are_one_trigger() {
+        let dump = |header: &str, body: &str| {
+            let text = format!("DELIMITER ;;\n/*!50003 CREATE*/ /*!50003 TRIGGER tr {header} ON t FOR EACH ROW {body} */;;\nDELIMITER ;\n");
+            mariadb(&text, Rules::default())
+        };
+        assert_eq!(
+            dump("before update", "SET NEW.a = 1"),
+            dump("BEFORE UPDATE", "SET NEW.a = 1")
+        );
+        // The body is the trigger's own text: its case still counts, and so
+        // does the event.
+        assert_ne!(
+            dump("before update", "set NEW.a = 'x'"),
+            dump("before update", "set NEW.a = 'X'")
+        );
+        assert_ne!(
+            dump("before update", "SET NEW.a = 1"),
+            dump("before insert", "SET NEW.a = 1")
         );
     }
 

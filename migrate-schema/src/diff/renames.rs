@@ -5,7 +5,7 @@
 //! converted. A pair that differs in more than its name stays a drop and
 //! a create.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::items::Item;
 use super::plan::{Phase, Plan};
@@ -54,7 +54,9 @@ pub(crate) fn hinted_renames(
     for (name, labels) in by_enum {
         label_renames(name, &labels, plan);
     }
-    let mut by_column: HashMap<(&QualifiedName, &String), Vec<(&String, &String)>> = HashMap::new();
+    // Ordered: the draft's statements must not depend on a hash's order.
+    let mut by_column: BTreeMap<(&QualifiedName, &String), Vec<(&String, &String)>> =
+        BTreeMap::new();
     for ((table, column, old), new) in &hints.column_labels {
         by_column
             .entry((table, column))
@@ -84,10 +86,15 @@ fn column_label_renames(
     };
     let (was, will) = (from.data_type.enum_labels(), to.data_type.enum_labels());
     let mut renamed: Vec<(String, String)> = Vec::new();
-    if let (Some(was), Some(will)) = (&was, &will) {
+    // A backslash may be an escape in the catalog's text (left to a plain
+    // MODIFY rather than guessed at), and a list holding `done` and `Done`
+    // is refused under a case-insensitive collation.
+    let escaped = from.data_type.raw.contains('\\') || to.data_type.raw.contains('\\');
+    if let (Some(was), Some(will), false) = (&was, &will, escaped) {
         for label in was {
             if let Some((_, new)) = labels.iter().find(|(old, _)| *old == label) {
-                if !will.contains(label) && will.contains(new) && !was.contains(new) {
+                let fresh = !was.iter().any(|w| w.eq_ignore_ascii_case(new));
+                if !will.contains(label) && will.contains(new) && fresh {
                     renamed.push((label.clone(), (*new).clone()));
                 }
             }
@@ -103,7 +110,14 @@ fn column_label_renames(
             labels: renamed,
         }
     };
+    let table = change.table().cloned();
     plan.push(phase, change);
+    // The column's move (`MODIFY ... AFTER` with its desired definition)
+    // must come after the rows moved to the new labels.
+    let reorder = plan.take(
+        |c| matches!(c, Change::ReorderColumns { table: t, .. } if Some(t) == table.as_ref()),
+    );
+    put_back(plan, reorder);
 }
 
 /// Puts a change taken out with [`Plan::take`] back.

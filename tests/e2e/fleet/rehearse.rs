@@ -1,7 +1,7 @@
 //! `fleet rehearse`: every tenant rehearsed on a copy, the tenants only
 //! read; a tenant whose pending revision fails on its rows fails alone.
 
-use super::{exited, failed_ids, fleet, fleet_file, project, rt, summary, REVS};
+use super::{exited, failed_ids, fleet, fleet_cmd, fleet_file, project, rt, summary, REVS};
 use crate::support::{exec, int};
 use migrate_runtime::Db;
 
@@ -27,12 +27,21 @@ fn each_tenant_is_rehearsed_on_a_copy_and_left_as_it_was() {
             .unwrap();
         db.close().await;
     });
-    let out = fleet(
+    // The copies go to the rehearsals' own temporary directories, here.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = fleet_cmd(
         root,
         &["rehearse", "--fleet", "fleet.txt", "--json", "--jobs", "2"],
-    );
+    )
+    .env("TMPDIR", tmp.path())
+    .output()
+    .unwrap();
     exited(&out, 1);
     let v = summary(&out);
+    assert_eq!(v["done"], 4, "{v:#}");
+    // Every copy is gone.
+    let copies: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(copies.is_empty(), "{copies:?}");
     let failed = failed_ids(&v);
     assert_eq!(failed.len(), 1, "{v:#}");
     assert!(failed[0].ends_with("t3.db"), "{v:#}");

@@ -217,3 +217,35 @@ fn mysql_inline_enum_labels_are_renamed_keeping_their_rows() {
     stray.rename_column_label("orders", "state", "done", "finished");
     assert_eq!(draft(&current, &desired, &stray, d).sql(), plain.sql());
 }
+
+#[test]
+fn a_moved_enum_column_moves_after_its_rows_took_the_new_labels() {
+    let d = Dialect::MySql;
+    let mut hints = Hints::new();
+    hints.rename_column_label("orders", "state", "done", "closed");
+    let current = inline_enum(&["open", "done"]);
+    let mut desired = inline_enum(&["open", "closed"]);
+    desired.tables[0].columns.reverse();
+    let up = draft(&current, &desired, &hints, d);
+    let sql = up.sql();
+    let update = sql
+        .iter()
+        .position(|s| s.starts_with("UPDATE"))
+        .expect("an UPDATE");
+    let moved = sql
+        .iter()
+        .position(|s| s.contains(" FIRST"))
+        .expect("a move");
+    assert!(update < moved, "{sql:?}");
+
+    // Only the case changes: `done` and `Done` cannot share one list.
+    let mut hints = Hints::new();
+    hints.rename_column_label("orders", "state", "done", "Done");
+    let up = draft(
+        &inline_enum(&["open", "done"]),
+        &inline_enum(&["open", "Done"]),
+        &hints,
+        d,
+    );
+    assert_eq!(up.sql().len(), 1, "{:?}", up.sql());
+}
