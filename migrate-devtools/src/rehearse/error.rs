@@ -66,8 +66,9 @@ pub enum RehearseError {
     },
     /// `--keep` without a dev server to keep the copy on.
     #[error(
-        "--keep needs a dev server to keep the copy on (--dev-url URL, MIGRATE_DEV_URL or \
-         dev_url in migrate.toml): the private server is removed when rehearse ends"
+        "--keep needs a dev server to keep the copy on (--dev-url URL or MIGRATE_DEV_URL; \
+         `cargo migrate` also reads dev_url from migrate.toml): the private server is removed \
+         when rehearse ends"
     )]
     KeepOnPrivateServer,
     /// `--sample` outside (0, 100].

@@ -49,11 +49,12 @@ impl<'m> Rehearsal<'m> {
         }
     }
 
-    /// Copies to `server` instead of the server [`Rehearsal::dev`] names
-    /// or a private one started for this rehearsal alone: the rehearsals
-    /// of a fleet share one. It is still refused when it is the source's
-    /// own server, unless [`Rehearsal::same_server_allowed`]; give the same
-    /// dev URL to [`Rehearsal::dev`].
+    /// Copies to `server` (of the source's dialect) instead of the server
+    /// [`Rehearsal::dev`] names or a private one started for this rehearsal
+    /// alone: the rehearsals of a fleet share one. It is still refused when
+    /// it is the source's own server, unless
+    /// [`Rehearsal::same_server_allowed`]. For a dev server, give its URL
+    /// to [`Rehearsal::dev`] too: the copy's URL is made from it.
     pub fn on_server(mut self, server: ScratchServer) -> Self {
         self.server = Some(server);
         self

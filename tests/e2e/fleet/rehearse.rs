@@ -79,3 +79,18 @@ fn schema_tenants_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn rehearse_options_are_refused_on_other_operations() {
+    let dir = project();
+    let out = fleet(
+        dir.path(),
+        &["upgrade", "--fleet", "fleet.txt", "--sample", "5"],
+    );
+    exited(&out, 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--sample is an option of `fleet rehearse` only"),
+        "{err}"
+    );
+}
