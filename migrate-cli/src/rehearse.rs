@@ -199,7 +199,15 @@ pub fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<(
             None => String::new(),
         }
     )?;
-    writeln!(out, "locks from: {:?}", r.lock_source)?;
+    match r.sampling.looks {
+        0 => writeln!(out, "locks from: {:?}", r.lock_source)?,
+        n => writeln!(
+            out,
+            "locks from: {:?} (sampled: {n} looks, {} of the server's time)",
+            r.lock_source,
+            ms(r.sampling.busy)
+        )?,
+    }
     if r.revisions.is_empty() {
         writeln!(
             out,
@@ -335,6 +343,10 @@ pub fn to_json(r: &RehearsalReport) -> Value {
             "kept": r.copy.kept,
         },
         "lock_source": format!("{:?}", r.lock_source),
+        "lock_sampling": {
+            "looks": r.sampling.looks,
+            "busy_ms": r.sampling.busy.as_secs_f64() * 1000.0,
+        },
         "started_at": r.started_at,
         "max_lock_s": r.max_lock.map(|d| d.as_secs_f64()),
         "revisions": r.revisions.iter().map(|rev| json!({

@@ -3,12 +3,16 @@
 //! session in the copy's database: on a private copy that is the
 //! migrator), MariaDB's `metadata_lock_info` where the plugin is loaded.
 //! [`held`] is one look (what the statement-boundary probe reads);
-//! [`Sampler`] looks every [`INTERVAL`] while a section runs outside a
-//! transaction, where a statement's locks end with it: each (table, mode)
-//! it sees is a span from its first sample to its last.
+//! [`Sampler`] looks while a section runs outside a transaction, where a
+//! statement's locks end with it: each (table, mode) it sees is a span from
+//! its first sample to its last. It looks every [`INTERVAL`] while nothing
+//! or something new is held, and less often the longer the same locks stay
+//! ([`next_interval`]): a lock's time keeps a tenth of its length as
+//! resolution, and a nine-minute `ALTER` is not answered 27,000 times
+//! beside the statement it measures.
 
 use super::error::RehearseError;
-use super::report::LockSource;
+use super::report::{LockSampling, LockSource};
 use super::sample::bare;
 use migrate_runtime::{DatabaseUrl, Db};
 use std::collections::HashMap;
@@ -17,8 +21,23 @@ use std::time::{Duration, Instant};
 /// A lock held: (table, mode).
 pub(crate) type Held = (String, String);
 
-/// How often the sampler looks: the resolution of lock times.
+/// How often the sampler looks at first: the finest resolution of lock
+/// times.
 pub(crate) const INTERVAL: Duration = Duration::from_millis(20);
+
+/// The longest wait between two looks.
+const LONGEST: Duration = Duration::from_millis(500);
+
+/// The wait before the next look, when the oldest lock still held was
+/// first seen `held` ago (`None`: nothing held): a tenth of that, within
+/// [`INTERVAL`]..=[`LONGEST`].
+///
+/// A look costs the server a walk over every connection's metadata locks;
+/// backing off keeps the sampler's share of a long statement's time to a
+/// few looks per second while short locks are still timed to 20 ms.
+pub(crate) fn next_interval(held: Option<Duration>) -> Duration {
+    held.map_or(INTERVAL, |h| (h / 10).clamp(INTERVAL, LONGEST))
+}
 
 /// A lock seen by the samples sent from `from` to the one answered at
 /// `to`; first seen in the answer that came at `seen` (what says which
@@ -158,9 +177,11 @@ impl Sampler {
         }))
     }
 
-    /// Samples until `stop` is notified; returns the spans seen. A failed
-    /// look ends the sampling (the spans so far are kept).
-    pub(crate) async fn run(&self, stop: &tokio::sync::Notify) -> Vec<Span> {
+    /// Samples until `stop` is notified; returns the spans seen and what
+    /// the looks cost. A failed look ends the sampling (the spans so far
+    /// are kept).
+    pub(crate) async fn run(&self, stop: &tokio::sync::Notify) -> (Vec<Span>, LockSampling) {
+        let mut cost = LockSampling::default();
         let mut open: HashMap<Held, (Instant, Instant, Instant)> = HashMap::new();
         let mut done = Vec::new();
         let close = |done: &mut Vec<Span>, ((relation, mode), (from, seen, to)): (Held, (Instant, Instant, Instant))| {
@@ -178,6 +199,8 @@ impl Sampler {
                 break;
             };
             let answered = Instant::now();
+            cost.looks += 1;
+            cost.busy += answered - now;
             let mut still = HashMap::new();
             for key in seen {
                 let (from, first) = open
@@ -189,19 +212,37 @@ impl Sampler {
                 close(&mut done, span);
             }
             open = still;
+            let oldest = open.values().map(|(from, _, _)| *from).min();
+            let wait = next_interval(oldest.map(|f| answered - f));
             tokio::select! {
                 () = stop.notified() => break,
-                () = tokio::time::sleep(INTERVAL) => {}
+                () = tokio::time::sleep(wait) => {}
             }
         }
         for span in open {
             close(&mut done, span);
         }
-        done
+        (done, cost)
     }
 
     /// Closes its connection.
     pub(crate) async fn close(self) {
         self.db.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looks_less_often_the_longer_a_lock_is_held() {
+        assert_eq!(next_interval(None), INTERVAL);
+        assert_eq!(next_interval(Some(Duration::from_millis(50))), INTERVAL);
+        assert_eq!(
+            next_interval(Some(Duration::from_secs(2))),
+            Duration::from_millis(200)
+        );
+        assert_eq!(next_interval(Some(Duration::from_secs(540))), LONGEST);
     }
 }

@@ -36,7 +36,7 @@ mod walk;
 
 pub use error::RehearseError;
 pub use report::{
-    CopyReport, DownRun, LockHeld, LockSource, LongLock, RehearsalReport, RevisionRun, Rewrite,
-    Rollback, StatementRun, TableLoss, TableSize,
+    CopyReport, DownRun, LockHeld, LockSampling, LockSource, LongLock, RehearsalReport,
+    RevisionRun, Rewrite, Rollback, StatementRun, TableLoss, TableSize,
 };
 pub use walk::Rehearsal;

@@ -27,6 +27,28 @@ pub struct RehearsalReport {
     pub long_locks: Vec<LongLock>,
     /// The `--max-lock` limit.
     pub max_lock: Option<Duration>,
+    /// What the lock sampler itself cost, over the whole rehearsal.
+    pub sampling: LockSampling,
+}
+
+/// The lock sampler's own work: how many looks it took and how long the
+/// server took to answer them, summed (the looks run beside the migration,
+/// on the same server: this is what the probe adds to the run at most).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LockSampling {
+    /// Looks at the server's lock table.
+    pub looks: u64,
+    /// Their answer time, summed.
+    pub busy: Duration,
+}
+
+impl LockSampling {
+    /// Adds `other`'s looks.
+    pub(crate) fn add(&mut self, other: LockSampling) {
+        self.looks += other.looks;
+        self.busy += other.busy;
+    }
 }
 
 /// How the copy was made.

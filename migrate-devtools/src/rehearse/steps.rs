@@ -40,9 +40,9 @@ impl Heard {
 pub(super) async fn sampled<T>(
     sampler: Option<&Sampler>,
     work: impl Future<Output = T>,
-) -> (T, Vec<Span>) {
+) -> (T, (Vec<Span>, LockSampling)) {
     let Some(sampler) = sampler else {
-        return (work.await, Vec::new());
+        return (work.await, Default::default());
     };
     let stop = tokio::sync::Notify::new();
     let work = async {
@@ -131,6 +131,7 @@ impl<'m> Rehearsal<'m> {
             rollback: None,
             long_locks: Vec::new(),
             max_lock: self.max_lock,
+            sampling: LockSampling::default(),
         };
         let total = pending.len();
         for (k, m) in pending.iter().enumerate() {
@@ -146,7 +147,9 @@ impl<'m> Rehearsal<'m> {
                 false => None,
             };
             let begun = Instant::now();
-            let (result, spans) = sampled(sampler.as_ref(), migrator.upgrade(db, m.id())).await;
+            let (result, (spans, cost)) =
+                sampled(sampler.as_ref(), migrator.upgrade(db, m.id())).await;
+            report.sampling.add(cost);
             let returned = Instant::now();
             let duration = returned - begun;
             if let Some(s) = sampler {

@@ -78,6 +78,11 @@ async fn metadata_locks_at_each_statement_end() {
     assert_eq!(ran.code, 0, "{ran:?}");
     let report: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(report["lock_source"], "MetadataLocks", "{report:#}");
+    // The sampler ran beside the section (MariaDB's DDL commits by itself)
+    // and says what its looks cost.
+    let sampling = &report["lock_sampling"];
+    assert!(sampling["looks"].as_u64().unwrap() >= 1, "{report:#}");
+    assert!(sampling["busy_ms"].as_f64().unwrap() > 0.0, "{report:#}");
     let first = &report["revisions"][0]["statements"][0];
     let locks = first["locks"].as_array().unwrap();
     assert!(

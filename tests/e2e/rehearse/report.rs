@@ -93,6 +93,11 @@ async fn reports_locks_rewrites_and_the_failing_down(backend: Backend) {
             .find(|w| w["table"].as_str().unwrap().ends_with("orders"))
             .and_then(|w| w["statement"].as_u64())
     };
+    if backend != Backend::MySql {
+        // Every section runs in a transaction: the look at each statement's
+        // end sees all its locks, and nothing is sampled.
+        assert_eq!(report["lock_sampling"]["looks"], 0, "{report:#}");
+    }
     match backend {
         Backend::Postgres => {
             assert_eq!(report["lock_source"], "PgLocks");
@@ -184,6 +189,42 @@ async fn reports_locks_rewrites_and_the_failing_down(backend: Backend) {
     assert_eq!(source.fingerprint().await, before);
     // The copies were on a private server, in TMPDIR: gone with it.
     let _ = (pid, p2, p3);
+    assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
+}
+
+/// PostgreSQL: a section outside a transaction lets go of each lock at
+/// its statement's end, so a second connection samples `pg_locks` while it
+/// runs, up and down; the report counts the looks and their time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_section_outside_a_transaction_is_sampled() {
+    let backend = Backend::Postgres;
+    if !Backend::all().contains(&backend) {
+        return;
+    }
+    let revs = vec![
+        base(backend),
+        crate::support::rev("c3", &["a1"])
+            .up("CREATE INDEX CONCURRENTLY orders_amount_idx ON orders (amount);")
+            .up_no_tx()
+            .down("DROP INDEX CONCURRENTLY orders_amount_idx;")
+            .down_no_tx(),
+    ];
+    let Some(source) = Source::new(backend, &revs, "a1").await else {
+        return;
+    };
+    let (ran, _) = source.rehearse(&["--json"]);
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let report: Value = serde_json::from_str(&ran.stdout).unwrap();
+    let sampling = &report["lock_sampling"];
+    // One look at least for the up and one for the down.
+    assert!(sampling["looks"].as_u64().unwrap() >= 2, "{report:#}");
+    assert!(sampling["busy_ms"].as_f64().unwrap() > 0.0, "{report:#}");
+    let (text, _) = source.rehearse(&["--no-down"]);
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(
+        text.stdout.contains("locks from: PgLocks (sampled: "),
+        "{text:?}"
+    );
     assert_eq!(source.tmp_left(), Vec::<std::path::PathBuf>::new());
 }
 
