@@ -29,13 +29,22 @@ fn on(o: &OtherObject, dialect: Dialect) -> String {
         .unwrap_or_default()
 }
 
-/// The object's own name as SQL (a trigger's without ` on table`).
+/// The object's own name as SQL (a trigger's without ` on table`), in
+/// its schema: MariaDB's `DROP TRIGGER db.tg`.
 fn own_name(o: &OtherObject, dialect: Dialect) -> String {
     let bare = QualifiedName {
         schema: o.name.schema.clone(),
         name: o.bare_name().to_owned(),
     };
     qualified(dialect, &bare)
+}
+
+/// The name of an object that lives in its table (a PostgreSQL trigger,
+/// policy, rule or constraint): never schema-qualified, since the table
+/// after `ON` says where it is (`DROP POLICY "p" ON "app"."t"`;
+/// `"app"."p"` there is a syntax error).
+fn local_name(o: &OtherObject, dialect: Dialect) -> String {
+    qualified(dialect, &QualifiedName::new(o.bare_name()))
 }
 
 /// A routine's name with its argument types outside the quotes
@@ -72,7 +81,7 @@ pub(crate) fn create_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
         ObjectKind::Other(k) if k == "exclusion constraint" => vec![format!(
             "ALTER TABLE {} ADD CONSTRAINT {} {def};",
             on(o, dialect),
-            own_name(o, dialect)
+            local_name(o, dialect)
         )],
         ObjectKind::Other(k) if k == "row level security" => row_security(o, dialect, def),
         ObjectKind::Other(k) if k == "table setting" || k == "constraint setting" => {
@@ -138,22 +147,23 @@ pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
     let name = qualified(dialect, &o.name);
     let table = on(o, dialect);
     let own = own_name(o, dialect);
+    let local = local_name(o, dialect);
     let sql = match &o.kind {
         ObjectKind::View => format!("DROP VIEW {name};"),
         ObjectKind::MaterializedView => format!("DROP MATERIALIZED VIEW {name};"),
         ObjectKind::Function => format!("DROP FUNCTION {};", routine_name(o, dialect)),
         ObjectKind::Procedure => format!("DROP PROCEDURE {};", routine_name(o, dialect)),
         ObjectKind::Trigger if dialect == Dialect::Postgres => {
-            format!("DROP TRIGGER {own} ON {table};")
+            format!("DROP TRIGGER {local} ON {table};")
         }
         ObjectKind::Trigger => format!("DROP TRIGGER {own};"),
         ObjectKind::Sequence => format!("DROP SEQUENCE {name};"),
         ObjectKind::Domain => format!("DROP DOMAIN {name};"),
         ObjectKind::Extension => format!("DROP EXTENSION {name};"),
         ObjectKind::Other(k) => match k.as_str() {
-            "exclusion constraint" => format!("ALTER TABLE {table} DROP CONSTRAINT {own};"),
-            "policy" => format!("DROP POLICY {own} ON {table};"),
-            "rule" => format!("DROP RULE {own} ON {table};"),
+            "exclusion constraint" => format!("ALTER TABLE {table} DROP CONSTRAINT {local};"),
+            "policy" => format!("DROP POLICY {local} ON {table};"),
+            "rule" => format!("DROP RULE {local} ON {table};"),
             "event" => format!("DROP EVENT {name};"),
             "table setting" | "constraint setting" => {
                 format!("ALTER TABLE {table} {};", reset(body(o)))
@@ -289,6 +299,44 @@ mod tests {
         assert_eq!(
             drop_object(&f, d),
             ["DROP FUNCTION \"add\"(integer, integer);"]
+        );
+    }
+
+    #[test]
+    fn objects_of_a_table_in_another_schema_are_named_bare() {
+        let d = Dialect::Postgres;
+        let in_app = |kind: &str, name: &str| {
+            let mut o = OtherObject::new(
+                ObjectKind::Other(kind.to_owned()),
+                QualifiedName::parse(name),
+                Some("...".to_owned()),
+            );
+            o.table = Some(QualifiedName::parse("app.t"));
+            o
+        };
+        assert_eq!(
+            drop_object(&in_app("policy", "app.p on t"), d),
+            ["DROP POLICY \"p\" ON \"app\".\"t\";"]
+        );
+        assert_eq!(
+            drop_object(&in_app("rule", "app.r on t"), d),
+            ["DROP RULE \"r\" ON \"app\".\"t\";"]
+        );
+        assert_eq!(
+            drop_object(&in_app("exclusion constraint", "app.c on t"), d),
+            ["ALTER TABLE \"app\".\"t\" DROP CONSTRAINT \"c\";"]
+        );
+        let mut tg = in_app("x", "app.tg on t");
+        tg.kind = ObjectKind::Trigger;
+        assert_eq!(
+            drop_object(&tg, d),
+            ["DROP TRIGGER \"tg\" ON \"app\".\"t\";"]
+        );
+        // MariaDB's triggers live in the database: qualified there.
+        tg.table = Some(QualifiedName::parse("app.t"));
+        assert_eq!(
+            drop_object(&tg, Dialect::MySql),
+            ["DROP TRIGGER `app`.`tg`;"]
         );
     }
 }
