@@ -118,10 +118,34 @@ pub(super) fn mariadb(text: &str, rules: Rules) -> Objects {
     }
     for (key, lines) in objects.iter_mut() {
         if key.starts_with("table ") {
+            default_btree(lines);
             sort_keys(lines);
         }
     }
     objects
+}
+
+/// `KEY i (a) USING BTREE` written `KEY i (a)` where B-tree is the
+/// engine's only or default index kind (every engine but MEMORY): the
+/// server shows `USING BTREE` exactly when the statement said so, and both
+/// are the same index. On a MEMORY table the default is a hash, so there
+/// the words say something and stay.
+fn default_btree(lines: &mut [String]) {
+    let memory = lines.iter().any(|l| {
+        let l = l.trim_start().to_ascii_uppercase();
+        l.starts_with(") ENGINE=MEMORY") || l.starts_with(") ENGINE=HEAP")
+    });
+    if memory {
+        return;
+    }
+    const KEYS: [&str; 3] = ["KEY ", "UNIQUE KEY ", "PRIMARY KEY "];
+    for l in lines.iter_mut() {
+        if KEYS.iter().any(|k| l.trim_start().starts_with(k)) {
+            if let Some(at) = l.find(") USING BTREE") {
+                l.replace_range(at + 1..at + ") USING BTREE".len(), "");
+            }
+        }
+    }
 }
 
 /// A table's indexes and constraints in name order, commas dropped: the
@@ -574,6 +598,20 @@ mod tests {
         // A string's text is content: a quote inside it stays.
         let c = b.replace("'`x`'", "'x'");
         assert_ne!(mariadb(a, Rules::default()), mariadb(&c, Rules::default()));
+    }
+
+    #[test]
+    fn mariadb_using_btree_is_the_default_except_on_memory_tables() {
+        let table = |using: &str, engine: &str| {
+            format!("CREATE TABLE `t` (\n  `a` int(11),\n  KEY `i` (`a`){using},\n  KEY `j` (`a`){using} COMMENT 'c'\n) ENGINE={engine};\n")
+        };
+        let same = |a: &str, b: &str| mariadb(a, Rules::default()) == mariadb(b, Rules::default());
+        assert!(same(&table(" USING BTREE", "InnoDB"), &table("", "InnoDB")));
+        assert!(!same(
+            &table(" USING BTREE", "MEMORY"),
+            &table("", "MEMORY")
+        ));
+        assert!(!same(&table(" USING HASH", "InnoDB"), &table("", "InnoDB")));
     }
 
     #[test]

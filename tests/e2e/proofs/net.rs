@@ -47,6 +47,33 @@ async fn check_schema_sees_a_view_body(b: Backend) {
 }
 on!(check_schema_sees_a_view_body: sqlite = Sqlite, postgres = Postgres, mysql = MySql);
 
+/// MariaDB shows `USING BTREE` exactly when a statement said it: on
+/// InnoDB it is the index the migrations' plain `CREATE INDEX` made, so
+/// the net finds nothing; on a MEMORY table (hash by default) it is
+/// another index, and the net says so.
+async fn using_btree_is_the_default_index_on_innodb(b: Backend) {
+    let plain = |engine: &str| {
+        format!("CREATE TABLE t (a INTEGER) ENGINE={engine};\nCREATE INDEX i ON t (a);")
+    };
+    for (engine, same) in [("InnoDB", true), ("MEMORY", false)] {
+        let migrations = set(&[rev("a1", &[]).up(&plain(engine)).down("DROP TABLE t;")]);
+        let mut p = Pipeline::new(migrations, server(b));
+        let wanted = format!("CREATE TABLE t (a INTEGER, KEY i (a) USING BTREE) ENGINE={engine};");
+        let found = p.dump_net(&desired(&wanted), None, false).await;
+        p.finish().await.unwrap();
+        let found = found.expect("the net runs");
+        if same {
+            assert_eq!(found, [], "{engine}");
+        } else {
+            assert!(
+                found.iter().any(|f| f.message.contains("table t")),
+                "{engine}: {found:#?}"
+            );
+        }
+    }
+}
+on!(using_btree_is_the_default_index_on_innodb: mysql = MySql);
+
 fn trigger(b: Backend, value: u8) -> String {
     match b {
         Backend::Postgres => format!("CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.a := {value}; RETURN NEW; END $$;\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();"),
