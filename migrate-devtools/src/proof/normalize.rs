@@ -100,6 +100,7 @@ pub(super) fn mariadb(text: &str, rules: Rules) -> Objects {
             }
             let key = mariadb_key(head);
             let trigger = key.starts_with("trigger ");
+            let body = if trigger { trigger_lines(&body) } else { body };
             for (n, l) in body.into_iter().enumerate() {
                 let mut l = unversioned(&l);
                 // The header is the statement's first line; the body keeps its text.
@@ -224,6 +225,67 @@ fn unquoted(line: &str) -> String {
             }
             _ => out.push(c),
         }
+    }
+    out
+}
+
+/// A trigger's statement as its header on one line (white space between
+/// words collapsed, outside quotes), then its body's lines from its first
+/// word: the server keeps the header as written, over several lines or one
+/// (`FOR EACH ROW\nBEGIN` and `FOR EACH ROW BEGIN` are one trigger). The
+/// header ends after `FOR EACH ROW` and a `FOLLOWS`/`PRECEDES` name; a
+/// statement without it is left as it is.
+fn trigger_lines(body: &[String]) -> Vec<String> {
+    let text = body.join("\n");
+    let words = words_outside_quotes(&text);
+    let Some(row) = words.windows(3).position(|w| {
+        w[0].1.eq_ignore_ascii_case("FOR")
+            && w[1].1.eq_ignore_ascii_case("EACH")
+            && w[2].1.eq_ignore_ascii_case("ROW")
+    }) else {
+        return body.to_vec();
+    };
+    let mut last = row + 2;
+    if words.get(last + 1).is_some_and(|(_, w)| {
+        w.eq_ignore_ascii_case("FOLLOWS") || w.eq_ignore_ascii_case("PRECEDES")
+    }) && words.get(last + 2).is_some()
+    {
+        last += 2;
+    }
+    let end = words[last].0 + words[last].1.len();
+    let header = words[..=last]
+        .iter()
+        .map(|(_, w)| *w)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out = vec![header];
+    out.extend(text[end..].trim_start().lines().map(str::to_owned));
+    out
+}
+
+/// The words of `text` (split at white space outside backquotes and string
+/// literals) with their byte offsets.
+fn words_outside_quotes(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    out.push((s, &text[s..i]));
+                }
+                continue;
+            }
+            None if matches!(c, '`' | '\'' | '"') => quote = Some(c),
+            None => {}
+        }
+        start.get_or_insert(i);
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
     }
     out
 }
@@ -578,6 +640,23 @@ mod tests {
             dump("before update", "SET NEW.a = 1"),
             dump("before insert", "SET NEW.a = 1")
         );
+        // A header over several lines is the same header; the body's own
+        // lines still count.
+        let body = "BEGIN\n  SET NEW.a = 1;\nEND";
+        assert_eq!(
+            dump("BEFORE UPDATE", body),
+            dump("\n  BEFORE  UPDATE\n", &format!("\n{body}"))
+        );
+        assert_ne!(
+            dump("BEFORE UPDATE", body),
+            dump("BEFORE UPDATE", "BEGIN SET NEW.a = 1;\nEND")
+        );
+        // White space inside a quoted name is the name's own.
+        let named = |name: &str| {
+            let text = format!("DELIMITER ;;\n/*!50003 CREATE*/ /*!50003 TRIGGER `{name}` BEFORE UPDATE ON t FOR EACH ROW SET NEW.a = 1 */;;\nDELIMITER ;\n");
+            mariadb(&text, Rules::default())
+        };
+        assert_ne!(named("a  b"), named("a b"));
     }
 
     #[test]
