@@ -40,9 +40,16 @@ pub(crate) async fn run(tmp: &Path) {
         took.as_secs_f64(),
         took.as_secs_f64() * 1000.0 / n as f64
     );
-    if std::env::var("PROBE").is_ok() {
-        probe(tmp, 10).await;
-        probe(tmp, 1000).await;
+    // `PROBE=1` probes 10 and 1,000 tables; `PROBE=n` n tables alone
+    // (`PROBE_LOOPS` upgrade+downgrade rounds, default 10: many, for perf).
+    if let Ok(p) = std::env::var("PROBE") {
+        match p.parse::<usize>() {
+            Ok(n) if n > 1 => probe(tmp, n).await,
+            _ => {
+                probe(tmp, 10).await;
+                probe(tmp, 1000).await;
+            }
+        }
         return;
     }
     per_revision_cost(tmp).await;
@@ -93,14 +100,18 @@ pub(crate) async fn probe(tmp: &Path, n: usize) {
     let last = migrations.as_slice()[n - 1].id().to_owned();
     let before = migrations.as_slice()[n - 2].id().to_owned();
     m.upgrade(&s.db, &before).await.unwrap();
+    let loops: u32 = std::env::var("PROBE_LOOPS")
+        .ok()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(10);
     let t = Instant::now();
-    for _ in 0..10 {
+    for _ in 0..loops {
         m.upgrade(&s.db, &last).await.unwrap();
         m.downgrade(&s.db, &format!("{last}@{before}"))
             .await
             .unwrap();
     }
-    let mig = t.elapsed().as_secs_f64() * 100.0;
+    let mig = t.elapsed().as_secs_f64() * 1000.0 / f64::from(loops);
     let t = Instant::now();
     for _ in 0..10 {
         let _ = migrate_devtools::proof::dump(

@@ -121,7 +121,9 @@ fn row_security(o: &OtherObject, dialect: Dialect, def: &str) -> Vec<String> {
 /// The `ALTER TABLE` action undoing a table setting: `SET UNLOGGED` →
 /// `SET LOGGED`, `SET (fillfactor=70)` → `RESET (fillfactor)`, `REPLICA
 /// IDENTITY FULL` → `REPLICA IDENTITY DEFAULT`, an `ENGINE=...` → InnoDB,
-/// MariaDB's default.
+/// MariaDB's default; `ROW_FORMAT=...` → `DEFAULT`, `KEY_BLOCK_SIZE=...` →
+/// `0` (MariaDB then shows neither), `PARTITION BY ...` → `REMOVE
+/// PARTITIONING`.
 fn reset(def: &str) -> String {
     if def == "SET UNLOGGED" {
         return "SET LOGGED".into();
@@ -135,6 +137,15 @@ fn reset(def: &str) -> String {
     }
     if def.starts_with("ENGINE") {
         return "ENGINE=InnoDB".into();
+    }
+    if def.starts_with("ROW_FORMAT=") {
+        return "ROW_FORMAT=DEFAULT".into();
+    }
+    if def.starts_with("KEY_BLOCK_SIZE=") {
+        return "KEY_BLOCK_SIZE=0".into();
+    }
+    if def.starts_with("PARTITION BY ") {
+        return "REMOVE PARTITIONING".into();
     }
     if let Some((constraint, _)) = def.split_once(" DEFERRABLE") {
         return format!("{constraint} NOT DEFERRABLE INITIALLY IMMEDIATE");

@@ -66,13 +66,15 @@ impl Server {
 }
 
 /// MariaDB's system-versioned tables are tables with an option; its
-/// sequences are listed as objects. The character set and collation are
+/// sequences are listed as objects. `CREATE_OPTIONS` names the settings a
+/// table was given (`row_format=DYNAMIC key_block_size=8 partitioned`). The character set and collation are
 /// kept only when they are not the database's default, so that a table
 /// written without them reads the same in any database.
 const TABLES: &str = "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, TABLE_COLLATION, \
             IF(ENGINE = @@default_storage_engine, NULL, ENGINE), \
             IF(TABLE_COLLATION = @@collation_database, NULL, \
-               SUBSTRING_INDEX(TABLE_COLLATION, '_', 1)) \
+               SUBSTRING_INDEX(TABLE_COLLATION, '_', 1)), \
+            CREATE_OPTIONS \
      FROM information_schema.TABLES \
      WHERE TABLE_SCHEMA = DATABASE() \
        AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') \
@@ -93,6 +95,7 @@ pub(crate) async fn read(
     })?;
 
     let mut schema = Schema::default();
+    let mut partitioned = Vec::new();
     // Table name -> (index in schema.tables, the table's default collation).
     let mut tables: HashMap<String, (usize, Option<String>)> = HashMap::new();
     for row in sqlx::query(TABLES).fetch_all(&mut *conn).await? {
@@ -117,6 +120,13 @@ pub(crate) async fn read(
             // which drafts write as `ALTER TABLE t ENGINE=...`.
             schema.other_objects.push(objects::engine(&name, &engine));
         }
+        let options = text(&row, 6)?.unwrap_or_default();
+        schema
+            .other_objects
+            .extend(objects::create_options(&name, &options));
+        if options.split_whitespace().any(|o| o == "partitioned") {
+            partitioned.push(name.clone());
+        }
         tables.insert(name, (schema.tables.len(), text(&row, 3)?));
         schema.tables.push(table);
     }
@@ -128,6 +138,11 @@ pub(crate) async fn read(
     columns::read(conn, server, &mut tables).await?;
     keys::read(conn, server, &database, &mut tables).await?;
     objects::read(conn, &database, server.mariadb, &mut schema).await?;
+    for table in partitioned {
+        if let Some(p) = objects::partitioning(conn, &table).await? {
+            schema.other_objects.push(p);
+        }
+    }
     migrate_schema::link_dependencies(&mut schema, migrate_schema::Dialect::MySql);
     Ok(schema)
 }

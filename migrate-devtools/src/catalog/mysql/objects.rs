@@ -124,11 +124,95 @@ pub(super) fn sequence(name: String) -> OtherObject {
 
 /// A table's storage engine, when it is not the server's default.
 pub(super) fn engine(table: &str, engine: &str) -> OtherObject {
+    setting(table, "engine", format!("ENGINE={engine}"))
+}
+
+/// A setting of `table` (`what on table`), which drafts write as `ALTER
+/// TABLE table <definition>` and undo with its reset.
+fn setting(table: &str, what: &str, definition: String) -> OtherObject {
     let mut object = OtherObject::new(
         ObjectKind::Other("table setting".into()),
-        QualifiedName::new(format!("engine on {table}")),
-        Some(format!("ENGINE={engine}")),
+        QualifiedName::new(format!("{what} on {table}")),
+        Some(definition),
     );
     object.table = Some(QualifiedName::new(table));
     object
+}
+
+/// The settings `TABLES.CREATE_OPTIONS` names that a draft can give and
+/// take back: `ROW_FORMAT` and `KEY_BLOCK_SIZE`, shown only when a
+/// statement set them. (`partitioned` is read whole by [`partitioning`].)
+pub(super) fn create_options(table: &str, options: &str) -> Vec<OtherObject> {
+    options
+        .split_whitespace()
+        .filter_map(|o| {
+            let (key, value) = o.split_once('=')?;
+            let key = key.to_ascii_lowercase();
+            matches!(key.as_str(), "row_format" | "key_block_size")
+                .then(|| setting(table, &key, format!("{}={value}", key.to_ascii_uppercase())))
+        })
+        .collect()
+}
+
+/// A partitioned table's `PARTITION BY ...` clause, as the server shows it
+/// at the end of `SHOW CREATE TABLE` (its own normalized text, so that two
+/// databases partitioned alike read alike): a setting drafts write as
+/// `ALTER TABLE t PARTITION BY ...` (which repartitions) and undo with
+/// `REMOVE PARTITIONING`.
+pub(super) async fn partitioning(
+    conn: &mut sqlx::MySqlConnection,
+    table: &str,
+) -> Result<Option<OtherObject>, sqlx::Error> {
+    let sql = format!("SHOW CREATE TABLE {}", quote::ident(Dialect::MySql, table));
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?;
+    let create = text(&row, 1)?.unwrap_or_default();
+    Ok(partition_clause(&create).map(|clause| setting(table, "partitioning", clause)))
+}
+
+/// The `PARTITION BY ...` clause after a `CREATE TABLE` statement's table
+/// options (MariaDB starts it on a line of its own; MySQL wraps it in a
+/// `/*!50100 ... */` comment).
+fn partition_clause(create: &str) -> Option<String> {
+    let options = create.find("\n) ")?;
+    let tail = &create[options..];
+    let at = tail.find("PARTITION BY ")?;
+    let clause = tail[at..].trim_end();
+    let clause = clause.strip_suffix("*/").unwrap_or(clause).trim_end();
+    Some(clause.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_come_from_create_options_and_the_partition_clause_from_the_tail() {
+        let found = create_options("r", "row_format=DYNAMIC key_block_size=8 partitioned");
+        let defs: Vec<_> = found
+            .iter()
+            .map(|o| (o.name.name.as_str(), o.definition.as_deref().unwrap()))
+            .collect();
+        assert_eq!(
+            defs,
+            [
+                ("row_format on r", "ROW_FORMAT=DYNAMIC"),
+                ("key_block_size on r", "KEY_BLOCK_SIZE=8")
+            ]
+        );
+        let mariadb = "CREATE TABLE `s` (\n  `id` int(11) NOT NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4\n PARTITION BY HASH (`id`)\nPARTITIONS 4";
+        assert_eq!(
+            partition_clause(mariadb).as_deref(),
+            Some("PARTITION BY HASH (`id`)\nPARTITIONS 4")
+        );
+        let mysql = "CREATE TABLE `s` (\n  `id` int NOT NULL\n) ENGINE=InnoDB\n/*!50100 PARTITION BY HASH (`id`)\nPARTITIONS 4 */";
+        assert_eq!(
+            partition_clause(mysql).as_deref(),
+            Some("PARTITION BY HASH (`id`)\nPARTITIONS 4")
+        );
+        // A column's comment saying "PARTITION BY " is not the clause.
+        let comment = "CREATE TABLE `s` (\n  `id` int COMMENT 'PARTITION BY x'\n) ENGINE=InnoDB";
+        assert_eq!(partition_clause(comment), None);
+    }
 }
