@@ -203,7 +203,7 @@ pub fn write_text(out: &mut dyn Write, r: &RehearsalReport) -> std::io::Result<(
         0 => writeln!(out, "locks from: {:?}", r.lock_source)?,
         n => writeln!(
             out,
-            "locks from: {:?} (sampled: {n} looks, {} of the server's time)",
+            "locks from: {:?} (sampled: {n} looks, {} round trip)",
             r.lock_source,
             ms(r.sampling.busy)
         )?,

@@ -141,12 +141,40 @@ fn default_btree(lines: &mut [String]) {
     }
     const KEYS: [&str; 3] = ["KEY ", "UNIQUE KEY ", "PRIMARY KEY "];
     for l in lines.iter_mut() {
-        if KEYS.iter().any(|k| l.trim_start().starts_with(k)) {
-            if let Some(at) = l.find(") USING BTREE") {
-                l.replace_range(at + 1..at + ") USING BTREE".len(), "");
+        if !KEYS.iter().any(|k| l.trim_start().starts_with(k)) {
+            continue;
+        }
+        // Right after the key's column list, never inside its comment.
+        if let Some(end) = column_list_end(l) {
+            if l[end..].starts_with(" USING BTREE") {
+                l.replace_range(end..end + " USING BTREE".len(), "");
             }
         }
     }
+}
+
+/// Where a key line's column list ends (just past its closing parenthesis),
+/// counting parentheses outside backquotes and string literals (an
+/// expression key part has its own).
+fn column_list_end(line: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '`' | '\'' | '"') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A table's indexes and constraints in name order, commas dropped: the
@@ -691,6 +719,16 @@ mod tests {
             &table("", "MEMORY")
         ));
         assert!(!same(&table(" USING HASH", "InnoDB"), &table("", "InnoDB")));
+        // Words in a comment are the comment's.
+        let commented = |c: &str| {
+            format!("CREATE TABLE `t` (\n  `a` int(11),\n  KEY `i` (`a`) COMMENT '{c}'\n) ENGINE=InnoDB;\n")
+        };
+        assert!(!same(&commented("x) USING BTREE"), &commented("x)")));
+        // An expression key part has parentheses of its own.
+        let expr = |using: &str| {
+            format!("CREATE TABLE `t` (\n  `a` int(11),\n  KEY `i` ((`a` + 1)){using}\n) ENGINE=InnoDB;\n")
+        };
+        assert!(same(&expr(" USING BTREE"), &expr("")));
     }
 
     #[test]

@@ -125,7 +125,8 @@ impl Section<'_> {
                     locks.push(LockHeld {
                         relation: sp.relation.clone(),
                         mode: sp.mode.clone(),
-                        held: (sp.to - sp.from).max(locks::INTERVAL),
+                        // At most this long: to the first look without it.
+                        held: (sp.gone - sp.from).max(locks::INTERVAL),
                         strong: locks::strong(&sp.mode),
                     });
                 }

@@ -5,8 +5,9 @@
 //! [`held`] is one look (what the statement-boundary probe reads);
 //! [`Sampler`] looks while a section runs outside a transaction, where a
 //! statement's locks end with it: each (table, mode) it sees is a span from
-//! its first sample to its last. It looks every [`INTERVAL`] while nothing
-//! or something new is held, and less often the longer the same locks stay
+//! its first sample to the first one without it. It looks every
+//! [`INTERVAL`] while nothing is held and right after the held locks change
+//! or a statement ends, and less often the longer the same locks stay
 //! ([`next_interval`]): a lock's time keeps a tenth of its length as
 //! resolution, and a nine-minute `ALTER` is not answered 27,000 times
 //! beside the statement it measures.
@@ -28,8 +29,8 @@ pub(crate) const INTERVAL: Duration = Duration::from_millis(20);
 /// The longest wait between two looks.
 const LONGEST: Duration = Duration::from_millis(500);
 
-/// The wait before the next look, when the oldest lock still held was
-/// first seen `held` ago (`None`: nothing held): a tenth of that, within
+/// The wait before the next look, when the locks held have been the same
+/// for `held` (`None`: nothing held): a tenth of that, within
 /// [`INTERVAL`]..=[`LONGEST`].
 ///
 /// A look costs the server a walk over every connection's metadata locks;
@@ -39,17 +40,19 @@ pub(crate) fn next_interval(held: Option<Duration>) -> Duration {
     held.map_or(INTERVAL, |h| (h / 10).clamp(INTERVAL, LONGEST))
 }
 
-/// A lock seen by the samples sent from `from` to the one answered at
-/// `to`; first seen in the answer that came at `seen` (what says which
-/// statement took it: under load a sample can take longer to answer than a
-/// statement to start).
+/// A lock seen by the samples from the one sent at `from`; first seen in
+/// the answer that came at `seen` (what says which statement took it:
+/// under load a sample can take longer to answer than a statement to
+/// start); gone by the answer that came at `gone` (the first look without
+/// it, or the end of sampling): it was held at most from `from` to `gone`,
+/// what `--max-lock` is judged by.
 #[derive(Clone, Debug)]
 pub(crate) struct Span {
     pub(crate) relation: String,
     pub(crate) mode: String,
     pub(crate) from: Instant,
     pub(crate) seen: Instant,
-    pub(crate) to: Instant,
+    pub(crate) gone: Instant,
 }
 
 /// Whether a lock mode blocks other sessions' writes (stronger than the
@@ -179,18 +182,28 @@ impl Sampler {
 
     /// Samples until `stop` is notified; returns the spans seen and what
     /// the looks cost. A failed look ends the sampling (the spans so far
-    /// are kept).
-    pub(crate) async fn run(&self, stop: &tokio::sync::Notify) -> (Vec<Span>, LockSampling) {
+    /// are kept). `ends`, told at each statement's end, makes it look at
+    /// once and start over at [`INTERVAL`]: a statement's locks end with it,
+    /// and the next statement may be short.
+    pub(crate) async fn run(
+        &self,
+        stop: &tokio::sync::Notify,
+        ends: Option<&tokio::sync::Notify>,
+    ) -> (Vec<Span>, LockSampling) {
         let mut cost = LockSampling::default();
-        let mut open: HashMap<Held, (Instant, Instant, Instant)> = HashMap::new();
+        let mut open: HashMap<Held, (Instant, Instant)> = HashMap::new();
         let mut done = Vec::new();
-        let close = |done: &mut Vec<Span>, ((relation, mode), (from, seen, to)): (Held, (Instant, Instant, Instant))| {
+        // Since when the locks held are the ones held now.
+        let mut calm_since = Instant::now();
+        let close = |done: &mut Vec<Span>,
+                     ((relation, mode), (from, seen)): (Held, (Instant, Instant)),
+                     gone: Instant| {
             done.push(Span {
                 relation,
                 mode,
                 from,
                 seen,
-                to,
+                gone,
             })
         };
         loop {
@@ -202,25 +215,41 @@ impl Sampler {
             cost.looks += 1;
             cost.busy += answered - now;
             let mut still = HashMap::new();
+            let mut changed = false;
             for key in seen {
-                let (from, first) = open
-                    .remove(&key)
-                    .map_or((now, answered), |(f, s, _)| (f, s));
-                still.insert(key, (from, first, answered));
+                let span = match open.remove(&key) {
+                    Some(span) => span,
+                    None => {
+                        changed = true;
+                        (now, answered)
+                    }
+                };
+                still.insert(key, span);
             }
             for span in open.drain() {
-                close(&mut done, span);
+                changed = true;
+                close(&mut done, span, answered);
             }
             open = still;
-            let oldest = open.values().map(|(from, _, _)| *from).min();
-            let wait = next_interval(oldest.map(|f| answered - f));
+            if changed {
+                calm_since = answered;
+            }
+            let wait = next_interval((!open.is_empty()).then(|| answered - calm_since));
+            let ended = async {
+                match ends {
+                    Some(n) => n.notified().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 () = stop.notified() => break,
+                () = ended => calm_since = Instant::now(),
                 () = tokio::time::sleep(wait) => {}
             }
         }
+        let end = Instant::now();
         for span in open {
-            close(&mut done, span);
+            close(&mut done, span, end);
         }
         (done, cost)
     }

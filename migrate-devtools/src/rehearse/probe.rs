@@ -50,6 +50,9 @@ pub(crate) struct Boundary {
 #[derive(Clone)]
 pub(crate) struct Probe {
     inner: Arc<Mutex<Inner>>,
+    /// Told at each statement's end: a sampler running beside the section
+    /// looks at once and starts over at its finest interval.
+    ended: Arc<tokio::sync::Notify>,
 }
 
 struct Inner {
@@ -78,7 +81,13 @@ impl Probe {
                 table: table.to_owned(),
                 seen: Vec::new(),
             })),
+            ended: Arc::new(tokio::sync::Notify::new()),
         }))
+    }
+
+    /// What a sampler listens to for statements' ends.
+    pub(crate) fn statement_ends(&self) -> Arc<tokio::sync::Notify> {
+        self.ended.clone()
     }
 
     /// The hook the migrator awaits after each statement.
@@ -92,6 +101,7 @@ impl Probe {
     }
 
     async fn look(&self, revision: String, direction: Direction, index: usize) {
+        self.ended.notify_one();
         let mut inner = self.inner.lock().await;
         let Some(db) = inner.db.clone() else {
             return;

@@ -31,15 +31,15 @@ pub struct RehearsalReport {
     pub sampling: LockSampling,
 }
 
-/// The lock sampler's own work: how many looks it took and how long the
-/// server took to answer them, summed (the looks run beside the migration,
-/// on the same server: this is what the probe adds to the run at most).
+/// The lock sampler's own work: how many looks it took and their round
+/// trips (sent to answered), summed: the looks run beside the migration,
+/// on the same server, and this bounds the server's share of them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LockSampling {
     /// Looks at the server's lock table.
     pub looks: u64,
-    /// Their answer time, summed.
+    /// Their round trips, summed.
     pub busy: Duration,
 }
 

@@ -68,8 +68,12 @@ impl<'m> Rehearsal<'m> {
             false => None,
         };
         let begun = Instant::now();
-        let (result, (spans, cost)) =
-            sampled(sampler.as_ref(), migrator.downgrade(db, target.as_str())).await;
+        let (result, (spans, cost)) = sampled(
+            sampler.as_ref(),
+            probe,
+            migrator.downgrade(db, target.as_str()),
+        )
+        .await;
         report.sampling.add(cost);
         let returned = Instant::now();
         rb.duration = returned - begun;

@@ -36,9 +36,10 @@ impl Heard {
 }
 
 /// Runs `work` with `sampler` sampling alongside (in this task), until it
-/// is done.
+/// is done; `probe` tells the sampler when each statement ends.
 pub(super) async fn sampled<T>(
     sampler: Option<&Sampler>,
+    probe: Option<&Probe>,
     work: impl Future<Output = T>,
 ) -> (T, (Vec<Span>, LockSampling)) {
     let Some(sampler) = sampler else {
@@ -50,7 +51,8 @@ pub(super) async fn sampled<T>(
         stop.notify_one();
         out
     };
-    tokio::join!(work, sampler.run(&stop))
+    let ends = probe.map(Probe::statement_ends);
+    tokio::join!(work, sampler.run(&stop, ends.as_deref()))
 }
 
 /// Whether a section needs the sampler: the probe at each statement's end
@@ -148,7 +150,7 @@ impl<'m> Rehearsal<'m> {
             };
             let begun = Instant::now();
             let (result, (spans, cost)) =
-                sampled(sampler.as_ref(), migrator.upgrade(db, m.id())).await;
+                sampled(sampler.as_ref(), probe, migrator.upgrade(db, m.id())).await;
             report.sampling.add(cost);
             let returned = Instant::now();
             let duration = returned - begun;

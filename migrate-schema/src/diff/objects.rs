@@ -33,6 +33,14 @@ const OTHER_KINDS: [&str; 7] = [
     "event",
 ];
 
+/// A MariaDB/MySQL table's `PARTITION BY` setting.
+fn is_partitioning(o: &OtherObject) -> bool {
+    matches!(&o.kind, ObjectKind::Other(k) if k == "table setting")
+        && o.definition
+            .as_deref()
+            .is_some_and(|d| d.starts_with("PARTITION BY "))
+}
+
 /// Whether drafts can create and drop `o` from what the reader gave.
 pub(crate) fn generated(o: &OtherObject) -> bool {
     o.definition.is_some()
@@ -169,6 +177,20 @@ pub(crate) fn diff_objects(
             None => Presence::DesiredOnly,
             Some(c) if c.same_definition(o) && o.definition.is_some() => continue,
             Some(c) if c.definition.is_none() || o.definition.is_none() => Presence::Unknown,
+            // A table repartitioned while its keys or columns change: the
+            // old partitioning goes before the table's changes (a new
+            // primary key must hold the partition columns of whatever
+            // partitioning is in place) and the new one comes after.
+            Some(c)
+                if generated(c)
+                    && generated(o)
+                    && is_partitioning(o)
+                    && o.table.as_ref().is_some_and(|t| touched.contains(t)) =>
+            {
+                dropped.insert(key(o));
+                created.insert(key(o));
+                continue;
+            }
             Some(c)
                 if generated(c)
                     && generated(o)

@@ -139,9 +139,8 @@ pub(crate) async fn read(
     keys::read(conn, server, &database, &mut tables).await?;
     objects::read(conn, &database, server.mariadb, &mut schema).await?;
     for table in partitioned {
-        if let Some(p) = objects::partitioning(conn, &table).await? {
-            schema.other_objects.push(p);
-        }
+        let p = objects::partitioning(conn, &table).await?;
+        schema.other_objects.push(p);
     }
     migrate_schema::link_dependencies(&mut schema, migrate_schema::Dialect::MySql);
     Ok(schema)

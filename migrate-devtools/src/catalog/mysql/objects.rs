@@ -158,27 +158,43 @@ pub(super) fn create_options(table: &str, options: &str) -> Vec<OtherObject> {
 /// at the end of `SHOW CREATE TABLE` (its own normalized text, so that two
 /// databases partitioned alike read alike): a setting drafts write as
 /// `ALTER TABLE t PARTITION BY ...` (which repartitions) and undo with
-/// `REMOVE PARTITIONING`.
+/// `REMOVE PARTITIONING`. A clause that cannot be found is kept without a
+/// definition, so that it is listed as not generated, never passed over.
 pub(super) async fn partitioning(
     conn: &mut sqlx::MySqlConnection,
     table: &str,
-) -> Result<Option<OtherObject>, sqlx::Error> {
+) -> Result<OtherObject, sqlx::Error> {
     let sql = format!("SHOW CREATE TABLE {}", quote::ident(Dialect::MySql, table));
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_one(&mut *conn)
         .await?;
     let create = text(&row, 1)?.unwrap_or_default();
-    Ok(partition_clause(&create).map(|clause| setting(table, "partitioning", clause)))
+    let mut object = setting(table, "partitioning", String::new());
+    object.definition = partition_clause(&create);
+    Ok(object)
 }
 
-/// The `PARTITION BY ...` clause after a `CREATE TABLE` statement's table
-/// options (MariaDB starts it on a line of its own; MySQL wraps it in a
-/// `/*!50100 ... */` comment).
+/// The `PARTITION BY ...` clause at the end of a `CREATE TABLE` statement:
+/// on a line of its own after the table options (MariaDB: `\n PARTITION
+/// BY`; MySQL: `\n/*!50100 PARTITION BY ... */`). Comments cannot hold
+/// the line break (the server writes it `\n` inside a string), so no
+/// comment's text is taken for the clause.
 fn partition_clause(create: &str) -> Option<String> {
-    let options = create.find("\n) ")?;
-    let tail = &create[options..];
-    let at = tail.find("PARTITION BY ")?;
-    let clause = tail[at..].trim_end();
+    let line = create
+        .match_indices('\n')
+        .map(|(i, _)| &create[i + 1..])
+        .find(|rest| {
+            let rest = rest.trim_start_matches(' ');
+            let rest = match rest.strip_prefix("/*!") {
+                Some(r) => r
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .trim_start(),
+                None => rest,
+            };
+            rest.starts_with("PARTITION BY ")
+        })?;
+    let at = line.find("PARTITION BY ")?;
+    let clause = line[at..].trim_end();
     let clause = clause.strip_suffix("*/").unwrap_or(clause).trim_end();
     Some(clause.to_owned())
 }
@@ -211,8 +227,16 @@ mod tests {
             partition_clause(mysql).as_deref(),
             Some("PARTITION BY HASH (`id`)\nPARTITIONS 4")
         );
-        // A column's comment saying "PARTITION BY " is not the clause.
-        let comment = "CREATE TABLE `s` (\n  `id` int COMMENT 'PARTITION BY x'\n) ENGINE=InnoDB";
+        // A comment saying "PARTITION BY ", the table's included, is not
+        // the clause.
+        let comment = "CREATE TABLE `s` (\n  `id` int COMMENT 'PARTITION BY x'\n) ENGINE=InnoDB COMMENT='see PARTITION BY y'";
         assert_eq!(partition_clause(comment), None);
+        assert_eq!(
+            partition_clause(&format!(
+                "{comment}\n PARTITION BY KEY (`id`)\nPARTITIONS 2"
+            ))
+            .as_deref(),
+            Some("PARTITION BY KEY (`id`)\nPARTITIONS 2")
+        );
     }
 }
