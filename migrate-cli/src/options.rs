@@ -223,10 +223,31 @@ pub struct StampTargets {
     pub accept_checksum: Option<String>,
 }
 
+/// The options `rehearse` and `fleet rehearse` share, given to a
+/// rehearsal: the target, `--max-lock` and `--sample`.
+#[cfg(feature = "rehearse")]
+pub(crate) fn bounded<'m>(
+    mut rehearsal: migrate_devtools::rehearse::Rehearsal<'m>,
+    target: Option<&str>,
+    max_lock: Option<f64>,
+    sample: Option<f64>,
+) -> migrate_devtools::rehearse::Rehearsal<'m> {
+    if let Some(t) = target {
+        rehearsal = rehearsal.target(t);
+    }
+    if let Some(seconds) = max_lock {
+        rehearsal = rehearsal.max_lock(lock_limit(seconds));
+    }
+    if let Some(percent) = sample {
+        rehearsal = rehearsal.sample(percent);
+    }
+    rehearsal
+}
+
 #[cfg(feature = "rehearse")]
 /// `--max-lock SECONDS` as a limit: a negative or NaN value is no time at
 /// all, one too large for a `Duration` (`inf`) no limit in practice.
-pub(crate) fn lock_limit(seconds: f64) -> std::time::Duration {
+fn lock_limit(seconds: f64) -> std::time::Duration {
     if seconds.is_nan() || seconds <= 0.0 {
         return std::time::Duration::ZERO;
     }

@@ -87,15 +87,12 @@ pub async fn rehearse<W: Write + ?Sized>(
     if let Some(dev) = dev {
         rehearsal = rehearsal.dev(dev);
     }
-    if let Some(t) = &settings.target {
-        rehearsal = rehearsal.target(t.clone());
-    }
-    if let Some(s) = settings.max_lock {
-        rehearsal = rehearsal.max_lock(super::options::lock_limit(s));
-    }
-    if let Some(p) = settings.sample {
-        rehearsal = rehearsal.sample(p);
-    }
+    rehearsal = super::options::bounded(
+        rehearsal,
+        settings.target.as_deref(),
+        settings.max_lock,
+        settings.sample,
+    );
     let progress = !settings.json && std::io::stderr().is_terminal();
     if progress {
         rehearsal = rehearsal.on_progress(|line| {

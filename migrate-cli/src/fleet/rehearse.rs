@@ -97,15 +97,12 @@ pub(super) async fn tenant(
     if let Some(dev) = &servers.dev {
         rehearsal = rehearsal.dev(dev.clone());
     }
-    if let Some(target) = &cmd.target {
-        rehearsal = rehearsal.target(target.clone());
-    }
-    if let Some(seconds) = options.max_lock {
-        rehearsal = rehearsal.max_lock(crate::options::lock_limit(seconds));
-    }
-    if let Some(percent) = options.sample {
-        rehearsal = rehearsal.sample(percent);
-    }
+    rehearsal = crate::options::bounded(
+        rehearsal,
+        cmd.target.as_deref(),
+        options.max_lock,
+        options.sample,
+    );
     let report = rehearsal.run().await?;
     if report.passed() {
         Ok(report.started_at)
