@@ -257,6 +257,25 @@ impl Graph {
         self.index.get(id).copied()
     }
 
+    /// [`Graph::index_of`], trying `guess` first: one string comparison
+    /// instead of a hash when the caller knows which revision likely comes
+    /// next (a version table read in apply order).
+    ///
+    /// ```
+    /// # use migrate_graph::{Graph, Node};
+    /// # let n = |id, p: &[&'static str]| Node { id, file_name: id, parents: p.to_vec(), depends_on: vec![], branch_labels: vec![], replaces: vec![] };
+    /// let g = Graph::build([n("a1", &[]), n("b2", &["a1"])]).unwrap();
+    /// assert_eq!(g.index_near("b2", 1), g.index_of("b2"));
+    /// assert_eq!(g.index_near("b2", 0), g.index_of("b2"));
+    /// assert_eq!(g.index_near("zz", 9), None);
+    /// ```
+    pub fn index_near(&self, id: &str, guess: usize) -> Option<usize> {
+        match self.ids.get(guess) {
+            Some(at) if at == id => Some(guess),
+            _ => self.index_of(id),
+        }
+    }
+
     /// The revision that declares branch label `label`.
     pub fn label_revision(&self, label: &str) -> Option<usize> {
         self.label_index.get(label).copied()

@@ -65,9 +65,12 @@ pub struct SchemaDump {
     objects: std::sync::OnceLock<Objects>,
     /// SQLite's objects are stored as written: normalized when they differ.
     stored: bool,
-    /// SQLite's `sqlite_schema` as one text: two equal texts are equal
-    /// dumps, compared in one step.
+    /// SQLite's `sqlite_schema` texts joined, without names: two equal
+    /// texts are equal dumps, compared in one step.
     raw: Option<String>,
+    /// The tables whose objects cutting `raw` leaves out (the version
+    /// table, which `raw` holds).
+    exclude: Vec<String>,
 }
 
 impl PartialEq for SchemaDump {
@@ -87,14 +90,14 @@ impl SchemaDump {
             objects: std::sync::OnceLock::from(objects),
             stored,
             raw,
+            exclude: Vec::new(),
         }
     }
 
     /// The objects, cut from the raw SQLite text on first use.
     fn cut(&self) -> &Objects {
         self.objects.get_or_init(|| {
-            let all = self.raw.as_deref().unwrap_or_default();
-            normalize::sqlite(&split_rows(all))
+            normalize::stored(self.raw.as_deref().unwrap_or_default(), &self.exclude)
         })
     }
 
@@ -141,16 +144,26 @@ pub async fn dump(db: &Db, url: Option<&DatabaseUrl>, options: &DumpOptions) -> 
         counters: options.counters,
     };
     let objects = match db.dialect() {
-        Dialect::Sqlite => match sqlite_text(db, &options.exclude).await {
-            Ok(all) if options.literal => {
-                return Net::Dumped(SchemaDump {
+        Dialect::Sqlite if options.literal => {
+            return match sqlite_texts(db).await {
+                Ok(Some(raw)) => Net::Dumped(SchemaDump {
                     objects: std::sync::OnceLock::new(),
                     stored: true,
-                    raw: Some(all),
-                })
-            }
-            Ok(all) => normalize::sqlite(&split_rows(&all)),
-            Err(e) => return Net::NotCompared(format!("reading sqlite_schema failed: {e}")),
+                    raw: Some(raw),
+                    exclude: options.exclude.clone(),
+                }),
+                Ok(None) => match sqlite_rows(db, &options.exclude).await {
+                    Ok(rows) => {
+                        Net::Dumped(SchemaDump::ready(normalize::sqlite(&rows), true, None))
+                    }
+                    Err(e) => sqlite_failed(e),
+                },
+                Err(e) => sqlite_failed(e),
+            };
+        }
+        Dialect::Sqlite => match sqlite_rows(db, &options.exclude).await {
+            Ok(rows) => normalize::sqlite(&rows),
+            Err(e) => return sqlite_failed(e),
         },
         dialect => {
             let Some(url) = url else {
@@ -190,40 +203,47 @@ pub async fn dump(db: &Db, url: Option<&DatabaseUrl>, options: &DumpOptions) -> 
 
 type Rows = Vec<(String, String, String)>;
 
-/// `sqlite_schema` as one text.
-async fn sqlite_text(db: &Db, exclude: &[String]) -> Result<String, sqlx::Error> {
-    let excluded: Vec<String> = exclude
-        .iter()
-        .map(|t| format!("'{}'", t.replace('\'', "''")))
-        .collect();
-    let not_in = if excluded.is_empty() {
-        String::new()
-    } else {
-        format!(" AND tbl_name NOT IN ({})", excluded.join(", "))
-    };
-    // One aggregated value, not a row per object: a thousand tables cost
-    // one row's decoding. In storage order (no sort, no LIKE: together they
-    // were most of the read): two equal texts are equal schemas, and two
-    // texts in different orders are cut into objects and compared by name.
-    let sql = format!(
-        "SELECT group_concat(type || char(31) || name || char(31) || sql, char(30)) FROM sqlite_schema WHERE sql IS NOT NULL AND substr(name, 1, 7) <> 'sqlite_'{not_in}"
-    );
-    Ok(rows::text(db, &sql).await?.unwrap_or_default())
+fn sqlite_failed(e: sqlx::Error) -> Net {
+    Net::NotCompared(format!("reading sqlite_schema failed: {e}"))
 }
 
-/// The (type, name, sql) rows of [`sqlite_text`]'s text.
-fn split_rows(all: &str) -> Rows {
-    all.split('\u{1e}')
-        .filter(|r| !r.is_empty())
-        .filter_map(|r| {
-            let mut parts = r.splitn(3, '\u{1f}');
-            Some((
-                parts.next()?.to_owned(),
-                parts.next()?.to_owned(),
-                parts.next()?.to_owned(),
-            ))
-        })
-        .collect()
+/// Every `sqlite_schema` text joined by ASCII RS, in storage order: the
+/// stairway's snapshot, three per revision. One aggregate of one column
+/// (no names, no filter, no concatenation: each of those cost as much as
+/// the read itself at a thousand tables); names are read from the texts
+/// when two snapshots differ. `None` when a text holds an RS itself (the
+/// count of texts says so): the caller reads the rows one by one.
+async fn sqlite_texts(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    let sql = "SELECT count(sql) || char(31) || ifnull(group_concat(sql, char(30)), '') FROM sqlite_schema";
+    let read = rows::text(db, sql).await?.unwrap_or_default();
+    let Some((count, raw)) = read.split_once('\u{1f}') else {
+        return Ok(None);
+    };
+    let texts = match raw.is_empty() {
+        true => 0,
+        false => raw.split('\u{1e}').count(),
+    };
+    Ok((count.parse() == Ok(texts)).then(|| raw.to_owned()))
+}
+
+/// The (type, name, sql) rows of `sqlite_schema`, the `sqlite_` tables and
+/// the objects of the `exclude`d tables left out, in storage order.
+async fn sqlite_rows(db: &Db, exclude: &[String]) -> Result<Rows, sqlx::Error> {
+    let rows: Vec<(String, String, String, String)> = match db {
+        #[cfg(feature = "sqlite")]
+        Db::Sqlite(pool) => sqlx::query_as(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND substr(name, 1, 7) <> 'sqlite_'",
+        )
+        .fetch_all(pool)
+        .await?,
+        #[allow(unreachable_patterns)]
+        _ => Vec::new(),
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, table, _)| !exclude.contains(table))
+        .map(|(kind, name, _, sql)| (kind, name, sql))
+        .collect())
 }
 
 impl SchemaDump {

@@ -179,12 +179,10 @@ impl Backend for Lite {
         };
         let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
         let count: i64 = row.try_get(0)?;
-        let records: i64 = row.try_get(1)?;
-        if count == records {
-            let count = usize::try_from(count).unwrap_or(usize::MAX);
-            if let Some(brief) = Brief::packed(row.try_get(2)?, count) {
-                return Ok(Some(brief));
-            }
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        let columns = [row.try_get(1)?, row.try_get(2)?, row.try_get(3)?];
+        if let Some(brief) = Brief::packed(columns, count) {
+            return Ok(Some(brief));
         }
         // A value holds a separator, or is NULL: read row by row, which
         // also reports a NULL as a decoding error.

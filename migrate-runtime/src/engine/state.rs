@@ -106,8 +106,16 @@ impl Reader<'_> {
     /// Interprets a brief read.
     pub(crate) fn brief(&self, brief: &Brief) -> Result<State, Error> {
         let mut st = self.empty();
+        // Rows come in the order they were written, mostly apply order: the
+        // revision after the last one found is tried before the hash.
+        let mut next = 0;
         for (revision, checksum, state) in brief.records() {
-            self.note(&mut st, revision, checksum, state)?;
+            let index = self.graph.index_near(revision, next);
+            self.note(&mut st, index, revision, checksum, state)?;
+            if let Some(i) = index {
+                let at = self.graph.position(i) + 1;
+                next = self.graph.order().get(at).copied().unwrap_or(0);
+            }
         }
         st.unknown.sort();
         if self.graph.has_squashes() {
@@ -121,7 +129,8 @@ impl Reader<'_> {
         let mut st = self.empty();
         st.rows.reserve(raw.len());
         for row in raw {
-            let state = self.note(&mut st, &row.revision, &row.checksum, &row.state)?;
+            let index = self.graph.index_of(&row.revision);
+            let state = self.note(&mut st, index, &row.revision, &row.checksum, &row.state)?;
             st.rows.push(AppliedRow {
                 revision: row.revision,
                 checksum: row.checksum,
@@ -151,11 +160,13 @@ impl Reader<'_> {
         }
     }
 
-    /// Adds one row to the state; allocates only for rows that need
-    /// attention (unknown, failed, drifted).
+    /// Adds one row (`index`: its revision's, when this build has it) to the
+    /// state; allocates only for rows that need attention (unknown, failed,
+    /// drifted).
     fn note(
         &self,
         st: &mut State,
+        index: Option<usize>,
         revision: &str,
         checksum: &str,
         state: &str,
@@ -166,7 +177,6 @@ impl Reader<'_> {
                 state: state.to_owned(),
             })
         })?;
-        let index = self.graph.index_of(revision);
         // Each revision has one row (the primary key); a second one means
         // the table was rebuilt or edited by hand, and which row is the
         // truth cannot be known.

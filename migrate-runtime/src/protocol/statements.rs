@@ -112,13 +112,12 @@ impl VersionSql {
         format!("SELECT revision, checksum, state FROM {}", self.quoted)
     }
 
-    /// The aggregated form of [`VersionSql::select_brief`] (SQLite): row
-    /// counts (all rows, and rows whose record is not NULL) and the records
-    /// joined by ASCII RS, fields by US, in one row.
+    /// The aggregated form of [`VersionSql::select_brief`] (SQLite): the
+    /// row count, then each column's values joined by ASCII RS, in one row.
     pub(crate) fn select_packed(&self) -> String {
         format!(
-            "SELECT count(*), count(x), group_concat(x, char(30)) FROM \
-             (SELECT revision || char(31) || checksum || char(31) || state AS x FROM {})",
+            "SELECT count(*), group_concat(revision, char(30)), \
+             group_concat(checksum, char(30)), group_concat(state, char(30)) FROM {}",
             self.quoted
         )
     }

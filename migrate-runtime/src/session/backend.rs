@@ -239,22 +239,21 @@ pub(crate) trait Backend: Send + Sized + 'static {
     }
 }
 
-/// Record and field separators of [`Brief::Packed`] (ASCII RS and US).
+/// The separator of [`Brief::Packed`]'s values (ASCII RS).
 pub(crate) const RECORD_SEP: char = '\x1e';
-const FIELD_SEP: char = '\x1f';
 
 /// What a migrator needs of every version-table row: revision, checksum and
 /// state. Read once per run, under the lock; kept as the database sent it
 /// so that an up-to-date launch allocates nothing per row.
 #[derive(Debug)]
 pub(crate) enum Brief {
-    /// The rows aggregated by the database into one text: records separated
-    /// by RS, each `revision US checksum US state`. Only made by
+    /// Each column aggregated by the database into one text, values
+    /// separated by RS, in the same row order. Only made by
     /// [`Brief::packed`], which checks that no value contained a separator.
     Packed {
-        /// The records.
-        text: String,
-        /// How many.
+        /// The revisions, the checksums and the states.
+        columns: [String; 3],
+        /// How many rows.
         count: usize,
     },
     /// One entry per row.
@@ -262,33 +261,40 @@ pub(crate) enum Brief {
 }
 
 impl Brief {
-    /// Wraps an aggregated text if it splits into exactly `count` records of
-    /// three fields each; `None` means a value held a separator (or a row had
-    /// a NULL), and the caller reads the rows one by one instead.
+    /// Wraps three aggregated columns if each splits into exactly `count`
+    /// values; `None` means a value held a separator (or a row had a NULL,
+    /// which the aggregate skips), and the caller reads the rows one by one
+    /// instead.
     ///
-    /// Every separator inside a value either adds a record or adds a field to
-    /// one, so the counts catch them all.
+    /// A separator inside a value adds a value to its column, and a NULL
+    /// takes one away, so the counts catch them all. (One aggregate per
+    /// column, not one of concatenated records: SQLite's `||` copies each
+    /// row's values, which cost as much as the read itself.)
     #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
-    pub(crate) fn packed(text: Option<String>, count: usize) -> Option<Brief> {
-        let text = text.unwrap_or_default();
-        if count == 0 {
-            return text.is_empty().then_some(Brief::Packed { text, count });
-        }
-        let mut records = 0;
-        for record in text.split(RECORD_SEP) {
-            records += 1;
-            if record.bytes().filter(|&b| b == FIELD_SEP as u8).count() != 2 {
-                return None;
-            }
-        }
-        (records == count).then_some(Brief::Packed { text, count })
+    pub(crate) fn packed(columns: [Option<String>; 3], count: usize) -> Option<Brief> {
+        let columns = columns.map(Option::unwrap_or_default);
+        let fits = |c: &String| match count {
+            0 => c.is_empty(),
+            n => c.split(RECORD_SEP).count() == n,
+        };
+        columns
+            .iter()
+            .all(fits)
+            .then_some(Brief::Packed { columns, count })
     }
 
     /// (revision, checksum, state) of each row, borrowed.
     pub(crate) fn records(&self) -> Box<dyn Iterator<Item = (&str, &str, &str)> + '_> {
         match self {
             Brief::Packed { count: 0, .. } => Box::new(std::iter::empty()),
-            Brief::Packed { text, .. } => Box::new(text.split(RECORD_SEP).map(fields)),
+            Brief::Packed {
+                columns: [r, c, s], ..
+            } => Box::new(
+                r.split(RECORD_SEP)
+                    .zip(c.split(RECORD_SEP))
+                    .zip(s.split(RECORD_SEP))
+                    .map(|((r, c), s)| (r, c, s)),
+            ),
             Brief::Rows(rows) => Box::new(
                 rows.iter()
                     .map(|[r, c, s]| (r.as_str(), c.as_str(), s.as_str())),
@@ -297,56 +303,55 @@ impl Brief {
     }
 }
 
-/// Splits one validated record of [`Brief::Packed`].
-fn fields(record: &str) -> (&str, &str, &str) {
-    let mut it = record.splitn(3, FIELD_SEP);
-    let revision = it.next().unwrap_or_default();
-    let checksum = it.next().unwrap_or_default();
-    let state = it.next().unwrap_or_default();
-    (revision, checksum, state)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn record(fields: [&str; 3]) -> String {
-        fields.join(&FIELD_SEP.to_string())
-    }
-
-    fn join(records: &[String]) -> Option<String> {
-        Some(records.join(&RECORD_SEP.to_string()))
+    fn join(values: &[&str]) -> Option<String> {
+        Some(values.join(&RECORD_SEP.to_string()))
     }
 
     #[test]
     fn packed_reads_are_checked_for_separators_in_values() {
-        let a = record(["aa01", "00ff", "applied"]);
-        let b = record(["bb02", "11ee", "started_up"]);
-        let brief = Brief::packed(join(&[a.clone(), b.clone()]), 2).unwrap();
-        assert_eq!(brief.records().count(), 2);
+        let brief = Brief::packed(
+            [
+                join(&["aa01", "bb02"]),
+                join(&["00ff", "11ee"]),
+                join(&["applied", "started_up"]),
+            ],
+            2,
+        )
+        .unwrap();
         let rows: Vec<_> = brief.records().collect();
         assert_eq!(
             rows,
             [("aa01", "00ff", "applied"), ("bb02", "11ee", "started_up")]
         );
         // An empty table aggregates to NULL.
-        assert_eq!(Brief::packed(None, 0).unwrap().records().count(), 0);
-        assert!(Brief::packed(Some("x".into()), 0).is_none());
-        // A field separator in a value makes a record of four fields.
-        let bad = record(["a\x1fb", "00ff", "applied"]);
-        assert!(Brief::packed(join(&[bad, b.clone()]), 2).is_none());
-        // A record separator in a value makes one record more than rows...
-        let split = record(["x\x1ey", "00ff", "applied"]);
-        assert!(Brief::packed(join(&[split, b.clone()]), 2).is_none());
-        // ...even when both halves look like records.
-        let forged = format!(
-            "{}{RECORD_SEP}{}",
-            record(["r1", "c1", "applied"]),
-            record(["r2", "c2", "applied"])
+        assert_eq!(
+            Brief::packed([None, None, None], 0)
+                .unwrap()
+                .records()
+                .count(),
+            0
         );
-        let forged = record([&forged, "c3", "applied"]);
-        assert!(Brief::packed(join(&[forged, a]), 2).is_none());
+        assert!(Brief::packed([Some("x".into()), None, None], 0).is_none());
+        // A separator in a value makes one value more than rows...
+        let states = join(&["applied", "applied"]);
+        assert!(Brief::packed(
+            [join(&["x\x1ey", "b"]), join(&["0", "1"]), states.clone()],
+            2
+        )
+        .is_none());
+        // ...even when one column's extra value and another's missing one
+        // (a NULL the aggregate skipped) could line up.
+        assert!(Brief::packed(
+            [join(&["r1\x1er2"]), join(&["c1", "c2"]), join(&["applied"])],
+            2
+        )
+        .is_none());
+        assert!(Brief::packed([join(&["r1", "r2"]), join(&["c1"]), states], 2).is_none());
         // Empty values are fine.
-        assert!(Brief::packed(join(&[record(["", "", ""])]), 1).is_some());
+        assert!(Brief::packed([join(&[""]), join(&[""]), join(&[""])], 1).is_some());
     }
 }

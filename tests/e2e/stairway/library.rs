@@ -331,3 +331,39 @@ async fn squash_checked_alone(backend: Backend) {
     let found = differences(&report, "s2", Stage::Up);
     assert!(found.iter().any(|d| d.contains("t2")), "{found:?}");
 }
+
+/// SQLite's snapshot is one aggregate of the stored texts, without names:
+/// a difference still names its object as SQLite does (read from the
+/// text's header, quoted in any of SQLite's ways), and a text holding the
+/// aggregate's separator itself (an RS in a default) is read row by row,
+/// its difference found all the same.
+#[tokio::test]
+async fn sqlite_differences_name_objects_read_from_their_texts() {
+    let forgets = |up: &str, down: &str| {
+        vec![
+            cases::base(),
+            rev("b2", &["a1"]).up(up).down(down),
+            rev("c3", &["b2"])
+                .up("CREATE TABLE v (id INTEGER);")
+                .down("DROP TABLE v;"),
+        ]
+    };
+    let revs = forgets("CREATE INDEX [by name] ON t (name);", "SELECT 1;");
+    let report = run(Backend::Sqlite, &revs).await;
+    let d = differences(&report, "b2", Stage::Down).join("\n");
+    assert!(d.contains("index by name: present, not expected:"), "{d}");
+
+    let odd = "CREATE TABLE \"odd\u{1e}one\" (a TEXT DEFAULT 'x\u{1e}y');";
+    let report = run(Backend::Sqlite, &forgets(odd, "SELECT 1;")).await;
+    let d = differences(&report, "b2", Stage::Down).join("\n");
+    assert!(
+        d.contains("table odd\u{1e}one: present, not expected:"),
+        "{d}"
+    );
+    let report = run(
+        Backend::Sqlite,
+        &forgets(odd, "DROP TABLE \"odd\u{1e}one\";"),
+    )
+    .await;
+    assert!(report.passed(), "{report:#?}");
+}

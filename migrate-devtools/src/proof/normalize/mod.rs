@@ -81,7 +81,7 @@ mod mariadb;
 mod sqlite;
 
 pub(super) use mariadb::mariadb;
-pub(super) use sqlite::{sqlite, sqlite_folded, sqlite_lines, sqlite_semantic};
+pub(super) use sqlite::{sqlite, sqlite_folded, sqlite_lines, sqlite_semantic, stored};
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,105 @@ pub(in crate::proof) fn sqlite(rows: &[(String, String, String)]) -> Objects {
         .collect()
 }
 
+/// The objects of `sqlite_schema`'s `sql` texts joined by ASCII RS (the
+/// stairway's one cheap read, without names): each keyed by the type and
+/// name its header states, the `sqlite_` tables and the objects of the
+/// `exclude`d tables left out. A text whose header cannot be read is kept
+/// under a key of its own text, so that it is still compared.
+pub(in crate::proof) fn stored(raw: &str, exclude: &[String]) -> Objects {
+    let mut objects = Objects::new();
+    for sql in raw.split('\u{1e}').filter(|s| !s.is_empty()) {
+        let key = match header(sql) {
+            Some(h) if h.name.starts_with("sqlite_") || exclude.contains(&h.table) => continue,
+            Some(h) => format!("{} {}", h.kind, h.name),
+            None => format!("object {sql}"),
+        };
+        // Two texts under one key are both kept: none is lost to another.
+        objects.entry(key).or_default().push(sql.to_owned());
+    }
+    objects
+}
+
+/// What a stored definition's header says: the object's type and name and
+/// the table it belongs to (itself for a table or view).
+#[derive(Debug, PartialEq, Eq)]
+struct Header {
+    kind: &'static str,
+    name: String,
+    table: String,
+}
+
+/// Reads the header SQLite writes into `sqlite_schema.sql`: `CREATE TABLE`,
+/// `CREATE VIRTUAL TABLE`, `CREATE [UNIQUE] INDEX name ON table`, `CREATE
+/// VIEW` or `CREATE TRIGGER name ... ON table`, with `TEMP`, `IF NOT
+/// EXISTS` and the schema name already removed by SQLite; the name quoted
+/// in any of SQLite's four ways.
+fn header(sql: &str) -> Option<Header> {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&sqlparser::dialect::SQLiteDialect {}, sql)
+        .tokenize()
+        .ok()?;
+    let mut it = tokens
+        .into_iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .peekable();
+    let keyword = |t: Option<Token>| match t {
+        Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.keyword),
+        _ => None,
+    };
+    // A name, and a `schema.` before it skipped.
+    fn name<I: Iterator<Item = Token>>(it: &mut std::iter::Peekable<I>) -> Option<String> {
+        let mut name = match it.next()? {
+            Token::Word(w) => w.value,
+            Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => s,
+            _ => return None,
+        };
+        while it.next_if_eq(&Token::Period).is_some() {
+            name = match it.next()? {
+                Token::Word(w) => w.value,
+                Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => s,
+                _ => return None,
+            };
+        }
+        Some(name)
+    }
+    if keyword(it.next()) != Some(Keyword::CREATE) {
+        return None;
+    }
+    let mut kind = keyword(it.next())?;
+    if matches!(kind, Keyword::UNIQUE | Keyword::VIRTUAL) {
+        kind = match (kind, keyword(it.next())?) {
+            (Keyword::UNIQUE, Keyword::INDEX) => Keyword::INDEX,
+            (Keyword::VIRTUAL, Keyword::TABLE) => Keyword::TABLE,
+            _ => return None,
+        };
+    }
+    let object = name(&mut it)?;
+    let (kind, table) = match kind {
+        Keyword::TABLE => ("table", object.clone()),
+        Keyword::VIEW => ("view", object.clone()),
+        Keyword::INDEX => {
+            if keyword(it.next()) != Some(Keyword::ON) {
+                return None;
+            }
+            ("index", name(&mut it)?)
+        }
+        Keyword::TRIGGER => {
+            // `BEFORE|AFTER|INSTEAD OF event [OF columns] ON table`: the
+            // first bare ON (a column named on must be quoted).
+            it.by_ref().find(|t| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.keyword == Keyword::ON))?;
+            ("trigger", name(&mut it)?)
+        }
+        _ => return None,
+    };
+    Some(Header {
+        kind,
+        name: object,
+        table,
+    })
+}
+
 /// A stored SQLite definition with its white space collapsed and plain
 /// identifiers unquoted (`ALTER TABLE ... RENAME` quotes the name), one
 /// line per top-level comma (a column per line).
@@ -186,6 +285,49 @@ fn split_top_level(sql: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_name_the_object_and_its_table_however_quoted() {
+        let h = |sql: &str| header(sql).map(|h| (h.kind, h.name, h.table));
+        let own = |kind, name: &str| Some((kind, name.to_owned(), name.to_owned()));
+        assert_eq!(h("CREATE TABLE \"A b\" (x int)"), own("table", "A b"));
+        assert_eq!(h("CREATE TABLE 'q'(y)"), own("table", "q"));
+        assert_eq!(
+            h("CREATE VIRTUAL TABLE vt using fts5(a)"),
+            own("table", "vt")
+        );
+        assert_eq!(h("CREATE VIEW `v` as select 1"), own("view", "v"));
+        assert_eq!(
+            h("CREATE UNIQUE INDEX [i x] on \"A b\"(x)"),
+            Some(("index", "i x".to_owned(), "A b".to_owned()))
+        );
+        assert_eq!(
+            h("CREATE TRIGGER tr after update of \"on\", b on main.t begin select 1; end"),
+            Some(("trigger", "tr".to_owned(), "t".to_owned()))
+        );
+        assert_eq!(h("ALTER TABLE t ADD x"), None);
+    }
+
+    #[test]
+    fn stored_texts_are_cut_by_header_and_none_is_lost() {
+        let raw = [
+            "CREATE TABLE migrate_versions (revision TEXT PRIMARY KEY)",
+            "CREATE INDEX mv ON migrate_versions (revision)",
+            "CREATE TABLE sqlite_sequence(name,seq)",
+            "CREATE TABLE t (a)",
+            "CREATE INDEX i ON t (a)",
+            "CREATE TABLE t (b)",
+            "CREATE nonsense",
+        ]
+        .join("\u{1e}");
+        let objects = stored(&raw, &["migrate_versions".to_owned()]);
+        let keys: Vec<&str> = objects.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["index i", "object CREATE nonsense", "table t"]);
+        assert_eq!(
+            objects["table t"],
+            ["CREATE TABLE t (a)", "CREATE TABLE t (b)"]
+        );
+    }
 
     #[test]
     fn sqlite_text_is_the_same_however_it_was_spaced() {
