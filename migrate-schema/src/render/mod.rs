@@ -8,6 +8,7 @@
 
 mod context;
 pub mod database;
+mod domain;
 mod draft;
 mod mysql;
 mod mysql_generated;

@@ -113,6 +113,12 @@ pub(super) fn literal(ty: &str, dialect: Dialect, schema: &Schema) -> Option<Str
     {
         return e.values.first().map(|v| quote_literal(dialect, v));
     }
+    // A domain: its base type's literal (a domain's base is never itself).
+    if let Some(under) = super::domain::of(ty, schema).and_then(super::domain::base) {
+        if under != ty {
+            return literal(under, dialect, schema);
+        }
+    }
     let word = base.split_whitespace().next().unwrap_or(base);
     match word {
         "interval" => text("1 day"),

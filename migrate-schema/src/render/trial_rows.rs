@@ -89,7 +89,7 @@ pub fn trial_rows(current: &Schema, desired: &Schema, dialect: Dialect) -> Vec<T
             } else {
                 values(current, desired, table, target, column, des, dialect)
             };
-            let omissible = may_omit(column) && des.is_none_or(may_omit);
+            let omissible = may_omit(column, current) && des.is_none_or(|d| may_omit(d, desired));
             if values.is_empty() && !omissible {
                 possible = false;
                 break;
@@ -109,7 +109,7 @@ pub fn trial_rows(current: &Schema, desired: &Schema, dialect: Dialect) -> Vec<T
                 t.columns
                     .iter()
                     .filter(|c| table.column(&c.name).is_none() && c.generated.is_none())
-                    .filter(|c| !may_omit(c))
+                    .filter(|c| !may_omit(c, desired))
                     .filter_map(|c| {
                         Some((
                             c.name.as_str(),
@@ -179,8 +179,10 @@ fn referenced_first<'a>(
     out
 }
 
-fn may_omit(c: &Column) -> bool {
-    c.nullable || c.default.is_some() || c.identity.is_some()
+fn may_omit(c: &Column, schema: &Schema) -> bool {
+    let domain_refuses_null =
+        || super::domain::of(&c.data_type.normalized, schema).is_some_and(super::domain::not_null);
+    c.default.is_some() || c.identity.is_some() || c.nullable && !domain_refuses_null()
 }
 
 /// The value a column of a foreign key takes: the literal of the column it
@@ -226,9 +228,23 @@ fn values(
     for check in checks {
         out.extend(check_literals(&check.expression, &column.name, dialect));
     }
+    // A domain column: the literals of its CHECKs on either side, then its
+    // base type's.
+    let domains = [(Some(column), current), (des, desired)];
+    let domains = domains
+        .iter()
+        .filter_map(|&(c, schema)| super::domain::of(&c?.data_type.normalized, schema));
+    for domain in domains.clone() {
+        for check in super::domain::checks(domain) {
+            out.extend(check_literals(check, "VALUE", dialect));
+        }
+    }
     out.extend(literal(&column.data_type.normalized, dialect, current));
     if let Some(d) = des {
         out.extend(literal(&d.data_type.normalized, dialect, desired));
+    }
+    for domain in domains {
+        out.extend(super::domain::base(domain).and_then(|ty| literal(ty, dialect, current)));
     }
     let texty = |ty: &str| ty.contains("char") || ty.contains("text");
     if texty(&column.data_type.normalized) {

@@ -166,12 +166,6 @@ objects AS (
            CASE t.typtype
              WHEN 'd' THEN format_type(t.typbasetype, t.typtypmod)
                || COALESCE(' COLLATE ' || quote_ident(co.collname), '')
-               || COALESCE(' DEFAULT ' || pg_get_expr(t.typdefaultbin, 0), '')
-               || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
-               || COALESCE((SELECT string_agg(' CONSTRAINT ' || quote_ident(k.conname) || ' '
-                                              || pg_get_constraintdef(k.oid, true), ''
-                                              ORDER BY k.conname)
-                            FROM pg_constraint k WHERE k.contypid = t.oid), '')
              WHEN 'r' THEN (SELECT 'subtype ' || format_type(r.rngsubtype, NULL)
                             FROM pg_range r WHERE r.rngtypid = t.oid)
              ELSE (SELECT string_agg(quote_ident(a.attname) || ' '
@@ -181,7 +175,21 @@ objects AS (
                    WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
            END,
            0::int8, NULL, NULL, 'pg_type'::regclass::oid, t.oid,
+           -- A domain's default, NOT NULL and constraints are settings:
+           -- each changes alone (ALTER DOMAIN), the type stays.
            array_remove(ARRAY[
+             'ALTER DOMAIN ' || t.oid::regtype || ' SET DEFAULT '
+               || CASE t.typtype WHEN 'd' THEN pg_get_expr(t.typdefaultbin, 0) END,
+             CASE WHEN t.typtype = 'd' AND t.typnotnull
+                  THEN 'ALTER DOMAIN ' || t.oid::regtype || ' SET NOT NULL' END
+           ], NULL)
+           || COALESCE((SELECT array_agg('ALTER DOMAIN ' || t.oid::regtype || ' ADD CONSTRAINT '
+                                         || quote_ident(k.conname) || ' '
+                                         || pg_get_constraintdef(k.oid, true)
+                                         ORDER BY k.conname)
+                        FROM pg_constraint k
+                        WHERE k.contypid = t.oid AND k.contype = 'c'), '{}')
+           || array_remove(ARRAY[
              'COMMENT ON ' || CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END
                || ' ' || t.oid::regtype || ' IS '
                || quote_literal(obj_description(t.oid, 'pg_type'))

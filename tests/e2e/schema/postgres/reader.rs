@@ -316,9 +316,19 @@ async fn other_objects_are_listed() {
         definition(ObjectKind::Sequence, "app.tickets"),
         "AS bigint INCREMENT BY 5 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 100 CACHE 1 NO CYCLE"
     );
+    // A domain's NOT NULL and CHECKs are settings, each changed alone.
+    assert_eq!(definition(ObjectKind::Domain, "positive"), "integer");
+    let domain = schema
+        .other_objects
+        .iter()
+        .find(|o| o.kind == ObjectKind::Domain)
+        .expect("the domain");
     assert_eq!(
-        definition(ObjectKind::Domain, "positive"),
-        "integer NOT NULL CONSTRAINT positive_check CHECK (VALUE > 0)"
+        domain.settings,
+        [
+            "ALTER DOMAIN positive SET NOT NULL",
+            "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0)"
+        ]
     );
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.to_string()).collect();
     assert_eq!(

@@ -1,0 +1,1 @@
+INSERT INTO t VALUES (1, 5, 'a@example.org', 'xyz', 3);
