@@ -361,6 +361,7 @@ pub(crate) fn same_column(a: &Column, b: &Column) -> bool {
         && a.nullable == b.nullable
         && a.default == b.default
         && a.identity == b.identity
+        && a.identity_options == b.identity_options
         && a.generated == b.generated
         && a.comment == b.comment
         && a.collation == b.collation

@@ -91,6 +91,13 @@ pub struct Column {
     /// Identity or auto-increment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// A PostgreSQL identity's sequence options that differ from the
+    /// defaults, in this order: `START WITH s INCREMENT BY i MINVALUE a
+    /// MAXVALUE b CACHE c CYCLE` (the defaults: increment 1, the type's
+    /// range on the side the increment goes, the start at its near end,
+    /// cache 1, no cycle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_options: Option<String>,
     /// The generation expression of a generated column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<Generated>,
@@ -111,6 +118,7 @@ impl Column {
             nullable: true,
             default: None,
             identity: None,
+            identity_options: None,
             generated: None,
             comment: None,
             collation: None,

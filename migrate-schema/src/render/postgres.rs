@@ -13,6 +13,7 @@ use crate::change::{Change, EnumPosition};
 use crate::model::{Column, Dialect, Identity, QualifiedName, Table};
 
 mod alter;
+mod identity;
 
 use alter::alter_column;
 
@@ -276,8 +277,9 @@ fn column_def(c: &Column) -> String {
     }
     if let Some(identity) = c.identity {
         sql.push_str(&format!(
-            " GENERATED {} AS IDENTITY",
-            identity_words(identity)
+            " GENERATED {} AS IDENTITY{}",
+            identity_words(identity),
+            identity_options(c)
         ));
     }
     if !c.nullable {
@@ -287,6 +289,13 @@ fn column_def(c: &Column) -> String {
         sql.push_str(&format!(" DEFAULT {default}"));
     }
     sql
+}
+
+/// ` (START WITH ...)` of an identity with options of its own, or nothing.
+fn identity_options(c: &Column) -> String {
+    c.identity_options
+        .as_ref()
+        .map_or(String::new(), |o| format!(" ({o})"))
 }
 
 fn identity_words(identity: Identity) -> &'static str {

@@ -35,8 +35,9 @@ const TABLES: &str = concat!(
 /// without opening its table (`pg_get_expr(.., 0)`: the same text, about a
 /// third less time on 1,000 tables); a generation expression needs the table
 /// for its columns' names. A collation is reported only when it differs from
-/// the type's own. The last column says whether the default draws from a
-/// sequence the column owns (what `serial` makes).
+/// the type's own. Column 10 says whether the default draws from a sequence
+/// the column owns (what `serial` makes); the last holds an identity's
+/// sequence options that differ from the defaults, in a fixed order.
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8, a.attnum, a.attname::text,
             format_type(a.atttypid, a.atttypmod), a.attnotnull,
@@ -52,7 +53,26 @@ const COLUMNS: &str = concat!(
                     WHERE dep.classid = 'pg_class'::regclass
                       AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
                       AND dep.deptype = 'a')
-              AND pg_get_expr(ad.adbin, 0) LIKE 'nextval(%'
+              AND pg_get_expr(ad.adbin, 0) LIKE 'nextval(%',
+            (SELECT NULLIF(concat_ws(' ',
+                      CASE WHEN s.seqstart <> CASE WHEN s.seqincrement > 0 THEN s.seqmin
+                                                   ELSE s.seqmax END
+                           THEN 'START WITH ' || s.seqstart END,
+                      CASE WHEN s.seqincrement <> 1 THEN 'INCREMENT BY ' || s.seqincrement END,
+                      CASE WHEN s.seqmin <> CASE WHEN s.seqincrement > 0 THEN 1 ELSE -r.top - 1 END
+                           THEN 'MINVALUE ' || s.seqmin END,
+                      CASE WHEN s.seqmax <> CASE WHEN s.seqincrement > 0 THEN r.top ELSE -1 END
+                           THEN 'MAXVALUE ' || s.seqmax END,
+                      CASE WHEN s.seqcache <> 1 THEN 'CACHE ' || s.seqcache END,
+                      CASE WHEN s.seqcycle THEN 'CYCLE' END), '')
+             FROM pg_depend dep
+             JOIN pg_sequence s ON s.seqrelid = dep.objid
+             CROSS JOIN LATERAL (SELECT CASE s.seqtypid WHEN 'int2'::regtype THEN 32767::int8
+                                          WHEN 'int4'::regtype THEN 2147483647::int8
+                                          ELSE 9223372036854775807 END AS top) r
+             WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass
+               AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+               AND dep.deptype = 'i')
      FROM pg_attribute a
      JOIN pg_class c ON c.oid = a.attrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -129,6 +149,7 @@ pub(super) async fn columns(
         }
         column.comment = row.try_get(8)?;
         column.collation = row.try_get(9)?;
+        column.identity_options = row.try_get(11)?;
         table.columns.push(column);
     }
     Ok(names)

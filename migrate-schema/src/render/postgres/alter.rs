@@ -5,7 +5,7 @@
 use super::super::quote::{ident, literal, qualified};
 use super::super::sql::{add_column, collate, drop_column};
 use super::super::Context;
-use super::{alter, column_comment, column_def, identity_words, D};
+use super::{alter, column_comment, column_def, identity_options, identity_words, D};
 use crate::diff::uses_enum;
 use crate::model::{Column, QualifiedName, TypeShape};
 
@@ -70,20 +70,24 @@ pub(super) fn alter_column(
     match (from.identity, to.identity) {
         (None, Some(i)) => {
             out.push(format!(
-                "{col} ADD GENERATED {} AS IDENTITY;",
-                identity_words(i)
+                "{col} ADD GENERATED {} AS IDENTITY{};",
+                identity_words(i),
+                identity_options(to)
             ));
-            // The new sequence starts at 1: move it past the values already there.
-            let c = ident(D, &to.name);
-            out.push(format!(
-                "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(MAX({c}), 0) + 1, false) FROM {};",
-                literal(D, &qualified(D, table)),
-                literal(D, &to.name),
-                qualified(D, table)
-            ));
+            out.push(past_rows(table, to));
         }
-        (Some(a), Some(b)) if identity_words(a) != identity_words(b) => {
-            out.push(format!("{col} SET GENERATED {};", identity_words(b)))
+        (Some(a), Some(b)) => {
+            if identity_words(a) != identity_words(b) {
+                out.push(format!("{col} SET GENERATED {};", identity_words(b)));
+            }
+            if from.identity_options != to.identity_options {
+                // Restarted inside its new range, then past the rows.
+                out.push(format!(
+                    "{col} {} RESTART;",
+                    super::identity::set_options(to.identity_options.as_deref())
+                ));
+                out.push(past_rows(table, to));
+            }
         }
         _ => {}
     }
@@ -208,4 +212,23 @@ fn using(from: &Column, to: &Column, ctx: &Context) -> String {
         ) => String::new(),
         _ => format!(" USING {c}::{}", to.data_type.raw),
     }
+}
+
+/// Moves an identity's sequence past the values the column already holds
+/// (above the highest, or below the lowest when it counts down); nothing on
+/// an empty table, where it starts where its options say.
+fn past_rows(table: &QualifiedName, to: &Column) -> String {
+    let c = ident(D, &to.name);
+    let descending = super::identity::descending(to.identity_options.as_deref());
+    let (edge, step) = if descending {
+        ("MIN", "- 1")
+    } else {
+        ("MAX", "+ 1")
+    };
+    format!(
+        "SELECT setval(pg_get_serial_sequence({}, {}), {edge}({c}) {step}, false) FROM {} HAVING {edge}({c}) IS NOT NULL;",
+        literal(D, &qualified(D, table)),
+        literal(D, &to.name),
+        qualified(D, table)
+    )
 }
