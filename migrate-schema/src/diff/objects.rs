@@ -23,9 +23,11 @@ fn key(o: &OtherObject) -> Key {
 }
 
 /// Kinds of [`ObjectKind::Other`] the drafts write.
-const OTHER_KINDS: [&str; 7] = [
+const OTHER_KINDS: [&str; 9] = [
     "table setting",
     "constraint setting",
+    "constraint comment",
+    "type comment",
     "exclusion constraint",
     "policy",
     "rule",
@@ -64,7 +66,9 @@ fn early(kind: &ObjectKind) -> bool {
 fn follows_tables(kind: &ObjectKind) -> bool {
     match kind {
         ObjectKind::View | ObjectKind::MaterializedView | ObjectKind::Trigger => true,
-        ObjectKind::Other(k) => k == "rule" || k == "policy" || k == "constraint setting",
+        ObjectKind::Other(k) => {
+            k == "rule" || k == "policy" || k == "constraint setting" || k == "constraint comment"
+        }
         _ => false,
     }
 }
@@ -93,7 +97,11 @@ fn replaceable(from: &OtherObject, to: &OtherObject) -> bool {
         }
         ObjectKind::Sequence | ObjectKind::Extension => true,
         ObjectKind::Other(k) => {
-            k == "row level security" || k == "table setting" || k == "constraint setting"
+            k == "row level security"
+                || k == "table setting"
+                || k == "constraint setting"
+                || k == "constraint comment"
+                || k == "type comment"
         }
         _ => false,
     }

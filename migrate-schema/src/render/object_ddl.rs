@@ -87,6 +87,14 @@ pub(crate) fn create_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
         ObjectKind::Other(k) if k == "table setting" || k == "constraint setting" => {
             vec![format!("ALTER TABLE {} {def};", on(o, dialect))]
         }
+        ObjectKind::Other(k) if k == "type comment" => {
+            vec![format!("COMMENT ON TYPE {name} IS {def};")]
+        }
+        ObjectKind::Other(k) if k == "constraint comment" => vec![format!(
+            "COMMENT ON CONSTRAINT {} ON {} IS {def};",
+            local_name(o, dialect),
+            on(o, dialect)
+        )],
         _ => vec![format!("{def};")],
     };
     out.extend(
@@ -179,6 +187,8 @@ pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
             "table setting" | "constraint setting" => {
                 format!("ALTER TABLE {table} {};", reset(body(o)))
             }
+            "constraint comment" => format!("COMMENT ON CONSTRAINT {local} ON {table} IS NULL;"),
+            "type comment" => format!("COMMENT ON TYPE {name} IS NULL;"),
             "row level security" => {
                 return vec![
                     format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"),
@@ -212,7 +222,12 @@ pub(crate) fn replace_object(
             vec![format!("ALTER EXTENSION {name} UPDATE TO {version};")]
         }
         ObjectKind::Other(k) if k == "row level security" => row_security(to, dialect, def),
-        ObjectKind::Other(k) if k == "table setting" || k == "constraint setting" => {
+        ObjectKind::Other(k)
+            if k == "table setting"
+                || k == "constraint setting"
+                || k == "constraint comment"
+                || k == "type comment" =>
+        {
             create_object(to, dialect)
         }
         _ => {

@@ -55,13 +55,6 @@ pub(super) trait Corpus: 'static {
 /// Runs every case of `C`'s corpus and fails with the list of those that
 /// failed (known gaps are listed, not fatal).
 pub(super) async fn run<C: Corpus>() {
-    let mut workers = Vec::new();
-    for _ in 0..C::WORKERS {
-        let Some(worker) = C::worker().await else {
-            return;
-        };
-        workers.push(Arc::new(worker));
-    }
     let cases = cases(C::NAME);
     assert!(
         cases.len() >= 50,
@@ -75,6 +68,15 @@ pub(super) async fn run<C: Corpus>() {
         .filter(|c| only.as_ref().is_none_or(|o| c.name.contains(o.as_str())))
         .collect();
     let total = selected.len();
+    // No more workers than cases: an idle worker's databases, dropped while
+    // the others run, made a one-case run wait on the server.
+    let mut workers = Vec::new();
+    for _ in 0..C::WORKERS.min(total.max(1)) {
+        let Some(worker) = C::worker().await else {
+            return;
+        };
+        workers.push(Arc::new(worker));
+    }
     let queue = Arc::new(Mutex::new(selected));
     let tasks: Vec<_> = workers
         .into_iter()

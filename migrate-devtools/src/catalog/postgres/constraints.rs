@@ -26,7 +26,8 @@ const CONSTRAINTS: &str = concat!(
             con.condeferrable, con.condeferred, con.convalidated,
             con.connoinherit, con.confmatchtype::text,
             COALESCE((SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::bool
-                      FROM pg_index ix WHERE ix.indexrelid = con.conindid), false)
+                      FROM pg_index ix WHERE ix.indexrelid = con.conindid), false),
+            obj_description(con.oid, 'pg_constraint')
      FROM pg_constraint con
      JOIN pg_class c ON c.oid = con.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -173,7 +174,8 @@ pub(super) async fn constraints(
 
 /// What a constraint has beyond what the table model holds: a deferrable
 /// foreign key becomes a constraint setting drafts write (`ALTER CONSTRAINT
-/// ... DEFERRABLE`); a constraint of another kind added `NOT VALID` is
+/// ... DEFERRABLE`), a comment a constraint comment (`COMMENT ON
+/// CONSTRAINT`, its definition the quoted text); a constraint of another kind added `NOT VALID` is
 /// listed as not generated rather than passed over. (Keys and uniques hold
 /// their deferral, checks and foreign keys `NOT VALID`, in the model.)
 fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject>, sqlx::Error> {
@@ -200,6 +202,12 @@ fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject
                 "ALTER CONSTRAINT {} DEFERRABLE INITIALLY {initially}",
                 migrate_schema::quote::ident(migrate_schema::Dialect::Postgres, name)
             ),
+        );
+    }
+    if let Some(comment) = row.try_get::<Option<String>, _>(20)? {
+        push(
+            "constraint comment",
+            migrate_schema::quote::literal(migrate_schema::Dialect::Postgres, &comment),
         );
     }
     // Keys, uniques, checks and foreign keys hold these in the model.

@@ -204,6 +204,17 @@ objects AS (
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
                         AND e.objid = t.oid AND e.deptype = 'e')
     UNION ALL
+    -- An enum's comment (the enum itself is the model's).
+    SELECT 'type comment', n.nspname::text, t.typname::text,
+           quote_literal(obj_description(t.oid, 'pg_type')),
+           0::int8, NULL, NULL, 'pg_type'::regclass::oid, t.oid, '{}'::text[]
+    FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'e' AND obj_description(t.oid, 'pg_type') IS NOT NULL
+      AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+      AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
+                        AND e.objid = t.oid AND e.deptype = 'e')
+    UNION ALL
     SELECT 'extension', 'public', x.extname::text, 'VERSION ' || quote_literal(x.extversion),
            0::int8, NULL, NULL, 'pg_extension'::regclass::oid, x.oid,
            array_remove(ARRAY[
