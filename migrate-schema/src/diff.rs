@@ -127,6 +127,11 @@ pub(crate) fn diff_with(
     let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
     let mut not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
     not_generated.extend(column_orders);
+    not_generated.extend(
+        pairs
+            .iter()
+            .filter_map(|(cur, des)| options::repartitioned(cur, des)),
+    );
     plan.routines_before_tables(desired);
     keys::around_primary_keys(current, desired, &mut plan);
 

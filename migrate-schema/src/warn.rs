@@ -93,6 +93,11 @@ pub(crate) fn warnings(changes: &[Change], dialect: Dialect) -> Vec<Warning> {
                 table.name.to_string(),
                 "the table and all its rows are dropped",
             ),
+            Change::DropObject { object } if object.kind.to_string() == "partition" => warn(
+                WarningKind::DataLoss,
+                object.name.to_string(),
+                "the partition and all its rows are dropped",
+            ),
             Change::DropColumn { table, column } => warn(
                 WarningKind::DataLoss,
                 format!("{table}.{}", column.name),

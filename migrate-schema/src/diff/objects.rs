@@ -23,7 +23,8 @@ fn key(o: &OtherObject) -> Key {
 }
 
 /// Kinds of [`ObjectKind::Other`] the drafts write.
-const OTHER_KINDS: [&str; 9] = [
+const OTHER_KINDS: [&str; 10] = [
+    "partition",
     "table setting",
     "constraint setting",
     "constraint comment",
@@ -47,6 +48,8 @@ fn is_partitioning(o: &OtherObject) -> bool {
 pub(crate) fn generated(o: &OtherObject) -> bool {
     o.definition.is_some()
         && match &o.kind {
+            // A partition is created under its parent.
+            ObjectKind::Other(kind) if kind == "partition" => o.table.is_some(),
             ObjectKind::Other(kind) => OTHER_KINDS.contains(&kind.as_str()),
             _ => true,
         }
@@ -96,6 +99,14 @@ fn replaceable(from: &OtherObject, to: &OtherObject) -> bool {
             returns(from.definition.as_deref()) == returns(to.definition.as_deref())
         }
         ObjectKind::Sequence | ObjectKind::Extension => true,
+        // New bounds: detached and attached again, rows kept (a partition
+        // partitioned in turn cannot change its own key so).
+        ObjectKind::Other(k) if k == "partition" => ![from, to].iter().any(|o| {
+            o.definition
+                .as_deref()
+                .unwrap_or("")
+                .contains(" PARTITION BY ")
+        }),
         ObjectKind::Other(k) => {
             k == "row level security"
                 || k == "table setting"
@@ -334,9 +345,12 @@ fn dependency_order(objects: &[OtherObject], wanted: &BTreeSet<Key>) -> Vec<Key>
     let mut waits: Vec<usize> = vec![0; chosen.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
     for (i, o) in chosen.iter().enumerate() {
+        // What it belongs to counts too when that is an object of its own
+        // (a partition of a partition, a trigger on a view).
         let deps: BTreeSet<usize> = o
             .depends_on
             .iter()
+            .chain(&o.table)
             .filter_map(|d| names.get(d))
             .flatten()
             .copied()

@@ -2,8 +2,8 @@
 //! versioning, SQLite `STRICT` and `WITHOUT ROWID`.
 
 use super::plan::{Phase, Plan};
-use crate::change::Change;
-use crate::model::Table;
+use crate::change::{Change, NotGenerated, Presence};
+use crate::model::{ObjectKind, OtherObject, Table};
 
 /// Pushes the changes of table options; returns whether the character set
 /// is converted, which converts every text column, even those with a
@@ -51,6 +51,17 @@ pub(crate) fn diff_options(cur: &Table, des: &Table, plan: &mut Plan) -> bool {
             },
         );
     }
+    if from.partition_by != to.partition_by {
+        // PostgreSQL cannot repartition a table in place: said, not drafted.
+        plan.note(format!(
+            "partitioning of table {} is not generated: the key changes from {} to {} \
+             (PostgreSQL cannot change a table's partitioning in place; create the new table, \
+             move the rows, and swap the names by hand)",
+            des.name,
+            from.partition_by.as_deref().unwrap_or("none"),
+            to.partition_by.as_deref().unwrap_or("none"),
+        ));
+    }
     if from.strict != to.strict || from.without_rowid != to.without_rowid {
         // SQLite: a rebuild with the desired table, whatever else changes.
         let (table, from, to) = (des.name.clone(), from.clone(), to.clone());
@@ -60,6 +71,24 @@ pub(crate) fn diff_options(cur: &Table, des: &Table, plan: &mut Plan) -> bool {
         );
     }
     converted
+}
+
+/// A PostgreSQL table whose partition key changes, as "not generated"
+/// (the note above says why): `check --schema` fails on it, naming it.
+pub(crate) fn repartitioned(cur: &Table, des: &Table) -> Option<NotGenerated> {
+    if cur.options.partition_by == des.options.partition_by {
+        return None;
+    }
+    let mut object = OtherObject::new(
+        ObjectKind::Other("partitioning".into()),
+        des.name.clone(),
+        des.options.partition_by.clone(),
+    );
+    object.table = Some(des.name.clone());
+    Some(NotGenerated {
+        object,
+        presence: Presence::Changed,
+    })
 }
 
 #[cfg(test)]

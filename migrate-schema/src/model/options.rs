@@ -1,6 +1,6 @@
 //! Table options: what a table is besides its columns and constraints
 //! (MariaDB character set, collation and system versioning, SQLite `STRICT`
-//! and `WITHOUT ROWID`).
+//! and `WITHOUT ROWID`, PostgreSQL's partition key).
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,10 @@ pub struct TableOptions {
     /// SQLite: `WITHOUT ROWID`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub without_rowid: bool,
+    /// PostgreSQL: the key of a partitioned table, as `pg_get_partkeydef`
+    /// prints it (`RANGE (created_at)`); its partitions are other objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
 }
 
 impl TableOptions {

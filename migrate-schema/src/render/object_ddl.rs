@@ -90,6 +90,10 @@ pub(crate) fn create_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
         ObjectKind::Other(k) if k == "type comment" => {
             vec![format!("COMMENT ON TYPE {name} IS {def};")]
         }
+        ObjectKind::Other(k) if k == "partition" => vec![format!(
+            "CREATE TABLE {name} PARTITION OF {} {def};",
+            on(o, dialect)
+        )],
         ObjectKind::Other(k) if k == "constraint comment" => vec![format!(
             "COMMENT ON CONSTRAINT {} ON {} IS {def};",
             local_name(o, dialect),
@@ -189,6 +193,7 @@ pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
             }
             "constraint comment" => format!("COMMENT ON CONSTRAINT {local} ON {table} IS NULL;"),
             "type comment" => format!("COMMENT ON TYPE {name} IS NULL;"),
+            "partition" => format!("DROP TABLE {name};"),
             "row level security" => {
                 return vec![
                     format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"),
@@ -222,6 +227,13 @@ pub(crate) fn replace_object(
             vec![format!("ALTER EXTENSION {name} UPDATE TO {version};")]
         }
         ObjectKind::Other(k) if k == "row level security" => row_security(to, dialect, def),
+        ObjectKind::Other(k) if k == "partition" => {
+            let parent = on(to, dialect);
+            vec![
+                format!("ALTER TABLE {parent} DETACH PARTITION {name};"),
+                format!("ALTER TABLE {parent} ATTACH PARTITION {name} {def};"),
+            ]
+        }
         ObjectKind::Other(k)
             if k == "table setting"
                 || k == "constraint setting"

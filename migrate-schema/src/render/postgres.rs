@@ -253,7 +253,12 @@ fn create_enum(name: &QualifiedName, values: &[String]) -> String {
 fn create(table: &Table) -> Vec<String> {
     let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
     lines.extend(table_constraints(D, table, false, &[]));
-    let mut out = vec![create_table(D, &table.name, &lines, "")];
+    let tail = table
+        .options
+        .partition_by
+        .as_ref()
+        .map_or(String::new(), |key| format!(" PARTITION BY {key}"));
+    let mut out = vec![create_table(D, &table.name, &lines, &tail)];
     if let Some(comment) = &table.comment {
         out.push(format!(
             "COMMENT ON TABLE {} IS {};",

@@ -70,9 +70,9 @@ mod tests {
         };
         users.columns.pop();
         let view = OtherObject::new(
-            ObjectKind::Other("partition".into()),
+            ObjectKind::Other("composite type".into()),
             QualifiedName::new("active_users"),
-            Some("FOR VALUES IN (1)".into()),
+            Some("a integer".into()),
         );
         let desired = Schema {
             tables: vec![users],
@@ -85,7 +85,7 @@ mod tests {
             "-- Warnings:\n\
              --   data loss: users.email: the column and its values are dropped\n\
              -- Not generated:\n\
-             --   partition active_users: only in the desired schema, not created\n\
+             --   composite type active_users: only in the desired schema, not created\n\
              ALTER TABLE \"users\" DROP COLUMN \"email\";\n"
         );
         // Same view on both sides, nothing to do: no text at all.

@@ -69,25 +69,26 @@ fn a_drop_and_add_of_different_types_suggests_nothing() {
 
 #[test]
 fn objects_the_drafts_cannot_write_are_listed_never_dropped() {
-    let partition = |name: &str, definition: &str| {
-        let kind = ObjectKind::Other("partition".into());
+    // Composite types: a kind read but not drafted.
+    let composite = |name: &str, definition: &str| {
+        let kind = ObjectKind::Other("composite type".into());
         OtherObject::new(kind, QualifiedName::new(name), Some(definition.into()))
     };
     let trigger = OtherObject::new(ObjectKind::Trigger, QualifiedName::new("audit"), None);
     let cur = Schema {
         other_objects: vec![
-            partition("old_part", "FOR VALUES IN (1)"),
-            partition("same", "FOR VALUES IN (2)"),
-            partition("edited", "FOR VALUES IN (3)"),
+            composite("old_part", "a integer"),
+            composite("same", "b integer"),
+            composite("edited", "c integer"),
             trigger.clone(),
         ],
         ..Schema::default()
     };
     let des = Schema {
         other_objects: vec![
-            partition("new_part", "FOR VALUES IN (4)"),
-            partition("same", "FOR VALUES IN (2)"),
-            partition("edited", "FOR VALUES IN (5)"),
+            composite("new_part", "d integer"),
+            composite("same", "b integer"),
+            composite("edited", "e integer"),
             trigger,
         ],
         ..Schema::default()

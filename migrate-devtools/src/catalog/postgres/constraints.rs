@@ -33,7 +33,7 @@ const CONSTRAINTS: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid
      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-     WHERE c.relkind = 'r' AND ",
+     WHERE c.relkind IN ('r', 'p') AND ",
     user_namespace!()
 );
 
@@ -88,7 +88,7 @@ const INDEXES: &str = concat!(
      JOIN pg_am am ON am.oid = ic.relam
      JOIN pg_class c ON c.oid = i.indrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'r' AND ",
+     WHERE c.relkind IN ('r', 'p') AND ",
     user_namespace!(),
     " AND NOT EXISTS (
          SELECT 1 FROM pg_constraint con

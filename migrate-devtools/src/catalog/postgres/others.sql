@@ -29,10 +29,9 @@ WITH deps AS (
 objects AS (
     SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                           WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table'
-                          WHEN 'p' THEN 'partitioned table' ELSE 'partition' END AS kind,
+                          ELSE 'partition' END AS kind,
            n.nspname::text AS sch, c.relname::text AS name,
            CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true)
-                WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid)
                 WHEN c.relkind = 'S' THEN
                   (SELECT 'AS ' || format_type(s.seqtypid, NULL)
                           || ' INCREMENT BY ' || s.seqincrement
@@ -40,9 +39,13 @@ objects AS (
                           || ' START WITH ' || s.seqstart || ' CACHE ' || s.seqcache
                           || CASE WHEN s.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END
                    FROM pg_sequence s WHERE s.seqrelid = c.oid)
+                -- A partition: its bounds (and its own key, partitioned in turn).
                 WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid)
+                  || COALESCE(' PARTITION BY ' || pg_get_partkeydef(c.oid), '')
            END AS def,
-           0::int8 AS trigger_rel, NULL::text AS on_sch, NULL::text AS on_name,
+           0::int8 AS trigger_rel,
+           -- A partition belongs to its parent.
+           pp.nspname::text AS on_sch, pp.relname::text AS on_name,
            'pg_class'::regclass::oid AS classid, c.oid AS objid,
            array_remove(ARRAY[
              'COMMENT ON '
@@ -53,7 +56,12 @@ objects AS (
                || quote_literal(obj_description(c.oid, 'pg_class'))
            ], NULL) AS settings
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE (c.relkind IN ('v', 'm', 'S', 'f', 'p') OR (c.relkind = 'r' AND c.relispartition))
+    LEFT JOIN LATERAL (SELECT pn.nspname, p.relname
+                       FROM pg_inherits i
+                       JOIN pg_class p ON p.oid = i.inhparent
+                       JOIN pg_namespace pn ON pn.oid = p.relnamespace
+                       WHERE i.inhrelid = c.oid AND c.relispartition) pp ON true
+    WHERE (c.relkind IN ('v', 'm', 'S', 'f') OR (c.relkind IN ('r', 'p') AND c.relispartition))
       AND NOT (c.relkind = 'S' AND EXISTS (
           SELECT 1 FROM pg_depend o
           WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid

@@ -12,16 +12,17 @@ use super::{qualified, user_namespace, ColumnNames, Tables};
 /// objects, and a nested loop over a thousand comments costs more than the
 /// rest of the read.
 ///
-/// Plain tables (`relkind = 'r'`) that are not partitions: partitioned
-/// tables and their partitions are listed as other objects, since the model
-/// cannot express `PARTITION BY` / `PARTITION OF`.
+/// Plain and partitioned tables (`relkind` `r` and `p`, with their
+/// `PARTITION BY` key) that are not partitions: a partition is listed as an
+/// other object (its parent and bounds), its columns being its parent's.
 const TABLES: &str = concat!(
     "SELECT c.oid::int8, n.nspname::text, c.relname::text,
             (SELECT d.description FROM pg_description d
-             WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0)
+             WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0),
+            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
      FROM pg_class c
      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'r' AND NOT c.relispartition AND ",
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ",
     user_namespace!(),
     " AND NOT EXISTS (
          SELECT 1 FROM pg_depend e
@@ -91,6 +92,7 @@ pub(super) async fn tables(conn: &mut PgConnection) -> Result<Tables, sqlx::Erro
     for row in rows {
         let mut table = Table::new(qualified(row.try_get(1)?, row.try_get(2)?));
         table.comment = row.try_get(3)?;
+        table.options.partition_by = row.try_get(4)?;
         out.insert(row.try_get(0)?, table);
     }
     Ok(out)

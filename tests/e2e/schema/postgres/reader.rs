@@ -287,7 +287,6 @@ async fn other_objects_are_listed() {
             "function add(text, text)",
             "view cheap",
             "extension citext",
-            "partitioned table events",
             "partition events_2024",
             "trigger items_touch on items",
             "composite type pair",
@@ -316,6 +315,25 @@ async fn other_objects_are_listed() {
         definition(ObjectKind::Sequence, "app.tickets"),
         "AS bigint INCREMENT BY 5 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 100 CACHE 1 NO CYCLE"
     );
+    // A partitioned table is a table with its key; a partition names its
+    // parent and bounds.
+    let events = schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "events")
+        .expect("the partitioned table");
+    assert_eq!(events.options.partition_by.as_deref(), Some("RANGE (at)"));
+    assert_eq!(events.columns.len(), 2);
+    let part = schema
+        .other_objects
+        .iter()
+        .find(|o| o.name.name == "events_2024")
+        .expect("the partition");
+    assert_eq!(part.table.as_ref().map(|t| t.name.as_str()), Some("events"));
+    assert_eq!(
+        part.definition.as_deref(),
+        Some("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+    );
     // A domain's NOT NULL and CHECKs are settings, each changed alone.
     assert_eq!(definition(ObjectKind::Domain, "positive"), "integer");
     let domain = schema
@@ -333,8 +351,8 @@ async fn other_objects_are_listed() {
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.to_string()).collect();
     assert_eq!(
         names,
-        ["items", "rooms"],
-        "partitions are other objects, not tables"
+        ["events", "items", "rooms"],
+        "partitions are other objects, not tables; a partitioned table is a table"
     );
     let rooms = schema.table(&QualifiedName::new("rooms")).unwrap();
     assert!(

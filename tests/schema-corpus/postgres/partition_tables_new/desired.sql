@@ -1,0 +1,13 @@
+CREATE TABLE keep (id int PRIMARY KEY);
+CREATE TABLE logs (id bigint NOT NULL, created_at timestamp NOT NULL, note text, PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at);
+CREATE INDEX logs_note ON logs (note);
+CREATE TABLE logs_2024_01 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+CREATE TABLE logs_default PARTITION OF logs DEFAULT;
+CREATE TABLE orders (id bigint NOT NULL, region text NOT NULL) PARTITION BY LIST (region);
+CREATE TABLE orders_us PARTITION OF orders FOR VALUES IN ('US', 'CA', 'MX');
+CREATE TABLE sessions (id bigint NOT NULL, user_id bigint NOT NULL) PARTITION BY HASH (user_id);
+CREATE TABLE sessions_0 PARTITION OF sessions FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE sessions_1 PARTITION OF sessions FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE TABLE events (id bigint NOT NULL, y int NOT NULL, m int NOT NULL) PARTITION BY RANGE (y, m);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM (2024, 1) TO (2025, 1) PARTITION BY LIST (m);
+CREATE TABLE a_events_jan PARTITION OF events_2024 FOR VALUES IN (1);
