@@ -164,4 +164,25 @@ mod tests {
         );
         assert_eq!(d.sql(), ["ALTER TABLE `t` ADD SYSTEM VERSIONING;"]);
     }
+
+    #[test]
+    fn a_changed_partition_key_is_said_and_listed_not_drafted() {
+        let key = |k: &str| TableOptions {
+            partition_by: Some(k.into()),
+            ..TableOptions::default()
+        };
+        let d = draft(
+            &schema(key("RANGE (name)")),
+            &schema(key("LIST (name)")),
+            &Hints::new(),
+            Dialect::Postgres,
+        );
+        assert!(d.sql().is_empty(), "{:?}", d.sql());
+        assert_eq!(d.not_generated.len(), 1);
+        assert_eq!(d.not_generated[0].object.kind.to_string(), "partitioning");
+        assert!(d
+            .notes
+            .iter()
+            .any(|n| n.contains("partitioning of table t")));
+    }
 }
