@@ -4,7 +4,7 @@
 //!
 //! # Imports
 //!
-//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `mysql_generated`, `trial_rows` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `quote`
+//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `mysql_generated`, `trial_rows` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `settings`, `domain`, `quote`
 
 mod context;
 pub mod database;
@@ -18,6 +18,7 @@ mod postgres;
 pub mod quote;
 mod rows;
 mod script;
+mod settings;
 mod sql;
 mod sqlite;
 mod trial_rows;

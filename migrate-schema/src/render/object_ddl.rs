@@ -248,95 +248,7 @@ pub(crate) fn replace_object(
             return out;
         }
     };
-    out.extend(settings_change(from, to));
-    out
-}
-
-/// The statement undoing a domain setting `s` that `to` no longer has: a
-/// constraint is dropped by name, a default or NOT NULL dropped unless `to`
-/// sets another. `None` when `s` is no domain setting.
-fn domain_undo(s: &str, to: &[String]) -> Option<Option<String>> {
-    let rest = s.strip_prefix("ALTER DOMAIN ")?;
-    if let Some((domain, constraint)) = rest.split_once(" ADD CONSTRAINT ") {
-        let name = constraint_name(constraint);
-        return Some(Some(format!(
-            "ALTER DOMAIN {domain} DROP CONSTRAINT {name};"
-        )));
-    }
-    if let Some((domain, _)) = rest.split_once(" SET DEFAULT ") {
-        let target = format!("ALTER DOMAIN {domain} SET DEFAULT ");
-        let kept = to.iter().any(|t| t.starts_with(&target));
-        return Some((!kept).then(|| format!("ALTER DOMAIN {domain} DROP DEFAULT;")));
-    }
-    let domain = rest.strip_suffix(" SET NOT NULL")?;
-    Some(Some(format!("ALTER DOMAIN {domain} DROP NOT NULL;")))
-}
-
-/// The constraint name at the start of `text`, as quoted there.
-fn constraint_name(text: &str) -> &str {
-    if text.starts_with('"') {
-        // A quoted name ends at a quote not doubled.
-        let bytes = text.as_bytes();
-        let mut i = 1;
-        while i < bytes.len() {
-            if bytes[i] == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 2;
-                    continue;
-                }
-                return &text[..=i];
-            }
-            i += 1;
-        }
-        return text;
-    }
-    text.split(' ').next().unwrap_or(text)
-}
-
-/// The statements taking `from`'s settings to `to`'s: a comment no longer
-/// there is set to NULL, a trigger or rule no longer disabled is enabled
-/// again, a domain's default, NOT NULL or constraint no longer there is
-/// dropped, and every setting `to` has that `from` lacks is run.
-fn settings_change(from: &OtherObject, to: &OtherObject) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in from.settings.iter().filter(|s| !to.settings.contains(s)) {
-        if let Some(undo) = domain_undo(s, &to.settings) {
-            out.extend(undo);
-            continue;
-        }
-        if let Some((target, _)) = s
-            .split_once(" IS ")
-            .filter(|_| s.starts_with("COMMENT ON "))
-        {
-            let kept = to
-                .settings
-                .iter()
-                .any(|t| t.starts_with(&format!("{target} IS ")));
-            if !kept {
-                out.push(format!("{target} IS NULL;"));
-            }
-            continue;
-        }
-        // `ALTER TABLE t DISABLE TRIGGER x` (or ENABLE REPLICA / ALWAYS).
-        for state in [" DISABLE ", " ENABLE REPLICA ", " ENABLE ALWAYS "] {
-            if let Some((table, what)) = s.split_once(state) {
-                let replaced = to
-                    .settings
-                    .iter()
-                    .any(|t| t.starts_with(table) && t.ends_with(what) && t.as_str() != s.as_str());
-                if !replaced {
-                    out.push(format!("{table} ENABLE {what};"));
-                }
-                break;
-            }
-        }
-    }
-    out.extend(
-        to.settings
-            .iter()
-            .filter(|s| !from.settings.contains(s))
-            .map(|s| format!("{};", s.trim_end_matches(';'))),
-    );
+    out.extend(super::settings::settings_change(from, to));
     out
 }
 
@@ -346,51 +258,6 @@ mod tests {
 
     fn object(kind: ObjectKind, name: &str, def: &str) -> OtherObject {
         OtherObject::new(kind, QualifiedName::new(name), Some(def.to_owned()))
-    }
-
-    #[test]
-    fn domain_settings_change_one_by_one() {
-        let d = Dialect::Postgres;
-        let domain = |settings: &[&str]| {
-            let mut o = object(ObjectKind::Domain, "score", "integer");
-            o.settings = settings.iter().map(|s| s.to_string()).collect();
-            o
-        };
-        let from = domain(&[
-            "ALTER DOMAIN score SET DEFAULT 0",
-            "ALTER DOMAIN score SET NOT NULL",
-            "ALTER DOMAIN score ADD CONSTRAINT \"min \"\" one\" CHECK (VALUE >= 0)",
-            "ALTER DOMAIN score ADD CONSTRAINT score_max CHECK (VALUE <= 100)",
-        ]);
-        let to = domain(&[
-            "ALTER DOMAIN score SET DEFAULT 1",
-            "ALTER DOMAIN score ADD CONSTRAINT score_max CHECK (VALUE <= 10)",
-        ]);
-        assert_eq!(
-            replace_object(&from, &to, d),
-            [
-                "ALTER DOMAIN score DROP NOT NULL;",
-                "ALTER DOMAIN score DROP CONSTRAINT \"min \"\" one\";",
-                "ALTER DOMAIN score DROP CONSTRAINT score_max;",
-                "ALTER DOMAIN score SET DEFAULT 1;",
-                "ALTER DOMAIN score ADD CONSTRAINT score_max CHECK (VALUE <= 10);",
-            ]
-        );
-        assert_eq!(
-            replace_object(&to, &domain(&[]), d),
-            [
-                "ALTER DOMAIN score DROP DEFAULT;",
-                "ALTER DOMAIN score DROP CONSTRAINT score_max;"
-            ]
-        );
-        assert_eq!(
-            create_object(&to, d),
-            [
-                "CREATE DOMAIN \"score\" AS integer;",
-                "ALTER DOMAIN score SET DEFAULT 1;",
-                "ALTER DOMAIN score ADD CONSTRAINT score_max CHECK (VALUE <= 10);",
-            ]
-        );
     }
 
     #[test]
