@@ -183,7 +183,7 @@ fn diff_enums(current: &Schema, desired: &Schema, plan: &mut Plan) {
     for to in wanted {
         let Some(from) = cur.get(&to.name) else {
             let enum_type = to.clone();
-            plan.push(Phase::Enums, Change::CreateEnum { enum_type });
+            plan.push(Phase::CreateEnums, Change::CreateEnum { enum_type });
             continue;
         };
         if from.values == to.values {

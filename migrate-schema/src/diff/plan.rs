@@ -15,6 +15,8 @@ use crate::model::{ObjectKind, OtherObject, QualifiedName, Schema};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Phase {
     CreateSchemas,
+    /// New enum types: a domain, a routine or a table may use them.
+    CreateEnums,
     /// Extensions, free sequences and domains: tables may use them.
     CreateEarlyObjects,
     /// Views, triggers and the rest, before anything they read changes.
@@ -85,9 +87,12 @@ impl Plan {
     /// DEFAULT next_code())` needs `next_code` to exist. Routines are
     /// otherwise created after the tables because their bodies may read
     /// them; one that reads a table it is created with stays where it is
-    /// (the engine would refuse it either way round).
+    /// (the engine would refuse it either way round). A routine a domain's
+    /// CHECK or default calls goes before the domains too.
     pub(crate) fn routines_before_tables(&mut self, desired: &Schema) {
-        let used = words_of_tables(desired);
+        let by_domains = words_of_domains(desired);
+        let mut used = words_of_tables(desired);
+        used.extend(by_domains.iter().cloned());
         if used.is_empty() {
             return;
         }
@@ -151,6 +156,10 @@ impl Plan {
                 _ => self.push(Phase::CreateObjects, change),
             }
         }
+        // Before the domains when a domain calls one of them (with those
+        // they call), after the extensions and sequences.
+        let before_domains = early.iter().any(|(name, _, _)| by_domains.contains(name));
+        let mut ordered = Vec::new();
         // Each after the routines it calls (a cycle keeps its order).
         while !early.is_empty() {
             let at = (0..early.len())
@@ -162,8 +171,19 @@ impl Plan {
                 })
                 .unwrap_or(0);
             let (_, _, change) = early.remove(at);
-            self.push(Phase::CreateEarlyObjects, change);
+            ordered.push(change);
         }
+        let bucket = self.phase_mut(Phase::CreateEarlyObjects);
+        let at = match before_domains {
+            true => bucket
+                .iter()
+                .position(|c| {
+                    matches!(c, Change::CreateObject { object } if object.kind == ObjectKind::Domain)
+                })
+                .unwrap_or(bucket.len()),
+            false => bucket.len(),
+        };
+        bucket.splice(at..at, ordered);
     }
 
     pub(crate) fn finish(self) -> (Vec<Change>, Vec<String>) {
@@ -201,6 +221,24 @@ fn words_of_tables(schema: &Schema) -> HashSet<String> {
         }
     }
     out
+}
+
+/// Every word (lowercase) of the domains' settings of `schema` (their
+/// defaults and CHECKs).
+fn words_of_domains(schema: &Schema) -> HashSet<String> {
+    schema
+        .other_objects
+        .iter()
+        .filter(|o| o.kind == ObjectKind::Domain)
+        .flat_map(|o| &o.settings)
+        .flat_map(|s| words(s))
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "alter" | "domain" | "add" | "constraint" | "check" | "set" | "default" | "value"
+            )
+        })
+        .collect()
 }
 
 /// The words of a routine's definition, those of its quoted body

@@ -7,13 +7,19 @@
 -- present in every database, internal triggers (foreign keys), nor objects
 -- that belong to an extension.
 WITH deps AS (
+    -- A view's rule stands for the view, a domain's constraint for the
+    -- domain (what its CHECK calls).
     SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN 'pg_class'::regclass::oid
+                WHEN d.classid = 'pg_constraint'::regclass THEN 'pg_type'::regclass::oid
                 ELSE d.classid END AS classid,
-           CASE WHEN d.classid = 'pg_rewrite'::regclass THEN r.ev_class ELSE d.objid END AS objid,
+           CASE WHEN d.classid = 'pg_rewrite'::regclass THEN r.ev_class
+                WHEN d.classid = 'pg_constraint'::regclass THEN k.contypid
+                ELSE d.objid END AS objid,
            COALESCE(rn.nspname, pn.nspname)::text AS sch,
            COALESCE(rc.relname::text, p.proname || '(' || oidvectortypes(p.proargtypes) || ')') AS name
     FROM pg_depend d
     LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+    LEFT JOIN pg_constraint k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
     LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid
                            AND d.refobjsubid >= 0
     LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -21,7 +27,8 @@ WITH deps AS (
     LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
     WHERE d.deptype = 'n'
       AND d.classid IN ('pg_rewrite'::regclass, 'pg_trigger'::regclass, 'pg_proc'::regclass,
-                        'pg_class'::regclass, 'pg_policy'::regclass)
+                        'pg_class'::regclass, 'pg_policy'::regclass, 'pg_constraint'::regclass)
+      AND (d.classid <> 'pg_constraint'::regclass OR k.contypid <> 0)
       AND (rc.oid IS NOT NULL OR p.oid IS NOT NULL)
       AND COALESCE(rn.nspname, pn.nspname) <> 'information_schema'
       AND COALESCE(rn.nspname, pn.nspname) !~ '^pg_'
