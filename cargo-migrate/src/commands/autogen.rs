@@ -86,6 +86,14 @@ pub(crate) fn run(args: &RevisionArgs, env: &Env<'_>, out: &mut dyn Write) -> Re
             &format!("verified on an empty table only, no row could be made up for {t}"),
         );
     }
+    if let Some(e) = &verification.down_with_rows {
+        render::warning(
+            env.reporter,
+            &format!(
+                "the down section cannot run over the rows the up leaves ({e}); it was verified on empty tables: the up drops data it cannot give back"
+            ),
+        );
+    }
     Ok(())
 }
 
@@ -148,9 +156,18 @@ async fn drafted(
         files: sources.clone(),
     })?;
     let with_draft = Migrations::from_set(&set);
-    let verification = pipeline
+    let mut verification = pipeline
         .verify(&with_draft, parents, &current, &desired)
         .await?;
+    // Only a draft that loses data may have a down that cannot run over
+    // the rows (it cannot bring back what it dropped); any other is wrong.
+    let loses_data = up
+        .warnings
+        .iter()
+        .any(|w| w.kind == migrate_schema::WarningKind::DataLoss);
+    if let Some(e) = verification.down_with_rows.take_if(|_| !loses_data) {
+        return Err(e.into());
+    }
     Ok((up, Some((sections, verification))))
 }
 

@@ -21,12 +21,18 @@ pub struct SchemaFile {
 }
 
 /// What a successful verification noticed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Verification {
     /// Tables no row could be inserted into (type without a literal, a
     /// check constraint the made-up row breaks), with the database's
     /// message: the draft was verified on them empty only.
     pub tables_without_rows: Vec<String>,
+    /// The downgrade over the rows failed (after every other pass
+    /// succeeded, the downgrade on empty tables included). A draft whose up
+    /// loses data cannot give back what it dropped, and a foreign key to a
+    /// dropped table then refuses the rows that referenced it: the caller
+    /// decides whether this refuses the draft or is said beside it.
+    pub down_with_rows: Option<AutogenError>,
 }
 
 type Hook = Arc<dyn Fn(&StepEvent) + Send + Sync>;
@@ -225,10 +231,16 @@ impl<'m> Pipeline<'m> {
                 .await
                 .map_err(|e| verify_error(e, up, &ids))?;
             self.expect(i, up, desired, "desired").await?;
-            migrator
+            let reverted = migrator
                 .downgrade(&db, &down_to)
                 .await
-                .map_err(|e| verify_error(e, down, &ids))?;
+                .map_err(|e| verify_error(e, down, &ids));
+            if reverted.is_err() && down == Stage::DownRows {
+                // The last pass: the database is thrown away after it.
+                report.down_with_rows = reverted.err();
+                break;
+            }
+            reverted?;
             self.expect(i, down, current, "current").await?;
         }
         Ok(report)

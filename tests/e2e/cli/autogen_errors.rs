@@ -79,6 +79,46 @@ fn a_draft_that_fails_on_rows_is_not_written() {
     assert_eq!(files, 1, "the failing draft is not written");
 }
 
+#[test]
+fn a_draft_that_drops_a_referenced_table_is_written_saying_its_down_cannot_restore_rows() {
+    // Dropping a table loses its rows: the down re-creates it empty, and
+    // the foreign key to it refuses the rows that referenced it. The draft
+    // is right (verified on empty tables) and written, with that said.
+    if !Backend::all().contains(&Backend::Postgres) {
+        return;
+    }
+    let (p, _db) = schema_project(
+        Backend::Postgres,
+        "CREATE TABLE departments (id INTEGER PRIMARY KEY);
+         CREATE TABLE employees (id INTEGER PRIMARY KEY, dept_id INTEGER REFERENCES departments (id));
+",
+    );
+    super::autogen::autogenerate(&p, "both").expect("a first revision");
+    p.write(
+        "schema.sql",
+        "CREATE TABLE employees (id INTEGER PRIMARY KEY, dept_id INTEGER);
+",
+    );
+    let r = p.run(&["revision", "--autogenerate", "-m", "no departments"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("data loss: departments"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the down section cannot run over the rows the up leaves"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("downgrade with a row in every table"),
+        "{}",
+        r.stderr
+    );
+    let files = std::fs::read_dir(p.path().join("migrations"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 2, "the draft is written");
+}
+
 /// The server URL with a user that may not create databases.
 fn restricted_user(backend: Backend) -> Option<String> {
     let var = match backend {
