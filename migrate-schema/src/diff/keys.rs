@@ -160,7 +160,8 @@ fn leaning_foreign_keys(
 /// An `AUTO_INCREMENT` column of `key` that keeps the attribute: it is
 /// changed to a plain column before the key goes and back (to what it
 /// should be) after the new key is there. A change the diff already
-/// planned for the column is folded into the second step.
+/// planned for the column is folded into the second step. One dropped with
+/// the key only loses the attribute first.
 fn auto_increment_aside(
     current: &Schema,
     desired: &Schema,
@@ -171,15 +172,29 @@ fn auto_increment_aside(
     let (Some(cur), Some(des)) = (current.table(table), desired.table(table)) else {
         return;
     };
+    let auto = |c: &Column| c.identity == Some(Identity::AutoIncrement);
     for name in &key.columns {
-        let (Some(from), Some(to)) = (cur.column(name), des.column(name)) else {
+        let same = |c: &Change| matches!(c, Change::AlterColumn { table: t, to, .. } if t == table && to.name == *name);
+        let Some(from) = cur.column(name).filter(|c| auto(c)) else {
             continue;
         };
-        let auto = |c: &Column| c.identity == Some(Identity::AutoIncrement);
-        if !auto(from) || !auto(to) {
+        let Some(to) = des.column(name) else {
+            // Dropped with the key: plain first, so that the key can go.
+            if !plan.phase_mut(Phase::DropIdentity).iter().any(same) {
+                let mut plain = from.clone();
+                plain.identity = None;
+                plan.phase_mut(Phase::DropIdentity)
+                    .push(Change::AlterColumn {
+                        table: table.clone(),
+                        from: from.clone(),
+                        to: plain,
+                    });
+            }
+            continue;
+        };
+        if !auto(to) {
             continue;
         }
-        let same = |c: &Change| matches!(c, Change::AlterColumn { table: t, to, .. } if t == table && to.name == *name);
         for phase in [Phase::DropIdentity, Phase::AddIdentity] {
             if plan.phase_mut(phase).iter().any(same) {
                 return;
