@@ -46,6 +46,7 @@ pub(in crate::proof) fn mariadb(text: &str, rules: Rules) -> Objects {
     for (key, lines) in objects.iter_mut() {
         if key.starts_with("table ") {
             default_btree(lines);
+            constraint_names_folded(lines);
             sort_keys(lines);
         }
     }
@@ -76,6 +77,26 @@ fn default_btree(lines: &mut [String]) {
                 l.replace_range(end..end + " USING BTREE".len(), "");
             }
         }
+    }
+}
+
+/// `CONSTRAINT Name ...` written with the name in lower case: MariaDB and
+/// MySQL compare constraint names without case (a second constraint
+/// differing only in case is refused), so `CHK_QTY` and `chk_qty` name the
+/// same constraint; the server shows the case it was created with.
+fn constraint_names_folded(lines: &mut [String]) {
+    for l in lines.iter_mut() {
+        let indent = l.len() - l.trim_start().len();
+        let Some(rest) = l[indent..].strip_prefix("CONSTRAINT ") else {
+            continue;
+        };
+        let name_len = match rest.strip_prefix('`') {
+            Some(quoted) => quoted.find('`').map_or(rest.len(), |e| e + 2),
+            None => rest.find(' ').unwrap_or(rest.len()),
+        };
+        let at = indent + "CONSTRAINT ".len();
+        let folded = l[at..at + name_len].to_lowercase();
+        l.replace_range(at..at + name_len, &folded);
     }
 }
 
@@ -358,6 +379,18 @@ fn mariadb_key(statement: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constraint_names_differing_in_case_are_one_constraint() {
+        let dump = |name: &str, literal: &str| {
+            let text = format!("CREATE TABLE `t` (\n  `q` varchar(5) DEFAULT NULL,\n  CONSTRAINT `{name}` CHECK (`q` <> '{literal}')\n) ENGINE=InnoDB;\n");
+            mariadb(&text, Rules::default())
+        };
+        assert_eq!(dump("CHK_Q", "x"), dump("chk_q", "x"));
+        assert_eq!(dump("My Check", "x"), dump("my check", "x"));
+        // The check's own text keeps its case.
+        assert_ne!(dump("chk_q", "X"), dump("chk_q", "x"));
+    }
 
     #[test]
     fn mariadb_trigger_header_keywords_in_any_case_are_one_trigger() {
