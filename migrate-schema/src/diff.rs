@@ -125,7 +125,8 @@ pub(crate) fn diff_with(
     renames::hinted_renames(hints, &renames.tables, (current, desired), &mut plan);
     let touched = objects::touched_tables(&plan, &renames.tables, reorder);
     let gone: HashSet<QualifiedName> = dropped.iter().map(|t| t.name.clone()).collect();
-    let mut not_generated = objects::diff_objects(current, desired, &touched, &gone, &mut plan);
+    let tables = (&touched, &gone, &renames.tables);
+    let mut not_generated = objects::diff_objects(current, desired, tables, &mut plan);
     not_generated.extend(column_orders);
     not_generated.extend(
         pairs

@@ -178,11 +178,13 @@ impl Backend for Lite {
             Err(e) => return Err(e),
         };
         let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
-        let count: i64 = row.try_get(0)?;
-        let count = usize::try_from(count).unwrap_or(usize::MAX);
-        let columns = [row.try_get(1)?, row.try_get(2)?, row.try_get(3)?];
-        if let Some(brief) = Brief::packed(columns, count) {
-            return Ok(Some(brief));
+        let (count, whole): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if count == whole {
+            let count = usize::try_from(count).unwrap_or(usize::MAX);
+            let columns = [row.try_get(2)?, row.try_get(3)?, row.try_get(4)?];
+            if let Some(brief) = Brief::packed(columns, count) {
+                return Ok(Some(brief));
+            }
         }
         // A value holds a separator, or is NULL: read row by row, which
         // also reports a NULL as a decoding error.

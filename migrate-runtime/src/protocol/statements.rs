@@ -113,11 +113,13 @@ impl VersionSql {
     }
 
     /// The aggregated form of [`VersionSql::select_brief`] (SQLite): the
-    /// row count, then each column's values joined by ASCII RS, in one row.
+    /// row count, the count of rows with no NULL in the three columns, then
+    /// each column's values joined by ASCII RS, in one row.
     pub(crate) fn select_packed(&self) -> String {
         format!(
-            "SELECT count(*), group_concat(revision, char(30)), \
-             group_concat(checksum, char(30)), group_concat(state, char(30)) FROM {}",
+            "SELECT count(*), min(count(revision), count(checksum), count(state)), \
+             group_concat(revision, char(30)), group_concat(checksum, char(30)), \
+             group_concat(state, char(30)) FROM {}",
             self.quoted
         )
     }

@@ -262,14 +262,15 @@ pub(crate) enum Brief {
 
 impl Brief {
     /// Wraps three aggregated columns if each splits into exactly `count`
-    /// values; `None` means a value held a separator (or a row had a NULL,
-    /// which the aggregate skips), and the caller reads the rows one by one
-    /// instead.
+    /// values; `None` means a value held a separator, and the caller reads
+    /// the rows one by one instead. The caller has made sure no row holds a
+    /// NULL (which the aggregate would skip: a NULL and a separator in one
+    /// column would cancel out).
     ///
-    /// A separator inside a value adds a value to its column, and a NULL
-    /// takes one away, so the counts catch them all. (One aggregate per
-    /// column, not one of concatenated records: SQLite's `||` copies each
-    /// row's values, which cost as much as the read itself.)
+    /// A separator inside a value adds a value to its column, so the counts
+    /// catch them all. (One aggregate per column, not one of concatenated
+    /// records: SQLite's `||` copies each row's values, which cost as much
+    /// as the read itself.)
     #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn packed(columns: [Option<String>; 3], count: usize) -> Option<Brief> {
         let columns = columns.map(Option::unwrap_or_default);

@@ -100,13 +100,8 @@ fn replaceable(from: &OtherObject, to: &OtherObject) -> bool {
         }
         ObjectKind::Sequence | ObjectKind::Extension => true,
         // New bounds: detached and attached again, rows kept (a partition
-        // partitioned in turn cannot change its own key so).
-        ObjectKind::Other(k) if k == "partition" => ![from, to].iter().any(|o| {
-            o.definition
-                .as_deref()
-                .unwrap_or("")
-                .contains(" PARTITION BY ")
-        }),
+        // partitioned in turn cannot change so).
+        ObjectKind::Other(k) if k == "partition" => !subpartitioned(from) && !subpartitioned(to),
         ObjectKind::Other(k) => {
             k == "row level security"
                 || k == "table setting"
@@ -167,15 +162,42 @@ pub(crate) fn touched_tables(
     out
 }
 
+/// What the table changes already planned do to tables: those they alter
+/// (current and desired names), those they drop (which take their
+/// triggers, policies and settings with them), and those they rename (old
+/// name to new).
+pub(crate) type Tables<'a> = (
+    &'a HashSet<QualifiedName>,
+    &'a HashSet<QualifiedName>,
+    &'a HashMap<QualifiedName, QualifiedName>,
+);
+
+/// Whether `o` is a partition partitioned in turn (its own key follows its
+/// bounds): changed, it cannot be detached and attached again, and dropped
+/// it takes its partitions along.
+fn subpartitioned(o: &OtherObject) -> bool {
+    matches!(&o.kind, ObjectKind::Other(k) if k == "partition")
+        && o.definition
+            .as_deref()
+            .is_some_and(|d| d.contains(" PARTITION BY "))
+}
+
+/// Whether the partition `c` (current) hangs under the parent `o` does,
+/// across a rename of the parent.
+fn same_parent(
+    c: &OtherObject,
+    o: &OtherObject,
+    renamed: &HashMap<QualifiedName, QualifiedName>,
+) -> bool {
+    let parent = c.table.as_ref().map(|t| renamed.get(t).unwrap_or(t));
+    parent == o.table.as_ref()
+}
+
 /// Adds the object changes to `plan` and returns what is not generated.
-/// `touched` holds the tables (current and desired names) that the table
-/// changes already in `plan` alter; `gone` those it drops, which take
-/// their triggers, policies and settings with them.
 pub(crate) fn diff_objects(
     current: &Schema,
     desired: &Schema,
-    touched: &HashSet<QualifiedName>,
-    gone: &HashSet<QualifiedName>,
+    (touched, gone, renamed): Tables<'_>,
     plan: &mut Plan,
 ) -> Vec<NotGenerated> {
     let cur: HashMap<Key, &OtherObject> =
@@ -194,6 +216,20 @@ pub(crate) fn diff_objects(
                 continue;
             }
             None => Presence::DesiredOnly,
+            // A partition under another parent: detached from one and
+            // attached to the other would need both named; it is dropped
+            // (a data-loss warning) and created, or said when it cannot be.
+            Some(c)
+                if matches!(&o.kind, ObjectKind::Other(k) if k == "partition")
+                    && !same_parent(c, o, renamed) =>
+            {
+                if generated(c) && generated(o) && !subpartitioned(c) {
+                    dropped.insert(key(o));
+                    created.insert(key(o));
+                    continue;
+                }
+                Presence::Changed
+            }
             Some(c) if c.same_definition(o) && o.definition.is_some() => continue,
             Some(c) if c.definition.is_none() || o.definition.is_none() => Presence::Unknown,
             // A table repartitioned while its keys or columns change: the
@@ -218,7 +254,13 @@ pub(crate) fn diff_objects(
                 replaced.push(((*c).clone(), o.clone()));
                 continue;
             }
-            Some(c) if generated(c) && generated(o) && o.kind != ObjectKind::Domain => {
+            Some(c)
+                if generated(c)
+                    && generated(o)
+                    && o.kind != ObjectKind::Domain
+                    && !subpartitioned(c)
+                    && !subpartitioned(o) =>
+            {
                 dropped.insert(key(o));
                 created.insert(key(o));
                 continue;
@@ -276,7 +318,10 @@ pub(crate) fn diff_objects(
             break;
         }
         for k in more {
-            if des.get(&k).is_some_and(|o| generated(o)) {
+            // A domain is never dropped and created again for what its
+            // constraints call: columns use it; its settings change alone.
+            let again = |o: &&OtherObject| generated(o) && o.kind != ObjectKind::Domain;
+            if des.get(&k).is_some_and(again) {
                 created.insert(k.clone());
                 dropped.insert(k);
             } else if !des.contains_key(&k) && cur.get(&k).is_some_and(|o| generated(o)) {

@@ -193,7 +193,14 @@ pub(crate) fn drop_object(o: &OtherObject, dialect: Dialect) -> Vec<String> {
             }
             "constraint comment" => format!("COMMENT ON CONSTRAINT {local} ON {table} IS NULL;"),
             "type comment" => format!("COMMENT ON TYPE {name} IS NULL;"),
-            "partition" => format!("DROP TABLE {name};"),
+            // Detached first: a foreign key to the partitioned table holds
+            // on to each partition (DETACH checks no row still refers to it).
+            "partition" => {
+                return vec![
+                    format!("ALTER TABLE {table} DETACH PARTITION {name};"),
+                    format!("DROP TABLE {name};"),
+                ]
+            }
             "row level security" => {
                 return vec![
                     format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"),

@@ -33,7 +33,10 @@ const CONSTRAINTS: &str = concat!(
      JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid
      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND ",
+     WHERE c.relkind IN ('r', 'p')
+       -- A foreign key to a partitioned table has a copy per partition
+       -- (conparentid, PostgreSQL 11 on): the key itself is the one row.
+       AND COALESCE((to_jsonb(con) ->> 'conparentid')::oid, 0) = 0 AND ",
     user_namespace!()
 );
 
@@ -204,15 +207,23 @@ fn attributes(row: &sqlx::postgres::PgRow, name: &str) -> Result<Vec<OtherObject
             ),
         );
     }
-    if let Some(comment) = row.try_get::<Option<String>, _>(20)? {
+    // Keys, uniques, checks and foreign keys hold these in the model.
+    if !valid && !matches!(kind.as_str(), "p" | "u" | "c" | "f") {
+        push("not valid constraint", "NOT VALID".into());
+    }
+    // On the kinds drafts write (a constraint trigger's is not); after
+    // the constraint when that is an object too (an exclusion constraint
+    // has the same name).
+    let comment = row.try_get::<Option<String>, _>(20)?;
+    if let Some(comment) = comment.filter(|_| matches!(kind.as_str(), "p" | "u" | "f" | "c" | "x"))
+    {
         push(
             "constraint comment",
             migrate_schema::quote::literal(migrate_schema::Dialect::Postgres, &comment),
         );
-    }
-    // Keys, uniques, checks and foreign keys hold these in the model.
-    if !valid && !matches!(kind.as_str(), "p" | "u" | "c" | "f") {
-        push("not valid constraint", "NOT VALID".into());
+        if let Some(o) = out.last_mut() {
+            o.depends_on = vec![o.name.clone()];
+        }
     }
     Ok(out)
 }

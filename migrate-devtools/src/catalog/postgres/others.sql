@@ -50,8 +50,9 @@ objects AS (
                 WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid)
                   || COALESCE(' PARTITION BY ' || pg_get_partkeydef(c.oid), '')
            END AS def,
-           0::int8 AS trigger_rel,
-           -- A partition belongs to its parent.
+           -- A partition belongs to its parent (left out with it when the
+           -- parent is excluded).
+           COALESCE(pp.oid::int8, 0) AS trigger_rel,
            pp.nspname::text AS on_sch, pp.relname::text AS on_name,
            'pg_class'::regclass::oid AS classid, c.oid AS objid,
            array_remove(ARRAY[
@@ -63,7 +64,7 @@ objects AS (
                || quote_literal(obj_description(c.oid, 'pg_class'))
            ], NULL) AS settings
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN LATERAL (SELECT pn.nspname, p.relname
+    LEFT JOIN LATERAL (SELECT p.oid, pn.nspname, p.relname
                        FROM pg_inherits i
                        JOIN pg_class p ON p.oid = i.inhparent
                        JOIN pg_namespace pn ON pn.oid = p.relnamespace
@@ -108,7 +109,11 @@ objects AS (
     FROM pg_trigger t
     JOIN pg_class c ON c.oid = t.tgrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE NOT t.tgisinternal AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+    -- A partition's copy of its parent's trigger (tgparentid, PostgreSQL
+    -- 13 on) comes with the partition.
+    WHERE NOT t.tgisinternal
+      AND COALESCE((to_jsonb(t) ->> 'tgparentid')::oid, 0) = 0
+      AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_trigger'::regclass
                         AND e.objid = t.oid AND e.deptype = 'e')
     UNION ALL

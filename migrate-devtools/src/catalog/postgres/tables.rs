@@ -14,7 +14,8 @@ use super::{qualified, user_namespace, ColumnNames, Tables};
 ///
 /// Plain and partitioned tables (`relkind` `r` and `p`, with their
 /// `PARTITION BY` key) that are not partitions: a partition is listed as an
-/// other object (its parent and bounds), its columns being its parent's.
+/// other object (its parent and bounds); what it has of its own beyond its
+/// parent's (defaults, checks, indexes) is not compared.
 const TABLES: &str = concat!(
     "SELECT c.oid::int8, n.nspname::text, c.relname::text,
             (SELECT d.description FROM pg_description d
@@ -112,7 +113,7 @@ pub(super) async fn columns(
         let name: String = row.try_get(2)?;
         names.entry(rel).or_default().insert(attnum, name.clone());
         let Some(table) = tables.get_mut(&rel) else {
-            continue; // excluded, extension-owned or partitioned
+            continue; // excluded, extension-owned, or a partition
         };
         let mut column = Column::new(
             name,

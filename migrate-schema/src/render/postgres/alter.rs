@@ -215,18 +215,21 @@ fn using(from: &Column, to: &Column, ctx: &Context) -> String {
 }
 
 /// Moves an identity's sequence past the values the column already holds
-/// (above the highest, or below the lowest when it counts down); nothing on
-/// an empty table, where it starts where its options say.
+/// (above the highest, or below the lowest when it counts down), never
+/// before its start; nothing on an empty table, where it starts where its
+/// options say. A value past the sequence's range fails: the rows do not
+/// fit the new options.
 fn past_rows(table: &QualifiedName, to: &Column) -> String {
     let c = ident(D, &to.name);
-    let descending = super::identity::descending(to.identity_options.as_deref());
-    let (edge, step) = if descending {
-        ("MIN", "- 1")
+    let options = to.identity_options.as_deref();
+    let start = super::identity::start(options);
+    let (edge, step, bound) = if super::identity::descending(options) {
+        ("MIN", "- 1", "LEAST")
     } else {
-        ("MAX", "+ 1")
+        ("MAX", "+ 1", "GREATEST")
     };
     format!(
-        "SELECT setval(pg_get_serial_sequence({}, {}), {edge}({c}) {step}, false) FROM {} HAVING {edge}({c}) IS NOT NULL;",
+        "SELECT setval(pg_get_serial_sequence({}, {}), {bound}({edge}({c}) {step}, {start}), false) FROM {} HAVING {edge}({c}) IS NOT NULL;",
         literal(D, &qualified(D, table)),
         literal(D, &to.name),
         qualified(D, table)

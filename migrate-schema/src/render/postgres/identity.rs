@@ -52,6 +52,19 @@ pub(super) fn descending(options: Option<&str>) -> bool {
         .is_some_and(|i| i.starts_with('-'))
 }
 
+/// Where an identity with these options starts: its `START WITH`, else
+/// the near end of its range (its minimum counting up, maximum down).
+pub(super) fn start(options: Option<&str>) -> String {
+    let o = parse(options.unwrap_or(""));
+    let descending = o.increment.is_some_and(|i| i.starts_with('-'));
+    o.start
+        .unwrap_or(match descending {
+            true => o.max.unwrap_or("-1"),
+            false => o.min.unwrap_or("1"),
+        })
+        .to_owned()
+}
+
 /// `SET ...` actions giving an identity the options `to` (`None`: all at
 /// their defaults). The start is always set: left alone, it would stay
 /// where the old options put it.
@@ -62,14 +75,7 @@ pub(super) fn descending(options: Option<&str>) -> bool {
 pub(super) fn set_options(to: Option<&str>) -> String {
     let o = parse(to.unwrap_or(""));
     let increment = o.increment.unwrap_or("1");
-    let descending = increment.starts_with('-');
-    let start = o.start.map(str::to_owned).unwrap_or_else(|| {
-        match descending {
-            true => o.max.unwrap_or("-1"),
-            false => o.min.unwrap_or("1"),
-        }
-        .to_owned()
-    });
+    let start = start(to);
     let bound = |name: &str, value: Option<&str>| match value {
         Some(v) => format!("SET {name} {v}"),
         None => format!("SET NO {name}"),

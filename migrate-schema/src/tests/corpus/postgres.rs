@@ -266,7 +266,7 @@ fn tables_and_columns() {
             pg_add_identity,
             [
                 "ALTER TABLE \"events\" ALTER COLUMN \"id\" ADD GENERATED ALWAYS AS IDENTITY;",
-                "SELECT setval(pg_get_serial_sequence('\"events\"', 'id'), MAX(\"id\") + 1, false) FROM \"events\" HAVING MAX(\"id\") IS NOT NULL;",
+                "SELECT setval(pg_get_serial_sequence('\"events\"', 'id'), GREATEST(MAX(\"id\") + 1, 1), false) FROM \"events\" HAVING MAX(\"id\") IS NOT NULL;",
             ],
             []
         ),
