@@ -6,10 +6,11 @@
 //!
 //! # Imports
 //!
-//! `table`, `objects`, `keys`, `renames` → `options`, `order` → `items`, `plan`
+//! `table`, `objects`, `keys`, `renames` → `options`, `order`, `object_order` → `items`, `plan`
 
 mod items;
 mod keys;
+mod object_order;
 mod objects;
 mod options;
 mod order;
