@@ -173,6 +173,18 @@ fn auto_increment_aside(
         return;
     };
     let auto = |c: &Column| c.identity == Some(Identity::AutoIncrement);
+    // `from` without the attribute, before the key goes.
+    let plain_first = |plan: &mut Plan, from: &Column| {
+        let mut plain = from.clone();
+        plain.identity = None;
+        plan.phase_mut(Phase::DropIdentity)
+            .push(Change::AlterColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: plain.clone(),
+            });
+        plain
+    };
     for name in &key.columns {
         let same = |c: &Change| matches!(c, Change::AlterColumn { table: t, to, .. } if t == table && to.name == *name);
         let Some(from) = cur.column(name).filter(|c| auto(c)) else {
@@ -181,14 +193,7 @@ fn auto_increment_aside(
         let Some(to) = des.column(name) else {
             // Dropped with the key: plain first, so that the key can go.
             if !plan.phase_mut(Phase::DropIdentity).iter().any(same) {
-                let mut plain = from.clone();
-                plain.identity = None;
-                plan.phase_mut(Phase::DropIdentity)
-                    .push(Change::AlterColumn {
-                        table: table.clone(),
-                        from: from.clone(),
-                        to: plain,
-                    });
+                plain_first(plan, from);
             }
             continue;
         };
@@ -201,14 +206,7 @@ fn auto_increment_aside(
             }
         }
         plan.phase_mut(Phase::AlterColumns).retain(|c| !same(c));
-        let mut plain = from.clone();
-        plain.identity = None;
-        plan.phase_mut(Phase::DropIdentity)
-            .push(Change::AlterColumn {
-                table: table.clone(),
-                from: from.clone(),
-                to: plain.clone(),
-            });
+        let plain = plain_first(plan, from);
         plan.phase_mut(Phase::AddIdentity)
             .push(Change::AlterColumn {
                 table: table.clone(),

@@ -97,14 +97,11 @@ mod tests {
     use super::settings_change;
     use crate::model::{ObjectKind, OtherObject, QualifiedName};
 
-    fn object(kind: ObjectKind, name: &str, def: &str) -> OtherObject {
-        OtherObject::new(kind, QualifiedName::new(name), Some(def.to_owned()))
-    }
-
     #[test]
     fn domain_settings_change_one_by_one() {
         let domain = |settings: &[&str]| {
-            let mut o = object(ObjectKind::Domain, "score", "integer");
+            let name = QualifiedName::new("score");
+            let mut o = OtherObject::new(ObjectKind::Domain, name, Some("integer".into()));
             o.settings = settings.iter().map(|s| s.to_string()).collect();
             o
         };
