@@ -158,7 +158,7 @@ pub(crate) async fn probe(tmp: &Path, n: usize) {
     let t = Instant::now();
     for _ in 0..10 {
         use migrate_runtime::sqlx::{self, Row};
-        let row = sqlx::query("SELECT count(*), group_concat(revision, char(30)), group_concat(checksum, char(30)), group_concat(state, char(30)) FROM migrate_versions").fetch_one(pool).await.unwrap();
+        let row = sqlx::query("SELECT count(*), min(count(revision), count(checksum), count(state)), group_concat(revision, char(30)), group_concat(checksum, char(30)), group_concat(state, char(30)) FROM migrate_versions").fetch_one(pool).await.unwrap();
         let _: String = row.get(2);
     }
     let packed = t.elapsed().as_secs_f64() * 100.0;

@@ -232,12 +232,6 @@ fn words_of_domains(schema: &Schema) -> HashSet<String> {
         .filter(|o| o.kind == ObjectKind::Domain)
         .flat_map(|o| &o.settings)
         .flat_map(|s| words(s))
-        .filter(|w| {
-            !matches!(
-                w.as_str(),
-                "alter" | "domain" | "add" | "constraint" | "check" | "set" | "default" | "value"
-            )
-        })
         .collect()
 }
 

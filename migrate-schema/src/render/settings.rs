@@ -2,7 +2,8 @@
 //! settings (comments, a disabled trigger, a domain's default, NOT NULL and
 //! constraints) to the other's, undoing what the other side lacks.
 
-use crate::model::OtherObject;
+use super::quote::ident;
+use crate::model::{Dialect, OtherObject};
 
 /// The statement undoing a domain setting `s` that `to` no longer has: a
 /// constraint is dropped by name, a default or NOT NULL dropped unless `to`
@@ -10,7 +11,9 @@ use crate::model::OtherObject;
 fn domain_undo(s: &str, to: &[String]) -> Option<Option<String>> {
     let rest = s.strip_prefix("ALTER DOMAIN ")?;
     if let Some((domain, constraint)) = rest.split_once(" ADD CONSTRAINT ") {
-        let name = constraint_name(constraint);
+        // A name that does not read is left alone: its ADD runs all the
+        // same, and fails if the old constraint stands in its way.
+        let name = constraint_name(constraint)?;
         return Some(Some(format!(
             "ALTER DOMAIN {domain} DROP CONSTRAINT {name};"
         )));
@@ -24,25 +27,17 @@ fn domain_undo(s: &str, to: &[String]) -> Option<Option<String>> {
     Some(Some(format!("ALTER DOMAIN {domain} DROP NOT NULL;")))
 }
 
-/// The constraint name at the start of `text`, as quoted there.
-fn constraint_name(text: &str) -> &str {
-    if text.starts_with('"') {
-        // A quoted name ends at a quote not doubled.
-        let bytes = text.as_bytes();
-        let mut i = 1;
-        while i < bytes.len() {
-            if bytes[i] == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 2;
-                    continue;
-                }
-                return &text[..=i];
-            }
-            i += 1;
-        }
-        return text;
+/// The constraint name at the start of `text` (the catalog's
+/// `quote_ident`), read with sqlparser's tokenizer and quoted again.
+fn constraint_name(text: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&sqlparser::dialect::PostgreSqlDialect {}, text)
+        .tokenize()
+        .ok()?;
+    match tokens.into_iter().next()? {
+        Token::Word(w) => Some(ident(Dialect::Postgres, &w.value)),
+        _ => None,
     }
-    text.split(' ').next().unwrap_or(text)
 }
 
 /// The statements taking `from`'s settings to `to`'s: a comment no longer
@@ -120,7 +115,7 @@ mod tests {
             [
                 "ALTER DOMAIN score DROP NOT NULL;",
                 "ALTER DOMAIN score DROP CONSTRAINT \"min \"\" one\";",
-                "ALTER DOMAIN score DROP CONSTRAINT score_max;",
+                "ALTER DOMAIN score DROP CONSTRAINT \"score_max\";",
                 "ALTER DOMAIN score SET DEFAULT 1;",
                 "ALTER DOMAIN score ADD CONSTRAINT score_max CHECK (VALUE <= 10);",
             ]
@@ -129,7 +124,7 @@ mod tests {
             settings_change(&to, &domain(&[])),
             [
                 "ALTER DOMAIN score DROP DEFAULT;",
-                "ALTER DOMAIN score DROP CONSTRAINT score_max;"
+                "ALTER DOMAIN score DROP CONSTRAINT \"score_max\";"
             ]
         );
     }
