@@ -4,7 +4,7 @@
 //!
 //! # Imports
 //!
-//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `mysql_generated`, `trial_rows` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `settings`, `domain`, `quote`
+//! `script` → `draft` → `mysql`, `postgres`, `sqlite` → `mysql_generated`, `trial_rows` → `context`, `sql`, `rows`, `objects`, `object_ddl`, `database` → `settings`, `domain` → `quote`
 
 mod context;
 pub mod database;
